@@ -1,0 +1,155 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../../../shared/errors';
+import type { Clock, Logger } from '../ports';
+import { latestVersion, migrate, pendingMigrations } from './migrate';
+import type { Migration } from './migration';
+import { migrations as allMigrations } from './migrations';
+
+export interface DbOptions {
+  file: string;
+  logger: Logger;
+  clock: Clock;
+  /** Path to a better-sqlite3 binary built for this runtime (Electron passes its own build). */
+  nativeBinding?: string;
+  migrations?: readonly Migration[];
+  /** How many pre-migration backups to keep. */
+  keepBackups?: number;
+}
+
+/** A handle that may only read. Repositories that never write take this type. */
+export type ReadDb = Pick<Database.Database, 'prepare' | 'pragma'>;
+
+/**
+ * The app's SQLite database: WAL, foreign keys, synchronous=FULL, migrations by user_version,
+ * a backup copy before migrating, and a refusal (file untouched) for a database from the future
+ * or a corrupt file.
+ */
+export class Db {
+  readonly conn: Database.Database;
+  readonly file: string;
+  readonly backupDir: string;
+  readonly appliedMigrations: number[];
+
+  private constructor(conn: Database.Database, file: string, backupDir: string, applied: number[]) {
+    this.conn = conn;
+    this.file = file;
+    this.backupDir = backupDir;
+    this.appliedMigrations = applied;
+  }
+
+  static open(opts: DbOptions): Db {
+    const migrations = opts.migrations ?? allMigrations;
+    const latest = latestVersion(migrations);
+    const backupDir = join(dirname(opts.file), 'backups');
+    mkdirSync(dirname(opts.file), { recursive: true });
+    const driverOpts: Database.Options = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
+
+    let current = 0;
+    if (existsSync(opts.file) && statSync(opts.file).size > 0) {
+      // Inspect read-only first, so a refused file is never written to.
+      current = inspect(opts.file, driverOpts, backupDir);
+      if (current > latest) {
+        throw new AppError(
+          'DB_FROM_FUTURE',
+          `The database ${opts.file} is at version ${current}, newer than this app knows (version ${latest}). Update Circle Take, or open a different data dir.`,
+          { file: opts.file, dbVersion: current, appVersion: latest },
+        );
+      }
+      if (current > 0 && pendingMigrations(migrations, current).length > 0) {
+        backup(opts, driverOpts, backupDir, current);
+      }
+    }
+
+    const conn = new Database(opts.file, driverOpts);
+    try {
+      conn.pragma('journal_mode = WAL');
+      conn.pragma('foreign_keys = ON');
+      conn.pragma('busy_timeout = 5000');
+      conn.pragma('synchronous = FULL');
+      if (process.platform === 'darwin') conn.pragma('fullfsync = ON');
+      const applied = migrate(conn, migrations, opts.file);
+      if (applied.length > 0) {
+        opts.logger.log('info', 'database migrated', { file: basename(opts.file), from: current, to: latest });
+      }
+      return new Db(conn, opts.file, backupDir, applied);
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
+  }
+
+  get version(): number {
+    return this.conn.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** Runs synchronous work in a BEGIN IMMEDIATE transaction (use for anything that debits). */
+  immediate<T>(fn: () => T): T {
+    return this.conn.transaction(fn).immediate();
+  }
+
+  dispose(): void {
+    if (this.conn.open) this.conn.close();
+  }
+}
+
+export function latestBackup(backupDir: string): string | null {
+  if (!existsSync(backupDir)) return null;
+  const files = readdirSync(backupDir)
+    .filter((f) => f.endsWith('.db'))
+    .sort();
+  const last = files[files.length - 1];
+  return last ? join(backupDir, last) : null;
+}
+
+function inspect(file: string, driverOpts: Database.Options, backupDir: string): number {
+  let ro: Database.Database | undefined;
+  try {
+    ro = new Database(file, { ...driverOpts, readonly: true, fileMustExist: true });
+    const check = ro.pragma('quick_check(1)', { simple: true });
+    if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);
+    return ro.pragma('user_version', { simple: true }) as number;
+  } catch (e) {
+    const backupFile = latestBackup(backupDir);
+    throw new AppError(
+      'DB_CORRUPT',
+      `The database ${file} cannot be read (${(e as Error).message}). It was left untouched. ` +
+        (backupFile ? `The latest backup is ${backupFile}: copy it over the damaged file to restore.` : 'No backup exists yet; move the file aside to start fresh.'),
+      { file, backup: backupFile },
+      { cause: e },
+    );
+  } finally {
+    ro?.close();
+  }
+}
+
+function backup(opts: DbOptions, driverOpts: Database.Options, backupDir: string, fromVersion: number): void {
+  mkdirSync(backupDir, { recursive: true });
+  const stamp = new Date(opts.clock.now()).toISOString().replace(/[:.]/g, '-');
+  const target = join(backupDir, `circletake-v${fromVersion}-${stamp}.db`);
+  const tmp = `${target}.partial`;
+  const ro = new Database(opts.file, { ...driverOpts, readonly: true, fileMustExist: true });
+  try {
+    ro.prepare('VACUUM INTO ?').run(tmp);
+  } finally {
+    ro.close();
+  }
+  renameSync(tmp, target);
+  opts.logger.log('info', 'database backed up before migrating', { backup: basename(target) });
+  prune(backupDir, opts.keepBackups ?? 5, opts.logger);
+}
+
+/** Keeps the newest `keep` backups and removes older ones. */
+function prune(backupDir: string, keep: number, logger: Logger): void {
+  const files = readdirSync(backupDir)
+    .filter((f) => f.endsWith('.db'))
+    .sort();
+  for (const f of files.slice(0, Math.max(0, files.length - keep))) {
+    try {
+      unlinkSync(join(backupDir, f));
+    } catch (e) {
+      logger.log('warn', 'could not remove an old backup', { backup: f, error: String(e) });
+    }
+  }
+}

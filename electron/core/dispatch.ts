@@ -1,0 +1,65 @@
+import { ZodError } from 'zod';
+import { contract, isCallName, type CallName, type CallOutput, type CallParsedInput, type Role } from '../../shared/contract';
+import { AppError, isAppError, validationError, type ErrorPayload, type Result } from '../../shared/errors';
+import type { Logger } from './ports';
+
+export interface CallContext {
+  role: Role;
+  door: 'electron' | 'host' | 'cli';
+}
+
+export type Handler<K extends CallName> = (input: CallParsedInput<K>, ctx: CallContext) => CallOutput<K> | Promise<CallOutput<K>>;
+export type Handlers = { [K in CallName]: Handler<K> };
+
+export type Dispatcher = (name: string, rawInput: unknown, ctx: CallContext) => Promise<Result<unknown>>;
+
+const ROLE_RANK: Record<Role, number> = { reviewer: 1, producer: 2, owner: 3 };
+
+export function roleAllows(have: Role, need: Role): boolean {
+  return ROLE_RANK[have] >= ROLE_RANK[need];
+}
+
+/** Converts anything thrown into the payload that crosses a door. Unknown errors are logged with their stack. */
+export function toErrorPayload(e: unknown, logger: Logger, context: Record<string, unknown> = {}): ErrorPayload {
+  if (isAppError(e)) return e.toPayload();
+  if (e instanceof ZodError) return validationError(e.issues).toPayload();
+  const err = e instanceof Error ? e : new Error(String(e));
+  logger.log('error', 'unexpected error', { ...context, error: err.message, stack: err.stack });
+  return { code: 'INTERNAL', message: `Something went wrong inside Circle Take (${err.message}). It has been logged.` };
+}
+
+/**
+ * The one call loop every door uses: known name → role → parse input → handler → (strict) parse output.
+ * Never throws; always returns a Result.
+ */
+export function createDispatcher(handlers: Handlers, logger: Logger, isStrict: boolean): Dispatcher {
+  return async (name, rawInput, ctx) => {
+    if (!isCallName(name)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown call "${name}".`, details: { name } } };
+    }
+    const def = contract[name];
+    if (!roleAllows(ctx.role, def.role)) {
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: `A ${ctx.role} session may not call ${name}; it needs the ${def.role} role.`, details: { name, role: ctx.role } },
+      };
+    }
+    const parsed = def.input.safeParse(rawInput ?? {});
+    if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, name).toPayload() };
+    try {
+      const handler = handlers[name] as Handler<typeof name>;
+      const value = await handler(parsed.data as never, ctx);
+      if (isStrict) {
+        const out = def.output.safeParse(value);
+        if (!out.success) {
+          throw new AppError('INTERNAL', `${name} returned a value that does not match its contract`, {
+            issues: out.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+          });
+        }
+      }
+      return { ok: true, value };
+    } catch (e) {
+      return { ok: false, error: toErrorPayload(e, logger, { call: name }) };
+    }
+  };
+}

@@ -1,0 +1,19 @@
+import type { Core } from './createCore';
+import type { Handlers } from './dispatch';
+
+/** The contract's handler table: each entry is a thin call into a core service. */
+export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
+  return {
+    'system.info': (_input, ctx) => ({
+      appVersion: core.config.appVersion,
+      door: ctx.door,
+      dataDir: core.config.dataDir,
+      dbVersion: core.db.version,
+      dbFile: core.db.file,
+    }),
+    'projects.list': () => core.projects.list(),
+    'projects.create': ({ name }) => core.projects.create(name),
+    'projects.rename': ({ id, name }) => core.projects.rename(id, name),
+    'projects.delete': ({ id }) => core.projects.delete(id),
+  };
+}

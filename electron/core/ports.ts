@@ -1,0 +1,31 @@
+/**
+ * Platform needs reach core as small ports. Electron main implements them with Electron;
+ * the host and the CLI implement them with plain Node (see nodePorts.ts).
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface Ids {
+  /** A new unique id with the given prefix, e.g. `prj_…`. Lower-case base36, sortable by time. */
+  newId(prefix: string): string;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Notifier {
+  /** An OS-level notification (Electron), or a no-op / console line elsewhere. */
+  notify(title: string, body: string): void;
+}
+
+export interface Ports {
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  notifier: Notifier;
+}

@@ -1,0 +1,49 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../../shared/contract';
+
+/** 256-bit tokens, compared in constant time by their sha256 digests, revocable. */
+export class TokenTable {
+  private readonly byDigest = new Map<string, { role: Role; label: string }>();
+
+  issue(role: Role, label: string = role): string {
+    const token = randomBytes(32).toString('hex');
+    this.byDigest.set(digest(token), { role, label });
+    return token;
+  }
+
+  revoke(token: string): boolean {
+    return this.byDigest.delete(digest(token));
+  }
+
+  /** The role a presented token carries, or null. Every stored digest is compared so timing says nothing. */
+  roleOf(presented: string | undefined | null): Role | null {
+    if (!presented || presented.length > 200) return null;
+    const d = Buffer.from(digest(presented), 'hex');
+    let found: Role | null = null;
+    for (const [stored, entry] of this.byDigest) {
+      if (timingSafeEqual(Buffer.from(stored, 'hex'), d)) found = entry.role;
+    }
+    return found;
+  }
+}
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+([A-Za-z0-9._~-]+)$/.exec(header.trim());
+  return m ? m[1]! : null;
+}
+
+export function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}
+
+export const SESSION_COOKIE = 'ct_session';

@@ -1,0 +1,63 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createCore, type Core } from '../core/createCore';
+import { resolveDataDir } from '../core/dataDir';
+import { createNodePorts } from '../core/nodePorts';
+import { AppError, isAppError } from '../../shared/errors';
+import { appVersion } from './paths';
+
+/** A usage mistake: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with errors turned into UsageError naming the flag. */
+export function parseFlags<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export const dataDirOption = { 'data-dir': { type: 'string' } } as const;
+
+/** Opens core for a one-shot CLI command; the caller disposes it. */
+export function openCore(dataDirFlag: string | undefined, opts: { quiet?: boolean } = {}): Core {
+  return createCore(
+    { dataDir: resolveDataDir(dataDirFlag), appVersion: appVersion(), isStrict: process.env.NODE_ENV !== 'production' },
+    createNodePorts({ quiet: opts.quiet ?? true }),
+  );
+}
+
+/** Prints an AppError as one line (or JSON) and returns the exit code for it. */
+export function reportError(e: unknown, io: CliIo, json: boolean): number {
+  if (e instanceof UsageError) {
+    io.err(`circletake: ${e.message}`);
+    return 2;
+  }
+  const err = isAppError(e) ? e : new AppError('INTERNAL', (e as Error)?.message ?? String(e));
+  if (json) io.out(JSON.stringify({ ok: false, error: err.toPayload() }));
+  else io.err(`circletake: ${err.message}`);
+  return err.code === 'VALIDATION' || err.code === 'NOT_FOUND' ? 2 : 1;
+}
+
+export function parseIntFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
+}

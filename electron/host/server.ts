@@ -1,0 +1,235 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError, type ErrorPayload } from '../../shared/errors';
+import type { Role } from '../../shared/contract';
+import type { Core } from '../core/createCore';
+import { bearerToken, cookieValue, SESSION_COOKIE, TokenTable } from './auth';
+import { statusFor } from './httpStatus';
+import { StaticFiles } from './staticFiles';
+
+export interface HostOptions {
+  core: Core;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  /** Port to bind on 127.0.0.1; 0 or undefined picks a free one. */
+  port?: number;
+  /** Extra origins allowed to call (the Vite dev server in `npm run dev`). */
+  extraOrigins?: string[];
+  maxBodyBytes?: number;
+  maxConnections?: number;
+}
+
+export interface RunningHost {
+  url: string;
+  /** The URL with the owner token in its fragment: open this in a browser. */
+  openUrl: string;
+  port: number;
+  ownerToken: string;
+  tokens: TokenTable;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * The browser host: the contract over HTTP (POST /rpc/<name>) and one WebSocket (/events),
+ * plus the built renderer. Loopback only, a per-launch token, Host and Origin allowlists.
+ */
+export async function startHost(opts: HostOptions): Promise<RunningHost> {
+  const { core } = opts;
+  const tokens = new TokenTable();
+  const ownerToken = tokens.issue('owner', 'local owner');
+  const files = new StaticFiles(opts.rendererDir);
+  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  let port = 0;
+  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`, ...(opts.extraOrigins ?? [])]);
+
+  const csp = () =>
+    [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' blob: data:",
+      "media-src 'self' blob:",
+      `connect-src 'self' ws://${LOOPBACK}:${port} ws://localhost:${port}`,
+      "font-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+    const data = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(data);
+  };
+  const sendError = (res: ServerResponse, error: ErrorPayload) => sendJson(res, statusFor(error.code), { ok: false, error });
+
+  /** Host header check (DNS rebinding) and Origin check (cross-site), shared by HTTP and upgrade. */
+  const checkHostAndOrigin = (req: IncomingMessage, requireOrigin: boolean): ErrorPayload | null => {
+    const host = req.headers.host ?? '';
+    if (!allowedHosts().has(host)) {
+      return { code: 'FORBIDDEN', message: `Host "${host}" is not allowed; open Circle Take at http://${LOOPBACK}:${port}/.` };
+    }
+    const origin = req.headers.origin;
+    if (origin === undefined ? requireOrigin : !allowedOrigins().has(origin)) {
+      return { code: 'FORBIDDEN', message: `Origin "${origin ?? '(none)'}" is not allowed to use this Circle Take host.` };
+    }
+    return null;
+  };
+
+  const roleFromRequest = (req: IncomingMessage, allowCookie: boolean): Role | null => {
+    const fromHeader = tokens.roleOf(bearerToken(req.headers.authorization));
+    if (fromHeader) return fromHeader;
+    if (!allowCookie) return null;
+    return tokens.roleOf(cookieValue(req.headers.cookie, SESSION_COOKIE));
+  };
+
+  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+    new Promise((resolveBody, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxBody) {
+          reject(new AppError('VALIDATION', `Request body is larger than ${maxBody} bytes.`, { field: '(body)' }));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => resolveBody(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+    const role = roleFromRequest(req, false);
+    if (!role) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).' });
+    let input: unknown = {};
+    try {
+      const body = await readBody(req);
+      if (body.length > 0) input = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      const msg = e instanceof AppError ? e.message : `Malformed JSON body (${(e as Error).message}).`;
+      return sendError(res, { code: 'VALIDATION', message: msg, details: { field: '(body)' } });
+    }
+    const result = await core.dispatch(name, input, { role, door: 'host' });
+    if (result.ok) sendJson(res, 200, result);
+    else sendError(res, result.error);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    const bad = checkHostAndOrigin(req, false);
+    if (bad) return sendError(res, bad);
+
+    if (url.pathname.startsWith('/rpc/')) {
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        return sendError(res, { code: 'VALIDATION', message: 'Calls are POST /rpc/<name> with a JSON body.' });
+      }
+      return handleRpc(req, res, decodeURIComponent(url.pathname.slice('/rpc/'.length)));
+    }
+    if (url.pathname === '/session') {
+      if (req.method !== 'POST') return sendError(res, { code: 'VALIDATION', message: 'POST /session with the token header.' });
+      const token = bearerToken(req.headers.authorization);
+      const role = tokens.roleOf(token);
+      if (!role || !token) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
+      res.setHeader('set-cookie', `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      return sendJson(res, 200, { ok: true, value: { role } });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
+    const file = files.get(url.pathname);
+    if (!file) {
+      if (!files.isBuilt) return sendError(res, { code: 'NOT_FOUND', message: 'The renderer is not built yet: run `npm run build`.' });
+      return sendError(res, { code: 'NOT_FOUND', message: `No file at ${url.pathname}.` });
+    }
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-security-policy': csp(),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': file.type.startsWith('text/html') ? 'no-store' : 'max-age=3600',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      core.ports.logger.log('error', 'host request failed', { error: String(e) });
+      if (!res.headersSent) sendError(res, { code: 'INTERNAL', message: 'Internal error; it has been logged.' });
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const clients = new Set<WebSocket>();
+  const maxConnections = opts.maxConnections ?? 32;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    if (url.pathname !== '/events') return refuse(404, 'Not Found');
+    if (checkHostAndOrigin(req, true)) return refuse(403, 'Forbidden');
+    const role = roleFromRequest(req, true);
+    if (!role) return refuse(401, 'Unauthorized');
+    if (clients.size >= maxConnections) return refuse(503, 'Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      // Clients never need to send; anything they send is ignored.
+      ws.on('message', () => undefined);
+    });
+  });
+
+  const unsubscribe = core.events.subscribe((event, payload) => {
+    const msg = JSON.stringify({ event, payload });
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(msg);
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') {
+        reject(
+          new AppError(
+            'PORT_IN_USE',
+            `Port ${opts.port} is already in use on ${LOOPBACK}. Pick another with --port N, or leave --port off and Circle Take picks a free one.`,
+            { port: opts.port },
+          ),
+        );
+      } else reject(e);
+    };
+    server.once('error', onError);
+    server.listen(opts.port ?? 0, LOOPBACK, () => {
+      server.off('error', onError);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${LOOPBACK}:${port}/`;
+
+  return {
+    url,
+    openUrl: `${url}#token=${ownerToken}`,
+    port,
+    ownerToken,
+    tokens,
+    async close() {
+      unsubscribe();
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Lint, including the layer rules: which folder may import what (see STYLE.md §1).
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const electronPkg = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' };
+const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer runs without Node: no node:* imports.' }));
+
+const layer = (files, { paths = [], regexes = [] }) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths,
+        patterns: regexes.map(([regex, message]) => ({ regex, message })),
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.electron-native/**', 'test-results/**', 'playwright-report/**', 'bench-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'scripts/**', 'bench/**'],
+    rules: { 'max-lines': 'off' },
+  },
+  layer(['shared/**/*.ts'], {
+    paths: [electronPkg, ...noNode, { name: 'react', message: 'shared is pure TypeScript.' }],
+    regexes: [
+      ['^electron(/|$)', 'shared may not import electron.'],
+      ['(^|/)electron/', 'shared may not import from electron/ (core, main, host, preload).'],
+      ['(^|/)renderer(/|$)', 'shared may not import from renderer/.'],
+      ['^(better-sqlite3|sharp|ws|react|react-dom|zustand)$', 'shared imports zod only.'],
+    ],
+  }),
+  layer(['electron/core/**/*.ts'], {
+    paths: [electronPkg],
+    regexes: [
+      ['^electron(/|$)', 'core never imports electron: declare a port in core/ports.ts instead.'],
+      ['(^|/)renderer(/|$)', 'core may not import from renderer/.'],
+      ['(^|\\.\\./)(main|preload|host)(/|$)', 'core may not import from main, preload or host.'],
+    ],
+  }),
+  layer(['electron/host/**/*.ts'], {
+    paths: [electronPkg],
+    regexes: [
+      ['^electron(/|$)', 'host never imports electron.'],
+      ['(^|/)renderer(/|$)', 'host may not import from renderer/.'],
+      ['(^|\\.\\./)(main|preload)(/|$)', 'host may not import from main or preload.'],
+    ],
+  }),
+  layer(['electron/preload/**/*.ts'], {
+    regexes: [
+      ['(^|/)core(/|$)', 'preload may not import core.'],
+      ['(^|/)renderer(/|$)', 'preload may not import from renderer/.'],
+    ],
+  }),
+  layer(['electron/main/**/*.ts'], {
+    regexes: [['(^|/)renderer(/|$)', 'main may not import from renderer/.']],
+  }),
+  layer(['renderer/**/*.ts', 'renderer/**/*.tsx'], {
+    paths: [electronPkg, ...noNode],
+    regexes: [
+      ['^electron(/|$)', 'renderer never imports electron: use renderer/api.'],
+      ['(^|/)electron/', 'renderer may not import from electron/: use renderer/api and shared/.'],
+      ['^(better-sqlite3|sharp|ws)$', 'renderer runs in the browser.'],
+    ],
+  }),
+);

@@ -1,0 +1,85 @@
+import type { Result } from '../../shared/errors';
+import type { Transport } from './transport';
+
+const TOKEN_KEY = 'circletake.token';
+
+/**
+ * Reads the token from the URL fragment once (so it never reaches a server log), keeps it for this
+ * tab, and scrubs it from the address bar.
+ */
+export function takeTokenFromLocation(loc: Location, storage: Storage, history: History): string | null {
+  const m = /(?:^|[#&])token=([0-9a-f]{64})(?:&|$)/.exec(loc.hash);
+  if (m) {
+    storage.setItem(TOKEN_KEY, m[1]!);
+    history.replaceState(null, '', loc.pathname + loc.search);
+    return m[1]!;
+  }
+  return storage.getItem(TOKEN_KEY);
+}
+
+/** The contract over HTTP: POST /rpc/<name> with the token header; events over one WebSocket. */
+export function httpTransport(baseUrl: string, token: string | null): Transport {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let socket: WebSocket | null = null;
+  let retryMs = 500;
+  let sessionReady: Promise<void> | null = null;
+
+  const ensureSession = () => {
+    // Exchanges the token for an HttpOnly cookie, which the WebSocket and <video src> requests carry.
+    sessionReady ??= fetch(new URL('/session', baseUrl), {
+      method: 'POST',
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      credentials: 'same-origin',
+    }).then(() => undefined);
+    return sessionReady;
+  };
+
+  const connect = () => {
+    void ensureSession().then(() => {
+      const ws = new WebSocket(new URL('/events', baseUrl.replace(/^http/, 'ws')));
+      socket = ws;
+      ws.onopen = () => {
+        retryMs = 500;
+      };
+      ws.onmessage = (m) => {
+        try {
+          const { event, payload } = JSON.parse(String(m.data)) as { event: string; payload: unknown };
+          for (const cb of listeners.get(event) ?? []) cb(payload);
+        } catch (e) {
+          console.error('circletake: bad event message', e);
+        }
+      };
+      ws.onclose = () => {
+        socket = null;
+        if (listeners.size > 0) setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 10_000);
+      };
+    });
+  };
+
+  return {
+    kind: 'http',
+    async invoke(name, input) {
+      try {
+        const res = await fetch(new URL(`/rpc/${encodeURIComponent(name)}`, baseUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(input ?? {}),
+        });
+        return (await res.json()) as Result<unknown>;
+      } catch (e) {
+        return { ok: false, error: { code: 'INTERNAL', message: `Cannot reach Circle Take (${(e as Error).message}). Is the host still running?` } };
+      }
+    },
+    on(event, cb) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(cb);
+      if (!socket) connect();
+      return () => {
+        set.delete(cb);
+      };
+    },
+  };
+}
+

@@ -1,0 +1,33 @@
+import type { StateCreator } from 'zustand';
+import type { AppState } from '../index';
+
+export type Theme = 'dark' | 'light';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+/** Local UI state: selection, theme, notices. Only the theme is persisted (a UI preference). */
+export interface UiSlice {
+  selectedProjectId: string | null;
+  theme: Theme;
+  notices: Notice[];
+  selectProject(id: string | null): void;
+  setTheme(theme: Theme): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismissNotice(id: number): void;
+}
+
+let nextNoticeId = 1;
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
+  selectedProjectId: null,
+  theme: 'dark',
+  notices: [],
+  selectProject: (id) => set({ selectedProjectId: id }),
+  setTheme: (theme) => set({ theme }),
+  notify: (kind, text) => set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text }] }),
+  dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+});

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { CallDef } from './define';
+import { projectsCalls, projectsEvents } from './projects';
+import { systemCalls, systemEvents } from './system';
+
+export * from './define';
+
+/** Every request the renderer (or a reviewer) can make, by `domain.verb`. */
+export const contract = {
+  ...systemCalls,
+  ...projectsCalls,
+} as const satisfies Record<string, CallDef>;
+
+/** Every event core emits, by `domain.pastTense`. */
+export const events = {
+  ...systemEvents,
+  ...projectsEvents,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Contract = typeof contract;
+export type CallName = keyof Contract;
+export type CallInput<K extends CallName> = z.input<Contract[K]['input']>;
+export type CallParsedInput<K extends CallName> = z.output<Contract[K]['input']>;
+export type CallOutput<K extends CallName> = z.output<Contract[K]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export const callNames = Object.keys(contract) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The IPC channel for a call or event name: `app:` + name. The only place channels are spelled. */
+export const channelFor = (name: string): string => `app:${name}`;

@@ -1,0 +1,63 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tmp';
+
+const bin = ['bin/circletake.js'];
+const t = tempDir('ct-cli-');
+afterAll(() => t.cleanup());
+const cli = (...args: string[]) => spawnSync(process.execPath, [...bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe('circletake CLI', () => {
+  it('prints its version and help', () => {
+    const v = cli('--version');
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const h = cli('--help');
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('serve');
+    expect(h.stdout).toContain('doctor');
+  });
+
+  it('refuses an unknown command or flag with exit 2', () => {
+    expect(cli('fly').status).toBe(2);
+    const r = cli('doctor', '--nope');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--nope');
+  });
+
+  it('doctor reports binaries, the data dir and the database version', () => {
+    const r = cli('doctor', '--json', '--data-dir', t.dir);
+    const report = JSON.parse(r.stdout) as { binaries: { name: string; ok: boolean }[]; dataDir: string; database: { version: number } };
+    expect(report.binaries.map((b) => b.name)).toEqual(['ffmpeg', 'ffprobe', 'chromium', 'electron']);
+    expect(report.dataDir).toBe(t.dir);
+    expect(report.database.version).toBeGreaterThan(0);
+  });
+
+  it('serve prints a loopback URL carrying the token, and serves calls', async () => {
+    const child = spawn(process.execPath, [...bin, 'serve', '--json', '--data-dir', t.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+      const info = JSON.parse(line) as { openUrl: string; url: string; token: string };
+      expect(info.openUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}$/);
+      const r = await fetch(`${info.url}rpc/system.info`, { method: 'POST', headers: { authorization: `Bearer ${info.token}` }, body: '{}' });
+      expect(await r.json()).toMatchObject({ ok: true, value: { door: 'host', dataDir: t.dir } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('serve names a port that is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = String((blocker.address() as { port: number }).port);
+    try {
+      const r = cli('serve', '--port', port, '--data-dir', t.dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`Port ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});

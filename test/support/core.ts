@@ -1,0 +1,35 @@
+import { createCore, type Core } from '../../electron/core/createCore';
+import { createIds, silentLogger } from '../../electron/core/nodePorts';
+import type { Clock, Ports } from '../../electron/core/ports';
+import { tempDir } from './tmp';
+
+/** A clock tests can move. */
+export class FakeClock implements Clock {
+  constructor(public t = Date.parse('2026-11-22T10:00:00Z')) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export function testPorts(clock: Clock = new FakeClock()): Ports & { notices: string[] } {
+  const notices: string[] = [];
+  return { clock, ids: createIds(clock), logger: silentLogger, notifier: { notify: (t, b) => notices.push(`${t}: ${b}`) }, notices };
+}
+
+/** A real core on a temp-file SQLite database. */
+export function testCore(opts: { dataDir?: string; clock?: Clock } = {}): { core: Core; dataDir: string; cleanup(): Promise<void> } {
+  const tmp = opts.dataDir ? null : tempDir('ct-core-');
+  const dataDir = opts.dataDir ?? tmp!.dir;
+  const core = createCore({ dataDir, appVersion: '0.0.0-test', isStrict: true }, testPorts(opts.clock));
+  return {
+    core,
+    dataDir,
+    async cleanup() {
+      await core.dispose();
+      tmp?.cleanup();
+    },
+  };
+}
