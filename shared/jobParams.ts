@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { EstimateParams } from './money/params';
+
+/**
+ * Everything a generation job asks for: the money params plus the creative ones. The prompt is
+ * creative intent — it is hashed into params_hash and the idempotency key, encrypted at rest, and
+ * never written to a path or a log.
+ */
+export const GenerationParams = EstimateParams.extend({
+  prompt: z.string().max(1000, 'must be at most 1000 characters').default(''),
+  negativePrompt: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  seed: z.number().int('must be a whole number').min(0).max(4294967295).optional(),
+  /** A local file path or an HTTPS URL. */
+  promptImage: z.string().min(1).max(2048).optional(),
+}).strict();
+
+export type GenerationParams = z.output<typeof GenerationParams>;
+export type GenerationParamsInput = z.input<typeof GenerationParams>;
