@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
+import { ShotService } from './shots/shotService';
 
 export interface CoreConfig {
   dataDir: string;
@@ -22,6 +23,7 @@ export interface Core {
   db: Db;
   events: CoreEvents;
   projects: ProjectService;
+  shots: ShotService;
   dispatch: Dispatcher;
   dispose(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   const events = new CoreEvents(ports.logger, config.isStrict);
   const projects = new ProjectService(db, events, ports.clock, ports.ids);
+  const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
 
   const partial = {
     config,
@@ -46,6 +49,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     db,
     events,
     projects,
+    shots,
     async dispose() {
       events.dispose();
       db.dispose();

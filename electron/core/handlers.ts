@@ -15,5 +15,10 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     'projects.create': ({ name }) => core.projects.create(name),
     'projects.rename': ({ id, name }) => core.projects.rename(id, name),
     'projects.delete': ({ id }) => core.projects.delete(id),
+    'shots.list': ({ projectId }) => core.shots.list(projectId),
+    'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
+    'shots.rename': ({ id, name }) => core.shots.rename(id, name),
+    'shots.move': ({ id, position }) => core.shots.move(id, position),
+    'shots.delete': ({ id }) => core.shots.delete(id),
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CallDef } from './define';
 import { projectsCalls, projectsEvents } from './projects';
+import { shotsCalls, shotsEvents } from './shots';
 import { systemCalls, systemEvents } from './system';
 
 export * from './define';
@@ -9,12 +10,14 @@ export * from './define';
 export const contract = {
   ...systemCalls,
   ...projectsCalls,
+  ...shotsCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */
 export const events = {
   ...systemEvents,
   ...projectsEvents,
+  ...shotsEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Contract = typeof contract;
