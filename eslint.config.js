@@ -20,7 +20,7 @@ const layer = (files, { paths = [], regexes = [] }) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.electron-native/**', 'test-results/**', 'playwright-report/**', 'bench-results/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.electron-native/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,9 +4,38 @@ import { CoreEvents } from './coreEvents';
 import { Db } from './db/db';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
+import { CreditLedger } from './money/creditLedger';
+import { MoneyService } from './money/moneyService';
+import { MoneySettings } from './money/moneySettings';
+import { PlanRegistry } from './money/planRegistry';
+import { findResourcesDir } from './money/resourcesDir';
+import { ArtifactChecks } from './media/check/artifactChecks';
+import { AutoChecker } from './media/check/autoChecker';
+import { Exporter } from './media/export/exporter';
+import { FfmpegRunner } from './media/ffmpeg/runner';
+import type { FinalsSource } from './media/finals';
+import { createMediaResolver, type MediaResolver } from './media/mediaResolver';
+import { keepEverything, RetentionSweeper, type ProtectionSource } from './media/retention/retentionSweeper';
+import { Stitcher } from './media/stitch/stitcher';
+import { MediaStore } from './media/store/mediaStore';
+import { ThumbnailService } from './media/thumbs/thumbnailService';
+import { defaultWatermarkSpec, resolveResourcesDir } from './media/watermark';
+import { WatermarkRegistry } from './media/watermarkRegistry';
 import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
 import { ShotService } from './shots/shotService';
+import { BoardService } from './board/boardService';
+import { JobQueue } from './queue/jobQueue';
+import { ResilienceGate } from './queue/providerGate';
+import { QueueLock } from './queue/queueLock';
+import { TakeChecks, backoffFor, createProviders, planSettings, pollIntervalFor, queueMedia, queueMoney } from './queue/queueWiring';
+import type { LocalSimConfig } from './providers/local/localProvider';
+import type { Provider } from './providers/provider';
+import { envKeySource, type KeySource } from './providers/runway/keySource';
+import { FileKeys } from './security/fileKeys';
+import { PromptVault, type SecretKeys } from './security/promptVault';
+import { TakeService } from './takes/takeService';
+import type { ProviderId } from '../../shared/money/params';
 
 export interface CoreConfig {
   dataDir: string;
@@ -15,6 +44,23 @@ export interface CoreConfig {
   isStrict: boolean;
   /** A better-sqlite3 binary built for this runtime, when it is not the default one (Electron). */
   sqliteBinding?: string;
+  /** The folder with the built-in plans/ and rates/ (default: the repo's or app's resources/). */
+  resourcesDir?: string;
+  /** ffmpeg / ffprobe to use (default: the binaries.ts fallback chain; Electron passes its bundled ones). */
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  /** Where the prompt key lives: Electron passes a keychain-backed store; default a 0600 file in the data dir. */
+  secretKeys?: SecretKeys;
+  /** Where the Runway key comes from: Electron passes safeStorage; default RUNWAYML_API_SECRET. */
+  runwayKeys?: KeySource;
+  /** Local simulator behaviour (queue time, throttling, failures) for tests and demos. */
+  localSim?: Partial<LocalSimConfig>;
+  /** Providers that replace the built-in ones with the same id (tests, benches). */
+  providerOverrides?: Provider[];
+  /** Poll interval per provider in ms (default: Runway 5 s as its docs ask, the simulator 100 ms). */
+  pollIntervalMs?: Partial<Record<ProviderId, number>>;
+  /** Queue lease length in ms (tests shorten it). */
+  leaseMs?: number;
 }
 
 export interface Core {
@@ -23,7 +69,43 @@ export interface Core {
   db: Db;
   events: CoreEvents;
   projects: ProjectService;
+  /** Plan configs and rate cards (built-in + <dataDir>/plans, <dataDir>/rates), the active plan. */
+  plans: PlanRegistry;
+  /** The credit ledger: reserve / capture / void, grants, purchases, balances, history. */
+  ledger: CreditLedger;
+  /** Estimates, quotes, the submit-time money check, plan switching. */
+  money: MoneyService;
   shots: ShotService;
+  /** The only spawner of ffmpeg/ffprobe (media/ffmpeg/runner.ts). */
+  ffmpeg: FfmpegRunner;
+  /** The preview and release stores. */
+  media: MediaStore;
+  /** One-decode-pass clip checker with a worker pool sized to the cores. */
+  checker: AutoChecker;
+  /** Checks of stored artifacts (report saved per artifact, media.checked emitted). */
+  artifactChecks: ArtifactChecks;
+  thumbnails: ThumbnailService;
+  watermarks: WatermarkRegistry;
+  stitcher: Stitcher;
+  exporter: Exporter;
+  retention: RetentionSweeper;
+  /** Media id → file for the media routes (host GET /media/<id>, Electron media-* protocols). */
+  resolveMedia: MediaResolver;
+  /** Output clips of jobs, with their auto-check verdicts. */
+  takes: TakeService;
+  /** The job queue: submit, leases, recovery, pacing, retries, dead letters. */
+  queue: JobQueue;
+  providers: ReadonlyMap<ProviderId, Provider>;
+  /** Pacing and provider health (token buckets, circuit breakers, adaptive concurrency). */
+  gate: ResilienceGate;
+  /** Auto-checks of new takes in flight (`idle()` waits for them). */
+  takeChecks: TakeChecks;
+  /** The review board: tags, comments, shortlist, stages, undo. */
+  board: BoardService;
+  /** The absolute file of a take's artifact, or null when it has been swept. */
+  takePath(takeId: string): string | null;
+  /** The finals of a project, for stitch/export by project; set by the takes service (null until wired). */
+  finals: FinalsSource | null;
   dispatch: Dispatcher;
   dispose(): Promise<void>;
 }
@@ -41,7 +123,99 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   const events = new CoreEvents(ports.logger, config.isStrict);
   const projects = new ProjectService(db, events, ports.clock, ports.ids);
+  const plans = new PlanRegistry({
+    builtinDir: config.resourcesDir ?? findResourcesDir(),
+    dataDir: config.dataDir,
+    clock: ports.clock,
+    logger: ports.logger,
+    settings: new MoneySettings(db),
+  });
+  const ledger = new CreditLedger({ db, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
+  if (ledger.audit().ok) ledger.syncPlan();
+  const money = new MoneyService({ plans, ledger, events });
   const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
+  const mediaResources = resolveResourcesDir(config.resourcesDir);
+  const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
+  const media = new MediaStore({ dataDir: config.dataDir, db, clock: ports.clock, ids: ports.ids, logger: ports.logger, events });
+  const checker = new AutoChecker({ runner: ffmpeg, logger: ports.logger, defaultWatermark: defaultWatermarkSpec(mediaResources) });
+  const watermarks = new WatermarkRegistry({ db, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
+  const artifactChecks = new ArtifactChecks({ db, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
+  const thumbnails = new ThumbnailService({ runner: ffmpeg, store: media, logger: ports.logger });
+  const stitcher = new Stitcher({ runner: ffmpeg, store: media, logger: ports.logger });
+  const exporter = new Exporter({ store: media, clock: ports.clock, logger: ports.logger });
+  const takes = new TakeService(db, events, ports.clock);
+  const vault = new PromptVault(config.secretKeys ?? new FileKeys(config.dataDir));
+  const settings = planSettings(plans);
+  const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => events.emit('queue.changed', queue.status()) });
+  const providers = createProviders({
+    dataDir: config.dataDir,
+    resourcesDir: mediaResources,
+    runner: ffmpeg,
+    money,
+    ledger,
+    ports,
+    runwayKeys: config.runwayKeys ?? envKeySource(),
+    ...(config.localSim ? { localSim: config.localSim } : {}),
+  });
+  for (const p of config.providerOverrides ?? []) {
+    providers.get(p.id)?.dispose();
+    providers.set(p.id, p);
+  }
+  // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
+  const checkFailedHooks: ((takeId: string, reason: string) => void)[] = [];
+  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
+  const queue: JobQueue = new JobQueue({
+    db,
+    projects,
+    shots,
+    takes,
+    providers,
+    money: queueMoney(money, ledger, plans),
+    media: queueMedia(config.dataDir, media, ffmpeg),
+    vault,
+    gate,
+    events,
+    clock: ports.clock,
+    ids: ports.ids,
+    logger: ports.logger,
+    backoff: backoffFor(settings),
+    pollIntervalMs: (p) => config.pollIntervalMs?.[p] ?? pollIntervalFor(p),
+    onTakeStored: (id) => takeChecks.schedule(id),
+    lock: new QueueLock(config.dataDir),
+    ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
+  });
+  const board = new BoardService(
+    db,
+    {
+      shots: (projectId) => shots.list(projectId),
+      takes: (projectId) => takes.list(projectId),
+      take: (id) => takes.get(id),
+      jobs: (projectId) => queue.list({ projectId, status: ['queued', 'paused', 'running', 'unknown'], limit: 100_000 }),
+    },
+    events,
+    ports.clock,
+    ports.ids,
+    ports.logger,
+  );
+  checkFailedHooks.push((id, why) => board.autoTag(id, why));
+  const takePath = (takeId: string): string | null => {
+    const t = takes.get(takeId);
+    if (!t.artifactId) return null;
+    const found = media.resolveFile(t.artifactId, t.artifactClass);
+    return found?.file ?? null;
+  };
+  const protection: ProtectionSource = keepEverything;
+  const retention = new RetentionSweeper({
+    store: media,
+    protection,
+    clock: ports.clock,
+    logger: ports.logger,
+    events,
+    policy: () => {
+      const r = plans.active().plan.retention;
+      return { previewDays: r.keep_preview_binaries_days, releaseDays: r.keep_release_binaries_days };
+    },
+  });
 
   const partial = {
     config,
@@ -50,7 +224,38 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     events,
     projects,
     shots,
+    plans,
+    ledger,
+    money,
+    ffmpeg,
+    media,
+    checker,
+    artifactChecks,
+    thumbnails,
+    watermarks,
+    stitcher,
+    exporter,
+    retention,
+    resolveMedia: createMediaResolver(media, thumbnails),
+    takes,
+    queue,
+    providers,
+    gate,
+    takeChecks,
+    board,
+    takePath,
+    finals: null as FinalsSource | null,
     async dispose() {
+      await queue.dispose();
+      await takeChecks.dispose();
+      for (const p of providers.values()) p.dispose();
+      retention.dispose();
+      checker.dispose();
+      thumbnails.dispose();
+      await ffmpeg.dispose();
+      media.dispose();
+      ledger.dispose();
+      plans.dispose();
       events.dispose();
       db.dispose();
     },

@@ -1,5 +1,9 @@
 import type { Core } from './createCore';
 import type { Handlers } from './dispatch';
+import { createMediaHandlers } from './media/mediaHandlers';
+import { createMoneyHandlers } from './money/moneyHandlers';
+import { queueHandlers } from './queue/queueHandlers';
+import { boardHandlers } from './board/boardHandlers';
 
 /** The contract's handler table: each entry is a thin call into a core service. */
 export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
@@ -15,6 +19,10 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     'projects.create': ({ name }) => core.projects.create(name),
     'projects.rename': ({ id, name }) => core.projects.rename(id, name),
     'projects.delete': ({ id }) => core.projects.delete(id),
+    ...createMoneyHandlers(core),
+    ...createMediaHandlers(core),
+    ...queueHandlers(core),
+    ...boardHandlers(core),
     'shots.list': ({ projectId }) => core.shots.list(projectId),
     'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
     'shots.rename': ({ id, name }) => core.shots.rename(id, name),

@@ -7,6 +7,8 @@ import type { Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
 import { bearerToken, cookieValue, SESSION_COOKIE, TokenTable } from './auth';
 import { statusFor } from './httpStatus';
+import type { MediaResolver } from '../core/media/mediaResolver';
+import { serveMedia } from './mediaRoute';
 import { StaticFiles } from './staticFiles';
 
 export interface HostOptions {
@@ -19,6 +21,8 @@ export interface HostOptions {
   extraOrigins?: string[];
   maxBodyBytes?: number;
   maxConnections?: number;
+  /** Media id → file for GET /media/<id> (default: core.resolveMedia). */
+  resolveMedia?: MediaResolver;
 }
 
 export interface RunningHost {
@@ -147,6 +151,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       return sendJson(res, 200, { ok: true, value: { role } });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
+    if (url.pathname.startsWith('/media/')) {
+      // Token via header or the session cookie (a <video src> cannot send headers).
+      if (!roleFromRequest(req, true)) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token for media. Open the URL Circle Take printed.' });
+      return serveMedia(req, res, url.pathname.slice('/media/'.length), opts.resolveMedia ?? core.resolveMedia, sendError);
+    }
     const file = files.get(url.pathname);
     if (!file) {
       if (!files.isBuilt) return sendError(res, { code: 'NOT_FOUND', message: 'The renderer is not built yet: run `npm run build`.' });

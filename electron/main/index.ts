@@ -78,6 +78,7 @@ if (!app.requestSingleInstanceLock()) {
       electronPorts(),
     );
     registerIpc(core, devServerUrl);
+    core.queue.start();
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -1,10 +1,16 @@
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Api } from '../api/client';
+import { createBoardSlice, type BoardSlice } from './slices/boardSlice';
+import { createBoardUiSlice, type BoardUiSlice } from './slices/boardUiSlice';
+import { createCreditsSlice, type CreditsSlice } from './slices/creditsSlice';
+import { createJobsSlice, type JobsSlice } from './slices/jobsSlice';
+import { createMediaSlice, type MediaSlice } from './slices/mediaSlice';
 import { createProjectsSlice, type ProjectsSlice } from './slices/projectsSlice';
+import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -12,13 +18,31 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createProjectsSlice(api)(...a),
     ...createUiSlice(...a),
+    ...createShotsSlice(api)(...a),
+    ...createBoardSlice(api)(...a),
+    ...createJobsSlice(api)(...a),
+    ...createCreditsSlice(api)(...a),
+    ...createMediaSlice(api)(...a),
+    ...createBoardUiSlice(...a),
     ...initial,
   }));
 }
 
 /** Feeds the domain caches from core's events. Returns the unsubscribe. */
 export function connectEvents(store: AppStore, api: Api): () => void {
-  const offs = [api.on('projects.changed', (e) => store.getState().applyProjectChanged(e))];
+  const s = () => store.getState();
+  const offs = [
+    api.on('projects.changed', (e) => s().applyProjectChanged(e)),
+    api.on('shots.changed', (e) => s().applyShotsChanged(e)),
+    api.on('board.changed', (e) => s().applyBoardChanged(e)),
+    api.on('takes.changed', (e) => s().applyTakeChanged(e)),
+    api.on('jobs.changed', (e) => s().applyJobChanged(e)),
+    api.on('jobs.progressed', (e) => s().applyJobProgressed(e)),
+    api.on('queue.changed', (e) => s().applyQueueChanged(e)),
+    api.on('credits.changed', (e) => s().applyCreditsChanged(e)),
+    api.on('credits.thresholdCrossed', (e) => s().notify('info', `Spend this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`)),
+    api.on('plans.changed', () => void s().loadCredits().catch((err: unknown) => console.warn('circletake: reloading plans failed', err))),
+  ];
   return () => offs.forEach((off) => off());
 }
 
@@ -32,4 +56,11 @@ export function useAppStore<T>(selector: (s: AppState) => T): T {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useAppStore outside StoreProvider');
   return useStore(store, selector);
+}
+
+/** The store itself, for event handlers that read fresh state without subscribing. */
+export function useAppStoreApi(): AppStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStoreApi outside StoreProvider');
+  return store;
 }

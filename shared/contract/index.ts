@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import type { CallDef } from './define';
+import { creditsCalls, creditsEvents } from './credits';
 import { projectsCalls, projectsEvents } from './projects';
 import { shotsCalls, shotsEvents } from './shots';
+import { jobsCalls, jobsEvents } from './jobs';
+import { takesCalls, takesEvents } from './takes';
+import { mediaCalls, mediaEvents } from './media';
+import { boardCalls, boardEvents } from './board';
 import { systemCalls, systemEvents } from './system';
 
 export * from './define';
@@ -10,14 +15,24 @@ export * from './define';
 export const contract = {
   ...systemCalls,
   ...projectsCalls,
+  ...creditsCalls,
   ...shotsCalls,
+  ...jobsCalls,
+  ...takesCalls,
+  ...mediaCalls,
+  ...boardCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */
 export const events = {
   ...systemEvents,
   ...projectsEvents,
+  ...creditsEvents,
   ...shotsEvents,
+  ...jobsEvents,
+  ...takesEvents,
+  ...mediaEvents,
+  ...boardEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Contract = typeof contract;

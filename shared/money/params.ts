@@ -23,6 +23,10 @@ export const EstimateParams = z
     artifactClass: ArtifactClass.default('preview'),
     outputFormat: z.string().min(1).optional(),
     upscale: z.boolean().default(false),
+    /** Import only: the credits the clip cost where it was made (user-entered). */
+    enteredCredits: z.number().int('must be a whole number of credits').min(0, 'must not be negative').optional(),
+    /** Ask for a relaxed, 0-credit Explore Mode generation (plans with explore_mode, eligible models only). */
+    explore: z.boolean().optional(),
   })
   .strict();
 

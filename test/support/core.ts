@@ -1,6 +1,6 @@
-import { createCore, type Core } from '../../electron/core/createCore';
+import { createCore, type Core, type CoreConfig } from '../../electron/core/createCore';
 import { createIds, silentLogger } from '../../electron/core/nodePorts';
-import type { Clock, Ports } from '../../electron/core/ports';
+import type { Clock, Logger, Ports } from '../../electron/core/ports';
 import { tempDir } from './tmp';
 
 /** A clock tests can move. */
@@ -20,10 +20,11 @@ export function testPorts(clock: Clock = new FakeClock()): Ports & { notices: st
 }
 
 /** A real core on a temp-file SQLite database. */
-export function testCore(opts: { dataDir?: string; clock?: Clock } = {}): { core: Core; dataDir: string; cleanup(): Promise<void> } {
+export function testCore(opts: { dataDir?: string; clock?: Clock; config?: Partial<CoreConfig>; logger?: Logger } = {}): { core: Core; dataDir: string; cleanup(): Promise<void> } {
   const tmp = opts.dataDir ? null : tempDir('ct-core-');
   const dataDir = opts.dataDir ?? tmp!.dir;
-  const core = createCore({ dataDir, appVersion: '0.0.0-test', isStrict: true }, testPorts(opts.clock));
+  const ports = testPorts(opts.clock);
+  const core = createCore({ dataDir, appVersion: '0.0.0-test', isStrict: true, ...opts.config }, opts.logger ? { ...ports, logger: opts.logger } : ports);
   return {
     core,
     dataDir,

@@ -1,10 +1,21 @@
 import type { Migration } from '../migration';
 import * as m0010 from './0010-create-projects';
+import * as m0100 from './0100-create-ledger';
+import * as m0110 from './0110-create-money-settings';
 import * as m0200 from './0200-create-shots';
+import * as m0210 from './0210-create-jobs';
+import * as m0300 from './0300-create-artifacts';
+import * as m0310 from './0310-create-artifact-checks';
+import * as m0320 from './0320-create-watermarks';
+import * as m0400 from './0400-create-take-tags';
+import * as m0410 from './0410-create-take-comments';
+import * as m0420 from './0420-create-shortlist';
+import * as m0430 from './0430-create-board-actions';
+import * as m0440 from './0440-create-take-published';
 
 /**
  * Every migration, ascending. Numbering: 0010–0090 skeleton, 0100s money, 0200s queue,
  * 0300s media, 0400s board, 0500s insight, 0600s trust. A new migration always takes a
  * number above the highest one already landed.
  */
-export const migrations: Migration[] = [m0010, m0200];
+export const migrations: Migration[] = [m0010, m0100, m0110, m0200, m0210, m0300, m0310, m0320, m0400, m0410, m0420, m0430, m0440];

@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckReport } from '../../../../shared/contract/media';
+import { makeClip, makeStandardClips, mediaBinaries, warnIfNoFfmpeg, type StandardClip } from '../../../../test/support/clips';
+import { tempDir } from '../../../../test/support/tmp';
+import type { Logger } from '../../ports';
+import { FfmpegRunner } from '../ffmpeg/runner';
+import { defaultWatermarkSpec, type WatermarkSpec } from '../watermark';
+import { AutoChecker } from './autoChecker';
+
+warnIfNoFfmpeg();
+
+const byName = (r: CheckReport) => Object.fromEntries(r.checks.map((c) => [c.name, c]));
+
+describe.skipIf(!mediaBinaries)('AutoChecker on clips made with ffmpeg', () => {
+  const tmp = tempDir('ct-check-');
+  const starts: { msg: string; purpose: unknown }[] = [];
+  let decoding = 0;
+  let peakDecoding = 0;
+  const logger: Logger = {
+    log: (_l, msg, f) => {
+      if (msg.endsWith(' start')) starts.push({ msg, purpose: f?.purpose });
+      if (f?.purpose !== 'check') return;
+      if (msg === 'ffmpeg start') peakDecoding = Math.max(peakDecoding, ++decoding);
+      if (msg === 'ffmpeg done' || msg === 'ffmpeg stopped' || msg === 'ffmpeg failed') decoding--;
+    },
+  };
+  let clips: Record<StandardClip, string>;
+  let runner: FfmpegRunner;
+  let checker: AutoChecker;
+  const preview = { durationSec: 2, resolution: { width: 640, height: 360 }, artifactClass: 'preview' as const, audio: true };
+
+  beforeAll(() => {
+    clips = makeStandardClips(tmp.dir);
+    runner = new FfmpegRunner({ ffmpegPath: mediaBinaries!.ffmpeg, ffprobePath: mediaBinaries!.ffprobe, logger });
+    checker = new AutoChecker({ runner, logger, defaultWatermark: defaultWatermarkSpec() });
+  }, 120_000);
+  afterAll(async () => {
+    checker.dispose();
+    await runner.dispose();
+    tmp.cleanup();
+  });
+
+  it('passes a good watermarked preview with ONE ffprobe and ONE ffmpeg decode', async () => {
+    starts.length = 0;
+    const r = await checker.check(clips.goodWatermarked, preview);
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(starts).toEqual([
+      { msg: 'ffprobe start', purpose: 'probe' },
+      { msg: 'ffmpeg start', purpose: 'check' },
+    ]);
+    const c = byName(r);
+    expect(c.decode!.value).toBe(2);
+    expect(c.watermark!.value as number).toBeGreaterThan(0.9);
+  });
+
+  it('fails a preview without the watermark, and passes it as a release', async () => {
+    expect(byName(await checker.check(clips.good, preview)).watermark).toMatchObject({ ok: false });
+    const rel = await checker.check(clips.good, { ...preview, artifactClass: 'release' });
+    expect(rel.ok).toBe(true);
+    expect(byName(rel).watermark!.value as number).toBeLessThan(0.3);
+    expect(byName(await checker.check(clips.goodWatermarked, { ...preview, artifactClass: 'release' })).watermark!.ok).toBe(false);
+  });
+
+  it('finds the watermark on the lead provider\'s preview size (912x512) too', async () => {
+    const f = makeClip(tmp.dir, 'p512.mp4', { width: 912, height: 512, durationSec: 3, watermark: true });
+    const r = await checker.check(f, { durationSec: 3, resolution: { width: 912, height: 512 }, artifactClass: 'preview' });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+  });
+
+  it('fails black and frozen clips with their share', async () => {
+    const black = byName(await checker.check(clips.black, preview));
+    expect(black.black).toMatchObject({ ok: false, value: 100 });
+    expect(black.watermark!.ok).toBe(true);
+    const frozen = byName(await checker.check(clips.frozen, { durationSec: 2 }));
+    expect(frozen.freeze!.ok).toBe(false);
+    expect(frozen.freeze!.value as number).toBeGreaterThan(70);
+    expect(frozen.black!.ok).toBe(true);
+  });
+
+  it('fails a truncated file whose header still claims 5 s', async () => {
+    const r = await checker.check(clips.truncated, { durationSec: 5 });
+    expect(r.ok).toBe(false);
+    expect(byName(r).decode!.detail).toMatch(/header claims 5\.00 s.*truncated or damaged/);
+    expect(byName(r).duration!.ok).toBe(false);
+  });
+
+  it.each([
+    ['zeroByte', /the file is empty \(0 bytes\)/],
+    ['nonVideo', /Not a readable video file: Invalid data found/],
+    ['audioOnly', /no video stream \(audio only, aac\)/],
+    ['wrongCodec', /video codec mpeg4 is not accepted/],
+  ] as const)('gives %s a clear decode verdict', async (kind, why) => {
+    const r = await checker.check(clips[kind], preview);
+    expect(r.ok).toBe(false);
+    expect(byName(r).decode!.ok).toBe(false);
+    expect(byName(r).decode!.detail).toMatch(why);
+  });
+
+  it('fails missing or silent audio only when audio was asked', async () => {
+    expect(byName(await checker.check(clips.noAudio, preview)).audio).toMatchObject({ ok: false, detail: 'no audio track, but audio was asked' });
+    expect(byName(await checker.check(clips.noAudio, { ...preview, audio: false })).audio!.ok).toBe(true);
+    const silent = byName(await checker.check(clips.silentAudio, preview)).audio!;
+    expect(silent.ok).toBe(false);
+    expect(silent.detail).toMatch(/audio is silent/);
+  });
+
+  it('throws NOT_FOUND for a missing path and VALIDATION for a folder', async () => {
+    await expect(checker.check(join(tmp.dir, 'nope.mp4'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(checker.check(tmp.dir)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('matches a watermark a user registered for a provider (other image, other corner, with transparency)', async () => {
+    const img = join(tmp.dir, 'their-badge.png');
+    const w = 120;
+    const h = 40;
+    const px = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const on = ((x >> 3) + (y >> 3)) % 2 === 0;
+        px.set([on ? 250 : 30, on ? 200 : 30, on ? 40 : 90, x < 10 ? 0 : 255], (y * w + x) * 4);
+      }
+    }
+    await sharp(px, { raw: { width: w, height: h, channels: 4 } }).png().toFile(img);
+    const spec: WatermarkSpec = { imageFile: img, corner: 'top-left', marginPx: 24 };
+    const f = makeClip(tmp.dir, 'theirs.mp4', { watermark: spec });
+    expect(byName(await checker.check(f, { artifactClass: 'preview', watermark: spec })).watermark!.ok).toBe(true);
+    // The bundled badge is not there.
+    expect(byName(await checker.check(f, { artifactClass: 'preview' })).watermark!.ok).toBe(false);
+  });
+
+  it('runs a batch through a pool sized to the cores, never more decodes at once', async () => {
+    const small = new AutoChecker({ runner, logger, defaultWatermark: defaultWatermarkSpec(), concurrency: 2 });
+    peakDecoding = 0;
+    const files = [clips.good, clips.goodWatermarked, clips.black, clips.frozen, clips.noAudio, clips.silentAudio];
+    const reports = await Promise.all(files.map((f) => small.check(f)));
+    expect(reports.map((r) => r.checks.length)).toEqual(files.map(() => 7));
+    expect(peakDecoding).toBe(2);
+    expect(decoding).toBe(0);
+    expect(new AutoChecker({ runner, logger, defaultWatermark: defaultWatermarkSpec() }).concurrency).toBeGreaterThanOrEqual(1);
+    small.dispose();
+  });
+
+  it('cancels a running check', async () => {
+    const long = makeClip(tmp.dir, 'long.mp4', { durationSec: 15 });
+    const ac = new AbortController();
+    const p = checker.check(long, {}, ac.signal);
+    setTimeout(() => ac.abort(), 30);
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(runner.liveCount).toBe(0);
+  });
+});

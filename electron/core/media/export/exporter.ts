@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../../../shared/errors';
+import type { Clock, Logger } from '../../ports';
+import { requireRelease, type ReleaseArtifact } from '../store/artifact';
+import { copyHashed, fsyncDir, ioError, writeFileDurable } from '../store/fileOps';
+import type { MediaStore } from '../store/mediaStore';
+import { buildManifest, MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifest, type ManifestTake } from './manifest';
+
+/**
+ * Export — copies release artifacts (and the stitched sequence) into a folder the producer picks, with
+ * manifest.json (takes, params hash, model, credits spent, sha256 of every file).
+ * (Interface shared with the CLI and the finalize flow: keep it stable.)
+ *
+ *   await exporter.exportRelease({ projectId, entries, stitched: { file }, toDir, signal });
+ *
+ * All or nothing: files are copied (and hash-verified against the store) into a hidden staging folder
+ * inside `toDir`, the manifest is written last, then everything is renamed into place. Disk full,
+ * permission denied, a read-only drive or cancel leave no partial files — the staging folder and any
+ * file already moved are removed — and the error (IO_FAILED) says what happened. Existing files with
+ * the same names are never overwritten (CONFLICT). Previews are refused at runtime.
+ */
+export interface ExportEntry {
+  shotPosition: number;
+  takeId: string;
+  paramsHash: string;
+  model: string;
+  /** Credits this take cost (the release render). */
+  credits: number;
+  artifact: ReleaseArtifact;
+}
+
+export interface ExportInput {
+  projectId: string;
+  entries: readonly ExportEntry[];
+  stitched?: { file: string };
+  toDir: string;
+  signal?: AbortSignal;
+}
+
+export interface ExportResult {
+  dir: string;
+  manifestFile: string;
+  manifest: Manifest;
+}
+
+export class Exporter {
+  constructor(private readonly deps: { store: MediaStore; clock: Clock; logger: Logger }) {}
+
+  async exportRelease(input: ExportInput): Promise<ExportResult> {
+    if (input.entries.length === 0) throw new AppError('VALIDATION', 'Nothing to export: the project has no finals yet. Finalize at least one take.', { field: 'entries' });
+    const dir = resolve(input.toDir);
+    const plan = input.entries.map((e) => {
+      const a = this.deps.store.getRelease(requireRelease(e.artifact, 'Export').id);
+      return { entry: e, artifact: a, from: this.deps.store.fileOf(a), name: takeFileName(e.shotPosition, e.takeId, a.id) };
+    });
+    const names = new Set(plan.map((p) => p.name));
+    if (names.size !== plan.length) throw new AppError('VALIDATION', 'Two finals would get the same file name: each take may appear once.', { field: 'entries' });
+    if (input.stitched && !existsSync(input.stitched.file)) throw new AppError('NOT_FOUND', `No stitched sequence at ${input.stitched.file}.`, { field: 'stitched' });
+    const allNames = [...names, MANIFEST_NAME, ...(input.stitched ? [SEQUENCE_NAME] : [])];
+
+    await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+      throw nothingWritten(ioError(e, `create the export folder ${dir}`, dir));
+    });
+    const clash = allNames.filter((n) => existsSync(join(dir, n)));
+    if (clash.length > 0) {
+      throw new AppError('CONFLICT', `${dir} already holds ${clash.join(', ')}. Pick an empty folder, or move those files away; nothing was written.`, {
+        field: 'toDir',
+        files: clash,
+      });
+    }
+    const needBytes = plan.reduce((s, p) => s + p.artifact.sizeBytes, 0) + (input.stitched ? (await stat(input.stitched.file)).size : 0);
+    await assertSpace(dir, needBytes);
+
+    const stage = join(dir, `.circletake-export-${randomBytes(6).toString('hex')}.partial`);
+    const moved: string[] = [];
+    try {
+      await mkdir(stage).catch((e: unknown) => {
+        throw ioError(e, `write into ${dir}`, dir);
+      });
+      const takes: ManifestTake[] = [];
+      for (const p of plan) {
+        const { sha256, sizeBytes } = await copyHashed(p.from, join(stage, p.name), input.signal);
+        if (sha256 !== p.artifact.sha256) {
+          throw new AppError('IO_FAILED', `The stored file of ${p.artifact.id} no longer matches its recorded sha256; it was not exported. Re-render the take.`, {
+            id: p.artifact.id,
+            reason: 'checksum',
+          });
+        }
+        takes.push({
+          shotPosition: p.entry.shotPosition,
+          takeId: p.entry.takeId,
+          artifactId: p.artifact.id,
+          file: p.name,
+          sha256,
+          sizeBytes,
+          paramsHash: p.entry.paramsHash,
+          model: p.entry.model,
+          creditsSpent: p.entry.credits,
+        });
+      }
+      let sequence: Manifest['sequence'] = null;
+      if (input.stitched) {
+        const s = await copyHashed(input.stitched.file, join(stage, SEQUENCE_NAME), input.signal);
+        sequence = { file: SEQUENCE_NAME, ...s };
+      }
+      const manifest = buildManifest({ projectId: input.projectId, exportedAt: this.deps.clock.now(), takes, sequence });
+      await writeFileDurable(join(stage, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
+
+      // Manifest last: a folder with manifest.json is a complete export.
+      for (const name of allNames.filter((n) => n !== MANIFEST_NAME).concat(MANIFEST_NAME)) {
+        await rename(join(stage, name), join(dir, name)).catch((e: unknown) => {
+          throw ioError(e, `move ${name} into ${dir}`, dir);
+        });
+        moved.push(join(dir, name));
+      }
+      await rm(stage, { recursive: true, force: true });
+      await fsyncDir(dir);
+      this.deps.logger.log('info', 'release exported', { projectId: input.projectId, takes: takes.length, withSequence: sequence !== null });
+      return { dir, manifestFile: join(dir, MANIFEST_NAME), manifest };
+    } catch (e) {
+      for (const f of moved) await rm(f, { force: true }).catch(() => undefined);
+      await rm(stage, { recursive: true, force: true }).catch((err: unknown) =>
+        this.deps.logger.log('error', 'could not remove an export staging folder', { dir, error: String(err) }),
+      );
+      throw nothingWritten(e);
+    }
+  }
+}
+
+/** Says, in the error, that nothing was left behind. */
+function nothingWritten(e: unknown): unknown {
+  if (e instanceof AppError && (e.code === 'IO_FAILED' || e.code === 'CANCELLED')) {
+    return new AppError(e.code, `${e.message.replace(/\.$/, '')}. Nothing was left in the export folder.`, { ...e.details, isClean: true }, { cause: e });
+  }
+  return e;
+}
+
+/** Refuses early when the drive clearly lacks the space (the copy still handles a real ENOSPC). */
+async function assertSpace(dir: string, needBytes: number): Promise<void> {
+  const fs = await statfs(dir).catch(() => null);
+  if (!fs) return;
+  const free = fs.bavail * fs.bsize;
+  if (free < needBytes + 1024 * 1024) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    throw new AppError('IO_FAILED', `The drive holding ${dir} has ${mb(free)} free, and the export needs ${mb(needBytes)}. Free some space or pick another folder; nothing was written.`, {
+      reason: 'ENOSPC',
+      path: dir,
+      freeBytes: free,
+      needBytes,
+      isClean: true,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import type { Core } from '../createCore';
+import type { Handlers } from '../dispatch';
+import { toDto } from './store/artifact';
+
+type MediaCalls =
+  | 'media.get'
+  | 'media.list'
+  | 'media.check'
+  | 'media.lastCheck'
+  | 'media.thumbnails'
+  | 'media.watermarks'
+  | 'media.registerWatermark'
+  | 'retention.plan'
+  | 'retention.sweep';
+
+/** The media contract entries: thin calls into the stores, the checker, thumbnails, watermarks and retention. */
+export function createMediaHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, MediaCalls> {
+  return {
+    'media.get': ({ id }) => toDto(core.media.get(id)),
+    'media.list': ({ projectId, class: cls }) => core.media.list(projectId, cls).map(toDto),
+    'media.check': ({ id, expect }) =>
+      core.artifactChecks.check(id, {
+        ...(expect.durationSec !== undefined ? { durationSec: expect.durationSec } : {}),
+        ...(expect.width !== undefined && expect.height !== undefined ? { resolution: { width: expect.width, height: expect.height } } : {}),
+        ...(expect.audio !== undefined ? { audio: expect.audio } : {}),
+      }),
+    'media.lastCheck': ({ id }) => core.artifactChecks.last(id),
+    'media.thumbnails': async ({ id }) => {
+      const t = await core.thumbnails.forArtifact(core.media.get(id));
+      return {
+        artifactId: t.artifactId,
+        posterId: `${id}.poster`,
+        spriteId: `${id}.sprite`,
+        frames: t.frames,
+        columns: t.columns,
+        rows: t.rows,
+        frameWidth: t.frameWidth,
+        frameHeight: t.frameHeight,
+        intervalSec: t.intervalSec,
+      };
+    },
+    'media.watermarks': () => core.watermarks.list(),
+    'media.registerWatermark': (input) => core.watermarks.register(input),
+    'retention.plan': () => core.retention.plan(),
+    'retention.sweep': () => core.retention.sweep(),
+  };
+}

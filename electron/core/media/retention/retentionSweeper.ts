@@ -1,0 +1,94 @@
+import type { RetentionPlanDto } from '../../../../shared/contract/media';
+import type { CoreEvents } from '../../coreEvents';
+import type { Clock, Logger } from '../../ports';
+import type { MediaStore } from '../store/mediaStore';
+import { cutoffs, DAY_MS, DEFAULT_RETENTION, planRetention, type RetentionPolicy } from './retentionPolicy';
+
+/**
+ * Which artifacts must be kept whatever their age, and why ("shortlisted", "awaiting finalize",
+ * "published"). That knowledge lives in the takes tables: the takes service implements this.
+ * (Interface shared with the takes service: keep it stable.)
+ */
+export interface ProtectionSource {
+  protectedArtifacts(artifactIds: readonly string[]): ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+}
+
+/** Until the takes service is wired in, every artifact is kept: a sweep must never guess. */
+export const keepEverything: ProtectionSource = {
+  protectedArtifacts: (ids) => new Map(ids.map((id) => [id, 'kept: the takes service has not been connected to retention yet'])),
+};
+
+/**
+ * Retention sweep. `plan()` is the dry run (`circletake retention --dry-run`); `sweep()` removes the
+ * binaries that go (metadata, check reports and thumbnails stay; artifacts show `sweptAt`).
+ * `startDaily()` sweeps now and then once a day (the long-running doors call it; one-shot CLI commands
+ * do not); `dispose()` stops the timer.
+ */
+export class RetentionSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<RetentionPlanDto> | null = null;
+
+  constructor(
+    private readonly deps: {
+      store: MediaStore;
+      protection: ProtectionSource;
+      clock: Clock;
+      logger: Logger;
+      events?: CoreEvents;
+      /** Days to keep, e.g. from the active plan's `retention` section (read at every plan/sweep). */
+      policy?: Partial<RetentionPolicy> | (() => Partial<RetentionPolicy>);
+    },
+  ) {}
+
+  get policy(): RetentionPolicy {
+    const p = typeof this.deps.policy === 'function' ? this.deps.policy() : this.deps.policy;
+    return { ...DEFAULT_RETENTION, ...p };
+  }
+
+  async plan(): Promise<RetentionPlanDto> {
+    const now = this.deps.clock.now();
+    const p = this.policy;
+    const limit = cutoffs(now, p);
+    const candidates = [...this.deps.store.liveOlderThan('preview', limit.preview), ...this.deps.store.liveOlderThan('release', limit.release)];
+    const protectedIds = candidates.length > 0 ? await this.deps.protection.protectedArtifacts(candidates.map((a) => a.id)) : new Map<string, string>();
+    return planRetention(candidates, protectedIds, now, p);
+  }
+
+  /** Removes what the plan says goes. One sweep at a time; a second call joins the running one. */
+  sweep(): Promise<RetentionPlanDto> {
+    this.running ??= this.doSweep().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  startDaily(): void {
+    if (this.timer) return;
+    const run = () =>
+      void this.sweep().catch((e: unknown) => this.deps.logger.log('error', 'retention sweep failed; it will run again tomorrow', { error: String(e) }));
+    run();
+    this.timer = setInterval(run, DAY_MS);
+    this.timer.unref?.();
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async doSweep(): Promise<RetentionPlanDto> {
+    const plan = await this.plan();
+    const swept: string[] = [];
+    let freed = 0;
+    for (const item of plan.goes) {
+      const r = await this.deps.store.sweep(item.artifactId);
+      swept.push(item.artifactId);
+      freed += r.freedBytes;
+    }
+    if (swept.length > 0) {
+      this.deps.events?.emit('media.swept', { artifactIds: swept });
+      this.deps.logger.log('info', 'retention sweep', { swept: swept.length, kept: plan.kept.length, freedBytes: freed });
+    }
+    return { ...plan, bytesFreed: freed };
+  }
+}

@@ -1,0 +1,119 @@
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+
+/**
+ * Reads one plan or rate-card YAML file and validates it, turning the first problem into
+ * `{file, line, field, message}`: a YAML syntax error, a zod issue (the line of the offending key, or of
+ * the nearest parent when a required key is missing), or an unknown key with the nearest known one.
+ */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  field: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: ConfigProblem };
+
+export function parseConfigText<T>(file: string, text: string, schema: z.ZodType<T>): Parsed<T> {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
+    return { ok: false, problem: { file, line, field: '(yaml)', message: err.message.split('\n')[0]! } };
+  }
+  const data: unknown = doc.toJS();
+  const result = schema.safeParse(data ?? {});
+  if (result.success) return { ok: true, value: result.data };
+  // A typo shows up twice (unknown key + missing key): report the unknown key, it names the cause.
+  const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
+  let path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const known = knownKeys(schemaAt(schema, path));
+    const near = nearest(key, known);
+    path = [...path, key];
+    message = `unknown field "${key}"${near ? `; did you mean "${near}"?` : known.length ? `; known: ${known.join(', ')}` : ''}`;
+  }
+  return { ok: false, problem: { file, line: lineOf(doc, lc, path), field: path.map(String).join('.') || '(file)', message } };
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}:${p.line}: ${p.field}: ${p.message}`;
+}
+
+function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number {
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n);
+    const parent = n > 0 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
+    if (n > 0 && isMap(parent)) {
+      const pair = parent.items.find((it) => String((it.key as { value?: unknown })?.value ?? it.key) === String(sub[n - 1]));
+      const key = pair?.key as { range?: [number, number, number] } | undefined;
+      if (key?.range) return lc.linePos(key.range[0]).line;
+    }
+    const node = n > 0 ? doc.getIn(sub, true) : doc.contents;
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) return lc.linePos(range[0]).line;
+  }
+  return 1;
+}
+
+/** The object schema at a path (best effort: objects, records, arrays, optional/nullable wrappers). */
+function schemaAt(schema: z.ZodType, path: (string | number)[]): z.ZodType | undefined {
+  let s: z.ZodType | undefined = schema;
+  for (const p of path) {
+    s = unwrap(s);
+    const def = (s as unknown as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (!def) return undefined;
+    if (def.type === 'object') s = (def.shape as Record<string, z.ZodType>)[String(p)];
+    else if (def.type === 'record') s = def.valueType as z.ZodType;
+    else if (def.type === 'array') s = def.element as z.ZodType;
+    else return undefined;
+  }
+  return unwrap(s);
+}
+
+function unwrap(s: z.ZodType | undefined): z.ZodType | undefined {
+  let cur = s;
+  for (let i = 0; i < 10 && cur; i++) {
+    const def = (cur as unknown as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (def && ['optional', 'nullable', 'default', 'pipe'].includes(String(def.type))) cur = (def.innerType ?? def.in) as z.ZodType;
+    else break;
+  }
+  return cur;
+}
+
+function knownKeys(s: z.ZodType | undefined): string[] {
+  const def = (s as unknown as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+/** The known key closest to a typo (edit distance ≤ 3), if any. */
+export function nearest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestD = 4;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

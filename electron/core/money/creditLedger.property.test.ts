@@ -1,0 +1,313 @@
+import fc from 'fast-check';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cycleAt, dayOf } from '../../../shared/money/cycles';
+import { FakeClock, testCore } from '../../../test/support/core';
+import { tempDir } from '../../../test/support/tmp';
+import type { Core } from '../createCore';
+import { findResourcesDir } from './resourcesDir';
+
+/**
+ * A small VOPR for the credit ledger (reliability.md L8): fast-check generates sequences of grant,
+ * purchase, reserve, capture, void, time passing across month ends, identical and altered resends, and
+ * restarts (close and reopen the database), runs them against the real ledger and a plain in-memory
+ * model, and after every step checks: the books balance, no pool below zero counting reservations, each
+ * reservation resolved at most once (exactly once when the model says so), every pool as the model says.
+ * The seed is printed; replay with LEDGER_SEED=<seed>.
+ */
+const SEED = Number(process.env.LEDGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const RUNS = Number(process.env.LEDGER_RUNS ?? 12);
+const PLAN = 'prop-plan';
+const ALLOWANCE = { credits: 625, cycle: 'month' as const, reset_day: 1 };
+
+type Surface = 'web' | 'local';
+interface Acc {
+  surface: Surface;
+  kind: 'allowance' | 'grant' | 'purchased';
+  cycleStart: string;
+  cycleEnd: string;
+  posted: number;
+  pending: number;
+  closed: boolean;
+}
+interface Res {
+  id: string;
+  amounts: Partial<Record<Surface, number>>;
+  legs: { account: string; credits: number }[];
+  state: 'pending' | 'captured' | 'voided';
+  actual: number | null;
+}
+interface Model {
+  now: number;
+  seq: number;
+  accounts: Map<string, Acc>;
+  reservations: Res[];
+  ops: { id: string; kind: 'grant' | 'purchase' | 'reserve'; input: Record<string, unknown> }[];
+}
+interface Real {
+  core: Core;
+  clock: FakeClock;
+  dataDir: string;
+}
+
+const avail = (a: Acc) => a.posted - a.pending;
+
+/** What the runs exercised, printed at the end so a reader can see the interesting cases happened. */
+const stats = { commands: 0, refusedReserves: 0, captures: 0, overReserve: 0, releasedAfterMonthEnd: 0, monthEnds: 0, restarts: 0, conflicts: 0, replays: 0 };
+
+function account(m: Model, id: string, surface: Surface, kind: Acc['kind'], cycle?: { start: string; end: string }): Acc {
+  let a = m.accounts.get(id);
+  if (!a) {
+    a = { surface, kind, cycleStart: cycle?.start ?? '', cycleEnd: cycle?.end ?? '', posted: 0, pending: 0, closed: false };
+    m.accounts.set(id, a);
+  }
+  return a;
+}
+
+/** Expiry at cycle ends and the current cycle's allowance: what syncPlan does. */
+function syncModel(m: Model): void {
+  const today = dayOf(m.now);
+  for (const a of m.accounts.values()) {
+    if (a.kind === 'allowance' && !a.closed && a.cycleEnd <= today) {
+      a.posted -= avail(a);
+      a.closed = true;
+    }
+  }
+  const c = cycleAt(m.now, ALLOWANCE);
+  const id = `web:allowance:${c.start}`;
+  if (!m.accounts.has(id)) account(m, id, 'web', 'allowance', c).posted += ALLOWANCE.credits;
+}
+
+function sources(m: Model, s: Surface): [string, Acc][] {
+  const order = { allowance: 0, grant: 1, purchased: 2 };
+  return [...m.accounts.entries()]
+    .filter(([, a]) => a.surface === s && !a.closed)
+    .sort(([, a], [, b]) => order[a.kind] - order[b.kind] || a.cycleStart.localeCompare(b.cycleStart));
+}
+
+function drain(m: Model, s: Surface, amount: number): { legs: { account: string; credits: number }[]; short: number } {
+  const legs: { account: string; credits: number }[] = [];
+  let left = amount;
+  for (const [id, a] of sources(m, s)) {
+    const take = Math.min(left, avail(a));
+    if (take > 0) legs.push({ account: id, credits: take });
+    left -= take;
+  }
+  return { legs, short: left };
+}
+
+function expectCode(fn: () => unknown, code: string): void {
+  if (code === 'CONFLICT') stats.conflicts++;
+  let got = 'no error';
+  try {
+    fn();
+  } catch (e) {
+    got = (e as { code?: string }).code ?? String(e);
+  }
+  expect(got).toBe(code);
+}
+
+function verify(m: Model, r: Real): void {
+  const ledger = r.core.ledger;
+  ledger.balances(); // applies a due cycle reset, as the app does before showing balances
+  const audit = ledger.audit();
+  expect(audit.problems).toEqual([]);
+  const real = r.core.db.conn
+    .prepare("SELECT id, credits_posted - debits_posted AS posted, debits_pending AS pending, closed_at IS NOT NULL AS closed FROM ledger_accounts WHERE kind <> 'system' ORDER BY id")
+    .all() as { id: string; posted: number; pending: number; closed: number }[];
+  const model = [...m.accounts.entries()].map(([id, a]) => ({ id, posted: a.posted, pending: a.pending, closed: a.closed ? 1 : 0 })).sort((a, b) => a.id.localeCompare(b.id));
+  expect(real.filter((x) => x.posted !== 0 || x.pending !== 0 || model.some((y) => y.id === x.id))).toEqual(model.filter((x) => x.posted !== 0 || x.pending !== 0 || real.some((y) => y.id === x.id)));
+  for (const row of real) expect(row.posted - row.pending).toBeGreaterThanOrEqual(0);
+  const resolutions = r.core.db.conn.prepare("SELECT reservation_id AS rid, count(*) AS n FROM ledger_ops WHERE kind IN ('capture','void') GROUP BY reservation_id").all() as { rid: string; n: number }[];
+  for (const x of resolutions) expect(x.n).toBe(1);
+  for (const res of m.reservations) {
+    expect(ledger.reservation(res.id).state).toBe(res.state);
+    expect(resolutions.some((x) => x.rid === res.id)).toBe(res.state !== 'pending');
+  }
+}
+
+type Cmd = fc.Command<Model, Real>;
+const cmd = (name: string, check: (m: Model) => boolean, run: (m: Model, r: Real) => void): Cmd => ({
+  check,
+  run(m, r) {
+    stats.commands++;
+    run(m, r);
+    verify(m, r);
+  },
+  toString: () => name,
+});
+
+const grant = (pool: 'web:grant' | 'local:grant', credits: number) =>
+  cmd(`grant(${pool}, ${credits})`, () => true, (m, r) => {
+    const id = `g${m.seq++}`;
+    if (!Number.isInteger(credits) || credits <= 0) return expectCode(() => r.core.ledger.grant({ id, pool, credits }), 'VALIDATION');
+    r.core.ledger.grant({ id, pool, credits });
+    account(m, pool, pool.startsWith('web') ? 'web' : 'local', 'grant').posted += credits;
+    m.ops.push({ id, kind: 'grant', input: { id, pool, credits } });
+  });
+
+const purchase = (credits: number) =>
+  cmd(`purchase(${credits})`, () => true, (m, r) => {
+    const id = `p${m.seq++}`;
+    if (credits < 1000) return expectCode(() => r.core.ledger.purchase({ id, surface: 'web', credits }), 'VALIDATION');
+    r.core.ledger.purchase({ id, surface: 'web', credits });
+    account(m, 'web:purchased', 'web', 'purchased').posted += credits;
+    m.ops.push({ id, kind: 'purchase', input: { id, surface: 'web', credits } });
+  });
+
+const reserve = (web: number, local: number) =>
+  cmd(`reserve(web ${web}, local ${local})`, () => true, (m, r) => {
+    const id = `r${m.seq++}`;
+    const amounts: Partial<Record<Surface, number>> = {};
+    if (web > 0 || local === 0) amounts.web = web;
+    if (local > 0) amounts.local = local;
+    const input = { id, jobId: `job-${id}`, projectId: 'prj_p', stage: 'generate' as const, artifactClass: 'preview' as const, amounts };
+    const plans = (Object.keys(amounts) as Surface[]).map((s) => ({ s, ...drain(m, s, amounts[s]!) }));
+    if (plans.some((p) => p.short > 0)) {
+      stats.refusedReserves++;
+      return expectCode(() => r.core.ledger.reserve(input), 'INSUFFICIENT_CREDITS');
+    }
+    r.core.ledger.reserve(input);
+    const legs = plans.flatMap((p) => p.legs);
+    for (const l of legs) m.accounts.get(l.account)!.pending += l.credits;
+    m.reservations.push({ id, amounts, legs, state: 'pending', actual: null });
+    m.ops.push({ id, kind: 'reserve', input });
+  });
+
+function release(m: Model, leg: { account: string; credits: number }, posted: number): void {
+  const a = m.accounts.get(leg.account)!;
+  a.pending -= leg.credits;
+  a.posted -= posted;
+  if (a.closed && leg.credits > posted) {
+    a.posted -= leg.credits - posted; // released into an ended cycle: expires at once
+    stats.releasedAfterMonthEnd++;
+  }
+}
+
+const capture = (pick: number, percent: number) =>
+  cmd(`capture(#${pick}, ${percent}%)`, (m) => m.reservations.length > 0, (m, r) => {
+    const res = m.reservations[pick % m.reservations.length]!;
+    const main: Surface = res.amounts.web !== undefined ? 'web' : 'local';
+    const actual = Math.round(((res.amounts[main] ?? 0) * percent) / 100);
+    if (res.state !== 'pending') {
+      if (res.state === 'captured' && res.actual === actual) return expect(r.core.ledger.capture(res.id, actual).replayed).toBe(true);
+      return expectCode(() => r.core.ledger.capture(res.id, actual), 'CONFLICT');
+    }
+    const s = r.core.ledger.capture(res.id, actual);
+    stats.captures++;
+    for (const surface of Object.keys(res.amounts) as Surface[]) {
+      let want = surface === main ? actual : res.amounts[surface]!;
+      const held = res.legs.filter((l) => m.accounts.get(l.account)!.surface === surface);
+      const total = held.reduce((n, l) => n + l.credits, 0);
+      for (const l of held) {
+        const take = Math.min(want, l.credits);
+        release(m, l, take);
+        want -= take;
+      }
+      const over = (surface === main ? actual : 0) - total;
+      if (over > 0) {
+        stats.overReserve++;
+        const d = drain(m, surface, over);
+        expect(s.excess?.charged).toBe(d.short === 0);
+        if (d.short === 0) for (const l of d.legs) m.accounts.get(l.account)!.posted -= l.credits;
+      }
+    }
+    res.state = 'captured';
+    res.actual = actual;
+  });
+
+const voidIt = (pick: number) =>
+  cmd(`void(#${pick})`, (m) => m.reservations.length > 0, (m, r) => {
+    const res = m.reservations[pick % m.reservations.length]!;
+    if (res.state === 'voided') return expect(r.core.ledger.void(res.id, 'cancelled').replayed).toBe(true);
+    if (res.state === 'captured') return expectCode(() => r.core.ledger.void(res.id, 'cancelled'), 'CONFLICT');
+    r.core.ledger.void(res.id, 'cancelled');
+    for (const l of res.legs) release(m, l, 0);
+    res.state = 'voided';
+  });
+
+const resend = (pick: number, isAltered: boolean) =>
+  cmd(`resend(#${pick}${isAltered ? ', altered' : ''})`, (m) => m.ops.length > 0, (m, r) => {
+    const op = m.ops[pick % m.ops.length]!;
+    const input = structuredClone(op.input) as Record<string, unknown>;
+    if (isAltered) {
+      if (op.kind === 'reserve') input.jobId = `${String(input.jobId)}-other`;
+      else input.credits = (input.credits as number) + 1;
+    }
+    const call = () =>
+      op.kind === 'grant' ? r.core.ledger.grant(input as never) : op.kind === 'purchase' ? r.core.ledger.purchase(input as never) : r.core.ledger.reserve(input as never);
+    if (isAltered) expectCode(call, 'CONFLICT');
+    else {
+      stats.replays++;
+      call();
+    }
+  });
+
+const advance = (hours: number) =>
+  cmd(`advance(${hours} h)`, () => true, (m, r) => {
+    if (cycleAt(m.now, ALLOWANCE).start !== cycleAt(m.now + hours * 3_600_000, ALLOWANCE).start) stats.monthEnds++;
+    m.now += hours * 3_600_000;
+    r.clock.t = m.now;
+    syncModel(m);
+  });
+
+const restart = () =>
+  cmd('restart', () => true, (_m, r) => {
+    stats.restarts++;
+    r.core.db.dispose();
+    void r.core.dispose();
+    r.core = testCore({ dataDir: r.dataDir, clock: r.clock }).core;
+  });
+
+const reserveCmd = fc.tuple(fc.integer({ min: 0, max: 900 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4000 }))).map(([w, l]) => reserve(w, l));
+const captureCmd = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 150 })).map(([p, pc]) => capture(p, pc));
+/** Weighted by repetition: money moves most often; restarts are rarer (and slower). */
+const commands = [
+  fc.tuple(fc.constantFrom('web:grant' as const, 'local:grant' as const), fc.oneof(fc.integer({ min: 1, max: 400 }), fc.constantFrom(0, -3, 2.5))).map(([p, c]) => grant(p, c)),
+  fc.oneof(fc.integer({ min: 1000, max: 2500 }), fc.constant(999)).map(purchase),
+  reserveCmd,
+  reserveCmd,
+  reserveCmd,
+  captureCmd,
+  captureCmd,
+  captureCmd,
+  fc.nat().map(voidIt),
+  fc.tuple(fc.nat(), fc.boolean()).map(([p, a]) => resend(p, a)),
+  fc.integer({ min: 1, max: 24 * 20 }).map(advance),
+  fc.constant(null).map(restart),
+];
+
+const dirs: (() => void)[] = [];
+afterAll(() => dirs.forEach((d) => d()));
+
+describe('credit ledger, model-based (L1–L4, L6–L8)', () => {
+  it('matches the model after every step of random grant/purchase/reserve/capture/void/expire/resend/restart', () => {
+    console.log(`ledger property seed: ${SEED} (replay: LEDGER_SEED=${SEED} npx vitest run electron/core/money/creditLedger.property.test.ts)`);
+    const planText = readFileSync(join(findResourcesDir(), 'plans', 'runway-standard.yaml'), 'utf8')
+      .replace('name: runway-standard', `name: ${PLAN}`)
+      .replace('over_reserve: cap', 'over_reserve: debit');
+    fc.assert(
+      fc.property(fc.commands(commands, { maxCommands: 60, size: 'max' }), (cmds) => {
+        const t = tempDir('ct-vopr-');
+        dirs.push(t.cleanup);
+        mkdirSync(join(t.dir, 'plans'));
+        writeFileSync(join(t.dir, 'plans', `${PLAN}.yaml`), planText);
+        const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
+        const real: Real = { core: testCore({ dataDir: t.dir, clock }).core, clock, dataDir: t.dir };
+        real.core.money.activate(PLAN);
+        const model: Model = { now: clock.t, seq: 0, accounts: new Map(), reservations: [], ops: [] };
+        account(model, 'local:grant', 'local', 'grant').posted = 10_000;
+        syncModel(model);
+        try {
+          verify(model, real);
+          fc.modelRun(() => ({ model, real }), cmds);
+        } finally {
+          void real.core.dispose();
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    console.log(`ledger property: ${RUNS} runs, ${JSON.stringify(stats)}`);
+  });
+});

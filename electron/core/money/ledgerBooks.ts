@@ -1,0 +1,171 @@
+import { cycleAt, dayOf } from '../../../shared/money/cycles';
+import { DRAW_ORDER, poolId, type PoolKind, type Surface } from '../../../shared/money/pools';
+import type { PlanConfig } from '../../../shared/money/planSchema';
+import { AppError } from '../../../shared/errors';
+import type { Source } from './drawPlan';
+import { IdempotencyConflictError } from './ledgerErrors';
+import { SYS, type EntryRow, type LedgerStatements, type OpRow } from './ledgerRepo';
+import { available } from './ledgerViews';
+
+/**
+ * The ledger's low-level bookkeeping, used only inside a write transaction: accounts, op rows with
+ * idempotency, double-entry rows with their cached totals, and the ordered sources of a surface.
+ */
+export interface Now {
+  ms: number;
+  iso: string;
+  day: string;
+}
+
+export const nowOf = (ms: number): Now => ({ ms, iso: new Date(ms).toISOString(), day: dayOf(ms) });
+
+export type OpFields = Partial<Pick<OpRow, 'reservation_id' | 'job_id' | 'project_id' | 'user_id' | 'stage' | 'artifact_class' | 'reason'>>;
+
+/** JSON with sorted keys and no undefined: the form a request is compared in. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(sortDeep(v));
+}
+
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = sortDeep(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+export class Books {
+  constructor(readonly s: LedgerStatements) {
+    const t = new Date(0).toISOString();
+    for (const [id, neg] of [
+      [SYS.issuance, 1],
+      [SYS.spend, 0],
+      [SYS.expired, 0],
+      [SYS.refunds, 1],
+    ] as const) {
+      s.insertAccount.run({ id, pool: null, surface: null, kind: 'system', cycle_start: null, cycle_end: null, may_go_negative: neg, created_at: t });
+    }
+  }
+
+  /** An existing op with this id and identical fields (a resend), or undefined for a new id; throws for the same id with other fields. */
+  existing(id: string, kind: string, request: object): OpRow | undefined {
+    const op = this.s.op.get({ id });
+    if (!op) return undefined;
+    if (op.kind === kind && op.request === canonicalJson(request)) return op;
+    throw new IdempotencyConflictError(id, op.kind, differing(JSON.parse(op.request) as Record<string, unknown>, request, op.kind !== kind));
+  }
+
+  insertOp(id: string, kind: string, request: object, result: object, t: Now, f: OpFields = {}): void {
+    this.s.insertOp.run({
+      id,
+      kind,
+      request: canonicalJson(request),
+      result: JSON.stringify(result),
+      reservation_id: f.reservation_id ?? null,
+      job_id: f.job_id ?? null,
+      project_id: f.project_id ?? null,
+      user_id: f.user_id ?? null,
+      stage: f.stage ?? null,
+      artifact_class: f.artifact_class ?? null,
+      reason: f.reason ?? null,
+      created_at: t.iso,
+      day: t.day,
+    });
+  }
+
+  /** A posted (or, with isPending, a held) transfer. */
+  transfer(id: string, opId: string, debit: string, credit: string, amount: number, t: Now, isPending = false): void {
+    if (amount <= 0) return;
+    this.s.insertEntry.run({ id, op_id: opId, debit_account: debit, credit_account: credit, amount, is_pending: isPending ? 1 : 0, pending_id: null, resolution: null, created_at: t.iso, day: t.day });
+    if (isPending) {
+      this.s.addTotals.run({ id: debit, dp: 0, cp: 0, dpe: amount, cpe: 0 });
+      this.s.addTotals.run({ id: credit, dp: 0, cp: 0, dpe: 0, cpe: amount });
+    } else {
+      this.s.addTotals.run({ id: debit, dp: amount, cp: 0, dpe: 0, cpe: 0 });
+      this.s.addTotals.run({ id: credit, dp: 0, cp: amount, dpe: 0, cpe: 0 });
+    }
+  }
+
+  /** Resolves a held transfer once: posts `amount` of it (0 = void) and releases the rest. */
+  resolve(id: string, opId: string, hold: EntryRow, amount: number, t: Now): void {
+    this.s.insertEntry.run({
+      id,
+      op_id: opId,
+      debit_account: hold.debit_account,
+      credit_account: hold.credit_account,
+      amount,
+      is_pending: 0,
+      pending_id: hold.id,
+      resolution: amount > 0 ? 'post' : 'void',
+      created_at: t.iso,
+      day: t.day,
+    });
+    this.s.addTotals.run({ id: hold.debit_account, dp: amount, cp: 0, dpe: -hold.amount, cpe: 0 });
+    this.s.addTotals.run({ id: hold.credit_account, dp: 0, cp: amount, dpe: 0, cpe: -hold.amount });
+  }
+
+  /** The account a pool's credits go to now (creating it): the current cycle's for an allowance. */
+  poolAccount(plan: PlanConfig, surface: Surface, kind: PoolKind, t: Now): string {
+    if (kind === 'allowance') {
+      const a = plan.pools[surface]?.allowance;
+      if (!a) {
+        throw new AppError('VALIDATION', `pool: plan ${plan.plan.name} has no allowance on ${surface}; use ${surface}:grant for a one-time grant`, { field: 'pool' });
+      }
+      const c = cycleAt(t.ms, a);
+      const id = `${surface}:allowance:${c.start}`;
+      this.s.insertAccount.run({ id, pool: poolId(surface, 'allowance'), surface, kind, cycle_start: c.start, cycle_end: c.end, may_go_negative: 0, created_at: t.iso });
+      return id;
+    }
+    const id = poolId(surface, kind);
+    this.s.insertAccount.run({ id, pool: id, surface, kind, cycle_start: null, cycle_end: null, may_go_negative: 0, created_at: t.iso });
+    return id;
+  }
+
+  /** A surface's open accounts in draw order (allowances soonest-ending first, then grant, then purchased). */
+  sources(surface: Surface): Source[] {
+    const out: Source[] = [];
+    for (const kind of DRAW_ORDER) {
+      for (const a of this.s.accountsOfPool.all({ pool: poolId(surface, kind) })) {
+        if (a.closed_at === null) out.push({ account: a.id, pool: a.pool!, available: available(a) });
+      }
+    }
+    return out;
+  }
+
+  /** Available credits per pool of the given surfaces (pools with an account). */
+  snapshot(surfaces: Iterable<Surface>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of surfaces) {
+      for (const kind of DRAW_ORDER) {
+        const rows = this.s.accountsOfPool.all({ pool: poolId(s, kind) });
+        if (rows.length > 0) out[poolId(s, kind)] = rows.reduce((n, a) => n + available(a), 0);
+      }
+    }
+    return out;
+  }
+
+  isClosed(account: string): boolean {
+    return (this.s.account.get({ id: account })?.closed_at ?? null) !== null;
+  }
+}
+
+function differing(before: Record<string, unknown>, now: object, kindDiffers: boolean): string[] {
+  const out = kindDiffers ? ['kind'] : [];
+  const after = JSON.parse(canonicalJson(now)) as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (canonicalJson(before[k]) !== canonicalJson(after[k])) out.push(k);
+  }
+  return out;
+}
+
+/** Adds per-pool deltas to a snapshot (a copy). */
+export function withDeltas(before: Record<string, number>, deltas: Record<string, number>): Record<string, number> {
+  const out = { ...before };
+  for (const [p, d] of Object.entries(deltas)) out[p] = (out[p] ?? 0) + d;
+  return out;
+}

@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * SQL for the credit ledger (tables from migration 0100). Statements are prepared once; parameters
+ * are named. Cached account totals move only through applyEntry(), in the same transaction as the
+ * entry they mirror.
+ */
+export interface AccountRow {
+  id: string;
+  pool: string | null;
+  surface: string | null;
+  kind: 'allowance' | 'grant' | 'purchased' | 'system';
+  cycle_start: string | null;
+  cycle_end: string | null;
+  may_go_negative: number;
+  debits_posted: number;
+  credits_posted: number;
+  debits_pending: number;
+  credits_pending: number;
+  closed_at: string | null;
+  created_at: string;
+}
+
+export interface OpRow {
+  id: string;
+  kind: string;
+  request: string;
+  result: string;
+  reservation_id: string | null;
+  job_id: string | null;
+  project_id: string | null;
+  user_id: string | null;
+  stage: string | null;
+  artifact_class: string | null;
+  reason: string | null;
+  created_at: string;
+  day: string;
+}
+
+export interface EntryRow {
+  id: string;
+  op_id: string;
+  debit_account: string;
+  credit_account: string;
+  amount: number;
+  is_pending: number;
+  pending_id: string | null;
+  resolution: 'post' | 'void' | null;
+  created_at: string;
+  day: string;
+}
+
+export const SYS = { issuance: 'sys:issuance', spend: 'sys:spend', expired: 'sys:expired', refunds: 'sys:refunds' } as const;
+
+export function prepareLedger(db: Database.Database) {
+  return {
+    account: db.prepare<{ id: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE id = @id'),
+    accountsOfPool: db.prepare<{ pool: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE pool = @pool ORDER BY cycle_start, id'),
+    poolAccounts: db.prepare<[], AccountRow>("SELECT * FROM ledger_accounts WHERE kind <> 'system' ORDER BY surface, pool, cycle_start"),
+    allAccounts: db.prepare<[], AccountRow>('SELECT * FROM ledger_accounts ORDER BY id'),
+    dueAllowances: db.prepare<{ today: string }, AccountRow>(
+      "SELECT * FROM ledger_accounts WHERE kind = 'allowance' AND closed_at IS NULL AND cycle_end <= @today ORDER BY cycle_end",
+    ),
+    insertAccount: db.prepare<Omit<AccountRow, 'debits_posted' | 'credits_posted' | 'debits_pending' | 'credits_pending' | 'closed_at'>>(
+      `INSERT OR IGNORE INTO ledger_accounts (id, pool, surface, kind, cycle_start, cycle_end, may_go_negative, created_at)
+       VALUES (@id, @pool, @surface, @kind, @cycle_start, @cycle_end, @may_go_negative, @created_at)`,
+    ),
+    closeAccount: db.prepare<{ id: string; now: string }>('UPDATE ledger_accounts SET closed_at = @now WHERE id = @id AND closed_at IS NULL'),
+    addTotals: db.prepare<{ id: string; dp: number; cp: number; dpe: number; cpe: number }>(
+      `UPDATE ledger_accounts SET debits_posted = debits_posted + @dp, credits_posted = credits_posted + @cp,
+         debits_pending = debits_pending + @dpe, credits_pending = credits_pending + @cpe WHERE id = @id`,
+    ),
+    op: db.prepare<{ id: string }, OpRow>('SELECT * FROM ledger_ops WHERE id = @id'),
+    insertOp: db.prepare<OpRow>(
+      `INSERT INTO ledger_ops (id, kind, request, result, reservation_id, job_id, project_id, user_id, stage, artifact_class, reason, created_at, day)
+       VALUES (@id, @kind, @request, @result, @reservation_id, @job_id, @project_id, @user_id, @stage, @artifact_class, @reason, @created_at, @day)`,
+    ),
+    resolutionOf: db.prepare<{ rid: string }, OpRow>("SELECT * FROM ledger_ops WHERE reservation_id = @rid AND kind IN ('capture', 'void')"),
+    opsOfReservation: db.prepare<{ rid: string }, OpRow>('SELECT * FROM ledger_ops WHERE reservation_id = @rid ORDER BY rowid'),
+    reservationsOfJob: db.prepare<{ job: string }, OpRow>("SELECT * FROM ledger_ops WHERE job_id = @job AND kind = 'reserve' ORDER BY rowid"),
+    pendingReservations: db.prepare<[], OpRow>(
+      "SELECT o.* FROM ledger_ops o WHERE o.kind = 'reserve' AND NOT EXISTS (SELECT 1 FROM ledger_ops r WHERE r.reservation_id = o.id AND r.kind IN ('capture', 'void')) ORDER BY o.rowid",
+    ),
+    insertEntry: db.prepare<EntryRow>(
+      `INSERT INTO ledger_entries (id, op_id, debit_account, credit_account, amount, is_pending, pending_id, resolution, created_at, day)
+       VALUES (@id, @op_id, @debit_account, @credit_account, @amount, @is_pending, @pending_id, @resolution, @created_at, @day)`,
+    ),
+    entriesOfOp: db.prepare<{ op: string }, EntryRow>('SELECT * FROM ledger_entries WHERE op_id = @op ORDER BY rowid'),
+    entry: db.prepare<{ id: string }, EntryRow>('SELECT * FROM ledger_entries WHERE id = @id'),
+    allEntries: db.prepare<[], EntryRow>('SELECT * FROM ledger_entries ORDER BY rowid'),
+    /** Credits held or captured on a surface on a day: unresolved holds made that day plus posts made that day. */
+    spentOnDay: db.prepare<{ surface: string; day: string }, { n: number | null }>(
+      `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account
+       WHERE e.credit_account = 'sys:spend' AND e.day = @day AND a.surface = @surface
+         AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))`,
+    ),
+    /** A project's spend so far: unresolved holds plus posts, on every surface. */
+    spentByProject: db.prepare<{ project: string }, { n: number | null }>(
+      `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
+       WHERE e.credit_account = 'sys:spend' AND o.project_id = @project
+         AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))`,
+    ),
+    /** A user's posted spend in a month ("2026-11"), every surface. */
+    spentByUserInMonth: db.prepare<{ user: string; month: string }, { n: number | null }>(
+      `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
+       WHERE e.credit_account = 'sys:spend' AND e.is_pending = 0 AND o.user_id = @user AND substr(e.day, 1, 7) = @month`,
+    ),
+    history: db.prepare<Record<string, string | number | null>, EntryRow & OpRow & { pool: string; account: string; entry_id: string; op_kind: string; entry_day: string; entry_created: string; pool_is_debit: number }>(
+      `SELECT e.id AS entry_id, e.amount, e.is_pending, e.pending_id, e.resolution, e.day AS entry_day, e.created_at AS entry_created,
+              o.id AS op_id, o.kind AS op_kind, o.reservation_id, o.job_id, o.project_id, o.user_id, o.stage, o.artifact_class, o.reason,
+              a.id AS account, a.pool AS pool, (a.id = e.debit_account) AS pool_is_debit
+       FROM ledger_entries e
+       JOIN ledger_ops o ON o.id = e.op_id
+       JOIN ledger_accounts a ON a.kind <> 'system' AND (a.id = e.debit_account OR a.id = e.credit_account)
+       WHERE (@pool IS NULL OR a.pool = @pool) AND (@surface IS NULL OR a.surface = @surface)
+         AND (@project IS NULL OR o.project_id = @project) AND (@user IS NULL OR o.user_id = @user)
+         AND (@job IS NULL OR o.job_id = @job) AND (@stage IS NULL OR o.stage = @stage)
+         AND (@class IS NULL OR o.artifact_class = @class) AND (@kind IS NULL OR o.kind = @kind)
+         AND (@day IS NULL OR e.day = @day)
+       ORDER BY e.rowid DESC LIMIT @limit`,
+    ),
+    getSetting: db.prepare<{ key: string }, { value: string }>('SELECT value FROM money_settings WHERE key = @key'),
+    setSetting: db.prepare<{ key: string; value: string }>(
+      'INSERT INTO money_settings (key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteSetting: db.prepare<{ key: string }>('DELETE FROM money_settings WHERE key = @key'),
+    budget: db.prepare<{ project: string }, { credits: number }>('SELECT credits FROM money_budgets WHERE project_id = @project'),
+    setBudget: db.prepare<{ project: string; credits: number; now: string }>(
+      `INSERT INTO money_budgets (project_id, credits, updated_at) VALUES (@project, @credits, @now)
+       ON CONFLICT(project_id) DO UPDATE SET credits = excluded.credits, updated_at = excluded.updated_at`,
+    ),
+    clearBudget: db.prepare<{ project: string }>('DELETE FROM money_budgets WHERE project_id = @project'),
+    insertNotice: db.prepare<{ user: string; period: string; threshold: number; spent: number; now: string }>(
+      'INSERT OR IGNORE INTO money_notices (user_id, period, threshold, spent, created_at) VALUES (@user, @period, @threshold, @spent, @now)',
+    ),
+  };
+}
+
+export type LedgerStatements = ReturnType<typeof prepareLedger>;

@@ -1,0 +1,201 @@
+import { AppError } from '../../../shared/errors';
+import type { Settlement } from '../../../shared/money/ledgerTypes';
+import { SURFACES, type Surface } from '../../../shared/money/pools';
+import { allocate, allocateBack, drain, type Leg } from './drawPlan';
+import { withDeltas } from './ledgerBooks';
+import type { LedgerCtx } from './ledgerContext';
+import { expireNow, expireReleased } from './ledgerCycles';
+import { ReservationResolvedError } from './ledgerErrors';
+import { SYS, type OpRow } from './ledgerRepo';
+import { poolOfAccount } from './ledgerViews';
+
+/**
+ * Settlement (L3, L7): a reservation resolves exactly once, by capture (post up to the reservation, release
+ * the rest) or void (release everything). Actual cost above the reservation follows the plan:
+ * `cap` records the excess uncharged; `debit` tries a separate debit from the surface's pools that fails
+ * (uncharged, logged) rather than overdraw. No path creates credits. Refunds give back captured credits.
+ */
+export type Actual = number | Partial<Record<Surface, number>>;
+
+function wholeCredits(n: unknown, field: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new AppError('VALIDATION', `${field}: must be a whole number of credits, 0 or more (got ${String(n)})`, { field });
+  }
+  return n;
+}
+
+/** The actual cost per surface: a number is the provider surface's; other surfaces (platform fee) settle as reserved. */
+export function actualBySurface(amounts: Partial<Record<Surface, number>>, actual: Actual): Partial<Record<Surface, number>> {
+  // The provider surface is the first charged one in SURFACES order that is not the platform fee.
+  const keys = SURFACES.filter((k) => amounts[k] !== undefined);
+  const out: Partial<Record<Surface, number>> = {};
+  if (typeof actual === 'number') {
+    const main = keys.find((k) => k !== 'platform') ?? keys[0];
+    if (!main) throw new AppError('VALIDATION', 'actual: this reservation holds nothing; pass { <surface>: credits } to charge a surface', { field: 'actual' });
+    for (const k of keys) out[k] = k === main ? wholeCredits(actual, 'actual') : amounts[k]!;
+    return out;
+  }
+  if (actual === null || typeof actual !== 'object') throw new AppError('VALIDATION', 'actual: must be credits, or { <surface>: credits }', { field: 'actual' });
+  for (const k of Object.keys(actual)) {
+    if (!(SURFACES as readonly string[]).includes(k)) throw new AppError('VALIDATION', `actual.${k}: not a surface (${SURFACES.join(', ')})`, { field: `actual.${k}` });
+  }
+  for (const s of SURFACES) {
+    const v = actual[s] ?? amounts[s];
+    if (v !== undefined) out[s] = wholeCredits(v, `actual.${s}`);
+  }
+  return out;
+}
+
+export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, actual: Actual, reason: string | null, opId: string): Settlement {
+  const { s, books } = ctx;
+  const res = s.op.get({ id: rid });
+  if (!res || res.kind !== 'reserve') throw new AppError('NOT_FOUND', `No reservation ${rid}.`, { field: 'reservationId', reservationId: rid });
+  const amounts = (JSON.parse(res.request) as { amounts: Partial<Record<Surface, number>> }).amounts;
+  const want = kind === 'void' ? {} : actualBySurface(amounts, actual);
+  const request = kind === 'void' ? { reservationId: rid, reason } : { reservationId: rid, actual: want };
+
+  const same = s.op.get({ id: opId });
+  if (same && same.reservation_id === rid && (same.kind === 'capture' || same.kind === 'void') && !(same.kind === kind && isSame(ctx, same, request))) {
+    throw new ReservationResolvedError(rid, same.kind, same.id, same.created_at);
+  }
+  const prior = books.existing(opId, kind, request);
+  if (prior) return { ...(JSON.parse(prior.result) as Settlement), replayed: true };
+  const done = s.resolutionOf.get({ rid });
+  if (done) throw new ReservationResolvedError(rid, done.kind as 'capture' | 'void', done.id, done.created_at);
+
+  const t = ctx.now();
+  const holds = s.entriesOfOp.all({ op: rid }).filter((e) => e.is_pending === 1);
+  const surfaces = new Set<Surface>([...(Object.keys(amounts) as Surface[]), ...(Object.keys(want) as Surface[])]);
+  const before = books.snapshot(surfaces);
+  const posts = new Map<string, number>();
+  const deltas: Record<string, number> = {};
+  const excessBy: Partial<Record<Surface, number>> = {};
+  let reserved = 0;
+  let captured = 0;
+  let excess = 0;
+  for (const surface of surfaces) {
+    const mine = holds.filter((h) => s.account.get({ id: h.debit_account })!.surface === surface);
+    const held = mine.reduce((n, h) => n + h.amount, 0);
+    const take = Math.min(want[surface] ?? 0, held);
+    allocate(
+      mine.map((h) => h.amount),
+      take,
+    ).forEach((x, i) => posts.set(mine[i]!.id, x));
+    reserved += held;
+    captured += take;
+    const over = (want[surface] ?? 0) - held;
+    if (over > 0) {
+      excess += over;
+      excessBy[surface] = over;
+    }
+  }
+  for (const h of holds) {
+    const back = h.amount - (posts.get(h.id) ?? 0);
+    const pool = poolOfAccount(h.debit_account);
+    if (back > 0 && !books.isClosed(h.debit_account)) deltas[pool] = (deltas[pool] ?? 0) + back;
+  }
+
+  const policy = ctx.plan().settlement.over_reserve;
+  let debitLegs: Leg[] = [];
+  let excessInfo: Settlement['excess'] = null;
+  if (excess > 0 && policy === 'cap') excessInfo = { credits: excess, policy, charged: false, reason: 'capped at the reservation (plan settlement.over_reserve: cap)' };
+  if (excess > 0 && policy === 'debit') {
+    const short: string[] = [];
+    for (const [surface, n] of Object.entries(excessBy) as [Surface, number][]) {
+      const p = drain(books.sources(surface), n);
+      if (p.shortfall > 0) short.push(`${surface} short by ${p.shortfall}`);
+      debitLegs.push(...p.legs);
+    }
+    if (short.length > 0) debitLegs = [];
+    excessInfo = { credits: excess, policy, charged: short.length === 0, reason: short.length ? `the separate debit failed: ${short.join(', ')}` : null };
+    for (const l of debitLegs) deltas[l.pool] = (deltas[l.pool] ?? 0) - l.credits;
+  }
+
+  const settlement: Settlement = {
+    opId,
+    reservationId: rid,
+    kind,
+    reserved,
+    actual: kind === 'void' ? 0 : Object.values(want).reduce((n, x) => n + (x ?? 0), 0),
+    captured,
+    released: reserved - captured,
+    excess: excessInfo,
+    reason,
+    creditsBefore: before,
+    creditsAfter: withDeltas(before, deltas),
+    replayed: false,
+  };
+  const fields = { reservation_id: rid, job_id: res.job_id, project_id: res.project_id, user_id: res.user_id, stage: res.stage, artifact_class: res.artifact_class, reason };
+  books.insertOp(opId, kind, request, settlement, t, fields);
+  holds.forEach((h, i) => books.resolve(`${opId}#${i}`, opId, h, posts.get(h.id) ?? 0, t));
+  expireReleased(ctx, holds, posts, opId, t);
+  if (debitLegs.length > 0) {
+    const debitId = `${opId}:excess`;
+    books.insertOp(debitId, 'debit', { reservationId: rid, credits: excess }, { legs: debitLegs }, t, { ...fields, reason: 'actual cost above the reservation' });
+    debitLegs.forEach((l, i) => books.transfer(`${debitId}#${i}`, debitId, l.account, SYS.spend, l.credits, t));
+    ctx.note('debit', debitId, rid, res.job_id, res.user_id);
+  }
+  ctx.note(kind, opId, rid, res.job_id, res.user_id);
+  if (excessInfo && !excessInfo.charged) ctx.logger.log('warn', 'actual cost above the reservation was not charged', { reservationId: rid, excess, policy, reason: excessInfo.reason });
+  return settlement;
+}
+
+function isSame(ctx: LedgerCtx, op: OpRow, request: object): boolean {
+  try {
+    return ctx.books.existing(op.id, op.kind, request) !== undefined;
+  } catch {
+    // A conflict only means "not the same request"; settle() raises the error that fits.
+    return false;
+  }
+}
+
+/** Gives back captured credits of a settled reservation, last-drawn first, up to what it was charged. */
+export function refundCaptured(ctx: LedgerCtx, req: { id: string; reservationId: string; credits: number; reason: string }): void {
+  const { s, books } = ctx;
+  const request = { reservationId: req.reservationId, credits: req.credits, reason: req.reason };
+  if (books.existing(req.id, 'refund', request)) return;
+  const res = s.op.get({ id: req.reservationId });
+  if (!res || res.kind !== 'reserve') throw new AppError('NOT_FOUND', `No reservation ${req.reservationId}.`, { field: 'reservationId' });
+  const done = s.resolutionOf.get({ rid: req.reservationId });
+  if (!done || done.kind !== 'capture') {
+    throw new AppError(
+      'VALIDATION',
+      `reservationId: ${req.reservationId} was ${done ? 'voided' : 'not captured yet'}; only a captured job can be refunded${done ? '' : ' (void the reservation instead)'}`,
+      { field: 'reservationId' },
+    );
+  }
+  const charged: { account: string; credits: number }[] = [];
+  let refunded = 0;
+  for (const op of s.opsOfReservation.all({ rid: req.reservationId })) {
+    for (const e of s.entriesOfOp.all({ op: op.id })) {
+      if (op.kind === 'refund') refunded += e.amount;
+      else if (e.credit_account === SYS.spend && !e.is_pending && e.amount > 0) charged.push({ account: e.debit_account, credits: e.amount });
+    }
+  }
+  const left = charged.reduce((n, c) => n + c.credits, 0) - refunded;
+  if (req.credits > left) {
+    throw new AppError('VALIDATION', `credits: at most ${left} credits of ${req.reservationId} can still be refunded (asked ${req.credits})`, { field: 'credits', max: left });
+  }
+  const t = ctx.now();
+  books.insertOp(req.id, 'refund', request, { credits: req.credits }, t, {
+    reservation_id: req.reservationId,
+    job_id: res.job_id,
+    project_id: res.project_id,
+    user_id: res.user_id,
+    stage: res.stage,
+    artifact_class: res.artifact_class,
+    reason: req.reason,
+  });
+  // Last-drawn first; credits refunded earlier already filled the back of the list.
+  const sizes = charged.map((c) => c.credits);
+  const upTo = allocateBack(sizes, refunded + req.credits);
+  const earlier = allocateBack(sizes, refunded);
+  upTo.forEach((x, i) => {
+    const amount = x - earlier[i]!;
+    if (amount <= 0) return;
+    const account = charged[i]!.account;
+    books.transfer(`${req.id}#${i}`, req.id, SYS.refunds, account, amount, t);
+    if (books.isClosed(account)) expireNow(ctx, `expire:${account}:${req.id}#${i}`, account, amount, t);
+  });
+  ctx.note('refund', req.id, req.reservationId, res.job_id, res.user_id);
+}

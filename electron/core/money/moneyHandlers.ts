@@ -1,0 +1,26 @@
+import type { creditsCalls } from '../../../shared/contract/credits';
+import type { Core } from '../createCore';
+import type { Handlers } from '../dispatch';
+
+/** The money calls' handlers: thin calls into core.money, core.ledger and core.plans. Spread into handlers.ts. */
+export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans'>): Pick<Handlers, keyof typeof creditsCalls> {
+  return {
+    'plans.list': () => core.money.view(),
+    'plans.active': () => core.plans.active(),
+    'plans.activate': ({ name, rates }) => core.money.activate(name, rates ?? null),
+    'plans.reload': () => core.money.reload(),
+    'credits.estimate': (req) => core.money.estimate(req),
+    'credits.quote': ({ params, projectId }) => core.money.quote(params, projectId ?? null),
+    'credits.balances': () => core.ledger.balances(),
+    'credits.history': (filter) => core.ledger.history(filter),
+    'credits.reservations': ({ jobId, pendingOnly }) => {
+      const all = jobId ? core.ledger.reservationsForJob(jobId) : core.ledger.pendingReservations();
+      return pendingOnly ? all.filter((r) => r.state === 'pending') : all;
+    },
+    'credits.grant': (req) => core.ledger.grant(req),
+    'credits.purchase': (req) => core.ledger.purchase(req),
+    'credits.adjust': (req) => core.ledger.adjust(req),
+    'credits.setBudget': ({ projectId, credits }) => core.ledger.setProjectBudget(projectId, credits),
+    'credits.audit': () => core.ledger.audit(),
+  };
+}

@@ -1,0 +1,130 @@
+import type { EstimateResult, PlansView, Quote } from '../../../shared/contract/credits';
+import { compare } from '../../../shared/money/compare';
+import { estimate } from '../../../shared/money/estimate';
+import type { Estimate } from '../../../shared/money/estimateTypes';
+import { guard, guardError, type GuardVerdict } from '../../../shared/money/guards';
+import type { EstimateParams } from '../../../shared/money/params';
+import type { PlanConfig } from '../../../shared/money/planSchema';
+import type { Surface } from '../../../shared/money/pools';
+import type { RateCard } from '../../../shared/money/rateCardSchema';
+import type { CoreEvents } from '../coreEvents';
+import type { CreditLedger } from './creditLedger';
+import type { PlanRegistry } from './planRegistry';
+
+/**
+ * The money desk: estimates and quotes under a plan, the submit-time check the queue calls, and plan
+ * switching. INTERFACE for the queue:
+ *   check(params, projectId?) → Estimate   (estimate + guard under today's spend; throws POLICY_REFUSED /
+ *                                           INSUFFICIENT_CREDITS naming rule, pool, shortfall and ways out)
+ *   then ledger.reserve({ …, amounts: estimate.pools }) in the same core.db.immediate() transaction.
+ */
+export interface MoneyServiceDeps {
+  plans: PlanRegistry;
+  ledger: CreditLedger;
+  events: CoreEvents;
+}
+
+export class MoneyService {
+  constructor(private readonly d: MoneyServiceDeps) {}
+
+  /** The plan and rate card to price with: named ones, else the active ones. */
+  pricing(planName?: string, rates?: string): { plan: PlanConfig; rateCard: RateCard } {
+    const active = this.d.plans.active();
+    const plan = planName ? this.d.plans.plan(planName) : active.plan;
+    const rateCard = rates ? this.d.plans.rateCard(rates) : planName ? this.d.plans.rateCard(plan.plan.rate_card) : active.rateCard;
+    return { plan, rateCard };
+  }
+
+  estimate(req: { params: EstimateParams; against?: EstimateParams; plan?: string; rates?: string }): EstimateResult {
+    const { plan, rateCard } = this.pricing(req.plan, req.rates);
+    const b = estimate(req.params, rateCard, plan);
+    if (!req.against) return { estimate: b, against: null, comparison: null };
+    const a = estimate(req.against, rateCard, plan);
+    return { estimate: b, against: a, comparison: compare(a, b, plan) };
+  }
+
+  /** Estimate + guard under today's spend, with balances before → after. Never throws for a refusal. */
+  quote(params: EstimateParams, projectId?: string | null): Quote {
+    const { est, verdict } = this.evaluate(params, projectId);
+    const balances = this.d.ledger.balances();
+    const before: Partial<Record<Surface, number>> = {};
+    const after: Partial<Record<Surface, number>> = {};
+    for (const s of Object.keys(est.pools) as Surface[]) {
+      const have = balances.surfaces.find((x) => x.surface === s)?.available ?? 0;
+      before[s] = have;
+      after[s] = have - (est.pools[s] ?? 0);
+    }
+    return { estimate: est, canSubmit: verdict.ok, refusals: verdict.refusals, before, after };
+  }
+
+  /** For the queue at submit: the estimate to reserve, or the guard's refusal as an AppError. */
+  check(params: EstimateParams, projectId?: string | null): Estimate {
+    const { est, verdict } = this.evaluate(params, projectId);
+    if (!verdict.ok) throw guardError(verdict);
+    return est;
+  }
+
+  activate(name: string, rates?: string | null, modelsInUse?: string[]): PlansView {
+    this.d.plans.activate(name, { rates: rates ?? null, ...(modelsInUse ? { modelsInUse } : {}) });
+    this.d.ledger.syncPlan();
+    return this.announce();
+  }
+
+  reload(): PlansView {
+    this.d.plans.reload();
+    this.d.ledger.syncPlan();
+    return this.announce();
+  }
+
+  view(): PlansView {
+    const { plans, rateCards } = this.d.plans.list();
+    const { plan, rateCard } = this.d.plans.active();
+    const warnings = this.d.plans.warnings();
+    return {
+      active: {
+        plan: plan.plan.name,
+        rateCard: rateCard.rate_card.name,
+        surface: plan.plan.surface,
+        checkedAt: plan.plan.checked_at,
+        isStale: warnings.some((w) => w.kind === 'plan' && w.name === plan.plan.name),
+      },
+      plans: plans.map((e) => ({
+        name: e.name,
+        version: e.config.plan.version,
+        checkedAt: e.config.plan.checked_at,
+        notes: e.config.plan.notes,
+        surface: e.config.plan.surface,
+        rateCard: e.config.plan.rate_card,
+        source: e.source,
+        file: e.file,
+        isActive: e.name === plan.plan.name,
+      })),
+      rateCards: rateCards.map((e) => ({
+        name: e.name,
+        version: e.config.rate_card.version,
+        checkedAt: e.config.rate_card.checked_at,
+        provider: e.config.rate_card.provider,
+        notes: e.config.rate_card.notes,
+        source: e.source,
+        file: e.file,
+        models: Object.keys(e.config.models),
+        isActive: e.name === rateCard.rate_card.name,
+      })),
+      problems: this.d.plans.problems(),
+      warnings,
+    };
+  }
+
+  private evaluate(params: EstimateParams, projectId?: string | null): { est: Estimate; verdict: GuardVerdict } {
+    const { plan, rateCard } = this.pricing();
+    const est = estimate(params, rateCard, plan);
+    const verdict = guard({ params, estimate: est, plan, rateCard, state: this.d.ledger.guardState(projectId ?? null) });
+    return { est, verdict };
+  }
+
+  private announce(): PlansView {
+    const view = this.view();
+    this.d.events.emit('plans.changed', { plan: view.active.plan, rateCard: view.active.rateCard, problems: view.problems.length });
+    return view;
+  }
+}

@@ -1,0 +1,129 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock, testCore } from '../../../test/support/core';
+import { tempDir } from '../../../test/support/tmp';
+import { silentLogger } from '../nodePorts';
+import { PlanRegistry, type SettingsStore } from './planRegistry';
+import { findResourcesDir } from './resourcesDir';
+
+const builtinDir = findResourcesDir();
+const freeText = readFileSync(join(builtinDir, 'plans', 'runway-free.yaml'), 'utf8');
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function mapSettings(): SettingsStore {
+  const m = new Map<string, string>();
+  return { get: (k) => m.get(k) ?? null, set: (k, v) => (v === null ? m.delete(k) : m.set(k, v)) };
+}
+
+function registry(clock = new FakeClock()) {
+  const t = tempDir('ct-plans-');
+  cleanups.push(t.cleanup);
+  mkdirSync(join(t.dir, 'plans'));
+  mkdirSync(join(t.dir, 'rates'));
+  const r = new PlanRegistry({ builtinDir, dataDir: t.dir, clock, logger: silentLogger, settings: mapSettings() });
+  return { r, dir: t.dir };
+}
+
+describe('PlanRegistry', () => {
+  it('loads the shipped plans and rate cards, with runway-api active by default', () => {
+    const { r } = registry();
+    const { plans, rateCards } = r.list();
+    expect(plans.map((p) => p.name)).toEqual(['platform-reseller-example', 'runway-api', 'runway-enterprise', 'runway-free', 'runway-pro', 'runway-standard', 'runway-unlimited']);
+    expect(rateCards.map((c) => c.name)).toEqual(['generic-pixel', 'runway-api']);
+    expect(r.active().plan.plan.name).toBe('runway-api');
+    expect(r.active().rateCard.rate_card.name).toBe('runway-api');
+    expect(r.problems()).toEqual([]);
+    expect(r.plan('runway-free').pools.web?.grants[0]?.credits).toBe(125);
+  });
+
+  it('names the known plans and cards for an unknown name', () => {
+    const { r } = registry();
+    expect(() => r.plan('runway-gold')).toThrow(/No plan named "runway-gold"\. Known plans: platform-reseller-example, runway-api/);
+    expect(() => r.rateCard('nope')).toThrow(/Known rate cards: generic-pixel, runway-api/);
+  });
+
+  it('adds user plans, and a user file replaces the built-in of the same name', () => {
+    const { r, dir } = registry();
+    writeFileSync(join(dir, 'plans', 'mine.yaml'), freeText.replace('name: runway-free', 'name: my-free').replace('credits_per_day: 50', 'credits_per_day: 80'));
+    writeFileSync(join(dir, 'plans', 'free.yaml'), freeText.replace('credits_per_day: 50', 'credits_per_day: 30'));
+    r.reload();
+    expect(r.plan('my-free').quotas.credits_per_day).toBe(80);
+    expect(r.plan('runway-free').quotas.credits_per_day).toBe(30);
+    expect(r.list().plans.find((p) => p.name === 'runway-free')?.source).toBe('user');
+  });
+
+  it('rejects a bad file with file, line and field, keeping the last good version in force', () => {
+    const { r, dir } = registry();
+    const file = join(dir, 'plans', 'free.yaml');
+    writeFileSync(file, freeText.replace('credits_per_day: 50', 'credits_per_day: 70'));
+    r.reload();
+    expect(r.plan('runway-free').quotas.credits_per_day).toBe(70);
+    const broken = freeText.replace('credits_per_day: 50', 'credits_per_day: 70').replace('  watermark_preview: true', '  watermark_previw: true');
+    writeFileSync(file, broken);
+    const problems = r.reload();
+    expect(problems).toEqual([
+      {
+        file,
+        line: broken.split('\n').findIndex((l) => l.includes('watermark_previw')) + 1,
+        field: 'outputs.watermark_previw',
+        message: 'unknown field "watermark_previw"; did you mean "watermark_preview"?',
+      },
+    ]);
+    expect(r.plan('runway-free').quotas.credits_per_day).toBe(70);
+    expect(r.problems()).toEqual(problems);
+  });
+
+  it('falls back to the built-in when a user override was never valid', () => {
+    const { r, dir } = registry();
+    writeFileSync(join(dir, 'plans', 'free.yaml'), freeText.replace('credits_per_day: 50', 'credits_per_day: lots'));
+    expect(r.reload()).toHaveLength(1);
+    expect(r.plan('runway-free').quotas.credits_per_day).toBe(50);
+  });
+
+  it('rejects a plan naming a rate card that does not exist', () => {
+    const { r, dir } = registry();
+    const text = freeText.replace('name: runway-free', 'name: orphan').replace('rate_card: runway-api', 'rate_card: runway-web');
+    writeFileSync(join(dir, 'plans', 'orphan.yaml'), text);
+    const [p] = r.reload();
+    expect(p).toMatchObject({ field: 'plan.rate_card', line: text.split('\n').findIndex((l) => l.includes('rate_card:')) + 1 });
+    expect(p!.message).toBe('names rate card "runway-web", which does not exist; known: generic-pixel, runway-api');
+    expect(() => r.plan('orphan')).toThrow(/No plan named/);
+  });
+
+  it('refuses to activate a rate card that lacks a model in use, changing nothing', () => {
+    const { r } = registry();
+    expect(() => r.activate('runway-api', { rates: 'generic-pixel', modelsInUse: ['gen4.5', 'pixel-pro'] })).toThrow(
+      'rates: rate card generic-pixel has no price for gen4.5, used by your projects; add it to the card or pick another card',
+    );
+    expect(r.active().rateCard.rate_card.name).toBe('runway-api');
+    expect(r.activate('runway-standard').plan.plan.name).toBe('runway-standard');
+    expect(r.activate('runway-api', { rates: 'generic-pixel' }).rateCard.rate_card.name).toBe('generic-pixel');
+  });
+
+  it('warns about configs checked more than 90 days ago', () => {
+    const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
+    const { r } = registry(clock);
+    const stale = r.warnings();
+    expect(stale.map((w) => w.name)).toContain('runway-free');
+    expect(stale.map((w) => w.name)).not.toContain('runway-api');
+    expect(stale.find((w) => w.name === 'runway-free')).toMatchObject({ kind: 'plan', checkedAt: '2026-05-26', ageDays: 180 });
+    clock.t = Date.parse('2027-01-01T00:00:00Z');
+    expect(r.warnings().map((w) => w.name)).toContain('runway-api');
+  });
+
+  it('remembers the active plan across a restart (through core)', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const first = testCore({ dataDir: t.dir });
+    first.core.money.activate('runway-standard');
+    await first.core.dispose();
+    const second = testCore({ dataDir: t.dir });
+    cleanups.push(second.cleanup);
+    expect(second.core.plans.active().plan.plan.name).toBe('runway-standard');
+    expect(second.core.money.view().active).toMatchObject({ plan: 'runway-standard', isStale: true });
+  });
+});

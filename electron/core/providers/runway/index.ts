@@ -1,0 +1,10 @@
+export { checkOutputUrl, downloadOutput, type DownloadOptions } from './downloadOutput';
+export { classifyFailureCode, failedTaskError, type FailureAdvice, type FailureCategory, type FailureClass } from './failureCodes';
+export { envKeySource, redactSecrets, RUNWAY_KEY_PATTERN, type KeySource } from './keySource';
+export { readLocalImage, sniffImageType } from './promptImage';
+export { buildRunwayBody, type RunwayBody } from './runwayBody';
+export { classifyRunwayError, parseRetryAfterMs, provablyNeverSent, type RunwayOp } from './runwayErrors';
+export { toAccountInfo, toTaskState } from './runwayMapping';
+export { RETIRED_RUNWAY_MODELS, RUNWAY_MODELS, SUPPORTED_RUNWAY_MODELS, type RunwayEndpoint, type RunwayModelSpec } from './runwayModels';
+export { RUNWAY_DEFAULT_BASE_URL, RunwayProvider, type RunwayProviderOptions, type UsageRange } from './runwayProvider';
+export { planRunwayRequest, promptImageSource, type PromptImageSource, type RunwayPlan } from './runwayValidate';

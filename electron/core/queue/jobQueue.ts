@@ -1,0 +1,402 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import type { Job, SubmitResult } from '../../../shared/contract/jobs';
+import { SubmitInput } from '../../../shared/contract/jobs';
+import { AppError } from '../../../shared/errors';
+import type { ProviderId } from '../../../shared/money/params';
+import type { CoreEvents } from '../coreEvents';
+import type { Db } from '../db/db';
+import type { Clock, Ids, Logger } from '../ports';
+import type { ProjectService } from '../projects/projectService';
+import type { Provider } from '../providers/provider';
+import type { PromptVault } from '../security/promptVault';
+import type { ShotService } from '../shots/shotService';
+import type { TakeService } from '../takes/takeService';
+import { AttemptLog } from './attemptLog';
+import { clearParams, jobKeys, stageOf } from './jobKeys';
+import { JobRepo, toJob } from './jobRepo';
+import { JobRunner } from './jobRunner';
+import type { ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
+import type { QueueLock } from './queueLock';
+import type { z } from 'zod';
+
+export interface JobQueueDeps {
+  db: Db;
+  projects: ProjectService;
+  shots: ShotService;
+  takes: TakeService;
+  providers: ReadonlyMap<ProviderId, Provider>;
+  money: QueueMoney;
+  media: QueueMedia;
+  vault: PromptVault;
+  gate: ProviderGate;
+  events: CoreEvents;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  backoff(provider: ProviderId, retry: number, retryAfterMs?: number): number;
+  pollIntervalMs(provider: ProviderId): number;
+  onTakeStored(takeId: string): void;
+  lock: QueueLock;
+  /** Lease length; renewed at half. */
+  leaseMs?: number;
+  /** How often the scheduler looks for ready work when nothing wakes it. */
+  tickMs?: number;
+}
+
+const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The durable job queue: submit (estimate + guard + reserve + enqueue in one transaction), fenced
+ * leases, crash recovery, pacing, retries, cancel/pause/priority, dead letters and UNKNOWN jobs.
+ */
+export class JobQueue {
+  readonly repo: JobRepo;
+  readonly attempts: AttemptLog;
+  private readonly runner: JobRunner;
+  private readonly running = new Map<string, { ctl: AbortController; done: Promise<void> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private isDisposed = false;
+  private isTicking = false;
+  private readonly leaseMs: number;
+
+  constructor(private readonly d: JobQueueDeps) {
+    this.repo = new JobRepo(d.db.conn);
+    this.attempts = new AttemptLog(d.db.conn);
+    this.leaseMs = d.leaseMs ?? 60_000;
+    this.runner = new JobRunner({ ...d, repo: this.repo, attempts: this.attempts, emitJob: (id) => this.emitJob(id) });
+  }
+
+  /**
+   * Takes the data dir's queue lock, recovers work a dead runner left, and starts scheduling. Without
+   * the lock (another live process runs this queue) it only submits and reads. Returns whether it runs.
+   */
+  start(): boolean {
+    if (!this.d.lock.tryAcquire()) {
+      this.d.logger.log('info', 'another process runs this queue; this one only submits and reads', { holder: this.d.lock.holder() });
+      return false;
+    }
+    const now = this.d.clock.now();
+    for (const r of this.d.db.conn.prepare<[], { id: string }>(`SELECT id FROM jobs WHERE status = 'running'`).all()) {
+      // The process that held these leases is gone (single-instance lock): each counts as an attempt on reclaim.
+      this.repo.s.requeueExpired.run({ id: r.id, now });
+      this.d.logger.log('info', 'recovered a job that was running when the app stopped', { jobId: r.id });
+    }
+    this.timer = setInterval(() => this.kick(), this.d.tickMs ?? 500);
+    this.timer.unref?.();
+    this.kick();
+    return true;
+  }
+
+  /** True when this process holds the queue lock and runs jobs. */
+  get isRunner(): boolean {
+    return this.d.lock.isHeld;
+  }
+
+  async submit(raw: z.input<typeof SubmitInput>): Promise<SubmitResult> {
+    const input = SubmitInput.parse(raw);
+    const params = input.params;
+    const provider = this.d.providers.get(params.provider);
+    if (!provider) {
+      throw new AppError('VALIDATION', `provider: "${params.provider}" is not set up here. Use --provider local (the simulator, no account needed)${params.provider === 'runway' ? ', or set RUNWAYML_API_SECRET' : ''}.`, { field: 'provider' });
+    }
+    provider.validate(params);
+    const inputs = this.inputHashes(params.promptImage);
+    const project = this.resolveProject(input);
+    const priced = this.d.money.price(params, project?.id ?? '');
+    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined);
+    const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
+    const now = this.d.clock.now();
+    const jobId = this.d.ids.newId('job');
+
+    const result = this.d.db.immediate((): { jobId: string; cacheHit: boolean; saved: number } => {
+      const projectId = project?.id ?? this.d.projects.create(input.projectName ?? 'Untitled').id;
+      const shotId = this.resolveShot(projectId, input).id;
+      const existing = this.repo.s.byKey.get({ key: keys.idempotencyKey });
+      const base = {
+        projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
+        paramsJson: JSON.stringify(clearParams(params)), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
+        sourceTakeId: null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
+        estimatedCredits: priced.credits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
+      };
+      if (existing?.status === 'succeeded') {
+        const saved = existing.captured_credits ?? 0;
+        this.repo.s.insert.run({ ...base, id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
+        this.d.db.conn.prepare(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`).run({ id: jobId, saved, now });
+        const a = this.attempts.start({
+          jobId, n: null, attempt: 0, provider: params.provider, artifactClass: params.artifactClass, model: params.model, paramsHash: keys.paramsHash,
+          inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: priced.credits, queueTimeMs: 0, startedAt: now,
+        });
+        this.attempts.end(a, { status: 'cache_hit', charged: 0, latencyMs: 0, now });
+        return { jobId, cacheHit: true, saved };
+      }
+      if (existing) return { jobId: existing.id, cacheHit: false, saved: 0 };
+      this.d.money.guard({ params, priced, projectId });
+      this.repo.s.insert.run({ ...base, id: jobId, cacheOfJobId: null, status: 'queued' });
+      for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
+      const reservationId = `rsv_${jobId}`;
+      const snap = this.d.money.reserve({ reservationId, jobId, projectId, artifactClass: params.artifactClass, stage: stageOf(params), priced });
+      this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
+      return { jobId, cacheHit: false, saved: 0 };
+    });
+    this.emitJob(result.jobId);
+    this.kick();
+    const job = this.get(result.jobId);
+    const takeJobId = job.cacheOfJobId ?? job.id;
+    return {
+      jobId: job.id,
+      status: job.status,
+      cacheHit: result.cacheHit,
+      creditsSaved: result.saved,
+      takes: this.d.takes.byJob(takeJobId).map((t) => ({ id: t.id, path: null, artifactClass: t.artifactClass })),
+      credits: { reserved: job.reservedCredits, captured: job.capturedCredits, before: job.creditsBefore, after: job.creditsAfter },
+    };
+  }
+
+  get(id: string): Job {
+    const job = this.repo.job(id);
+    if (!job) throw new AppError('NOT_FOUND', `No job with id ${id}. \`circletake jobs\` lists them.`, { field: 'id', id });
+    return job;
+  }
+
+  list(filter: { projectId?: string; status?: string[]; limit?: number } = {}): Job[] {
+    const rows = this.repo.s.list.all({ projectId: filter.projectId ?? null, limit: filter.limit ?? 200 });
+    return rows.filter((r) => !filter.status || filter.status.includes(r.status)).map((r) => toJob(r, this.repo.tasks(r.id)));
+  }
+
+  deadLetters(): Job[] {
+    return this.repo.s.deadLetters.all().map((r) => toJob(r, this.repo.tasks(r.id)));
+  }
+
+  /** Before submission: the reservation is released at once. After: the provider is asked to cancel and the job settles on its final cost. */
+  cancel(id: string): Job {
+    const job = this.get(id);
+    const now = this.d.clock.now();
+    if (job.status === 'queued' || job.status === 'paused') {
+      const hasProviderTask = job.tasks.some((t) => t.status === 'submitted' || t.status === 'intent' || t.status === 'unknown');
+      if (!hasProviderTask) {
+        this.d.db.immediate(() => {
+          const row = this.repo.get(id)!;
+          const captured = this.attempts.chargedFor(id);
+          const cap = row.reservation_id ? this.d.money.capture(row.reservation_id, captured) : { captured: 0, after: null };
+          if (this.repo.s.finishUnleased.run({ id, from: job.status, status: 'cancelled', captured: cap.captured, after: cap.after, code: 'CANCELLED', message: null, now }).changes === 0) {
+            throw new AppError('CONFLICT', 'The job changed while cancelling; try again.');
+          }
+          this.d.db.conn.prepare(`UPDATE job_tasks SET status = 'cancelled', finished_at = @now WHERE job_id = @id AND status = 'pending'`).run({ id, now });
+        });
+        this.emitJob(id);
+        return this.get(id);
+      }
+    }
+    if (['succeeded', 'partial', 'failed', 'cancelled', 'discarded'].includes(job.status)) {
+      throw new AppError('CONFLICT', `The job has already ${job.status === 'cancelled' ? 'been cancelled' : 'finished'}.`, { status: job.status });
+    }
+    this.repo.s.requestCancel.run({ id, now });
+    if (job.status === 'paused') this.repo.s.setStatus.run({ id, from: 'paused', to: 'queued', now });
+    this.emitJob(id);
+    this.kick();
+    return this.get(id);
+  }
+
+  pauseJob(id: string): Job {
+    const job = this.get(id);
+    if (job.status !== 'queued') throw new AppError('CONFLICT', `Only a waiting job can be paused (this one is ${job.status}).`);
+    this.repo.s.setStatus.run({ id, from: 'queued', to: 'paused', now: this.d.clock.now() });
+    this.emitJob(id);
+    return this.get(id);
+  }
+
+  resumeJob(id: string): Job {
+    const job = this.get(id);
+    if (job.status !== 'paused') throw new AppError('CONFLICT', `The job is not paused (it is ${job.status}).`);
+    this.repo.s.setStatus.run({ id, from: 'paused', to: 'queued', now: this.d.clock.now() });
+    this.emitJob(id);
+    this.kick();
+    return this.get(id);
+  }
+
+  setPriority(id: string, priority: number): Job {
+    this.get(id);
+    this.repo.s.setPriority.run({ id, priority, now: this.d.clock.now() });
+    this.emitJob(id);
+    return this.get(id);
+  }
+
+  moveBefore(id: string, beforeId: string): Job {
+    const job = this.repo.get(id);
+    const before = this.repo.get(beforeId);
+    if (!job || !before) throw new AppError('NOT_FOUND', `No job with id ${job ? beforeId : id}.`, { field: job ? 'beforeId' : 'id' });
+    if (!['queued', 'paused'].includes(job.status)) throw new AppError('CONFLICT', 'Only a waiting job can be moved.');
+    this.d.db.immediate(() => {
+      this.repo.s.shiftSeqFrom.run({ from: before.seq });
+      this.repo.s.setSeq.run({ id, seq: before.seq });
+      this.repo.s.setPriority.run({ id, priority: before.priority, now: this.d.clock.now() });
+    });
+    this.emitJob(id);
+    return this.get(id);
+  }
+
+  /** A dead letter back to the queue: reserved again (the money guard runs again). */
+  retry(id: string): Job {
+    const job = this.get(id);
+    if (job.status !== 'failed') throw new AppError('CONFLICT', `Only a failed job can be retried (this one is ${job.status}).`);
+    const row = this.repo.get(id)!;
+    const params = { ...(JSON.parse(row.params_json) as object), ...this.d.vault.open(row.prompt_sealed) } as Parameters<QueueMoney['price']>[0];
+    const priced = this.d.money.price(params, job.projectId);
+    this.d.db.immediate(() => {
+      this.d.money.guard({ params, priced, projectId: job.projectId });
+      this.repo.s.failedToPending.run({ id });
+      this.repo.s.resetForRetry.run({ id, now: this.d.clock.now(), maxAttempts: this.d.money.settings(job.provider).backoff.maxRetries + 1 });
+      const reservationId = `rsv_${id}_r${this.d.ids.newId('x').slice(-6)}`;
+      const snap = this.d.money.reserve({ reservationId, jobId: id, projectId: job.projectId, artifactClass: job.artifactClass, stage: stageOf(params), priced });
+      this.repo.s.setReservation.run({ id, reservationId, reserved: priced.credits, before: snap.before });
+    });
+    this.emitJob(id);
+    this.kick();
+    return this.get(id);
+  }
+
+  discard(id: string): Job {
+    const job = this.get(id);
+    if (job.status !== 'failed') throw new AppError('CONFLICT', `Only a failed job can be discarded (this one is ${job.status}).`);
+    this.repo.s.setStatus.run({ id, from: 'failed', to: 'discarded', now: this.d.clock.now() });
+    this.emitJob(id);
+    return this.get(id);
+  }
+
+  resolveUnknown(id: string, decision: 'resubmit' | 'abandon'): Job {
+    const job = this.get(id);
+    if (job.status !== 'unknown') throw new AppError('CONFLICT', `The job is not waiting for a decision (it is ${job.status}).`);
+    const now = this.d.clock.now();
+    this.d.db.immediate(() => {
+      if (decision === 'resubmit') {
+        this.repo.s.unknownToPending.run({ id });
+        this.repo.s.setStatus.run({ id, from: 'unknown', to: 'queued', now });
+        this.d.db.conn.prepare(`UPDATE jobs SET attempts = 0, next_attempt_at = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = @id`).run({ id });
+      } else {
+        this.repo.s.unknownToFailed.run({ id, now });
+        this.repo.s.setStatus.run({ id, from: 'unknown', to: 'queued', now });
+        this.d.db.conn.prepare(`UPDATE jobs SET next_attempt_at = 0, finished_at = NULL WHERE id = @id`).run({ id });
+      }
+    });
+    this.emitJob(id);
+    this.kick();
+    return this.get(id);
+  }
+
+  isPaused(): boolean {
+    return this.d.db.conn.prepare<[], { value: string }>(`SELECT value FROM queue_state WHERE key = 'paused'`).get()?.value === '1';
+  }
+
+  setPaused(paused: boolean): void {
+    this.d.db.conn.prepare(`INSERT INTO queue_state (key, value) VALUES ('paused', @v) ON CONFLICT(key) DO UPDATE SET value = @v`).run({ v: paused ? '1' : '0' });
+    this.emitQueue();
+    if (!paused) this.kick();
+  }
+
+  status() {
+    return {
+      isPaused: this.isPaused(),
+      running: this.running.size,
+      concurrency: this.concurrency(),
+      breakers: this.d.gate.view(),
+    };
+  }
+
+  /** Finishes when every job in flight has stopped (used by tests and benches). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  async dispose(): Promise<void> {
+    this.isDisposed = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const r of this.running.values()) r.ctl.abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    this.d.lock.release();
+  }
+
+  /** Claims ready jobs up to the concurrency limit and runs them. */
+  kick(): void {
+    if (this.isDisposed || this.isTicking || !this.d.lock.isHeld) return;
+    this.isTicking = true;
+    try {
+      if (this.isPaused()) return;
+      const now = this.d.clock.now();
+      for (const r of this.repo.s.expiredLeases.all({ now })) if (!this.running.has(r.id)) this.repo.s.requeueExpired.run({ id: r.id, now });
+      while (this.running.size < this.concurrency()) {
+        const ready = [...this.d.providers.keys()];
+        const row = this.repo.s.nextReady.get({ now, providers: `,${ready.join(',')},` });
+        if (!row) break;
+        const claimed = this.d.db.immediate(() => this.repo.s.claim.run({ id: row.id, now, leaseUntil: now + this.leaseMs }).changes === 1);
+        if (claimed) this.launch(row.id);
+      }
+    } finally {
+      this.isTicking = false;
+    }
+  }
+
+  private launch(id: string): void {
+    const ctl = new AbortController();
+    const token = this.repo.get(id)!.lease_token;
+    const renew = setInterval(() => {
+      this.repo.s.renew.run({ id, token, leaseUntil: this.d.clock.now() + this.leaseMs });
+    }, this.leaseMs / 2);
+    renew.unref?.();
+    const done = this.runner
+      .run(id, ctl.signal)
+      .catch((e: unknown) => this.d.logger.log('error', 'job runner failed', { jobId: id, error: (e as Error).message, stack: (e as Error).stack }))
+      .finally(() => {
+        clearInterval(renew);
+        this.running.delete(id);
+        this.emitQueue();
+        setImmediate(() => this.kick());
+      });
+    this.running.set(id, { ctl, done });
+    this.emitJob(id);
+    this.emitQueue();
+  }
+
+  private concurrency(): number {
+    const providers = [...this.d.providers.keys()];
+    return Math.max(1, ...providers.map((p) => this.d.gate.concurrency(p)));
+  }
+
+  private inputHashes(promptImage: string | undefined): { hashes: string[]; bytes: number } {
+    if (!promptImage) return { hashes: [], bytes: 0 };
+    if (/^https:\/\//i.test(promptImage)) return { hashes: [`url:${createHash('sha256').update(promptImage).digest('hex')}`], bytes: 0 };
+    if (/^[a-z]+:\/\//i.test(promptImage)) throw new AppError('VALIDATION', 'promptImage: must be a local file path or an HTTPS URL.', { field: 'promptImage' });
+    if (!isAbsolute(promptImage) || !existsSync(promptImage) || !statSync(promptImage).isFile()) {
+      throw new AppError('VALIDATION', `promptImage: no file at ${promptImage} (give an absolute path to an image, or an HTTPS URL).`, { field: 'promptImage' });
+    }
+    const size = statSync(promptImage).size;
+    if (size === 0 || size > MAX_IMAGE_BYTES) throw new AppError('VALIDATION', `promptImage: the file is ${size} bytes; images must be 1 byte to 16 MB.`, { field: 'promptImage' });
+    return { hashes: [`sha256:${createHash('sha256').update(readFileSync(promptImage)).digest('hex')}`], bytes: size };
+  }
+
+  private resolveProject(input: z.output<typeof SubmitInput>) {
+    if (input.projectId) return this.d.projects.get(input.projectId);
+    if (input.projectName) return this.d.projects.findByName(input.projectName);
+    throw new AppError('VALIDATION', 'projectId: name the project the job belongs to (projectId or projectName).', { field: 'projectId' });
+  }
+
+  private resolveShot(projectId: string, input: z.output<typeof SubmitInput>) {
+    if (input.shotId) {
+      const shot = this.d.shots.get(input.shotId);
+      if (shot.projectId !== projectId) throw new AppError('VALIDATION', 'shotId: that shot belongs to another project.', { field: 'shotId' });
+      return shot;
+    }
+    const name = input.shotName ?? 'Shot 1';
+    return this.d.shots.findByName(projectId, name) ?? this.d.shots.create(projectId, name);
+  }
+
+  private emitJob(id: string): void {
+    const job = this.repo.job(id);
+    if (job) this.d.events.emit('jobs.changed', { job });
+  }
+
+  private emitQueue(): void {
+    this.d.events.emit('queue.changed', this.status());
+  }
+}

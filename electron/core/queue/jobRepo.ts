@@ -1,0 +1,252 @@
+import type Database from 'better-sqlite3';
+import type { Job, JobStatus } from '../../../shared/contract/jobs';
+import type { ArtifactClass, ProviderId } from '../../../shared/money/params';
+
+export interface JobRow {
+  id: string;
+  project_id: string;
+  shot_id: string;
+  provider: string;
+  model: string;
+  artifact_class: string;
+  variations: number;
+  params_json: string;
+  prompt_sealed: Buffer;
+  params_hash: string;
+  idempotency_key: string;
+  source_take_id: string | null;
+  cache_of_job_id: string | null;
+  status: JobStatus;
+  is_cancel_requested: number;
+  priority: number;
+  seq: number;
+  attempts: number;
+  max_attempts: number;
+  lease_token: number;
+  lease_expires_at: number | null;
+  next_attempt_at: number;
+  reservation_id: string | null;
+  estimated_credits: number;
+  reserved_credits: number;
+  captured_credits: number | null;
+  credits_saved: number;
+  credits_before: number | null;
+  credits_after: number | null;
+  input_bytes: number;
+  output_spec: string;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface TaskRow {
+  job_id: string;
+  n: number;
+  status: 'pending' | 'intent' | 'submitted' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+  tries: number;
+  provider_task_id: string | null;
+  provider_status: string | null;
+  progress: number | null;
+  estimated_credits: number | null;
+  cost_credits: number | null;
+  failure_code: string | null;
+  failure: string | null;
+  take_id: string | null;
+  intent_at: number | null;
+  submitted_at: number | null;
+  finished_at: number | null;
+}
+
+export interface NewJob {
+  id: string;
+  projectId: string;
+  shotId: string;
+  provider: ProviderId;
+  model: string;
+  artifactClass: ArtifactClass;
+  variations: number;
+  paramsJson: string;
+  promptSealed: Buffer;
+  paramsHash: string;
+  idempotencyKey: string;
+  sourceTakeId: string | null;
+  cacheOfJobId: string | null;
+  status: JobStatus;
+  priority: number;
+  maxAttempts: number;
+  estimatedCredits: number;
+  inputBytes: number;
+  outputSpec: string;
+  now: number;
+}
+
+export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'paused', 'running', 'unknown'];
+export const TERMINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'partial', 'failed', 'cancelled', 'discarded'];
+
+export function toJob(r: JobRow, tasks: TaskRow[]): Job {
+  const params = JSON.parse(r.params_json) as { durationSec?: number; ratio?: string };
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    shotId: r.shot_id,
+    provider: r.provider as ProviderId,
+    model: r.model,
+    artifactClass: r.artifact_class as ArtifactClass,
+    variations: r.variations,
+    durationSec: params.durationSec ?? null,
+    ratio: params.ratio ?? null,
+    paramsHash: r.params_hash,
+    status: r.status,
+    isCancelRequested: r.is_cancel_requested === 1,
+    priority: r.priority,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    nextAttemptAt: r.next_attempt_at,
+    estimatedCredits: r.estimated_credits,
+    reservedCredits: r.reserved_credits,
+    capturedCredits: r.captured_credits,
+    creditsSaved: r.credits_saved,
+    creditsBefore: r.credits_before,
+    creditsAfter: r.credits_after,
+    cacheOfJobId: r.cache_of_job_id,
+    sourceTakeId: r.source_take_id,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    tasks: tasks.map((t) => ({
+      n: t.n,
+      status: t.status,
+      providerTaskId: t.provider_task_id,
+      providerStatus: t.provider_status,
+      progress: t.progress,
+      costCredits: t.cost_credits,
+      failureCode: t.failure_code,
+      failure: t.failure,
+      takeId: t.take_id,
+    })),
+  };
+}
+
+/**
+ * Statements over jobs and job_tasks. Writes made while a job is leased are fenced: they carry the
+ * lease token and change nothing when a newer claim has happened (callers check `changes`).
+ */
+export class JobRepo {
+  readonly s;
+
+  constructor(db: Database.Database) {
+    this.s = {
+      insert: db.prepare(`
+        INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
+          idempotency_key, source_take_id, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, input_bytes, output_spec,
+          created_at, updated_at)
+        VALUES (@id, @projectId, @shotId, @provider, @model, @artifactClass, @variations, @paramsJson, @promptSealed, @paramsHash,
+          @idempotencyKey, @sourceTakeId, @cacheOfJobId, @status, @priority, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), @maxAttempts,
+          @estimatedCredits, @inputBytes, @outputSpec, @now, @now)`),
+      insertTask: db.prepare(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
+      get: db.prepare<{ id: string }, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
+      tasks: db.prepare<{ id: string }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id ORDER BY n`),
+      task: db.prepare<{ id: string; n: number }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND n = @n`),
+      byKey: db.prepare<{ key: string }, JobRow>(
+        `SELECT * FROM jobs WHERE idempotency_key = @key AND cache_of_job_id IS NULL AND status IN ('succeeded','queued','paused','running','unknown')
+         ORDER BY CASE status WHEN 'succeeded' THEN 0 ELSE 1 END, created_at DESC LIMIT 1`,
+      ),
+      list: db.prepare<{ projectId: string | null; limit: number }, JobRow>(
+        `SELECT * FROM jobs WHERE (@projectId IS NULL OR project_id = @projectId) ORDER BY created_at DESC, seq DESC LIMIT @limit`,
+      ),
+      deadLetters: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status = 'failed' ORDER BY finished_at DESC`),
+      nextReady: db.prepare<{ now: number; providers: string }, JobRow>(`
+        SELECT * FROM jobs WHERE status = 'queued' AND next_attempt_at <= @now
+          AND instr(@providers, ',' || provider || ',') > 0
+        ORDER BY priority DESC, seq ASC LIMIT 1`),
+      earliestWaiting: db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE status = 'queued'`),
+      claim: db.prepare<{ id: string; now: number; leaseUntil: number }>(`
+        UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
+          started_at = coalesce(started_at, @now), updated_at = @now
+        WHERE id = @id AND status = 'queued'`),
+      renew: db.prepare<{ id: string; token: number; leaseUntil: number }>(
+        `UPDATE jobs SET lease_expires_at = @leaseUntil WHERE id = @id AND lease_token = @token AND status = 'running'`,
+      ),
+      expiredLeases: db.prepare<{ now: number }, JobRow>(`SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < @now`),
+      /** Crash recovery and lease expiry: back to the queue; the claim bumps the token, fencing the old holder. */
+      requeueExpired: db.prepare<{ id: string; now: number }>(
+        `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now WHERE id = @id AND status = 'running'`,
+      ),
+      requeue: db.prepare<{ id: string; token: number; at: number; now: number; code: string | null; message: string | null }>(`
+        UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
+          error_code = @code, error_message = @message
+        WHERE id = @id AND lease_token = @token AND status = 'running'`),
+      setReservation: db.prepare<{ id: string; reservationId: string; reserved: number; before: number | null }>(
+        `UPDATE jobs SET reservation_id = @reservationId, reserved_credits = @reserved, credits_before = @before WHERE id = @id`,
+      ),
+      finish: db.prepare<{ id: string; token: number; status: JobStatus; captured: number | null; after: number | null; code: string | null; message: string | null; now: number }>(`
+        UPDATE jobs SET status = @status, captured_credits = @captured, credits_after = @after, error_code = @code, error_message = @message,
+          lease_expires_at = NULL, finished_at = @now, updated_at = @now
+        WHERE id = @id AND lease_token = @token AND status = 'running'`),
+      finishUnleased: db.prepare<{ id: string; from: string; status: JobStatus; captured: number | null; after: number | null; code: string | null; message: string | null; now: number }>(`
+        UPDATE jobs SET status = @status, captured_credits = @captured, credits_after = @after, error_code = @code, error_message = @message,
+          lease_expires_at = NULL, finished_at = @now, updated_at = @now, lease_token = lease_token + 1
+        WHERE id = @id AND status = @from`),
+      setStatus: db.prepare<{ id: string; from: string; to: JobStatus; now: number }>(
+        `UPDATE jobs SET status = @to, updated_at = @now WHERE id = @id AND status = @from`,
+      ),
+      requestCancel: db.prepare<{ id: string; now: number }>(`UPDATE jobs SET is_cancel_requested = 1, updated_at = @now WHERE id = @id`),
+      setPriority: db.prepare<{ id: string; priority: number; now: number }>(`UPDATE jobs SET priority = @priority, updated_at = @now WHERE id = @id`),
+      setSeq: db.prepare<{ id: string; seq: number }>(`UPDATE jobs SET seq = @seq WHERE id = @id`),
+      shiftSeqFrom: db.prepare<{ from: number }>(`UPDATE jobs SET seq = seq + 1 WHERE seq >= @from`),
+      resetForRetry: db.prepare<{ id: string; now: number; maxAttempts: number }>(`
+        UPDATE jobs SET status = 'queued', attempts = 0, max_attempts = @maxAttempts, next_attempt_at = 0, error_code = NULL, error_message = NULL,
+          finished_at = NULL, captured_credits = NULL, credits_after = NULL, is_cancel_requested = 0, updated_at = @now
+        WHERE id = @id AND status = 'failed'`),
+      // Tasks — fenced through the job's lease token.
+      taskIntent: db.prepare<{ id: string; n: number; token: number; now: number }>(`
+        UPDATE job_tasks SET status = 'intent', intent_at = @now, tries = tries + 1
+        WHERE job_id = @id AND n = @n AND status = 'pending'
+          AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
+      taskSubmitted: db.prepare<{ id: string; n: number; token: number; taskId: string; est: number | null; now: number }>(`
+        UPDATE job_tasks SET status = 'submitted', provider_task_id = @taskId, estimated_credits = @est, submitted_at = @now
+        WHERE job_id = @id AND n = @n AND status = 'intent'
+          AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
+      taskBackToPending: db.prepare<{ id: string; n: number }>(
+        `UPDATE job_tasks SET status = 'pending', intent_at = NULL, provider_task_id = NULL, provider_status = NULL, progress = NULL WHERE job_id = @id AND n = @n`,
+      ),
+      taskProgress: db.prepare<{ id: string; n: number; providerStatus: string; progress: number | null }>(
+        `UPDATE job_tasks SET provider_status = @providerStatus, progress = @progress WHERE job_id = @id AND n = @n AND status = 'submitted'`,
+      ),
+      taskEnd: db.prepare<{ id: string; n: number; status: string; cost: number | null; code: string | null; failure: string | null; takeId: string | null; providerStatus: string | null; now: number }>(`
+        UPDATE job_tasks SET status = @status, cost_credits = @cost, failure_code = @code, failure = @failure, take_id = @takeId,
+          provider_status = coalesce(@providerStatus, provider_status), progress = CASE WHEN @status = 'succeeded' THEN 1 ELSE progress END, finished_at = @now
+        WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`),
+      taskUnknown: db.prepare<{ id: string; n: number; code: string | null; failure: string | null }>(
+        `UPDATE job_tasks SET status = 'unknown', failure_code = @code, failure = @failure WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+      ),
+      tasksInIntent: db.prepare<{ id: string }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND status = 'intent'`),
+      unknownToPending: db.prepare<{ id: string }>(`UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, intent_at = NULL WHERE job_id = @id AND status = 'unknown'`),
+      unknownToFailed: db.prepare<{ id: string; now: number }>(
+        `UPDATE job_tasks SET status = 'failed', failure_code = 'ABANDONED', failure = 'abandoned after an unknown create outcome', cost_credits = 0, finished_at = @now WHERE job_id = @id AND status = 'unknown'`,
+      ),
+      failedToPending: db.prepare<{ id: string }>(
+        `UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, provider_status = NULL, progress = NULL, failure_code = NULL, failure = NULL, cost_credits = NULL, intent_at = NULL, submitted_at = NULL, finished_at = NULL WHERE job_id = @id AND status IN ('failed', 'cancelled')`,
+      ),
+      countToday: db.prepare<{ since: number }, { n: number }>(`SELECT count(*) AS n FROM jobs WHERE created_at >= @since AND cache_of_job_id IS NULL`),
+    };
+  }
+
+  get(id: string): JobRow | undefined {
+    return this.s.get.get({ id });
+  }
+
+  tasks(id: string): TaskRow[] {
+    return this.s.tasks.all({ id });
+  }
+
+  job(id: string): Job | undefined {
+    const r = this.get(id);
+    return r ? toJob(r, this.tasks(id)) : undefined;
+  }
+}

@@ -1,0 +1,354 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/errors';
+import type { GenerationParams } from '../../../shared/jobParams';
+import type { ProviderId } from '../../../shared/money/params';
+import type { CoreEvents } from '../coreEvents';
+import type { Db } from '../db/db';
+import type { Clock, Ids, Logger } from '../ports';
+import { ProviderCallError, type Provider, type TaskState } from '../providers/provider';
+import type { PromptVault } from '../security/promptVault';
+import type { TakeService } from '../takes/takeService';
+import type { AttemptLog } from './attemptLog';
+import { isRetryableFailure, jobOutcome } from './jobTransitions';
+import type { JobRepo, JobRow, TaskRow } from './jobRepo';
+import type { ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
+import { sleep } from './sleep';
+
+/** Thrown when this worker's lease was superseded: stop, write nothing more. */
+export class LeaseLost extends Error {
+  override name = 'LeaseLost';
+}
+
+export interface RunnerDeps {
+  db: Db;
+  repo: JobRepo;
+  attempts: AttemptLog;
+  takes: TakeService;
+  providers: ReadonlyMap<ProviderId, Provider>;
+  money: QueueMoney;
+  media: QueueMedia;
+  vault: PromptVault;
+  gate: ProviderGate;
+  events: CoreEvents;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  /** Full-jitter backoff delay for the given retry number (1-based), honouring a provider's Retry-After. */
+  backoff(provider: ProviderId, retry: number, retryAfterMs?: number): number;
+  pollIntervalMs(provider: ProviderId): number;
+  /** Called after a take is stored (auto-check runs off the queue's slots). */
+  onTakeStored(takeId: string): void;
+  emitJob(jobId: string): void;
+}
+
+type TaskOutcome = { kind: 'done' } | { kind: 'requeue'; delayMs: number; code: string; message: string };
+
+interface Ctx {
+  row: JobRow;
+  token: number;
+  provider: Provider;
+  params: GenerationParams;
+  signal: AbortSignal;
+  lastProgressEmit: Map<number, number>;
+}
+
+/**
+ * Drives one claimed job to its end (or back to the queue): one provider task per variation, an
+ * intent row committed before every create, fenced writes, settlement in one transaction.
+ */
+export class JobRunner {
+  constructor(private readonly d: RunnerDeps) {}
+
+  async run(jobId: string, signal: AbortSignal): Promise<void> {
+    const row = this.d.repo.get(jobId);
+    if (!row || row.status !== 'running') return;
+    const provider = this.d.providers.get(row.provider as ProviderId);
+    const ctx: Ctx = {
+      row,
+      token: row.lease_token,
+      provider: provider!,
+      params: { ...(JSON.parse(row.params_json) as GenerationParams), ...this.d.vault.open(row.prompt_sealed) },
+      signal,
+      lastProgressEmit: new Map(),
+    };
+    try {
+      if (!provider) {
+        this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
+      } else {
+        // A task left in 'intent' means a create may or may not have reached the provider.
+        for (const t of this.d.repo.s.tasksInIntent.all({ id: jobId })) this.endTask(ctx, t.n, { status: 'unknown' });
+        if (row.attempts > row.max_attempts) this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
+      }
+      const outcomes = await Promise.all(this.d.repo.tasks(jobId).map((t) => this.driveTask(ctx, t.n)));
+      const requeues = outcomes.filter((o): o is Extract<TaskOutcome, { kind: 'requeue' }> => o.kind === 'requeue');
+      if (requeues.length > 0) {
+        const worst = requeues.reduce((a, b) => (b.delayMs > a.delayMs ? b : a));
+        const changed = this.d.repo.s.requeue.run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message }).changes;
+        if (changed === 0) throw new LeaseLost();
+      } else this.settle(ctx);
+    } catch (e) {
+      if (e instanceof LeaseLost) {
+        this.d.logger.log('warn', 'lease lost; another worker owns the job now', { jobId });
+        return;
+      }
+      throw e;
+    } finally {
+      this.d.emitJob(jobId);
+    }
+  }
+
+  private async driveTask(ctx: Ctx, n: number): Promise<TaskOutcome> {
+    let pollFailures = 0;
+    let isCancelSent = false;
+    for (;;) {
+      if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
+      const task = this.d.repo.s.task.get({ id: ctx.row.id, n })!;
+      const job = this.d.repo.get(ctx.row.id)!;
+      if (job.lease_token !== ctx.token) throw new LeaseLost();
+      if (['succeeded', 'failed', 'cancelled', 'unknown'].includes(task.status)) return { kind: 'done' };
+      if (job.is_cancel_requested === 1) {
+        if (task.status === 'pending') {
+          this.endTask(ctx, n, { status: 'cancelled', cost: 0 });
+          return { kind: 'done' };
+        }
+        if (!isCancelSent && task.provider_task_id) {
+          isCancelSent = true;
+          await ctx.provider.cancel(task.provider_task_id, ctx.signal).catch((e: unknown) => {
+            this.d.logger.log('warn', 'provider cancel failed; polling for the final state', { jobId: ctx.row.id, n, error: String(e) });
+          });
+        }
+      }
+      if (task.status === 'pending') {
+        const out = await this.create(ctx, task);
+        if (out) return out;
+        continue;
+      }
+      // submitted: poll
+      let state: TaskState;
+      try {
+        state = await ctx.provider.get(task.provider_task_id!, ctx.signal);
+        pollFailures = 0;
+      } catch (e) {
+        const pe = asProviderError(e);
+        if (pe.verdict === 'retry' && ++pollFailures <= 5) {
+          await sleep(this.d.backoff(ctx.provider.id, pollFailures, pe.retryAfterMs), ctx.signal);
+          continue;
+        }
+        if (pe.verdict === 'retry') return { kind: 'requeue', delayMs: this.d.backoff(ctx.provider.id, job.attempts, pe.retryAfterMs), code: pe.code, message: pe.message };
+        this.endTask(ctx, n, { status: 'unknown', code: pe.code, failure: pe.message });
+        return { kind: 'done' };
+      }
+      const out = await this.observe(ctx, task, state);
+      if (out) return out;
+    }
+  }
+
+  /** Commits the intent, makes exactly one create call, records its id. Returns an outcome when the task leaves 'pending' for good or the job must wait. */
+  private async create(ctx: Ctx, task: TaskRow): Promise<TaskOutcome | null> {
+    const { provider, row } = ctx;
+    const tries = task.tries + 1;
+    const maxTries = this.d.money.settings(provider.id).backoff.maxRetries + 1;
+    if (tries > maxTries) {
+      this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: 'RETRIES_EXHAUSTED', failure: `The provider refused ${maxTries} times.` });
+      return { kind: 'done' };
+    }
+    const permit = await this.d.gate.admit(provider.id, ctx.signal);
+    if (!permit) {
+      if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
+      const view = this.d.gate.view().find((b) => b.provider === provider.id);
+      const wait = Math.max(1000, (view?.retryAt ?? this.d.clock.now() + 30_000) - this.d.clock.now());
+      return { kind: 'requeue', delayMs: wait, code: 'PROVIDER_UNAVAILABLE', message: `${provider.id} is having trouble (${view?.reason ?? 'circuit open'}); the job waits and keeps its reservation.` };
+    }
+    const before = await this.balance(ctx);
+    const now = this.d.clock.now();
+    const attemptId = this.d.db.immediate(() => {
+      if (this.d.repo.s.taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now }).changes === 0) {
+        permit.release();
+        throw new LeaseLost();
+      }
+      return this.d.attempts.start({
+        jobId: row.id, n: task.n, attempt: tries, provider: provider.id, artifactClass: row.artifact_class, model: row.model,
+        paramsHash: row.params_hash, inputBytes: row.input_bytes, outputSpec: row.output_spec, creditsBefore: before,
+        creditsEstimated: Math.ceil(row.estimated_credits / row.variations), queueTimeMs: now - row.created_at, startedAt: now,
+      });
+    });
+    let created;
+    try {
+      // Not ctx.signal: shutting down must not abort a create mid-flight (its outcome would become unknown).
+      const image = ctx.params.promptImage && !/^https:\/\//i.test(ctx.params.promptImage) ? { promptImageFile: ctx.params.promptImage } : {};
+      created = await provider.create({ jobId: row.id, variation: task.n, params: variationParams(ctx.params, task.n), ...image }, new AbortController().signal);
+    } catch (e) {
+      const pe = asProviderError(e);
+      if (pe.code === 'CANCELLED') permit.release();
+      else permit.failure(pe);
+      if (pe.httpStatus === 429) this.d.gate.recordRateLimited(provider.id);
+      const end = this.d.clock.now();
+      if (pe.verdict === 'retry') {
+        this.d.db.immediate(() => {
+          this.d.repo.s.taskBackToPending.run({ id: row.id, n: task.n });
+          this.d.attempts.end(attemptId, { status: 'retry', code: pe.code, charged: 0, latencyMs: end - now, now: end });
+        });
+        const delay = this.d.backoff(provider.id, tries, pe.retryAfterMs);
+        if (delay <= 2000 && !ctx.signal.aborted) {
+          await sleep(delay, ctx.signal);
+          return null;
+        }
+        return { kind: 'requeue', delayMs: delay, code: pe.code, message: pe.message };
+      }
+      if (pe.verdict === 'fatal') {
+        this.d.attempts.end(attemptId, { status: 'fail', code: pe.code, charged: 0, latencyMs: end - now, now: end });
+        this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: pe.code, failure: pe.message });
+        return { kind: 'done' };
+      }
+      this.d.attempts.end(attemptId, { status: 'unknown', code: pe.code, latencyMs: end - now, now: end });
+      this.endTask(ctx, task.n, { status: 'unknown', code: pe.code, failure: pe.message });
+      return { kind: 'done' };
+    }
+    permit.success();
+    this.d.db.immediate(() => {
+      this.d.attempts.setProviderJobId(attemptId, created.taskId);
+      if (this.d.repo.s.taskSubmitted.run({ id: row.id, n: task.n, token: ctx.token, taskId: created.taskId, est: created.estimatedCredits, now: this.d.clock.now() }).changes === 0) {
+        throw new LeaseLost();
+      }
+    });
+    this.d.emitJob(row.id);
+    return null;
+  }
+
+  /** Reacts to one polled state. Returns an outcome when the task is finished. */
+  private async observe(ctx: Ctx, task: TaskRow, state: TaskState): Promise<TaskOutcome | null> {
+    const { row } = ctx;
+    const attempt = this.d.attempts.openFor(row.id, task.n);
+    const now = this.d.clock.now();
+    if (state.status === 'SUCCEEDED' || state.status === 'FAILED' || state.status === 'CANCELLED') {
+      if (task.submitted_at !== null) this.d.gate.recordLatency(ctx.provider.id, now - task.submitted_at);
+    }
+    if (state.status === 'SUCCEEDED') {
+      const output = state.outputs?.[0];
+      if (!output) {
+        this.endTask(ctx, task.n, { status: 'failed', cost: state.costCredits ?? null, code: 'NO_OUTPUT', failure: 'The provider reported success without an output.' });
+        if (attempt) this.d.attempts.end(attempt.id, { status: 'fail', code: 'NO_OUTPUT', charged: state.costCredits ?? null, latencyMs: now - attempt.startedAt, now });
+        return { kind: 'done' };
+      }
+      const tmp = join(this.d.media.tempDir(), `${row.id}-${task.n}-${this.d.ids.newId('dl')}.part`);
+      try {
+        await ctx.provider.download(output, tmp, ctx.signal);
+        const stored = await this.d.media.storeOutput({ artifactClass: row.artifact_class as 'preview' | 'release', projectId: row.project_id, jobId: row.id, n: task.n, fromFile: tmp });
+        const takeId = this.d.ids.newId('tk');
+        const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
+        const after = await this.balance(ctx);
+        const end = this.d.clock.now();
+        this.d.db.immediate(() => {
+          this.d.takes.insert({
+            id: takeId, jobId: row.id, projectId: row.project_id, shotId: row.shot_id, n: task.n, artifactClass: row.artifact_class as 'preview' | 'release',
+            artifactId: stored.artifactId, sourceTakeId: row.source_take_id, model: row.model, durationSec: stored.durationSec,
+            width: stored.width, height: stored.height, credits: cost,
+          });
+          this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' });
+          if (attempt) this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end });
+        });
+        this.d.takes.announce(takeId);
+        this.d.onTakeStored(takeId);
+        return { kind: 'done' };
+      } catch (e) {
+        if (e instanceof LeaseLost) throw e;
+        const code = e instanceof AppError ? e.code : 'IO_FAILED';
+        const message = `Could not store the output: ${(e as Error).message}`;
+        if (row.attempts >= row.max_attempts) {
+          // The provider billed it; record the charge and fail the task rather than retry forever.
+          const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
+          const end = this.d.clock.now();
+          this.d.db.immediate(() => {
+            if (attempt) this.d.attempts.end(attempt.id, { status: 'fail', code, charged: cost, latencyMs: end - attempt.startedAt, now: end });
+            this.endTask(ctx, task.n, { status: 'failed', cost, code, failure: message });
+          });
+          return { kind: 'done' };
+        }
+        this.d.logger.log('error', 'storing a finished output failed; will retry', { jobId: row.id, n: task.n, error: (e as Error).message });
+        return { kind: 'requeue', delayMs: this.d.backoff(ctx.provider.id, row.attempts), code, message };
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+    }
+    if (state.status === 'FAILED' || state.status === 'CANCELLED') {
+      const cost = state.costCredits ?? 0;
+      const isCancelled = state.status === 'CANCELLED';
+      const after = await this.balance(ctx);
+      const retryable = !isCancelled && isRetryableFailure(state.failureCode) && this.d.repo.get(row.id)!.is_cancel_requested === 0;
+      this.d.db.immediate(() => {
+        if (attempt) this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now });
+        if (retryable) this.d.repo.s.taskBackToPending.run({ id: row.id, n: task.n });
+        else this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status });
+      });
+      return retryable ? null : { kind: 'done' };
+    }
+    // Still waiting: PENDING, THROTTLED (the provider's own queue) or RUNNING.
+    if (state.status === 'RUNNING' && task.provider_status !== 'RUNNING' && task.submitted_at !== null) {
+      this.d.gate.recordQueueTime(ctx.provider.id, now - task.submitted_at);
+    }
+    this.d.repo.s.taskProgress.run({ id: row.id, n: task.n, providerStatus: state.status, progress: state.progress ?? null });
+    const last = ctx.lastProgressEmit.get(task.n) ?? 0;
+    if (now - last >= 100) {
+      ctx.lastProgressEmit.set(task.n, now);
+      this.d.events.emit('jobs.progressed', { jobId: row.id, n: task.n, progress: state.progress ?? 0, providerStatus: state.status });
+    }
+    await sleep(this.d.pollIntervalMs(ctx.provider.id), ctx.signal);
+    return null;
+  }
+
+  /** All tasks terminal: capture what the provider billed over every attempt, release the rest, end the job — one transaction. */
+  private settle(ctx: Ctx): void {
+    const { row } = ctx;
+    const tasks = this.d.repo.tasks(row.id);
+    const job = this.d.repo.get(row.id)!;
+    const outcome = jobOutcome(tasks, job.is_cancel_requested === 1);
+    const now = this.d.clock.now();
+    this.d.db.immediate(() => {
+      if (outcome.status === 'unknown') {
+        // Hold the reservation: the user decides (resolveUnknown).
+        if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: 'unknown', captured: null, after: null, code: 'UNKNOWN_OUTCOME', message: outcome.message, now }).changes === 0) throw new LeaseLost();
+        return;
+      }
+      const charged = this.d.attempts.chargedFor(row.id);
+      const cap = row.reservation_id ? this.d.money.capture(row.reservation_id, charged) : { captured: 0, after: null };
+      if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now }).changes === 0) {
+        throw new LeaseLost();
+      }
+    });
+  }
+
+  private endTask(ctx: Ctx, n: number, o: { status: TaskRow['status']; cost?: number | null; code?: string | null; failure?: string | null; takeId?: string | null; providerStatus?: string | null }): void {
+    if (o.status === 'unknown') {
+      this.d.repo.s.taskUnknown.run({ id: ctx.row.id, n, code: o.code ?? null, failure: o.failure ?? null });
+      return;
+    }
+    this.d.repo.s.taskEnd.run({ id: ctx.row.id, n, status: o.status, cost: o.cost ?? null, code: o.code ?? null, failure: o.failure ?? null, takeId: o.takeId ?? null, providerStatus: o.providerStatus ?? null, now: this.d.clock.now() });
+  }
+
+  private failPending(ctx: Ctx, code: string, message: string): void {
+    for (const t of this.d.repo.tasks(ctx.row.id)) if (t.status === 'pending') this.endTask(ctx, t.n, { status: 'failed', cost: 0, code, failure: message });
+  }
+
+  private async balance(ctx: Ctx): Promise<number | null> {
+    if (!ctx.provider.account) return null;
+    try {
+      return (await ctx.provider.account(ctx.signal)).creditBalance;
+    } catch (e) {
+      this.d.logger.log('warn', 'could not read the provider balance', { provider: ctx.provider.id, error: (e as Error).message });
+      return null;
+    }
+  }
+}
+
+export function asProviderError(e: unknown): ProviderCallError {
+  if (e instanceof ProviderCallError) return e;
+  if (e instanceof AppError && e.code === 'VALIDATION') return new ProviderCallError(e.message, { verdict: 'fatal', code: 'VALIDATION', isProviderFault: false, cause: e });
+  if ((e as Error)?.name === 'AbortError') return new ProviderCallError('aborted', { verdict: 'retry', code: 'CANCELLED', isProviderFault: false, cause: e });
+  return new ProviderCallError(`Provider call failed: ${(e as Error)?.message ?? String(e)}`, { verdict: 'unknown', isProviderFault: true, cause: e });
+}
+
+/** Variation n of a job: with a seed, seed + n (so variations differ but stay reproducible); without, the provider picks. */
+export function variationParams(p: GenerationParams, n: number): GenerationParams {
+  return p.seed === undefined ? p : { ...p, seed: (p.seed + n) % 4294967296 };
+}

@@ -1,0 +1,37 @@
+import type { Core } from '../createCore';
+import type { Handlers } from '../dispatch';
+
+type QueueCalls =
+  | 'jobs.submit' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume' | 'jobs.setPriority' | 'jobs.moveBefore'
+  | 'jobs.deadLetters' | 'jobs.retry' | 'jobs.discard' | 'jobs.resolveUnknown' | 'queue.status' | 'queue.pause' | 'queue.resume'
+  | 'takes.list' | 'takes.get';
+
+/** The queue's and takes' contract entries: thin calls into JobQueue and TakeService. */
+export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, QueueCalls> {
+  const q = core.queue;
+  return {
+    'jobs.submit': (input) => q.submit(input),
+    'jobs.list': (f) => q.list({ ...(f.projectId ? { projectId: f.projectId } : {}), ...(f.status ? { status: f.status } : {}), limit: f.limit }),
+    'jobs.get': ({ id }) => q.get(id),
+    'jobs.cancel': ({ id }) => q.cancel(id),
+    'jobs.pause': ({ id }) => q.pauseJob(id),
+    'jobs.resume': ({ id }) => q.resumeJob(id),
+    'jobs.setPriority': ({ id, priority }) => q.setPriority(id, priority),
+    'jobs.moveBefore': ({ id, beforeId }) => q.moveBefore(id, beforeId),
+    'jobs.deadLetters': () => q.deadLetters(),
+    'jobs.retry': ({ id }) => q.retry(id),
+    'jobs.discard': ({ id }) => q.discard(id),
+    'jobs.resolveUnknown': ({ id, decision }) => q.resolveUnknown(id, decision),
+    'queue.status': () => q.status(),
+    'queue.pause': () => {
+      q.setPaused(true);
+      return q.status();
+    },
+    'queue.resume': () => {
+      q.setPaused(false);
+      return q.status();
+    },
+    'takes.list': ({ projectId, shotId }) => core.takes.list(projectId, shotId),
+    'takes.get': ({ id }) => core.takes.get(id),
+  };
+}

@@ -1,0 +1,85 @@
+import type { GenerationParams } from '../../../shared/jobParams';
+import type { ArtifactClass, ProviderId } from '../../../shared/money/params';
+
+/**
+ * What the queue needs from money and media, as small ports. createCore adapts the real ledger,
+ * plan registry, media store and auto-checker to these, so the queue depends on no concrete class.
+ */
+export interface PricedJob {
+  /** Total credits the job is estimated to cost (all pools). */
+  credits: number;
+  /** Credits per pool name. */
+  pools: Record<string, number>;
+  usd: number | null;
+}
+
+export interface QueueSettings {
+  maxConcurrentJobs: number;
+  requestsPerMinute: number;
+  burst: number;
+  backoff: { initialMs: number; maxMs: number; maxRetries: number };
+}
+
+export interface BalanceSnapshot {
+  before: number | null;
+  after: number | null;
+}
+
+export interface QueueMoney {
+  /** Prices a request under the active plan; throws VALIDATION (unknown model…) or POLICY_REFUSED (plan caps). */
+  price(params: GenerationParams, projectId: string): PricedJob;
+  /** Budgets and caps that depend on recorded spend; throws POLICY_REFUSED / INSUFFICIENT_CREDITS naming the way out. */
+  guard(args: { params: GenerationParams; priced: PricedJob; projectId: string }): void;
+  /** Runs inside the submit transaction. */
+  reserve(args: { reservationId: string; jobId: string; projectId: string; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }): BalanceSnapshot;
+  /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction. */
+  capture(reservationId: string, actualCredits: number): { captured: number; after: number | null };
+  /** Releases the whole reservation (cancel before submission, refund, abandon). */
+  release(reservationId: string, reason: string): { after: number | null };
+  settings(provider: ProviderId): QueueSettings;
+}
+
+export interface StoredOutput {
+  artifactId: string;
+  path: string;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface QueueMedia {
+  /** Moves a downloaded file into the store of its class (temp → fsync → rename). */
+  storeOutput(args: { artifactClass: ArtifactClass; projectId: string; jobId: string; n: number; fromFile: string }): Promise<StoredOutput>;
+  /** A folder for downloads in flight, on the same volume as the stores. */
+  tempDir(): string;
+}
+
+export interface BreakerView {
+  provider: ProviderId;
+  state: 'closed' | 'open' | 'half-open';
+  reason: string | null;
+  retryAt: number | null;
+}
+
+/** One admitted create call; settle it exactly once. */
+export interface GatePermit {
+  success(): void;
+  failure(err: unknown): void;
+  release(): void;
+}
+
+/**
+ * Provider pacing and health in one place: a token bucket per provider (the plan's rate limits), a
+ * circuit breaker per provider (while open, jobs wait and keep their reservations) and adaptive
+ * concurrency.
+ */
+export interface ProviderGate {
+  /** Waits for a token; null when the breaker refuses (open, or its half-open trial is taken). */
+  admit(provider: ProviderId, signal: AbortSignal): Promise<GatePermit | null>;
+  recordQueueTime(provider: ProviderId, ms: number): void;
+  recordLatency(provider: ProviderId, ms: number): void;
+  recordRateLimited(provider: ProviderId): void;
+  /** Tasks allowed in flight for this provider now. */
+  concurrency(provider: ProviderId): number;
+  view(): BreakerView[];
+}

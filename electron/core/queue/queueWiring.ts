@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/errors';
+import type { GenerationParams } from '../../../shared/jobParams';
+import type { ProviderId } from '../../../shared/money/params';
+import type { Surface } from '../../../shared/money/pools';
+import type { Db } from '../db/db';
+import type { ArtifactChecks } from '../media/check/artifactChecks';
+import type { FfmpegRunner } from '../media/ffmpeg/runner';
+import { probeFile } from '../media/ffmpeg/probe';
+import type { MediaStore } from '../media/store/mediaStore';
+import { burnIn } from '../media/watermark';
+import type { CreditLedger } from '../money/creditLedger';
+import type { MoneyService } from '../money/moneyService';
+import type { PlanRegistry } from '../money/planRegistry';
+import type { Ports } from '../ports';
+import { LocalProvider, type LocalSimConfig } from '../providers/local/localProvider';
+import { sizeOfRatio } from '../providers/local/renderArgs';
+import type { Provider } from '../providers/provider';
+import { RunwayProvider } from '../providers/runway/runwayProvider';
+import type { KeySource } from '../providers/runway/keySource';
+import type { TakeService } from '../takes/takeService';
+import { fullJitterDelayMs, mathRng } from './resilience';
+import type { QueueMedia, QueueMoney, QueueSettings } from './queuePorts';
+
+/** The plan's queue settings for a provider (rate limits, backoff, concurrency). */
+export function planSettings(plans: PlanRegistry): (provider: ProviderId) => QueueSettings {
+  return () => {
+    const p = plans.active().plan;
+    return {
+      maxConcurrentJobs: p.quotas.max_concurrent_jobs,
+      // Runway has no requests-per-minute limit: null means "not limited here" (10/s keeps us polite).
+      requestsPerMinute: p.rate_limits.requests_per_minute ?? 600,
+      burst: p.rate_limits.burst,
+      backoff: { initialMs: p.rate_limits.backoff.initial_ms, maxMs: p.rate_limits.backoff.max_ms, maxRetries: p.rate_limits.backoff.max_retries },
+    };
+  };
+}
+
+/** The ledger and money desk as the queue's QueueMoney port. */
+export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: PlanRegistry): QueueMoney {
+  const sum = (m: Record<string, number>, surfaces: string[]) => surfaces.reduce((a, s) => a + (m[s] ?? 0), 0);
+  const poolsOf = (surfaces: string[]) => (p: string) => surfaces.some((s) => p.startsWith(`${s}:`));
+  return {
+    price(params, projectId) {
+      const est = money.check(params, projectId || null);
+      return { credits: est.credits, pools: est.pools as Record<string, number>, usd: est.usd };
+    },
+    guard({ params, projectId }) {
+      money.check(params, projectId);
+    },
+    reserve({ reservationId, jobId, projectId, artifactClass, stage, priced }) {
+      const r = ledger.reserve({ id: reservationId, jobId, projectId, stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> });
+      const surfaces = Object.keys(priced.pools);
+      const inSurface = poolsOf(surfaces);
+      const before = Object.entries(r.creditsBefore).filter(([p]) => inSurface(p));
+      const after = Object.entries(r.creditsAfter).filter(([p]) => inSurface(p));
+      return { before: before.reduce((a, [, v]) => a + v, 0), after: after.reduce((a, [, v]) => a + v, 0) };
+    },
+    capture(reservationId, actual) {
+      const s = ledger.capture(reservationId, actual);
+      const surfaces = Object.keys(ledger.reservation(reservationId).amounts);
+      const after = Object.entries(s.creditsAfter).filter(([p]) => poolsOf(surfaces)(p));
+      return { captured: s.captured, after: after.length ? after.reduce((a, [, v]) => a + v, 0) : sum(s.creditsAfter, surfaces) };
+    },
+    release(reservationId, reason) {
+      const s = ledger.void(reservationId, reason);
+      const surfaces = Object.keys(ledger.reservation(reservationId).amounts);
+      return { after: Object.entries(s.creditsAfter).filter(([p]) => poolsOf(surfaces)(p)).reduce((a, [, v]) => a + v, 0) };
+    },
+    settings: planSettings(plans),
+  };
+}
+
+/** The media store as the queue's QueueMedia port: probe, then store by class. */
+export function queueMedia(dataDir: string, store: MediaStore, runner: FfmpegRunner): QueueMedia {
+  const tmp = join(dataDir, 'tmp', 'downloads');
+  mkdirSync(tmp, { recursive: true });
+  return {
+    tempDir: () => tmp,
+    async storeOutput({ artifactClass, projectId, jobId, n, fromFile }) {
+      const probe = await probeFile(runner, fromFile).catch((e: unknown) => {
+        throw new AppError('MEDIA_UNSUPPORTED', `The provider's output is not a readable video (${(e as Error).message}).`, undefined, { cause: e });
+      });
+      const a = artifactClass === 'release' ? await store.putRelease({ projectId, jobId, n, fromFile }) : await store.putPreview({ projectId, jobId, n, fromFile });
+      const v = probe.video;
+      return { artifactId: a.id, path: store.fileOf(a), durationSec: probe.durationSec ?? null, width: v?.width ?? null, height: v?.height ?? null };
+    },
+  };
+}
+
+export interface ProviderSetup {
+  dataDir: string;
+  resourcesDir: string;
+  runner: FfmpegRunner;
+  money: MoneyService;
+  ledger: CreditLedger;
+  ports: Ports;
+  runwayKeys: KeySource;
+  localSim?: Partial<LocalSimConfig>;
+}
+
+/** Every provider this machine can use: the local simulator always, Runway (its key is checked at submit). */
+export function createProviders(s: ProviderSetup): Map<ProviderId, Provider> {
+  const local = new LocalProvider({
+    dataDir: s.dataDir,
+    render: async (args, { signal, durationSec, onProgress }) => {
+      await s.runner.run({
+        args,
+        purpose: 'render (simulator)',
+        signal,
+        timeoutMs: Math.max(60_000, durationSec * 20_000),
+        onProgress: (b) => {
+          if (b.outTimeSec !== null && durationSec > 0) onProgress(b.outTimeSec / durationSec);
+        },
+      });
+    },
+    priceOne: (params) => {
+      const est = s.money.estimate({ params: { ...params, variations: 1 } }).estimate;
+      return est.pools.local ?? est.credits;
+    },
+    balance: () => s.ledger.balances().surfaces.find((x) => x.surface === 'local')?.available ?? null,
+    watermark: burnIn(s.resourcesDir),
+    clock: s.ports.clock,
+    logger: s.ports.logger,
+    ...(s.localSim ? { config: s.localSim } : {}),
+  });
+  const runway = new RunwayProvider({ keySource: s.runwayKeys, logger: s.ports.logger, clock: s.ports.clock });
+  return new Map<ProviderId, Provider>([
+    ['local', local],
+    ['runway', runway],
+  ]);
+}
+
+/**
+ * Auto-check of newly stored takes, off the queue's slots (the checker has its own pool sized to the
+ * cores): records the verdicts on the take and flags a failing one. In-flight checks are tracked so a
+ * door can wait for them (`idle`) and disposal never writes to a closed database.
+ */
+export class TakeChecks {
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly ctl = new AbortController();
+
+  constructor(
+    private readonly d: {
+      takes: TakeService;
+      db: Db;
+      artifactChecks: ArtifactChecks;
+      logger: Ports['logger'];
+      onFailed(takeId: string, reason: string): void;
+    },
+  ) {}
+
+  schedule(takeId: string): void {
+    const p = this.run(takeId).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  async dispose(): Promise<void> {
+    this.ctl.abort();
+    await this.idle();
+  }
+
+  private async run(takeId: string): Promise<void> {
+    const { d } = this;
+    const take = d.takes.get(takeId);
+    if (!take.artifactId) return;
+    const row = d.db.conn.prepare<{ id: string }, { params_json: string; provider: string }>('SELECT params_json, provider FROM jobs WHERE id = @id').get({ id: take.jobId });
+    const params = row ? (JSON.parse(row.params_json) as Partial<GenerationParams>) : {};
+    const size = params.ratio ? sizeOfRatio(params.ratio) : undefined;
+    try {
+      const report = await d.artifactChecks.check(
+        take.artifactId,
+        {
+          ...(params.durationSec !== undefined ? { durationSec: params.durationSec } : {}),
+          ...(size ? { resolution: size } : {}),
+          audio: params.audio === true,
+          ...(row ? { provider: row.provider } : {}),
+        },
+        this.ctl.signal,
+      );
+      if (this.ctl.signal.aborted) return;
+      d.takes.recordChecks(takeId, report.ok ? 'passed' : 'failed', report.checks);
+      if (!report.ok) d.onFailed(takeId, report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; '));
+    } catch (e) {
+      if (this.ctl.signal.aborted) return;
+      d.logger.log('error', 'auto-check failed to run', { takeId, error: (e as Error).message });
+      d.takes.recordChecks(takeId, 'error', null);
+    }
+  }
+}
+
+export const backoffFor =
+  (settings: (p: ProviderId) => QueueSettings) =>
+  (provider: ProviderId, retry: number, retryAfterMs?: number): number => {
+    const b = settings(provider).backoff;
+    const delay = fullJitterDelayMs({ initialMs: b.initialMs, maxMs: b.maxMs, maxRetries: b.maxRetries }, Math.max(0, retry - 1), mathRng);
+    return Math.max(delay, retryAfterMs ?? 0);
+  };
+
+export const pollIntervalFor = (provider: ProviderId): number => (provider === 'runway' ? 5_000 : 100);

@@ -1,0 +1,92 @@
+import type { Clock } from '../../ports';
+
+interface Bucket {
+  start: number;
+  successes: number;
+  failures: number;
+  samples: number[];
+}
+
+export interface WindowStats {
+  calls: number;
+  failures: number;
+  /** failures / calls; 0 when there were no calls. */
+  failureRate: number;
+  samples: number;
+  /** Nearest-rank 95th percentile of the samples; null without samples. */
+  p95: number | null;
+}
+
+/** Nearest-rank percentile (p in (0, 1]) of unsorted values; null for none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[rank - 1] ?? null;
+}
+
+/**
+ * A rolling time window split into equal buckets (like opossum's rolling count): outcomes and
+ * samples fall out a whole bucket at a time, so an entry stays between windowMs and windowMs + one
+ * bucket. Clock-injected, no timers.
+ */
+export class RollingWindow {
+  private readonly buckets: Bucket[] = [];
+  private readonly bucketMs: number;
+
+  constructor(
+    private readonly windowMs: number,
+    bucketCount: number,
+    private readonly clock: Clock,
+  ) {
+    if (!(windowMs > 0)) throw new RangeError('windowMs must be more than 0');
+    if (!Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError('bucketCount must be a whole number ≥ 1');
+    this.bucketMs = windowMs / bucketCount;
+  }
+
+  recordSuccess(): void {
+    this.current().successes++;
+  }
+
+  recordFailure(): void {
+    this.current().failures++;
+  }
+
+  recordSample(value: number): void {
+    this.current().samples.push(value);
+  }
+
+  clear(): void {
+    this.buckets.length = 0;
+  }
+
+  stats(): WindowStats {
+    this.evict();
+    let successes = 0;
+    let failures = 0;
+    const samples: number[] = [];
+    for (const b of this.buckets) {
+      successes += b.successes;
+      failures += b.failures;
+      for (const s of b.samples) samples.push(s);
+    }
+    const calls = successes + failures;
+    return { calls, failures, failureRate: calls === 0 ? 0 : failures / calls, samples: samples.length, p95: percentile(samples, 0.95) };
+  }
+
+  private current(): Bucket {
+    this.evict();
+    const now = this.clock.now();
+    const start = Math.floor(now / this.bucketMs) * this.bucketMs;
+    const last = this.buckets[this.buckets.length - 1];
+    if (last && last.start === start) return last;
+    const b: Bucket = { start, successes: 0, failures: 0, samples: [] };
+    this.buckets.push(b);
+    return b;
+  }
+
+  private evict(): void {
+    const oldest = this.clock.now() - this.windowMs;
+    while (this.buckets.length > 0 && this.buckets[0]!.start + this.bucketMs <= oldest) this.buckets.shift();
+  }
+}

@@ -1,0 +1,22 @@
+import type { Clock } from '../../ports';
+import type { Sleep } from './sleep';
+
+/** A clock tests move by hand, and a sleep that advances it instead of waiting (used by the resilience tests). */
+export class ManualClock implements Clock {
+  constructor(public t = 0) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export function manualSleep(clock: ManualClock, record: number[] = []): Sleep & { delays: number[] } {
+  const sleep = (async (ms: number) => {
+    record.push(ms);
+    clock.advance(ms);
+  }) as Sleep & { delays: number[] };
+  sleep.delays = record;
+  return sleep;
+}

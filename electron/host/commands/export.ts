@@ -1,0 +1,56 @@
+import { tmpdir } from 'node:os';
+import { exportProject } from '../../core/media/finals';
+import type { Command } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
+import { crossfadeFlag, finalsOf, projectIdOf } from './stitch';
+
+/**
+ * circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--json] [--data-dir D]
+ * Copies the project's release takes, the stitched sequence and manifest.json into DIR — all or
+ * nothing: a full disk or a folder you cannot write to leaves no partial files, and says so.
+ */
+export const exportCommand: Command = {
+  name: 'export',
+  summary: "copy a project's release takes, the stitched sequence and a manifest into a folder",
+  usage: 'circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--json] [--data-dir D]',
+  async run(argv, io) {
+    const json = argv.includes('--json');
+    try {
+      const { values } = parseFlags(argv, {
+        ...dataDirOption,
+        project: { type: 'string' },
+        to: { type: 'string' },
+        'no-sequence': { type: 'boolean' },
+        crossfade: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (!values.project) throw new UsageError('--project P is required');
+      if (!values.to) throw new UsageError('--to DIR is required');
+      const crossfadeSec = crossfadeFlag(values.crossfade);
+      const core = openCore(values['data-dir']);
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      process.once('SIGINT', stop);
+      try {
+        const projectId = projectIdOf(core, values.project);
+        const r = await exportProject(
+          { finals: finalsOf(core), stitcher: core.stitcher, exporter: core.exporter, tmpDir: tmpdir() },
+          projectId,
+          values.to,
+          { withSequence: values['no-sequence'] !== true, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal: abort.signal },
+        );
+        if (json) io.out(JSON.stringify({ dir: r.dir, manifestFile: r.manifestFile, manifest: r.manifest }));
+        else {
+          io.out(`exported ${r.manifest.takes.length} take${r.manifest.takes.length === 1 ? '' : 's'}${r.manifest.sequence ? ' and the sequence' : ''} to ${r.dir}`);
+          io.out(`manifest ${r.manifestFile} (${r.manifest.creditsSpent} credits spent)`);
+        }
+        return 0;
+      } finally {
+        process.off('SIGINT', stop);
+        await core.dispose();
+      }
+    } catch (e) {
+      return reportError(e, io, json);
+    }
+  },
+};

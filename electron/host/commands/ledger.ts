@@ -1,0 +1,136 @@
+import type { Balances, HistoryEntry } from '../../../shared/money/ledgerTypes';
+import type { Core } from '../../core/createCore';
+import type { CliIo, Command } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, parseIntFlag, UsageError } from '../cliSupport';
+
+/**
+ * circletake ledger balance [--json]
+ * circletake ledger history [--json] [--pool P] [--surface S] [--project ID] [--user U] [--job ID]
+ *                           [--stage S] [--class preview|release] [--kind K] [--day YYYY-MM-DD] [--limit N]
+ * circletake ledger grant --pool POOL --credits N [--reason R] [--id ID] [--json]
+ * circletake ledger purchase --surface S --credits N [--reason R] [--id ID] [--json]
+ * circletake ledger adjust --pool POOL --credits ±N --reason R [--id ID] [--json]
+ * circletake ledger audit [--json]
+ * Writes take an idempotency --id (a fresh one by default): run the same command with the same --id
+ * again and nothing changes.
+ */
+const SUBS = ['balance', 'history', 'grant', 'purchase', 'adjust', 'audit'] as const;
+
+function printBalances(b: Balances, io: CliIo): void {
+  if (b.pools.length === 0) io.out('no pools yet');
+  for (const p of b.pools) {
+    io.out(`${p.pool.padEnd(20)} ${String(p.available).padStart(9)} available  ${String(p.posted).padStart(9)} posted  ${String(p.reserved).padStart(7)} reserved${p.resetsAt ? `  resets ${p.resetsAt}` : ''}`);
+  }
+}
+
+function printHistory(h: HistoryEntry[], io: CliIo): void {
+  if (h.length === 0) io.out('no entries');
+  for (const e of h) {
+    const sign = e.credits > 0 ? '+' : '';
+    const what = [e.jobId && `job ${e.jobId}`, e.projectId && `project ${e.projectId}`, e.stage, e.artifactClass, e.reason].filter(Boolean).join(' · ');
+    io.out(`${e.createdAt}  ${e.kind.padEnd(9)} ${e.pool.padEnd(18)} ${`${sign}${e.credits}`.padStart(8)}${e.isPending ? ' (held)' : '       '}  ${what}`);
+  }
+}
+
+function creditsFlag(value: string | undefined): number {
+  if (value === undefined) throw new UsageError('--credits is required (a whole number of credits)');
+  const n = Number(value);
+  if (value.trim() === '' || Number.isNaN(n)) throw new UsageError(`--credits must be a whole number of credits (got "${value}")`);
+  return n;
+}
+
+export const ledgerCommand: Command = {
+  name: 'ledger',
+  summary: 'credit balances per pool, history, grants, purchases, adjustments and the books audit',
+  usage: [
+    'circletake ledger balance [--json] [--data-dir D]',
+    '       circletake ledger history [--json] [--pool P] [--surface S] [--project ID] [--user U] [--job ID] [--stage S] [--class C] [--kind K] [--day D] [--limit N]',
+    '       circletake ledger grant --pool POOL --credits N [--reason R] [--id ID] [--json]',
+    '       circletake ledger purchase --surface S --credits N [--reason R] [--id ID] [--json]',
+    '       circletake ledger adjust --pool POOL --credits ±N --reason R [--id ID] [--json]',
+    '       circletake ledger audit [--json]',
+  ].join('\n'),
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...dataDirOption,
+        json: { type: 'boolean' },
+        pool: { type: 'string' },
+        surface: { type: 'string' },
+        project: { type: 'string' },
+        user: { type: 'string' },
+        job: { type: 'string' },
+        stage: { type: 'string' },
+        class: { type: 'string' },
+        kind: { type: 'string' },
+        day: { type: 'string' },
+        limit: { type: 'string' },
+        credits: { type: 'string' },
+        reason: { type: 'string' },
+        id: { type: 'string' },
+      },
+      true,
+    );
+    const [sub, ...extra] = positionals;
+    if (!sub || !(SUBS as readonly string[]).includes(sub)) throw new UsageError(`ledger: say one of ${SUBS.join(', ')}`);
+    if (extra.length > 0) throw new UsageError(`ledger ${sub}: unexpected "${extra.join(' ')}"`);
+    let core: Core | undefined;
+    try {
+      core = openCore(values['data-dir']);
+      const id = values.id ?? core.ports.ids.newId(`cli-${sub}`);
+      const reason = values.reason === undefined ? {} : { reason: values.reason };
+      switch (sub as (typeof SUBS)[number]) {
+        case 'balance': {
+          const b = core.ledger.balances();
+          if (values.json) io.out(JSON.stringify(b, null, 2));
+          else printBalances(b, io);
+          return 0;
+        }
+        case 'history': {
+          const limit = parseIntFlag(values.limit, 'limit', 1, 10_000);
+          const h = core.ledger.history({
+            ...(values.pool ? { pool: values.pool as never } : {}),
+            ...(values.surface ? { surface: values.surface as never } : {}),
+            ...(values.project ? { projectId: values.project } : {}),
+            ...(values.user ? { userId: values.user } : {}),
+            ...(values.job ? { jobId: values.job } : {}),
+            ...(values.stage ? { stage: values.stage as never } : {}),
+            ...(values.class ? { artifactClass: values.class as never } : {}),
+            ...(values.kind ? { kind: values.kind as never } : {}),
+            ...(values.day ? { day: values.day } : {}),
+            ...(limit ? { limit } : {}),
+          });
+          if (values.json) io.out(JSON.stringify(h, null, 2));
+          else printHistory(h, io);
+          return 0;
+        }
+        case 'grant':
+        case 'purchase':
+        case 'adjust': {
+          const credits = creditsFlag(values.credits);
+          const b =
+            sub === 'grant'
+              ? core.ledger.grant({ id, pool: values.pool as never, credits, ...reason })
+              : sub === 'purchase'
+                ? core.ledger.purchase({ id, surface: values.surface as never, credits, ...reason })
+                : core.ledger.adjust({ id, pool: values.pool as never, credits, reason: values.reason ?? '' });
+          if (values.json) io.out(JSON.stringify({ id, balances: b }, null, 2));
+          else {
+            io.out(`${sub} ${id} recorded`);
+            printBalances(b, io);
+          }
+          return 0;
+        }
+        case 'audit': {
+          const a = core.ledger.audit();
+          if (values.json) io.out(JSON.stringify(a, null, 2));
+          else io.out(a.ok ? `books balance: posted ${a.totals.debitsPosted}, pending ${a.totals.debitsPending}` : `AUDIT FAILED:\n${a.problems.join('\n')}`);
+          return a.ok ? 0 : 1;
+        }
+      }
+    } finally {
+      await core?.dispose();
+    }
+  },
+};

@@ -1,0 +1,189 @@
+import type { Job, SubmitResult } from '../../../shared/contract/jobs';
+import { AppError } from '../../../shared/errors';
+import type { Core } from '../../core/createCore';
+import type { CliIo, Command } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, parseIntFlag, reportError, UsageError } from '../cliSupport';
+
+const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'discarded', 'unknown']);
+
+function parseJsonFlag(value: string | undefined, flag: string): unknown {
+  if (value === undefined) throw new UsageError(`--${flag} is required (a JSON object)`);
+  try {
+    return JSON.parse(value);
+  } catch (e) {
+    throw new UsageError(`--${flag} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Waits until the job is terminal, running the queue here unless another process already does. */
+async function waitForJob(core: Core, jobId: string): Promise<Job> {
+  for (;;) {
+    const job = core.queue.get(jobId);
+    if (TERMINAL.has(job.status)) {
+      await core.takeChecks.idle();
+      return job;
+    }
+    if (core.queue.isRunner) await core.queue.idle();
+    await new Promise((r) => setTimeout(r, core.queue.isRunner ? 50 : 250));
+  }
+}
+
+function withPaths(core: Core, r: SubmitResult, job: Job): SubmitResult & { error?: { code: string; message: string } } {
+  const jobForTakes = job.cacheOfJobId ?? job.id;
+  const takes = core.takes.byJob(jobForTakes).map((t) => ({ id: t.id, path: core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus }));
+  const out: SubmitResult & { error?: { code: string; message: string } } = {
+    ...r,
+    status: job.status,
+    takes,
+    credits: { reserved: job.reservedCredits, captured: job.capturedCredits, before: job.creditsBefore, after: job.creditsAfter },
+  };
+  if (job.status === 'failed' || job.status === 'unknown' || job.status === 'cancelled') {
+    out.error = { code: job.errorCode ?? 'FAILED', message: job.errorMessage ?? `The job ended ${job.status}.` };
+  }
+  return out;
+}
+
+export const submitCommand: Command = {
+  name: 'submit',
+  summary: 'submit a generation job (estimate + guard + reserve + enqueue); --wait to see it through',
+  usage:
+    "circletake submit --json '<params>' [--provider local|runway] [--project NAME] [--shot NAME] [--wait] [--no-cache] [--priority N] [--data-dir D]",
+  async run(argv, io) {
+    const { values } = parseFlags(argv, {
+      ...dataDirOption,
+      json: { type: 'string' },
+      provider: { type: 'string' },
+      project: { type: 'string' },
+      shot: { type: 'string' },
+      wait: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      priority: { type: 'string' },
+    });
+    let core: Core | undefined;
+    try {
+      const params = parseJsonFlag(values.json, 'json') as Record<string, unknown>;
+      if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new UsageError('--json must be a JSON object of params');
+      if (values.provider) params.provider = values.provider;
+      if (params.provider === undefined) params.provider = 'local';
+      const priority = parseIntFlag(values.priority, 'priority', -100, 100);
+      core = openCore(values['data-dir']);
+      if (values.wait) core.queue.start();
+      const r = await core.queue.submit({
+        params: params as never,
+        projectName: values.project ?? 'Untitled',
+        ...(values.shot ? { shotName: values.shot } : {}),
+        ...(priority === undefined ? {} : { priority }),
+        noCache: values['no-cache'] === true,
+      });
+      const job = values.wait ? await waitForJob(core, r.jobId) : core.queue.get(r.jobId);
+      const out = withPaths(core, r, job);
+      io.out(JSON.stringify(out));
+      return out.error && values.wait ? 1 : 0;
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'VALIDATION' || e.code === 'POLICY_REFUSED' || e.code === 'INSUFFICIENT_CREDITS' || e.code === 'NOT_FOUND')) {
+        io.out(JSON.stringify({ ok: false, error: e.toPayload() }));
+        io.err(`circletake: ${e.message}`);
+        return 2;
+      }
+      return reportError(e, io, true);
+    } finally {
+      await core?.dispose();
+    }
+  },
+};
+
+function printJobs(io: CliIo, jobs: Job[], json: boolean): void {
+  if (json) return io.out(JSON.stringify(jobs));
+  if (jobs.length === 0) return io.out('(no jobs)');
+  for (const j of jobs) {
+    const done = j.tasks.filter((t) => t.status === 'succeeded').length;
+    io.out(
+      `${j.id}  ${j.status.padEnd(9)} ${j.provider}/${j.model}  ${j.artifactClass}  ${done}/${j.variations} takes  ` +
+        `est ${j.estimatedCredits}  captured ${j.capturedCredits ?? '-'}${j.errorMessage ? `  — ${j.errorMessage}` : ''}`,
+    );
+  }
+}
+
+async function withCore<T>(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core) => T | Promise<T>): Promise<number> {
+  let core: Core | undefined;
+  try {
+    core = openCore(dataDir);
+    await fn(core);
+    return 0;
+  } catch (e) {
+    return reportError(e, io, json);
+  } finally {
+    await core?.dispose();
+  }
+}
+
+export const jobsCommand: Command = {
+  name: 'jobs',
+  summary: 'list jobs (newest first)',
+  usage: 'circletake jobs [--project NAME] [--status S,…] [--json] [--data-dir D]',
+  async run(argv, io) {
+    const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, project: { type: 'string' }, status: { type: 'string' } });
+    return withCore(values['data-dir'], io, values.json === true, (core) => {
+      const project = values.project ? core.projects.findByName(values.project) : undefined;
+      if (values.project && !project) throw new AppError('NOT_FOUND', `No project named "${values.project}".`, { field: 'project' });
+      printJobs(io, core.queue.list({ ...(project ? { projectId: project.id } : {}), ...(values.status ? { status: values.status.split(',') } : {}) }), values.json === true);
+    });
+  },
+};
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  summary: 'cancel a job (before submission its reservation is released; after, it settles on the final cost)',
+  usage: 'circletake cancel ID [--json] [--data-dir D]',
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
+    if (positionals.length !== 1) throw new UsageError('cancel takes one job id');
+    return withCore(values['data-dir'], io, values.json === true, (core) => printJobs(io, [core.queue.cancel(positionals[0]!)], values.json === true));
+  },
+};
+
+export const dlqCommand: Command = {
+  name: 'dlq',
+  summary: 'dead letters: failed jobs with their last error; `dlq retry ID`, `dlq discard ID`',
+  usage: 'circletake dlq [retry ID | discard ID] [--json] [--data-dir D]',
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
+    const [verb, id] = positionals;
+    if (verb !== undefined && (!['retry', 'discard'].includes(verb) || !id)) throw new UsageError('use `dlq`, `dlq retry ID` or `dlq discard ID`');
+    return withCore(values['data-dir'], io, values.json === true, (core) => {
+      if (verb === 'retry') return printJobs(io, [core.queue.retry(id!)], values.json === true);
+      if (verb === 'discard') return printJobs(io, [core.queue.discard(id!)], values.json === true);
+      const dead = core.queue.deadLetters();
+      if (values.json) return io.out(JSON.stringify(dead.map((j) => ({ id: j.id, paramsHash: j.paramsHash, errorCode: j.errorCode, errorMessage: j.errorMessage, createdAt: j.createdAt, finishedAt: j.finishedAt, attempts: j.attempts }))));
+      printJobs(io, dead, false);
+    });
+  },
+};
+
+export const queueCommand: Command = {
+  name: 'queue',
+  summary: 'pause or resume the queue, or show its state',
+  usage: 'circletake queue pause|resume|status [--json] [--data-dir D]',
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
+    const verb = positionals[0] ?? 'status';
+    if (!['pause', 'resume', 'status'].includes(verb)) throw new UsageError('use `queue pause`, `queue resume` or `queue status`');
+    return withCore(values['data-dir'], io, values.json === true, (core) => {
+      if (verb !== 'status') core.queue.setPaused(verb === 'pause');
+      const s = core.queue.status();
+      io.out(values.json ? JSON.stringify(s) : `queue ${s.isPaused ? 'paused' : 'running'}`);
+    });
+  },
+};
+
+export const resolveCommand: Command = {
+  name: 'resolve',
+  summary: 'decide an UNKNOWN job: resubmit (risking a duplicate charge) or abandon',
+  usage: 'circletake resolve ID resubmit|abandon [--json] [--data-dir D]',
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
+    const [id, decision] = positionals;
+    if (!id || (decision !== 'resubmit' && decision !== 'abandon')) throw new UsageError('use `resolve ID resubmit` or `resolve ID abandon`');
+    return withCore(values['data-dir'], io, values.json === true, (core) => printJobs(io, [core.queue.resolveUnknown(id, decision)], values.json === true));
+  },
+};

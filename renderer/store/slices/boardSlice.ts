@@ -1,0 +1,131 @@
+import type { StateCreator } from 'zustand';
+import type { EventPayload } from '../../../shared/contract';
+import { DEFAULT_SHORTLIST_RULE, type BoardChange, type BoardMarks, type Override, type ShortlistRule, type TagMark, type TagName, type TakeFacts } from '../../../shared/contract/board';
+import { emptyMarks } from '../../../shared/board/derive';
+import { toFacts } from '../../../shared/board/facts';
+import type { Api } from '../../api/client';
+import type { AppState } from '../index';
+
+/**
+ * A cache of the open project's board: take facts (from board.view and takes.changed) and board
+ * marks (tags, overrides, comments, published; from board.view and board.changed). Stages are
+ * derived from these by shared/board (see boardSelectors.ts). Tagging is applied at once and then
+ * confirmed by core's answer; a refusal puts the previous marks back.
+ */
+export interface BoardSlice {
+  boardProjectId: string | null;
+  isBoardLoaded: boolean;
+  takes: Record<string, TakeFacts>;
+  marks: Record<string, BoardMarks>;
+  rule: ShortlistRule;
+  loadBoard(projectId: string): Promise<void>;
+  tag(takeIds: string[], tag: TagName): Promise<void>;
+  untag(takeIds: string[]): Promise<void>;
+  setOverride(takeIds: string[], override: Override | null): Promise<void>;
+  setRule(rule: ShortlistRule): Promise<void>;
+  /** Undoes this author's last tag or shortlist action; returns what it undid, or null. */
+  undo(): Promise<string | null>;
+  applyBoardChanged(e: BoardChange): void;
+  applyTakeChanged(e: EventPayload<'takes.changed'>): void;
+}
+
+/** Who this session tags as: the name set in the UI, else the owner. */
+export const authorOf = (s: Pick<AppState, 'authorName'>): string => s.authorName.trim() || 'owner';
+
+export const createBoardSlice =
+  (api: Api): StateCreator<AppState, [], [], BoardSlice> =>
+  (set, get) => {
+    let loadSeq = 0;
+    const patchMarks = (ids: readonly string[], fn: (m: BoardMarks) => BoardMarks): Record<string, BoardMarks> => {
+      const before: Record<string, BoardMarks> = {};
+      const next = { ...get().marks };
+      for (const id of ids) {
+        const m = next[id] ?? emptyMarks(id);
+        before[id] = m;
+        next[id] = fn(m);
+      }
+      set({ marks: next });
+      return before;
+    };
+    const restore = (before: Record<string, BoardMarks>) => set({ marks: { ...get().marks, ...before } });
+    /** Applies a change at once, then core's answer; on refusal the previous marks come back and the error propagates. */
+    const optimistic = async (ids: readonly string[], fn: (m: BoardMarks) => BoardMarks, call: () => Promise<BoardChange>) => {
+      const before = patchMarks(ids, fn);
+      try {
+        get().applyBoardChanged(await call());
+      } catch (e) {
+        restore(before);
+        throw e;
+      }
+    };
+    return {
+      boardProjectId: null,
+      isBoardLoaded: false,
+      takes: {},
+      marks: {},
+      rule: DEFAULT_SHORTLIST_RULE,
+      async loadBoard(projectId) {
+        const seq = ++loadSeq;
+        if (get().boardProjectId !== projectId) set({ boardProjectId: projectId, isBoardLoaded: false, takes: {}, marks: {} });
+        const view = await api.call('board.view', { projectId });
+        if (seq !== loadSeq) return;
+        const takes: Record<string, TakeFacts> = {};
+        const marks: Record<string, BoardMarks> = {};
+        for (const s of view.shots) {
+          for (const c of s.takes) {
+            const { tags, override, comments, publishedAt, release: _r, stage: _s, score: _sc, isShortlisted: _i, ...facts } = c;
+            takes[c.id] = facts;
+            marks[c.id] = { takeId: c.id, tags, override, comments, publishedAt };
+          }
+        }
+        get().seedJobs(view.activeJobs);
+        set({ takes, marks, rule: view.rule, isBoardLoaded: true, shotsByProject: { ...get().shotsByProject, [projectId]: view.shots.map((s) => s.shot) } });
+      },
+      async tag(takeIds, tag) {
+        const author = authorOf(get());
+        const mark: TagMark = { tag, author, isAuto: false, reason: null, at: Date.now() };
+        await optimistic(takeIds, (m) => ({ ...m, tags: [...m.tags.filter((t) => t.author !== author), mark] }), () => api.call('tags.add', { takeIds, tag, author }));
+      },
+      async untag(takeIds) {
+        const author = authorOf(get());
+        await optimistic(takeIds, (m) => ({ ...m, tags: m.tags.filter((t) => t.author !== author) }), () => api.call('tags.remove', { takeIds, author }));
+      },
+      async setOverride(takeIds, override) {
+        const author = authorOf(get());
+        await optimistic(takeIds, (m) => ({ ...m, override }), () => api.call('shortlist.set', { takeIds, override, author }));
+      },
+      async setRule(rule) {
+        const projectId = get().boardProjectId;
+        if (!projectId) return;
+        const was = get().rule;
+        set({ rule });
+        try {
+          get().applyBoardChanged(await api.call('shortlist.auto', { projectId, rule, author: authorOf(get()) }));
+        } catch (e) {
+          set({ rule: was });
+          throw e;
+        }
+      },
+      async undo() {
+        const projectId = get().boardProjectId;
+        if (!projectId) return null;
+        const r = await api.call('board.undo', { projectId, author: authorOf(get()) });
+        return r.undone;
+      },
+      applyBoardChanged(e) {
+        if (e.projectId !== get().boardProjectId) return;
+        const patch: Partial<BoardSlice> = {};
+        if (e.marks.length > 0) {
+          const marks = { ...get().marks };
+          for (const m of e.marks) marks[m.takeId] = m;
+          patch.marks = marks;
+        }
+        if (e.rule) patch.rule = e.rule;
+        set(patch);
+      },
+      applyTakeChanged({ take }) {
+        if (take.projectId !== get().boardProjectId || !get().isBoardLoaded) return;
+        set({ takes: { ...get().takes, [take.id]: toFacts(take) } });
+      },
+    };
+  };

@@ -1,0 +1,52 @@
+import type { StateCreator } from 'zustand';
+import type { CallOutput, EventPayload } from '../../../shared/contract';
+import type { PlansView } from '../../../shared/contract/credits';
+import type { Balances, HistoryEntry } from '../../../shared/money/ledgerTypes';
+import type { Surface } from '../../../shared/money/pools';
+import type { Api } from '../../api/client';
+import type { AppState } from '../index';
+
+type ActiveConfig = CallOutput<'plans.active'>;
+
+/** A cache of money: balances per pool, recent history, the plans and the active plan + rate card. */
+export interface CreditsSlice {
+  balances: Balances | null;
+  history: HistoryEntry[];
+  plans: PlansView | null;
+  activeConfig: ActiveConfig | null;
+  /** Budgets set from this session, by project (core has no read call for them yet). */
+  budgets: Record<string, number | null>;
+  loadCredits(): Promise<void>;
+  loadHistory(projectId?: string): Promise<void>;
+  purchase(surface: Surface, credits: number): Promise<void>;
+  setBudget(projectId: string, credits: number | null): Promise<void>;
+  applyCreditsChanged(e: EventPayload<'credits.changed'>): void;
+}
+
+export const createCreditsSlice =
+  (api: Api): StateCreator<AppState, [], [], CreditsSlice> =>
+  (set, get) => ({
+    balances: null,
+    history: [],
+    plans: null,
+    activeConfig: null,
+    budgets: {},
+    async loadCredits() {
+      const [balances, plans, activeConfig] = await Promise.all([api.call('credits.balances', {}), api.call('plans.list', {}), api.call('plans.active', {})]);
+      set({ balances, plans, activeConfig });
+    },
+    async loadHistory(projectId) {
+      set({ history: await api.call('credits.history', { limit: 200, ...(projectId ? { projectId } : {}) }) });
+    },
+    async purchase(surface, credits) {
+      const id = `ui-purchase-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      set({ balances: await api.call('credits.purchase', { id, surface, credits, reason: 'bought from the ledger panel' }) });
+    },
+    async setBudget(projectId, credits) {
+      const r = await api.call('credits.setBudget', { projectId, credits });
+      set({ budgets: { ...get().budgets, [r.projectId]: r.budget } });
+    },
+    applyCreditsChanged(e) {
+      set({ balances: e.balances });
+    },
+  });

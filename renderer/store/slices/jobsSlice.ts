@@ -1,0 +1,85 @@
+import type { StateCreator } from 'zustand';
+import type { EventPayload } from '../../../shared/contract';
+import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
+import type { Api } from '../../api/client';
+import type { AppState } from '../index';
+
+type QueueStatus = EventPayload<'queue.changed'>;
+
+/**
+ * A cache of jobs (the board's drafts and re-renders, the queue panel), the queue's status and the
+ * dead letters, fed by calls and by jobs.changed / jobs.progressed / queue.changed.
+ */
+export interface JobsSlice {
+  jobs: Record<string, Job>;
+  queueStatus: QueueStatus | null;
+  deadLetters: Job[];
+  seedJobs(jobs: readonly Job[]): void;
+  loadQueue(): Promise<void>;
+  submitJob(input: SubmitInput): Promise<SubmitResult>;
+  jobAction(kind: 'cancel' | 'pause' | 'resume' | 'retry' | 'discard', id: string): Promise<void>;
+  resolveUnknown(id: string, decision: 'resubmit' | 'abandon'): Promise<void>;
+  setQueuePaused(isPaused: boolean): Promise<void>;
+  applyJobChanged(e: EventPayload<'jobs.changed'>): void;
+  applyJobProgressed(e: EventPayload<'jobs.progressed'>): void;
+  applyQueueChanged(e: QueueStatus): void;
+}
+
+export const createJobsSlice =
+  (api: Api): StateCreator<AppState, [], [], JobsSlice> =>
+  (set, get) => {
+    const put = (job: Job) => {
+      set({ jobs: { ...get().jobs, [job.id]: job } });
+      const isDead = job.status === 'failed';
+      const dl = get().deadLetters;
+      if (isDead || dl.some((j) => j.id === job.id)) set({ deadLetters: isDead ? [job, ...dl.filter((j) => j.id !== job.id)] : dl.filter((j) => j.id !== job.id) });
+    };
+    return {
+      jobs: {},
+      queueStatus: null,
+      deadLetters: [],
+      seedJobs(jobs) {
+        if (jobs.length === 0) return;
+        const next = { ...get().jobs };
+        for (const j of jobs) next[j.id] = j;
+        set({ jobs: next });
+      },
+      async loadQueue() {
+        const [jobs, status, dead] = await Promise.all([api.call('jobs.list', { limit: 500 }), api.call('queue.status', {}), api.call('jobs.deadLetters', {})]);
+        get().seedJobs(jobs);
+        set({ queueStatus: status, deadLetters: dead });
+      },
+      async submitJob(input) {
+        const r = await api.call('jobs.submit', input);
+        try {
+          put(await api.call('jobs.get', { id: r.jobId }));
+        } catch (e) {
+          // The job exists; its jobs.changed event will fill the cache. Not worth failing the submit.
+          console.warn('circletake: could not read the submitted job back', e);
+        }
+        return r;
+      },
+      async jobAction(kind, id) {
+        const name = `jobs.${kind}` as const;
+        put(await api.call(name, { id }));
+      },
+      async resolveUnknown(id, decision) {
+        put(await api.call('jobs.resolveUnknown', { id, decision }));
+      },
+      async setQueuePaused(isPaused) {
+        set({ queueStatus: await api.call(isPaused ? 'queue.pause' : 'queue.resume', {}) });
+      },
+      applyJobChanged({ job }) {
+        put(job);
+      },
+      applyJobProgressed({ jobId, n, progress, providerStatus }) {
+        const job = get().jobs[jobId];
+        if (!job) return;
+        const tasks = job.tasks.map((t) => (t.n === n ? { ...t, progress, providerStatus } : t));
+        set({ jobs: { ...get().jobs, [jobId]: { ...job, tasks } } });
+      },
+      applyQueueChanged(e) {
+        set({ queueStatus: e });
+      },
+    };
+  };

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Surfaces and pools: where credits live.
+ *
+ * A *surface* is where a job runs and is paid: the web app plan (`web`), an API organization (`api`),
+ * a reseller platform's own credits charged on top of the provider (`platform`), or the local
+ * simulator (`local`, simulated credits only). Balances never move between surfaces.
+ *
+ * A *pool* is one balance on a surface with its own rules, named `<surface>:<kind>`:
+ * - `allowance` — the plan's credits per cycle; expires at the cycle end, never rolls over;
+ * - `grant`     — one-time grants (e.g. Free's 125); never expire;
+ * - `purchased` — bought credits; never expire.
+ * A job draws from its surface's pools in DRAW_ORDER (soonest-expiring first: allowance, then grant,
+ * then purchased).
+ */
+export const Surface = z.enum(['web', 'api', 'platform', 'local']);
+export type Surface = z.infer<typeof Surface>;
+export const SURFACES: readonly Surface[] = Surface.options;
+
+export const PoolKind = z.enum(['allowance', 'grant', 'purchased']);
+export type PoolKind = z.infer<typeof PoolKind>;
+
+/** The order a reservation drains a surface's pools in. */
+export const DRAW_ORDER: readonly PoolKind[] = ['allowance', 'grant', 'purchased'];
+
+export type PoolId = `${Surface}:${PoolKind}`;
+export const POOL_IDS: readonly PoolId[] = SURFACES.flatMap((s) => DRAW_ORDER.map((k) => `${s}:${k}` as PoolId));
+
+export const PoolIdSchema = z.custom<PoolId>((v) => typeof v === 'string' && (POOL_IDS as readonly string[]).includes(v), {
+  message: `must be a pool: one of ${POOL_IDS.join(', ')}`,
+});
+
+export const poolId = (surface: Surface, kind: PoolKind): PoolId => `${surface}:${kind}`;
+
+export function parsePoolId(id: string): { surface: Surface; kind: PoolKind } | null {
+  const [s, k] = id.split(':');
+  const surface = Surface.safeParse(s);
+  const kind = PoolKind.safeParse(k);
+  return surface.success && kind.success && id === `${s}:${k}` ? { surface: surface.data, kind: kind.data } : null;
+}
+
+/** Human names for surfaces, used in refusals ("API credits", "web plan credits"). */
+export const SURFACE_LABEL: Record<Surface, string> = {
+  web: 'web plan credits',
+  api: 'API credits',
+  platform: 'platform credits',
+  local: 'simulated credits',
+};
+
+/** Integer credits, never negative: the only amount type money code accepts. */
+export const Credits = z.number().int('must be a whole number of credits').min(0, 'must not be negative');
+export const PositiveCredits = z.number().int('must be a whole number of credits').positive('must be more than 0');

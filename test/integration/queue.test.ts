@@ -1,0 +1,288 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import type { GenerationParamsInput } from '../../shared/jobParams';
+import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { testCore } from '../support/core';
+import { ScriptedProvider } from '../support/scriptedProvider';
+import { tempDir } from '../support/tmp';
+
+// The queue end to end on a real SQLite file, the real ledger and media store, with a scripted
+// zero-latency provider standing in for Runway (real ffmpeg clips as its outputs).
+const PROMPT = 'a paper boat drifting past a lighthouse at dawn';
+const clipDir = tempDir('ct-queue-clips-');
+let clip = '';
+beforeAll(() => {
+  if (mediaBinaries) clip = makeClip(clipDir.dir, 'out.mp4', { width: 1280, height: 720, durationSec: 2, audio: 'none' });
+});
+afterAll(() => clipDir.cleanup());
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+interface Setup {
+  core: Core;
+  provider: ScriptedProvider;
+  dataDir: string;
+  logs: string[];
+}
+
+function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean } = {}): Setup {
+  const provider = opts.provider ?? new ScriptedProvider('runway', clip, 25);
+  const logs: string[] = [];
+  const t = testCore({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
+    config: { providerOverrides: [provider], pollIntervalMs: { runway: 5, local: 20 }, leaseMs: 2_000 },
+  });
+  cleanups.push(t.cleanup);
+  if (opts.credits !== 0) t.core.ledger.purchase({ id: `buy-${Math.random()}`, surface: 'api', credits: opts.credits ?? 1000 });
+  if (opts.start !== false) t.core.queue.start();
+  return { core: t.core, provider, dataDir: t.dataDir, logs };
+}
+
+const params = (p: Partial<GenerationParamsInput> = {}): GenerationParamsInput => ({
+  provider: 'runway',
+  model: 'gen4.5',
+  durationSec: 5,
+  ratio: '1280:720',
+  prompt: PROMPT,
+  seed: 42,
+  ...p,
+});
+
+const apiAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'api')!.available;
+
+async function settle(core: Core, jobId: string) {
+  for (let i = 0; i < 400; i++) {
+    const j = core.queue.get(jobId);
+    if (['succeeded', 'partial', 'failed', 'cancelled', 'unknown', 'discarded'].includes(j.status)) {
+      await core.queue.idle();
+      await core.takeChecks.idle();
+      return core.queue.get(jobId);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
+}
+
+describe.skipIf(!mediaBinaries)('job queue', () => {
+  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+
+  it('reserves at submit, stores the takes, captures what the provider billed, and checks each take', async () => {
+    const { core, provider } = setup();
+    const before = apiAvailable(core);
+    const r = await core.queue.submit({ params: params({ variations: 2 }), projectName: 'Spot', shotName: 'Open' });
+    expect(r.cacheHit).toBe(false);
+    expect(r.credits.reserved).toBe(120); // gen4.5: 12/s × 5 s × 2
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(provider.creates).toHaveLength(2);
+    expect(job.capturedCredits).toBe(provider.billed);
+    expect(apiAvailable(core)).toBe(before - provider.billed);
+    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('captured');
+    const takes = core.takes.byJob(r.jobId);
+    expect(takes.map((t) => t.n)).toEqual([0, 1]);
+    for (const t of takes) {
+      expect(t.artifactClass).toBe('preview');
+      expect(core.takePath(t.id)).toMatch(new RegExp(`/preview/${job.projectId}/\\d{4}-\\d{2}-\\d{2}/${job.id}-\\d\\.mp4$`));
+      expect(t.checkStatus).not.toBe('pending');
+    }
+    // Variations get distinct seeds so they are distinct takes.
+    expect(provider.creates.map((c) => c.params.seed)).toEqual([42, 43]);
+  });
+
+  it('answers the same intent from the cache: no charge, the takes back, the credits saved said', async () => {
+    const { core, provider } = setup();
+    const first = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const done = await settle(core, first.jobId);
+    const balance = apiAvailable(core);
+    const again = await core.queue.submit({ params: params({ prompt: `  ${PROMPT.replace(' ', '   ')} ` }), projectName: 'Spot' });
+    expect(again.cacheHit).toBe(true);
+    expect(again.creditsSaved).toBe(done.capturedCredits);
+    expect(again.takes.map((t) => t.id)).toEqual(core.takes.byJob(first.jobId).map((t) => t.id));
+    expect(apiAvailable(core)).toBe(balance);
+    expect(provider.creates).toHaveLength(1);
+    // New creative intent, or an explicit re-roll, is a new key.
+    const changed = await core.queue.submit({ params: params({ seed: 7 }), projectName: 'Spot' });
+    expect(changed.cacheHit).toBe(false);
+    const reroll = await core.queue.submit({ params: params(), projectName: 'Spot', noCache: true });
+    expect(reroll.cacheHit).toBe(false);
+  });
+
+  it('refuses bad input and over-budget work without writing a job, a take or a ledger entry', async () => {
+    const { core } = setup({ credits: 1000 });
+    const history = core.ledger.history().length;
+    await expect(core.queue.submit({ params: params({ model: 'no-such-model' }), projectName: 'Spot' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    // veo3.1 with audio: 40/s × 8 s × 4 = 1,280 credits against 1,000 bought.
+    await expect(core.queue.submit({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' })).rejects.toMatchObject({
+      code: expect.stringMatching(/INSUFFICIENT_CREDITS|POLICY_REFUSED/),
+    });
+    await expect(core.queue.submit({ params: params({ promptImage: '/no/such/file.png' }), projectName: 'Spot' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { field: 'promptImage' },
+    });
+    expect(core.queue.list()).toEqual([]);
+    expect(core.ledger.history()).toHaveLength(history);
+  });
+
+  it('retries a create the provider refused with 429 and creates the task once', async () => {
+    const provider = new ScriptedProvider('runway', clip).script(
+      { kind: 'error', verdict: 'retry', httpStatus: 429, retryAfterMs: 20 },
+      { kind: 'error', verdict: 'retry', httpStatus: 503 },
+      { kind: 'ok' },
+    );
+    const { core } = setup({ provider });
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(provider.creates).toHaveLength(1);
+    const rows = core.db.conn.prepare('SELECT status FROM attempts WHERE job_id = ? ORDER BY id').all(r.jobId) as { status: string }[];
+    expect(rows.map((a) => a.status)).toEqual(['retry', 'retry', 'ok']);
+  });
+
+  it('holds a job whose create outcome is unknown, with its reservation, until the user decides', async () => {
+    const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown', message: 'socket hang up after sending' });
+    const { core } = setup({ provider });
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('unknown');
+    expect(job.errorMessage).toMatch(/resubmit|abandon/);
+    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    expect(provider.creates).toHaveLength(1); // the provider did create one
+    core.queue.resolveUnknown(r.jobId, 'abandon');
+    const abandoned = await settle(core, r.jobId);
+    expect(abandoned.status).toBe('failed');
+    expect(abandoned.capturedCredits).toBe(0);
+    expect(core.ledger.reservationForJob(r.jobId)?.state).not.toBe('pending');
+    expect(provider.creates).toHaveLength(1);
+  });
+
+  it('resubmits an unknown job only when the user says so', async () => {
+    const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown' });
+    const { core } = setup({ provider });
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    await settle(core, r.jobId);
+    core.queue.resolveUnknown(r.jobId, 'resubmit');
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(provider.creates).toHaveLength(2);
+  });
+
+  it('fails a job the provider refuses outright into the dead letters; retry re-reserves and runs it', async () => {
+    const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'fatal', httpStatus: 400, message: "Invalid parameter 'promptText'" });
+    const { core } = setup({ provider });
+    const before = apiAvailable(core);
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const failed = await settle(core, r.jobId);
+    expect(failed.status).toBe('failed');
+    expect(failed.errorMessage).toContain("Invalid parameter 'promptText'");
+    expect(apiAvailable(core)).toBe(before);
+    expect(core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
+    core.queue.retry(r.jobId);
+    const ok = await settle(core, r.jobId);
+    expect(ok.status).toBe('succeeded');
+    expect(core.queue.deadLetters()).toEqual([]);
+    expect(apiAvailable(core)).toBe(before - provider.billed);
+  });
+
+  it('retries a task the provider failed with a retryable code, and settles on every attempt billed', async () => {
+    const provider = new ScriptedProvider('runway', clip).script(
+      { kind: 'ok', statuses: ['RUNNING', 'FAILED'], failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' },
+      { kind: 'ok', cost: 60 },
+    );
+    const { core } = setup({ provider });
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(provider.creates).toHaveLength(2);
+    expect(job.capturedCredits).toBe(provider.billed);
+  });
+
+  it('does not retry a moderation failure', async () => {
+    const provider = new ScriptedProvider('runway', clip).script({ kind: 'ok', statuses: ['FAILED'], failureCode: 'SAFETY.INPUT.TEXT' });
+    const { core } = setup({ provider });
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('failed');
+    expect(job.errorCode).toBe('SAFETY.INPUT.TEXT');
+    expect(provider.creates).toHaveLength(1);
+  });
+
+  it('cancels before submission (reservation released) and after (provider asked, settled on its final cost)', async () => {
+    const { core, provider } = setup({ start: false });
+    const before = apiAvailable(core);
+    const waiting = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    expect(apiAvailable(core)).toBe(before - waiting.credits.reserved);
+    const cancelled = core.queue.cancel(waiting.jobId);
+    expect(cancelled.status).toBe('cancelled');
+    expect(apiAvailable(core)).toBe(before);
+    expect(core.ledger.reservationForJob(waiting.jobId)?.state).not.toBe('pending');
+
+    provider.script({ kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'SUCCEEDED'], cost: 40 });
+    core.queue.start();
+    const running = await core.queue.submit({ params: params({ seed: 9 }), projectName: 'Spot' });
+    for (let i = 0; i < 200 && core.queue.get(running.jobId).tasks[0]!.status !== 'submitted'; i++) await new Promise((r) => setTimeout(r, 5));
+    core.queue.cancel(running.jobId);
+    const end = await settle(core, running.jobId);
+    expect(end.status).toBe('cancelled');
+    expect(provider.cancels).toHaveLength(1);
+    expect(end.capturedCredits).toBe(40); // the provider's final cost for a cancelled task
+    expect(apiAvailable(core)).toBe(before - 40);
+  });
+
+  it('runs by priority, then by queue order; pause holds everything', async () => {
+    const { core, provider } = setup({ start: false });
+    const a = await core.queue.submit({ params: params({ seed: 1 }), projectName: 'Spot' });
+    const b = await core.queue.submit({ params: params({ seed: 2 }), projectName: 'Spot' });
+    const c = await core.queue.submit({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 });
+    core.queue.moveBefore(b.jobId, a.jobId);
+    core.queue.setPaused(true);
+    core.queue.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(provider.creates).toHaveLength(0);
+    core.queue.setPaused(false);
+    for (const id of [a.jobId, b.jobId, c.jobId]) await settle(core, id);
+    expect(provider.creates.map((x) => x.params.seed)).toEqual([3, 2, 1]);
+  });
+
+  it('keeps jobs waiting with their reservations while the provider breaker is open', async () => {
+    const { core, provider } = setup({ start: false });
+    core.gate.forceOpen('runway');
+    core.queue.start();
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    await new Promise((res) => setTimeout(res, 150));
+    const job = core.queue.get(r.jobId);
+    expect(job.status).toBe('queued');
+    expect(job.errorCode).toBe('PROVIDER_UNAVAILABLE');
+    expect(provider.creates).toHaveLength(0);
+    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    expect(core.queue.status().breakers).toContainEqual(expect.objectContaining({ provider: 'runway', state: 'open' }));
+  });
+
+  it('never writes the prompt to the database in clear, to a path, or to a log line', async () => {
+    const { core, dataDir, logs } = setup();
+    const r = await core.queue.submit({ params: params({ negativePrompt: 'no seagulls anywhere in frame' }), projectName: 'Spot' });
+    await settle(core, r.jobId);
+    core.db.conn.pragma('wal_checkpoint(TRUNCATE)');
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else files.push(p);
+      }
+    };
+    walk(dataDir);
+    for (const f of files) {
+      expect(f).not.toContain('paper boat');
+      if (statSync(f).size < 50_000_000) expect(readFileSync(f).includes(Buffer.from('paper boat'))).toBe(false);
+      expect(readFileSync(f).includes(Buffer.from('no seagulls'))).toBe(false);
+    }
+    expect(logs.join('\n')).not.toContain('paper boat');
+    expect(core.queue.list()[0]!.paramsHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
