@@ -2,7 +2,7 @@
 // (`ffmpeg -i clip -f null -`) of the same clips in the same run. Goal: the full check costs at most
 // 1.3× the bare decode, and a batch keeps both cores busy. Nothing here asserts timings.
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { AutoChecker } from '../electron/core/media/check/autoChecker';
 import { bareDecodeArgs } from '../electron/core/media/ffmpeg/args';
 import { FfmpegRunner } from '../electron/core/media/ffmpeg/runner';
@@ -50,6 +50,7 @@ export default async function run(): Promise<void> {
   const tmp = tempDir('ct-bench-check-');
   try {
     console.log(`  ffmpeg: ${mediaBinaries.ffmpeg}`);
+    console.log(`  load average (1 min) at start: ${loadavg()[0]!.toFixed(2)} — other work on this machine skews batch numbers`);
     console.log('  making clips (x264 veryfast, with audio, previews watermarked)…');
     const sets: { name: string; clips: Clip[] }[] = [
       {

@@ -1,25 +1,55 @@
 import { useEffect } from 'react';
-import { ProjectsPanel } from './components/ProjectsPanel';
-import { Notices } from './components/Notices';
+import { Board } from './components/board/Board';
+import { DraftForm } from './components/draft/DraftForm';
 import { errorText } from './components/errorText';
+import { fmtCredits, surfaceLabel } from './components/format';
+import { LedgerPanel } from './components/LedgerPanel';
+import { Notices } from './components/Notices';
+import { ProjectsPanel } from './components/ProjectsPanel';
+import { QueuePanel } from './components/QueuePanel';
+import { ShotsPanel } from './components/ShotsPanel';
 import { useAppStore } from './store';
+import type { MainTab } from './store/slices/boardUiSlice';
 import { useSelectedProject, useTheme } from './store/selectors';
+
+const TABS: { key: MainTab; label: string }[] = [
+  { key: 'board', label: 'Board' },
+  { key: 'queue', label: 'Queue' },
+  { key: 'ledger', label: 'Ledger' },
+];
 
 export function App() {
   const theme = useTheme();
   const setTheme = useAppStore((s) => s.setTheme);
   const loadProjects = useAppStore((s) => s.loadProjects);
+  const loadCredits = useAppStore((s) => s.loadCredits);
+  const loadQueue = useAppStore((s) => s.loadQueue);
+  const loadBoard = useAppStore((s) => s.loadBoard);
   const notify = useAppStore((s) => s.notify);
+  const resetBoardUi = useAppStore((s) => s.resetBoardUi);
+  const tab = useAppStore((s) => s.tab);
+  const setTab = useAppStore((s) => s.setTab);
+  const running = useAppStore((s) => s.queueStatus?.running ?? 0);
   const project = useSelectedProject();
+  const projectId = project?.id ?? null;
 
   useEffect(() => {
-    loadProjects().catch((e: unknown) => notify('error', errorText(e)));
-  }, [loadProjects, notify]);
+    const fail = (e: unknown) => notify('error', errorText(e));
+    loadProjects().catch(fail);
+    loadCredits().catch(fail);
+    loadQueue().catch(fail);
+  }, [loadProjects, loadCredits, loadQueue, notify]);
+
+  useEffect(() => {
+    if (!projectId) return;
+    resetBoardUi();
+    loadBoard(projectId).catch((e: unknown) => notify('error', errorText(e)));
+  }, [projectId, loadBoard, notify, resetBoardUi]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
-    document.title = project ? `${project.name} — Circle Take` : 'Circle Take';
-  }, [theme, project]);
+    document.title = `${running > 0 ? `(${running} running) ` : ''}${project ? `${project.name} — ` : ''}Circle Take`;
+  }, [theme, project, running]);
 
   return (
     <div className="app">
@@ -28,6 +58,8 @@ export function App() {
           <span className="brand-mark" aria-hidden="true">◯</span> Circle Take
         </span>
         <span className="topbar-project">{project?.name ?? ''}</span>
+        <BalanceSummary />
+        <AuthorName />
         <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           {theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
@@ -35,13 +67,34 @@ export function App() {
       <div className="layout">
         <aside className="sidebar">
           <ProjectsPanel />
+          {projectId && <ShotsPanel projectId={projectId} />}
         </aside>
         <main className="main">
           {project ? (
-            <section aria-labelledby="project-title">
-              <h1 id="project-title">{project.name}</h1>
-              <p className="muted">Created {new Date(project.createdAt).toLocaleString()}</p>
-            </section>
+            <>
+              <div className="main-head">
+                <h1 id="project-title">{project.name}</h1>
+                <div className="tabs" role="tablist" aria-label="Views">
+                  {TABS.map((t) => (
+                    <button key={t.key} type="button" role="tab" aria-selected={tab === t.key} onClick={() => setTab(t.key)}>
+                      {t.label}
+                      {t.key === 'queue' && running > 0 ? ` (${running})` : ''}
+                    </button>
+                  ))}
+                </div>
+              </div>
+              {tab === 'board' && (
+                <div className="board-view">
+                  <details className="draft" open>
+                    <summary>New draft</summary>
+                    <DraftForm projectId={project.id} />
+                  </details>
+                  <Board />
+                </div>
+              )}
+              {tab === 'queue' && <QueuePanel />}
+              {tab === 'ledger' && <LedgerPanel projectId={project.id} />}
+            </>
           ) : (
             <section className="empty">
               <h1>Draft cheap, check automatically, finalize only the best.</h1>
@@ -52,5 +105,30 @@ export function App() {
       </div>
       <Notices />
     </div>
+  );
+}
+
+/** What the surfaces charged most often hold now: the topbar's money at a glance. */
+function BalanceSummary() {
+  const balances = useAppStore((s) => s.balances);
+  const surfaces = (balances?.surfaces ?? []).filter((s) => s.posted !== 0 || s.reserved !== 0);
+  if (surfaces.length === 0) return null;
+  return (
+    <span className="balance-summary" aria-label="Balances">
+      {surfaces.map((s) => (
+        <span key={s.surface}>
+          {surfaceLabel(s.surface)} {fmtCredits(s.available)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** The name this session tags and comments as (a UI preference). */
+function AuthorName() {
+  const name = useAppStore((s) => s.authorName);
+  const setName = useAppStore((s) => s.setAuthorName);
+  return (
+    <input className="author" aria-label="Your name" placeholder="Your name (tags)" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
   );
 }

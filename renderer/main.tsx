@@ -4,13 +4,32 @@ import { App } from './App';
 import { connectEvents, createAppStore, StoreProvider } from './store';
 import './styles.css';
 
+// UI preferences are the only state kept in the browser: theme, reviewer name, auto-advance, and
+// (for this tab) the open project.
 const THEME_KEY = 'circletake.theme';
+const AUTHOR_KEY = 'circletake.author';
+const ADVANCE_KEY = 'circletake.autoAdvance';
+const PROJECT_KEY = 'circletake.project';
 const api = createApi(pickTransport(window));
 const savedTheme = localStorage.getItem(THEME_KEY);
-const store = createAppStore(savedTheme === 'light' || savedTheme === 'dark' ? { theme: savedTheme } : {}, api);
+const store = createAppStore(
+  {
+    ...(savedTheme === 'light' || savedTheme === 'dark' ? { theme: savedTheme } : {}),
+    authorName: localStorage.getItem(AUTHOR_KEY) ?? '',
+    isAutoAdvance: localStorage.getItem(ADVANCE_KEY) !== 'false',
+    selectedProjectId: sessionStorage.getItem(PROJECT_KEY),
+  },
+  api,
+);
 connectEvents(store, api);
 store.subscribe((s, prev) => {
   if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);
+  if (s.authorName !== prev.authorName) localStorage.setItem(AUTHOR_KEY, s.authorName);
+  if (s.isAutoAdvance !== prev.isAutoAdvance) localStorage.setItem(ADVANCE_KEY, String(s.isAutoAdvance));
+  if (s.selectedProjectId !== prev.selectedProjectId) {
+    if (s.selectedProjectId) sessionStorage.setItem(PROJECT_KEY, s.selectedProjectId);
+    else sessionStorage.removeItem(PROJECT_KEY);
+  }
 });
 
 createRoot(document.getElementById('root')!).render(

@@ -12,7 +12,14 @@ export const GenerationParams = EstimateParams.extend({
   seed: z.number().int('must be a whole number').min(0).max(4294967295).optional(),
   /** A local file path or an HTTPS URL. */
   promptImage: z.string().min(1).max(2048).optional(),
-}).strict();
+  /** Import only: the clip made elsewhere (an absolute path) that becomes this job's take. */
+  sourceFile: z.string().min(1).max(4096).optional(),
+})
+  .strict()
+  .refine((p) => (p.provider === 'import') === (p.sourceFile !== undefined), {
+    message: 'an import names its clip (sourceFile), and only an import does',
+    path: ['sourceFile'],
+  });
 
 export type GenerationParams = z.output<typeof GenerationParams>;
 export type GenerationParamsInput = z.input<typeof GenerationParams>;

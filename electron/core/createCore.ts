@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import { CreditLedger } from './money/creditLedger';
 import { MoneyService } from './money/moneyService';
+import { modelsInUse } from './money/modelsInUse';
 import { MoneySettings } from './money/moneySettings';
 import { PlanRegistry } from './money/planRegistry';
 import { findResourcesDir } from './money/resourcesDir';
@@ -132,7 +133,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   const ledger = new CreditLedger({ db, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
   if (ledger.audit().ok) ledger.syncPlan();
-  const money = new MoneyService({ plans, ledger, events });
+  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn) });
   const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useAppStore } from '../store';
 import { useNotices } from '../store/selectors';
 
@@ -5,6 +6,11 @@ import { useNotices } from '../store/selectors';
 export function Notices() {
   const notices = useNotices();
   const dismiss = useAppStore((s) => s.dismissNotice);
+  // Info fades after a while; errors stay until dismissed.
+  useEffect(() => {
+    const timers = notices.filter((n) => n.kind === 'info').map((n) => setTimeout(() => dismiss(n.id), 6000));
+    return () => timers.forEach(clearTimeout);
+  }, [notices, dismiss]);
   return (
     <div className="notices" aria-live="polite">
       {notices.map((n) => (

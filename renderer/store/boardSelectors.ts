@@ -17,6 +17,8 @@ export interface BoardColumns {
   byId: Map<string, TakeCard>;
 }
 
+const NO_SHOTS: Shot[] = [];
+
 export const TAKE_STAGES: readonly TakeStage[] = ['autocheck', 'tag', 'shortlist', 'finalize', 'published'];
 
 function memo1<A, R>(fn: (a: A) => R): (a: A) => R {
@@ -72,7 +74,7 @@ export function createBoardSelector() {
       relTakes = s.takes;
       releases = releasesOf(rel.list, Object.values(s.takes));
     }
-    const shots: Shot[] = (s.boardProjectId && s.shotsByProject[s.boardProjectId]) || [];
+    const shots: Shot[] = (s.boardProjectId && s.shotsByProject[s.boardProjectId]) || NO_SHOTS;
     const inputs = { takes: s.takes, marks: s.marks, releases, rule: s.rule, shots, scope: s.shotScope };
     let changed = false;
     if (!cardsIn || Object.keys(inputs).some((k) => inputs[k as keyof typeof inputs] !== cardsIn![k as keyof typeof inputs])) {

@@ -3,6 +3,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Api } from '../api/client';
 import { createBoardSlice, type BoardSlice } from './slices/boardSlice';
 import { createBoardUiSlice, type BoardUiSlice } from './slices/boardUiSlice';
+import { createCommentsSlice, type CommentsSlice } from './slices/commentsSlice';
 import { createCreditsSlice, type CreditsSlice } from './slices/creditsSlice';
 import { createJobsSlice, type JobsSlice } from './slices/jobsSlice';
 import { createMediaSlice, type MediaSlice } from './slices/mediaSlice';
@@ -10,7 +11,7 @@ import { createProjectsSlice, type ProjectsSlice } from './slices/projectsSlice'
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -24,6 +25,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createCreditsSlice(api)(...a),
     ...createMediaSlice(api)(...a),
     ...createBoardUiSlice(...a),
+    ...createCommentsSlice(api)(...a),
     ...initial,
   }));
 }

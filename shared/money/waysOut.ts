@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAppError } from '../errors';
 import { estimate } from './estimate';
 import { listDurations, usableModels } from './modelRules';
 import type { EstimateParams } from './params';
@@ -26,9 +27,10 @@ export type WayOut = z.infer<typeof WayOut>;
 export function costOn(params: EstimateParams, card: RateCard, plan: PlanConfig, surface: Surface): number | null {
   try {
     return estimate(params, card, plan).pools[surface] ?? 0;
-  } catch {
-    // A refused variant is simply not a way out; the caller tries the next one.
-    return null;
+  } catch (e) {
+    // A variant the card refuses is simply not a way out; anything else is a bug and surfaces.
+    if (isAppError(e) && e.code === 'VALIDATION') return null;
+    throw e;
   }
 }
 

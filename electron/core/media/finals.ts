@@ -64,7 +64,7 @@ export async function exportProject(
 ): Promise<ExportResult> {
   const finals = await orderedFinals(deps.finals, projectId);
   let stitched: StitchResult | null = null;
-  const work = opts.withSequence === false ? null : await mkdtemp(join(deps.tmpDir, 'ct-export-'));
+  const work = opts.withSequence === false ? null : await mkdtemp(join(deps.tmpDir, 'ct-sequence-'));
   try {
     if (work) {
       stitched = await deps.stitcher.stitch(

@@ -95,14 +95,23 @@ export function watermarkBox(frame: { width: number; height: number }, image: { 
   return { x, y, width: Math.min(image.width, frame.width - x), height: Math.min(image.height, frame.height - y) };
 }
 
-export interface WatermarkCropPlan {
-  /** The box to crop from each frame: the watermark box grown by the search margin, clipped. */
-  crop: PixelBox;
-  /** Size the crop is scaled to before matching. */
+/**
+ * The crop the checker's ffmpeg takes from every sampled frame: the watermark box grown by a search
+ * margin, as expressions of the frame size (iw/ih) so the decode can start before the probe answers,
+ * scaled to a fixed size for the matcher. min/max keep it valid on frames too small to carry the watermark
+ * (then `matchPlan` says so and the samples are ignored).
+ */
+export interface WatermarkCrop {
+  expr: { x: string; y: string; width: string; height: string };
   outWidth: number;
   outHeight: number;
   template: MatchTemplate;
-  /** Where the template should sit inside the scaled crop if the watermark is exactly in place. */
+  /** Scale from frame pixels to matcher pixels. */
+  scale: number;
+}
+
+export interface MatchPlan {
+  /** Where the template should sit in the scaled crop if the watermark is exactly in place. */
   expected: { x: number; y: number };
   /** How far (scaled pixels) the search may move from `expected`. */
   radius: number;
@@ -142,28 +151,56 @@ export async function loadWatermark(spec: WatermarkSpec): Promise<LoadedWatermar
 
 /** Template matching works on at most this many pixels across; larger images are scaled down. */
 const WORK_WIDTH = 80;
-/** Search margin around the expected box, in frame pixels. */
-const SEARCH_MARGIN_PX = 8;
+/** Search margin around the expected box, in frame pixels (even). */
+const PAD = 8;
 
-/** The crop and template for one frame size. Pure apart from the (already loaded) image. */
-export function planWatermarkCrop(wm: LoadedWatermark, frame: { width: number; height: number }): WatermarkCropPlan | null {
-  const box = watermarkBox(frame, wm, wm.spec);
-  if (box.width < wm.width || box.height < wm.height) return null; // frame too small to carry it
-  const x0 = Math.max(0, box.x - SEARCH_MARGIN_PX) & ~1;
-  const y0 = Math.max(0, box.y - SEARCH_MARGIN_PX) & ~1;
-  const x1 = Math.min(frame.width, box.x + box.width + SEARCH_MARGIN_PX);
-  const y1 = Math.min(frame.height, box.y + box.height + SEARCH_MARGIN_PX);
-  const crop = { x: x0, y: y0, width: (x1 - x0) & ~1, height: (y1 - y0) & ~1 };
+const evenUp = (n: number) => Math.ceil(n / 2) * 2;
+const evenDown = (n: number) => Math.floor(n / 2) * 2;
+
+/** Crop geometry in frame pixels for a frame of the given size (what ffmpeg's expressions evaluate to). */
+function cropGeometry(wm: LoadedWatermark, frame?: { width: number; height: number }) {
+  const m = Math.max(0, Math.round(wm.spec.marginPx));
+  const edgePad = Math.min(PAD, m);
+  const width = evenUp(PAD + wm.width + edgePad);
+  const height = evenUp(PAD + wm.height + edgePad);
+  const right = wm.spec.corner.endsWith('right');
+  const bottom = wm.spec.corner.startsWith('bottom');
+  const xFromEnd = m + wm.width + PAD;
+  const yFromEnd = m + wm.height + PAD;
+  const xFixed = m - edgePad;
+  const yFixed = m - edgePad;
+  const x = frame ? (right ? frame.width - xFromEnd : xFixed) : 0;
+  const y = frame ? (bottom ? frame.height - yFromEnd : yFixed) : 0;
+  return { width, height, right, bottom, xFromEnd, yFromEnd, xFixed, yFixed, x, y };
+}
+
+export function watermarkCrop(wm: LoadedWatermark): WatermarkCrop {
+  const g = cropGeometry(wm);
   const scale = Math.min(1, WORK_WIDTH / wm.width);
-  const outWidth = Math.max(1, Math.round(crop.width * scale));
-  const outHeight = Math.max(1, Math.round(crop.height * scale));
   const template = prepareTemplate(wm.rgba, wm.width, wm.height, Math.max(1, Math.round(wm.width * scale)), Math.max(1, Math.round(wm.height * scale)));
   return {
-    crop,
-    outWidth,
-    outHeight,
+    expr: {
+      x: g.right ? `'max(0,iw-${g.xFromEnd})'` : String(g.xFixed),
+      y: g.bottom ? `'max(0,ih-${g.yFromEnd})'` : String(g.yFixed),
+      width: `'min(${g.width},iw)'`,
+      height: `'min(${g.height},ih)'`,
+    },
+    outWidth: Math.max(1, Math.round(g.width * scale)),
+    outHeight: Math.max(1, Math.round(g.height * scale)),
     template,
-    expected: { x: Math.round((box.x - x0) * scale), y: Math.round((box.y - y0) * scale) },
-    radius: Math.ceil(SEARCH_MARGIN_PX * scale) + 1,
+    scale,
+  };
+}
+
+/** Where to look inside the scaled crop for this frame size; null when the frame cannot carry the watermark. */
+export function matchPlan(wm: LoadedWatermark, crop: WatermarkCrop, frame: { width: number; height: number }): MatchPlan | null {
+  const g = cropGeometry(wm, frame);
+  if (g.x < 0 || g.y < 0 || g.x + g.width > frame.width || g.y + g.height > frame.height) return null;
+  const box = watermarkBox(frame, wm, wm.spec);
+  if (box.width < wm.width || box.height < wm.height) return null;
+  // ffmpeg's crop rounds x/y down to even for 4:2:0 video, as overlay does for the box.
+  return {
+    expected: { x: Math.round((box.x - evenDown(g.x)) * crop.scale), y: Math.round((box.y - evenDown(g.y)) * crop.scale) },
+    radius: Math.ceil(PAD * crop.scale) + 1,
   };
 }

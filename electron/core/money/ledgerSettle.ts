@@ -5,7 +5,7 @@ import { allocate, allocateBack, drain, type Leg } from './drawPlan';
 import { withDeltas } from './ledgerBooks';
 import type { LedgerCtx } from './ledgerContext';
 import { expireNow, expireReleased } from './ledgerCycles';
-import { ReservationResolvedError } from './ledgerErrors';
+import { IdempotencyConflictError, ReservationResolvedError } from './ledgerErrors';
 import { SYS, type OpRow } from './ledgerRepo';
 import { poolOfAccount } from './ledgerViews';
 
@@ -143,9 +143,10 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
 function isSame(ctx: LedgerCtx, op: OpRow, request: object): boolean {
   try {
     return ctx.books.existing(op.id, op.kind, request) !== undefined;
-  } catch {
+  } catch (e) {
     // A conflict only means "not the same request"; settle() raises the error that fits.
-    return false;
+    if (e instanceof IdempotencyConflictError) return false;
+    throw e;
   }
 }
 

@@ -97,7 +97,7 @@ export function historyView(rows: HistoryRow[]): HistoryEntry[] {
       kind: r.op_kind as HistoryEntry['kind'],
       pool: r.pool,
       account: r.account,
-      credits: sign * r.amount,
+      credits: r.amount === 0 ? 0 : sign * r.amount,
       isPending: r.is_pending === 1,
       reservationId: r.op_kind === 'reserve' ? r.op_id : r.reservation_id,
       jobId: r.job_id,

@@ -22,6 +22,8 @@ export interface MoneyServiceDeps {
   plans: PlanRegistry;
   ledger: CreditLedger;
   events: CoreEvents;
+  /** Models the projects use: a rate card without one of them cannot be made active. */
+  modelsInUse?: () => string[];
 }
 
 export class MoneyService {
@@ -64,8 +66,8 @@ export class MoneyService {
     return est;
   }
 
-  activate(name: string, rates?: string | null, modelsInUse?: string[]): PlansView {
-    this.d.plans.activate(name, { rates: rates ?? null, ...(modelsInUse ? { modelsInUse } : {}) });
+  activate(name: string, rates?: string | null): PlansView {
+    this.d.plans.activate(name, { rates: rates ?? null, modelsInUse: this.d.modelsInUse?.() ?? [] });
     this.d.ledger.syncPlan();
     return this.announce();
   }

@@ -103,6 +103,7 @@ export class JobQueue {
     }
     provider.validate(params);
     const inputs = this.inputHashes(params.promptImage);
+    if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
     const project = this.resolveProject(input);
     const priced = this.d.money.price(params, project?.id ?? '');
     const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined);

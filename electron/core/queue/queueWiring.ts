@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
@@ -14,6 +15,7 @@ import type { CreditLedger } from '../money/creditLedger';
 import type { MoneyService } from '../money/moneyService';
 import type { PlanRegistry } from '../money/planRegistry';
 import type { Ports } from '../ports';
+import { ImportProvider } from '../providers/import/importProvider';
 import { LocalProvider, type LocalSimConfig } from '../providers/local/localProvider';
 import { sizeOfRatio } from '../providers/local/renderArgs';
 import type { Provider } from '../providers/provider';
@@ -126,9 +128,11 @@ export function createProviders(s: ProviderSetup): Map<ProviderId, Provider> {
     ...(s.localSim ? { config: s.localSim } : {}),
   });
   const runway = new RunwayProvider({ keySource: s.runwayKeys, logger: s.ports.logger, clock: s.ports.clock });
+  const imports = new ImportProvider(s.dataDir, (params) => s.money.estimate({ params: { ...params, variations: 1 } }).estimate.credits);
   return new Map<ProviderId, Provider>([
     ['local', local],
     ['runway', runway],
+    ['import', imports],
   ]);
 }
 
@@ -139,7 +143,12 @@ export function createProviders(s: ProviderSetup): Map<ProviderId, Provider> {
  */
 export class TakeChecks {
   private readonly inflight = new Set<Promise<void>>();
-  private readonly ctl = new AbortController();
+  private readonly ctl = (() => {
+    const c = new AbortController();
+    // One signal is shared by every check in flight.
+    setMaxListeners(0, c.signal);
+    return c;
+  })();
 
   constructor(
     private readonly d: {

@@ -187,3 +187,40 @@ export const resolveCommand: Command = {
     return withCore(values['data-dir'], io, values.json === true, (core) => printJobs(io, [core.queue.resolveUnknown(id, decision)], values.json === true));
   },
 };
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'bring a clip made elsewhere into a shot, with the credits it cost there',
+  usage: 'circletake import FILE --project NAME [--shot NAME] --credits N [--model M] [--class preview|release] [--json] [--data-dir D]',
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(
+      argv,
+      { ...dataDirOption, json: { type: 'boolean' }, project: { type: 'string' }, shot: { type: 'string' }, credits: { type: 'string' }, model: { type: 'string' }, class: { type: 'string' } },
+      true,
+    );
+    if (positionals.length !== 1) throw new UsageError('import takes one FILE');
+    if (!values.project) throw new UsageError('--project is required');
+    const credits = parseIntFlag(values.credits, 'credits', 0, 10_000_000);
+    if (credits === undefined) throw new UsageError('--credits is required: what the clip cost where it was made (0 if free)');
+    if (values.class && values.class !== 'preview' && values.class !== 'release') throw new UsageError('--class is preview or release');
+    const { resolve } = await import('node:path');
+    return submitCommand.run(
+      [
+        '--json',
+        JSON.stringify({
+          provider: 'import',
+          model: values.model ?? 'imported',
+          sourceFile: resolve(positionals[0]!),
+          enteredCredits: credits,
+          artifactClass: values.class ?? 'preview',
+        }),
+        '--project',
+        values.project,
+        ...(values.shot ? ['--shot', values.shot] : []),
+        '--wait',
+        ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : []),
+      ],
+      io,
+    );
+  },
+};

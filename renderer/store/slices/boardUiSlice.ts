@@ -17,6 +17,8 @@ export interface BoardUiSlice {
   authorName: string;
   overlay: Overlay;
   tab: MainTab;
+  /** The board has the keyboard: the focused card takes DOM focus when it (re)mounts. */
+  isKeyboardActive: boolean;
   setShotScope(scope: string): void;
   focus(id: string | null): void;
   setSelection(ids: string[]): void;
@@ -25,6 +27,9 @@ export interface BoardUiSlice {
   setAuthorName(name: string): void;
   openOverlay(o: Overlay): void;
   setTab(tab: MainTab): void;
+  setKeyboardActive(on: boolean): void;
+  /** Back to a fresh board view (another project was opened). */
+  resetBoardUi(): void;
 }
 
 export const createBoardUiSlice: StateCreator<AppState, [], [], BoardUiSlice> = (set, get) => ({
@@ -35,6 +40,7 @@ export const createBoardUiSlice: StateCreator<AppState, [], [], BoardUiSlice> = 
   authorName: '',
   overlay: null,
   tab: 'board',
+  isKeyboardActive: false,
   setShotScope: (shotScope) => set({ shotScope, selectedIds: [] }),
   focus: (focusedId) => set({ focusedId }),
   setSelection: (selectedIds) => set({ selectedIds }),
@@ -46,4 +52,8 @@ export const createBoardUiSlice: StateCreator<AppState, [], [], BoardUiSlice> = 
   setAuthorName: (authorName) => set({ authorName: authorName.slice(0, 60) }),
   openOverlay: (overlay) => set({ overlay }),
   setTab: (tab) => set({ tab }),
+  resetBoardUi: () => set({ shotScope: 'all', focusedId: null, selectedIds: [], overlay: null }),
+  setKeyboardActive: (isKeyboardActive) => {
+    if (get().isKeyboardActive !== isKeyboardActive) set({ isKeyboardActive });
+  },
 });

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { CallOutput, EventPayload } from '../../../shared/contract';
-import type { PlansView } from '../../../shared/contract/credits';
+import type { EstimateResult, PlansView, Quote } from '../../../shared/contract/credits';
+import type { EstimateParamsInput } from '../../../shared/money/params';
 import type { Balances, HistoryEntry } from '../../../shared/money/ledgerTypes';
 import type { Surface } from '../../../shared/money/pools';
 import type { Api } from '../../api/client';
@@ -21,6 +22,10 @@ export interface CreditsSlice {
   purchase(surface: Surface, credits: number): Promise<void>;
   setBudget(projectId: string, credits: number | null): Promise<void>;
   applyCreditsChanged(e: EventPayload<'credits.changed'>): void;
+  /** Prices params under today's plan, spend and balances (nothing is stored). */
+  quote(params: EstimateParamsInput, projectId: string | null): Promise<Quote>;
+  /** Estimates params against earlier ones: the multiplier and the factors that changed. */
+  compare(params: EstimateParamsInput, against: EstimateParamsInput): Promise<EstimateResult>;
 }
 
 export const createCreditsSlice =
@@ -49,4 +54,6 @@ export const createCreditsSlice =
     applyCreditsChanged(e) {
       set({ balances: e.balances });
     },
+    quote: (params, projectId) => api.call('credits.quote', { params, projectId }),
+    compare: (params, against) => api.call('credits.estimate', { params, against }),
   });

@@ -28,6 +28,10 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   notices: [],
   selectProject: (id) => set({ selectedProjectId: id }),
   setTheme: (theme) => set({ theme }),
-  notify: (kind, text) => set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text }] }),
+  notify: (kind, text) => {
+    // The same message twice (several calls failing for one reason) is shown once.
+    if (get().notices.some((n) => n.kind === kind && n.text === text)) return;
+    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text }] });
+  },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
 });

@@ -46,9 +46,9 @@ describe.skipIf(!mediaBinaries)('AutoChecker on clips made with ffmpeg', () => {
     starts.length = 0;
     const r = await checker.check(clips.goodWatermarked, preview);
     expect(r.ok, JSON.stringify(r)).toBe(true);
-    expect(starts).toEqual([
-      { msg: 'ffprobe start', purpose: 'probe' },
+    expect(starts.sort((a, b) => a.msg.localeCompare(b.msg))).toEqual([
       { msg: 'ffmpeg start', purpose: 'check' },
+      { msg: 'ffprobe start', purpose: 'probe' },
     ]);
     const c = byName(r);
     expect(c.decode!.value).toBe(2);
@@ -106,6 +106,15 @@ describe.skipIf(!mediaBinaries)('AutoChecker on clips made with ffmpeg', () => {
     expect(silent.detail).toMatch(/audio is silent/);
   });
 
+  it('judges the watermark on a frame too small to carry it: missing on a preview, fine on a release', async () => {
+    const tiny = makeClip(tmp.dir, 'tiny.mp4', { width: 160, height: 90, durationSec: 1 });
+    const r = byName(await checker.check(tiny, { artifactClass: 'preview' }));
+    expect(r.decode!.ok).toBe(true);
+    expect(r.watermark).toMatchObject({ ok: false, value: null });
+    expect(r.watermark!.detail).toContain('too small');
+    expect(byName(await checker.check(tiny, { artifactClass: 'release' })).watermark!.ok).toBe(true);
+  });
+
   it('throws NOT_FOUND for a missing path and VALIDATION for a folder', async () => {
     await expect(checker.check(join(tmp.dir, 'nope.mp4'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(checker.check(tmp.dir)).rejects.toMatchObject({ code: 'VALIDATION' });
@@ -140,6 +149,24 @@ describe.skipIf(!mediaBinaries)('AutoChecker on clips made with ffmpeg', () => {
     expect(decoding).toBe(0);
     expect(new AutoChecker({ runner, logger, defaultWatermark: defaultWatermarkSpec() }).concurrency).toBeGreaterThanOrEqual(1);
     small.dispose();
+  });
+
+  it('gives the same verdicts with deblocking skipped (the default) as with a full-quality decode', async () => {
+    // x264 ultrafast turns deblocking off, so these clips use veryfast, where it is on.
+    const files = [
+      makeClip(tmp.dir, 'vf-wm.mp4', { width: 912, height: 512, watermark: true, preset: 'veryfast' }),
+      makeClip(tmp.dir, 'vf-black.mp4', { picture: 'black', preset: 'veryfast' }),
+      makeClip(tmp.dir, 'vf-frozen.mp4', { picture: 'frozen', preset: 'veryfast' }),
+    ];
+    const full = new AutoChecker({ runner, logger, defaultWatermark: defaultWatermarkSpec(), skipLoopFilter: false });
+    for (const f of files) {
+      const fast = await checker.check(f, { artifactClass: 'preview', audio: true });
+      const exact = await full.check(f, { artifactClass: 'preview', audio: true });
+      expect(fast.checks.map((c) => [c.name, c.ok]), f).toEqual(exact.checks.map((c) => [c.name, c.ok]));
+      const score = (r: CheckReport) => r.checks.find((c) => c.name === 'watermark')!.value as number;
+      expect(Math.abs(score(fast) - score(exact))).toBeLessThan(0.05);
+    }
+    full.dispose();
   });
 
   it('cancels a running check', async () => {

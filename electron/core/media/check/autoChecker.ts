@@ -5,12 +5,12 @@ import type { CheckReport } from '../../../../shared/contract/media';
 import { AppError, isAppError } from '../../../../shared/errors';
 import type { Logger } from '../../ports';
 import { checkArgs, fileArg } from '../ffmpeg/args';
-import { probeFile, type ProbeInfo } from '../ffmpeg/probe';
-import type { FfmpegRunner } from '../ffmpeg/runner';
+import { probeFile } from '../ffmpeg/probe';
+import type { FfmpegRunner, RunResult } from '../ffmpeg/runner';
 import { Limiter } from '../limiter';
-import { loadWatermark, planWatermarkCrop, type LoadedWatermark, type WatermarkSpec } from '../watermark';
+import { loadWatermark, matchPlan, watermarkCrop, type LoadedWatermark, type WatermarkCrop, type WatermarkSpec } from '../watermark';
 import { isInterestingLine, parseDetectorLog, type DetectorLog } from './checkLog';
-import { resolveThresholds, type CheckExpectations } from './expectations';
+import { resolveThresholds, type CheckExpectations, type CheckThresholds } from './expectations';
 import { scoreFrames } from './templateMatch';
 import { buildReport, type CheckObservations } from './verdicts';
 
@@ -25,7 +25,7 @@ import { buildReport, type CheckObservations } from './verdicts';
  * throws only for a missing path (NOT_FOUND), a folder (VALIDATION), no ffmpeg or a timeout
  * (FFMPEG_FAILED), or cancellation (CANCELLED).
  *
- * Per clip: ffprobe reads the header (a few ms, outside the pool), then one ffmpeg process decodes every
+ * Per clip: ffprobe reads the header (a few ms, outside the pool) while one ffmpeg process decodes every
  * frame with blackdetect + freezedetect, volumedetect on the audio, and a 1-fps crop of the watermark
  * corner for the template matcher. At most `concurrency` decodes run at once (default: the core count).
  */
@@ -45,7 +45,7 @@ export interface AutoCheckerOptions {
 
 export class AutoChecker {
   private readonly pool: Limiter;
-  private readonly watermarks = new Map<string, Promise<LoadedWatermark>>();
+  private readonly watermarks = new Map<string, Promise<{ wm: LoadedWatermark; crop: WatermarkCrop }>>();
 
   constructor(private readonly opts: AutoCheckerOptions) {
     this.pool = new Limiter(opts.concurrency ?? Math.max(1, availableParallelism()));
@@ -60,74 +60,100 @@ export class AutoChecker {
     const size = await fileSize(file);
     const empty: CheckObservations = { unreadable: null, probe: null, decode: null, log: null, watermark: null };
     if (size === 0) return buildReport({ ...empty, unreadable: 'the file is empty (0 bytes)' }, expectations, thresholds);
+    const { wm, crop } = await this.watermark(expectations.watermark ?? this.opts.defaultWatermark);
 
-    let probe: ProbeInfo;
+    // The probe (header only, a few ms) and the decode start together; the decode needs nothing from the
+    // probe (audio is mapped if present, the crop is an expression of the frame size). When the probe says
+    // the file is not a video, the decode is stopped.
+    const inner = new AbortController();
+    const forward = () => inner.abort();
+    signal?.addEventListener('abort', forward, { once: true });
     try {
-      probe = await probeFile(this.opts.runner, file, signal);
-    } catch (e) {
-      if (isAppError(e) && e.code === 'MEDIA_UNSUPPORTED') return buildReport({ ...empty, unreadable: e.message.replace(/\.$/, '') }, expectations, thresholds);
-      throw e;
-    }
-    if (!probe.video) {
-      const why = probe.audio ? `no video stream (audio only, ${probe.audio.codec})` : `no video stream (${probe.formatName})`;
-      return buildReport({ ...empty, probe, unreadable: why }, expectations, thresholds);
-    }
-
-    const wm = await this.watermark(expectations.watermark ?? this.opts.defaultWatermark);
-    const plan = planWatermarkCrop(wm, probe.video);
-    return this.pool.run(async () => {
-      const work = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'ct-check-'));
-      try {
-        const cropFile = join(work, 'watermark.gray');
-        const lines: string[] = [];
-        const result = await this.opts.runner.run({
-          args: checkArgs({
-            file,
-            detectors: thresholds,
-            hasAudio: probe.audio !== null,
-            ...(plan ? { watermarkCrop: { box: plan.crop, outWidth: plan.outWidth, outHeight: plan.outHeight, file: cropFile } } : {}),
-            skipLoopFilter: this.opts.skipLoopFilter ?? true,
-            threads: this.opts.threads ?? 0,
-          }),
-          purpose: 'check',
-          allowFailure: true,
-          timeoutMs: this.opts.timeoutMs ?? Math.max(120_000, (probe.durationSec ?? 60) * 20_000),
-          onProgress: () => undefined,
-          onStderrLine: (l) => {
-            if (isInterestingLine(l) && lines.length < 10_000) lines.push(l);
-          },
-          ...(signal ? { signal } : {}),
-        });
-        let watermark: CheckObservations['watermark'];
-        if (!plan) watermark = { skipped: `the frame (${probe.video!.width}x${probe.video!.height}) is smaller than the ${wm.width}x${wm.height} watermark` };
-        else {
-          const raw = await readFile(cropFile).catch(() => Buffer.alloc(0));
-          const s = scoreFrames(raw, plan.outWidth, plan.outHeight, plan.template, plan.expected, plan.radius);
-          watermark = s.frames > 0 ? { score: s.score, frames: s.frames } : null;
-        }
-        const last = result.lastProgress;
-        return buildReport(
-          {
-            unreadable: null,
-            probe,
-            decode: { isComplete: result.exitCode === 0 && last?.isEnd === true, frames: last?.frame ?? null, outTimeSec: last?.outTimeSec ?? null },
-            log: withoutPath(parseDetectorLog(lines), file),
-            watermark,
-          },
-          expectations,
-          thresholds,
-        );
-      } finally {
-        await rm(work, { recursive: true, force: true }).catch((e: unknown) => this.opts.logger.log('warn', 'could not remove a check temp folder', { error: String(e) }));
+      const probing = probeFile(this.opts.runner, file, inner.signal).then(
+        (p) => ({ p, e: null }),
+        (e: unknown) => ({ p: null, e }),
+      );
+      const decoding = this.pool.run(() => this.decode(file, crop, thresholds, inner.signal), inner.signal);
+      const probed = await probing;
+      const unreadable =
+        probed.p === null
+          ? isAppError(probed.e) && probed.e.code === 'MEDIA_UNSUPPORTED'
+            ? probed.e.message.replace(/\.$/, '')
+            : null
+          : probed.p.video === null
+            ? probed.p.audio
+              ? `no video stream (audio only, ${probed.p.audio.codec})`
+              : `no video stream (${probed.p.formatName})`
+            : null;
+      if (probed.p === null || unreadable !== null) {
+        inner.abort();
+        await decoding.catch(() => undefined); // stopped on purpose
+        if (signal?.aborted) throw new AppError('CANCELLED', 'The check was cancelled.');
+        if (unreadable === null) throw probed.e;
+        return buildReport({ ...empty, ...(probed.p ? { probe: probed.p } : {}), unreadable }, expectations, thresholds);
       }
-    }, signal);
+      const probe = probed.p;
+      const d = await decoding;
+      const plan = matchPlan(wm, crop, probe.video!);
+      let watermark: CheckObservations['watermark'];
+      if (!plan) watermark = { skipped: `the frame (${probe.video!.width}x${probe.video!.height}) is too small for the ${wm.width}x${wm.height} watermark` };
+      else {
+        const s = scoreFrames(d.cropRaw, crop.outWidth, crop.outHeight, crop.template, plan.expected, plan.radius);
+        watermark = s.frames > 0 ? { score: s.score, frames: s.frames } : null;
+      }
+      const last = d.result.lastProgress;
+      return buildReport(
+        {
+          unreadable: null,
+          probe,
+          decode: { isComplete: d.result.exitCode === 0 && last?.isEnd === true, frames: last?.frame ?? null, outTimeSec: last?.outTimeSec ?? null },
+          log: withoutPath(parseDetectorLog(d.lines), file),
+          watermark,
+        },
+        expectations,
+        thresholds,
+      );
+    } finally {
+      signal?.removeEventListener('abort', forward);
+    }
   }
 
-  private watermark(spec: WatermarkSpec): Promise<LoadedWatermark> {
+  /** The one decode pass: detectors, audio level and watermark samples. */
+  private async decode(file: string, crop: WatermarkCrop, thresholds: CheckThresholds, signal: AbortSignal): Promise<{ result: RunResult; lines: string[]; cropRaw: Buffer }> {
+    const work = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'ct-check-'));
+    try {
+      const cropFile = join(work, 'watermark.gray');
+      const lines: string[] = [];
+      const result = await this.opts.runner.run({
+        args: checkArgs({
+          file,
+          detectors: thresholds,
+          hasAudio: 'optional',
+          watermarkCrop: { box: crop.expr, outWidth: crop.outWidth, outHeight: crop.outHeight, file: cropFile },
+          skipLoopFilter: this.opts.skipLoopFilter ?? true,
+          threads: this.opts.threads ?? 0,
+        }),
+        purpose: 'check',
+        allowFailure: true,
+        timeoutMs: this.opts.timeoutMs ?? 10 * 60_000,
+        onProgress: () => undefined,
+        onStderrLine: (l) => {
+          if (isInterestingLine(l) && lines.length < 10_000) lines.push(l);
+        },
+        signal,
+      });
+      const cropRaw = await readFile(cropFile).catch(() => Buffer.alloc(0));
+      return { result, lines, cropRaw };
+    } finally {
+      await rm(work, { recursive: true, force: true }).catch((e: unknown) => this.opts.logger.log('warn', 'could not remove a check temp folder', { error: String(e) }));
+    }
+  }
+
+  private watermark(spec: WatermarkSpec): Promise<{ wm: LoadedWatermark; crop: WatermarkCrop }> {
     const key = `${spec.imageFile}|${spec.corner}|${spec.marginPx}`;
     let p = this.watermarks.get(key);
     if (!p) {
-      p = loadWatermark(spec);
+      p = loadWatermark(spec).then((wm) => ({ wm, crop: watermarkCrop(wm) }));
       p.catch(() => this.watermarks.delete(key));
       this.watermarks.set(key, p);
     }

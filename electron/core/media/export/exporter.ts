@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import type { Clock, Logger } from '../../ports';
 import { requireRelease, type ReleaseArtifact } from '../store/artifact';
-import { copyHashed, fsyncDir, ioError, writeFileDurable } from '../store/fileOps';
+import { copyHashed, ensureDir, fsyncDir, ioError, writeFileDurable } from '../store/fileOps';
 import type { MediaStore } from '../store/mediaStore';
 import { buildManifest, MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifest, type ManifestTake } from './manifest';
 
@@ -61,8 +61,8 @@ export class Exporter {
     if (input.stitched && !existsSync(input.stitched.file)) throw new AppError('NOT_FOUND', `No stitched sequence at ${input.stitched.file}.`, { field: 'stitched' });
     const allNames = [...names, MANIFEST_NAME, ...(input.stitched ? [SEQUENCE_NAME] : [])];
 
-    await mkdir(dir, { recursive: true }).catch((e: unknown) => {
-      throw nothingWritten(ioError(e, `create the export folder ${dir}`, dir));
+    await ensureDir(dir, `create the export folder ${dir}`).catch((e: unknown) => {
+      throw nothingWritten(e);
     });
     const clash = allNames.filter((n) => existsSync(join(dir, n)));
     if (clash.length > 0) {

@@ -37,7 +37,7 @@ describe('ffmpeg argument builders', () => {
     const graph = a[a.indexOf('-filter_complex') + 1]!;
     expect(graph).toContain('blackdetect=d=0.1:pix_th=0.1:pic_th=0.98');
     expect(graph).toContain('freezedetect=n=-60dB:d=0.5');
-    expect(graph).toContain('crop=176:64:10:20,scale=88:32');
+    expect(graph).toContain('crop=w=176:h=64:x=10:y=20,scale=88:32');
     expect(a.join(' ')).toContain('-map 0:a:0 -af volumedetect');
     expect(a.slice(-1)[0]).toBe('file:/t/w.gray');
     expect(a.indexOf('-skip_loop_filter')).toBeLessThan(a.indexOf('-i'));

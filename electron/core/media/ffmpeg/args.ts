@@ -32,6 +32,14 @@ export interface PixelBox {
   height: number;
 }
 
+/** A crop as numbers or ffmpeg expressions of iw/ih (quoted when they contain commas). */
+export interface CropExpr {
+  x: number | string;
+  y: number | string;
+  width: number | string;
+  height: number | string;
+}
+
 export interface DetectorSettings {
   /** blackdetect pix_th: a pixel darker than this (0..1 of full range) counts as black. */
   blackPixelThreshold: number;
@@ -48,13 +56,13 @@ export interface DetectorSettings {
 export interface CheckArgsInput {
   file: string;
   detectors: DetectorSettings;
-  /** Map the first audio stream through volumedetect (only when the probe found one). */
-  hasAudio: boolean;
+  /** Map the first audio stream through volumedetect; 'optional' maps it only if the file has one. */
+  hasAudio: boolean | 'optional';
   /**
    * When set, a second output samples one frame per second, crops this box, scales it to
    * `outWidth`×`outHeight`, and writes 8-bit gray raw frames to `file` for the template matcher.
    */
-  watermarkCrop?: { box: PixelBox; outWidth: number; outHeight: number; file: string };
+  watermarkCrop?: { box: CropExpr; outWidth: number; outHeight: number; file: string };
   /** Skip the H.264 in-loop deblocking filter: ~10 % faster, same detector verdicts. */
   skipLoopFilter: boolean;
   /** Decoder threads (0 = ffmpeg decides). */
@@ -78,12 +86,12 @@ export function checkArgs(c: CheckArgsInput): string[] {
     const { box, outWidth, outHeight } = c.watermarkCrop;
     graph =
       `[0:v:0]${detect},split=2[ctv][ctw];` +
-      `[ctw]fps=1,crop=${box.width}:${box.height}:${box.x}:${box.y},scale=${outWidth}:${outHeight}:flags=area,format=gray[ctwm]`;
+      `[ctw]fps=1,crop=w=${box.width}:h=${box.height}:x=${box.x}:y=${box.y},scale=${outWidth}:${outHeight}:flags=area,format=gray[ctwm]`;
   } else {
     graph = `[0:v:0]${detect}[ctv]`;
   }
   outputs.push('-map', '[ctv]');
-  if (c.hasAudio) outputs.push('-map', '0:a:0', '-af', 'volumedetect');
+  if (c.hasAudio) outputs.push('-map', c.hasAudio === 'optional' ? '0:a:0?' : '0:a:0', '-af', 'volumedetect');
   outputs.push('-f', 'null', '-');
   if (c.watermarkCrop) outputs.push('-map', '[ctwm]', '-f', 'rawvideo', '-pix_fmt', 'gray', fileArg(c.watermarkCrop.file));
   return [

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../../../shared/errors';
@@ -85,10 +85,22 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true }).catch((e: unknown) => {
-    throw ioError(e, `create the folder ${dir}`, dir);
-  });
+export async function ensureDir(dir: string, doing = `create the folder ${dir}`): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    // Recursive mkdir reports ENOENT for some causes (a read-only drive); a plain mkdir of the last
+    // step tells the real one.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dirname(dir))) {
+      const real = await mkdir(dir).then(
+        () => null,
+        (e2: unknown) => e2,
+      );
+      if (real === null) return;
+      throw ioError(real, doing, dir);
+    }
+    throw ioError(e, doing, dir);
+  }
 }
 
 /** Turns a Node fs error into IO_FAILED that says what happened and what to do. */

@@ -194,6 +194,8 @@ export class MediaStore {
         try {
           this.opts.db.immediate(() => this.repo.insert({ id, cls, projectId: input.projectId, jobId: input.jobId, n: input.n, relPath: finalRel, sha256, sizeBytes, createdAt }));
         } catch (e) {
+          // No row, no file: remove the file this put placed (a shared one belongs to its first row).
+          if (finalRel === relPath) await rm(join(root, ...relPath.split('/')), { force: true }).catch(() => undefined);
           const raced = this.repo.byJob(cls, input.jobId, input.n);
           if (raced) return this.samePutAgain(raced, input);
           if (String((e as Error).message).includes('FOREIGN KEY')) {

@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip, mediaBinaries, warnIfNoFfmpeg } from '../../../test/support/clips';
+import { testCore } from '../../../test/support/core';
+import { tempDir } from '../../../test/support/tmp';
+import type { Core } from '../createCore';
+import type { Manifest } from './export/manifest';
+import { exportProject, orderedFinals, stitchProject, type FinalEntry, type FinalsSource } from './finals';
+
+warnIfNoFfmpeg();
+
+describe('orderedFinals', () => {
+  const entry = (shotPosition: number, takeId: string) => ({ shotPosition, takeId, paramsHash: 'p', model: 'm', credits: 1, artifact: {} as never });
+  it('sorts by shot, refuses none and two finals for one shot', async () => {
+    const src = (list: FinalEntry[]): FinalsSource => ({ finals: () => list });
+    expect((await orderedFinals(src([entry(3, 'c'), entry(1, 'a'), entry(2, 'b')]), 'prj_1')).map((e) => e.takeId)).toEqual(['a', 'b', 'c']);
+    await expect(orderedFinals(src([]), 'prj_1')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(orderedFinals(src([entry(1, 'a'), entry(1, 'b')]), 'prj_1')).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe.skipIf(!mediaBinaries)('project stitch and export through a FinalsSource', () => {
+  const src = tempDir('ct-finals-src-');
+  const out = tempDir('ct-finals-out-');
+  let core: Core;
+  let cleanup: () => Promise<void>;
+  let projectId: string;
+  let finals: FinalsSource;
+
+  beforeAll(async () => {
+    ({ core, cleanup } = testCore());
+    projectId = core.projects.create('Finals').id;
+    const list: FinalEntry[] = [];
+    for (const [pos, d] of [
+      [2, 1.5],
+      [1, 2],
+    ] as const) {
+      const artifact = await core.media.putRelease({ projectId, jobId: `job_final${pos}`, n: 0, fromFile: makeClip(src.dir, `${pos}.mp4`, { durationSec: d }) });
+      list.push({ shotPosition: pos, takeId: `tk_000000000${pos}`, paramsHash: `ph${pos}`, model: 'gen4_turbo', credits: 10 * pos, artifact });
+    }
+    finals = { finals: (id) => (id === projectId ? list : []) };
+  }, 60_000);
+  afterAll(async () => {
+    await cleanup();
+    src.cleanup();
+    out.cleanup();
+  });
+
+  it('stitches the finals in shot order', async () => {
+    const r = await stitchProject({ finals, stitcher: core.stitcher }, projectId, join(out.dir, 'seq.mp4'));
+    expect(r.durationSec).toBeCloseTo(2 + 1.5 - 0.25, 6);
+  });
+
+  it('exports takes, the stitched sequence and the manifest; no temp files remain', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('ct-sequence-')).length;
+    const r = await exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: tmpdir() }, projectId, join(out.dir, 'export'));
+    expect(readdirSync(r.dir).sort()).toEqual(['manifest.json', 'sequence.mp4', 'shot-01-tk_0000000001.mp4', 'shot-02-tk_0000000002.mp4']);
+    const m = JSON.parse(readFileSync(r.manifestFile, 'utf8')) as Manifest;
+    expect(m.takes.map((t) => t.takeId)).toEqual(['tk_0000000001', 'tk_0000000002']);
+    expect(m.creditsSpent).toBe(30);
+    expect(m.sequence?.file).toBe('sequence.mp4');
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('ct-sequence-')).length).toBe(before);
+  });
+
+  it('says clearly when a project has no finals', async () => {
+    await expect(exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: tmpdir() }, 'prj_other000000', out.dir)).rejects.toThrow(/has no finals yet/);
+  });
+});

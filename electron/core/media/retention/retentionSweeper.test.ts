@@ -1,0 +1,114 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock, testCore } from '../../../../test/support/core';
+import { tempDir } from '../../../../test/support/tmp';
+import { silentLogger } from '../../nodePorts';
+import { DAY_MS, planRetention } from './retentionPolicy';
+import { keepEverything, RetentionSweeper, type ProtectionSource } from './retentionSweeper';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function world() {
+  const clock = new FakeClock();
+  const t = testCore({ clock });
+  cleanups.push(t.cleanup);
+  const src = tempDir();
+  cleanups.push(src.cleanup);
+  const pid = t.core.projects.create('Keep').id;
+  let i = 0;
+  const put = async (cls: 'preview' | 'release') => {
+    const f = join(src.dir, `${++i}.mp4`);
+    writeFileSync(f, `clip ${i}`);
+    return cls === 'preview'
+      ? t.core.media.putPreview({ projectId: pid, jobId: `job_ret00${i}`, n: 0, fromFile: f })
+      : t.core.media.putRelease({ projectId: pid, jobId: `job_ret00${i}`, n: 0, fromFile: f });
+  };
+  return { ...t, clock, put };
+}
+
+describe('retention', () => {
+  it('previews go after 7 days unless shortlisted or awaiting finalize; releases after 90 unless published', async () => {
+    const { core, clock, put } = await world();
+    const old = await put('preview');
+    const shortlisted = await put('preview');
+    const release = await put('release');
+    const published = await put('release');
+    clock.advance(3 * DAY_MS);
+    const young = await put('preview');
+    const reasons = new Map([
+      [shortlisted.id, 'shortlisted'],
+      [published.id, 'published'],
+    ]);
+    const asked: string[][] = [];
+    const protection: ProtectionSource = { protectedArtifacts: (ids) => (asked.push([...ids]), new Map([...reasons].filter(([id]) => ids.includes(id)))) };
+    const events: string[] = [];
+    core.events.subscribe((n, p) => n === 'media.swept' && events.push(...(p as { artifactIds: string[] }).artifactIds));
+    const sweeper = new RetentionSweeper({ store: core.media, protection, clock, logger: silentLogger, events: core.events });
+
+    clock.advance(5 * DAY_MS); // the first four are 8 days old, `young` 5
+    const plan = await sweeper.plan();
+    expect(plan.goes.map((g) => g.artifactId)).toEqual([old.id]);
+    expect(plan.kept).toEqual([expect.objectContaining({ artifactId: shortlisted.id, keptBecause: 'shortlisted', ageDays: 8 })]);
+    expect(asked[0]!.sort()).toEqual([old.id, shortlisted.id].sort());
+    expect(existsSync(core.media.fileOf(old))).toBe(true); // the dry run changed nothing
+
+    const path = core.media.fileOf(old);
+    const done = await sweeper.sweep();
+    expect(done.goes.map((g) => g.artifactId)).toEqual([old.id]);
+    expect(done.bytesFreed).toBe(old.sizeBytes);
+    expect(existsSync(path)).toBe(false);
+    expect(core.media.get(old.id).sweptAt).toBe(clock.now());
+    expect(events).toEqual([old.id]);
+    expect(core.media.fileOf(young)).toBeTruthy();
+
+    clock.advance(83 * DAY_MS); // releases are 91 days old
+    const later = await sweeper.plan();
+    expect(later.goes.map((g) => g.artifactId).sort()).toEqual([release.id, young.id].sort());
+    expect(later.kept.map((k) => [k.artifactId, k.keptBecause])).toEqual(
+      expect.arrayContaining([
+        [shortlisted.id, 'shortlisted'],
+        [published.id, 'published'],
+      ]),
+    );
+  });
+
+  it('keeps everything, saying why, until the takes service is connected', async () => {
+    const { core, clock, put } = await world();
+    const a = await put('preview');
+    clock.advance(30 * DAY_MS);
+    const plan = await new RetentionSweeper({ store: core.media, protection: keepEverything, clock, logger: silentLogger }).plan();
+    expect(plan.goes).toEqual([]);
+    expect(plan.kept[0]).toMatchObject({ artifactId: a.id, keptBecause: expect.stringContaining('not been connected') });
+    // core's own sweeper is wired the same way, with the days from the active plan.
+    expect((await core.retention.plan()).goes).toEqual([]);
+    expect(core.retention.policy).toEqual({ previewDays: 7, releaseDays: 90 });
+  });
+
+  it('takes the days from the policy (e.g. the plan) each time', async () => {
+    const { core, clock, put } = await world();
+    await put('preview');
+    clock.advance(2 * DAY_MS);
+    let days = 7;
+    const s = new RetentionSweeper({ store: core.media, protection: { protectedArtifacts: () => new Map() }, clock, logger: silentLogger, policy: () => ({ previewDays: days }) });
+    expect((await s.plan()).goes).toHaveLength(0);
+    days = 1;
+    expect((await s.plan()).goes).toHaveLength(1);
+  });
+
+  it('planRetention is pure: ages in days, protected ones kept, swept ones ignored', () => {
+    const now = Date.parse('2026-11-22T00:00:00Z');
+    const a = (id: string, cls: 'preview' | 'release', ageDays: number, sweptAt: number | null = null) =>
+      ({ id, class: cls, projectId: 'prj_1', jobId: 'job_1', n: 0, sha256: 'x', sizeBytes: 10, createdAt: now - ageDays * DAY_MS, sweptAt }) as never;
+    const plan = planRetention([a('p1', 'preview', 7.5), a('p2', 'preview', 6.9), a('p3', 'preview', 30, 1), a('r1', 'release', 95)], new Map([['r1', 'published']]), now, {
+      previewDays: 7,
+      releaseDays: 90,
+    });
+    expect(plan.goes.map((g) => [g.artifactId, g.ageDays])).toEqual([['p1', 7.5]]);
+    expect(plan.kept.map((k) => k.artifactId)).toEqual(['r1']);
+    expect(plan.bytesFreed).toBe(10);
+  });
+});

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testCore } from '../../../test/support/core';
+import { modelsInUse } from './modelsInUse';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function setup() {
+  const t = testCore();
+  cleanups.push(t.cleanup);
+  return t.core;
+}
+
+describe('MoneyService', () => {
+  it('check() returns the estimate to reserve, or throws the guard refusal naming rule, pool, shortfall and ways out', () => {
+    const core = setup();
+    expect(core.money.check({ provider: 'local', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false }).pools).toEqual({ local: 60 });
+    let err: { code?: string; message?: string; details?: { rule?: string; pool?: string; shortfall?: number } } = {};
+    try {
+      core.money.check({ provider: 'runway', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false });
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.code).toBe('INSUFFICIENT_CREDITS');
+    expect(err.details).toMatchObject({ rule: 'balance', pool: 'api:purchased', shortfall: 60 });
+    expect(err.message).toMatch(/^Not enough API credits: this job needs 60, 0 available .* Ways out: .*buy 1000 credits \(minimum purchase 1000\)/);
+  });
+
+  it('refuses to switch to a rate card that lacks a model the projects use, changing nothing', () => {
+    const core = setup();
+    const project = core.projects.create('Spot');
+    const shot = core.shots.create(project.id, 'Opening');
+    expect(modelsInUse(core.db.conn)).toEqual([]);
+    core.db.conn
+      .prepare(
+        `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash, idempotency_key,
+           status, seq, max_attempts, estimated_credits, output_spec, created_at, updated_at)
+         VALUES ('job_1', @p, @s, 'local', 'gen4.5', 'preview', 1, '{}', x'00', 'h', 'k', 'succeeded', 1, 1, 60, 'video/5s', 0, 0)`,
+      )
+      .run({ p: project.id, s: shot.id });
+    expect(modelsInUse(core.db.conn)).toEqual(['gen4.5']);
+    expect(() => core.money.activate('runway-api', 'generic-pixel')).toThrow(
+      'rates: rate card generic-pixel has no price for gen4.5, used by your projects; add it to the card or pick another card',
+    );
+    expect(core.money.view().active).toMatchObject({ plan: 'runway-api', rateCard: 'runway-api' });
+    expect(core.money.activate('runway-free').active.plan).toBe('runway-free');
+  });
+});

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { AppError } from '../../../../shared/errors';
+import type { GenerationParams } from '../../../../shared/jobParams';
+import { ProviderCallError, type CreateResult, type Provider, type TaskRequest, type TaskState } from '../provider';
+
+interface ImportTask {
+  id: string;
+  file: string;
+  credits: number;
+}
+
+/**
+ * Clips made elsewhere (downloaded from a web app, say) brought into a shot, with the credits they
+ * cost entered by the user, so web-app users get the same board and ledger. A task "finishes" at once:
+ * its output is the file itself and its cost the entered credits. Tasks are kept on disk so a restart
+ * between create and store resumes like any other provider.
+ */
+export class ImportProvider implements Provider {
+  readonly id = 'import' as const;
+  readonly isSimulation = false;
+  private readonly dir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly priceOne: (params: GenerationParams) => number,
+  ) {
+    this.dir = join(dataDir, 'import-provider');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  validate(params: GenerationParams): void {
+    const f = params.sourceFile;
+    if (!f || !isAbsolute(f) || !existsSync(f) || !statSync(f).isFile()) {
+      throw new AppError('VALIDATION', `sourceFile: no clip at ${f ?? '(none)'}; give the absolute path of the video to import.`, { field: 'sourceFile' });
+    }
+    if (statSync(f).size === 0) throw new AppError('VALIDATION', `sourceFile: ${f} is empty (0 bytes).`, { field: 'sourceFile' });
+    if (params.variations !== 1) throw new AppError('VALIDATION', 'variations: an import brings in one clip (variations 1).', { field: 'variations' });
+  }
+
+  async create(req: TaskRequest): Promise<CreateResult> {
+    const task: ImportTask = { id: randomUUID(), file: req.params.sourceFile!, credits: this.priceOne(req.params) };
+    const file = join(this.dir, `${task.id}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(task));
+    renameSync(`${file}.tmp`, file);
+    return { taskId: task.id, estimatedCredits: task.credits };
+  }
+
+  async get(taskId: string): Promise<TaskState> {
+    const t = this.load(taskId);
+    if (!existsSync(t.file)) return { status: 'FAILED', costCredits: 0, failureCode: 'ASSET.INVALID', failure: `The clip ${t.file} is gone.` };
+    return { status: 'SUCCEEDED', outputs: [t.file], costCredits: t.credits, progress: 1 };
+  }
+
+  async cancel(): Promise<void> {}
+
+  async download(output: string, destFile: string): Promise<void> {
+    copyFileSync(output, destFile);
+  }
+
+  dispose(): void {}
+
+  private load(id: string): ImportTask {
+    const file = join(this.dir, `${id}.json`);
+    if (!/^[0-9a-f-]{36}$/.test(id) || !existsSync(file)) throw new ProviderCallError(`No import task ${id}.`, { verdict: 'fatal', httpStatus: 404, isProviderFault: false });
+    return JSON.parse(readFileSync(file, 'utf8')) as ImportTask;
+  }
+}

@@ -1,0 +1,17 @@
+// A queue runner process for the chaos test: opens core on CT_DATA_DIR, runs the queue, and waits to
+// be killed. Runway is the fake server at RUNWAYML_BASE_URL with RUNWAYML_API_SECRET.
+import { createCore } from '../../electron/core/createCore';
+import { createNodePorts } from '../../electron/core/nodePorts';
+
+const dataDir = process.env.CT_DATA_DIR;
+if (!dataDir) throw new Error('CT_DATA_DIR is required');
+const core = createCore(
+  { dataDir, appVersion: 'chaos', isStrict: true, pollIntervalMs: { runway: 15, local: 15 }, leaseMs: 3_000 },
+  createNodePorts({ quiet: true }),
+);
+const isRunner = core.queue.start();
+process.stdout.write(`${isRunner ? 'running' : 'not-runner'}\n`);
+setInterval(() => undefined, 60_000);
+process.on('SIGTERM', () => {
+  void core.dispose().then(() => process.exit(0));
+});

@@ -1,0 +1,166 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startHostProcess, tempDataDir } from './hostProcess';
+
+// The board through the browser host with the local provider on a fresh data dir: draft → Generate →
+// takes appear and get check verdicts → tag with the keyboard → shortlist; the multiplier alert;
+// undo; the help overlay; a refused draft says why and offers the ways out.
+
+const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+const cards = (page: Page, column: string) => region(page, column).getByRole('option');
+
+async function openProject(page: Page, openUrl: string, name: string) {
+  await page.goto(openUrl);
+  await page.getByLabel('Project name').fill(name);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  // The form is ready once the live estimate shows the balance move.
+  await expect(page.locator('.balance-move').first()).toBeVisible();
+}
+
+test('draft → generate → checked takes → tag with the keyboard → shortlist, with undo', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const data = tempDataDir();
+  const host = await startHostProcess(data.dir);
+  try {
+    await openProject(page, host.openUrl, 'Spring spot');
+    for (const name of ['Draft', 'Auto-check', 'Tag', 'Shortlist', 'Finalize', 'Published']) await expect(region(page, name)).toBeVisible();
+
+    await page.getByLabel('Model').selectOption('gen4_turbo');
+    await page.getByLabel('Duration').selectOption('2');
+    await page.getByLabel('Ratio', { exact: true }).selectOption('1280:720');
+    await page.getByLabel('Prompt').fill('A lighthouse at dusk, slow push in');
+    await page.getByLabel('Variations').selectOption('4');
+    // 4 × 2 s × 5 credits/s = 40 simulated credits, from the 10,000 granted.
+    await expect(page.locator('.estimate')).toContainText('40 credits');
+    await expect(page.locator('.estimate')).toContainText('Simulated credits 10,000 → 9,960');
+    // ×1.6 against the opening settings (5 s × 1): under the plan's ×2, so no alert.
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await page.screenshot({ path: testInfo.outputPath('1-draft-form.png') });
+
+    await page.getByRole('button', { name: 'Generate' }).click();
+    // The shot is created by the first draft, and the variations show while they render.
+    await expect(page.getByRole('tab', { name: '1. Shot 1' })).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('2-generating.png') });
+
+    // Every take arrives, is checked, and waits for a verdict in Tag with its check verdicts.
+    await expect(cards(page, 'Tag')).toHaveCount(4, { timeout: 90_000 });
+    await expect(cards(page, 'Draft')).toHaveCount(0);
+    await expect(cards(page, 'Auto-check')).toHaveCount(0);
+    await expect(cards(page, 'Tag').first().locator('.card-checks')).toHaveAttribute('aria-label', /Checks (passed|failed)/);
+    await expect(page.locator('.balance-summary')).toContainText('9,960');
+    await page.screenshot({ path: testInfo.outputPath('3-checked.png') });
+
+    // Keyboard: focus the first take, pick it (P): it moves to the shortlist and focus advances.
+    await cards(page, 'Tag').first().click();
+    const firstId = await cards(page, 'Tag').first().getAttribute('data-take-id');
+    await page.keyboard.press('p');
+    await expect(cards(page, 'Shortlist')).toHaveCount(1);
+    await expect(region(page, 'Shortlist').locator(`[data-take-id="${firstId}"]`)).toContainText('promising · owner');
+    await expect(cards(page, 'Tag')).toHaveCount(3);
+    await expect(cards(page, 'Tag').first()).toBeFocused();
+    // Reject (X) the next one; needs-fix (F) the one after: both stay in Tag with their tags.
+    await page.keyboard.press('x');
+    await page.keyboard.press('f');
+    await expect(region(page, 'Tag').locator('.tag-discard.tag')).toHaveCount(1);
+    await expect(region(page, 'Tag').locator('.tag-needs-fix.tag')).toHaveCount(1);
+    await page.screenshot({ path: testInfo.outputPath('4-tagged.png') });
+
+    // Undo (Z) takes back the last verdict; undo again, and again: the pick is gone too.
+    await page.keyboard.press('z');
+    await expect(region(page, 'Tag').locator('.tag-needs-fix.tag')).toHaveCount(0);
+    await page.keyboard.press('z');
+    await page.keyboard.press('z');
+    await expect(cards(page, 'Shortlist')).toHaveCount(0);
+    await expect(cards(page, 'Tag')).toHaveCount(4);
+
+    // Pick two, then raise the cut to the top 2 per shot: both are shortlisted.
+    await cards(page, 'Tag').first().click();
+    await page.keyboard.press('p');
+    await page.keyboard.press('p');
+    await expect(cards(page, 'Shortlist')).toHaveCount(1);
+    await page.getByLabel('Shortlist per shot').selectOption('top');
+    await page.getByLabel('Takes per shot').fill('2');
+    await page.getByLabel('Takes per shot').press('Enter');
+    await expect(cards(page, 'Shortlist')).toHaveCount(2);
+    await page.screenshot({ path: testInfo.outputPath('5-shortlist.png') });
+
+    // The help overlay lists the keys.
+    await cards(page, 'Tag').first().click();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(help).toContainText('Pick: tag promising');
+    await page.screenshot({ path: testInfo.outputPath('6-help.png') });
+    await page.keyboard.press('Escape');
+    await expect(help).toHaveCount(0);
+
+    // Everything survives a reload: the board is core's truth, not the page's.
+    await page.reload();
+    await expect(cards(page, 'Shortlist')).toHaveCount(2);
+    await expect(cards(page, 'Tag')).toHaveCount(2);
+  } finally {
+    await host.stop();
+    data.cleanup();
+  }
+});
+
+test('the multiplier alert names each factor before anything is spent', async ({ page }, testInfo) => {
+  const data = tempDataDir();
+  const host = await startHostProcess(data.dir);
+  try {
+    await openProject(page, host.openUrl, 'Teaser');
+    await page.getByLabel('Model').selectOption('gen4_turbo');
+    await page.getByLabel('Duration').selectOption('5');
+    await page.getByLabel('Variations').selectOption('1');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+
+    await page.getByLabel('Duration').selectOption('10');
+    await page.getByLabel('Variations').selectOption('4');
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('×8');
+    await expect(alert).toContainText('duration 5 → 10');
+    await expect(alert).toContainText('variations 1 → 4');
+    await expect(page.locator('.estimate')).toContainText('Simulated credits 10,000 → 9,800');
+    await page.screenshot({ path: testInfo.outputPath('multiplier-alert.png') });
+
+    // Nothing was spent: the ledger still holds every credit.
+    await expect(page.locator('.balance-summary')).toContainText('10,000');
+  } finally {
+    await host.stop();
+    data.cleanup();
+  }
+});
+
+test('a draft the plan refuses disables Generate and says why and what to do', async ({ page }, testInfo) => {
+  const data = tempDataDir();
+  const host = await startHostProcess(data.dir);
+  try {
+    await openProject(page, host.openUrl, 'Too long');
+    // The plan caps preview clips at 10 s; act_two itself accepts up to 30 s.
+    await page.getByLabel('Model').selectOption('act_two');
+    await page.getByLabel('Duration').selectOption('30');
+    const generate = page.getByRole('button', { name: 'Generate' });
+    const why = page.locator('#generate-why');
+    await expect(why).toContainText('up to 10 s');
+    await expect(generate).toBeDisabled();
+    await expect(generate).toHaveAttribute('aria-describedby', 'generate-why');
+    await page.screenshot({ path: testInfo.outputPath('refused-cap.png') });
+    // The way out, applied from the form, brings Generate back.
+    await why.getByRole('button', { name: 'make it 10 s' }).click();
+    await expect(page.getByLabel('Duration')).toHaveValue('10');
+    await expect(generate).toBeEnabled();
+
+    // A project budget below the job's cost: refused, naming the budget; nothing is charged.
+    await page.getByRole('tab', { name: 'Ledger' }).click();
+    await page.getByLabel('Project budget').fill('20');
+    await page.getByRole('button', { name: 'Set budget' }).click();
+    await page.getByRole('tab', { name: 'Board' }).click();
+    await page.getByLabel('Model').selectOption('gen4_turbo');
+    await page.getByLabel('Duration').selectOption('5');
+    await expect(why).toContainText(/budget/i);
+    await expect(generate).toBeDisabled();
+    await page.screenshot({ path: testInfo.outputPath('refused-budget.png') });
+  } finally {
+    await host.stop();
+    data.cleanup();
+  }
+});

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mediaBinaries } from '../support/clips';
+import { testCore } from '../support/core';
+import { FakeRunway } from '../fakeRunway/fakeRunway';
+import { seeded } from '../fakeRunway/fakeFaults';
+
+// Q5: 100 jobs against the fake Runway with random 429s, 5xxs, resets, hangs and FAILED tasks, while
+// the queue's process is SIGKILLed again and again. After settling: every job terminal (or UNKNOWN and
+// listed), no duplicate task apart from the ambiguous creates, captured = billed, no terminal job holds
+// a reservation, the books balance and the database is intact.
+const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
+const JOBS = Number(process.env.CHAOS_JOBS ?? 100);
+const KILLS = Number(process.env.CHAOS_KILLS ?? 6);
+
+function chaosPlan(resources: string): string {
+  const base = readFileSync(join(resources, 'plans', 'runway-api.yaml'), 'utf8');
+  return base
+    .replace(/name: runway-api\n/, 'name: chaos-api\n')
+    .replace(/\n\s*default: true/, '')
+    .replace(/requests_per_minute: \d+/, 'requests_per_minute: 6000')
+    .replace(/burst: \d+/, 'burst: 20')
+    .replace(/backoff: \{[^}]*\}/, 'backoff: { initial_ms: 20, max_ms: 300, jitter: true, max_retries: 6 }')
+    .replace(/max_concurrent_jobs: \d+/, 'max_concurrent_jobs: 8')
+    .replace(/concurrency:\n  start: \d+\n  max: \d+/, 'concurrency:\n  start: 8\n  max: 8');
+}
+
+describe.skipIf(!mediaBinaries)('chaos: kill -9 under faults', () => {
+  let fake: FakeRunway | undefined;
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await fake?.stop();
+  });
+
+  it(`settles ${JOBS} jobs across ${KILLS} SIGKILLs (seed ${SEED})`, { timeout: 240_000 }, async () => {
+    console.log(`chaos seed ${SEED} (replay: CHAOS_SEED=${SEED})`);
+    fake = await FakeRunway.start({
+      fast: true,
+      creditBalance: 1_000_000,
+      tier: { 'gen4.5': { maxConcurrentGenerations: 4, maxDailyGenerations: 100_000 } },
+      chaos: {
+        seed: SEED,
+        create: { p429: 0.08, p5xxBefore: 0.04, p5xxAfter: 0.02, pResetAfter: 0.01, pHangAfter: 0.005 },
+        read: { p429: 0.05, p5xx: 0.05, pReset: 0.02 },
+        pFailed: 0.1,
+        pRefund: 0.05,
+      },
+      idleTimeoutMs: 300_000,
+    });
+    const t = testCore({ config: { pollIntervalMs: { runway: 15 } } });
+    const { core, dataDir } = t;
+    mkdirSync(join(dataDir, 'plans'), { recursive: true });
+    writeFileSync(join(dataDir, 'plans', 'chaos-api.yaml'), chaosPlan(core.config.resourcesDir ?? join(process.cwd(), 'resources')));
+    core.money.reload();
+    core.money.activate('chaos-api');
+    core.ledger.purchase({ id: 'chaos-buy', surface: 'api', credits: 200_000 });
+
+    // Submitted and acknowledged by this process; run by the child.
+    const rnd = seeded(SEED);
+    const ids: string[] = [];
+    for (let i = 0; i < JOBS; i++) {
+      const r = await core.queue.submit({
+        params: { provider: 'runway', model: 'gen4.5', durationSec: 2 + Math.floor(rnd() * 3), ratio: '1280:720', prompt: `chaos shot ${i}`, seed: i, variations: rnd() < 0.2 ? 2 : 1 },
+        projectName: 'Chaos',
+      });
+      ids.push(r.jobId);
+    }
+
+    const env = { ...process.env, CT_DATA_DIR: dataDir, RUNWAYML_BASE_URL: fake.baseUrl, RUNWAYML_API_SECRET: fake.key };
+    const startWorker = async (): Promise<ChildProcess> => {
+      const c = spawn(process.execPath, ['--import', 'tsx', join('test', 'chaos', 'queueWorker.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: c.stdout! }).once('line', resolve);
+        c.once('exit', (code, signal) => reject(new Error(`the queue worker exited before it started (${code ?? signal})`)));
+      });
+      expect(line).toBe('running');
+      return c;
+    };
+    const kill = (c: ChildProcess) =>
+      new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill('SIGKILL');
+      });
+    const integrity = () => core.db.conn.pragma('integrity_check', { simple: true });
+
+    for (let k = 0; k < KILLS; k++) {
+      child = await startWorker();
+      await new Promise((r) => setTimeout(r, 400 + Math.floor(rnd() * 1200)));
+      await kill(child);
+      expect(integrity()).toBe('ok');
+    }
+    child = await startWorker();
+    const terminal = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'unknown']);
+    const deadline = Date.now() + 150_000;
+    let open: string[] = ids;
+    while (Date.now() < deadline) {
+      open = ids.filter((id) => !terminal.has(core.queue.get(id).status));
+      if (open.length === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (open.length > 0) console.log('still open:', JSON.stringify(open.slice(0, 3).map((id) => core.queue.get(id)), null, 1));
+    await kill(child);
+    // Let the fake finish every task it ever created, so its bill is final.
+    await new Promise((r) => setTimeout(r, 400));
+
+    const jobs = ids.map((id) => core.queue.get(id));
+    const statuses = jobs.reduce<Record<string, number>>((m, j) => ({ ...m, [j.status]: (m[j.status] ?? 0) + 1 }), {});
+    console.log(`chaos outcome: ${JSON.stringify(statuses)}; fake ${JSON.stringify(fake.stats())}`);
+    expect(jobs.filter((j) => !terminal.has(j.status))).toEqual([]);
+    expect(integrity()).toBe('ok');
+    expect(core.ledger.audit().ok).toBe(true);
+
+    // Each terminal job's reservation resolved exactly once; an UNKNOWN job still holds its own.
+    for (const j of jobs) {
+      const rs = core.ledger.reservationsForJob(j.id);
+      expect(rs).toHaveLength(1);
+      expect(rs[0]!.state).toBe(j.status === 'unknown' ? 'pending' : 'captured');
+    }
+
+    // Every task the fake created is one we recorded, except creates whose outcome we could not know.
+    const known = new Set(
+      (core.db.conn.prepare('SELECT provider_job_id FROM attempts WHERE provider_job_id IS NOT NULL').all() as { provider_job_id: string }[]).map((r) => r.provider_job_id),
+    );
+    const created = fake.tasks();
+    const unrecorded = created.filter((task) => !known.has(task.id));
+    const ambiguous = (core.db.conn.prepare("SELECT count(*) AS n FROM attempts WHERE status = 'unknown' OR provider_job_id IS NULL AND status NOT IN ('retry','fail','cache_hit')").get() as { n: number }).n;
+    expect(unrecorded.length).toBeLessThanOrEqual(ambiguous);
+
+    // What we captured is exactly what the fake billed for the tasks we know about.
+    const captured = jobs.reduce((a, j) => a + (j.capturedCredits ?? 0), 0);
+    const billedKnown = created.filter((task) => known.has(task.id)).reduce((a, task) => a + (fake!.billedFor(task.id) ?? 0), 0);
+    const unknownJobs = jobs.filter((j) => j.status === 'unknown').map((j) => j.id);
+    const billedToUnknownJobs = (core.db.conn.prepare(`SELECT provider_job_id FROM attempts WHERE provider_job_id IS NOT NULL AND job_id IN (${unknownJobs.map(() => '?').join(',') || "''"})`).all(...unknownJobs) as { provider_job_id: string }[])
+      .reduce((a, r) => a + (fake!.billedFor(r.provider_job_id) ?? 0), 0);
+    expect(captured).toBe(billedKnown - billedToUnknownJobs);
+    await t.cleanup();
+  });
+});
