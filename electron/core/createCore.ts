@@ -26,6 +26,7 @@ import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
 import { ShotService } from './shots/shotService';
 import { BoardService } from './board/boardService';
+import { Finalizer } from './queue/finalizer';
 import { JobQueue } from './queue/jobQueue';
 import { ResilienceGate } from './queue/providerGate';
 import { QueueLock } from './queue/queueLock';
@@ -36,6 +37,7 @@ import { envKeySource, type KeySource } from './providers/runway/keySource';
 import { FileKeys } from './security/fileKeys';
 import { PromptVault, type SecretKeys } from './security/promptVault';
 import { TakeService } from './takes/takeService';
+import { takesFinals } from './takes/finalsSource';
 import type { ProviderId } from '../../shared/money/params';
 
 export interface CoreConfig {
@@ -99,6 +101,8 @@ export interface Core {
   providers: ReadonlyMap<ProviderId, Provider>;
   /** Pacing and provider health (token buckets, circuit breakers, adaptive concurrency). */
   gate: ResilienceGate;
+  /** Finalize: the shortlist re-rendered at release spec, after a batch confirmation. */
+  finalizer: Finalizer;
   /** Auto-checks of new takes in flight (`idle()` waits for them). */
   takeChecks: TakeChecks;
   /** The review board: tags, comments, shortlist, stages, undo. */
@@ -199,6 +203,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ports.logger,
   );
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
+  const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
   const takePath = (takeId: string): string | null => {
     const t = takes.get(takeId);
     if (!t.artifactId) return null;
@@ -244,8 +249,9 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     gate,
     takeChecks,
     board,
+    finalizer,
     takePath,
-    finals: null as FinalsSource | null,
+    finals: takesFinals({ db, takes, shots, media, board }) as FinalsSource | null,
     async dispose() {
       await queue.dispose();
       await takeChecks.dispose();

@@ -4,6 +4,7 @@ import { creditsCalls, creditsEvents } from './credits';
 import { projectsCalls, projectsEvents } from './projects';
 import { shotsCalls, shotsEvents } from './shots';
 import { jobsCalls, jobsEvents } from './jobs';
+import { finalizeCalls } from './finalize';
 import { takesCalls, takesEvents } from './takes';
 import { mediaCalls, mediaEvents } from './media';
 import { boardCalls, boardEvents } from './board';
@@ -18,6 +19,7 @@ export const contract = {
   ...creditsCalls,
   ...shotsCalls,
   ...jobsCalls,
+  ...finalizeCalls,
   ...takesCalls,
   ...mediaCalls,
   ...boardCalls,

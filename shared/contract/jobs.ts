@@ -70,6 +70,8 @@ export const SubmitInput = z
     priority: z.number().int().min(-100).max(100).default(0),
     /** Skip the cache: roll the same intent again (a new key). */
     noCache: z.boolean().default(false),
+    /** Finalize: the preview take this release job re-renders. */
+    sourceTakeId: TakeId.optional(),
   })
   .strict();
 export type SubmitInput = z.input<typeof SubmitInput>;

@@ -105,6 +105,12 @@ export class JobQueue {
     const inputs = this.inputHashes(params.promptImage);
     if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
     const project = this.resolveProject(input);
+    if (input.sourceTakeId) {
+      const source = this.d.takes.get(input.sourceTakeId);
+      if (source.artifactClass !== 'preview' || params.artifactClass !== 'release') {
+        throw new AppError('VALIDATION', 'sourceTakeId: a release job re-renders a preview take (finalize); it never promotes one.', { field: 'sourceTakeId' });
+      }
+    }
     const priced = this.d.money.price(params, project?.id ?? '');
     const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined);
     const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
@@ -118,7 +124,7 @@ export class JobQueue {
       const base = {
         projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
         paramsJson: JSON.stringify(clearParams(params)), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
-        sourceTakeId: null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
+        sourceTakeId: input.sourceTakeId ?? null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
         estimatedCredits: priced.credits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
       };
       if (existing?.status === 'succeeded') {

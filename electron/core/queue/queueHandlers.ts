@@ -4,7 +4,7 @@ import type { Handlers } from '../dispatch';
 type QueueCalls =
   | 'jobs.submit' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume' | 'jobs.setPriority' | 'jobs.moveBefore'
   | 'jobs.deadLetters' | 'jobs.retry' | 'jobs.discard' | 'jobs.resolveUnknown' | 'queue.status' | 'queue.pause' | 'queue.resume'
-  | 'takes.list' | 'takes.get';
+  | 'takes.list' | 'takes.get' | 'finalize.plan' | 'finalize.run';
 
 /** The queue's and takes' contract entries: thin calls into JobQueue and TakeService. */
 export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, QueueCalls> {
@@ -33,5 +33,8 @@ export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, Queu
     },
     'takes.list': ({ projectId, shotId }) => core.takes.list(projectId, shotId),
     'takes.get': ({ id }) => core.takes.get(id),
+    'finalize.plan': ({ projectId, top, topPercent }, ctx) =>
+      core.finalizer.plan(projectId, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, ctx.role),
+    'finalize.run': ({ projectId, takeIds, expectedCredits }) => core.finalizer.run(projectId, takeIds, expectedCredits),
   };
 }

@@ -1,0 +1,158 @@
+import type { FinalizePlan } from '../../../shared/contract/finalize';
+import { AppError, isAppError } from '../../../shared/errors';
+import type { GenerationParams } from '../../../shared/jobParams';
+import type { Refusal } from '../../../shared/money/guards';
+import type { BoardService } from '../board/boardService';
+import type { Db } from '../db/db';
+import type { CreditLedger } from '../money/creditLedger';
+import type { MoneyService } from '../money/moneyService';
+import type { PromptVault } from '../security/promptVault';
+import type { ShotService } from '../shots/shotService';
+import type { TakeService } from '../takes/takeService';
+import type { JobQueue } from './jobQueue';
+
+export interface FinalizerDeps {
+  db: Db;
+  queue: JobQueue;
+  board: BoardService;
+  takes: TakeService;
+  shots: ShotService;
+  money: MoneyService;
+  ledger: CreditLedger;
+  vault: PromptVault;
+}
+
+/**
+ * Finalize: the shortlist only, re-rendered at release spec (a new release-class job per take — a
+ * preview is never promoted). `plan` is the batch confirmation (total cost, balance before → after,
+ * the multiplier against what the previews cost); `run` submits exactly what was confirmed.
+ */
+export class Finalizer {
+  constructor(private readonly d: FinalizerDeps) {}
+
+  plan(projectId: string, select: { top?: number; topPercent?: number } = {}, author = 'owner'): FinalizePlan {
+    if (select.top !== undefined && select.topPercent !== undefined) {
+      throw new AppError('VALIDATION', 'top: give --top N or --top-percent X, not both.', { field: 'top' });
+    }
+    if (select.top !== undefined || select.topPercent !== undefined) {
+      const rule = this.d.board.rule(projectId);
+      this.d.board.setRule(
+        projectId,
+        select.top !== undefined ? { ...rule, mode: 'top', n: select.top } : { ...rule, mode: 'percent', percent: select.topPercent! },
+        author,
+      );
+    }
+    const skipped: { takeId: string; reason: string }[] = [];
+    const cards = this.d.board.shortlisted(projectId).filter((c) => {
+      if (c.artifactClass !== 'preview') return false;
+      if (this.providerOf(c.jobId) === 'import') {
+        skipped.push({ takeId: c.id, reason: 'an imported clip is re-rendered where it was made; import its release version' });
+        return false;
+      }
+      return true;
+    });
+    const shotNames = new Map(this.d.shots.list(projectId).map((s) => [s.id, s.name]));
+    const pools: Record<string, number> = {};
+    const refusals: Refusal[] = [];
+    const items = cards.map((card) => {
+      const params = this.releaseParams(card.id);
+      const quote = this.d.money.quote(params, projectId);
+      for (const [surface, credits] of Object.entries(quote.estimate.pools)) pools[surface] = (pools[surface] ?? 0) + (credits ?? 0);
+      for (const r of quote.refusals) if (r.rule !== 'balance' && !refusals.some((x) => x.rule === r.rule && x.message === r.message)) refusals.push(r);
+      return {
+        takeId: card.id,
+        shotId: card.shotId,
+        shotName: shotNames.get(card.shotId) ?? card.shotId,
+        model: params.model,
+        durationSec: params.durationSec ?? null,
+        ratio: params.ratio ?? null,
+        previewCredits: this.d.takes.get(card.id).credits,
+        releaseCredits: quote.estimate.credits,
+      };
+    });
+    const balances = this.d.ledger.balances();
+    const before: Record<string, number> = {};
+    const after: Record<string, number> = {};
+    for (const [surface, need] of Object.entries(pools)) {
+      const have = balances.surfaces.find((s) => s.surface === surface)?.available ?? 0;
+      before[surface] = have;
+      after[surface] = have - need;
+      if (need > have) {
+        refusals.push({
+          rule: 'balance',
+          pool: surface,
+          shortfall: need - have,
+          message: `Finalizing ${items.length} take${items.length === 1 ? '' : 's'} needs ${need} ${surface} credits; ${have} are available (short by ${need - have}).`,
+          waysOut: [
+            { kind: 'buy_credits', text: `buy at least ${need - have} credits`, credits: need - have },
+            { kind: 'fewer_variations', text: 'finalize fewer takes (lower --top or --top-percent)' },
+          ] as Refusal['waysOut'],
+        });
+      }
+    }
+    const totalCredits = items.reduce((a, i) => a + i.releaseCredits, 0);
+    const previewCredits = items.reduce((a, i) => a + i.previewCredits, 0);
+    if (items.length === 0) {
+      refusals.push({ rule: 'shortlist', pool: null, shortfall: null, message: 'Nothing is shortlisted in this project yet: tag takes promising, or set a shortlist rule.', waysOut: [] });
+    }
+    return {
+      projectId,
+      items,
+      totalCredits,
+      pools,
+      before,
+      after,
+      previewCredits,
+      multiplier: previewCredits > 0 ? Math.round((totalCredits / previewCredits) * 100) / 100 : null,
+      refusals,
+      skipped,
+      canRun: refusals.length === 0,
+    };
+  }
+
+  async run(projectId: string, takeIds: readonly string[], expectedCredits: number): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }> {
+    const plan = this.plan(projectId);
+    const planned = new Set(plan.items.map((i) => i.takeId));
+    const stray = takeIds.filter((id) => !planned.has(id));
+    if (stray.length > 0) {
+      throw new AppError('VALIDATION', `takeIds: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} not on the shortlist; finalize acts on the shortlist only.`, { field: 'takeIds', stray });
+    }
+    const chosen = plan.items.filter((i) => takeIds.includes(i.takeId));
+    const total = chosen.reduce((a, i) => a + i.releaseCredits, 0);
+    if (total > expectedCredits) {
+      throw new AppError('CONFLICT', `The batch now costs ${total} credits, more than the ${expectedCredits} you confirmed. Review the new total and confirm again.`, {
+        field: 'expectedCredits',
+        total,
+      });
+    }
+    const blocking = plan.refusals.filter((r) => r.rule !== 'balance' && r.rule !== 'shortlist');
+    if (blocking.length > 0) throw new AppError('POLICY_REFUSED', blocking.map((r) => r.message).join(' '), { refusals: blocking });
+    const jobIds: string[] = [];
+    const failed: { takeId: string; code: string; message: string }[] = [];
+    for (const item of chosen) {
+      try {
+        const r = await this.d.queue.submit({ params: this.releaseParams(item.takeId), projectId, shotId: item.shotId, sourceTakeId: item.takeId });
+        jobIds.push(r.jobId);
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        failed.push({ takeId: item.takeId, code: e.code, message: e.message });
+      }
+    }
+    return { jobIds, failed };
+  }
+
+  private providerOf(jobId: string): string | undefined {
+    return this.d.db.conn.prepare<{ id: string }, { provider: string }>('SELECT provider FROM jobs WHERE id = @id').get({ id: jobId })?.provider;
+  }
+
+  /** The release spec for a preview take: its job's params at release class, one variation, same seed. */
+  private releaseParams(takeId: string): GenerationParams {
+    const take = this.d.takes.get(takeId);
+    if (take.artifactClass !== 'preview') throw new AppError('VALIDATION', `takeIds: ${takeId} is already a release take.`, { field: 'takeIds' });
+    const row = this.d.db.conn.prepare<{ id: string }, { params_json: string; prompt_sealed: Buffer }>('SELECT params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
+    if (!row) throw new AppError('NOT_FOUND', `The job behind take ${takeId} is gone.`, { field: 'takeIds' });
+    const params = { ...(JSON.parse(row.params_json) as GenerationParams), ...this.d.vault.open(row.prompt_sealed) };
+    const seed = params.seed === undefined ? undefined : (params.seed + take.n) % 4294967296;
+    return { ...params, artifactClass: 'release', variations: 1, ...(seed === undefined ? {} : { seed }) };
+  }
+}

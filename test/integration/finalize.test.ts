@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import { mediaBinaries } from '../support/clips';
+import { systemClock } from '../../electron/core/nodePorts';
+import { testCore } from '../support/core';
+
+// Finalize: the shortlist only, re-rendered at release spec by the local simulator (real ffmpeg),
+// after a confirmation that states the cost, the balance before → after and the multiplier.
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function settleAll(core: Core) {
+  for (let i = 0; i < 2000; i++) {
+    const open = core.queue.list().filter((j) => ['queued', 'running', 'paused'].includes(j.status));
+    if (open.length === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await core.queue.idle();
+  await core.takeChecks.idle();
+}
+
+const localAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'local')!.available;
+
+describe.skipIf(!mediaBinaries)('finalize', () => {
+  it('re-renders only the shortlist at release class, after a confirmed plan, and never promotes a preview', async () => {
+    const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    cleanups.push(t.cleanup);
+    const { core } = t;
+    core.queue.start();
+    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName: 'Fin', shotName: 'Open' });
+    await settleAll(core);
+    const [keep, drop] = core.takes.byJob(a.jobId);
+    core.board.tag([keep!.id], 'promising', 'reviewer-1');
+    core.board.tag([drop!.id], 'discard', 'reviewer-1');
+    const projectId = core.queue.get(a.jobId).projectId;
+
+    const plan = core.finalizer.plan(projectId, { top: 1 });
+    expect(plan.items.map((i) => i.takeId)).toEqual([keep!.id]);
+    expect(plan.canRun).toBe(true);
+    expect(plan.previewCredits).toBe(keep!.credits);
+    expect(plan.totalCredits).toBe(plan.items[0]!.releaseCredits);
+    const before = localAvailable(core);
+    expect(plan.before.local).toBe(before);
+    expect(plan.after.local).toBe(before - plan.totalCredits);
+    expect(plan.multiplier).toBeCloseTo(plan.totalCredits / plan.previewCredits, 2);
+
+    // A take not on the shortlist, or a total above what was confirmed, submits nothing.
+    await expect(core.finalizer.run(projectId, [drop!.id], plan.totalCredits)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(core.finalizer.run(projectId, [keep!.id], plan.totalCredits - 1)).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    const run = await core.finalizer.run(projectId, [keep!.id], plan.totalCredits);
+    expect(run.failed).toEqual([]);
+    await settleAll(core);
+    const job = core.queue.get(run.jobIds[0]!);
+    expect(job).toMatchObject({ status: 'succeeded', artifactClass: 'release', sourceTakeId: keep!.id });
+    expect(localAvailable(core)).toBe(plan.after.local);
+    const [release] = core.takes.byJob(job.id);
+    expect(release).toMatchObject({ artifactClass: 'release', sourceTakeId: keep!.id, checkStatus: 'passed' });
+    expect(core.takePath(release!.id)).toContain('/release/');
+    // The release re-render carries no watermark: its check says so.
+    expect(release!.checks!.find((c) => c.name === 'watermark')).toMatchObject({ ok: true });
+    // The preview is untouched and still a preview.
+    expect(core.takes.get(keep!.id).artifactClass).toBe('preview');
+  });
+
+  it('refuses a release job that claims to promote a take', async () => {
+    const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    cleanups.push(t.cleanup);
+    const { core } = t;
+    core.queue.start();
+    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x' }, projectName: 'Fin' });
+    await settleAll(core);
+    const [take] = core.takes.byJob(a.jobId);
+    await expect(
+      core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x' }, projectName: 'Fin', sourceTakeId: take!.id }),
+    ).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'sourceTakeId' } });
+  });
+});
+
+describe.skipIf(!mediaBinaries)('finalize on a plan that forbids release', () => {
+  it('says why and submits nothing', async () => {
+    const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    cleanups.push(t.cleanup);
+    const { core } = t;
+    core.queue.start();
+    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'free tier' }, projectName: 'Free' });
+    await settleAll(core);
+    const [take] = core.takes.byJob(a.jobId);
+    core.board.tag([take!.id], 'promising', 'r');
+    core.money.activate('runway-free');
+    const plan = core.finalizer.plan(core.queue.get(a.jobId).projectId, { top: 1 });
+    expect(plan.canRun).toBe(false);
+    expect(plan.refusals.map((r) => r.rule)).toContain('outputs.release_allowed');
+    await expect(core.finalizer.run(plan.projectId, [take!.id], 1_000_000)).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
+    expect(core.queue.list().filter((j) => j.artifactClass === 'release')).toEqual([]);
+  });
+});
+
+describe.skipIf(!mediaBinaries)('the producer path: finalize → stitch → export', () => {
+  it('stitches one final per shot in shot order and exports them with a manifest', { timeout: 120_000 }, async () => {
+    const { exportProject } = await import('../../electron/core/media/finals');
+    const { existsSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    cleanups.push(t.cleanup);
+    const { core } = t;
+    core.queue.start();
+    const first = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'opening: harbour', audio: false }, projectName: 'Seq', shotName: 'Open' });
+    const second = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'closing: lighthouse' }, projectName: 'Seq', shotName: 'Close' });
+    await settleAll(core);
+    const projectId = core.queue.get(first.jobId).projectId;
+    for (const j of [first, second]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
+    // Reorder: Close goes first in the sequence.
+    core.shots.move(core.queue.get(second.jobId).shotId, 1);
+    const plan = core.finalizer.plan(projectId, { top: 1 });
+    expect(plan.items).toHaveLength(2);
+    await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
+    await settleAll(core);
+    const finals = await core.finals!.finals(projectId);
+    expect(finals.map((f) => f.shotPosition).sort()).toEqual([1, 2]);
+    const out = join(t.dataDir, 'export-here');
+    const result = await exportProject({ finals: core.finals!, stitcher: core.stitcher, exporter: core.exporter, tmpDir: join(t.dataDir, 'tmp') }, projectId, out);
+    expect(existsSync(result.manifestFile)).toBe(true);
+    const manifest = JSON.parse(readFileSync(result.manifestFile, 'utf8')) as { takes: { shotPosition: number; sha256: string }[] };
+    expect(manifest.takes.map((x) => x.shotPosition)).toEqual([1, 2]);
+    expect(manifest.takes.every((x) => /^[0-9a-f]{64}$/.test(x.sha256))).toBe(true);
+  });
+});
