@@ -4,6 +4,7 @@ import { CoreEvents } from './coreEvents';
 import { Db } from './db/db';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
+import { scopeByRole } from './policy/roleScope';
 import { CreditLedger } from './money/creditLedger';
 import { MoneyService } from './money/moneyService';
 import { modelsInUse } from './money/modelsInUse';
@@ -16,7 +17,7 @@ import { Exporter } from './media/export/exporter';
 import { FfmpegRunner } from './media/ffmpeg/runner';
 import type { FinalsSource } from './media/finals';
 import { createMediaResolver, type MediaResolver } from './media/mediaResolver';
-import { keepEverything, RetentionSweeper, type ProtectionSource } from './media/retention/retentionSweeper';
+import { RetentionSweeper, type ProtectionSource } from './media/retention/retentionSweeper';
 import { Stitcher } from './media/stitch/stitcher';
 import { MediaStore } from './media/store/mediaStore';
 import { ThumbnailService } from './media/thumbs/thumbnailService';
@@ -26,6 +27,11 @@ import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
 import { ShotService } from './shots/shotService';
 import { BoardService } from './board/boardService';
+import { Benchmark } from './insight/benchmark/benchmark';
+import { CalibrationStore } from './insight/calibrationStore';
+import { InsightService } from './insight/insightService';
+import { defaultSettings, InsightSettingsStore } from './insight/insightSettings';
+import { ProjectSpendNotices } from './insight/projectSpendNotices';
 import { Finalizer } from './queue/finalizer';
 import { JobQueue } from './queue/jobQueue';
 import { ResilienceGate } from './queue/providerGate';
@@ -38,6 +44,7 @@ import { FileKeys } from './security/fileKeys';
 import { PromptVault, type SecretKeys } from './security/promptVault';
 import { TakeService } from './takes/takeService';
 import { takesFinals } from './takes/finalsSource';
+import { takeProtection } from './takes/takeProtection';
 import type { ProviderId } from '../../shared/money/params';
 
 export interface CoreConfig {
@@ -107,6 +114,12 @@ export interface Core {
   takeChecks: TakeChecks;
   /** The review board: tags, comments, shortlist, stages, undo. */
   board: BoardService;
+  /** What it really costs: the dashboards' report, forecast, recommendations, calibration. */
+  insight: InsightService;
+  /** The quarterly benchmark and its plan-config proposals. */
+  benchmark: Benchmark;
+  /** Per-project spend thresholds and their notifications. */
+  projectSpend: ProjectSpendNotices;
   /** The absolute file of a take's artifact, or null when it has been swept. */
   takePath(takeId: string): string | null;
   /** The finals of a project, for stitch/export by project; set by the takes service (null until wired). */
@@ -137,7 +150,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   const ledger = new CreditLedger({ db, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
   if (ledger.audit().ok) ledger.syncPlan();
-  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn) });
+  const calibrations = new CalibrationStore(db.conn);
+  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn), calibration: calibrations.lookup });
   const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
@@ -168,7 +182,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   }
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
   const checkFailedHooks: ((takeId: string, reason: string) => void)[] = [];
-  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
+  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: (p) => watermarks.list().some((w) => w.provider === p), onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
   const queue: JobQueue = new JobQueue({
     db,
     projects,
@@ -204,13 +218,23 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   );
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
   const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
+  const insight = new InsightService({
+    db, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
+    settings: new InsightSettingsStore(db.conn, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
+    plannedFinals: (projectId) => {
+      const p = finalizer.plan(projectId);
+      return { items: p.items.length, totalCredits: p.totalCredits, pools: p.pools };
+    },
+  });
+  const benchmark = new Benchmark({ db, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
+  const projectSpend = new ProjectSpendNotices({ db, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = (takeId: string): string | null => {
     const t = takes.get(takeId);
     if (!t.artifactId) return null;
     const found = media.resolveFile(t.artifactId, t.artifactClass);
     return found?.file ?? null;
   };
-  const protection: ProtectionSource = keepEverything;
+  const protection: ProtectionSource = takeProtection({ db, board });
   const retention = new RetentionSweeper({
     store: media,
     protection,
@@ -250,6 +274,9 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     takeChecks,
     board,
     finalizer,
+    insight,
+    benchmark,
+    projectSpend,
     takePath,
     finals: takesFinals({ db, takes, shots, media, board }) as FinalsSource | null,
     async dispose() {
@@ -261,12 +288,13 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       thumbnails.dispose();
       await ffmpeg.dispose();
       media.dispose();
+      projectSpend.dispose();
       ledger.dispose();
       plans.dispose();
       events.dispose();
       db.dispose();
     },
   };
-  const dispatch = createDispatcher(createHandlers(partial), ports.logger, config.isStrict);
+  const dispatch = createDispatcher(scopeByRole(createHandlers(partial), db), ports.logger, config.isStrict);
   return { ...partial, dispatch };
 }

@@ -4,6 +4,7 @@ import { createCore, type Core } from '../core/createCore';
 import { createIds, createStderrLogger, systemClock } from '../core/nodePorts';
 import type { Ports } from '../core/ports';
 import { handleAppProtocol, registerSchemes } from './appProtocol';
+import { handleMediaProtocols } from './mediaProtocol';
 import { registerIpc } from './ipc';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
 
@@ -79,6 +80,8 @@ if (!app.requestSingleInstanceLock()) {
     );
     registerIpc(core, devServerUrl);
     core.queue.start();
+    core.retention.startDaily();
+    handleMediaProtocols(core.resolveMedia);
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

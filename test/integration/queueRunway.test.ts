@@ -47,6 +47,14 @@ describe.skipIf(!mediaBinaries)('queue × Runway (fake server, real SDK)', () =>
     const takes = core.takes.byJob(job.id);
     expect(takes).toHaveLength(2);
     expect(takes.every((t) => core.takePath(t.id) !== null)).toBe(true);
+    // Runway previews carry no Circle Take badge and none is registered for runway: that check passes.
+    // (The fake serves 1/10-size clips to stay fast, so the resolution check rightly flags them.)
+    for (const t of takes) {
+      const checks = core.takes.get(t.id).checks!;
+      expect(checks.find((c) => c.name === 'watermark')).toMatchObject({ ok: true });
+      expect(checks.find((c) => c.name === 'decode')).toMatchObject({ ok: true });
+      expect(checks.find((c) => c.name === 'resolution')).toMatchObject({ ok: false, value: '128x72' });
+    }
     // The provider's own balance moved by what it billed: recorded per attempt.
     const attempts = core.db.conn.prepare("SELECT credits_before, credits_after FROM attempts WHERE job_id = ? AND status = 'ok'").all(job.id) as { credits_before: number; credits_after: number }[];
     expect(attempts).toHaveLength(2);

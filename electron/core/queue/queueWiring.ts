@@ -156,6 +156,8 @@ export class TakeChecks {
       db: Db;
       artifactChecks: ArtifactChecks;
       logger: Ports['logger'];
+      /** True when the user registered a watermark image for this provider. */
+      hasWatermark(provider: string): boolean;
       onFailed(takeId: string, reason: string): void;
     },
   ) {}
@@ -189,6 +191,9 @@ export class TakeChecks {
           ...(size ? { resolution: size } : {}),
           audio: params.audio === true,
           ...(row ? { provider: row.provider } : {}),
+          // Only the simulator burns a watermark into previews; another provider's previews are expected
+          // to carry one only if the user registered it. Otherwise our badge must simply be absent.
+          ...(row && row.provider !== 'local' && !d.hasWatermark(row.provider) ? { watermarkExpected: false } : {}),
         },
         this.ctl.signal,
       );

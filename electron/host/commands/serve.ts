@@ -29,6 +29,7 @@ export const serveCommand: Command = {
       }
       const core = openCore(values['data-dir'], { quiet: false });
       core.queue.start();
+      core.retention.startDaily();
       const host = await startHost({ core, rendererDir, ...(port ? { port } : {}), extraOrigins: values['allow-origin'] ?? [] }).catch(async (e: unknown) => {
         await core.dispose();
         throw e;
