@@ -11,7 +11,7 @@ import { defaultWatermarkSpec } from '../electron/core/media/watermark';
 import { silentLogger } from '../electron/core/nodePorts';
 import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../test/support/clips';
 import { tempDir } from '../test/support/tmp';
-import { fmt, measure, printRatio, type Sample } from './support';
+import { fmt, printRatio, type Sample } from './support';
 
 interface Clip {
   file: string;
@@ -29,17 +29,62 @@ function childCpuSeconds(): number | null {
   }
 }
 
-async function busyCores(work: () => Promise<unknown>): Promise<{ wallSec: number; cores: number | null }> {
-  const c0 = childCpuSeconds();
-  const t0 = process.hrtime.bigint();
-  await work();
-  const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
-  const c1 = childCpuSeconds();
-  return { wallSec, cores: c0 === null || c1 === null ? null : (c1 - c0) / wallSec };
+interface PairResult {
+  subject: Sample;
+  baseline: Sample;
+  /** CPU seconds (children) per clip-second, median. */
+  subjectCpu: number | null;
+  baselineCpu: number | null;
+  /** Children CPU ÷ wall during the subject runs: how many cores it kept busy. */
+  subjectCores: number | null;
 }
 
-function costLine(subject: Sample, baseline: Sample): void {
-  console.log(`  cost check/bare decode: ${(baseline.rate / subject.rate).toFixed(2)}×   (goal: ≤ 1.30×)`);
+/**
+ * Subject and baseline interleaved run by run (alternating which goes first), so drift and other
+ * people's load on this shared machine hit both alike. Medians of wall rate and of CPU cost.
+ */
+async function measurePair(labels: [string, string], clipSeconds: number, subject: () => Promise<unknown>, baseline: () => Promise<unknown>, runs = 7): Promise<PairResult> {
+  await subject();
+  await baseline();
+  const rec = { s: { rate: [] as number[], cpu: [] as number[], cores: [] as number[] }, b: { rate: [] as number[], cpu: [] as number[], cores: [] as number[] } };
+  const once = async (fn: () => Promise<unknown>, into: typeof rec.s) => {
+    const c0 = childCpuSeconds();
+    const t0 = process.hrtime.bigint();
+    await fn();
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c1 = childCpuSeconds();
+    into.rate.push(clipSeconds / wall);
+    if (c0 !== null && c1 !== null) {
+      into.cpu.push((c1 - c0) / clipSeconds);
+      into.cores.push((c1 - c0) / wall);
+    }
+  };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      await once(subject, rec.s);
+      await once(baseline, rec.b);
+    } else {
+      await once(baseline, rec.b);
+      await once(subject, rec.s);
+    }
+  }
+  const med = (xs: number[]) => (xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+  return {
+    subject: { label: labels[0], unit: 'clip-s/s', rate: med(rec.s.rate)! },
+    baseline: { label: labels[1], unit: 'clip-s/s', rate: med(rec.b.rate)! },
+    subjectCpu: med(rec.s.cpu),
+    baselineCpu: med(rec.b.cpu),
+    subjectCores: med(rec.s.cores),
+  };
+}
+
+function report(r: PairResult, cores: number, isBatch: boolean): void {
+  printRatio(r.subject, r.baseline, 'check ≥ 0.77× the bare rate, i.e. cost ≤ 1.3×');
+  console.log(`  wall cost check/bare decode: ${(r.baseline.rate / r.subject.rate).toFixed(2)}×`);
+  if (r.subjectCpu !== null && r.baselineCpu !== null) {
+    console.log(`  CPU  cost check/bare decode: ${(r.subjectCpu / r.baselineCpu).toFixed(2)}×   (${r.subjectCpu.toFixed(3)} vs ${r.baselineCpu.toFixed(3)} CPU-s per clip-s; goal ≤ 1.30×)`);
+  }
+  if (isBatch && r.subjectCores !== null) console.log(`  cores kept busy by the check batch: ${fmt(r.subjectCores)} of ${cores}`);
 }
 
 export default async function run(): Promise<void> {
@@ -74,34 +119,30 @@ export default async function run(): Promise<void> {
     const total = (cs: Clip[]) => cs.reduce((s, c) => s + c.seconds, 0);
 
     for (const set of sets) {
+      const secs = total(set.clips);
+      const cls = set.name.includes('preview') ? ('preview' as const) : ('release' as const);
       console.log(`\n  ${set.name}, one clip at a time`);
-      const checkSeq = await measure('check (probe + one decode pass)', 'clip-s/s', async () => {
-        for (const c of set.clips) await one.check(c.file, { artifactClass: set.name.includes('preview') ? 'preview' : 'release', audio: true });
-        return total(set.clips);
-      });
-      const bareSeq = await measure('bare decode  ffmpeg -i clip -f null -', 'clip-s/s', async () => {
-        for (const c of set.clips) await bare(c);
-        return total(set.clips);
-      });
-      printRatio(checkSeq, bareSeq, 'check ≥ 0.77× the bare rate');
-      costLine(checkSeq, bareSeq);
+      const seq = await measurePair(
+        ['check (probe + one decode pass)', 'bare decode  ffmpeg -i clip -f null -'],
+        secs,
+        async () => {
+          for (const c of set.clips) await one.check(c.file, { artifactClass: cls, audio: true });
+        },
+        async () => {
+          for (const c of set.clips) await bare(c);
+        },
+      );
+      report(seq, cores, false);
 
       console.log(`\n  ${set.name}, as a batch (pool of ${pool.concurrency} = cores ${cores})`);
       const limiter = new Limiter(pool.concurrency);
-      const checkBatch = await measure('check batch', 'clip-s/s', async () => {
-        await Promise.all(set.clips.map((c) => pool.check(c.file, { audio: true })));
-        return total(set.clips);
-      });
-      const bareBatch = await measure(`bare decode batch (${pool.concurrency} at a time)`, 'clip-s/s', async () => {
-        await Promise.all(set.clips.map((c) => limiter.run(() => bare(c))));
-        return total(set.clips);
-      });
-      printRatio(checkBatch, bareBatch, 'check ≥ 0.77× the bare rate');
-      costLine(checkBatch, bareBatch);
-      const busy = await busyCores(() => Promise.all(set.clips.map((c) => pool.check(c.file, { audio: true }))));
-      console.log(
-        `  cores busy during a check batch: ${busy.cores === null ? 'n/a (no /proc)' : `${fmt(busy.cores)} of ${cores}`}  (${fmt(total(set.clips) / busy.wallSec)} clip-s/s)`,
+      const batch = await measurePair(
+        ['check batch', `bare decode batch (${pool.concurrency} at a time)`],
+        secs,
+        () => Promise.all(set.clips.map((c) => pool.check(c.file, { artifactClass: cls, audio: true }))),
+        () => Promise.all(set.clips.map((c) => limiter.run(() => bare(c)))),
       );
+      report(batch, cores, true);
     }
     one.dispose();
     pool.dispose();

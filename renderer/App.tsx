@@ -23,7 +23,7 @@ export function App() {
   const setTheme = useAppStore((s) => s.setTheme);
   const loadProjects = useAppStore((s) => s.loadProjects);
   const loadCredits = useAppStore((s) => s.loadCredits);
-  const loadQueue = useAppStore((s) => s.loadQueue);
+  const loadQueueStatus = useAppStore((s) => s.loadQueueStatus);
   const loadBoard = useAppStore((s) => s.loadBoard);
   const notify = useAppStore((s) => s.notify);
   const resetBoardUi = useAppStore((s) => s.resetBoardUi);
@@ -37,8 +37,8 @@ export function App() {
     const fail = (e: unknown) => notify('error', errorText(e));
     loadProjects().catch(fail);
     loadCredits().catch(fail);
-    loadQueue().catch(fail);
-  }, [loadProjects, loadCredits, loadQueue, notify]);
+    loadQueueStatus().catch(fail);
+  }, [loadProjects, loadCredits, loadQueueStatus, notify]);
 
   useEffect(() => {
     if (!projectId) return;

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'DB_FROM_FUTURE',
   'DB_CORRUPT',
   'PORT_IN_USE',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

@@ -6,6 +6,8 @@ import type { Logger } from './ports';
 export interface CallContext {
   role: Role;
   door: 'electron' | 'host' | 'cli';
+  /** Who a review-server token belongs to (its label): board actions are recorded under this name. */
+  author?: string;
 }
 
 export type Handler<K extends CallName> = (input: CallParsedInput<K>, ctx: CallContext) => CallOutput<K> | Promise<CallOutput<K>>;

@@ -4,6 +4,7 @@ import { createMediaHandlers } from './media/mediaHandlers';
 import { createMoneyHandlers } from './money/moneyHandlers';
 import { queueHandlers } from './queue/queueHandlers';
 import { boardHandlers } from './board/boardHandlers';
+import { insightHandlers } from './insight/insightHandlers';
 
 /** The contract's handler table: each entry is a thin call into a core service. */
 export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
@@ -23,6 +24,7 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...createMediaHandlers(core),
     ...queueHandlers(core),
     ...boardHandlers(core),
+    ...insightHandlers(core),
     'shots.list': ({ projectId }) => core.shots.list(projectId),
     'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
     'shots.rename': ({ id, name }) => core.shots.rename(id, name),

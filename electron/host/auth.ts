@@ -4,6 +4,7 @@ import type { Role } from '../../shared/contract';
 /** 256-bit tokens, compared in constant time by their sha256 digests, revocable. */
 export class TokenTable {
   private readonly byDigest = new Map<string, { role: Role; label: string }>();
+  private readonly revokeListeners = new Set<(token: string) => void>();
 
   issue(role: Role, label: string = role): string {
     const token = randomBytes(32).toString('hex');
@@ -12,16 +13,29 @@ export class TokenTable {
   }
 
   revoke(token: string): boolean {
-    return this.byDigest.delete(digest(token));
+    const had = this.byDigest.delete(digest(token));
+    if (had) for (const fn of this.revokeListeners) fn(token);
+    return had;
+  }
+
+  /** Called with each token as it is revoked (the host closes that token's sockets). */
+  onRevoke(fn: (token: string) => void): () => void {
+    this.revokeListeners.add(fn);
+    return () => this.revokeListeners.delete(fn);
   }
 
   /** The role a presented token carries, or null. Every stored digest is compared so timing says nothing. */
   roleOf(presented: string | undefined | null): Role | null {
+    return this.entryOf(presented)?.role ?? null;
+  }
+
+  /** The role and label (who it was issued to) of a presented token, or null. */
+  entryOf(presented: string | undefined | null): { role: Role; label: string } | null {
     if (!presented || presented.length > 200) return null;
     const d = Buffer.from(digest(presented), 'hex');
-    let found: Role | null = null;
+    let found: { role: Role; label: string } | null = null;
     for (const [stored, entry] of this.byDigest) {
-      if (timingSafeEqual(Buffer.from(stored, 'hex'), d)) found = entry.role;
+      if (timingSafeEqual(Buffer.from(stored, 'hex'), d)) found = entry;
     }
     return found;
   }

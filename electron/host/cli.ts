@@ -7,14 +7,17 @@ import { estimateCommand } from './commands/estimate';
 import { ledgerCommand } from './commands/ledger';
 import { plansCommand } from './commands/plans';
 import { serveCommand } from './commands/serve';
+import { reviewCommand } from './commands/review';
 import { finalizeCommand } from './commands/finalize';
+import { benchmarkCommand } from './commands/benchmark';
+import { reportCommand } from './commands/report';
 import { cancelCommand, dlqCommand, importCommand, jobsCommand, queueCommand, resolveCommand, submitCommand } from './commands/queueCommands';
 import type { CliIo, Command } from './cliSupport';
 import { reportError, UsageError } from './cliSupport';
 import { appVersion } from './paths';
 
 /** Every subcommand. Each is a thin adapter over core with a --json mode. */
-export const commands: Command[] = [serveCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand];
+export const commands: Command[] = [serveCommand, reviewCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -6,6 +6,8 @@ import { AppError, type ErrorPayload } from '../../shared/errors';
 import type { Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
 import { bearerToken, cookieValue, SESSION_COOKIE, TokenTable } from './auth';
+import { TokenBucket } from '../core/queue/resilience/tokenBucket';
+import { hearsEvent, isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
 import { statusFor } from './httpStatus';
 import type { MediaResolver } from '../core/media/mediaResolver';
 import { serveMedia } from './mediaRoute';
@@ -23,6 +25,15 @@ export interface HostOptions {
   maxConnections?: number;
   /** Media id → file for GET /media/<id> (default: core.resolveMedia). */
   resolveMedia?: MediaResolver;
+  /**
+   * LAN review (off by default): listen on every interface, accept this machine's LAN addresses as
+   * Host, and take peers from this machine's own subnets only. The owner token still works from loopback only.
+   */
+  lan?: boolean;
+  /** Requests per connection over HTTP: burst, then per second (429 RATE_LIMITED past it). */
+  rateLimit?: { burst: number; perSecond: number };
+  /** Messages per WebSocket: burst, then per second (closed with 1008 past it). */
+  wsRateLimit?: { burst: number; perSecond: number };
 }
 
 export interface RunningHost {
@@ -32,6 +43,8 @@ export interface RunningHost {
   port: number;
   ownerToken: string;
   tokens: TokenTable;
+  /** With `lan`: the base URL on each LAN address of this machine. */
+  lanUrls: string[];
   close(): Promise<void>;
 }
 
@@ -48,8 +61,25 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const files = new StaticFiles(opts.rendererDir);
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   let port = 0;
-  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
-  const allowedOrigins = () => new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`, ...(opts.extraOrigins ?? [])]);
+  const lan = opts.lan ? lanInterfaces() : [];
+  const lanIps = lan.map((i) => i.address);
+  const lanSubnets = lan.map((i) => i.cidr);
+  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`, ...lanIps.map((ip) => `${ip}:${port}`)]);
+  const allowedOrigins = () =>
+    new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`, ...lanIps.map((ip) => `http://${ip}:${port}`), ...(opts.extraOrigins ?? [])]);
+  // Rate limits run on wall time, whatever clock core was given (tests hand core a fake one).
+  const clock = { now: () => performance.now() };
+  const httpLimit = opts.rateLimit ?? { burst: 600, perSecond: 200 };
+  const wsLimit = opts.wsRateLimit ?? { burst: 20, perSecond: 5 };
+  const buckets = new WeakMap<object, TokenBucket>();
+  /** One budget per TCP connection (keep-alive requests share it). */
+  const withinBudget = (req: IncomingMessage): boolean => {
+    let b = buckets.get(req.socket);
+    if (!b) buckets.set(req.socket, (b = new TokenBucket({ capacity: httpLimit.burst, refillPerSec: httpLimit.perSecond }, clock)));
+    return b.tryTake();
+  };
+  /** With LAN on, peers from beyond this machine's subnets are refused; without it, only loopback can connect at all. */
+  const peerAllowed = (req: IncomingMessage) => (opts.lan ? isLanPeer(req.socket.remoteAddress, lanSubnets) : true);
 
   const csp = () =>
     [
@@ -90,12 +120,18 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     return null;
   };
 
-  const roleFromRequest = (req: IncomingMessage, allowCookie: boolean): Role | null => {
-    const fromHeader = tokens.roleOf(bearerToken(req.headers.authorization));
-    if (fromHeader) return fromHeader;
-    if (!allowCookie) return null;
-    return tokens.roleOf(cookieValue(req.headers.cookie, SESSION_COOKIE));
+  /** The token's role and label; the owner token counts only from this machine (loopback). */
+  const sessionFromRequest = (req: IncomingMessage, allowCookie: boolean): { role: Role; label: string; token: string } | null => {
+    const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, SESSION_COOKIE) : null];
+    for (const token of candidates) {
+      const entry = tokens.entryOf(token);
+      if (!entry || !token) continue;
+      if (entry.role === 'owner' && !isLoopbackAddress(req.socket.remoteAddress)) return null;
+      return { ...entry, token };
+    }
+    return null;
   };
+  const roleFromRequest = (req: IncomingMessage, allowCookie: boolean): Role | null => sessionFromRequest(req, allowCookie)?.role ?? null;
 
   const readBody = (req: IncomingMessage): Promise<Buffer> =>
     new Promise((resolveBody, reject) => {
@@ -115,8 +151,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, name: string) => {
-    const role = roleFromRequest(req, false);
-    if (!role) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).' });
+    const session = sessionFromRequest(req, false);
+    const role = session?.role;
+    if (!session || !role) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).' });
     let input: unknown = {};
     try {
       const body = await readBody(req);
@@ -125,15 +162,20 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       const msg = e instanceof AppError ? e.message : `Malformed JSON body (${(e as Error).message}).`;
       return sendError(res, { code: 'VALIDATION', message: msg, details: { field: '(body)' } });
     }
-    const result = await core.dispatch(name, input, { role, door: 'host' });
+    const result = await core.dispatch(name, input, { role, door: 'host', ...(role === 'owner' ? {} : { author: session.label }) });
     if (result.ok) sendJson(res, 200, result);
     else sendError(res, result.error);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    if (!peerAllowed(req)) return sendError(res, { code: 'FORBIDDEN', message: 'Only machines on the local network may use this review server.' });
     const bad = checkHostAndOrigin(req, false);
     if (bad) return sendError(res, bad);
+    if (!withinBudget(req)) {
+      res.setHeader('retry-after', '1');
+      return sendError(res, { code: 'RATE_LIMITED', message: 'Too many requests on this connection; slow down and try again in a second.' });
+    }
 
     if (url.pathname.startsWith('/rpc/')) {
       if (req.method !== 'POST') {
@@ -144,17 +186,20 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     }
     if (url.pathname === '/session') {
       if (req.method !== 'POST') return sendError(res, { code: 'VALIDATION', message: 'POST /session with the token header.' });
-      const token = bearerToken(req.headers.authorization);
-      const role = tokens.roleOf(token);
-      if (!role || !token) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
-      res.setHeader('set-cookie', `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      return sendJson(res, 200, { ok: true, value: { role } });
+      const session = sessionFromRequest(req, false);
+      if (!session) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
+      res.setHeader('set-cookie', `${SESSION_COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/`);
+      return sendJson(res, 200, { ok: true, value: { role: session.role } });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
     if (url.pathname.startsWith('/media/')) {
       // Token via header or the session cookie (a <video src> cannot send headers).
-      if (!roleFromRequest(req, true)) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token for media. Open the URL Circle Take printed.' });
-      return serveMedia(req, res, url.pathname.slice('/media/'.length), opts.resolveMedia ?? core.resolveMedia, sendError);
+      const mediaRole = roleFromRequest(req, true);
+      if (!mediaRole) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token for media. Open the URL Circle Take printed.' });
+      // Reviewers stream previews only: a release id resolves to nothing for them (404).
+      const resolveMedia = opts.resolveMedia ?? core.resolveMedia;
+      const cls = mediaClassFor(mediaRole);
+      return serveMedia(req, res, url.pathname.slice('/media/'.length), (id) => resolveMedia(id, cls), sendError);
     }
     const file = files.get(url.pathname);
     if (!file) {
@@ -180,7 +225,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const clients = new Set<WebSocket>();
+  const clients = new Map<WebSocket, { role: Role; token: string }>();
+  // A revoked token's sockets close at once (1008), as its HTTP calls start getting 401.
+  const offRevoke = tokens.onRevoke((token) => {
+    for (const [ws, c] of clients) if (c.token === token) ws.close(1008, 'token revoked');
+  });
   const maxConnections = opts.maxConnections ?? 32;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -189,21 +238,27 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     };
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
     if (url.pathname !== '/events') return refuse(404, 'Not Found');
-    if (checkHostAndOrigin(req, true)) return refuse(403, 'Forbidden');
-    const role = roleFromRequest(req, true);
-    if (!role) return refuse(401, 'Unauthorized');
+    if (!peerAllowed(req) || checkHostAndOrigin(req, true)) return refuse(403, 'Forbidden');
+    const session = sessionFromRequest(req, true);
+    if (!session) return refuse(401, 'Unauthorized');
     if (clients.size >= maxConnections) return refuse(503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
+      clients.set(ws, { role: session.role, token: session.token });
       ws.on('close', () => clients.delete(ws));
-      // Clients never need to send; anything they send is ignored.
-      ws.on('message', () => undefined);
+      // Clients never need to send; anything they send is ignored, and a flood closes the socket
+      // (1008). A message over maxPayload is closed by ws itself (1009).
+      const bucket = new TokenBucket({ capacity: wsLimit.burst, refillPerSec: wsLimit.perSecond }, clock);
+      // ws reports a protocol violation (e.g. over maxPayload) as an error before closing; unheard it would crash the host.
+      ws.on('error', (e) => core.ports.logger.log('warn', 'events socket closed on a protocol error', { error: e.message }));
+      ws.on('message', () => {
+        if (!bucket.tryTake() && ws.readyState === ws.OPEN) ws.close(1008, 'too many messages');
+      });
     });
   });
 
   const unsubscribe = core.events.subscribe((event, payload) => {
     const msg = JSON.stringify({ event, payload });
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(msg);
+    for (const [ws, c] of clients) if (ws.readyState === ws.OPEN && hearsEvent(c.role, event)) ws.send(msg);
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -219,12 +274,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       } else reject(e);
     };
     server.once('error', onError);
-    server.listen(opts.port ?? 0, LOOPBACK, () => {
+    server.listen(opts.port ?? 0, opts.lan ? '0.0.0.0' : LOOPBACK, () => {
       server.off('error', onError);
       resolveListen();
     });
   });
   port = (server.address() as AddressInfo).port;
+  server.maxConnections = 256;
   const url = `http://${LOOPBACK}:${port}/`;
 
   return {
@@ -233,9 +289,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     port,
     ownerToken,
     tokens,
+    lanUrls: lanIps.map((ip) => `http://${ip}:${port}/`),
     async close() {
       unsubscribe();
-      for (const ws of clients) ws.terminate();
+      offRevoke();
+      for (const ws of clients.keys()) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,7 +1,7 @@
 import type { BoardMarks, DraftCard, ReleaseState, ShortlistRule, TakeCard, TakeFacts } from '../../shared/contract/board';
 import type { Job } from '../../shared/contract/jobs';
 import type { Shot } from '../../shared/contract/shots';
-import { columnsOf, deriveShot, draftsOf, emptyMarks, releasesOf, type Columns, type TakeStage } from '../../shared/board/derive';
+import { cachedMarks, columnsOf, createDeriveCache, deriveShot, draftsOf, releasesOf, type Columns, type DeriveCache, type TakeStage } from '../../shared/board/derive';
 import type { AppState } from './index';
 
 /**
@@ -66,6 +66,8 @@ export function createBoardSelector() {
   let draftsIn: { jobs: unknown; scope: unknown } | null = null;
   let drafts: DraftCard[] = [];
   let out: BoardColumns | null = null;
+  let cache: DeriveCache = createDeriveCache();
+  let cacheProject: string | null = null;
 
   return (s: Pick<AppState, 'takes' | 'marks' | 'jobs' | 'rule' | 'shotScope' | 'boardProjectId' | 'shotsByProject'>): BoardColumns => {
     const rel = releaseSignature(s.jobs, s.boardProjectId);
@@ -79,7 +81,11 @@ export function createBoardSelector() {
     let changed = false;
     if (!cardsIn || Object.keys(inputs).some((k) => inputs[k as keyof typeof inputs] !== cardsIn![k as keyof typeof inputs])) {
       cardsIn = inputs;
-      cards = deriveCards(groupTakes(s.takes), s.marks, releases, s.rule, shots, s.shotScope);
+      if (cacheProject !== s.boardProjectId) {
+        cache = createDeriveCache();
+        cacheProject = s.boardProjectId;
+      }
+      cards = deriveCards(groupTakes(s.takes), s.marks, releases, s.rule, shots, s.shotScope, cache);
       changed = true;
     }
     if (!draftsIn || draftsIn.jobs !== s.jobs || draftsIn.scope !== s.shotScope) {
@@ -102,12 +108,13 @@ function deriveCards(
   rule: ShortlistRule,
   shots: readonly Shot[],
   scope: string,
+  cache: DeriveCache,
 ): { list: TakeCard[]; byId: Map<string, TakeCard>; columns: Columns } {
-  const marksOf = (id: string) => marks[id] ?? emptyMarks(id);
+  const marksOf = (id: string) => cachedMarks(cache, marks, id);
   const releaseOf = (id: string) => releases.get(id) ?? null;
   const order = shots.filter((sh) => scope === 'all' || sh.id === scope);
   const list: TakeCard[] = [];
-  for (const sh of order) list.push(...deriveShot(byShot.get(sh.id) ?? [], marksOf, releaseOf, rule));
+  for (const sh of order) for (const c of deriveShot(byShot.get(sh.id) ?? [], marksOf, releaseOf, rule, cache)) list.push(c);
   // In "all shots", columns keep shot order, then each column's own order within a shot.
   const columns: Columns = { autocheck: [], tag: [], shortlist: [], finalize: [], published: [] };
   if (order.length <= 1) {
@@ -123,3 +130,4 @@ function deriveCards(
   }
   return { list, byId: new Map(list.map((c) => [c.id, c])), columns };
 }
+

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardMarks, ShortlistRule, TagMark, TakeFacts } from '../contract/board';
 import type { Job } from '../contract/jobs';
-import { columnsOf, cutSize, deriveShot, draftsOf, emptyMarks, releasesOf, shortlistOf } from './derive';
+import { cachedMarks, columnsOf, createDeriveCache, cutSize, deriveShot, draftsOf, emptyMarks, releasesOf, shortlistOf } from './derive';
 import { score } from './score';
 
 let seq = 0;
@@ -183,3 +183,27 @@ function job(over: Partial<Job> = {}): Job {
     ...over,
   };
 }
+
+describe('the derive cache', () => {
+  it('gives the same cards as no cache, and reuses the cards whose inputs did not change', () => {
+    const takes = Array.from({ length: 30 }, () => take());
+    const marks: Record<string, BoardMarks> = {};
+    const cache = createDeriveCache();
+    const r = rule({ mode: 'top', n: 2 });
+    const run = (c?: ReturnType<typeof createDeriveCache>) => deriveShot(takes, (id) => (c ? cachedMarks(c, marks, id) : (marks[id] ?? emptyMarks(id))), () => null, r, c);
+    const first = run(cache);
+    expect(first).toEqual(run());
+    marks[takes[3]!.id] = { ...emptyMarks(takes[3]!.id), tags: [mark('promising')] };
+    const second = run(cache);
+    expect(second).toEqual(run());
+    expect(second[3]!.stage).toBe('shortlist');
+    expect(second[3]).not.toBe(first[3]);
+    expect(second[4]).toBe(first[4]);
+    // A pick that pushes another take out of the cut changes that take's card too.
+    marks[takes[5]!.id] = { ...emptyMarks(takes[5]!.id), tags: [mark('promising'), mark('promising', 'ben')] };
+    marks[takes[7]!.id] = { ...emptyMarks(takes[7]!.id), tags: [mark('promising'), mark('promising', 'ben')] };
+    const third = run(cache);
+    expect(third).toEqual(run());
+    expect(third[3]!.stage).toBe('tag');
+  });
+});

@@ -154,14 +154,24 @@ export const Comment = z.object({
 });
 export type Comment = z.infer<typeof Comment>;
 
-/** What an undo reverted, in words ("tag promising on 3 takes"), or null when there was nothing to undo. */
-export const UndoResult = z.object({ undone: z.string().nullable(), remaining: z.number().int() });
 
 const TakeIds = z.array(TakeId).min(1, 'must name at least one take').max(10_000);
 const ByProject = z.object({ projectId: ProjectId }).strict();
 /** What changed on the board; the renderer re-derives the shots these takes belong to. */
 export const BoardChange = z.object({ projectId: ProjectId, marks: z.array(BoardMarks), rule: ShortlistRule.nullable() });
 export type BoardChange = z.infer<typeof BoardChange>;
+
+/**
+ * What an undo reverted, in words ("tag promising on 3 takes"), or null when there was nothing to
+ * undo; the marks it put back and the rule when it restored one (also sent as board.changed).
+ */
+export const UndoResult = z.object({
+  undone: z.string().nullable(),
+  remaining: z.number().int(),
+  marks: z.array(BoardMarks),
+  rule: ShortlistRule.nullable(),
+});
+export type UndoResult = z.infer<typeof UndoResult>;
 
 export const boardCalls = {
   'board.view': query(z.object({ projectId: ProjectId, shotId: ShotId.optional() }).strict(), BoardView, 'reviewer'),

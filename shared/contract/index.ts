@@ -8,6 +8,7 @@ import { finalizeCalls } from './finalize';
 import { takesCalls, takesEvents } from './takes';
 import { mediaCalls, mediaEvents } from './media';
 import { boardCalls, boardEvents } from './board';
+import { insightCalls, insightEvents } from './insight';
 import { systemCalls, systemEvents } from './system';
 
 export * from './define';
@@ -23,6 +24,7 @@ export const contract = {
   ...takesCalls,
   ...mediaCalls,
   ...boardCalls,
+  ...insightCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */
@@ -35,6 +37,7 @@ export const events = {
   ...takesEvents,
   ...mediaEvents,
   ...boardEvents,
+  ...insightEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Contract = typeof contract;

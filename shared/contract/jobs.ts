@@ -111,8 +111,8 @@ const JobFilter = z
 
 export const jobsCalls = {
   'jobs.submit': mutation(SubmitInput, SubmitResult),
-  'jobs.list': query(JobFilter, z.array(Job), 'reviewer'),
-  'jobs.get': query(z.object({ id: JobId }).strict(), Job, 'reviewer'),
+  'jobs.list': query(JobFilter, z.array(Job), 'producer'),
+  'jobs.get': query(z.object({ id: JobId }).strict(), Job, 'producer'),
   'jobs.cancel': mutation(z.object({ id: JobId }).strict(), Job),
   'jobs.pause': mutation(z.object({ id: JobId }).strict(), Job),
   'jobs.resume': mutation(z.object({ id: JobId }).strict(), Job),
@@ -128,7 +128,7 @@ export const jobsCalls = {
    * duplicate paid task; 'abandon' settles it as not created (reservation released for those tasks).
    */
   'jobs.resolveUnknown': mutation(z.object({ id: JobId, decision: z.enum(['resubmit', 'abandon']) }).strict(), Job),
-  'queue.status': query(z.object({}).strict(), QueueStatus, 'reviewer'),
+  'queue.status': query(z.object({}).strict(), QueueStatus, 'producer'),
   'queue.pause': mutation(z.object({}).strict(), QueueStatus),
   'queue.resume': mutation(z.object({}).strict(), QueueStatus),
 } as const;

@@ -108,7 +108,8 @@ export type RetentionPlanDto = z.infer<typeof RetentionPlan>;
 export const mediaCalls = {
   'media.get': query(z.object({ id: ArtifactId }).strict(), Artifact, 'reviewer'),
   'media.list': query(z.object({ projectId: ProjectId, class: ArtifactClass.optional() }).strict(), z.array(Artifact), 'reviewer'),
-  'media.check': mutation(z.object({ id: ArtifactId, expect: CheckExpectationsInput.default({}) }).strict(), CheckReport),
+  /** Runs the auto-check on a stored clip; `provider` picks that provider's registered watermark. */
+  'media.check': mutation(z.object({ id: ArtifactId, expect: CheckExpectationsInput.default({}), provider: ProviderId.optional() }).strict(), CheckReport),
   'media.lastCheck': query(z.object({ id: ArtifactId }).strict(), StoredCheck.nullable(), 'reviewer'),
   'media.thumbnails': query(z.object({ id: ArtifactId }).strict(), Thumbnails, 'reviewer'),
   'media.watermarks': query(z.object({}).strict(), z.array(RegisteredWatermark)),

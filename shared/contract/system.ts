@@ -11,7 +11,7 @@ export const SystemInfo = z.object({
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
 export const systemCalls = {
-  'system.info': query(Empty, SystemInfo, 'reviewer'),
+  'system.info': query(Empty, SystemInfo),
 } as const;
 
 export const systemEvents = {} as const;

@@ -8,6 +8,17 @@ import type { Surface } from './pools';
 import type { ModelRate, RateCard } from './rateCardSchema';
 
 /**
+ * A learned correction the user switched on for one provider and model (electron/core/insight): the
+ * provider's own cost is multiplied by it, shown as the `calibration` factor. Never applied silently:
+ * the lookup returns null unless the user switched it on.
+ */
+export interface Calibration {
+  multiplier: number;
+  label: string;
+}
+export type CalibrationLookup = (key: { provider: EstimateParams['provider']; model: string; ratio: string | null }) => Calibration | null;
+
+/**
  * INTERFACE (others build on it — keep the name and shape):
  *   estimate(params, rateCard, plan): Estimate
  * Pure. `params` are already parsed (EstimateParams output: defaults applied). Throws AppError('VALIDATION')
@@ -19,9 +30,10 @@ import type { ModelRate, RateCard } from './rateCardSchema';
  * × variations, + passes (upscale), × Explore Mode (0); plus the plan's platform fee on its own surface.
  * Providers: `runway` charges the plan's surface (web or api); `local` simulates the same prices on the
  * `local` surface; `import` charges the user-entered credits (or the card's price) to the plan's surface.
- * Credits per surface are rounded up to whole credits.
+ * Credits per surface are rounded up to whole credits. `calibrate` (optional) applies a learned rate the
+ * user switched on (see Calibration).
  */
-export function estimate(params: EstimateParams, rateCard: RateCard, plan: PlanConfig): Estimate {
+export function estimate(params: EstimateParams, rateCard: RateCard, plan: PlanConfig, calibrate?: CalibrationLookup): Estimate {
   const surface: Surface = params.provider === 'local' ? 'local' : plan.plan.surface;
   const factors: Factor[] = [];
   const violations: Violation[] = [];
@@ -39,6 +51,11 @@ export function estimate(params: EstimateParams, rateCard: RateCard, plan: PlanC
     const m = lookupModel(rateCard, params.model);
     exact = m.kind === 'video' ? videoCost(params, rateCard, m, factors) : imageCost(params, m, factors);
     exact = passes(params, rateCard, m, exact, factors);
+    const cal = calibrate?.({ provider: params.provider, model: params.model, ratio: params.ratio ?? null });
+    if (cal && exact > 0) {
+      factors.push({ name: 'calibration', from: 'rate card', to: cal.label, multiplier: cal.multiplier });
+      exact *= cal.multiplier;
+    }
     if (params.explore) {
       const ex = plan.explore_mode;
       if (ex?.enabled && ex.models.includes(params.model)) {
@@ -85,9 +102,9 @@ export function estimate(params: EstimateParams, rateCard: RateCard, plan: PlanC
   };
 }
 
-export function tryEstimate(params: EstimateParams, rateCard: RateCard, plan: PlanConfig): Result<Estimate> {
+export function tryEstimate(params: EstimateParams, rateCard: RateCard, plan: PlanConfig, calibrate?: CalibrationLookup): Result<Estimate> {
   try {
-    return { ok: true, value: estimate(params, rateCard, plan) };
+    return { ok: true, value: estimate(params, rateCard, plan, calibrate) };
   } catch (e) {
     if (isAppError(e)) return { ok: false, error: e.toPayload() };
     throw e;

@@ -93,10 +93,63 @@ test('draft → generate → checked takes → tag with the keyboard → shortli
     await page.keyboard.press('Escape');
     await expect(help).toHaveCount(0);
 
+    // Hovering a poster scrubs through the take's sprite.
+    const poster = cards(page, 'Tag').first().locator('.poster');
+    await expect(poster.locator('img')).toBeVisible();
+    const box = (await poster.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2, { steps: 4 });
+    await expect(poster.locator('.scrub')).toHaveAttribute('data-frame', /[1-9]/);
+    await page.screenshot({ path: testInfo.outputPath('7-scrub.png') });
+
+    // Enter plays the focused take; the frame buttons step one frame at a time.
+    await cards(page, 'Tag').first().click();
+    await page.keyboard.press('Enter');
+    const player = page.getByRole('dialog', { name: /Take \d+ · gen4_turbo/ });
+    await expect(player.locator('video')).toBeVisible();
+    await expect.poll(() => player.locator('video').evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThan(0);
+    await player.getByRole('button', { name: 'Next frame ›' }).click();
+    await player.getByRole('button', { name: 'Next frame ›' }).click();
+    await expect(player).toContainText('frame 2 (24 fps)');
+    await player.getByRole('button', { name: '‹ Previous frame' }).click();
+    await expect(player).toContainText('frame 1 (24 fps)');
+    await page.screenshot({ path: testInfo.outputPath('8-player.png') });
+    await page.keyboard.press('Escape');
+
+    // Select two takes (Space) and compare them side by side (C).
+    await cards(page, 'Shortlist').first().click();
+    await page.keyboard.press(' ');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('c');
+    const compare = page.getByRole('dialog', { name: 'Compare takes' });
+    await expect(compare.locator('video')).toHaveCount(2);
+    await page.screenshot({ path: testInfo.outputPath('9-compare.png') });
+    await page.keyboard.press('Escape');
+
     // Everything survives a reload: the board is core's truth, not the page's.
     await page.reload();
     await expect(cards(page, 'Shortlist')).toHaveCount(2);
     await expect(cards(page, 'Tag')).toHaveCount(2);
+
+    // Finalize: the batch confirmation shows the total, the multiplier against the previews and the
+    // balance before → after; confirming re-renders both at release spec, and the balance comes true.
+    await region(page, 'Shortlist').getByRole('button', { name: 'Finalize 2' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Finalize 2 takes' });
+    await expect(confirm.getByRole('table', { name: 'Takes to finalize' }).getByRole('row')).toHaveCount(3);
+    const move = confirm.locator('.balance-move');
+    await expect(move).toContainText(/Simulated credits 9,960 → [\d,]+/);
+    const after = (await move.textContent())!.match(/→ ([\d,]+)/)![1]!;
+    await expect(confirm).toContainText(/×[\d.]+ what the previews cost \(20\)/);
+    await page.screenshot({ path: testInfo.outputPath('10-finalize-confirm.png') });
+    await confirm.getByRole('button', { name: 'Finalize 2 takes' }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(cards(page, 'Finalize')).toHaveCount(2);
+    await expect(cards(page, 'Shortlist')).toHaveCount(0);
+    await page.screenshot({ path: testInfo.outputPath('11-finalizing.png') });
+    await expect(region(page, 'Finalize').locator('.card-release')).toHaveText(['release checked ✓', 'release checked ✓'], { timeout: 90_000 });
+    await expect(page.locator('.balance-summary')).toContainText(after);
+    await page.screenshot({ path: testInfo.outputPath('12-finalized.png') });
   } finally {
     await host.stop();
     data.cleanup();

@@ -76,7 +76,7 @@ describe('circletake retention, stitch, export', () => {
     expect(text.stdout).toContain('nothing would go');
   });
 
-  it('stitch and export name their required flags (exit 2) and say when finals are not connected', () => {
+  it('stitch and export name their required flags and unknown projects (exit 2)', () => {
     expect(cli('stitch', '--data-dir', t.dir).status).toBe(2);
     expect(cli('export', '--project', 'x', '--data-dir', t.dir).stderr).toContain('--to DIR is required');
     expect(cli('stitch', '--project', 'x', '--out', 'a.mp4', '--crossfade', '9', '--data-dir', t.dir).status).toBe(2);
@@ -85,13 +85,13 @@ describe('circletake retention, stitch, export', () => {
     expect(unknown.stderr).toContain('No project named or with id "No such"');
   });
 
-  it('stitch by project name says plainly that the takes service is not connected yet', async () => {
+  it('stitch by project name reaches the finals through core, and says when there are none', async () => {
     const { core } = testCore({ dataDir: t.dir });
     core.projects.create('Spot');
     await core.dispose();
     const r = cli('stitch', '--project', 'Spot', '--out', join(t.dir, 'a.mp4'), '--data-dir', t.dir);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('the takes service is not connected to media');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Project prj_\w+ has no finals yet: shortlist takes and finalize them first/);
   });
 });
 

@@ -40,7 +40,7 @@ describe('board handlers', () => {
     await core.dispatch('tags.add', { takeIds: ['tk_0000000002'], tag: 'discard' }, { role: 'owner', door: 'cli' });
     expect(core.board.marks('tk_0000000002').tags).toMatchObject([{ author: 'owner', tag: 'discard' }]);
     const u = await core.dispatch('board.undo', { projectId: p.id }, { role: 'owner', door: 'cli' });
-    expect(u).toEqual({ ok: true, value: { undone: 'tag discard on 1 take', remaining: 0 } });
+    expect(u).toMatchObject({ ok: true, value: { undone: 'tag discard on 1 take', remaining: 0, marks: [{ takeId: 'tk_0000000002', tags: [] }], rule: null } });
     expect(core.board.marks('tk_0000000002').tags).toEqual([]);
   });
 

@@ -80,7 +80,8 @@ describe('board migrations', () => {
 
   it('apply in order on top of the queue schema', () => {
     const db = beforeBoard();
-    expect(migrate(db, boardMigrations(), ':memory:')).toEqual([400, 410, 420, 430, 440]);
-    expect(db.pragma('user_version', { simple: true })).toBe(440);
+    const applied = migrate(db, boardMigrations(), ':memory:');
+    expect(applied.filter((v) => v >= 400 && v < 500)).toEqual([400, 410, 420, 430, 440]);
+    expect(db.pragma('user_version', { simple: true })).toBe(applied[applied.length - 1]);
   });
 });

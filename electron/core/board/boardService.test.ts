@@ -88,7 +88,7 @@ describe('BoardService', () => {
     k.board.tag([ids[2]!], 'needs-fix', 'ben');
     k.board.setOverride([ids[2]!], 'in', 'ana');
 
-    expect(k.board.undo(p.id, 'ana')).toEqual({ undone: 'shortlist 1 take', remaining: 2 });
+    expect(k.board.undo(p.id, 'ana')).toMatchObject({ undone: 'shortlist 1 take', remaining: 2, marks: [{ takeId: ids[2]!, override: null }] });
     expect(k.board.marks(ids[2]!).override).toBeNull();
     expect(k.board.undo(p.id, 'ana').undone).toBe('tag discard on 1 take');
     expect(k.board.marks(ids[1]!).tags).toMatchObject([{ author: 'ana', tag: 'promising', at: k.clock.t - 10 }]);
@@ -97,7 +97,7 @@ describe('BoardService', () => {
     expect(k.board.marks(ids[1]!).tags).toEqual([]);
     // Ben's verdict is his own: Ana's undo never touched it.
     expect(k.board.marks(ids[2]!).tags).toMatchObject([{ author: 'ben', tag: 'needs-fix' }]);
-    expect(k.board.undo(p.id, 'ana')).toEqual({ undone: null, remaining: 0 });
+    expect(k.board.undo(p.id, 'ana')).toEqual({ undone: null, remaining: 0, marks: [], rule: null });
     expect(k.board.undo(p.id, 'ben').undone).toBe('tag needs-fix on 1 take');
   });
 

@@ -8,6 +8,7 @@ import {
   type ShortlistRule,
   type TagName,
   type TakeCard,
+  type UndoResult,
 } from '../../../shared/contract/board';
 import { deriveShot, draftsOf, emptyMarks, isActiveJob, releasesOf } from '../../../shared/board/derive';
 import { toFacts } from '../../../shared/board/facts';
@@ -152,7 +153,7 @@ export class BoardService {
   }
 
   /** Reverts the author's newest tag or shortlist action in this project. */
-  undo(projectId: string, author: string): { undone: string | null; remaining: number } {
+  undo(projectId: string, author: string): UndoResult {
     const at = this.clock.now();
     const done = this.db.immediate(() => {
       const top = this.undoLog.top(projectId, author);
@@ -161,11 +162,10 @@ export class BoardService {
       this.undoLog.markUndone(top.id, at);
       return { label: top.label, touched, isRule: top.before.kind === 'rule' };
     });
-    if (done) {
-      const marks = done.touched.map((id) => this.repo.marksOf(id));
-      this.emitChange({ projectId, marks, rule: done.isRule ? this.rule(projectId) : null });
-    }
-    return { undone: done?.label ?? null, remaining: this.undoLog.count(projectId, author) };
+    const remaining = this.undoLog.count(projectId, author);
+    if (!done) return { undone: null, remaining, marks: [], rule: null };
+    const change = this.emitChange({ projectId, marks: done.touched.map((id) => this.repo.marksOf(id)), rule: done.isRule ? this.rule(projectId) : null });
+    return { undone: done.label, remaining, marks: change.marks, rule: change.rule };
   }
 
   comments(takeId: string): Comment[] {

@@ -18,8 +18,9 @@ export function createMediaHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers
   return {
     'media.get': ({ id }) => toDto(core.media.get(id)),
     'media.list': ({ projectId, class: cls }) => core.media.list(projectId, cls).map(toDto),
-    'media.check': ({ id, expect }) =>
+    'media.check': ({ id, expect, provider }) =>
       core.artifactChecks.check(id, {
+        ...(provider ? { provider } : {}),
         ...(expect.durationSec !== undefined ? { durationSec: expect.durationSec } : {}),
         ...(expect.width !== undefined && expect.height !== undefined ? { resolution: { width: expect.width, height: expect.height } } : {}),
         ...(expect.audio !== undefined ? { audio: expect.audio } : {}),

@@ -1,6 +1,6 @@
 import type { EstimateResult, PlansView, Quote } from '../../../shared/contract/credits';
 import { compare } from '../../../shared/money/compare';
-import { estimate } from '../../../shared/money/estimate';
+import { estimate, type CalibrationLookup } from '../../../shared/money/estimate';
 import type { Estimate } from '../../../shared/money/estimateTypes';
 import { guard, guardError, type GuardVerdict } from '../../../shared/money/guards';
 import type { EstimateParams } from '../../../shared/money/params';
@@ -24,6 +24,8 @@ export interface MoneyServiceDeps {
   events: CoreEvents;
   /** Models the projects use: a rate card without one of them cannot be made active. */
   modelsInUse?: () => string[];
+  /** Learned rates the user switched on per provider and model (insight's CalibrationStore); none by default. */
+  calibration?: CalibrationLookup;
 }
 
 export class MoneyService {
@@ -39,9 +41,9 @@ export class MoneyService {
 
   estimate(req: { params: EstimateParams; against?: EstimateParams; plan?: string; rates?: string }): EstimateResult {
     const { plan, rateCard } = this.pricing(req.plan, req.rates);
-    const b = estimate(req.params, rateCard, plan);
+    const b = estimate(req.params, rateCard, plan, this.d.calibration);
     if (!req.against) return { estimate: b, against: null, comparison: null };
-    const a = estimate(req.against, rateCard, plan);
+    const a = estimate(req.against, rateCard, plan, this.d.calibration);
     return { estimate: b, against: a, comparison: compare(a, b, plan) };
   }
 
@@ -119,7 +121,7 @@ export class MoneyService {
 
   private evaluate(params: EstimateParams, projectId?: string | null): { est: Estimate; verdict: GuardVerdict } {
     const { plan, rateCard } = this.pricing();
-    const est = estimate(params, rateCard, plan);
+    const est = estimate(params, rateCard, plan, this.d.calibration);
     const verdict = guard({ params, estimate: est, plan, rateCard, state: this.d.ledger.guardState(projectId ?? null) });
     return { est, verdict };
   }

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 
 export const CARD_HEIGHT = 214;
 const GAP = 8;
@@ -21,12 +21,15 @@ interface Props<T> {
  */
 export function BoardColumn<T>({ label, items, keyOf, render, focusIndex, actions, empty }: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Stable while the items are: the virtualizer re-measures every row when its key function changes.
+  // keyOf is a pure id accessor, so only the items decide the keys.
+  const getItemKey = useCallback((i: number) => keyOf(items[i]!), [items]);
   const v = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => CARD_HEIGHT + GAP,
     overscan: 3,
-    getItemKey: (i) => keyOf(items[i]!),
+    getItemKey,
     initialRect: { width: 200, height: 800 },
   });
   useEffect(() => {

@@ -51,6 +51,6 @@ export function BoardOverlays({ board }: { board: BoardColumns }) {
       );
     }
     case 'finalize':
-      return <FinalizeDialog shortlist={board.columns.shortlist} onClose={close} />;
+      return <FinalizeDialog onClose={close} />;
   }
 }

@@ -105,7 +105,32 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
       )}
     </div>
   );
-});
+}, sameProps);
+
+/** Re-derivation makes new card objects; a card re-renders only when something it shows changed. */
+function sameProps(a: Props, b: Props): boolean {
+  if (a.isFocused !== b.isFocused || a.isTabStop !== b.isTabStop || a.isSelected !== b.isSelected || a.showShot !== b.showShot) return false;
+  if (a.card === b.card) return true;
+  const x = a.card;
+  const y = b.card;
+  return (
+    x.id === y.id &&
+    x.tags === y.tags &&
+    x.checks === y.checks &&
+    x.checkStatus === y.checkStatus &&
+    x.stage === y.stage &&
+    x.score === y.score &&
+    x.isShortlisted === y.isShortlisted &&
+    x.override === y.override &&
+    x.comments === y.comments &&
+    x.release === y.release &&
+    x.artifactId === y.artifactId &&
+    x.credits === y.credits &&
+    x.durationSec === y.durationSec &&
+    x.model === y.model &&
+    x.n === y.n
+  );
+}
 
 function checkSummary(card: TakeCard): string {
   if (card.checkStatus === 'pending') return 'Auto-check pending';

@@ -17,7 +17,7 @@ const NEW_SHOT = '__new__';
 export function DraftForm({ projectId }: { projectId: string }) {
   const config = useAppStore((s) => s.activeConfig);
   const shots = useAppStore((s) => s.shotsByProject[projectId]);
-  const { submitJob, notify, setTab, setShotScope } = useAppStore((s) => s);
+  const { submitJob, notify, setTab, setShotScope, loadShots } = useAppStore((s) => s);
   const store = useAppStoreApi();
   const card = config?.rateCard ?? null;
   const [values, setValues] = useState<DraftValues | null>(null);
@@ -34,6 +34,9 @@ export function DraftForm({ projectId }: { projectId: string }) {
       setBaseline(v);
     }
   }, [card, values]);
+  useEffect(() => {
+    if (!shots) loadShots(projectId).catch((e: unknown) => notify('error', errorText(e)));
+  }, [shots, projectId, loadShots, notify]);
   useEffect(() => {
     if (shots && shots.length > 0 && (shotId === '' || (shotId !== NEW_SHOT && !shots.some((s) => s.id === shotId)))) setShotId(shots[0]!.id);
     if (shots && shots.length === 0) setShotId(NEW_SHOT);
@@ -57,6 +60,7 @@ export function DraftForm({ projectId }: { projectId: string }) {
   if (isFresh && live.error) blockers.push(live.error);
   if ('error' in gen) blockers.push(gen.error);
   if (shotId === NEW_SHOT && newShotName.trim() === '') blockers.push('Name the new shot.');
+  if (shotId === '') blockers.push('Loading the shots…');
   const refusals = quote?.refusals ?? [];
   const canGenerate = isFresh && !!quote && quote.canSubmit && blockers.length === 0 && !isSubmitting;
 

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { EventPayload } from '../../../shared/contract';
 import { DEFAULT_SHORTLIST_RULE, type BoardChange, type BoardMarks, type Override, type ShortlistRule, type TagMark, type TagName, type TakeFacts } from '../../../shared/contract/board';
-import { emptyMarks } from '../../../shared/board/derive';
+import { emptyMarks, factsOf } from '../../../shared/board/derive';
 import { toFacts } from '../../../shared/board/facts';
 import type { Api } from '../../api/client';
 import type { AppState } from '../index';
@@ -27,6 +27,15 @@ export interface BoardSlice {
   undo(): Promise<string | null>;
   applyBoardChanged(e: BoardChange): void;
   applyTakeChanged(e: EventPayload<'takes.changed'>): void;
+}
+
+/** Same marks, whatever the clocks that stamped them (a confirmed optimistic tag is not a change). */
+export function sameMarks(a: BoardMarks | undefined, b: BoardMarks): boolean {
+  if (!a) return b.tags.length === 0 && b.override === null && b.comments === 0 && b.publishedAt === null;
+  if (a.override !== b.override || a.comments !== b.comments || a.publishedAt !== b.publishedAt || a.tags.length !== b.tags.length) return false;
+  const key = (t: TagMark) => `${t.author}\u0000${t.tag}\u0000${t.isAuto ? 1 : 0}\u0000${t.reason ?? ''}`;
+  const mine = new Set(a.tags.map(key));
+  return b.tags.every((t) => mine.has(key(t)));
 }
 
 /** Who this session tags as: the name set in the UI, else the owner. */
@@ -73,9 +82,8 @@ export const createBoardSlice =
         const marks: Record<string, BoardMarks> = {};
         for (const s of view.shots) {
           for (const c of s.takes) {
-            const { tags, override, comments, publishedAt, release: _r, stage: _s, score: _sc, isShortlisted: _i, ...facts } = c;
-            takes[c.id] = facts;
-            marks[c.id] = { takeId: c.id, tags, override, comments, publishedAt };
+            takes[c.id] = factsOf(c);
+            marks[c.id] = { takeId: c.id, tags: c.tags, override: c.override, comments: c.comments, publishedAt: c.publishedAt };
           }
         }
         get().seedJobs(view.activeJobs);
@@ -110,18 +118,23 @@ export const createBoardSlice =
         const projectId = get().boardProjectId;
         if (!projectId) return null;
         const r = await api.call('board.undo', { projectId, author: authorOf(get()) });
+        get().applyBoardChanged({ projectId, marks: r.marks, rule: r.rule });
         return r.undone;
       },
       applyBoardChanged(e) {
         if (e.projectId !== get().boardProjectId) return;
         const patch: Partial<BoardSlice> = {};
-        if (e.marks.length > 0) {
-          const marks = { ...get().marks };
-          for (const m of e.marks) marks[m.takeId] = m;
+        // Core's answer usually confirms what was applied at once: only a real difference re-derives.
+        const now = get().marks;
+        const changed = e.marks.filter((m) => !sameMarks(now[m.takeId], m));
+        if (changed.length > 0) {
+          const marks = { ...now };
+          for (const m of changed) marks[m.takeId] = m;
           patch.marks = marks;
         }
-        if (e.rule) patch.rule = e.rule;
-        set(patch);
+        const r = get().rule;
+        if (e.rule && (e.rule.mode !== r.mode || e.rule.n !== r.n || e.rule.percent !== r.percent)) patch.rule = e.rule;
+        if (patch.marks || patch.rule) set(patch);
       },
       applyTakeChanged({ take }) {
         if (take.projectId !== get().boardProjectId || !get().isBoardLoaded) return;

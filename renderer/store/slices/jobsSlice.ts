@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { EventPayload } from '../../../shared/contract';
+import type { FinalizePlan } from '../../../shared/contract/finalize';
 import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
 import type { Api } from '../../api/client';
 import type { AppState } from '../index';
@@ -16,10 +17,16 @@ export interface JobsSlice {
   deadLetters: Job[];
   seedJobs(jobs: readonly Job[]): void;
   loadQueue(): Promise<void>;
+  /** Only the queue's status (the running count in the tab and the title); cheap at start-up. */
+  loadQueueStatus(): Promise<void>;
   submitJob(input: SubmitInput): Promise<SubmitResult>;
   jobAction(kind: 'cancel' | 'pause' | 'resume' | 'retry' | 'discard', id: string): Promise<void>;
   resolveUnknown(id: string, decision: 'resubmit' | 'abandon'): Promise<void>;
   setQueuePaused(isPaused: boolean): Promise<void>;
+  /** The finalize batch confirmation: release cost, balance before → after, multiplier vs previews. */
+  planFinalize(projectId: string): Promise<FinalizePlan>;
+  /** Submits the confirmed batch; refused by core when it would now cost more than confirmed. */
+  runFinalize(plan: FinalizePlan): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }>;
   applyJobChanged(e: EventPayload<'jobs.changed'>): void;
   applyJobProgressed(e: EventPayload<'jobs.progressed'>): void;
   applyQueueChanged(e: QueueStatus): void;
@@ -49,6 +56,9 @@ export const createJobsSlice =
         get().seedJobs(jobs);
         set({ queueStatus: status, deadLetters: dead });
       },
+      async loadQueueStatus() {
+        set({ queueStatus: await api.call('queue.status', {}) });
+      },
       async submitJob(input) {
         const r = await api.call('jobs.submit', input);
         try {
@@ -68,6 +78,13 @@ export const createJobsSlice =
       },
       async setQueuePaused(isPaused) {
         set({ queueStatus: await api.call(isPaused ? 'queue.pause' : 'queue.resume', {}) });
+      },
+      planFinalize: (projectId) => api.call('finalize.plan', { projectId }),
+      async runFinalize(plan) {
+        const r = await api.call('finalize.run', { projectId: plan.projectId, takeIds: plan.items.map((i) => i.takeId), expectedCredits: plan.totalCredits });
+        const jobs = await Promise.all(r.jobIds.map((id) => api.call('jobs.get', { id }).catch(() => null)));
+        get().seedJobs(jobs.filter((j): j is Job => j !== null));
+        return r;
       },
       applyJobChanged({ job }) {
         put(job);

@@ -12,10 +12,13 @@ import * as m0410 from './0410-create-take-comments';
 import * as m0420 from './0420-create-shortlist';
 import * as m0430 from './0430-create-board-actions';
 import * as m0440 from './0440-create-take-published';
+import * as m0500 from './0500-create-insight-settings';
+import * as m0510 from './0510-create-spend-thresholds';
+import * as m0520 from './0520-create-benchmarks';
 
 /**
  * Every migration, ascending. Numbering: 0010–0090 skeleton, 0100s money, 0200s queue,
  * 0300s media, 0400s board, 0500s insight, 0600s trust. A new migration always takes a
  * number above the highest one already landed.
  */
-export const migrations: Migration[] = [m0010, m0100, m0110, m0200, m0210, m0300, m0310, m0320, m0400, m0410, m0420, m0430, m0440];
+export const migrations: Migration[] = [m0010, m0100, m0110, m0200, m0210, m0300, m0310, m0320, m0400, m0410, m0420, m0430, m0440, m0500, m0510, m0520];

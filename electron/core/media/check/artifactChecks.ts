@@ -26,6 +26,8 @@ export interface ArtifactCheckRequest {
   provider?: string;
   thresholds?: Partial<CheckThresholds>;
   codecs?: readonly string[];
+  /** From the plan's outputs.watermark_preview / watermark_release; default: on previews, not on releases. */
+  watermarkExpected?: boolean;
 }
 
 export class ArtifactChecks {
@@ -55,6 +57,7 @@ export class ArtifactChecks {
       ...(req.audio !== undefined ? { audio: req.audio } : {}),
       ...(req.thresholds ? { thresholds: req.thresholds } : {}),
       ...(req.codecs ? { codecs: req.codecs } : {}),
+      ...(req.watermarkExpected !== undefined ? { watermarkExpected: req.watermarkExpected } : {}),
     };
     const report = await this.deps.checker.check(file, expectations, signal);
     this.deps.db.immediate(() => this.s.save.run({ id: a.id, ok: report.ok ? 1 : 0, report: JSON.stringify(report), at: this.deps.clock.now() }));

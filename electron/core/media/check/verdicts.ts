@@ -1,4 +1,5 @@
 import type { CheckItem, CheckName, CheckReport } from '../../../../shared/contract/media';
+import { BLACK_FRAME_STEP } from '../ffmpeg/args';
 import type { ProbeInfo } from '../ffmpeg/probe';
 import { coveredSeconds, type DetectorLog } from './checkLog';
 import { ACCEPTED_VIDEO_CODECS, type CheckExpectations, type CheckThresholds } from './expectations';
@@ -96,10 +97,11 @@ function judge(o: CheckObservations, e: CheckExpectations, t: CheckThresholds): 
     };
   }
 
-  const share = (intervals: DetectorLog['black']) => (nothing ? 0 : Math.min(1, coveredSeconds(intervals, decodedSec, frameSec) / decodedSec));
   const detector = (name: 'black' | 'freeze', intervals: DetectorLog['black'], limit: number, label: string): CheckItem => {
     if (nothing) return { name, ok: false, value: null, detail: 'not checked: no frame decoded' };
-    const s = share(intervals);
+    // blackdetect sees every BLACK_FRAME_STEP-th frame, freezedetect every frame.
+    const step = name === 'black' ? frameSec * BLACK_FRAME_STEP : frameSec;
+    const s = Math.min(1, coveredSeconds(intervals, decodedSec, step) / decodedSec);
     return { name, ok: s < limit, value: pct(s), detail: `${label}: ${pct(s)} % of the clip (fails at ${pct(limit)} % or more)` };
   };
 

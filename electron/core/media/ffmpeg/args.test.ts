@@ -35,8 +35,8 @@ describe('ffmpeg argument builders', () => {
     expect(a.join(' ')).toContain('-progress pipe:1 -nostats');
     expect(a.join(' ')).toContain('-loglevel level+info');
     const graph = a[a.indexOf('-filter_complex') + 1]!;
-    expect(graph).toContain('blackdetect=d=0.1:pix_th=0.1:pic_th=0.98');
-    expect(graph).toContain('freezedetect=n=-60dB:d=0.5');
+    expect(graph).toContain('[0:v:0]freezedetect=n=-60dB:d=0.5,split=3[ctv][ctb][ctw]');
+    expect(graph).toContain('[ctb]framestep=2,blackdetect=d=0.1:pix_th=0.1:pic_th=0.98,nullsink');
     expect(graph).toContain('crop=w=176:h=64:x=10:y=20,scale=88:32');
     expect(a.join(' ')).toContain('-map 0:a:0 -af volumedetect');
     expect(a.slice(-1)[0]).toBe('file:/t/w.gray');
@@ -44,6 +44,7 @@ describe('ffmpeg argument builders', () => {
     const b = checkArgs({ ...base, hasAudio: false });
     expect(b.join(' ')).not.toContain('0:a');
     expect(b.join(' ')).not.toContain('crop=');
+    expect(b[b.indexOf('-filter_complex') + 1]).toContain('split=2[ctv][ctb];');
   });
 
   it('formats numbers without exponents and refuses non-finite ones', () => {

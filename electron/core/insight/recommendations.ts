@@ -1,0 +1,145 @@
+import type { ExportFailures, InsightSettings, Recommendation, RerenderWeek, SpendWeek } from '../../../shared/contract/insightTypes';
+import type { PlanConfig } from '../../../shared/money/planSchema';
+import { resolutionLines } from '../../../shared/money/pictures';
+import { EXPORT_FAILURE_THRESHOLD, RERENDER_THRESHOLD } from './attemptFigures';
+import { isRender, type AttemptRow } from './insightRows';
+import { p95 } from './insightStats';
+import { VOLATILITY_THRESHOLD } from './spendFigures';
+import { isWorkingTime, localDayOf, nextWorkingDay } from './workingHours';
+
+/**
+ * Seed 003's decision framework, evaluated on the recorded data. Each trigger says whether it fired,
+ * the evidence (in words and figures) and the action the seed pairs with it. Pure.
+ */
+export const QUEUE_STALL_MS = 10 * 60_000;
+export const QUEUE_STALL_DAYS = 2;
+
+export interface RecommendationInput {
+  attempts: readonly AttemptRow[];
+  weeks: readonly SpendWeek[];
+  rerender: RerenderWeek;
+  exportFailures: ExportFailures;
+  settings: InsightSettings;
+  plan: PlanConfig;
+  /** Release takes whose auto-check found a watermark (a clean picture was needed). */
+  watermarkedReleases: number;
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+const minutes = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
+
+export function queueStall(attempts: readonly AttemptRow[], s: InsightSettings): Recommendation {
+  const w = s.workingHours;
+  const byDay = new Map<string, number[]>();
+  for (const a of attempts) {
+    if (!isRender(a.status) || a.queueTimeMs === null || !isWorkingTime(a.startedAt, w)) continue;
+    const d = localDayOf(a.startedAt, w);
+    byDay.set(d, [...(byDay.get(d) ?? []), a.queueTimeMs]);
+  }
+  const days = [...byDay.keys()].sort();
+  const stalled = days.filter((d) => (p95(byDay.get(d)!) ?? 0) > QUEUE_STALL_MS);
+  let run = 0;
+  let best = 0;
+  let bestEnd: string | null = null;
+  for (let i = 0; i < stalled.length; i++) {
+    run = i > 0 && nextWorkingDay(stalled[i - 1]!, w) === stalled[i] ? run + 1 : 1;
+    if (run >= best) {
+      best = run;
+      bestEnd = stalled[i]!;
+    }
+  }
+  const worstDay = days.reduce<{ day: string; p95: number } | null>((m, d) => {
+    const v = p95(byDay.get(d)!) ?? 0;
+    return !m || v > m.p95 ? { day: d, p95: v } : m;
+  }, null);
+  const isTriggered = best >= QUEUE_STALL_DAYS;
+  const evidence =
+    days.length === 0
+      ? 'No attempts started in working hours in this period.'
+      : isTriggered
+        ? `p95 queue time was over 10 minutes on ${best} working days in a row, ending ${bestEnd} (${stalled.map((d) => `${d}: ${minutes(p95(byDay.get(d)!)!)}`).join(', ')}).`
+        : `${stalled.length} of ${days.length} working days had a p95 queue time over 10 minutes${worstDay ? `; the worst was ${worstDay.day} at ${minutes(worstDay.p95)}` : ''}.`;
+  return {
+    id: 'queue_stall',
+    signal: 'Queue stalls iteration',
+    threshold: 'p95 queue time > 10 min during work hours for 2 days',
+    isTriggered,
+    evidence,
+    figures: { workingDays: days.length, stalledDays: stalled.length, longestRun: best, worstDayP95Ms: worstDay?.p95 ?? null },
+    action: 'Move heavy work to a nightly batch; reduce variations; if it still blocks, pay (UI or API).',
+  };
+}
+
+export function exportFailureTrigger(f: ExportFailures): Recommendation {
+  const w = f.worstWindow;
+  const isTriggered = w !== null && w.rate > EXPORT_FAILURE_THRESHOLD;
+  return {
+    id: 'export_failures',
+    signal: 'Provider degraded on export',
+    threshold: 'export failure rate > 5 % over 30 minutes',
+    isTriggered,
+    evidence:
+      f.attempts === 0
+        ? 'No release (export) attempts ended in this period.'
+        : `${f.failures} of ${f.attempts} release attempts failed (${pct(f.rate ?? 0)}); the worst 30 minutes, from ${w!.start}, had ${w!.failures} of ${w!.attempts} (${pct(w!.rate)}).`,
+    figures: { attempts: f.attempts, failures: f.failures, rate: f.rate, worstWindowRate: w?.rate ?? null, worstWindowStart: w?.start ?? null },
+    action: 'Assume a degraded provider: postpone release exports, reduce variations, let the circuit breaker hold new work.',
+  };
+}
+
+export function volatilityTrigger(weeks: readonly SpendWeek[]): Recommendation {
+  const judged = weeks.filter((w) => w.change !== null);
+  const last = judged[judged.length - 1];
+  const isTriggered = last !== undefined && last.isFlagged;
+  return {
+    id: 'cost_volatility',
+    signal: 'Cost volatility',
+    threshold: 'weekly spend varies > 30 % week to week',
+    isTriggered,
+    evidence: last
+      ? `The week of ${last.weekStart} spent ${last.credits} credits, ${last.change! >= 0 ? 'up' : 'down'} ${pct(Math.abs(last.change!))} on the week before.${judged.filter((w) => w.isFlagged).length > 1 ? ` ${judged.filter((w) => w.isFlagged).length} weeks in this period moved more than 30 %.` : ''}`
+      : 'Needs two complete weeks with spend to compare.',
+    figures: { weekStart: last?.weekStart ?? null, credits: last?.credits ?? null, change: last?.change ?? null, threshold: VOLATILITY_THRESHOLD },
+    action: 'Add stricter gating and caching; move to API/service-style enforcement of budgets.',
+  };
+}
+
+export function rerenderTrigger(r: RerenderWeek): Recommendation {
+  return {
+    id: 'rerender_rate',
+    signal: 'Wasteful iteration',
+    threshold: 'rerender rate > 2.0 attempts per shipped asset over a week',
+    isTriggered: r.isFlagged,
+    evidence:
+      r.shipped === 0
+        ? `${r.attempts} renders in the last 7 days and nothing shipped: no rate yet.`
+        : `${r.attempts} renders for ${r.shipped} shipped asset${r.shipped === 1 ? '' : 's'} in the last 7 days: ${r.rate!.toFixed(2)} per asset.`,
+    figures: { attempts: r.attempts, shipped: r.shipped, rate: r.rate, threshold: RERENDER_THRESHOLD },
+    action: 'A cost bug: fix gating, defaults or review (acceptance checks, fewer manual reruns).',
+  };
+}
+
+export function releaseBlocked(plan: PlanConfig, s: InsightSettings, watermarkedReleases: number): Recommendation {
+  const o = plan.outputs;
+  const need = s.minReleaseSpec;
+  const blocks: string[] = [];
+  if (!o.release_allowed) blocks.push(`plan ${plan.plan.name} does not allow release renders`);
+  if (o.watermark_release) blocks.push(`plan ${plan.plan.name} watermarks release renders`);
+  if (resolutionLines(o.max_resolution.release) < resolutionLines(need.resolution)) blocks.push(`release resolution is capped at ${o.max_resolution.release}, below the ${need.resolution} the work needs`);
+  if (o.max_duration_seconds.release < need.durationSec) blocks.push(`release clips are capped at ${o.max_duration_seconds.release} s, below the ${need.durationSec} s the work needs`);
+  if (!o.allowed_formats.release.includes(need.format)) blocks.push(`release formats (${o.allowed_formats.release.join(', ')}) leave out ${need.format}`);
+  if (watermarkedReleases > 0) blocks.push(`${watermarkedReleases} release take${watermarkedReleases === 1 ? '' : 's'} came back watermarked`);
+  return {
+    id: 'release_blocked',
+    signal: 'Watermarks or export caps block release work',
+    threshold: `the minimum viable release spec (${need.resolution}, ${need.durationSec} s, ${need.format}) cannot be made clean`,
+    isTriggered: blocks.length > 0,
+    evidence: blocks.length > 0 ? `${blocks.join('; ')}.` : `Plan ${plan.plan.name} allows clean release renders at ${o.max_resolution.release}, up to ${o.max_duration_seconds.release} s, in ${o.allowed_formats.release.join(', ')}.`,
+    figures: { releaseAllowed: o.release_allowed, watermarkRelease: o.watermark_release, maxResolution: o.max_resolution.release, maxDurationSec: o.max_duration_seconds.release, watermarkedReleases },
+    action: 'Pay for UI export or move release work to the API pipeline with explicit budgets; keep previews internal.',
+  };
+}
+
+export function recommendations(i: RecommendationInput): Recommendation[] {
+  return [queueStall(i.attempts, i.settings), exportFailureTrigger(i.exportFailures), volatilityTrigger(i.weeks), rerenderTrigger(i.rerender), releaseBlocked(i.plan, i.settings, i.watermarkedReleases)];
+}

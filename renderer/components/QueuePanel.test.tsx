@@ -1,0 +1,72 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/contract/jobs';
+import { PROJECT, SHOT } from '../../test/support/fakeBoard';
+import { renderWithStore } from '../../test/support/renderApp';
+import { QueuePanel } from './QueuePanel';
+
+afterEach(cleanup);
+
+function job(id: string, over: Partial<Job> = {}): Job {
+  return {
+    id,
+    projectId: PROJECT.id,
+    shotId: SHOT.id,
+    provider: 'runway',
+    model: 'gen4_turbo',
+    artifactClass: 'preview',
+    variations: 1,
+    durationSec: 5,
+    ratio: '1280:720',
+    paramsHash: 'abcdef0123456789',
+    status: 'queued',
+    isCancelRequested: false,
+    priority: 0,
+    attempts: 0,
+    maxAttempts: 3,
+    nextAttemptAt: 0,
+    estimatedCredits: 25,
+    reservedCredits: 25,
+    capturedCredits: null,
+    creditsSaved: 0,
+    creditsBefore: null,
+    creditsAfter: null,
+    cacheOfJobId: null,
+    sourceTakeId: null,
+    errorCode: null,
+    errorMessage: null,
+    createdAt: 1,
+    startedAt: null,
+    finishedAt: null,
+    tasks: [{ n: 0, status: 'pending', providerTaskId: null, providerStatus: null, progress: null, costCredits: null, failureCode: null, failure: null, takeId: null }],
+    ...over,
+  };
+}
+
+describe('QueuePanel', () => {
+  it('groups running, throttled, waiting and failed work, and retries a dead letter', async () => {
+    const running = job('job_00000000run1', { status: 'running', tasks: [{ ...job('x').tasks[0]!, status: 'submitted', progress: 0.5, providerStatus: 'RUNNING' }] });
+    const throttled = job('job_00000000thr1', { status: 'running', model: 'veo3.1', tasks: [{ ...job('x').tasks[0]!, status: 'submitted', providerStatus: 'THROTTLED' }] });
+    const waiting = job('job_00000000wai1', { model: 'gen4.5' });
+    const failed = job('job_00000000fail', { status: 'failed', model: 'act_two', errorCode: 'PROVIDER_FAILED', errorMessage: 'The provider refused the prompt (moderation).' });
+    const retried = { ...failed, status: 'queued' as const, errorCode: null, errorMessage: null };
+    const { transport } = renderWithStore(<QueuePanel />, {
+      'jobs.list': () => [running, throttled, waiting, failed],
+      'jobs.deadLetters': () => [failed],
+      'queue.status': () => ({ isPaused: false, running: 2, concurrency: 2, breakers: [{ provider: 'runway', state: 'open', reason: 'failure rate 40 % over 10 min', retryAt: null }] }),
+      'jobs.retry': () => retried,
+    });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Running' })).getAllByRole('listitem')).toHaveLength(1));
+    expect(within(screen.getByRole('region', { name: 'Running' })).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
+    expect(within(screen.getByRole('region', { name: 'Throttled' })).getByText('veo3.1')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Waiting' })).getByText('gen4.5')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toMatch(/runway is having trouble.*not with your prompt/);
+    const failedRegion = screen.getByRole('region', { name: 'Failed' });
+    expect(failedRegion.textContent).toContain('PROVIDER_FAILED: The provider refused the prompt');
+    fireEvent.click(within(failedRegion).getByRole('button', { name: 'Retry act_two job' }));
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Failed' })).queryAllByRole('listitem')).toHaveLength(0));
+    expect(transport.callsOf('jobs.retry')).toEqual([{ id: failed.id }]);
+    expect(within(screen.getByRole('region', { name: 'Waiting' })).getByText('act_two')).toBeTruthy();
+  });
+});

@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SubmitResult } from '../../../shared/contract/jobs';
+import { PROJECT, SHOT } from '../../../test/support/fakeBoard';
+import { moneyHandlers } from '../../../test/support/fakeTransport';
+import { renderWithStore } from '../../../test/support/renderApp';
+import { DraftForm } from './DraftForm';
+
+afterEach(cleanup);
+
+function submitted(cacheHit: boolean): SubmitResult {
+  return { jobId: 'job_000000000042', status: cacheHit ? 'succeeded' : 'queued', cacheHit, creditsSaved: cacheHit ? 25 : 0, takes: [], credits: { reserved: cacheHit ? 0 : 25, captured: null, before: null, after: null } };
+}
+
+async function setup(opts: { cacheHit?: boolean } = {}) {
+  const r = renderWithStore(<DraftForm projectId={PROJECT.id} />, {
+    ...moneyHandlers(),
+    'shots.list': () => [SHOT],
+    'jobs.submit': () => submitted(opts.cacheHit ?? false),
+    'jobs.get': () => {
+      throw new Error('not needed');
+    },
+  });
+  await act(async () => {
+    await r.store.getState().loadCredits?.().catch(() => undefined);
+  });
+  return r;
+}
+
+const select = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label, { exact: true }), { target: { value } });
+
+describe('DraftForm', () => {
+  it('shows the live estimate with the balance before → after', async () => {
+    await setup();
+    await waitFor(() => expect(screen.getByText('25 credits')).toBeTruthy());
+    expect(screen.getByText('Simulated credits 10,000 → 9,975')).toBeTruthy();
+    select('Variations', '3');
+    await waitFor(() => expect(screen.getByText('Simulated credits 10,000 → 9,925')).toBeTruthy());
+  });
+
+  it('alerts with the multiplier and each factor when duration and variations go up', async () => {
+    await setup();
+    await waitFor(() => expect(screen.getByText('25 credits')).toBeTruthy());
+    expect(screen.queryByRole('alert')).toBeNull();
+    select('Duration', '10');
+    select('Variations', '4');
+    const alert = await screen.findByRole('alert');
+    await waitFor(() => expect(alert.textContent).toContain('×8'));
+    expect(alert.textContent).toMatch(/duration 5 → 10.*×2/);
+    expect(alert.textContent).toMatch(/variations 1 → 4.*×4/);
+    fireEvent.click(screen.getByRole('button', { name: 'Keep these settings' }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('offers only the durations the model accepts', async () => {
+    await setup();
+    await waitFor(() => expect(screen.getByLabelText('Model')).toBeTruthy());
+    select('Model', 'veo3.1');
+    const options = [...(screen.getByLabelText('Duration') as HTMLSelectElement).options].map((o) => o.value);
+    expect(options).toEqual(['4', '6', '8']);
+  });
+
+  it('disables Generate with the reason and a way out when the plan refuses', async () => {
+    await setup();
+    await waitFor(() => expect(screen.getByLabelText('Model')).toBeTruthy());
+    select('Model', 'act_two');
+    select('Duration', '30');
+    await waitFor(() => expect(screen.getByText(/up to 10 s/)).toBeTruthy());
+    const generate = screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement;
+    expect(generate.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'make it 10 s' }));
+    await waitFor(() => expect(generate.disabled).toBe(false));
+    expect((screen.getByLabelText('Duration') as HTMLSelectElement).value).toBe('10');
+  });
+
+  it('says when an empty pool refuses, naming it', async () => {
+    const r = renderWithStore(<DraftForm projectId={PROJECT.id} />, { ...moneyHandlers({ 'local:grant': 10 }), 'shots.list': () => [SHOT] });
+    await act(() => r.store.getState().loadCredits().catch(() => undefined));
+    await waitFor(() => expect(screen.getByText(/simulated credits/i, { selector: '.field-error' })).toBeTruthy());
+    expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('submits and says a cache hit is free', async () => {
+    const { transport } = await setup({ cacheHit: true });
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A lighthouse' } });
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitFor(() => expect(screen.getAllByText(/free — cached/).length).toBeGreaterThan(0));
+    expect(transport.callsOf('jobs.submit')[0]).toMatchObject({ projectId: PROJECT.id, shotId: SHOT.id, params: { prompt: 'A lighthouse', model: 'gen4_turbo' } });
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createApi } from '../api/client';
+import { fakeBoard, PROJECT, takeFacts } from '../../test/support/fakeBoard';
+import { FakeTransport } from '../../test/support/fakeTransport';
+import { createBoardSelector } from './boardSelectors';
+import { connectEvents, createAppStore } from './index';
+
+function setup(n = 4) {
+  const board = fakeBoard(Array.from({ length: n }, (_, i) => takeFacts(i)));
+  const transport = new FakeTransport(board.handlers);
+  const api = createApi(transport);
+  const store = createAppStore({ selectedProjectId: PROJECT.id, authorName: 'Ana' }, api);
+  connectEvents(store, api);
+  const columns = createBoardSelector();
+  const ids = (stage: 'tag' | 'shortlist' | 'autocheck') => columns(store.getState()).columns[stage].map((c) => c.id);
+  return { board, transport, store, ids };
+}
+
+describe('the board cache', () => {
+  it('loads the view into take facts and marks, and derives the columns', async () => {
+    const { store, ids } = setup(3);
+    await store.getState().loadBoard(PROJECT.id);
+    expect(store.getState().isBoardLoaded).toBe(true);
+    expect(ids('tag')).toHaveLength(3);
+    expect(ids('shortlist')).toEqual([]);
+  });
+
+  it('moves a picked take to the shortlist before core answers, and keeps it when core agrees', async () => {
+    const { store, board, ids, transport } = setup(3);
+    await store.getState().loadBoard(PROJECT.id);
+    let release!: () => void;
+    board.state.hold = new Promise((r) => (release = r));
+    const id = ids('tag')[1]!;
+    const p = store.getState().tag([id], 'promising');
+    expect(ids('shortlist')).toEqual([id]);
+    expect(store.getState().marks[id]!.tags).toMatchObject([{ tag: 'promising', author: 'Ana' }]);
+    release();
+    await p;
+    expect(ids('shortlist')).toEqual([id]);
+    expect(transport.callsOf('tags.add')).toEqual([{ takeIds: [id], tag: 'promising', author: 'Ana' }]);
+  });
+
+  it('puts the previous marks back when core refuses, and reports the refusal', async () => {
+    const { store, board, ids } = setup(2);
+    await store.getState().loadBoard(PROJECT.id);
+    const id = ids('tag')[0]!;
+    board.state.refuseNext = 'This take was deleted meanwhile.';
+    await expect(store.getState().tag([id], 'promising')).rejects.toThrow('deleted meanwhile');
+    expect(ids('shortlist')).toEqual([]);
+    expect(store.getState().marks[id]!.tags).toEqual([]);
+  });
+
+  it('applies board.changed and takes.changed events from other sessions', async () => {
+    const { store, transport, ids } = setup(2);
+    await store.getState().loadBoard(PROJECT.id);
+    const id = ids('tag')[0]!;
+    transport.emit('board.changed', {
+      projectId: PROJECT.id,
+      marks: [{ takeId: id, tags: [{ tag: 'promising', author: 'Ben', isAuto: false, reason: null, at: 5 }], override: null, comments: 1, publishedAt: null }],
+      rule: null,
+    });
+    expect(ids('shortlist')).toEqual([id]);
+    const t = takeFacts(9, { checkStatus: 'pending', checks: null });
+    transport.emit('takes.changed', {
+      take: { ...t, checks: null, artifactClass: 'preview', checkStatus: 'pending' },
+    });
+    expect(ids('autocheck')).toEqual([t.id]);
+    // Another project's events change nothing here.
+    transport.emit('board.changed', { projectId: 'prj_0000000000othr', marks: [], rule: { mode: 'top', n: 9, percent: 10 } });
+    expect(store.getState().rule.n).toBe(3);
+  });
+
+  it('undoes through core and shows core’s answer', async () => {
+    const { store, ids, transport } = setup(2);
+    await store.getState().loadBoard(PROJECT.id);
+    const id = ids('tag')[0]!;
+    await store.getState().tag([id], 'discard');
+    expect(await store.getState().undo()).toBe('tag on 1 take');
+    expect(transport.callsOf('board.undo')).toEqual([{ projectId: PROJECT.id, author: 'Ana' }]);
+  });
+
+  it('returns the same columns object until something that matters changes', async () => {
+    const { store } = setup(2);
+    await store.getState().loadBoard(PROJECT.id);
+    const sel = createBoardSelector();
+    const a = sel(store.getState());
+    store.getState().notify('info', 'unrelated');
+    expect(sel(store.getState())).toBe(a);
+    await store.getState().setRule({ mode: 'top', n: 1, percent: 10 });
+    expect(sel(store.getState())).not.toBe(a);
+  });
+});

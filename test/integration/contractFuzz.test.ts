@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { callNames, contract, type CallName } from '../../shared/contract';
+import { formatIssuePath, type Result } from '../../shared/errors';
+import type { Core } from '../../electron/core/createCore';
+import { createIpcCallHandler } from '../../electron/main/ipcHandler';
+import { rendererDir } from '../../electron/host/paths';
+import { startHost, type RunningHost } from '../../electron/host/server';
+import { testCore } from '../support/core';
+import { rawRequest } from '../support/http';
+
+// Every contract entry fuzzed through both doors (reliability.md E6): the Electron IPC handler (the
+// same function ipc.ts registers, called with forged senders) and the host's POST /rpc/<name>.
+// No throw, no rejection, no INTERNAL; a payload the schema refuses gets VALIDATION naming the field.
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
+const IPC_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+const HOST_RUNS = Math.max(10, Math.round(IPC_RUNS / 3));
+
+let core: Core;
+let cleanup: () => Promise<void>;
+let host: RunningHost;
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown) => unhandled.push(e);
+
+beforeAll(async () => {
+  ({ core, cleanup } = testCore());
+  process.on('unhandledRejection', onUnhandled);
+  host = await startHost({ core, rendererDir, rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } });
+});
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await host.close();
+  await cleanup();
+});
+
+/** The keys an input schema knows (through defaults, optionals and refinements), to aim mutations at. */
+function keysOf(schema: z.ZodType): string[] {
+  const def = (schema as unknown as { _zod: { def: { type: string; shape?: object; innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
+  if (def.shape) return Object.keys(def.shape);
+  if (def.innerType) return keysOf(def.innerType);
+  if (def.in) return keysOf(def.in);
+  return [];
+}
+
+/** Payloads: anything at all, and objects carrying the schema's own keys with wrong or odd values. */
+function payloads(name: CallName): fc.Arbitrary<unknown> {
+  const keys = keysOf(contract[name].input);
+  const odd = fc.oneof(
+    fc.anything({ maxDepth: 2 }),
+    fc.constantFrom('', '../../etc/passwd', '%2e%2e/%2e%2e', 'C:\\Windows', '\\\\server\\share', 'a\u0000b', 'prj_', 'art_../../x', '__proto__', 'x'.repeat(5000)),
+    fc.integer(),
+    fc.double(),
+    fc.constantFrom(-1, 0, 2 ** 53, Number.MAX_VALUE, null, true, [], {}),
+  );
+  const shaped = keys.length === 0 ? fc.dictionary(fc.string({ maxLength: 8 }), odd, { maxKeys: 3 }) : fc.dictionary(fc.constantFrom(...keys, 'extra', '__proto__', 'constructor'), odd, { maxKeys: keys.length + 1 });
+  return fc.oneof({ weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 3, arbitrary: shaped });
+}
+
+type Verdict = { ok: true } | { ok: false; why: string };
+
+/** What the doors must answer for this (JSON-shaped) payload. */
+function judge(name: CallName, payload: unknown, r: Result<unknown>): Verdict {
+  if (typeof r !== 'object' || r === null || typeof r.ok !== 'boolean') return { ok: false, why: `not a Result: ${JSON.stringify(r)}` };
+  const parsed = contract[name].input.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const field = formatIssuePath(parsed.error.issues[0]!.path);
+    if (r.ok || r.error.code !== 'VALIDATION') return { ok: false, why: `bad payload accepted or wrong code: ${JSON.stringify(r).slice(0, 300)}` };
+    if ((r.error.details as { field?: unknown } | undefined)?.field !== field) return { ok: false, why: `VALIDATION names ${JSON.stringify(r.error.details?.field)}, expected ${field}` };
+    if (!r.error.message.includes(field)) return { ok: false, why: `message does not name ${field}: ${r.error.message}` };
+    return { ok: true };
+  }
+  if (!r.ok && r.error.code === 'INTERNAL') return { ok: false, why: `INTERNAL on a valid payload: ${r.error.message}` };
+  return { ok: true };
+}
+
+const jsonRoundTrip = (v: unknown): unknown => {
+  const text = JSON.stringify(v);
+  return text === undefined ? undefined : JSON.parse(text);
+};
+
+describe('the IPC door (createIpcCallHandler, as ipc.ts registers it)', () => {
+  const trusted = { senderFrame: { url: 'app://renderer/index.html' } };
+
+  it(`answers every entry's fuzzed payloads with a Result, VALIDATION naming the field when bad (seed ${SEED})`, { timeout: 120_000 }, async () => {
+    for (const name of callNames) {
+      const handle = createIpcCallHandler(name, core.dispatch, core.ports.logger);
+      await fc.assert(
+        fc.asyncProperty(payloads(name), async (payload) => {
+          // IPC structured-clones the payload; JSON-shaped values are what a renderer can send.
+          const p = jsonRoundTrip(payload);
+          const v = judge(name, p, await handle(trusted, p));
+          if (!v.ok) throw new Error(`${name}: ${v.why}`);
+        }),
+        { seed: SEED, numRuns: IPC_RUNS },
+      );
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it('refuses forged senders before looking at the payload, and changes nothing', { timeout: 60_000 }, async () => {
+    const projects = core.projects.list().length;
+    const forged = fc.oneof(
+      fc.constant(null),
+      fc.constant({ senderFrame: null }),
+      fc.constant({ senderFrame: undefined }),
+      fc.constantFrom('https://evil.example/', 'app://renderer.evil/', 'app://evil/index.html', 'file:///etc/passwd', 'about:blank', 'devtools://x', '', 'app:renderer').map((url) => ({ senderFrame: { url } })),
+      fc.webUrl().map((url) => ({ senderFrame: { url } })),
+      fc.anything().map((url) => ({ senderFrame: { url } })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...callNames), forged, fc.anything({ maxDepth: 2 }), async (name, sender, payload) => {
+        const r = await createIpcCallHandler(name, core.dispatch, core.ports.logger)(sender as never, { name: 'Forged', ...(typeof payload === 'object' ? payload : {}) });
+        expect(r).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'This frame may not call Circle Take.' } });
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+    expect(core.projects.list().length).toBe(projects);
+  });
+});
+
+describe('the host door (POST /rpc/<name>)', () => {
+  const post = async (name: string, body: string | undefined) => {
+    const r = await rawRequest(`${host.url}rpc/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.ownerToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+    return { status: r.status, body: r.json() as Result<unknown> };
+  };
+
+  it(`answers every entry's fuzzed payloads with a Result and a matching status (seed ${SEED})`, { timeout: 180_000 }, async () => {
+    for (const name of callNames) {
+      await fc.assert(
+        fc.asyncProperty(payloads(name), async (payload) => {
+          const text = JSON.stringify(payload);
+          const r = await post(name, text);
+          const v = judge(name, text === undefined ? undefined : JSON.parse(text), r.body);
+          if (!v.ok) throw new Error(`${name}: ${v.why}`);
+          if (!r.body.ok && r.body.error.code === 'VALIDATION' && r.status !== 400) throw new Error(`${name}: VALIDATION sent as ${r.status}`);
+        }),
+        { seed: SEED, numRuns: HOST_RUNS },
+      );
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it('answers bodies that are not JSON, and names that are not calls, without falling over', { timeout: 60_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...callNames), fc.string({ maxLength: 200 }), async (name, body) => {
+        let isJson = true;
+        try {
+          JSON.parse(body);
+        } catch {
+          isJson = false;
+        }
+        const r = await post(name, body);
+        if (!isJson && body.length > 0) expect(r.body).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: '(body)' } } });
+        else expect(typeof r.body.ok).toBe('boolean');
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }).filter((n) => !(callNames as string[]).includes(n)), async (name) => {
+        const r = await post(name, '{}');
+        expect(r.body).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+        expect(r.status).toBe(404);
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+    expect((await post('projects.list', '{}')).body.ok).toBe(true);
+  });
+});
