@@ -72,3 +72,14 @@ describe.skipIf(!mediaBinaries)('queue × Runway (fake server, real SDK)', () =>
     expect(core.queue.deadLetters().map((j) => j.id)).toEqual([job.id]);
   });
 });
+
+describe('queue × Runway tier limits', () => {
+  it('never runs more at once than the organization tier allows', async () => {
+    const { FAKE_MODELS } = await import('../fakeRunway/fakeModels');
+    const { core, fake } = await setup();
+    expect(core.gate.concurrency('runway')).toBe(2); // the plan's start
+    for (const model of Object.keys(FAKE_MODELS)) fake.setTier(model, { maxConcurrentGenerations: 1 });
+    await core.queue.refreshProviderLimits();
+    expect(core.gate.concurrency('runway')).toBe(1);
+  });
+});

@@ -57,6 +57,7 @@ export class JobQueue {
   private readonly runner: JobRunner;
   private readonly running = new Map<string, { ctl: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | undefined;
+  private limitsTimer: NodeJS.Timeout | undefined;
   private isDisposed = false;
   private isTicking = false;
   private readonly leaseMs: number;
@@ -85,6 +86,9 @@ export class JobQueue {
     }
     this.timer = setInterval(() => this.kick(), this.d.tickMs ?? 500);
     this.timer.unref?.();
+    void this.refreshProviderLimits();
+    this.limitsTimer = setInterval(() => void this.refreshProviderLimits(), 5 * 60_000);
+    this.limitsTimer.unref?.();
     this.kick();
     return true;
   }
@@ -319,6 +323,7 @@ export class JobQueue {
   async dispose(): Promise<void> {
     this.isDisposed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.limitsTimer) clearInterval(this.limitsTimer);
     for (const r of this.running.values()) r.ctl.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     this.d.lock.release();
@@ -341,6 +346,20 @@ export class JobQueue {
       }
     } finally {
       this.isTicking = false;
+    }
+  }
+
+  /** Asks each provider that reports one for its concurrency limit (Runway: the tier's per-model limits). */
+  async refreshProviderLimits(): Promise<void> {
+    for (const [id, p] of this.d.providers) {
+      if (!p.account) continue;
+      try {
+        const info = await p.account(AbortSignal.timeout(15_000));
+        const limits = Object.values(info.limits).map((l) => l.maxConcurrent).filter((n): n is number => n !== null);
+        this.d.gate.setProviderLimit(id, limits.length > 0 ? Math.max(...limits) : null);
+      } catch (e) {
+        this.d.logger.log('debug', 'provider limits not available', { provider: id, error: (e as Error).message });
+      }
     }
   }
 

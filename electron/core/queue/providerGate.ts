@@ -51,6 +51,10 @@ export class ResilienceGate implements ProviderGate {
     return this.adaptiveFor(provider).limit;
   }
 
+  setProviderLimit(provider: ProviderId, limit: number | null): void {
+    this.adaptiveFor(provider).setProviderLimit(limit);
+  }
+
   view(): BreakerView[] {
     return [...this.breakers.entries()].map(([provider, b]) => toView(provider, b.snapshot()));
   }

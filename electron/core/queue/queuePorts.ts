@@ -81,5 +81,7 @@ export interface ProviderGate {
   recordRateLimited(provider: ProviderId): void;
   /** Tasks allowed in flight for this provider now. */
   concurrency(provider: ProviderId): number;
+  /** The provider's own reported concurrency limit (null = unknown/unlimited): adaptive concurrency never goes above it. */
+  setProviderLimit(provider: ProviderId, limit: number | null): void;
   view(): BreakerView[];
 }
