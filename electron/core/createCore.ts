@@ -44,6 +44,7 @@ import { FileKeys } from './security/fileKeys';
 import { PromptVault, type SecretKeys } from './security/promptVault';
 import { TakeService } from './takes/takeService';
 import { takesFinals } from './takes/finalsSource';
+import { Publisher } from './takes/publisher';
 import { takeProtection } from './takes/takeProtection';
 import type { ProviderId } from '../../shared/money/params';
 
@@ -108,6 +109,8 @@ export interface Core {
   providers: ReadonlyMap<ProviderId, Provider>;
   /** Pacing and provider health (token buckets, circuit breakers, adaptive concurrency). */
   gate: ResilienceGate;
+  /** Export and publish a project's finals (release only), marking them Published. */
+  publisher: Publisher;
   /** Finalize: the shortlist re-rendered at release spec, after a batch confirmation. */
   finalizer: Finalizer;
   /** Auto-checks of new takes in flight (`idle()` waits for them). */
@@ -218,6 +221,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   );
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
   const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
+  const finals = takesFinals({ db, takes, shots, media, board });
+  const publisher = new Publisher({ dataDir: config.dataDir, finals, stitcher, exporter, board, events, clock: ports.clock });
   const insight = new InsightService({
     db, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
     settings: new InsightSettingsStore(db.conn, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
@@ -278,7 +283,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     benchmark,
     projectSpend,
     takePath,
-    finals: takesFinals({ db, takes, shots, media, board }) as FinalsSource | null,
+    finals: finals as FinalsSource | null,
+    publisher,
     async dispose() {
       await queue.dispose();
       await takeChecks.dispose();
@@ -295,6 +301,6 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       db.dispose();
     },
   };
-  const dispatch = createDispatcher(scopeByRole(createHandlers(partial), db), ports.logger, config.isStrict);
+  const dispatch = createDispatcher(scopeByRole(createHandlers(partial), db, config.dataDir), ports.logger, config.isStrict);
   return { ...partial, dispatch };
 }

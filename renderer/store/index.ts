@@ -41,8 +41,10 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('jobs.changed', (e) => s().applyJobChanged(e)),
     api.on('jobs.progressed', (e) => s().applyJobProgressed(e)),
     api.on('queue.changed', (e) => s().applyQueueChanged(e)),
+    api.on('export.progressed', (e) => s().applyExportProgressed(e)),
     api.on('credits.changed', (e) => s().applyCreditsChanged(e)),
     api.on('credits.thresholdCrossed', (e) => s().notify('info', `Spend this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`)),
+    api.on('media.swept', (e) => s().applySwept(e.artifactIds)),
     api.on('plans.changed', () => void s().loadCredits().catch((err: unknown) => console.warn('circletake: reloading plans failed', err))),
   ];
   return () => offs.forEach((off) => off());

@@ -5,6 +5,7 @@ import { projectsCalls, projectsEvents } from './projects';
 import { shotsCalls, shotsEvents } from './shots';
 import { jobsCalls, jobsEvents } from './jobs';
 import { finalizeCalls } from './finalize';
+import { exportsCalls, exportsEvents } from './exports';
 import { takesCalls, takesEvents } from './takes';
 import { mediaCalls, mediaEvents } from './media';
 import { boardCalls, boardEvents } from './board';
@@ -21,6 +22,7 @@ export const contract = {
   ...shotsCalls,
   ...jobsCalls,
   ...finalizeCalls,
+  ...exportsCalls,
   ...takesCalls,
   ...mediaCalls,
   ...boardCalls,
@@ -34,6 +36,7 @@ export const events = {
   ...creditsEvents,
   ...shotsEvents,
   ...jobsEvents,
+  ...exportsEvents,
   ...takesEvents,
   ...mediaEvents,
   ...boardEvents,

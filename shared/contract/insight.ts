@@ -3,8 +3,8 @@ import { Empty, mutation, query } from './define';
 import { EstimateParams, ProviderId } from '../money/params';
 import { ConfigName } from '../money/planSchema';
 import { ProjectId } from './projects';
+import { BenchmarkReport } from './benchmarkTypes';
 import {
-  BenchmarkReport,
   CalibrationView,
   Day,
   Forecast,
@@ -15,6 +15,7 @@ import {
 } from './insightTypes';
 
 export * from './insightTypes';
+export * from './benchmarkTypes';
 
 /**
  * What it really costs: the dashboards' report, the spend forecast, the decision framework's

@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startHostProcess, tempDataDir } from './hostProcess';
 
 // The board through the browser host with the local provider on a fresh data dir: draft → Generate →
@@ -29,6 +31,7 @@ test('draft → generate → checked takes → tag with the keyboard → shortli
     await page.getByLabel('Duration').selectOption('2');
     await page.getByLabel('Ratio', { exact: true }).selectOption('1280:720');
     await page.getByLabel('Prompt').fill('A lighthouse at dusk, slow push in');
+    await page.getByLabel('Seed').fill('7');
     await page.getByLabel('Variations').selectOption('4');
     // 4 × 2 s × 5 credits/s = 40 simulated credits, from the 10,000 granted.
     await expect(page.locator('.estimate')).toContainText('40 credits');
@@ -150,6 +153,23 @@ test('draft → generate → checked takes → tag with the keyboard → shortli
     await expect(region(page, 'Finalize').locator('.card-release')).toHaveText(['release checked ✓', 'release checked ✓'], { timeout: 90_000 });
     await expect(page.locator('.balance-summary')).toContainText(after);
     await page.screenshot({ path: testInfo.outputPath('12-finalized.png') });
+
+    // Export: the shot's final (one per shot: the best-scored re-render) with the sequence and a
+    // manifest into a folder; the exported take moves to Published.
+    await region(page, 'Finalize').getByRole('button', { name: 'Export' }).click();
+    const exportDialog = page.getByRole('dialog', { name: 'Export finals' });
+    const exportDir = join(data.dir, 'exported');
+    await exportDialog.getByLabel('Export folder').fill(exportDir);
+    await exportDialog.getByRole('button', { name: 'Export' }).click();
+    await expect(exportDialog).toContainText('manifest.json', { timeout: 60_000 });
+    await page.screenshot({ path: testInfo.outputPath('13-exported.png') });
+    await exportDialog.getByRole('button', { name: 'Done' }).click();
+    await expect(cards(page, 'Published')).toHaveCount(1);
+    await expect(cards(page, 'Finalize')).toHaveCount(1);
+    const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { takes: unknown[]; sequence: unknown };
+    expect(manifest.takes).toHaveLength(1);
+    expect(manifest.sequence).not.toBeNull();
+    await page.screenshot({ path: testInfo.outputPath('14-published.png') });
   } finally {
     await host.stop();
     data.cleanup();

@@ -100,7 +100,6 @@ describe.skipIf(!mediaBinaries)('finalize on a plan that forbids release', () =>
 
 describe.skipIf(!mediaBinaries)('the producer path: finalize → stitch → export', () => {
   it('stitches one final per shot in shot order and exports them with a manifest', { timeout: 120_000 }, async () => {
-    const { exportProject } = await import('../../electron/core/media/finals');
     const { existsSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
@@ -121,10 +120,37 @@ describe.skipIf(!mediaBinaries)('the producer path: finalize → stitch → expo
     const finals = await core.finals!.finals(projectId);
     expect(finals.map((f) => f.shotPosition).sort()).toEqual([1, 2]);
     const out = join(t.dataDir, 'export-here');
-    const result = await exportProject({ finals: core.finals!, stitcher: core.stitcher, exporter: core.exporter, tmpDir: join(t.dataDir, 'tmp') }, projectId, out);
+    const result = await core.publisher.export(projectId, out);
     expect(existsSync(result.manifestFile)).toBe(true);
     const manifest = JSON.parse(readFileSync(result.manifestFile, 'utf8')) as { takes: { shotPosition: number; sha256: string }[] };
     expect(manifest.takes.map((x) => x.shotPosition)).toEqual([1, 2]);
     expect(manifest.takes.every((x) => /^[0-9a-f]{64}$/.test(x.sha256))).toBe(true);
+    // Exported finals are Published on the board, and retention keeps published releases.
+    for (const f of finals) expect(core.board.publishedAt(f.takeId)).not.toBeNull();
+    const { takeProtection } = await import('../../electron/core/takes/takeProtection');
+    const published = await takeProtection({ db: core.db, board: core.board }).protectedArtifacts(finals.map((f) => f.artifact.id));
+    expect([...published.values()].every((why) => why.includes('published'))).toBe(true);
+    expect(published.size).toBe(finals.length);
+  });
+});
+
+describe.skipIf(!mediaBinaries)('finalize without a seed', () => {
+  it('re-renders each shortlisted variation as its own release job', async () => {
+    const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    cleanups.push(t.cleanup);
+    const { core } = t;
+    core.queue.start();
+    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'no seed given', variations: 2 }, projectName: 'NoSeed' });
+    await settleAll(core);
+    const takes = core.takes.byJob(a.jobId);
+    core.board.tag(takes.map((x) => x.id), 'promising', 'r');
+    const projectId = core.queue.get(a.jobId).projectId;
+    const plan = core.finalizer.plan(projectId, { topPercent: 100 });
+    expect(plan.items).toHaveLength(2);
+    const run = await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
+    await settleAll(core);
+    expect(new Set(run.jobIds).size).toBe(2);
+    const sources = run.jobIds.map((id) => core.queue.get(id)).map((j) => [j.status, j.cacheOfJobId, j.sourceTakeId]);
+    expect(sources).toEqual(expect.arrayContaining([['succeeded', null, takes[0]!.id], ['succeeded', null, takes[1]!.id]]));
   });
 });

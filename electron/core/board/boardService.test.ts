@@ -161,6 +161,9 @@ describe('BoardService', () => {
     v = k.board.view(p.id);
     expect(v.shots[0]!.takes.map((t) => t.id)).not.toContain('tk_0000release');
     expect(stageOf(v, ids[0]!)).toBe('published');
+    expect(k.board.publishedAt('tk_0000release')).toBe(k.clock.now());
+    expect(k.board.publishedAt(ids[0]!)).toBe(k.clock.now());
+    expect(k.board.publishedAt(ids[1]!)).toBeNull();
     expect(k.board.shortlisted(p.id)).toEqual([]);
   });
 

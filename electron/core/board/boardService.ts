@@ -206,6 +206,15 @@ export class BoardService {
     for (const [projectId, ids] of byProject) this.changed(projectId, ids);
   }
 
+  /**
+   * When the take's release was exported, or null. A release take answers for the preview it
+   * re-renders (the card that holds the published mark).
+   */
+  publishedAt(takeId: string): number | null {
+    const t = this.sources.take(takeId);
+    return this.repo.marksOf(t.artifactClass === 'release' && t.sourceTakeId !== null ? t.sourceTakeId : t.id).publishedAt;
+  }
+
   marks(takeId: string): BoardMarks {
     return this.repo.marksOf(takeId);
   }

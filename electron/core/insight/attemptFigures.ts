@@ -1,6 +1,6 @@
 import type { ExportFailures, LatencyRow, RerenderWeek } from '../../../shared/contract/insightTypes';
 import { isFailure, isJudged, isRender, type AttemptRow, type PublishedRow } from './insightRows';
-import { p95, round } from './insightStats';
+import { cmp, p95, round } from './insightStats';
 import { addDays, dayOf, dayStartMs, DAY_MS, weeksIn } from './insightTime';
 
 /** Thresholds from seed 003's decision framework. */
@@ -34,7 +34,7 @@ export function latencyRows(attempts: readonly AttemptRow[]): LatencyRow[] {
     const e2e = list.flatMap((a) => (a.queueTimeMs === null || a.latencyMs === null ? [] : [a.queueTimeMs + a.latencyMs]));
     rows.push({ provider: first.provider, model: first.model, status: first.status, attempts: list.length, p95QueueMs: p95(queue), p95LatencyMs: p95(latency), p95EndToEndMs: p95(e2e) });
   }
-  return rows.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model) || a.status.localeCompare(b.status));
+  return rows.sort((a, b) => cmp(a.provider, b.provider) || cmp(a.model, b.model) || cmp(a.status, b.status));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CalibrationGroup, EstimateRow } from '../../../shared/contract/insightTypes';
 import type { AttemptRow } from './insightRows';
-import { parseOutputSpec, round } from './insightStats';
+import { cmp, parseOutputSpec, round } from './insightStats';
 
 /**
  * Estimate vs actual, and the effective credits per second learned from what attempts really cost.
@@ -121,7 +121,7 @@ export function estimateRows(attempts: readonly AttemptRow[]): EstimateRow[] {
       fromBalance: g.fromBalance,
       fromReported: g.fromReported,
     }))
-    .sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model) || a.resolution.localeCompare(b.resolution));
+    .sort((a, b) => cmp(a.provider, b.provider) || cmp(a.model, b.model) || cmp(a.resolution, b.resolution));
 }
 
 /** Calibration groups of one provider and model: every resolution together ('*'), then each. */
@@ -134,7 +134,7 @@ export function calibrationGroups(attempts: readonly AttemptRow[], provider: str
   };
   const all = accumulate(obs, () => '*', () => '*')[0];
   const overall = all ? toGroup(all) : { resolution: '*', samples: 0, cardCreditsPerSecond: null, learnedCreditsPerSecond: null, factor: null };
-  const groups = accumulate(obs, (o) => o.resolution, (o) => o.resolution).map(toGroup).sort((a, b) => a.resolution.localeCompare(b.resolution));
+  const groups = accumulate(obs, (o) => o.resolution, (o) => o.resolution).map(toGroup).sort((a, b) => cmp(a.resolution, b.resolution));
   return { overall, groups };
 }
 
@@ -142,6 +142,6 @@ export function calibrationGroups(attempts: readonly AttemptRow[], provider: str
 export function calibratedModels(attempts: readonly AttemptRow[]): { provider: string; model: string }[] {
   const seen = new Map<string, { provider: string; model: string }>();
   for (const o of observedCosts(attempts)) if (o.seconds !== null) seen.set(`${o.attempt.provider}\u0000${o.attempt.model}`, { provider: o.attempt.provider, model: o.attempt.model });
-  return [...seen.values()].sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
+  return [...seen.values()].sort((a, b) => cmp(a.provider, b.provider) || cmp(a.model, b.model));
 }
 

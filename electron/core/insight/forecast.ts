@@ -91,9 +91,9 @@ function burnDown(a: { pool: string; posted: number; available: number; planned:
     after += deltas.get(past[i]!) ?? 0;
   }
   points.push({ day: a.today, credits: a.available, isProjected: false });
-  const horizonDay = dayOf(a.horizonMs);
+  // One point per day that begins before the horizon (a reset at midnight ends the day before).
   let level = a.available - a.planned;
-  for (let d = addDays(a.today, 1); d <= horizonDay; d = addDays(d, 1)) {
+  for (let d = addDays(a.today, 1); dayStartMs(d) < a.horizonMs; d = addDays(d, 1)) {
     level -= a.burnPerDay;
     points.push({ day: d, credits: Math.floor(level), isProjected: true });
   }

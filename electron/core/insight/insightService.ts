@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { PlannedInput } from '../../../shared/contract/insight';
+import { PlannedInput } from '../../../shared/contract/insight';
 import type { CalibrationView, Forecast, InsightSettings, PlannedWork, Recommendation, Report } from '../../../shared/contract/insightTypes';
-import { AppError } from '../../../shared/errors';
+import { AppError, validationError } from '../../../shared/errors';
 import type { EstimateParams, ProviderId } from '../../../shared/money/params';
 import type { CoreEvents } from '../coreEvents';
 import type { Db } from '../db/db';
@@ -10,12 +10,13 @@ import type { MoneyService } from '../money/moneyService';
 import type { PlanRegistry } from '../money/planRegistry';
 import type { Clock, Logger } from '../ports';
 import { exportFailures, latencyRows, rerenderLast7Days, rerenderWeeks, statusCounts } from './attemptFigures';
-import { CalibrationStore } from './calibrationStore';
+import { type CalibrationStore } from './calibrationStore';
 import { calibratedModels, calibrationGroups, estimateRows } from './estimateFigures';
 import { budgetForecasts, poolForecasts } from './forecast';
 import { InsightRepo } from './insightRepo';
-import { InsightSettingsStore } from './insightSettings';
-import { addDays, dayOf, dayStartMs, DAY_MS } from './insightTime';
+import { type InsightSettingsStore } from './insightSettings';
+import { cmp } from './insightStats';
+import { addDays, dayOf, dayStartMs, DAY_MS, isDay } from './insightTime';
 import { recommendations } from './recommendations';
 import { spendByDay, spendTotals, spendWeeks } from './spendFigures';
 import { yieldFigures } from './yieldFigures';
@@ -68,8 +69,8 @@ export class InsightService {
     const today = dayOf(this.d.clock.now());
     const since = r.since ?? addDays(today, -(DEFAULT_RANGE_DAYS - 1));
     const until = r.until ?? addDays(today, 1);
-    if (Number.isNaN(dayStartMs(since))) throw new AppError('VALIDATION', `since: "${since}" is not a calendar day; give YYYY-MM-DD.`, { field: 'since' });
-    if (Number.isNaN(dayStartMs(until))) throw new AppError('VALIDATION', `until: "${until}" is not a calendar day; give YYYY-MM-DD.`, { field: 'until' });
+    if (!isDay(since)) throw new AppError('VALIDATION', `since: "${since}" is not a calendar day; give YYYY-MM-DD.`, { field: 'since' });
+    if (!isDay(until)) throw new AppError('VALIDATION', `until: "${until}" is not a calendar day; give YYYY-MM-DD.`, { field: 'until' });
     if (since >= until) throw new AppError('VALIDATION', `since: ${since} must be before ${until} (the end of the range); pick an earlier --since.`, { field: 'since' });
     return { since, until, projectId: r.projectId ?? null };
   }
@@ -118,7 +119,12 @@ export class InsightService {
     });
   }
 
-  forecast(req: { projectId?: string | undefined; planned?: z.output<typeof PlannedInput>[]; horizonDays?: number }): Forecast {
+  forecast(req: { projectId?: string | undefined; planned?: z.input<typeof PlannedInput>[]; horizonDays?: number }): Forecast {
+    const plannedIn = (req.planned ?? []).map((p, i) => {
+      const r = PlannedInput.safeParse(p);
+      if (!r.success) throw validationError(r.error.issues.map((x) => ({ ...x, path: ['planned', i, ...x.path] })), 'insight.forecast');
+      return r.data;
+    });
     const now = this.d.clock.now();
     const today = dayOf(now);
     const horizonDays = req.horizonDays ?? 30;
@@ -129,7 +135,7 @@ export class InsightService {
       const finals = this.finalsOf(id);
       if (finals && finals.items > 0) planned.push({ label: `Finalize the shortlist of ${name} (${finals.items} take${finals.items === 1 ? '' : 's'})`, projectId: id, credits: finals.totalCredits, surfaces: finals.pools });
     }
-    for (const p of req.planned ?? []) planned.push(this.priced(p.params, p.count, p.label, req.projectId ?? null));
+    for (const p of plannedIn) planned.push(this.priced(p.params, p.count, p.label, req.projectId ?? null));
     const historyFrom = addDays(today, -(DEFAULT_RANGE_DAYS - 1));
     const input = {
       nowMs: now,
@@ -161,7 +167,7 @@ export class InsightService {
     const models = new Map(calibratedModels(attempts).map((m) => [`${m.provider}\u0000${m.model}`, m]));
     for (const e of this.d.calibrations.enabled()) models.set(`${e.provider}\u0000${e.model}`, { provider: e.provider, model: e.model });
     const entries = [...models.values()]
-      .sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model))
+      .sort((a, b) => cmp(a.provider, b.provider) || cmp(a.model, b.model))
       .map(({ provider, model }) => {
         const learned = calibrationGroups(attempts, provider, model);
         const applied = this.d.calibrations.applied(provider, model);

@@ -36,3 +36,8 @@ export function parseOutputSpec(spec: string): { seconds: number | null; resolut
   const m = kind === 'video' && secs ? /^(\d+(?:\.\d+)?)s$/.exec(secs) : null;
   return { seconds: m ? Number(m[1]) : null, resolution: picture && picture.length > 0 ? picture : 'default' };
 }
+
+/** Code-point order (the same on every machine and locale), for sorting rows. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

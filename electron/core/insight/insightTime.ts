@@ -42,3 +42,8 @@ export function weeksIn(since: string, until: string): string[] {
 export function daysBetween(aMs: number, bMs: number): number {
   return (bMs - aMs) / DAY_MS;
 }
+
+/** A real calendar day written YYYY-MM-DD (2026-02-31 is not). */
+export function isDay(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(dayStartMs(s)) && dayOf(dayStartMs(s)) === s;
+}

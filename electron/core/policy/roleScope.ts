@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Db } from '../db/db';
 import type { CallContext, Handler, Handlers } from '../dispatch';
@@ -8,12 +9,15 @@ import type { CallContext, Handler, Handlers } from '../dispatch';
  * undo only their own tags, and remove only their own comments; nobody can tag as someone else.
  * The owner's local session (no `ctx.author`) keeps the name it gives.
  *
+ * A producer's export lands in `<dataDir>/exports/<name>`: a review session names a folder, never a
+ * path on the owner's machine.
+ *
  * Applied once, around the whole handler table, in createCore.
  */
 type Authored = 'tags.add' | 'tags.remove' | 'comments.add' | 'board.undo' | 'shortlist.auto' | 'shortlist.set';
 const AUTHORED: readonly Authored[] = ['tags.add', 'tags.remove', 'comments.add', 'board.undo', 'shortlist.auto', 'shortlist.set'];
 
-export function scopeByRole(handlers: Handlers, db: Db): Handlers {
+export function scopeByRole(handlers: Handlers, db: Db, dataDir: string): Handlers {
   const scoped: Handlers = { ...handlers };
   for (const name of AUTHORED) {
     const inner = handlers[name] as Handler<typeof name>;
@@ -34,5 +38,19 @@ export function scopeByRole(handlers: Handlers, db: Db): Handlers {
     }
     return deleteComment(input, ctx);
   };
+  const exportRun = handlers['export.run'];
+  scoped['export.run'] = (input, ctx) => (ctx.role === 'owner' ? exportRun(input, ctx) : exportRun({ ...input, toDir: exportFolder(dataDir, input.toDir) }, ctx));
   return scoped;
+}
+
+const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/;
+
+/** `<dataDir>/exports/<name>` for a review session's export; a path or anything odd is refused. */
+export function exportFolder(dataDir: string, name: string): string {
+  if (!FOLDER_NAME.test(name) || name.includes('..')) {
+    throw new AppError('VALIDATION', 'toDir: a review session exports into the app\'s exports folder; give a folder name (letters, digits, space, . _ -), not a path.', {
+      field: 'toDir',
+    });
+  }
+  return join(dataDir, 'exports', name);
 }

@@ -2,6 +2,7 @@ import type { FinalizePlan } from '../../../shared/contract/finalize';
 import { AppError, isAppError } from '../../../shared/errors';
 import type { GenerationParams } from '../../../shared/jobParams';
 import type { Refusal } from '../../../shared/money/guards';
+import { releaseRatio } from '../../../shared/money/releaseSpec';
 import type { BoardService } from '../board/boardService';
 import type { Db } from '../db/db';
 import type { CreditLedger } from '../money/creditLedger';
@@ -10,6 +11,7 @@ import type { PromptVault } from '../security/promptVault';
 import type { ShotService } from '../shots/shotService';
 import type { TakeService } from '../takes/takeService';
 import type { JobQueue } from './jobQueue';
+import { simulatorSeed } from '../providers/local/localProvider';
 
 export interface FinalizerDeps {
   db: Db;
@@ -152,7 +154,16 @@ export class Finalizer {
     const row = this.d.db.conn.prepare<{ id: string }, { params_json: string; prompt_sealed: Buffer }>('SELECT params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
     if (!row) throw new AppError('NOT_FOUND', `The job behind take ${takeId} is gone.`, { field: 'takeIds' });
     const params = { ...(JSON.parse(row.params_json) as GenerationParams), ...this.d.vault.open(row.prompt_sealed) };
-    const seed = params.seed === undefined ? undefined : (params.seed + take.n) % 4294967296;
-    return { ...params, artifactClass: 'release', variations: 1, ...(seed === undefined ? {} : { seed }) };
+    // The preview's own seed for this variation, so the release re-renders the same picture. Without a
+    // seed the simulator's derived one is known; a remote provider's random one is not (the re-render differs).
+    const seed = params.seed !== undefined ? (params.seed + take.n) % 4294967296 : params.provider === 'local' ? simulatorSeed(take.jobId, take.n) : undefined;
+    // Release spec: the same framing at the largest size the model renders under the plan's release cap.
+    let ratio = params.ratio;
+    if (ratio) {
+      const { plan, rateCard } = this.d.money.pricing();
+      const model = rateCard.models[params.model];
+      if (model && 'ratios' in model && Array.isArray(model.ratios)) ratio = releaseRatio(ratio, model.ratios, plan.outputs.max_resolution.release ?? null);
+    }
+    return { ...params, artifactClass: 'release', variations: 1, ...(seed === undefined ? {} : { seed }), ...(ratio ? { ratio } : {}) };
   }
 }

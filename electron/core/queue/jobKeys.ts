@@ -18,7 +18,7 @@ export interface JobKeys {
  * The canonical request: provider, model, normalized prompt and settings, seed, input asset hashes,
  * output spec and artifact class. `nonce` is set only when the user asks to roll again (no cache).
  */
-export function jobKeys(params: GenerationParams, inputHashes: string[], nonce?: string): JobKeys {
+export function jobKeys(params: GenerationParams, inputHashes: string[], nonce?: string, sourceTakeId?: string): JobKeys {
   const settings = {
     model: params.model,
     prompt: normalizePrompt(params.prompt),
@@ -34,7 +34,7 @@ export function jobKeys(params: GenerationParams, inputHashes: string[], nonce?:
   const outputSpec = outputSpecOf(params);
   const paramsHash = sha256(canonicalJson(settings));
   const idempotencyKey = sha256(
-    canonicalJson({ provider: params.provider, settings, inputs: inputHashes, outputSpec, artifactClass: params.artifactClass, nonce }),
+    canonicalJson({ provider: params.provider, settings, inputs: inputHashes, outputSpec, artifactClass: params.artifactClass, nonce, sourceTakeId }),
   );
   return { paramsHash, idempotencyKey, outputSpec };
 }

@@ -116,7 +116,7 @@ export class JobQueue {
       }
     }
     const priced = this.d.money.price(params, project?.id ?? '');
-    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined);
+    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, input.sourceTakeId);
     const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
     const now = this.d.clock.now();
     const jobId = this.d.ids.newId('job');

@@ -28,6 +28,14 @@ export class FileKeys implements SecretKeys {
       }
       key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
     } else {
+      if (existsSync(join(this.dir, `${name}.keychain`))) {
+        // The app sealed this data dir's key in the OS keychain; a fresh key here would make every stored prompt unreadable.
+        throw new AppError(
+          'FORBIDDEN',
+          `This data dir's ${name} key is kept in the OS keychain by the Circle Take app, which this process cannot open. Use the app, or give the CLI/host its own --data-dir.`,
+          { file: join(this.dir, `${name}.keychain`) },
+        );
+      }
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       key = randomBytes(32);
       const tmp = `${file}.${process.pid}.tmp`;

@@ -32,7 +32,7 @@ export function takeProtection(d: { db: Db; board: BoardService }): ProtectionSo
           if (take.artifact_class === 'preview') {
             if (pendingRelease.get({ id: take.id })!.n > 0) out.set(id, `take ${take.id} is awaiting its release re-render`);
             else if (card?.isShortlisted) out.set(id, `take ${take.id} is shortlisted`);
-          } else if (card?.publishedAt) out.set(id, `take ${take.id} was published`);
+          } else if (d.board.publishedAt(take.id) !== null) out.set(id, `take ${take.id} was published`);
         }
       }
       return out;

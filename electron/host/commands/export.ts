@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { exportProject } from '../../core/media/finals';
 import type { Command } from '../cliSupport';
 import { dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
 import { crossfadeFlag, finalsOf, projectIdOf } from './stitch';
@@ -33,12 +31,13 @@ export const exportCommand: Command = {
       process.once('SIGINT', stop);
       try {
         const projectId = projectIdOf(core, values.project);
-        const r = await exportProject(
-          { finals: finalsOf(core), stitcher: core.stitcher, exporter: core.exporter, tmpDir: tmpdir() },
-          projectId,
-          values.to,
-          { withSequence: values['no-sequence'] !== true, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal: abort.signal },
-        );
+        finalsOf(core);
+        // Through the publisher: the exported finals are marked Published on the board.
+        const r = await core.publisher.export(projectId, values.to, {
+          withSequence: values['no-sequence'] !== true,
+          ...(crossfadeSec !== undefined ? { crossfadeSec } : {}),
+          signal: abort.signal,
+        });
         if (json) io.out(JSON.stringify({ dir: r.dir, manifestFile: r.manifestFile, manifest: r.manifest }));
         else {
           io.out(`exported ${r.manifest.takes.length} take${r.manifest.takes.length === 1 ? '' : 's'}${r.manifest.sequence ? ' and the sequence' : ''} to ${r.dir}`);

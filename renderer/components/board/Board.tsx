@@ -93,6 +93,10 @@ export function Board() {
                     <button type="button" className="primary small" onClick={() => openOverlay({ kind: 'finalize' })}>
                       Finalize {shortlistCount}
                     </button>
+                  ) : st === 'finalize' && items.some((c) => c.release?.takeId) ? (
+                    <button type="button" className="primary small" onClick={() => openOverlay({ kind: 'export' })}>
+                      Export
+                    </button>
                   ) : undefined
                 }
               />

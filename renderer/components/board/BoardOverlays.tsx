@@ -5,6 +5,7 @@ import { Modal } from '../Modal';
 import { KEY_HELP } from './boardKeys';
 import { CompareView, PlayerView } from './Player';
 import { FinalizeDialog } from './FinalizeDialog';
+import { ExportDialog } from './ExportDialog';
 
 /** Whichever board overlay is open: help, player, compare, or the finalize confirmation. */
 export function BoardOverlays({ board }: { board: BoardColumns }) {
@@ -52,5 +53,7 @@ export function BoardOverlays({ board }: { board: BoardColumns }) {
     }
     case 'finalize':
       return <FinalizeDialog onClose={close} />;
+    case 'export':
+      return <ExportDialog onClose={close} />;
   }
 }

@@ -8,9 +8,15 @@ import { fmtCredits, fmtSec, fmtTime } from '../format';
 /** Frame rate the local provider renders at; stepping uses it when the file cannot tell. */
 const FPS = 24;
 
+/** The take's media URL, or null when it has no file (never stored, or swept by retention). */
 function useSrc(card: TakeCard): string | null {
   const door = useAppStore((s) => s.mediaDoor);
-  return card.artifactId ? mediaUrl(door, card.artifactClass, card.artifactId) : null;
+  const isSwept = useAppStore((s) => (card.artifactId ? s.swept[card.artifactId] !== undefined : false));
+  const checkArtifact = useAppStore((s) => s.checkArtifact);
+  useEffect(() => {
+    if (card.artifactId) checkArtifact(card.artifactId).catch((e: unknown) => console.warn('circletake: could not look up', card.artifactId, e));
+  }, [card.artifactId, checkArtifact]);
+  return card.artifactId && !isSwept ? mediaUrl(door, card.artifactClass, card.artifactId) : null;
 }
 
 function step(videos: readonly (HTMLVideoElement | null)[], frames: number) {
@@ -74,7 +80,7 @@ export function PlayerView({ card }: { card: TakeCard }) {
       {src ? (
         <video ref={ref} src={src} controls preload="auto" onTimeUpdate={(e) => setFrame(Math.round(e.currentTarget.currentTime * FPS))} onSeeked={(e) => setFrame(Math.round(e.currentTarget.currentTime * FPS))} />
       ) : (
-        <div className="poster placeholder big">No file for this take.</div>
+        <div className="poster placeholder big">This take has no file: retention removed it (its params and poster remain).</div>
       )}
       <FrameControls videos={refs} frame={frame} />
       <div className="player-info">

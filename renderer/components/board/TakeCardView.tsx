@@ -23,6 +23,7 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
   const focus = useAppStore((s) => s.focus);
   const toggleSelected = useAppStore((s) => s.toggleSelected);
   const openOverlay = useAppStore((s) => s.openOverlay);
+  const isSwept = useAppStore((s) => (card.artifactId ? s.swept[card.artifactId] !== undefined : false));
   const releaseProgress = useAppStore((s) => {
     const j = card.release?.jobId ? s.jobs[card.release.jobId] : undefined;
     if (!j || card.release?.takeId) return null;
@@ -90,6 +91,11 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
         ))}
         {card.override && <span className="chip">{card.override === 'in' ? 'forced in' : 'kept out'}</span>}
         {card.comments > 0 && <span className="chip">💬 {card.comments}</span>}
+        {isSwept && (
+          <span className="chip bad" title="Retention removed this take's file; its params and poster remain.">
+            file swept
+          </span>
+        )}
         {card.stage === 'shortlist' || card.isShortlisted ? <span className="chip score">score {card.score}</span> : null}
       </div>
       {card.release && (

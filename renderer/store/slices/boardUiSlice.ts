@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { AppState } from '../index';
 
 export type MainTab = 'board' | 'queue' | 'ledger';
-export type Overlay = { kind: 'help' } | { kind: 'player'; takeId: string } | { kind: 'compare'; a: string; b: string } | { kind: 'finalize' } | null;
+export type Overlay = { kind: 'help' } | { kind: 'player'; takeId: string } | { kind: 'compare'; a: string; b: string } | { kind: 'finalize' } | { kind: 'export' } | null;
 
 /**
  * Local board UI: which shot is shown, the focused card, the selection, auto-advance, the overlay,

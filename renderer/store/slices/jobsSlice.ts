@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { EventPayload } from '../../../shared/contract';
+import type { CallOutput, EventPayload } from '../../../shared/contract';
 import type { FinalizePlan } from '../../../shared/contract/finalize';
 import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
 import type { Api } from '../../api/client';
@@ -27,6 +27,11 @@ export interface JobsSlice {
   planFinalize(projectId: string): Promise<FinalizePlan>;
   /** Submits the confirmed batch; refused by core when it would now cost more than confirmed. */
   runFinalize(plan: FinalizePlan): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }>;
+  /** Export the project's finals (release only) with the stitched sequence and a manifest; they become Published. */
+  exportProject(input: { projectId: string; toDir: string; withSequence: boolean }): Promise<CallOutput<'export.run'>>;
+  /** 0..1 while an export of the project runs (export.progressed). */
+  exportProgress: Record<string, number>;
+  applyExportProgressed(e: EventPayload<'export.progressed'>): void;
   applyJobChanged(e: EventPayload<'jobs.changed'>): void;
   applyJobProgressed(e: EventPayload<'jobs.progressed'>): void;
   applyQueueChanged(e: QueueStatus): void;
@@ -85,6 +90,11 @@ export const createJobsSlice =
         const jobs = await Promise.all(r.jobIds.map((id) => api.call('jobs.get', { id }).catch(() => null)));
         get().seedJobs(jobs.filter((j): j is Job => j !== null));
         return r;
+      },
+      exportProgress: {},
+      exportProject: (input) => api.call('export.run', input),
+      applyExportProgressed({ projectId, fraction }) {
+        set({ exportProgress: { ...get().exportProgress, [projectId]: fraction } });
       },
       applyJobChanged({ job }) {
         put(job);

@@ -7,7 +7,12 @@ import type { AppState } from '../index';
 export interface MediaSlice {
   mediaDoor: 'electron' | 'host';
   thumbs: Record<string, ThumbnailsDto | 'loading' | 'none'>;
+  /** Artifacts whose file retention removed (params, metadata and posters stay), with when. */
+  swept: Record<string, number>;
   loadThumbs(artifactId: string): Promise<void>;
+  /** Asks core whether an artifact's file is still there (the player does, before playing). */
+  checkArtifact(artifactId: string): Promise<void>;
+  applySwept(artifactIds: readonly string[]): void;
 }
 
 export const createMediaSlice =
@@ -15,6 +20,16 @@ export const createMediaSlice =
   (set, get) => ({
     mediaDoor: api.transport === 'ipc' ? 'electron' : 'host',
     thumbs: {},
+    swept: {},
+    async checkArtifact(artifactId) {
+      const a = await api.call('media.get', { id: artifactId });
+      if (a.sweptAt !== null) set({ swept: { ...get().swept, [artifactId]: a.sweptAt } });
+    },
+    applySwept(ids) {
+      const swept = { ...get().swept };
+      for (const id of ids) swept[id] ??= Date.now();
+      set({ swept });
+    },
     async loadThumbs(artifactId) {
       if (get().thumbs[artifactId]) return;
       set({ thumbs: { ...get().thumbs, [artifactId]: 'loading' } });

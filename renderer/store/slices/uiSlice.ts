@@ -31,7 +31,9 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   notify: (kind, text) => {
     // The same message twice (several calls failing for one reason) is shown once.
     if (get().notices.some((n) => n.kind === kind && n.text === text)) return;
-    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text }] });
+    // At most five on screen, and at most two passing infos (undo feedback comes in bursts).
+    const kept = get().notices.filter((n, i, all) => n.kind === 'error' || all.slice(i + 1).filter((m) => m.kind === 'info').length < (kind === 'info' ? 1 : 2));
+    set({ notices: [...kept.slice(-4), { id: nextNoticeId++, kind, text }] });
   },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
 });

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import type { BenchmarkRunInput } from '../../../../shared/contract/insight';
-import type { BenchmarkJob, BenchmarkReport } from '../../../../shared/contract/insightTypes';
+import type { BenchmarkJob, BenchmarkReport } from '../../../../shared/contract/benchmarkTypes';
 import { AppError, isAppError } from '../../../../shared/errors';
 import type { GenerationParams } from '../../../../shared/jobParams';
 import type { ProviderId } from '../../../../shared/money/params';

@@ -1,4 +1,4 @@
-import type { BenchmarkJob, BenchmarkSummary } from '../../../../shared/contract/insightTypes';
+import type { BenchmarkJob, BenchmarkSummary } from '../../../../shared/contract/benchmarkTypes';
 import type { PlanConfig } from '../../../../shared/money/planSchema';
 import { p95, round } from '../insightStats';
 

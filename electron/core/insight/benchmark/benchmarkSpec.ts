@@ -3,6 +3,7 @@ import { listDurations } from '../../../../shared/money/modelRules';
 import { pixels, resolutionLines, shortSide } from '../../../../shared/money/pictures';
 import type { PlanConfig } from '../../../../shared/money/planSchema';
 import type { RateCard } from '../../../../shared/money/rateCardSchema';
+import { cmp } from '../insightStats';
 
 /**
  * The quarterly benchmark's ten jobs (seed 003): five small previews (≈5 s, the lowest picture, one
@@ -48,7 +49,7 @@ export function benchmarkSpec(card: RateCard, plan: PlanConfig, accepts: Accepts
     const durations = listDurations(m.durations!).filter((d) => d <= maxSec);
     const small = closest(durations, SMALL_SECONDS);
     const big = closest(durations.filter((d) => d >= (small ?? 0)), BIG_SECONDS);
-    const ratios = [...m.ratios].filter((r) => shortSide(r) <= maxLines).sort((a, b) => pixels(a) - pixels(b) || a.localeCompare(b));
+    const ratios = [...m.ratios].filter((r) => shortSide(r) <= maxLines).sort((a, b) => pixels(a) - pixels(b) || cmp(a, b));
     if (small === undefined || big === undefined || ratios.length === 0) {
       refusals.push(`${name}: nothing fits the plan's preview caps (${maxSec} s, ${plan.outputs.max_resolution.preview})`);
       continue;

@@ -1,5 +1,5 @@
 import { isScalar, parseDocument } from 'yaml';
-import type { PlanChange } from '../../../../shared/contract/insightTypes';
+import type { PlanChange } from '../../../../shared/contract/benchmarkTypes';
 import { AppError } from '../../../../shared/errors';
 import { PlanConfig } from '../../../../shared/money/planSchema';
 import { formatProblem, parseConfigText } from '../../money/configFile';

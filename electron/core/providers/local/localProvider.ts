@@ -104,7 +104,7 @@ export class LocalProvider implements Provider {
     const { prompt, negativePrompt: _n, ...clear } = req.params;
     const throttled = this.rnd() < this.cfg.throttleRate;
     // Without a seed the simulator still varies each variation, reproducibly per job.
-    const seed = req.params.seed ?? parseInt(createHash('sha256').update(`${req.jobId}:${req.variation}`).digest('hex').slice(0, 8), 16);
+    const seed = req.params.seed ?? simulatorSeed(req.jobId, req.variation);
     const task: LocalTask = {
       id: randomUUID(),
       status: throttled ? 'THROTTLED' : 'PENDING',
@@ -263,4 +263,9 @@ function readSimConfig(dir: string): Partial<LocalSimConfig> {
   } catch (e) {
     throw new AppError('VALIDATION', `${f}: not valid JSON (${(e as Error).message}). Fix or delete it.`, { file: f }, { cause: e });
   }
+}
+
+/** The seed the simulator uses for variation n of a job that gave none (finalize reuses it to re-render the same picture). */
+export function simulatorSeed(jobId: string, variation: number): number {
+  return parseInt(createHash('sha256').update(`${jobId}:${variation}`).digest('hex').slice(0, 8), 16);
 }
