@@ -109,7 +109,17 @@ const JobFilter = z
   })
   .strict();
 
+/** Whether a submit with these params would be answered from the cache (free) or is already in flight. */
+export const CacheLookup = z.object({
+  cacheHit: z.boolean(),
+  inFlight: z.boolean(),
+  jobId: JobId.nullable(),
+  /** What the cached job cost: the credits a hit saves. */
+  creditsSaved: z.number().int(),
+});
+
 export const jobsCalls = {
+  'jobs.lookup': query(z.object({ params: GenerationParams, projectId: ProjectId.optional() }).strict(), CacheLookup),
   'jobs.submit': mutation(SubmitInput, SubmitResult),
   'jobs.list': query(JobFilter, z.array(Job), 'producer'),
   'jobs.get': query(z.object({ id: JobId }).strict(), Job, 'producer'),

@@ -165,6 +165,22 @@ export class JobQueue {
     };
   }
 
+  /** Would this request be a cache hit (free) or join a job in flight? Computes the key without writing. */
+  lookup(rawParams: z.input<typeof SubmitInput>['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
+    const params = SubmitInput.shape.params.parse(rawParams);
+    let hashes: string[];
+    try {
+      hashes = this.inputHashes(params.promptImage).hashes;
+      if (params.sourceFile) hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
+    } catch {
+      return { cacheHit: false, inFlight: false, jobId: null, creditsSaved: 0 };
+    }
+    const existing = this.repo.s.byKey.get({ key: jobKeys(params, hashes).idempotencyKey });
+    if (!existing) return { cacheHit: false, inFlight: false, jobId: null, creditsSaved: 0 };
+    const isHit = existing.status === 'succeeded';
+    return { cacheHit: isHit, inFlight: !isHit, jobId: existing.id, creditsSaved: isHit ? (existing.captured_credits ?? 0) : 0 };
+  }
+
   get(id: string): Job {
     const job = this.repo.job(id);
     if (!job) throw new AppError('NOT_FOUND', `No job with id ${id}. \`circletake jobs\` lists them.`, { field: 'id', id });

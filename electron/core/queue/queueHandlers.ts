@@ -2,7 +2,7 @@ import type { Core } from '../createCore';
 import type { Handlers } from '../dispatch';
 
 type QueueCalls =
-  | 'jobs.submit' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume' | 'jobs.setPriority' | 'jobs.moveBefore'
+  | 'jobs.submit' | 'jobs.lookup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume' | 'jobs.setPriority' | 'jobs.moveBefore'
   | 'jobs.deadLetters' | 'jobs.retry' | 'jobs.discard' | 'jobs.resolveUnknown' | 'queue.status' | 'queue.pause' | 'queue.resume'
   | 'takes.list' | 'takes.get' | 'finalize.plan' | 'finalize.run' | 'export.run';
 
@@ -11,6 +11,7 @@ export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, Queu
   const q = core.queue;
   return {
     'jobs.submit': (input) => q.submit(input),
+    'jobs.lookup': ({ params }) => q.lookup(params),
     'jobs.list': (f) => q.list({ ...(f.projectId ? { projectId: f.projectId } : {}), ...(f.status ? { status: f.status } : {}), limit: f.limit }),
     'jobs.get': ({ id }) => q.get(id),
     'jobs.cancel': ({ id }) => q.cancel(id),

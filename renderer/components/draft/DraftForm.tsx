@@ -17,7 +17,7 @@ const NEW_SHOT = '__new__';
 export function DraftForm({ projectId }: { projectId: string }) {
   const config = useAppStore((s) => s.activeConfig);
   const shots = useAppStore((s) => s.shotsByProject[projectId]);
-  const { submitJob, notify, setTab, setShotScope, loadShots } = useAppStore((s) => s);
+  const { submitJob, lookupCache, notify, setTab, setShotScope, loadShots } = useAppStore((s) => s);
   const store = useAppStoreApi();
   const card = config?.rateCard ?? null;
   const [values, setValues] = useState<DraftValues | null>(null);
@@ -45,6 +45,30 @@ export function DraftForm({ projectId }: { projectId: string }) {
   const params = useMemo(() => (values ? estimateParams(values) : null), [values]);
   const base = useMemo(() => (baseline ? estimateParams(baseline) : null), [baseline]);
   const live = useEstimate(params, base, projectId);
+  const genKey = values ? JSON.stringify(generationParams(values)) : '';
+  const [cacheHint, setCacheHint] = useState<{ key: string; isHit: boolean; text: string } | null>(null);
+  useEffect(() => {
+    if (!values) return;
+    const g = generationParams(values);
+    if ('error' in g) return;
+    let isCurrent = true;
+    const t = setTimeout(() => {
+      lookupCache(g, projectId).then(
+        (r) => {
+          if (!isCurrent) return;
+          if (r.cacheHit) setCacheHint({ key: genKey, isHit: true, text: `free — cached: made before, Generate returns those takes and saves ${fmtCredits(r.creditsSaved)} credits` });
+          else if (r.inFlight) setCacheHint({ key: genKey, isHit: false, text: 'already generating: Generate joins that job, nothing is charged twice' });
+          else setCacheHint(null);
+        },
+        () => isCurrent && setCacheHint(null),
+      );
+    }, 250);
+    return () => {
+      isCurrent = false;
+      clearTimeout(t);
+    };
+    // values is represented by genKey.
+  }, [genKey, projectId, lookupCache]);
   if (!card || !values) return <p className="muted">Loading models and prices…</p>;
 
   const opts = optionsFor(card, values.model);
@@ -117,6 +141,7 @@ export function DraftForm({ projectId }: { projectId: string }) {
   };
 
   const surfaces = quote ? (Object.keys(quote.before) as Surface[]) : [];
+  const isCachedHit = !cached && cacheHint !== null && cacheHint.key === genKey && cacheHint.isHit;
   return (
     <form className="draft-form" onSubmit={(e) => void onSubmit(e)} aria-label="Draft a take">
       <div className="draft-grid">
@@ -226,12 +251,16 @@ export function DraftForm({ projectId }: { projectId: string }) {
         {quote ? (
           <>
             <span className="estimate-total">
-              {quote.estimate.credits === 0 ? 'Free' : `${fmtCredits(quote.estimate.credits)} credits`}
-              {quote.estimate.usd !== null && quote.estimate.credits > 0 ? ` ($${quote.estimate.usd.toFixed(2)})` : ''}
+              {isCachedHit
+                ? `Free — cached (new: ${fmtCredits(quote.estimate.credits)} credits)`
+                : quote.estimate.credits === 0
+                  ? 'Free'
+                  : `${fmtCredits(quote.estimate.credits)} credits`}
+              {!isCachedHit && quote.estimate.usd !== null && quote.estimate.credits > 0 ? ` ($${quote.estimate.usd.toFixed(2)})` : ''}
             </span>
             {surfaces.map((s) => (
               <span key={s} className="balance-move" data-surface={s}>
-                {surfaceLabel(s)} {fmtCredits(quote.before[s] ?? 0)} → {fmtCredits(quote.after[s] ?? 0)}
+                {surfaceLabel(s)} {fmtCredits(quote.before[s] ?? 0)} → {fmtCredits(isCachedHit ? (quote.before[s] ?? 0) : (quote.after[s] ?? 0))}
               </span>
             ))}
             {values.provider === 'local' && <span className="muted">simulation: no real credits</span>}
@@ -240,6 +269,7 @@ export function DraftForm({ projectId }: { projectId: string }) {
           <span className="muted">{live?.error ? '' : 'Estimating…'}</span>
         )}
         {cached && <span className="cached">{cached}</span>}
+        {!cached && cacheHint && cacheHint.key === genKey && <span className="cached">{cacheHint.text}</span>}
       </div>
 
       {(refusals.length > 0 || blockers.length > 0) && (

@@ -20,6 +20,8 @@ export interface JobsSlice {
   /** Only the queue's status (the running count in the tab and the title); cheap at start-up. */
   loadQueueStatus(): Promise<void>;
   submitJob(input: SubmitInput): Promise<SubmitResult>;
+  /** Would this draft be answered from the cache (free), or join a job in flight? */
+  lookupCache(params: SubmitInput['params'], projectId: string): Promise<CallOutput<'jobs.lookup'>>;
   jobAction(kind: 'cancel' | 'pause' | 'resume' | 'retry' | 'discard', id: string): Promise<void>;
   resolveUnknown(id: string, decision: 'resubmit' | 'abandon'): Promise<void>;
   setQueuePaused(isPaused: boolean): Promise<void>;
@@ -91,6 +93,7 @@ export const createJobsSlice =
         get().seedJobs(jobs.filter((j): j is Job => j !== null));
         return r;
       },
+      lookupCache: (params, projectId) => api.call('jobs.lookup', { params, projectId }),
       exportProgress: {},
       exportProject: (input) => api.call('export.run', input),
       applyExportProgressed({ projectId, fraction }) {
