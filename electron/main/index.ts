@@ -1,10 +1,12 @@
-import { app, BrowserWindow, Notification, session } from 'electron';
+import { app, BrowserWindow, dialog, Notification, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/createCore';
 import { createIds, createStderrLogger, systemClock } from '../core/nodePorts';
 import type { Ports } from '../core/ports';
 import { handleAppProtocol, registerSchemes } from './appProtocol';
+import { keychainPorts } from './keychain';
 import { handleMediaProtocols } from './mediaProtocol';
+import { IDLE, onJobChanged } from './batchProgress';
 import { registerIpc } from './ipc';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
 
@@ -39,6 +41,8 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
+      // Middle-click would open links in new windows; no window opens anyway (hardenWindow), and no click should try.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   });
@@ -52,6 +56,8 @@ function createWindow(): BrowserWindow {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Every renderer sandboxed, whatever its webPreferences say (checklist item 4).
+  app.enableSandbox();
   registerSchemes();
   app.on('second-instance', () => {
     const [win] = BrowserWindow.getAllWindows();
@@ -61,7 +67,7 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     if (devServerUrl) {
       session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -69,19 +75,42 @@ if (!app.requestSingleInstanceLock()) {
       });
     }
     handleAppProtocol(join(import.meta.dirname, '../renderer'));
-    core = createCore(
-      {
-        dataDir: process.env.CIRCLETAKE_DATA_DIR ?? app.getPath('userData'),
-        appVersion: app.getVersion(),
-        isStrict: !app.isPackaged,
-        ...(process.env.CIRCLETAKE_SQLITE_BINDING ? { sqliteBinding: process.env.CIRCLETAKE_SQLITE_BINDING } : {}),
-      },
-      electronPorts(),
-    );
+    const ports = electronPorts();
+    const dataDir = process.env.CIRCLETAKE_DATA_DIR ?? app.getPath('userData');
+    try {
+      // The prompt key and the Runway key in the OS keychain (safeStorage), or loud fallbacks where it protects nothing.
+      const keys = await keychainPorts({ dataDir, safe: safeStorage, logger: ports.logger });
+      core = createCore(
+        {
+          dataDir,
+          appVersion: app.getVersion(),
+          isStrict: !app.isPackaged,
+          secretKeys: keys.secretKeys,
+          runwayKeys: keys.runwayKeys,
+          ...(process.env.CIRCLETAKE_SQLITE_BINDING ? { sqliteBinding: process.env.CIRCLETAKE_SQLITE_BINDING } : {}),
+        },
+        ports,
+      );
+    } catch (e) {
+      ports.logger.log('error', 'Circle Take could not start', { error: (e as Error).message });
+      dialog.showErrorBox('Circle Take could not start', (e as Error).message);
+      app.quit();
+      return;
+    }
     registerIpc(core, devServerUrl);
     core.queue.start();
     core.retention.startDaily();
     handleMediaProtocols(core.resolveMedia);
+    // Running work shows in the taskbar; the end of a batch raises an OS notification.
+    let batch = IDLE;
+    const notifyBatch = core.ports.notifier;
+    core.events.subscribe((name, payload) => {
+      if (name !== 'jobs.changed') return;
+      const u = onJobChanged(batch, (payload as { job: { id: string; status: string } }).job);
+      batch = u.state;
+      for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.setProgressBar(u.progress);
+      if (u.notice) notifyBatch.notify(u.notice.title, u.notice.body);
+    });
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
