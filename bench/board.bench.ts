@@ -97,7 +97,7 @@ async function keyLatencies(page: Page, key: 'p' | 'ArrowDown', n: number): Prom
   for (let i = 0; i < n; i++) {
     await page.keyboard.press(key);
     await page.waitForFunction((k) => (window as unknown as ProbeWindow).__samples.length > k, i, { timeout: 10_000 }).catch(async (e: unknown) => {
-      const state = await page.evaluate(async () => ({ vis: document.visibilityState, raf: await Promise.race([new Promise((r) => requestAnimationFrame(() => r('raf ok'))), new Promise((r) => setTimeout(() => r('raf stuck'), 1000))]), probe: (window as unknown as ProbeWindow).__probe, active: document.activeElement?.outerHTML.slice(0, 120) }));
+      const state = await page.evaluate('({ probe: window.__probe, active: document.activeElement && document.activeElement.outerHTML.slice(0, 120) })');
       throw new Error(`no sample after ${key} #${i}: ${JSON.stringify(state)} (${String(e)})`);
     });
   }

@@ -3,6 +3,7 @@ import { Board } from './components/board/Board';
 import { DraftForm } from './components/draft/DraftForm';
 import { errorText } from './components/errorText';
 import { fmtCredits, surfaceLabel } from './components/format';
+import { InsightPanel } from './components/insight/InsightPanel';
 import { LedgerPanel } from './components/LedgerPanel';
 import { Notices } from './components/Notices';
 import { ProjectsPanel } from './components/ProjectsPanel';
@@ -16,6 +17,7 @@ const TABS: { key: MainTab; label: string }[] = [
   { key: 'board', label: 'Board' },
   { key: 'queue', label: 'Queue' },
   { key: 'ledger', label: 'Ledger' },
+  { key: 'insight', label: 'Costs' },
 ];
 
 export function App() {
@@ -94,6 +96,7 @@ export function App() {
               )}
               {tab === 'queue' && <QueuePanel />}
               {tab === 'ledger' && <LedgerPanel projectId={project.id} />}
+              {tab === 'insight' && <InsightPanel projectId={project.id} />}
             </>
           ) : (
             <section className="empty">

@@ -1,4 +1,4 @@
-// npm test: typecheck → lint → build → unit + integration (Vitest) → e2e (Playwright in Chromium)
+// npm test: typecheck → lint → electronegativity → build → unit + integration (Vitest) → e2e (Playwright in Chromium)
 // → Electron smoke (or a line saying why it was skipped). Stops at the first failing step.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ const steps = [
     parallel: ['tsconfig.shared.json', 'tsconfig.node.json', 'tsconfig.main.json', 'tsconfig.renderer.json', 'tsconfig.test.json'].map(tsc),
   },
   { name: 'lint', cmd: [node, [bin('eslint', 'bin/eslint.js'), '.']] },
+  // Electronegativity through its API (its CLI exits 0 on findings); unwaived findings fail the run.
+  { name: 'electronegativity', cmd: [node, [join(root, 'scripts', 'electronegativity.mjs')]] },
   { name: 'build', cmd: [node, [bin('electron-vite', 'bin/electron-vite.js'), 'build']] },
   { name: 'unit + integration', cmd: [node, [bin('vitest', 'vitest.mjs'), 'run']] },
   { name: 'e2e (Chromium)', cmd: [node, [bin('@playwright/test', 'cli.js'), 'test', '-c', 'test/e2e/playwright.config.ts']] },

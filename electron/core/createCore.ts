@@ -5,6 +5,7 @@ import { Db } from './db/db';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import { scopeByRole } from './policy/roleScope';
+import { AssetLabels } from './policy/assetLabels';
 import { CreditLedger } from './money/creditLedger';
 import { MoneyService } from './money/moneyService';
 import { modelsInUse } from './money/modelsInUse';
@@ -117,6 +118,8 @@ export interface Core {
   takeChecks: TakeChecks;
   /** The review board: tags, comments, shortlist, stages, undo. */
   board: BoardService;
+  /** Sensitivity labels on input assets; the submit-time compliance check. */
+  labels: AssetLabels;
   /** What it really costs: the dashboards' report, forecast, recommendations, calibration. */
   insight: InsightService;
   /** The quarterly benchmark and its plan-config proposals. */
@@ -186,6 +189,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
   const checkFailedHooks: ((takeId: string, reason: string) => void)[] = [];
   const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: (p) => watermarks.list().some((w) => w.provider === p), onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
+  const labels = new AssetLabels({ db, projects, clock: ports.clock, plan: () => plans.active().plan });
   const queue: JobQueue = new JobQueue({
     db,
     projects,
@@ -204,6 +208,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     pollIntervalMs: (p) => config.pollIntervalMs?.[p] ?? pollIntervalFor(p),
     onTakeStored: (id) => takeChecks.schedule(id),
     lock: new QueueLock(config.dataDir),
+    policy: labels,
     ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   });
   const board = new BoardService(
@@ -278,6 +283,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     gate,
     takeChecks,
     board,
+    labels,
     finalizer,
     insight,
     benchmark,

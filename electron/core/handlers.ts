@@ -5,6 +5,7 @@ import { createMoneyHandlers } from './money/moneyHandlers';
 import { queueHandlers } from './queue/queueHandlers';
 import { boardHandlers } from './board/boardHandlers';
 import { insightHandlers } from './insight/insightHandlers';
+import { labelHandlers } from './policy/labelHandlers';
 
 /** The contract's handler table: each entry is a thin call into a core service. */
 export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
@@ -25,6 +26,7 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...queueHandlers(core),
     ...boardHandlers(core),
     ...insightHandlers(core),
+    ...labelHandlers(core),
     'shots.list': ({ projectId }) => core.shots.list(projectId),
     'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
     'shots.rename': ({ id, name }) => core.shots.rename(id, name),

@@ -8,6 +8,7 @@ import { ledgerCommand } from './commands/ledger';
 import { plansCommand } from './commands/plans';
 import { serveCommand } from './commands/serve';
 import { reviewCommand } from './commands/review';
+import { labelCommand } from './commands/label';
 import { finalizeCommand } from './commands/finalize';
 import { benchmarkCommand } from './commands/benchmark';
 import { reportCommand } from './commands/report';
@@ -17,7 +18,7 @@ import { reportError, UsageError } from './cliSupport';
 import { appVersion } from './paths';
 
 /** Every subcommand. Each is a thin adapter over core with a --json mode. */
-export const commands: Command[] = [serveCommand, reviewCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand];
+export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

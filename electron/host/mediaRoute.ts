@@ -2,13 +2,15 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ErrorPayload } from '../../shared/errors';
-import { parseRange, rangeHeaders } from '../core/media/httpRange';
 import type { MediaResolver } from '../core/media/mediaResolver';
+import { answerById } from '../core/media/serve/mediaRequest';
 
 /**
  * `GET /media/<id>` (and HEAD): streams a clip, poster or sprite by media id, with single-range
  * support so <video> can seek. The caller has already checked Host/Origin and the token (bearer or
- * the session cookie). Ids only: the resolver maps an id to a file inside its class root or says no.
+ * the session cookie), and passes a resolver limited to the classes the session may see. Ids only:
+ * the resolver maps an id to a file inside its class root, and the file actually opened is checked
+ * again to lie inside that root (core/media/serve), so a symlink swapped in late serves nothing.
  */
 export async function serveMedia(
   req: IncomingMessage,
@@ -23,15 +25,15 @@ export async function serveMedia(
   } catch {
     return sendError(res, { code: 'NOT_FOUND', message: 'No media with that id.' });
   }
-  const media = resolve(id);
-  if (!media) return sendError(res, { code: 'NOT_FOUND', message: `No media with id "${id.slice(0, 80)}" (unknown, removed by retention, or not made yet).` });
-  const range = parseRange(req.headers.range, media.sizeBytes);
-  const { status, headers } = rangeHeaders(range, media.sizeBytes, media.contentType);
-  res.writeHead(status, headers);
-  if (req.method === 'HEAD' || range.kind === 'unsatisfiable') {
+  const a = answerById(id, { method: req.method ?? 'GET', range: req.headers.range ?? null }, undefined, resolve);
+  if (a.status === 404) {
+    return sendError(res, { code: 'NOT_FOUND', message: `No media with id "${id.slice(0, 80)}" (unknown, removed by retention, or not made yet).` });
+  }
+  res.writeHead(a.status, a.headers);
+  if (!a.body) {
     res.end();
     return;
   }
-  const stream = createReadStream(media.file, range.kind === 'partial' ? { start: range.start, end: range.end } : {});
+  const stream = createReadStream('', { fd: a.body.fd, start: a.body.start, end: a.body.end, autoClose: true });
   await pipeline(stream, res).catch(() => res.destroy()); // a client that stops reading mid-seek is normal
 }

@@ -29,6 +29,10 @@ export const EVENT_ROLE: Partial<Record<EventName, Role>> = {
   'credits.changed': 'producer',
   'credits.thresholdCrossed': 'producer',
   'plans.changed': 'producer',
+  'export.progressed': 'producer',
+  'insight.thresholdCrossed': 'producer',
+  'insight.calibrationChanged': 'producer',
+  'benchmark.progressed': 'producer',
 };
 
 export function hearsEvent(role: Role, event: string): boolean {

@@ -5,13 +5,14 @@ import { createBoardSlice, type BoardSlice } from './slices/boardSlice';
 import { createBoardUiSlice, type BoardUiSlice } from './slices/boardUiSlice';
 import { createCommentsSlice, type CommentsSlice } from './slices/commentsSlice';
 import { createCreditsSlice, type CreditsSlice } from './slices/creditsSlice';
+import { createInsightSlice, type InsightSlice } from './slices/insightSlice';
 import { createJobsSlice, type JobsSlice } from './slices/jobsSlice';
 import { createMediaSlice, type MediaSlice } from './slices/mediaSlice';
 import { createProjectsSlice, type ProjectsSlice } from './slices/projectsSlice';
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -26,6 +27,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createMediaSlice(api)(...a),
     ...createBoardUiSlice(...a),
     ...createCommentsSlice(api)(...a),
+    ...createInsightSlice(api)(...a),
     ...initial,
   }));
 }
@@ -44,6 +46,8 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('export.progressed', (e) => s().applyExportProgressed(e)),
     api.on('credits.changed', (e) => s().applyCreditsChanged(e)),
     api.on('credits.thresholdCrossed', (e) => s().notify('info', `Spend this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`)),
+    api.on('insight.thresholdCrossed', (e) => s().notify('info', `Project ${e.projectName} has spent ${e.spent.toLocaleString('en-US')} credits, past its ${e.threshold.toLocaleString('en-US')} threshold.`)),
+    api.on('benchmark.progressed', (e) => s().applyBenchmarkProgressed(e)),
     api.on('media.swept', (e) => s().applySwept(e.artifactIds)),
     api.on('plans.changed', () => void s().loadCredits().catch((err: unknown) => console.warn('circletake: reloading plans failed', err))),
   ];

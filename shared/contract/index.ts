@@ -10,6 +10,7 @@ import { takesCalls, takesEvents } from './takes';
 import { mediaCalls, mediaEvents } from './media';
 import { boardCalls, boardEvents } from './board';
 import { insightCalls, insightEvents } from './insight';
+import { labelsCalls } from './labels';
 import { systemCalls, systemEvents } from './system';
 
 export * from './define';
@@ -27,6 +28,7 @@ export const contract = {
   ...mediaCalls,
   ...boardCalls,
   ...insightCalls,
+  ...labelsCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */

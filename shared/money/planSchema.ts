@@ -169,6 +169,11 @@ export const PlanConfig = z
       .optional(),
     /** Relaxed, 0-credit generations of eligible models (Runway Unlimited). */
     explore_mode: z.object({ enabled: z.boolean(), models: z.array(z.string().min(1)) }).strict().optional(),
+    /**
+     * Compliance: projects (by name or id) allowed to submit inputs labeled confidential or restricted.
+     * Absent or empty: no project may (the refusal names the label and this list).
+     */
+    policy: z.object({ sensitive_allowlist: z.array(z.string().trim().min(1, 'must not be empty').max(120)) }).strict().optional(),
   })
   .strict();
 

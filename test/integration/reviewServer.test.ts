@@ -37,7 +37,7 @@ const REVIEWER = [
   'comments.delete',
   'board.undo',
 ];
-/** What a producer token adds: the shortlist, finalize, export, and reading money and the queue. */
+/** What a producer token adds: the shortlist, finalize, export, and reading money, dashboards and the queue. */
 const PRODUCER_ADDS = [
   'shortlist.auto',
   'shortlist.set',
@@ -54,6 +54,13 @@ const PRODUCER_ADDS = [
   'credits.history',
   'credits.reservations',
   'credits.audit',
+  'insight.report',
+  'insight.forecast',
+  'insight.recommendations',
+  'insight.calibration',
+  'insight.settings',
+  'insight.thresholds',
+  'benchmark.list',
 ];
 const isExport = (name: string) => /(^|\.)export/i.test(name);
 const expectedRole = (name: string): Role => (REVIEWER.includes(name) ? 'reviewer' : PRODUCER_ADDS.includes(name) || isExport(name) ? 'producer' : 'owner');
@@ -108,11 +115,13 @@ describe('the role of every contract entry', () => {
     const seen: string[] = [];
     for (const name of callNames) {
       for (const role of ['reviewer', 'producer', 'owner'] as const) {
-        const r = await rpc(name, {}, role);
+        // A payload no schema accepts: an allowed role gets VALIDATION (after the role check), so nothing runs.
+        const r = await rpc(name, 'probe', role);
         const body = r.json() as { ok: boolean; error?: { code: string } };
         const isForbidden = r.status === 403 && body.error?.code === 'FORBIDDEN';
+        const isAllowed = r.status === 400 && body.error?.code === 'VALIDATION';
         const shouldBe = RANK[role] >= RANK[expectedRole(name)];
-        if (shouldBe === isForbidden) seen.push(`${role} ${name}: ${r.status} ${body.error?.code ?? 'ok'}`);
+        if (shouldBe ? !isAllowed : !isForbidden) seen.push(`${role} ${name}: ${r.status} ${body.error?.code ?? 'ok'}`);
       }
     }
     expect(seen).toEqual([]);
@@ -145,6 +154,21 @@ describe('names bound to tokens', () => {
     const card = view.value.shots.flatMap((s) => s.takes).find((x) => x.id === takeId)!;
     expect(card.override).toBe('in');
     expect(card.tags.map((t) => t.author)).not.toContain('Rita');
+  });
+});
+
+describe('export for a producer token', () => {
+  it('lands in the app’s exports folder by name; a path on the owner’s machine is refused', async () => {
+    const outside = join(src.dir, 'somewhere');
+    const byPath = await rpc('export.run', { projectId, toDir: outside }, 'producer');
+    expect(byPath.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'toDir' } } });
+    for (const toDir of ['../x', 'a/b', 'a\\b', '..', '.hidden', 'C:\\x']) {
+      expect((await rpc('export.run', { projectId, toDir }, 'producer')).json(), toDir).toMatchObject({ error: { details: { field: 'toDir' } } });
+    }
+    // A plain name passes the scope and reaches export itself (which says this project has no finals yet).
+    const named = (await rpc('export.run', { projectId, toDir: 'Review cut' }, 'producer')).json() as { ok: boolean; error: { message: string } };
+    expect(named.ok).toBe(false);
+    expect(named.error.message).toMatch(/finals/i);
   });
 });
 

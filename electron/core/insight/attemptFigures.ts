@@ -1,6 +1,6 @@
 import type { ExportFailures, LatencyRow, RerenderWeek } from '../../../shared/contract/insightTypes';
 import { isFailure, isJudged, isRender, type AttemptRow, type PublishedRow } from './insightRows';
-import { cmp, p95, round } from './insightStats';
+import { cmp, p95, pushTo, round } from './insightStats';
 import { addDays, dayOf, dayStartMs, DAY_MS, weeksIn } from './insightTime';
 
 /** Thresholds from seed 003's decision framework. */
@@ -24,7 +24,7 @@ export function latencyRows(attempts: readonly AttemptRow[]): LatencyRow[] {
   for (const a of attempts) {
     if (a.status === 'cache_hit' || a.status === 'retry' || a.status === 'running') continue;
     const key = `${a.provider}\u0000${a.model}\u0000${a.status}`;
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    pushTo(groups, key, a);
   }
   const rows: LatencyRow[] = [];
   for (const list of groups.values()) {

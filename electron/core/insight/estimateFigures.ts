@@ -1,6 +1,6 @@
 import type { CalibrationGroup, EstimateRow } from '../../../shared/contract/insightTypes';
 import type { AttemptRow } from './insightRows';
-import { cmp, parseOutputSpec, round } from './insightStats';
+import { cmp, parseOutputSpec, pushTo, round } from './insightStats';
 
 /**
  * Estimate vs actual, and the effective credits per second learned from what attempts really cost.
@@ -26,7 +26,7 @@ export function overlapping(attempts: readonly AttemptRow[]): Set<number> {
   const byProvider = new Map<string, AttemptRow[]>();
   for (const a of attempts) {
     if (a.status === 'cache_hit' || a.finishedAt === null) continue;
-    byProvider.set(a.provider, [...(byProvider.get(a.provider) ?? []), a]);
+    pushTo(byProvider, a.provider, a);
   }
   for (const list of byProvider.values()) {
     const sorted = [...list].sort((a, b) => a.startedAt - b.startedAt || a.id - b.id);

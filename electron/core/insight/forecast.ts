@@ -12,8 +12,8 @@ import { addDays, dayOf, dayStartMs, daysIn, DAY_MS } from './insightTime';
  *   surface's pools in draw order, as a reservation would be.
  * - The pace is the pool's average net spend per day over the last 7 days; the horizon is the pool's
  *   reset (an allowance) or `horizonDays` from now.
- * The burn-down: the pool's posted balance at the end of each past day, today's available, then the
- * projection (planned work taken today, then the pace) to the horizon.
+ * The burn-down: the pool's posted balance at the end of each past day (from its first movement in the
+ * window), today's available, then the projection (planned work taken today, then the pace) to the horizon.
  */
 export interface ForecastInput {
   nowMs: number;
@@ -82,7 +82,10 @@ export function poolForecasts(f: ForecastInput): PoolForecast[] {
 function burnDown(a: { pool: string; posted: number; available: number; planned: number; burnPerDay: number; horizonMs: number; today: string; history: readonly PoolDayRow[]; historyFrom: string }): BurnPoint[] {
   const deltas = new Map<string, number>();
   for (const h of a.history) if (h.pool === a.pool) deltas.set(h.day, (deltas.get(h.day) ?? 0) + h.delta);
-  const past = daysIn(a.historyFrom, a.today);
+  // History starts the day before the pool's first movement in the window (a new pool is not drawn as weeks of 0).
+  const moved = [...deltas.keys()].filter((d) => d >= a.historyFrom).sort()[0];
+  const start = moved && addDays(moved, -1) > a.historyFrom ? addDays(moved, -1) : a.historyFrom;
+  const past = daysIn(start, a.today);
   // Posted balance at the end of day d = posted now − what moved after d (today included).
   let after = deltas.get(a.today) ?? 0;
   const points: BurnPoint[] = [];

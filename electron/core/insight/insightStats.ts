@@ -41,3 +41,10 @@ export function parseOutputSpec(spec: string): { seconds: number | null; resolut
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Appends to the list under `key`, creating it (linear, unlike re-spreading the list). */
+export function pushTo<K, V>(m: Map<K, V[]>, key: K, v: V): void {
+  const list = m.get(key);
+  if (list) list.push(v);
+  else m.set(key, [v]);
+}

@@ -68,6 +68,8 @@ export class ProjectSpendNotices {
     const name = this.s.project.get({ project: projectId })?.name;
     if (name === undefined) return [];
     const { thresholds } = this.thresholdsOf(projectId);
+    // Most projects have no thresholds: no need to add up their spend.
+    if (thresholds.length === 0) return [];
     const now = this.d.clock.now();
     const crossed = this.d.db.immediate(() => {
       const spent = this.spent(projectId);

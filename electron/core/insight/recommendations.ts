@@ -3,7 +3,7 @@ import type { PlanConfig } from '../../../shared/money/planSchema';
 import { resolutionLines } from '../../../shared/money/pictures';
 import { EXPORT_FAILURE_THRESHOLD, RERENDER_THRESHOLD } from './attemptFigures';
 import { isRender, type AttemptRow } from './insightRows';
-import { p95 } from './insightStats';
+import { p95, pushTo } from './insightStats';
 import { VOLATILITY_THRESHOLD } from './spendFigures';
 import { isWorkingTime, localDayOf, nextWorkingDay } from './workingHours';
 
@@ -34,7 +34,7 @@ export function queueStall(attempts: readonly AttemptRow[], s: InsightSettings):
   for (const a of attempts) {
     if (!isRender(a.status) || a.queueTimeMs === null || !isWorkingTime(a.startedAt, w)) continue;
     const d = localDayOf(a.startedAt, w);
-    byDay.set(d, [...(byDay.get(d) ?? []), a.queueTimeMs]);
+    pushTo(byDay, d, a.queueTimeMs);
   }
   const days = [...byDay.keys()].sort();
   const stalled = days.filter((d) => (p95(byDay.get(d)!) ?? 0) > QUEUE_STALL_MS);

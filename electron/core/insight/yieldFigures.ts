@@ -27,7 +27,8 @@ export function yieldFigures(args: {
 }): YieldFigures {
   const previewCredits = args.spend.filter((r) => r.artifactClass === 'preview').reduce((n, r) => n + r.credits, 0);
   const totalCredits = args.spend.reduce((n, r) => n + r.credits, 0);
-  const refunded = -args.spend.filter((r) => r.kind === 'refund').reduce((n, r) => n + r.credits, 0);
+  // 0 − x, not −x: no refunds is 0, never −0.
+  const refunded = 0 - args.spend.filter((r) => r.kind === 'refund').reduce((n, r) => n + r.credits, 0);
   const keptTakes = args.takes.filter(isKept).length;
   const approvedFinals = args.takes.filter(isApprovedFinal).length;
   const perKept = ratio(previewCredits, keptTakes);

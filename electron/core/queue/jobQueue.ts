@@ -43,6 +43,8 @@ export interface JobQueueDeps {
   leaseMs?: number;
   /** How often the scheduler looks for ready work when nothing wakes it. */
   tickMs?: number;
+  /** Compliance at submit (electron/core/policy): throws POLICY_REFUSED before anything is written. */
+  policy?: { checkSubmit(o: { projectId: string | null; projectName: string | null; inputs: readonly string[] }): void };
 }
 
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
@@ -109,6 +111,7 @@ export class JobQueue {
     const inputs = this.inputHashes(params.promptImage);
     if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
     const project = this.resolveProject(input);
+    this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
     if (input.sourceTakeId) {
       const source = this.d.takes.get(input.sourceTakeId);
       if (source.artifactClass !== 'preview' || params.artifactClass !== 'release') {

@@ -1,4 +1,4 @@
-import type { BenchmarkReport } from '../../../shared/contract/insightTypes';
+import type { BenchmarkReport } from '../../../shared/contract/benchmarkTypes';
 import { ProviderId } from '../../../shared/money/params';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';

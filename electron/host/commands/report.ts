@@ -32,7 +32,7 @@ export function printReport(r: Report, recs: readonly Recommendation[], io: CliI
   io.out(`  by class   ${Object.entries(s.byClass).map(([k, v]) => `${k} ${n(v)}`).join(' · ')}`);
   const active = s.byDay.filter((d) => d.credits !== 0);
   io.out(`  per day    ${active.length === 0 ? 'nothing spent' : active.map((d) => `${d.day} ${n(d.credits)}`).join(' · ')}`);
-  io.out(`  per week   ${s.weeks.map((w) => `${w.weekStart} ${n(w.credits)}${w.change === null ? '' : ` (${w.change >= 0 ? '+' : ''}${pct(w.change)}${w.isFlagged ? ' FLAGGED' : ''})`}${w.isComplete ? '' : ' (running)'}`).join(' · ')}`);
+  io.out(`  per week   ${s.weeks.map((w) => `${w.weekStart} ${n(w.credits)}${w.change === null ? '' : ` (${w.change >= 0 ? '+' : ''}${pct(w.change)}${w.isFlagged ? ' FLAGGED' : ''})`}${w.isComplete ? '' : w.weekStart < r.since ? ' (part)' : ' (running)'}`).join(' · ')}`);
   io.out('');
   io.out(`Attempts     ${r.attempts.total} (${Object.entries(r.attempts.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
   if (r.latency.length > 0) {

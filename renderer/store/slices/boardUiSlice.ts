@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from '../index';
 
-export type MainTab = 'board' | 'queue' | 'ledger';
+export type MainTab = 'board' | 'queue' | 'ledger' | 'insight';
 export type Overlay = { kind: 'help' } | { kind: 'player'; takeId: string } | { kind: 'compare'; a: string; b: string } | { kind: 'finalize' } | { kind: 'export' } | null;
 
 /**

@@ -41,7 +41,7 @@ export function benchmarkSummary(jobs: readonly BenchmarkJob[]): BenchmarkSummar
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
-const mins = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
+const mins = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 6000) / 10} min`);
 
 /** What the run showed, against the plan's own thresholds and the rate card. */
 export function benchmarkFindings(s: BenchmarkSummary, jobs: readonly BenchmarkJob[], plan: PlanConfig, rateCardName: string, notes: readonly string[]): string[] {

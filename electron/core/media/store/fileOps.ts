@@ -110,6 +110,7 @@ export function ioError(e: unknown, doing: string, where: string): AppError {
   const reasons: Record<string, string> = {
     ENOSPC: `the disk is full. Free some space on the drive holding ${where}, or pick a folder on another drive`,
     EDQUOT: `the disk quota is used up. Free some space, or pick a folder on another drive`,
+    EFBIG: `the file is larger than this system allows there (a file-size limit, or a drive format such as FAT32). Pick a folder on another drive`,
     EACCES: `permission denied. Pick a folder you can write to, or change the folder's permissions`,
     EPERM: `the operation is not permitted. Pick a folder you can write to`,
     EROFS: `${where} is on a read-only drive. Pick a folder on a writable drive`,

@@ -1,0 +1,113 @@
+import { copyFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import { makeClip, makeNonVideo, makeTruncated, makeZeroByte, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { FakeClock, testCore } from '../support/core';
+import { ScriptedProvider } from '../support/scriptedProvider';
+import { tempDir } from '../support/tmp';
+
+// Corrupt, truncated, zero-byte and non-video outputs arriving through the queue (issue 8). The
+// checker's own verdicts are proven in electron/core/media/check/autoChecker.test.ts and
+// test/integration/mediaCli.test.ts; here a provider hands them back as takes: each job ends cleanly
+// (a failed check verdict, or a clear job error), nothing is charged twice, and the next job runs.
+
+/** Task n's output is files[n - 1] (a retried download of the same task gets the same file). */
+class FileQueueProvider extends ScriptedProvider {
+  constructor(private readonly files: string[]) {
+    super('runway', files[0]!, 25);
+  }
+  override async download(output: string, destFile: string): Promise<void> {
+    const n = Number(/task-(\d+)$/.exec(output)![1]);
+    copyFileSync(this.files[n - 1]!, destFile);
+  }
+}
+
+const dir = tempDir('ct-badmedia-');
+let core: Core;
+let cleanup: () => Promise<void>;
+let provider: FileQueueProvider;
+const clock = new FakeClock();
+const kinds = ['zero-byte', 'non-video', 'truncated', 'good'] as const;
+
+beforeAll(() => {
+  if (!mediaBinaries) return;
+  const files = [
+    makeZeroByte(dir.dir),
+    makeNonVideo(dir.dir),
+    makeTruncated(dir.dir, 'truncated.mp4', 0.4, { width: 640, height: 360, durationSec: 2 }),
+    makeClip(dir.dir, 'good.mp4', { width: 1280, height: 720, durationSec: 5, audio: 'none' }),
+  ];
+  provider = new FileQueueProvider(files);
+  ({ core, cleanup } = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 } } }));
+  core.ledger.purchase({ id: 'buy-bad-media', surface: 'api', credits: 5000 });
+  core.queue.start();
+}, 60_000);
+afterAll(async () => {
+  await cleanup?.();
+  dir.cleanup();
+});
+
+async function settle(jobId: string) {
+  for (let i = 0; i < 1000; i++) {
+    const j = core.queue.get(jobId);
+    if (!['queued', 'running', 'paused'].includes(j.status)) {
+      await core.queue.idle();
+      await core.takeChecks.idle();
+      return core.queue.get(jobId);
+    }
+    // Retries wait on the (fake) clock: move it past any backoff and let the queue look again.
+    clock.advance(10 * 60_000);
+    core.queue.kick();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
+}
+
+describe.skipIf(!mediaBinaries)('bad media from a provider', () => {
+  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+
+  it('ends each job cleanly, charges each once, and the queue goes on to a good take', { timeout: 120_000 }, async () => {
+    const results: { kind: string; status: string; checkStatus: string | null; errorCode: string | null; detail: string }[] = [];
+    for (const [i, kind] of kinds.entries()) {
+      const { jobId } = await core.queue.submit({
+        params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: `bad media ${kind}`, seed: i },
+        projectName: 'Bad media',
+      });
+      const job = await settle(jobId);
+      const take = core.takes.byJob(jobId)[0];
+      const checks = take ? core.takes.get(take.id).checks : null;
+      results.push({
+        kind,
+        status: job.status,
+        checkStatus: take ? core.takes.get(take.id).checkStatus : null,
+        errorCode: job.errorCode,
+        detail: checks?.find((c) => c.name === 'decode')?.detail ?? job.errorMessage ?? '',
+      });
+      // Charged exactly what the provider billed for this job's one task: never twice.
+      expect(job.capturedCredits, kind).toBe(25);
+    }
+    for (const r of results.slice(0, 3)) {
+      // Either stored and failed by the auto-check with a reason, or the job failed with a clear error.
+      const isCheckFailed = r.status === 'succeeded' && r.checkStatus === 'failed' && r.detail.length > 0;
+      const isJobFailed = r.status === 'failed' && r.errorCode !== null && r.detail.length > 0;
+      expect(isCheckFailed || isJobFailed, JSON.stringify(r)).toBe(true);
+    }
+    // A zero-byte or non-video output is refused before it is stored (the job fails, naming why); a truncated one is stored and fails its check.
+    expect(results[0]).toMatchObject({ status: 'failed', errorCode: 'MEDIA_UNSUPPORTED', detail: expect.stringMatching(/not a readable video/) });
+    expect(results[2]).toMatchObject({ status: 'succeeded', checkStatus: 'failed', detail: expect.stringMatching(/truncated or damaged/) });
+    expect(results[3]).toMatchObject({ kind: 'good', status: 'succeeded', checkStatus: 'passed' });
+    expect(provider.creates).toHaveLength(4);
+    expect(core.ledger.audit().ok).toBe(true);
+    // No temp or partial file left in the stores.
+    const leftovers = ['preview', 'release'].flatMap((c) => {
+      try {
+        return readdirSync(join(core.config.dataDir, c), { recursive: true, encoding: 'utf8' }).filter((f) => /\.partial$/.test(f) || /^\.tmp[\\/]./.test(f));
+      } catch {
+        return [];
+      }
+    });
+    expect(leftovers).toEqual([]);
+    expect(statSync(join(core.config.dataDir, 'circletake.db')).size).toBeGreaterThan(0);
+  });
+});
