@@ -5,7 +5,7 @@ import { FakeClock, testCore } from '../../../../test/support/core';
 import { tempDir } from '../../../../test/support/tmp';
 import { silentLogger } from '../../nodePorts';
 import { DAY_MS, planRetention } from './retentionPolicy';
-import { keepEverything, RetentionSweeper, type ProtectionSource } from './retentionSweeper';
+import { RetentionSweeper, type ProtectionSource } from './retentionSweeper';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -76,15 +76,13 @@ describe('retention', () => {
     );
   });
 
-  it('keeps everything, saying why, until the takes service is connected', async () => {
+  it("core's sweeper asks the takes what to keep: an old preview no take protects goes, with the plan's days", async () => {
     const { core, clock, put } = await world();
     const a = await put('preview');
     clock.advance(30 * DAY_MS);
-    const plan = await new RetentionSweeper({ store: core.media, protection: keepEverything, clock, logger: silentLogger }).plan();
-    expect(plan.goes).toEqual([]);
-    expect(plan.kept[0]).toMatchObject({ artifactId: a.id, keptBecause: expect.stringContaining('not been connected') });
-    // core's own sweeper is wired the same way, with the days from the active plan.
-    expect((await core.retention.plan()).goes).toEqual([]);
+    const plan = await core.retention.plan();
+    expect(plan.goes.map((g) => g.artifactId)).toEqual([a.id]);
+    expect(plan.kept).toEqual([]);
     expect(core.retention.policy).toEqual({ previewDays: 7, releaseDays: 90 });
   });
 

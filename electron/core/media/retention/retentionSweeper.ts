@@ -13,10 +13,6 @@ export interface ProtectionSource {
   protectedArtifacts(artifactIds: readonly string[]): ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
 }
 
-/** Until the takes service is wired in, every artifact is kept: a sweep must never guess. */
-export const keepEverything: ProtectionSource = {
-  protectedArtifacts: (ids) => new Map(ids.map((id) => [id, 'kept: the takes service has not been connected to retention yet'])),
-};
 
 /**
  * Retention sweep. `plan()` is the dry run (`circletake retention --dry-run`); `sweep()` removes the
