@@ -35,12 +35,18 @@ export function App() {
   const project = useSelectedProject();
   const projectId = project?.id ?? null;
 
+  const role = useAppStore((s) => s.role);
+  const isOwner = role === 'owner';
+  const tabs = TABS.filter((t) => t.key === 'board' || role !== 'reviewer');
   useEffect(() => {
+    if (role === null) return;
     const fail = (e: unknown) => notify('error', errorText(e));
     loadProjects().catch(fail);
+    // A reviewer link sees the board only: no money, no queue.
+    if (role === 'reviewer') return;
     loadCredits().catch(fail);
     loadQueueStatus().catch(fail);
-  }, [loadProjects, loadCredits, loadQueueStatus, notify]);
+  }, [role, loadProjects, loadCredits, loadQueueStatus, notify]);
 
   useEffect(() => {
     if (!projectId) return;
@@ -60,8 +66,9 @@ export function App() {
           <span className="brand-mark" aria-hidden="true">◯</span> Circle Take
         </span>
         <span className="topbar-project">{project?.name ?? ''}</span>
-        <BalanceSummary />
-        <AuthorName />
+        {role !== null && role !== 'owner' && <span className="role-badge">{role} link</span>}
+        {role !== 'reviewer' && <BalanceSummary />}
+        {isOwner && <AuthorName />}
         <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           {theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
@@ -77,7 +84,7 @@ export function App() {
               <div className="main-head">
                 <h1 id="project-title">{project.name}</h1>
                 <div className="tabs" role="tablist" aria-label="Views">
-                  {TABS.map((t) => (
+                  {tabs.map((t) => (
                     <button key={t.key} type="button" role="tab" aria-selected={tab === t.key} onClick={() => setTab(t.key)}>
                       {t.label}
                       {t.key === 'queue' && running > 0 ? ` (${running})` : ''}
@@ -87,10 +94,12 @@ export function App() {
               </div>
               {tab === 'board' && (
                 <div className="board-view">
-                  <details className="draft" open>
-                    <summary>New draft</summary>
-                    <DraftForm projectId={project.id} />
-                  </details>
+                  {isOwner && (
+                    <details className="draft" open>
+                      <summary>New draft</summary>
+                      <DraftForm projectId={project.id} />
+                    </details>
+                  )}
                   <Board />
                 </div>
               )}

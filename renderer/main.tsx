@@ -22,6 +22,7 @@ const store = createAppStore(
   api,
 );
 connectEvents(store, api);
+void api.role().then((role) => store.getState().setRole(role));
 store.subscribe((s, prev) => {
   if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);
   if (s.authorName !== prev.authorName) localStorage.setItem(AUTHOR_KEY, s.authorName);

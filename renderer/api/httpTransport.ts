@@ -1,5 +1,5 @@
 import type { Result } from '../../shared/errors';
-import type { Transport } from './transport';
+import type { SessionRole, Transport } from './transport';
 
 const TOKEN_KEY = 'circletake.token';
 
@@ -22,7 +22,7 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let socket: WebSocket | null = null;
   let retryMs = 500;
-  let sessionReady: Promise<void> | null = null;
+  let sessionReady: Promise<SessionRole> | null = null;
 
   const ensureSession = () => {
     // Exchanges the token for an HttpOnly cookie, which the WebSocket and <video src> requests carry.
@@ -30,7 +30,10 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
       method: 'POST',
       headers: token ? { authorization: `Bearer ${token}` } : {},
       credentials: 'same-origin',
-    }).then(() => undefined);
+    })
+      .then((r) => r.json() as Promise<{ ok: boolean; value?: { role?: SessionRole } }>)
+      .then((b) => b.value?.role ?? 'reviewer')
+      .catch(() => 'reviewer' as const);
     return sessionReady;
   };
 
@@ -59,6 +62,7 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
 
   return {
     kind: 'http',
+    role: () => ensureSession(),
     async invoke(name, input) {
       try {
         const res = await fetch(new URL(`/rpc/${encodeURIComponent(name)}`, baseUrl), {

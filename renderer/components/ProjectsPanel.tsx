@@ -8,6 +8,7 @@ import { errorText } from './errorText';
 /** Projects: create, list, select, rename inline, delete with confirmation. */
 export function ProjectsPanel() {
   const projects = useProjects();
+  const isOwner = useAppStore((s) => s.role) === 'owner';
   const loaded = useProjectsLoaded();
   const selectedId = useAppStore((s) => s.selectedProjectId);
   const { createProject, renameProject, deleteProject, selectProject, notify } = useAppStore((s) => s);
@@ -54,6 +55,7 @@ export function ProjectsPanel() {
   return (
     <section className="projects" aria-labelledby="projects-heading">
       <h2 id="projects-heading">Projects</h2>
+      {isOwner && (
       <form className="create-project" onSubmit={onCreate}>
         <label htmlFor="new-project-name">Project name</label>
         <div className="row">
@@ -76,6 +78,7 @@ export function ProjectsPanel() {
           </p>
         )}
       </form>
+      )}
       {loaded && projects.length === 0 && <p className="muted">No projects yet. Name one above to start drafting.</p>}
       <ul className="project-list" aria-label="Project list">
         {projects.map((p) => (
@@ -109,12 +112,16 @@ export function ProjectsPanel() {
                 >
                   {p.name}
                 </button>
+                {isOwner && (
+                <>
                 <button type="button" className="ghost" aria-label={`Rename ${p.name}`} onClick={() => setRenaming({ id: p.id, name: p.name })}>
                   Rename
                 </button>
                 <button type="button" className="ghost danger-text" aria-label={`Delete ${p.name}`} onClick={() => setDeleting(p)}>
                   Delete
                 </button>
+                </>
+                )}
               </div>
             )}
           </li>

@@ -6,6 +6,7 @@ import { errorText } from './errorText';
 
 /** The open project's shots in sequence order: add, rename, reorder, delete with confirmation. */
 export function ShotsPanel({ projectId }: { projectId: string }) {
+  const role = useAppStore((st) => st.role);
   const shots = useAppStore((s) => s.shotsByProject[projectId]);
   const { loadShots, createShot, renameShot, moveShot, deleteShot, notify } = useAppStore((s) => s);
   const [name, setName] = useState('');
@@ -34,15 +35,18 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
     renameShot(renaming.id, renaming.name).then(() => setRenaming(null), fail);
   };
   const list = shots ?? [];
+  const isOwner = role === 'owner';
   return (
     <section className="shots" aria-labelledby="shots-heading">
       <h2 id="shots-heading">Shots</h2>
+      {isOwner && (
       <form className="row" onSubmit={onCreate}>
         <input aria-label="Shot name" value={name} maxLength={120} placeholder="e.g. Opening" onChange={(e) => setName(e.target.value)} />
         <button type="submit" disabled={name.trim() === ''}>
           Add shot
         </button>
       </form>
+      )}
       {formError && (
         <p className="field-error" role="alert">
           {formError}
@@ -71,6 +75,8 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
                 <span className="shot-name">
                   {s.position}. {s.name}
                 </span>
+                {isOwner && (
+                <>
                 <button type="button" className="ghost small" aria-label={`Move shot ${s.name} up`} disabled={i === 0} onClick={() => void moveShot(s.id, s.position - 1).catch(fail)}>
                   ↑
                 </button>
@@ -83,6 +89,8 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
                 <button type="button" className="ghost small danger-text" aria-label={`Delete shot ${s.name}`} onClick={() => setDeleting(s)}>
                   Delete
                 </button>
+                </>
+                )}
               </div>
             )}
           </li>

@@ -25,7 +25,14 @@ export class FakeTransport implements Transport {
   readonly calls: { name: string; input: unknown }[] = [];
   private readonly listeners = new Map<string, Set<(p: unknown) => void>>();
 
+  /** The session's role (reviewer and producer links see less of the app). */
+  sessionRole: 'reviewer' | 'producer' | 'owner' = 'owner';
+
   constructor(public handlers: FakeHandlers) {}
+
+  async role() {
+    return this.sessionRole;
+  }
 
   async invoke(name: string, input: unknown): Promise<Result<unknown>> {
     this.calls.push({ name, input });

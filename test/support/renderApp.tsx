@@ -35,7 +35,7 @@ export function renderWithStore(ui: ReactElement, handlers: FakeHandlers, initia
   installDomShims();
   const transport = new FakeTransport(handlers);
   const api = createApi(transport);
-  const store = createAppStore(initial, api);
+  const store = createAppStore({ role: 'owner', ...initial }, api);
   connectEvents(store, api);
   const r = render(<StoreProvider store={store}>{ui}</StoreProvider>);
   return { ...r, store, transport };

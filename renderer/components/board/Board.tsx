@@ -21,6 +21,7 @@ const EMPTY: Record<string, string> = {
 
 /** The board of the open project: a column per stage, keyboard first. */
 export function Board() {
+  const role = useAppStore((st) => st.role);
   const selectBoard = useMemo(createBoardSelector, []);
   const board = useAppStore(selectBoard);
   const focusedId = useAppStore((s) => s.focusedId);
@@ -89,7 +90,7 @@ export function Board() {
                 focusIndex={focusIndex}
                 empty={EMPTY[st]!}
                 actions={
-                  st === 'shortlist' && shortlistCount > 0 ? (
+                  role === 'reviewer' ? undefined : st === 'shortlist' && shortlistCount > 0 ? (
                     <button type="button" className="primary small" onClick={() => openOverlay({ kind: 'finalize' })}>
                       Finalize {shortlistCount}
                     </button>

@@ -14,6 +14,9 @@ export interface UiSlice {
   selectedProjectId: string | null;
   theme: Theme;
   notices: Notice[];
+  /** Who this session is; null until the door says (reviewer and producer links see less). */
+  role: 'reviewer' | 'producer' | 'owner' | null;
+  setRole(role: 'reviewer' | 'producer' | 'owner'): void;
   selectProject(id: string | null): void;
   setTheme(theme: Theme): void;
   notify(kind: Notice['kind'], text: string): void;
@@ -26,6 +29,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   selectedProjectId: null,
   theme: 'dark',
   notices: [],
+  role: null,
+  setRole: (role) => set({ role }),
   selectProject: (id) => set({ selectedProjectId: id }),
   setTheme: (theme) => set({ theme }),
   notify: (kind, text) => {
