@@ -70,6 +70,8 @@ export const SubmitInput = z
     priority: z.number().int().min(-100).max(100).default(0),
     /** Skip the cache: roll the same intent again (a new key). */
     noCache: z.boolean().default(false),
+    /** Who submits (spend notifications per user); a review-server session's name overrides it. */
+    userId: z.string().trim().min(1).max(60).optional(),
     /** Finalize: the preview take this release job re-renders. */
     sourceTakeId: TakeId.optional(),
   })

@@ -286,3 +286,18 @@ describe.skipIf(!mediaBinaries)('job queue', () => {
     expect(core.queue.list()[0]!.paramsHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe.skipIf(!mediaBinaries)('spend notifications per user', () => {
+  it('notifies once when a user\'s spend through the queue crosses a plan threshold', async () => {
+    const provider = new ScriptedProvider('runway', clip, 600);
+    const { core } = setup({ provider, credits: 5000 });
+    const crossed: unknown[] = [];
+    core.events.subscribe((name, p) => name === 'credits.thresholdCrossed' && crossed.push(p));
+    // gen4.5 10 s × 5 variations = 600 reserved; the provider bills 600 per task.
+    for (const seed of [1, 2]) {
+      const r = await core.queue.submit({ params: params({ seed, durationSec: 10, variations: 1 }), projectName: 'Spot', userId: 'mara' });
+      await settle(core, r.jobId);
+    }
+    expect(crossed).toEqual([expect.objectContaining({ userId: 'mara', threshold: 1000 })]);
+  });
+});

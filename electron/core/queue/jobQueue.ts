@@ -150,7 +150,7 @@ export class JobQueue {
       this.repo.s.insert.run({ ...base, id: jobId, cacheOfJobId: null, status: 'queued' });
       for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
       const reservationId = `rsv_${jobId}`;
-      const snap = this.d.money.reserve({ reservationId, jobId, projectId, artifactClass: params.artifactClass, stage: stageOf(params), priced });
+      const snap = this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced });
       this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
       return { jobId, cacheHit: false, saved: 0 };
     });

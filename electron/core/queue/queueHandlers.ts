@@ -10,7 +10,7 @@ type QueueCalls =
 export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, QueueCalls> {
   const q = core.queue;
   return {
-    'jobs.submit': (input) => q.submit(input),
+    'jobs.submit': (input, ctx) => q.submit(ctx.author ? { ...input, userId: ctx.author } : input),
     'jobs.lookup': ({ params }) => q.lookup(params),
     'jobs.list': (f) => q.list({ ...(f.projectId ? { projectId: f.projectId } : {}), ...(f.status ? { status: f.status } : {}), limit: f.limit }),
     'jobs.get': ({ id }) => q.get(id),

@@ -31,7 +31,7 @@ export interface QueueMoney {
   /** Budgets and caps that depend on recorded spend; throws POLICY_REFUSED / INSUFFICIENT_CREDITS naming the way out. */
   guard(args: { params: GenerationParams; priced: PricedJob; projectId: string }): void;
   /** Runs inside the submit transaction. */
-  reserve(args: { reservationId: string; jobId: string; projectId: string; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }): BalanceSnapshot;
+  reserve(args: { reservationId: string; jobId: string; projectId: string; userId?: string | undefined; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }): BalanceSnapshot;
   /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction. */
   capture(reservationId: string, actualCredits: number): { captured: number; after: number | null };
   /** Releases the whole reservation (cancel before submission, refund, abandon). */

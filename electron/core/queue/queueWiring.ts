@@ -51,8 +51,8 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
     guard({ params, projectId }) {
       money.check(params, projectId);
     },
-    reserve({ reservationId, jobId, projectId, artifactClass, stage, priced }) {
-      const r = ledger.reserve({ id: reservationId, jobId, projectId, stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> });
+    reserve({ reservationId, jobId, projectId, userId, artifactClass, stage, priced }) {
+      const r = ledger.reserve({ id: reservationId, jobId, projectId, ...(userId ? { userId } : {}), stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> });
       const surfaces = Object.keys(priced.pools);
       const inSurface = poolsOf(surfaces);
       const before = Object.entries(r.creditsBefore).filter(([p]) => inSurface(p));

@@ -67,7 +67,8 @@ export const createJobsSlice =
         set({ queueStatus: await api.call('queue.status', {}) });
       },
       async submitJob(input) {
-        const r = await api.call('jobs.submit', input);
+        const author = get().authorName.trim();
+        const r = await api.call('jobs.submit', author && !input.userId ? { ...input, userId: author } : input);
         try {
           put(await api.call('jobs.get', { id: r.jobId }));
         } catch (e) {
