@@ -165,7 +165,7 @@ describe.skipIf(!mediaBinaries)('startup recovery (Q3)', () => {
     await second.core.queue.idle();
     expect(second.core.queue.get(jobId)).toMatchObject({ status: 'failed', errorCode: 'RETRIES_EXHAUSTED', capturedCredits: 0 });
     expect(second.core.queue.deadLetters().map((j) => j.id)).toContain(jobId);
-    expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'captured', captured: 0 })]);
+    expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'voided' })]);
     expect(second.core.ledger.balances().surfaces.find((x) => x.surface === 'api')!.available).toBeGreaterThan(before);
     expect(first.provider.creates).toHaveLength(0);
     expect(second.core.ledger.audit().ok).toBe(true);

@@ -209,7 +209,11 @@ export class JobQueue {
         this.d.db.immediate(() => {
           const row = this.repo.get(id)!;
           const captured = this.attempts.chargedFor(id);
-          const cap = row.reservation_id ? this.d.money.capture(row.reservation_id, captured) : { captured: 0, after: null };
+          const cap = !row.reservation_id
+            ? { captured: 0, after: null }
+            : captured === 0
+              ? { captured: 0, after: this.d.money.release(row.reservation_id, 'cancelled before submission').after }
+              : this.d.money.capture(row.reservation_id, captured);
           if (this.repo.s.finishUnleased.run({ id, from: job.status, status: 'cancelled', captured: cap.captured, after: cap.after, code: 'CANCELLED', message: null, now }).changes === 0) {
             throw new AppError('CONFLICT', 'The job changed while cancelling; try again.');
           }

@@ -311,7 +311,12 @@ export class JobRunner {
         return;
       }
       const charged = this.d.attempts.chargedFor(row.id);
-      const cap = row.reservation_id ? this.d.money.capture(row.reservation_id, charged) : { captured: 0, after: null };
+      // Nothing billed (refused, failed, cancelled before running): the reservation is voided, a refund in the books.
+      const cap = !row.reservation_id
+        ? { captured: 0, after: null }
+        : charged === 0
+          ? { captured: 0, after: this.d.money.release(row.reservation_id, `job ${outcome.status} with nothing billed`).after }
+          : this.d.money.capture(row.reservation_id, charged);
       if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now }).changes === 0) {
         throw new LeaseLost();
       }
