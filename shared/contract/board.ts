@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ArtifactClass, ProviderId } from '../money/params';
+import { ProviderId } from '../money/params';
 import { mutation, query } from './define';
 import { Job, JobId, JobStatus, TakeId, TaskStatus } from './jobs';
 import { ProjectId } from './projects';
 import { Shot, ShotId } from './shots';
-import { CheckName } from './takes';
+import { CheckName, Take } from './takes';
 
 /**
  * The review board: where each take stands (draft → auto-check → tag → shortlist → finalize →
@@ -62,24 +62,7 @@ export const CheckVerdict = z.object({ name: CheckName, ok: z.boolean(), detail:
 export type CheckVerdict = z.infer<typeof CheckVerdict>;
 
 /** The facts of one take a card needs (from the queue and the auto-check). */
-export const TakeFacts = z.object({
-  id: TakeId,
-  jobId: JobId,
-  projectId: ProjectId,
-  shotId: ShotId,
-  n: z.number().int(),
-  artifactClass: ArtifactClass,
-  artifactId: z.string().nullable(),
-  sourceTakeId: TakeId.nullable(),
-  model: z.string(),
-  durationSec: z.number().nullable(),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  credits: z.number().int(),
-  checkStatus: z.enum(['pending', 'passed', 'failed', 'error']),
-  checks: z.array(CheckVerdict).nullable(),
-  createdAt: z.number().int(),
-});
+export const TakeFacts = Take.extend({ checks: z.array(CheckVerdict).nullable() });
 export type TakeFacts = z.infer<typeof TakeFacts>;
 
 /** What the board itself keeps about a take. */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ArtifactClass } from '../money/params';
+import { CheckItem } from './media';
 import { query } from './define';
 import { JobId, TakeId } from './jobs';
 import { ProjectId } from './projects';
 import { ShotId } from './shots';
 
-export const CheckName = z.enum(['decode', 'duration', 'resolution', 'black', 'freeze', 'audio', 'watermark']);
-export const CheckResult = z.object({ name: CheckName, ok: z.boolean(), value: z.unknown(), detail: z.string() });
-export type CheckResult = z.infer<typeof CheckResult>;
+/** A take's auto-check verdicts: the same items `circletake check` prints (shared/contract/media.ts). */
+export { CheckName, CheckItem as CheckResult } from './media';
 
 /** One output clip of a job. */
 export const Take = z.object({
@@ -26,7 +26,7 @@ export const Take = z.object({
   height: z.number().int().nullable(),
   credits: z.number().int(),
   checkStatus: z.enum(['pending', 'passed', 'failed', 'error']),
-  checks: z.array(CheckResult).nullable(),
+  checks: z.array(CheckItem).nullable(),
   createdAt: z.number().int(),
 });
 export type Take = z.infer<typeof Take>;
