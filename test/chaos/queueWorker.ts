@@ -1,7 +1,8 @@
 // A queue runner process for the chaos test: opens core on CT_DATA_DIR, runs the queue, and waits to
-// be killed. Runway is the fake server at RUNWAYML_BASE_URL with RUNWAYML_API_SECRET.
+// be killed. CT_BREAKER_OPEN=<provider> starts it with that provider's breaker forced open. Runway is the fake server at RUNWAYML_BASE_URL with RUNWAYML_API_SECRET.
 import { createCore } from '../../electron/core/createCore';
 import { createNodePorts } from '../../electron/core/nodePorts';
+import type { ProviderId } from '../../shared/money/params';
 
 const dataDir = process.env.CT_DATA_DIR;
 if (!dataDir) throw new Error('CT_DATA_DIR is required');
@@ -9,6 +10,8 @@ const core = createCore(
   { dataDir, appVersion: 'chaos', isStrict: true, pollIntervalMs: { runway: 15, local: 15 }, leaseMs: 3_000 },
   createNodePorts({ quiet: true }),
 );
+// C4: a worker whose provider breaker is forced open (the plan's reset is minutes away, past its life).
+if (process.env.CT_BREAKER_OPEN) core.gate.forceOpen(process.env.CT_BREAKER_OPEN as ProviderId);
 const isRunner = core.queue.start();
 process.stdout.write(`${isRunner ? 'running' : 'not-runner'}\n`);
 setInterval(() => undefined, 60_000);

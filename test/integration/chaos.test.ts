@@ -9,12 +9,16 @@ import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { seeded } from '../fakeRunway/fakeFaults';
 
 // Q5: 100 jobs against the fake Runway with random 429s, 5xxs, resets, hangs and FAILED tasks, while
-// the queue's process is SIGKILLed again and again. After settling: every job terminal (or UNKNOWN and
+// the queue's process is SIGKILLed again and again (50 times by default; first 3 lives with the breaker
+// forced open, C4). After settling: every job terminal (or UNKNOWN and
 // listed), no duplicate task apart from the ambiguous creates, captured = billed, no terminal job holds
 // a reservation, the books balance and the database is intact.
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
 const JOBS = Number(process.env.CHAOS_JOBS ?? 100);
-const KILLS = Number(process.env.CHAOS_KILLS ?? 6);
+const KILLS = Number(process.env.CHAOS_KILLS ?? 50);
+// Each life of the worker lasts 150–600 ms after it reports running: long enough to claim, create and
+// settle some jobs, short enough that most kills land with creates and settlements in flight.
+const LIFE_MS = Number(process.env.CHAOS_LIFE_MS ?? 150);
 
 function chaosPlan(resources: string): string {
   const base = readFileSync(join(resources, 'plans', 'runway-api.yaml'), 'utf8');
@@ -36,7 +40,7 @@ describe.skipIf(!mediaBinaries)('chaos: kill -9 under faults', () => {
     await fake?.stop();
   });
 
-  it(`settles ${JOBS} jobs across ${KILLS} SIGKILLs (seed ${SEED})`, { timeout: 240_000 }, async () => {
+  it(`settles ${JOBS} jobs across ${KILLS} SIGKILLs (seed ${SEED})`, { timeout: 420_000 }, async () => {
     console.log(`chaos seed ${SEED} (replay: CHAOS_SEED=${SEED})`);
     fake = await FakeRunway.start({
       fast: true,
@@ -71,8 +75,8 @@ describe.skipIf(!mediaBinaries)('chaos: kill -9 under faults', () => {
     }
 
     const env = { ...process.env, CT_DATA_DIR: dataDir, RUNWAYML_BASE_URL: fake.baseUrl, RUNWAYML_API_SECRET: fake.key };
-    const startWorker = async (): Promise<ChildProcess> => {
-      const c = spawn(process.execPath, ['--import', 'tsx', join('test', 'chaos', 'queueWorker.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const startWorker = async (extra: Record<string, string> = {}): Promise<ChildProcess> => {
+      const c = spawn(process.execPath, ['--import', 'tsx', join('test', 'chaos', 'queueWorker.ts')], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: c.stdout! }).once('line', resolve);
         c.once('exit', (code, signal) => reject(new Error(`the queue worker exited before it started (${code ?? signal})`)));
@@ -87,9 +91,23 @@ describe.skipIf(!mediaBinaries)('chaos: kill -9 under faults', () => {
       });
     const integrity = () => core.db.conn.pragma('integrity_check', { simple: true });
 
+    // C4: backpressure holds jobs, not money. With the breaker forced open, workers come and go (killed
+    // mid-life): nothing is created, no job fails or is refunded, every reservation stays held.
+    for (let k = 0; k < 3; k++) {
+      child = await startWorker({ CT_BREAKER_OPEN: 'runway' });
+      await new Promise((r) => setTimeout(r, 300 + Math.floor(rnd() * 300)));
+      await kill(child);
+    }
+    expect(fake.stats().createPosts).toBe(0);
+    for (const id of ids) {
+      expect(['queued', 'running']).toContain(core.queue.get(id).status);
+      expect(core.ledger.reservationsForJob(id).map((r) => r.state)).toEqual(['pending']);
+    }
+    expect(core.ledger.audit().ok).toBe(true);
+
     for (let k = 0; k < KILLS; k++) {
       child = await startWorker();
-      await new Promise((r) => setTimeout(r, 400 + Math.floor(rnd() * 1200)));
+      await new Promise((r) => setTimeout(r, LIFE_MS + Math.floor(rnd() * LIFE_MS * 3)));
       await kill(child);
       expect(integrity()).toBe('ok');
     }

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
 import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
-import { testCore } from '../support/core';
+import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 
@@ -30,11 +30,12 @@ interface Setup {
   logs: string[];
 }
 
-function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean } = {}): Setup {
+function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean; clock?: FakeClock } = {}): Setup {
   const provider = opts.provider ?? new ScriptedProvider('runway', clip, 25);
   const logs: string[] = [];
   const t = testCore({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
     logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
     config: { providerOverrides: [provider], pollIntervalMs: { runway: 5, local: 20 }, leaseMs: 2_000 },
   });
@@ -257,10 +258,52 @@ describe.skipIf(!mediaBinaries)('job queue', () => {
     await new Promise((res) => setTimeout(res, 150));
     const job = core.queue.get(r.jobId);
     expect(job.status).toBe('queued');
-    expect(job.errorCode).toBe('PROVIDER_UNAVAILABLE');
+    expect(job.attempts).toBe(0);
     expect(provider.creates).toHaveLength(0);
     expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
     expect(core.queue.status().breakers).toContainEqual(expect.objectContaining({ provider: 'runway', state: 'open' }));
+    // Closing the breaker lets it run at once, as its first attempt.
+    core.gate.reset('runway');
+    await settle(core, r.jobId);
+    expect(core.queue.get(r.jobId)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(provider.creates).toHaveLength(1);
+  });
+
+  it('a job the half-open breaker turns away is not charged an attempt, and runs once the trial succeeds', async () => {
+    const clock = new FakeClock(Date.now());
+    const { core, provider } = setup({ start: false, clock });
+    core.gate.forceOpen('runway');
+    clock.advance(11 * 60_000); // past the plan's 10-minute window: half-open, one trial allowed
+    const trial = await core.gate.admit('runway', new AbortController().signal);
+    expect(trial).not.toBeNull();
+    core.queue.start();
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    for (let i = 0; i < 200 && core.queue.get(r.jobId).errorCode !== 'PROVIDER_UNAVAILABLE'; i++) await new Promise((res) => setTimeout(res, 10));
+    const held = core.queue.get(r.jobId);
+    expect(held).toMatchObject({ status: 'queued', errorCode: 'PROVIDER_UNAVAILABLE', attempts: 0 });
+    expect(provider.creates).toHaveLength(0);
+    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    trial!.success();
+    clock.advance(1_000);
+    expect(await settle(core, r.jobId)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('a restart frees jobs a breaker of the old process deferred, and only those', async () => {
+    const dataDir = tempDir('ct-queue-undefer-');
+    const clock = new FakeClock();
+    const first = setup({ dataDir: dataDir.dir, start: false, clock });
+    const held = await first.core.queue.submit({ params: params({ seed: 1 }), projectName: 'Spot' });
+    const backedOff = await first.core.queue.submit({ params: params({ seed: 2 }), projectName: 'Spot' });
+    const later = clock.now() + 60 * 60_000;
+    const defer = first.core.db.conn.prepare('UPDATE jobs SET next_attempt_at = ?, error_code = ? WHERE id = ?');
+    defer.run(later, 'PROVIDER_UNAVAILABLE', held.jobId);
+    defer.run(later, 'RATE_LIMITED', backedOff.jobId);
+    await first.core.dispose();
+    cleanups.splice(cleanups.length - 1, 1);
+    const second = setup({ dataDir: dataDir.dir, credits: 0, clock });
+    cleanups.push(async () => dataDir.cleanup());
+    expect((await settle(second.core, held.jobId)).status).toBe('succeeded');
+    expect(second.core.queue.get(backedOff.jobId)).toMatchObject({ status: 'queued', attempts: 0 });
   });
 
   it('never writes the prompt to the database in clear, to a path, or to a log line', async () => {

@@ -86,6 +86,8 @@ export class JobQueue {
       this.repo.s.requeueExpired.run({ id: r.id, now });
       this.d.logger.log('info', 'recovered a job that was running when the app stopped', { jobId: r.id });
     }
+    // Jobs a breaker deferred wait on a breaker that lived in the process that is gone: ready again now.
+    this.repo.s.undefer.run({ code: 'PROVIDER_UNAVAILABLE', now });
     this.timer = setInterval(() => this.kick(), this.d.tickMs ?? 500);
     this.timer.unref?.();
     void this.refreshProviderLimits();
@@ -361,7 +363,9 @@ export class JobQueue {
       const now = this.d.clock.now();
       for (const r of this.repo.s.expiredLeases.all({ now })) if (!this.running.has(r.id)) this.repo.s.requeueExpired.run({ id: r.id, now });
       while (this.running.size < this.concurrency()) {
-        const ready = [...this.d.providers.keys()];
+        // An open breaker holds its provider's jobs where they are: unclaimed, reservations kept (C4).
+        const ready = [...this.d.providers.keys()].filter((p) => !this.d.gate.isHolding(p));
+        if (ready.length === 0) break;
         const row = this.repo.s.nextReady.get({ now, providers: `,${ready.join(',')},` });
         if (!row) break;
         const claimed = this.d.db.immediate(() => this.repo.s.claim.run({ id: row.id, now, leaseUntil: now + this.leaseMs }).changes === 1);

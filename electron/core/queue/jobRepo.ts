@@ -181,6 +181,14 @@ export class JobRepo {
         UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
           error_code = @code, error_message = @message
         WHERE id = @id AND lease_token = @token AND status = 'running'`),
+      /** A requeue that was not a real attempt (the breaker refused before any provider call): the claim's count is given back. */
+      requeueUncounted: db.prepare<{ id: string; token: number; at: number; now: number; code: string | null; message: string | null }>(`
+        UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
+          error_code = @code, error_message = @message, attempts = max(0, attempts - 1)
+        WHERE id = @id AND lease_token = @token AND status = 'running'`),
+      undefer: db.prepare<{ code: string; now: number }>(
+        `UPDATE jobs SET next_attempt_at = @now WHERE status = 'queued' AND error_code = @code AND next_attempt_at > @now`,
+      ),
       setReservation: db.prepare<{ id: string; reservationId: string; reserved: number; before: number | null }>(
         `UPDATE jobs SET reservation_id = @reservationId, reserved_credits = @reserved, credits_before = @before WHERE id = @id`,
       ),

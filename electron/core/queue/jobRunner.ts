@@ -84,7 +84,9 @@ export class JobRunner {
       const requeues = outcomes.filter((o): o is Extract<TaskOutcome, { kind: 'requeue' }> => o.kind === 'requeue');
       if (requeues.length > 0) {
         const worst = requeues.reduce((a, b) => (b.delayMs > a.delayMs ? b : a));
-        const changed = this.d.repo.s.requeue.run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message }).changes;
+        // Refused by the breaker before any provider call, on every task: not an attempt (C4: backpressure fails nothing).
+        const isHeldBack = requeues.length === outcomes.length && requeues.every((o) => o.code === 'PROVIDER_UNAVAILABLE');
+        const changed = this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message }).changes;
         if (changed === 0) throw new LeaseLost();
       } else this.settle(ctx);
     } catch (e) {
@@ -156,9 +158,10 @@ export class JobRunner {
     const permit = await this.d.gate.admit(provider.id, ctx.signal);
     if (!permit) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
+      // The queue claims nothing for this provider while its breaker is open; a short wait covers the
+      // half-open moment when another job holds the one trial.
       const view = this.d.gate.view().find((b) => b.provider === provider.id);
-      const wait = Math.max(1000, (view?.retryAt ?? this.d.clock.now() + 30_000) - this.d.clock.now());
-      return { kind: 'requeue', delayMs: wait, code: 'PROVIDER_UNAVAILABLE', message: `${provider.id} is having trouble (${view?.reason ?? 'circuit open'}); the job waits and keeps its reservation.` };
+      return { kind: 'requeue', delayMs: 1000, code: 'PROVIDER_UNAVAILABLE', message: `${provider.id} is having trouble (${view?.reason ?? 'circuit open'}); the job waits and keeps its reservation.` };
     }
     const before = await this.balance(ctx);
     const now = this.d.clock.now();

@@ -59,6 +59,10 @@ export class ResilienceGate implements ProviderGate {
     return [...this.breakers.entries()].map(([provider, b]) => toView(provider, b.snapshot()));
   }
 
+  isHolding(provider: ProviderId): boolean {
+    return this.breakers.get(provider)?.state === 'open';
+  }
+
   /** The operator's (and tests') switch: hold all work for a provider. */
   forceOpen(provider: ProviderId): void {
     this.breaker(provider).forceOpen();

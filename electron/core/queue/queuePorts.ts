@@ -84,4 +84,6 @@ export interface ProviderGate {
   /** The provider's own reported concurrency limit (null = unknown/unlimited): adaptive concurrency never goes above it. */
   setProviderLimit(provider: ProviderId, limit: number | null): void;
   view(): BreakerView[];
+  /** True while the provider's breaker is open (not half-open): the queue leaves its jobs unclaimed, holding their reservations. */
+  isHolding(provider: ProviderId): boolean;
 }

@@ -49,7 +49,10 @@ export class TokenBucket {
     if (n > this.opts.capacity) return Infinity;
     this.refill();
     if (this.tokens >= n) return 0;
-    return Math.ceil(((n - this.tokens) / this.opts.refillPerSec) * 1000);
+    let ms = Math.ceil(((n - this.tokens) / this.opts.refillPerSec) * 1000);
+    // Rounding can leave refill()'s own sum a hair short of n after exactly ms; wait one more ms then.
+    while (this.tokens + (ms / 1000) * this.opts.refillPerSec < n) ms += 1;
+    return ms;
   }
 
   available(): number {
