@@ -128,8 +128,8 @@ export interface Core {
   projectSpend: ProjectSpendNotices;
   /** The absolute file of a take's artifact, or null when it has been swept. */
   takePath(takeId: string): string | null;
-  /** The finals of a project, for stitch/export by project; set by the takes service (null until wired). */
-  finals: FinalsSource | null;
+  /** The finals of a project (its release takes in shot order), for stitch and export. */
+  finals: FinalsSource;
   dispatch: Dispatcher;
   dispose(): Promise<void>;
 }
@@ -289,7 +289,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     benchmark,
     projectSpend,
     takePath,
-    finals: finals as FinalsSource | null,
+    finals,
     publisher,
     async dispose() {
       await queue.dispose();

@@ -3,6 +3,7 @@ import { createCore, type Core } from '../core/createCore';
 import { resolveDataDir } from '../core/dataDir';
 import { createNodePorts } from '../core/nodePorts';
 import { AppError, isAppError } from '../../shared/errors';
+import type { Project } from '../../shared/contract/projects';
 import { appVersion } from './paths';
 
 /** A usage mistake: printed as one line, exit code 2. */
@@ -60,4 +61,39 @@ export function parseIntFlag(value: string | undefined, flag: string, min: numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
   return n;
+}
+
+export function crossfadeFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 5) throw new UsageError(`--crossfade must be seconds from 0 to 5 (got "${v}")`);
+  return n;
+}
+
+/** --project takes a project's id (prj_…) or its name; an unknown one is NOT_FOUND (exit 2). */
+export function projectOf(core: Core, ref: string): Project {
+  const p = /^prj_/.test(ref) ? core.projects.get(ref) : core.projects.findByName(ref);
+  if (!p) throw new AppError('NOT_FOUND', `--project: No project named or with id "${ref}"; the board and \`circletake jobs\` list them.`, { field: 'project' });
+  return p;
+}
+
+/**
+ * Runs a one-shot command on core: opens it, aborts the signal on Ctrl-C, disposes it after, and turns
+ * errors into their exit code. Returns 0 when fn returns.
+ */
+export async function withCore(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core, signal: AbortSignal) => unknown): Promise<number> {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  let core: Core | undefined;
+  try {
+    core = openCore(dataDir);
+    await fn(core, abort.signal);
+    return 0;
+  } catch (e) {
+    return reportError(e, io, json);
+  } finally {
+    process.off('SIGINT', stop);
+    await core?.dispose();
+  }
 }

@@ -117,7 +117,7 @@ describe.skipIf(!mediaBinaries)('the producer path: finalize → stitch → expo
     expect(plan.items).toHaveLength(2);
     await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
     await settleAll(core);
-    const finals = await core.finals!.finals(projectId);
+    const finals = await core.finals.finals(projectId);
     expect(finals.map((f) => f.shotPosition).sort()).toEqual([1, 2]);
     const out = join(t.dataDir, 'export-here');
     const result = await core.publisher.export(projectId, out);

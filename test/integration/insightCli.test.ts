@@ -72,7 +72,7 @@ describe('circletake report', () => {
     expect(backwards.status).toBe(2);
     expect(backwards.stderr).toContain('since: 2026-11-24 must be before 2026-11-02');
     const project = cli(seeded.dir, 'report', '--project', 'Nope');
-    expect([project.status, project.stderr.trim()]).toEqual([2, 'circletake: --project: no project named "Nope"']);
+    expect([project.status, project.stderr.trim()]).toEqual([2, 'circletake: --project: No project named or with id "Nope"; the board and `circletake jobs` list them.']);
   });
 });
 

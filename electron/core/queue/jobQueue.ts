@@ -4,40 +4,20 @@ import { isAbsolute } from 'node:path';
 import type { Job, SubmitResult } from '../../../shared/contract/jobs';
 import { SubmitInput } from '../../../shared/contract/jobs';
 import { AppError } from '../../../shared/errors';
-import type { ProviderId } from '../../../shared/money/params';
-import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
-import type { Clock, Ids, Logger } from '../ports';
 import type { ProjectService } from '../projects/projectService';
-import type { Provider } from '../providers/provider';
-import type { PromptVault } from '../security/promptVault';
 import type { ShotService } from '../shots/shotService';
-import type { TakeService } from '../takes/takeService';
 import { AttemptLog } from './attemptLog';
 import { clearParams, jobKeys, stageOf } from './jobKeys';
 import { JobRepo, toJob } from './jobRepo';
-import { JobRunner } from './jobRunner';
-import type { ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
+import { JobRunner, type RunnerDeps } from './jobRunner';
+import type { QueueMoney } from './queuePorts';
 import type { QueueLock } from './queueLock';
 import type { z } from 'zod';
 
-export interface JobQueueDeps {
-  db: Db;
+/** What the queue needs: the runner's ports (jobRunner.ts) plus the scheduler's own. */
+export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'emitJob'> {
   projects: ProjectService;
   shots: ShotService;
-  takes: TakeService;
-  providers: ReadonlyMap<ProviderId, Provider>;
-  money: QueueMoney;
-  media: QueueMedia;
-  vault: PromptVault;
-  gate: ProviderGate;
-  events: CoreEvents;
-  clock: Clock;
-  ids: Ids;
-  logger: Logger;
-  backoff(provider: ProviderId, retry: number, retryAfterMs?: number): number;
-  pollIntervalMs(provider: ProviderId): number;
-  onTakeStored(takeId: string): void;
   lock: QueueLock;
   /** Lease length; renewed at half. */
   leaseMs?: number;

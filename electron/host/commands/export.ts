@@ -1,6 +1,5 @@
 import type { Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
-import { crossfadeFlag, finalsOf, projectIdOf } from './stitch';
+import { crossfadeFlag, dataDirOption, parseFlags, projectOf, reportError, UsageError, withCore } from '../cliSupport';
 
 /**
  * circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--json] [--data-dir D]
@@ -13,43 +12,33 @@ export const exportCommand: Command = {
   usage: 'circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--json] [--data-dir D]',
   async run(argv, io) {
     const json = argv.includes('--json');
+    let values;
+    let crossfadeSec: number | undefined;
     try {
-      const { values } = parseFlags(argv, {
+      ({ values } = parseFlags(argv, {
         ...dataDirOption,
         project: { type: 'string' },
         to: { type: 'string' },
         'no-sequence': { type: 'boolean' },
         crossfade: { type: 'string' },
         json: { type: 'boolean' },
-      });
+      }));
       if (!values.project) throw new UsageError('--project P is required');
       if (!values.to) throw new UsageError('--to DIR is required');
-      const crossfadeSec = crossfadeFlag(values.crossfade);
-      const core = openCore(values['data-dir']);
-      const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once('SIGINT', stop);
-      try {
-        const projectId = projectIdOf(core, values.project);
-        finalsOf(core);
-        // Through the publisher: the exported finals are marked Published on the board.
-        const r = await core.publisher.export(projectId, values.to, {
-          withSequence: values['no-sequence'] !== true,
-          ...(crossfadeSec !== undefined ? { crossfadeSec } : {}),
-          signal: abort.signal,
-        });
-        if (json) io.out(JSON.stringify({ dir: r.dir, manifestFile: r.manifestFile, manifest: r.manifest }));
-        else {
-          io.out(`exported ${r.manifest.takes.length} take${r.manifest.takes.length === 1 ? '' : 's'}${r.manifest.sequence ? ' and the sequence' : ''} to ${r.dir}`);
-          io.out(`manifest ${r.manifestFile} (${r.manifest.creditsSpent} credits spent)`);
-        }
-        return 0;
-      } finally {
-        process.off('SIGINT', stop);
-        await core.dispose();
-      }
+      crossfadeSec = crossfadeFlag(values.crossfade);
     } catch (e) {
       return reportError(e, io, json);
     }
+    const { project, to } = values;
+    const withSequence = values['no-sequence'] !== true;
+    return withCore(values['data-dir'], io, json, async (core, signal) => {
+      // Through the publisher: the exported finals are marked Published on the board.
+      const r = await core.publisher.export(projectOf(core, project).id, to, { withSequence, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal });
+      if (json) io.out(JSON.stringify({ dir: r.dir, manifestFile: r.manifestFile, manifest: r.manifest }));
+      else {
+        io.out(`exported ${r.manifest.takes.length} take${r.manifest.takes.length === 1 ? '' : 's'}${r.manifest.sequence ? ' and the sequence' : ''} to ${r.dir}`);
+        io.out(`manifest ${r.manifestFile} (${r.manifest.creditsSpent} credits spent)`);
+      }
+    });
   },
 };

@@ -1,8 +1,7 @@
 import type { FinalizePlan } from '../../../shared/contract/finalize';
-import { AppError } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, reportError, UsageError } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError } from '../cliSupport';
 
 function printPlan(io: CliIo, p: FinalizePlan): void {
   io.out(`Finalize ${p.items.length} shortlisted take${p.items.length === 1 ? '' : 's'} at release spec:`);
@@ -44,8 +43,7 @@ export const finalizeCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
-      const project = core.projects.findByName(values.project);
-      if (!project) throw new AppError('NOT_FOUND', `No project named "${values.project}".`, { field: 'project' });
+      const project = projectOf(core, values.project);
       const plan = core.finalizer.plan(project.id, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, 'cli');
       if (!values.yes) {
         if (json) io.out(JSON.stringify({ plan, submitted: false }));

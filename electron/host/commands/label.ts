@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { SensitivityLabel } from '../../../shared/contract/labels';
-import { AppError } from '../../../shared/errors';
 import type { AssetLabel } from '../../core/policy/assetLabels';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, projectOf, reportError, UsageError } from '../cliSupport';
 
 /**
  * `circletake label`: sensitivity labels on a project's input assets. A prompt image or clip labeled
@@ -30,8 +29,7 @@ export const labelCommand: Command = {
     if (positionals.length === 1 && !label?.success) throw new UsageError(`--as must be one of ${SensitivityLabel.options.join(', ')}`);
     const core = openCore(values['data-dir']);
     try {
-      const project = core.projects.findByName(values.project);
-      if (!project) throw new AppError('NOT_FOUND', `No project named "${values.project}". \`circletake jobs\` or the app lists them.`, { field: 'project' });
+      const project = projectOf(core, values.project);
       let out: AssetLabel[];
       if (values.list) out = core.labels.list(project.id);
       else if (values.remove !== undefined) {

@@ -2,7 +2,7 @@ import type { Job, SubmitResult } from '../../../shared/contract/jobs';
 import { AppError } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, reportError, UsageError } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, withCore } from '../cliSupport';
 
 const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'discarded', 'unknown']);
 
@@ -104,19 +104,6 @@ function printJobs(io: CliIo, jobs: Job[], json: boolean): void {
   }
 }
 
-async function withCore<T>(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core) => T | Promise<T>): Promise<number> {
-  let core: Core | undefined;
-  try {
-    core = openCore(dataDir);
-    await fn(core);
-    return 0;
-  } catch (e) {
-    return reportError(e, io, json);
-  } finally {
-    await core?.dispose();
-  }
-}
-
 export const jobsCommand: Command = {
   name: 'jobs',
   summary: 'list jobs (newest first)',
@@ -124,8 +111,7 @@ export const jobsCommand: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, project: { type: 'string' }, status: { type: 'string' } });
     return withCore(values['data-dir'], io, values.json === true, (core) => {
-      const project = values.project ? core.projects.findByName(values.project) : undefined;
-      if (values.project && !project) throw new AppError('NOT_FOUND', `No project named "${values.project}".`, { field: 'project' });
+      const project = values.project ? projectOf(core, values.project) : undefined;
       printJobs(io, core.queue.list({ ...(project ? { projectId: project.id } : {}), ...(values.status ? { status: values.status.split(',') } : {}) }), values.json === true);
     });
   },

@@ -2,7 +2,7 @@ import type { Recommendation, Report } from '../../../shared/contract/insightTyp
 import type { Core } from '../../core/createCore';
 import { reportCsv } from '../../core/insight/reportCsv';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, UsageError } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, projectOf, UsageError } from '../cliSupport';
 
 /**
  * circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID]
@@ -63,8 +63,7 @@ export function printReport(r: Report, recs: readonly Recommendation[], io: CliI
 
 function resolveProject(core: Core, ref: string | undefined): { id: string; name: string } | null {
   if (ref === undefined) return null;
-  const p = ref.startsWith('prj_') ? core.projects.get(ref) : core.projects.findByName(ref);
-  if (!p) throw new UsageError(`--project: no project named "${ref}"`);
+  const p = projectOf(core, ref);
   return { id: p.id, name: p.name };
 }
 
