@@ -30,7 +30,7 @@ export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'em
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The durable job queue: submit (estimate + guard + reserve + enqueue in one transaction), fenced
+ * The durable job queue: submit (cache lookup, then one estimate + guard, reserve and enqueue in one transaction), fenced
  * leases, crash recovery, pacing, retries, cancel/pause/priority, dead letters and UNKNOWN jobs.
  */
 export class JobQueue {
@@ -100,7 +100,6 @@ export class JobQueue {
         throw new AppError('VALIDATION', 'sourceTakeId: a release job re-renders a preview take (finalize); it never promotes one.', { field: 'sourceTakeId' });
       }
     }
-    const priced = this.d.money.price(params, project?.id ?? '');
     const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, input.sourceTakeId);
     const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
     const now = this.d.clock.now();
@@ -109,27 +108,29 @@ export class JobQueue {
     const result = this.d.db.immediate((): { jobId: string; cacheHit: boolean; saved: number } => {
       const projectId = project?.id ?? this.d.projects.create(input.projectName ?? 'Untitled').id;
       const shotId = this.resolveShot(projectId, input).id;
+      // The cache first: a finished answer is free whatever the wallet holds, so a hit is never priced or guarded.
       const existing = this.repo.s.byKey.get({ key: keys.idempotencyKey });
-      const base = {
+      if (existing && existing.status !== 'succeeded') return { jobId: existing.id, cacheHit: false, saved: 0 };
+      const row = (estimatedCredits: number) => ({
         projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
         paramsJson: JSON.stringify(clearParams(params)), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
         sourceTakeId: input.sourceTakeId ?? null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
-        estimatedCredits: priced.credits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
-      };
-      if (existing?.status === 'succeeded') {
+        estimatedCredits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
+      });
+      if (existing) {
         const saved = existing.captured_credits ?? 0;
-        this.repo.s.insert.run({ ...base, id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
+        this.repo.s.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
         this.d.db.conn.prepare(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`).run({ id: jobId, saved, now });
         const a = this.attempts.start({
           jobId, n: null, attempt: 0, provider: params.provider, artifactClass: params.artifactClass, model: params.model, paramsHash: keys.paramsHash,
-          inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: priced.credits, queueTimeMs: 0, startedAt: now,
+          inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: existing.estimated_credits, queueTimeMs: 0, startedAt: now,
         });
         this.attempts.end(a, { status: 'cache_hit', charged: 0, latencyMs: 0, now });
         return { jobId, cacheHit: true, saved };
       }
-      if (existing) return { jobId: existing.id, cacheHit: false, saved: 0 };
-      this.d.money.guard({ params, priced, projectId });
-      this.repo.s.insert.run({ ...base, id: jobId, cacheOfJobId: null, status: 'queued' });
+      // A real render: priced and guarded once, in the transaction that reserves it.
+      const priced = this.d.money.check(params, projectId);
+      this.repo.s.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
       for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
       const reservationId = `rsv_${jobId}`;
       const snap = this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced });
@@ -258,10 +259,9 @@ export class JobQueue {
     const job = this.get(id);
     if (job.status !== 'failed') throw new AppError('CONFLICT', `Only a failed job can be retried (this one is ${job.status}).`);
     const row = this.repo.get(id)!;
-    const params = { ...(JSON.parse(row.params_json) as object), ...this.d.vault.open(row.prompt_sealed) } as Parameters<QueueMoney['price']>[0];
-    const priced = this.d.money.price(params, job.projectId);
+    const params = { ...(JSON.parse(row.params_json) as object), ...this.d.vault.open(row.prompt_sealed) } as Parameters<QueueMoney['check']>[0];
     this.d.db.immediate(() => {
-      this.d.money.guard({ params, priced, projectId: job.projectId });
+      const priced = this.d.money.check(params, job.projectId);
       this.repo.s.failedToPending.run({ id });
       this.repo.s.resetForRetry.run({ id, now: this.d.clock.now(), maxAttempts: this.d.money.settings(job.provider).backoff.maxRetries + 1 });
       const reservationId = `rsv_${id}_r${this.d.ids.newId('x').slice(-6)}`;

@@ -26,10 +26,13 @@ export interface BalanceSnapshot {
 }
 
 export interface QueueMoney {
-  /** Prices a request under the active plan; throws VALIDATION (unknown model…) or POLICY_REFUSED (plan caps). */
-  price(params: GenerationParams, projectId: string): PricedJob;
-  /** Budgets and caps that depend on recorded spend; throws POLICY_REFUSED / INSUFFICIENT_CREDITS naming the way out. */
-  guard(args: { params: GenerationParams; priced: PricedJob; projectId: string }): void;
+  /**
+   * Prices a real render and guards it (plan caps, budgets and caps on recorded spend, balances) in one
+   * evaluation, for the reservation that follows in the same transaction. Throws VALIDATION (unknown
+   * model…), POLICY_REFUSED or INSUFFICIENT_CREDITS naming the rule, the pool and the way out.
+   * A cache hit never gets here: it is free whatever the wallet holds.
+   */
+  check(params: GenerationParams, projectId: string): PricedJob;
   /** Runs inside the submit transaction. */
   reserve(args: { reservationId: string; jobId: string; projectId: string; userId?: string | undefined; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }): BalanceSnapshot;
   /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction. */

@@ -44,12 +44,9 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
   const sum = (m: Record<string, number>, surfaces: string[]) => surfaces.reduce((a, s) => a + (m[s] ?? 0), 0);
   const poolsOf = (surfaces: string[]) => (p: string) => surfaces.some((s) => p.startsWith(`${s}:`));
   return {
-    price(params, projectId) {
+    check(params, projectId) {
       const est = money.check(params, projectId || null);
       return { credits: est.credits, pools: est.pools as Record<string, number>, usd: est.usd };
-    },
-    guard({ params, projectId }) {
-      money.check(params, projectId);
     },
     reserve({ reservationId, jobId, projectId, userId, artifactClass, stage, priced }) {
       const r = ledger.reserve({ id: reservationId, jobId, projectId, ...(userId ? { userId } : {}), stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> });

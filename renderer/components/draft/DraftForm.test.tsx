@@ -81,6 +81,22 @@ describe('DraftForm', () => {
     expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('enables Generate for a cached answer when the pools could not pay for a fresh render', async () => {
+    const r = renderWithStore(<DraftForm projectId={PROJECT.id} />, {
+      ...moneyHandlers({ 'local:grant': 10 }),
+      'shots.list': () => [SHOT],
+      'jobs.lookup': () => ({ cacheHit: true, inFlight: false, jobId: 'job_000000000041', creditsSaved: 25 }),
+      'jobs.submit': () => submitted(true),
+    });
+    await act(() => r.store.getState().loadCredits().catch(() => undefined));
+    const generate = screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement;
+    await waitFor(() => expect(screen.getByText(/Free — cached/)).toBeTruthy());
+    await waitFor(() => expect(generate.disabled).toBe(false));
+    expect(screen.queryByText(/simulated credits/i, { selector: '.field-error' })).toBeNull();
+    fireEvent.click(generate);
+    await waitFor(() => expect(r.transport.callsOf('jobs.submit')).toHaveLength(1));
+  });
+
   it('submits and says a cache hit is free', async () => {
     const { transport } = await setup({ cacheHit: true });
     await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false));

@@ -85,8 +85,10 @@ export function DraftForm({ projectId }: { projectId: string }) {
   if ('error' in gen) blockers.push(gen.error);
   if (shotId === NEW_SHOT && newShotName.trim() === '') blockers.push('Name the new shot.');
   if (shotId === '') blockers.push('Loading the shots…');
-  const refusals = quote?.refusals ?? [];
-  const canGenerate = isFresh && !!quote && quote.canSubmit && blockers.length === 0 && !isSubmitting;
+  // A cached answer is free whatever the pools hold: the refusals of a fresh render do not apply to it.
+  const isHit = cacheHint !== null && cacheHint.key === genKey && cacheHint.isHit;
+  const refusals = isHit ? [] : (quote?.refusals ?? []);
+  const canGenerate = isFresh && !!quote && (quote.canSubmit || isHit) && blockers.length === 0 && !isSubmitting;
 
   const applyWayOut = (w: WayOut) => {
     switch (w.kind) {
@@ -141,7 +143,7 @@ export function DraftForm({ projectId }: { projectId: string }) {
   };
 
   const surfaces = quote ? (Object.keys(quote.before) as Surface[]) : [];
-  const isCachedHit = !cached && cacheHint !== null && cacheHint.key === genKey && cacheHint.isHit;
+  const isCachedHit = !cached && isHit;
   return (
     <form className="draft-form" onSubmit={(e) => void onSubmit(e)} aria-label="Draft a take">
       <div className="draft-grid">

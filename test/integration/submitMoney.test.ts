@@ -1,0 +1,119 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import type { GenerationParamsInput } from '../../shared/jobParams';
+import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { testCore } from '../support/core';
+import { ScriptedProvider } from '../support/scriptedProvider';
+import { tempDir } from '../support/tmp';
+
+// What a submit costs and how often it is priced (issue 13 items 3 and 4): a cache hit is free whatever
+// the wallet holds, and a real render is estimated and guarded exactly once, inside the transaction that
+// reserves it. Real core on a real SQLite file; a scripted zero-latency provider returning a real clip.
+const clipDir = tempDir('ct-submit-money-');
+let clip = '';
+beforeAll(() => {
+  if (mediaBinaries) clip = makeClip(clipDir.dir, 'out.mp4', { width: 1280, height: 720, durationSec: 1, audio: 'none' });
+});
+afterAll(() => clipDir.cleanup());
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function setup(): { core: Core; provider: ScriptedProvider } {
+  const provider = new ScriptedProvider('runway', clip, 60);
+  const t = testCore({ config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, leaseMs: 2_000 } });
+  cleanups.push(t.cleanup);
+  t.core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
+  t.core.queue.start();
+  return { core: t.core, provider };
+}
+
+const params = (p: Partial<GenerationParamsInput> = {}): GenerationParamsInput => ({
+  provider: 'runway',
+  model: 'gen4.5',
+  durationSec: 5,
+  ratio: '1280:720',
+  prompt: 'a paper boat drifting past a lighthouse at dawn',
+  seed: 42,
+  ...p,
+});
+
+const apiAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'api')!.available;
+
+async function finished(core: Core, jobId: string) {
+  for (let i = 0; i < 500; i++) {
+    const j = core.queue.get(jobId);
+    if (['succeeded', 'partial', 'failed', 'cancelled', 'unknown'].includes(j.status)) {
+      await core.queue.idle();
+      await core.takeChecks.idle();
+      return core.queue.get(jobId);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+/** Empties the API pools with a recorded adjustment (the books keep balancing). */
+function emptyWallet(core: Core): void {
+  for (const p of core.ledger.balances().pools) {
+    if (p.surface === 'api' && p.available > 0) core.ledger.adjust({ id: `empty-${p.pool}`, pool: p.pool as never, credits: -p.available, reason: 'test: an empty wallet' });
+  }
+  expect(apiAvailable(core)).toBe(0);
+}
+
+describe.skipIf(!mediaBinaries)('what a submit costs', () => {
+  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+
+  it('answers a finished request from the cache with an empty wallet: free, nothing reserved, the books balance', async () => {
+    const { core, provider } = setup();
+    const first = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    expect((await finished(core, first.jobId)).status).toBe('succeeded');
+    emptyWallet(core);
+    const entries = core.ledger.history({ limit: 10_000 }).length;
+
+    // Through the contract, as the window and the CLI call it.
+    const again = await core.dispatch('jobs.submit', { params: params(), projectName: 'Spot' }, { role: 'owner', door: 'cli' });
+    expect(again).toMatchObject({ ok: true, value: { cacheHit: true, creditsSaved: 60, credits: { reserved: 0, captured: 0 } } });
+    const hit = (again as { value: { jobId: string } }).value.jobId;
+    expect(core.queue.get(hit)).toMatchObject({ status: 'succeeded', cacheOfJobId: first.jobId, capturedCredits: 0 });
+    expect(core.ledger.reservationsForJob(hit)).toEqual([]);
+    expect(core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
+    expect(apiAvailable(core)).toBe(0);
+    expect(provider.creates).toHaveLength(1);
+
+    // A fresh render on the same empty wallet is still refused, naming the pool, with nothing written.
+    const fresh = await core.dispatch('jobs.submit', { params: params({ seed: 7 }), projectName: 'Spot' }, { role: 'owner', door: 'cli' });
+    expect(fresh).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_CREDITS', details: { pool: 'api:purchased' } } });
+    expect(core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
+    expect(core.ledger.audit().problems).toEqual([]);
+  });
+
+  it('prices and guards a real render once, inside the reserving transaction; a cache hit not at all', async () => {
+    const { core } = setup();
+    const seen: boolean[] = [];
+    const real = core.ledger.guardState.bind(core.ledger);
+    const spy = vi.spyOn(core.ledger, 'guardState').mockImplementation((projectId) => {
+      seen.push(core.db.conn.inTransaction);
+      return real(projectId);
+    });
+    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    expect(r.credits.reserved).toBe(60);
+    expect(seen).toEqual([true]);
+    await finished(core, r.jobId);
+
+    spy.mockClear();
+    seen.length = 0;
+    expect((await core.queue.submit({ params: params(), projectName: 'Spot' })).cacheHit).toBe(true);
+    expect(spy).not.toHaveBeenCalled();
+
+    // A refused render is also evaluated once, and its refusal is the one the guard gave.
+    await expect(core.queue.submit({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' })).rejects.toMatchObject({
+      code: expect.stringMatching(/INSUFFICIENT_CREDITS|POLICY_REFUSED/),
+    });
+    expect(seen).toEqual([true]);
+    expect(core.ledger.audit().problems).toEqual([]);
+    expect(apiAvailable(core)).toBe(1000 - 60);
+  });
+});
