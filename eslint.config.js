@@ -1,5 +1,6 @@
 // Lint, including the layer rules: which folder may import what (see STYLE.md §1).
 import { builtinModules } from 'node:module';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -32,6 +33,42 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'scripts/**', 'bench/**'],
     rules: { 'max-lines': 'off' },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  // No focused or disabled tests: `.only` never lands, and a suite that depends on a tool outside the
+  // repository goes through test/support/needs.ts (which fails under CI and counts skips elsewhere).
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', 'bench/**'],
+    ignores: ['test/support/needs.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name=/^(describe|it|test|suite|bench)$/][property.name='only']",
+          message: 'A focused test (.only) silences the rest of the suite: remove .only.',
+        },
+        {
+          selector: "MemberExpression[object.name=/^(describe|it|test|suite|bench)$/][property.name=/^(skip|skipIf|runIf|todo)$/]",
+          message: 'No disabled tests: use describeWith/itWith from test/support/needs.ts, which names what is missing and fails under CI.',
+        },
+        {
+          selector: "MemberExpression[object.property.name='describe'][property.name=/^(only|skip|fixme)$/], MemberExpression[object.property.name=/^(describe|test)$/][property.name=/^(only|skip|fixme)$/]",
+          message: 'No focused or disabled Playwright tests (test.describe.only/skip, test.skip, test.fixme).',
+        },
+        {
+          selector: "CallExpression[callee.property.name='skip'][arguments.length=0]",
+          message: 'A skip must say why: ctx.skip(\'reason\').',
+        },
+        {
+          selector: "CallExpression[callee.property.name='skip'][arguments.0.type!='Literal'][arguments.0.type!='TemplateLiteral']",
+          message: 'A skip must say why, as a string first: ctx.skip(\'reason\').',
+        },
+      ],
+    },
   },
   layer(['shared/**/*.ts'], {
     paths: [electronPkg, ...noNode, { name: 'react', message: 'shared is pure TypeScript.' }],

@@ -10,7 +10,7 @@ import { createCore } from '../electron/core/createCore';
 import { createIds, silentLogger } from '../electron/core/nodePorts';
 import { seedManyTakes } from '../test/support/boardSeed';
 import { startHostProcess, tempDataDir } from '../test/e2e/hostProcess';
-import { chromiumPath } from '../test/e2e/playwright.config';
+import { CHROMIUM_ARGS, chromiumForTests } from '../electron/host/chromium';
 
 const BIG = 10_000;
 const SMALL = 100;
@@ -122,7 +122,7 @@ export default async function main(): Promise<void> {
   if (wasEnv === undefined) delete process.env.NODE_ENV;
   else process.env.NODE_ENV = wasEnv;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({ executablePath: chromiumForTests(), args: [...CHROMIUM_ARGS] });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
 

@@ -1,8 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
-// UI tests in Debian's Chromium (Playwright cannot download its own browser here) against the
-// browser host, each test with its own host process and temp data dir (see hostProcess.ts).
-export const chromiumPath = process.env.CIRCLETAKE_CHROMIUM ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, chromiumForTests } from '../../electron/host/chromium';
+
+// UI tests in Chromium against the browser host, each test with its own host process and temp data dir
+// (see hostProcess.ts). The browser comes from the one lookup `npm test` and `circletake doctor` share
+// (electron/host/chromium.ts); `npm test` installs one first when none is found.
+export const chromiumPath = chromiumForTests();
 
 export default defineConfig({
   testDir: '.',
@@ -13,7 +16,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: process.env.CI ? 2 : 2,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  // `npm test` also asks for a JSON report, to count what passed, failed and was skipped in its summary line.
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME }]] : [['list']],
   use: {
     headless: true,
     viewport: { width: 1440, height: 900 },
@@ -21,16 +25,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: [...CHROMIUM_ARGS],
     },
   },
 });

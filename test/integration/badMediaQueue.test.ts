@@ -1,11 +1,12 @@
 import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
-import { makeClip, makeNonVideo, makeTruncated, makeZeroByte, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { makeClip, makeNonVideo, makeTruncated, makeZeroByte, mediaBinaries } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // Corrupt, truncated, zero-byte and non-video outputs arriving through the queue (issue 8). The
 // checker's own verdicts are proven in electron/core/media/check/autoChecker.test.ts and
@@ -64,8 +65,7 @@ async function settle(jobId: string) {
   throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
 }
 
-describe.skipIf(!mediaBinaries)('bad media from a provider', () => {
-  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+describeWith(ffmpegNeed, 'bad media from a provider', () => {
 
   it('ends each job cleanly, charges each once, and the queue goes on to a good take', { timeout: 120_000 }, async () => {
     const results: { kind: string; status: string; checkStatus: string | null; errorCode: string | null; detail: string }[] = [];

@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { systemClock } from '../../electron/core/nodePorts';
 import { RunwayProvider } from '../../electron/core/providers/runway';
 import { dayOf } from '../../electron/core/insight/insightTime';
-import { mediaBinaries } from '../support/clips';
+import {} from '../support/clips';
 import { testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // The quarterly benchmark through the real queue: the local simulator rendering real clips (a tiny
 // rate card keeps them small), and the SDK-backed Runway provider against the fake Runway server.
@@ -65,7 +66,7 @@ async function localCore(): Promise<{ core: Core; dataDir: string; planFile: str
   return { core: c.core, dataDir: t.dir, planFile };
 }
 
-describe.skipIf(!mediaBinaries)('circletake benchmark', () => {
+describeWith(ffmpegNeed, 'circletake benchmark', () => {
   it('runs 5 small and 5 bigger previews one at a time, records each, and proposes the plan change as a diff', async () => {
     const { core, dataDir, planFile } = await localCore();
     const progress: unknown[] = [];

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
-import { mediaBinaries } from '../support/clips';
+import { afterAll, expect, it } from 'vitest';
+import {} from '../support/clips';
 import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { seeded } from '../fakeRunway/fakeFaults';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // Q5: 100 jobs against the fake Runway with random 429s, 5xxs, resets, hangs and FAILED tasks, while
 // the queue's process is SIGKILLed again and again (50 times by default; first 3 lives with the breaker
@@ -32,7 +33,7 @@ function chaosPlan(resources: string): string {
     .replace(/concurrency:\n  start: \d+\n  max: \d+/, 'concurrency:\n  start: 8\n  max: 8');
 }
 
-describe.skipIf(!mediaBinaries)('chaos: kill -9 under faults', () => {
+describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
   let fake: FakeRunway | undefined;
   let child: ChildProcess | undefined;
   afterAll(async () => {

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
-import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { makeClip } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
+import { describeWith, ffmpegNeed, linuxNeed } from '../support/needs';
 
 // Disk full and permission denied while storing a take or exporting (issue 8), as real kernel
 // errors: a child core runs under a file-size limit (`ulimit -f`, EFBIG: what a full disk does to a
@@ -14,7 +15,6 @@ import { tempDir } from '../support/tmp';
 // the fault is gone, charged exactly once. (The exporter's own tmpfs-based ENOSPC/EROFS tests are in
 // electron/core/media/export/exporter.test.ts; they need mount rights.)
 
-const isLinux = process.platform === 'linux';
 const isRoot = process.getuid?.() === 0;
 const LIMIT_KB = 4096;
 const BIG_BYTES = 6 * 1024 * 1024;
@@ -90,8 +90,7 @@ async function expectChargedOnce(core: Core, dataDir: string, jobId: string) {
   await core.dispose();
 }
 
-describe.skipIf(!mediaBinaries || !isLinux)('storing a take when the disk fills or the folder is locked', () => {
-  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+describeWith([ffmpegNeed, linuxNeed], 'storing a take when the disk fills or the folder is locked', () => {
 
   it('a write cut short by the file-size limit (EFBIG) leaves no partial file; the job retries and is charged once', { timeout: 90_000 }, async () => {
     const { dataDir, jobId, cleanup } = await preparedJob();
@@ -129,7 +128,7 @@ describe.skipIf(!mediaBinaries || !isLinux)('storing a take when the disk fills 
   });
 });
 
-describe.skipIf(!isLinux)('exporting when the disk fills or the folder is locked', () => {
+describeWith(linuxNeed, 'exporting when the disk fills or the folder is locked', () => {
   /** A data dir holding one BIG_BYTES release artifact. */
   async function preparedRelease() {
     const d = tempDir('ct-faults-export-');

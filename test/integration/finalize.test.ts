@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
-import { mediaBinaries } from '../support/clips';
+import {} from '../support/clips';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // Finalize: the shortlist only, re-rendered at release spec by the local simulator (real ffmpeg),
 // after a confirmation that states the cost, the balance before → after and the multiplier.
@@ -23,7 +24,7 @@ async function settleAll(core: Core) {
 
 const localAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'local')!.available;
 
-describe.skipIf(!mediaBinaries)('finalize', () => {
+describeWith(ffmpegNeed, 'finalize', () => {
   it('re-renders only the shortlist at release class, after a confirmed plan, and never promotes a preview', async () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
@@ -79,7 +80,7 @@ describe.skipIf(!mediaBinaries)('finalize', () => {
   });
 });
 
-describe.skipIf(!mediaBinaries)('finalize on a plan that forbids release', () => {
+describeWith(ffmpegNeed, 'finalize on a plan that forbids release', () => {
   it('says why and submits nothing', async () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
@@ -98,7 +99,7 @@ describe.skipIf(!mediaBinaries)('finalize on a plan that forbids release', () =>
   });
 });
 
-describe.skipIf(!mediaBinaries)('the producer path: finalize → stitch → export', () => {
+describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', () => {
   it('stitches one final per shot in shot order and exports them with a manifest', { timeout: 120_000 }, async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -134,7 +135,7 @@ describe.skipIf(!mediaBinaries)('the producer path: finalize → stitch → expo
   });
 });
 
-describe.skipIf(!mediaBinaries)('finalize without a seed', () => {
+describeWith(ffmpegNeed, 'finalize without a seed', () => {
   it('re-renders each shortlisted variation as its own release job', async () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaBinaries } from '../support/clips';
+import {} from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { seedInsight, START } from '../support/insightSeed';
 import { tempDir } from '../support/tmp';
+import { itWith, ffmpegNeed } from '../support/needs';
 
 // `circletake report` and `circletake benchmark` through the real binary. The seeded history lies in
 // November 2026; only figures that do not depend on today's date are asserted here (the report's
@@ -92,7 +93,7 @@ describe('circletake benchmark', () => {
     expect(missing.status).toBe(2);
   });
 
-  it.skipIf(!mediaBinaries)('runs on the simulator, writes the dated report, and applies the proposal with --apply', () => {
+  itWith(ffmpegNeed, 'runs on the simulator, writes the dated report, and applies the proposal with --apply', () => {
     const t = tempDir('ct-insight-cli-bench-');
     try {
       mkdirSync(join(t.dir, 'rates'), { recursive: true });

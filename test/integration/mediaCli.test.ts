@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, makeStandardClips, mediaBinaries, warnIfNoFfmpeg, type StandardClip } from '../support/clips';
+import { makeClip, makeStandardClips, type StandardClip } from '../support/clips';
 import { testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
-warnIfNoFfmpeg();
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/circletake.js', ...args], { encoding: 'utf8', timeout: 60_000 });
 
-describe.skipIf(!mediaBinaries)('circletake check (fixed contract)', () => {
+describeWith(ffmpegNeed, 'circletake check (fixed contract)', () => {
   const t = tempDir('ct-cli-check-');
   let clips: Record<StandardClip, string>;
   beforeAll(() => {
@@ -95,7 +95,7 @@ describe('circletake retention, stitch, export', () => {
   });
 });
 
-describe.skipIf(!mediaBinaries)('makeClip sanity', () => {
+describeWith(ffmpegNeed, 'makeClip sanity', () => {
   it('makes the sizes asked', () => {
     const t = tempDir();
     try {

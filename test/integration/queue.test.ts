@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
-import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { makeClip, mediaBinaries } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // The queue end to end on a real SQLite file, the real ledger and media store, with a scripted
 // zero-latency provider standing in for Runway (real ffmpeg clips as its outputs).
@@ -70,8 +71,7 @@ async function settle(core: Core, jobId: string) {
   throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
 }
 
-describe.skipIf(!mediaBinaries)('job queue', () => {
-  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+describeWith(ffmpegNeed, 'job queue', () => {
 
   it('reserves at submit, stores the takes, captures what the provider billed, and checks each take', async () => {
     const { core, provider } = setup();
@@ -330,7 +330,7 @@ describe.skipIf(!mediaBinaries)('job queue', () => {
   });
 });
 
-describe.skipIf(!mediaBinaries)('spend notifications per user', () => {
+describeWith(ffmpegNeed, 'spend notifications per user', () => {
   it('notifies once when a user\'s spend through the queue crosses a plan threshold', async () => {
     const provider = new ScriptedProvider('runway', clip, 600);
     const { core } = setup({ provider, credits: 5000 });

@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
-import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { makeClip, mediaBinaries } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // Fenced leases (reliability.md Q2) and fast startup recovery (Q3), on a fake clock: a worker whose
 // lease expired and whose job was claimed again writes nothing; `running` rows an earlier boot left
@@ -65,8 +66,7 @@ async function until(cond: () => boolean, what: string) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe.skipIf(!mediaBinaries)('fenced leases (Q2)', () => {
-  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
+describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
 
   it('every write of a stale lease holder changes 0 rows once the job was claimed again', async () => {
     const { core, clock } = setup({ start: false });
@@ -121,7 +121,7 @@ describe.skipIf(!mediaBinaries)('fenced leases (Q2)', () => {
   });
 });
 
-describe.skipIf(!mediaBinaries)('startup recovery (Q3)', () => {
+describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
   it('takes back a job an earlier boot left running at once, counting the attempt, and finishes it', async () => {
     const clock = new FakeClock();
     const dir = tempDir('ct-q3-');

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunwayProvider } from '../../electron/core/providers/runway';
-import { mediaBinaries } from '../support/clips';
+import {} from '../support/clips';
 import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // The queue with the real SDK-backed Runway provider against the fake Runway server.
 const cleanups: (() => Promise<void>)[] = [];
@@ -35,7 +36,7 @@ async function settle(core: Awaited<ReturnType<typeof setup>>['core'], id: strin
   throw new Error('did not settle');
 }
 
-describe.skipIf(!mediaBinaries)('queue × Runway (fake server, real SDK)', () => {
+describeWith(ffmpegNeed, 'queue × Runway (fake server, real SDK)', () => {
   it('creates one task per variation, waits through THROTTLED, stores the outputs and captures what Runway billed', async () => {
     const { core, fake } = await setup({ tier: { 'gen4.5': { maxConcurrentGenerations: 1, maxDailyGenerations: 100 } } });
     const r = await core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'fog rolls over a harbour', variations: 2 }, projectName: 'Harbour' });

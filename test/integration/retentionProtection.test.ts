@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeClip, mediaBinaries } from '../support/clips';
+import { afterEach, expect, it } from 'vitest';
+import { makeClip } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
+import { describeWith, ffmpegNeed } from '../support/needs';
 
 // Retention asks the takes and the board what to keep: shortlisted previews and previews awaiting
 // their release re-render stay past the plan's days; other previews go (metadata stays).
@@ -11,7 +12,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-describe.skipIf(!mediaBinaries)('retention × takes', () => {
+describeWith(ffmpegNeed, 'retention × takes', () => {
   it('sweeps old previews except shortlisted ones, and says why it keeps them', async () => {
     const clips = tempDir('ct-ret-');
     cleanups.push(clips.cleanup);

@@ -14,6 +14,7 @@ import { seedJob, seedTake } from '../support/boardSeed';
 import { testCore } from '../support/core';
 import { rawRequest } from '../support/http';
 import { tempDir } from '../support/tmp';
+import { itWith, need } from '../support/needs';
 
 // The review server (reliability.md R1–R6): per-role tables proven by calling every contract entry,
 // names bound to tokens, preview-only media for reviewers, events by role, limits and revocation.
@@ -316,11 +317,11 @@ describe('loopback by default, LAN only when asked (R1)', () => {
       s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
 
-  it.skipIf(!other)('without --lan, nothing answers on another interface', async () => {
+  itWith(need('a non-loopback network interface', !!other, { mayLackInCI: 'some machines have loopback only' }), 'without --lan, nothing answers on another interface', async () => {
     expect(await tryConnect(other!.address, host.port)).toBe('ECONNREFUSED');
   });
 
-  it.skipIf(!other)('with --lan, a peer on the subnet gets in with a reviewer token, never with the owner’s', async () => {
+  itWith(need('a non-loopback network interface', !!other, { mayLackInCI: 'some machines have loopback only' }), 'with --lan, a peer on the subnet gets in with a reviewer token, never with the owner’s', async () => {
     const lan = await startHost({ core, rendererDir, lan: true });
     try {
       expect(lan.lanUrls).toContain(`http://${other!.address}:${lan.port}/`);

@@ -8,10 +8,11 @@ import { keychainPorts, type KeychainKeySource } from '../../electron/main/keych
 import { createIpcCallHandler } from '../../electron/main/ipcHandler';
 import { repoRoot } from '../../electron/host/paths';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
-import { mediaBinaries } from '../support/clips';
+import {} from '../support/clips';
 import { testCore } from '../support/core';
 import { fakeSafeStorage } from '../support/fakeSafeStorage';
 import { tempDir } from '../support/tmp';
+import { describeWith, itWith, ffmpegNeed, need } from '../support/needs';
 
 // The Runway key never reaches a renderer, the database in clear, a log line or a file
 // (reliability.md E3): the built renderer and preload bundles are grepped, and a real Runway job
@@ -24,7 +25,7 @@ const files = (dir: string): string[] =>
 describe('the built renderer and preload bundles', () => {
   const bundles = [...files(join(repoRoot, 'out', 'renderer')), ...files(join(repoRoot, 'out', 'preload'))].filter((f) => /\.(c?js|html)$/.test(f));
 
-  it.skipIf(bundles.length === 0)('hold no key, no key variable, no keychain code and no main-process modules', () => {
+  itWith(need('the built bundles in out/', bundles.length > 0, { fix: 'npm run build' }), 'hold no key, no key variable, no keychain code and no main-process modules', () => {
     for (const f of bundles) {
       const text = readFileSync(f, 'utf8');
       expect(text, f).not.toMatch(/key_[0-9a-f]{128}/);
@@ -47,7 +48,7 @@ describe('the built renderer and preload bundles', () => {
   });
 });
 
-describe.skipIf(!mediaBinaries)('a Runway job with the key in the keychain', () => {
+describeWith(ffmpegNeed, 'a Runway job with the key in the keychain', () => {
   const lines: string[] = [];
   const logger: Logger = { log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })) };
   let cleanup: (() => Promise<void>) | null = null;

@@ -5,8 +5,8 @@ import { lookupBinary } from '../../electron/core/media/ffmpeg/binaries';
 import { defaultWatermarkSpec, watermarkOverlayFilter, type WatermarkSpec } from '../../electron/core/media/watermark';
 
 /**
- * Test clips made with ffmpeg at test time (nothing binary is checked in). Media tests use
- * `describe.skipIf(!mediaBinaries)` and print `NO_FFMPEG_MESSAGE` when ffmpeg cannot be found.
+ * Test clips made with ffmpeg at test time (nothing binary is checked in). Media suites run through
+ * `describeWith(ffmpegNeed, …)` (test/support/needs.ts): under CI=true a missing ffmpeg fails the run.
  */
 const ffmpegLookup = lookupBinary('ffmpeg');
 const ffprobeLookup = lookupBinary('ffprobe');
@@ -15,10 +15,6 @@ export const mediaBinaries: { ffmpeg: string; ffprobe: string } | null =
   ffmpegLookup.found && ffprobeLookup.found ? { ffmpeg: ffmpegLookup.found.path, ffprobe: ffprobeLookup.found.path } : null;
 
 export const NO_FFMPEG_MESSAGE = 'SKIPPED: no ffmpeg/ffprobe found (install ffmpeg or set CIRCLETAKE_FFMPEG / CIRCLETAKE_FFPROBE); media tests did not run.';
-
-export function warnIfNoFfmpeg(): void {
-  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
-}
 
 export interface ClipOptions {
   width?: number;

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, mediaBinaries, warnIfNoFfmpeg } from '../../../test/support/clips';
+import { makeClip } from '../../../test/support/clips';
 import { testCore } from '../../../test/support/core';
 import { tempDir } from '../../../test/support/tmp';
 import type { Core } from '../createCore';
 import type { Manifest } from './export/manifest';
 import { exportProject, orderedFinals, stitchProject, type FinalEntry, type FinalsSource } from './finals';
+import { describeWith, ffmpegNeed } from '../../../test/support/needs';
 
-warnIfNoFfmpeg();
 
 describe('orderedFinals', () => {
   const entry = (shotPosition: number, takeId: string) => ({ shotPosition, takeId, paramsHash: 'p', model: 'm', credits: 1, artifact: {} as never });
@@ -21,7 +21,7 @@ describe('orderedFinals', () => {
   });
 });
 
-describe.skipIf(!mediaBinaries)('project stitch and export through a FinalsSource', () => {
+describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () => {
   const src = tempDir('ct-finals-src-');
   const out = tempDir('ct-finals-out-');
   let core: Core;

@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, mediaBinaries, warnIfNoFfmpeg } from '../../../test/support/clips';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeClip } from '../../../test/support/clips';
 import { testCore } from '../../../test/support/core';
 import { tempDir } from '../../../test/support/tmp';
 import type { Core } from '../createCore';
 import type { CallContext } from '../dispatch';
+import { describeWith, ffmpegNeed } from '../../../test/support/needs';
 
-warnIfNoFfmpeg();
 
 const owner: CallContext = { role: 'owner', door: 'host' };
 const reviewer: CallContext = { role: 'reviewer', door: 'host' };
 
-describe.skipIf(!mediaBinaries)('media through the contract', () => {
+describeWith(ffmpegNeed, 'media through the contract', () => {
   const src = tempDir('ct-mh-');
   let core: Core;
   let cleanup: () => Promise<void>;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../../core/dataDir';
 import { FFMPEG_FIX, lookupBinary, type BinaryName } from '../../core/media/ffmpeg/binaries';
+import { findChromium, INSTALL_HINT } from '../chromium';
 import type { Command } from '../cliSupport';
 import { dataDirOption, openCore, parseFlags } from '../cliSupport';
 import { repoRoot } from '../paths';
@@ -27,9 +28,14 @@ function media(name: BinaryName): Item {
   return { name, ok: true, path: found.path, source: found.source, version: firstLine(found.path, ['-hide_banner', '-version']) };
 }
 
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = [env.CIRCLETAKE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((p): p is string => !!p && existsSync(p)) ?? null;
+function chromium(): Item {
+  try {
+    const found = findChromium();
+    if (found) return { name: 'chromium', ok: true, path: found.path, source: found.source, version: found.version };
+    return { name: 'chromium', ok: false, path: null, fix: `${INSTALL_HINT} (used for the UI tests; \`npm test\` installs one itself)` };
+  } catch (e) {
+    return { name: 'chromium', ok: false, path: null, fix: (e as Error).message };
+  }
 }
 
 export function electronBinary(): { path: string | null; fix?: string } {
@@ -53,12 +59,7 @@ export const doctorCommand: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } });
     const items: Item[] = [media('ffmpeg'), media('ffprobe')];
-    const chromium = chromiumPath();
-    items.push(
-      chromium
-        ? { name: 'chromium', ok: true, path: chromium, version: firstLine(chromium, ['--version']) }
-        : { name: 'chromium', ok: false, path: null, fix: 'apt-get install -y chromium (used for the UI tests), or set CIRCLETAKE_CHROMIUM' },
-    );
+    items.push(chromium());
     const electron = electronBinary();
     items.push({ name: 'electron', ok: electron.path !== null, path: electron.path, ...(electron.fix ? { fix: electron.fix } : {}) });
 

@@ -22,8 +22,12 @@ interface Props<T> {
 export function BoardColumn<T>({ label, items, keyOf, render, focusIndex, actions, empty }: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Stable while the items are: the virtualizer re-measures every row when its key function changes.
-  // keyOf is a pure id accessor, so only the items decide the keys.
-  const getItemKey = useCallback((i: number) => keyOf(items[i]!), [items]);
+  // keyOf is a pure id accessor (callers pass it inline), so it is read through a ref and only the items decide the keys.
+  const keyOfRef = useRef(keyOf);
+  useEffect(() => {
+    keyOfRef.current = keyOf;
+  }, [keyOf]);
+  const getItemKey = useCallback((i: number) => keyOfRef.current(items[i]!), [items]);
   const v = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,

@@ -46,11 +46,12 @@ export function DraftForm({ projectId }: { projectId: string }) {
   const base = useMemo(() => (baseline ? estimateParams(baseline) : null), [baseline]);
   const live = useEstimate(params, base, projectId);
   const genKey = values ? JSON.stringify(generationParams(values)) : '';
+  // The request the cache is asked about, rebuilt from its key so the lookup re-runs only when it changes.
+  const cacheReq = useMemo(() => (genKey ? (JSON.parse(genKey) as ReturnType<typeof generationParams>) : null), [genKey]);
   const [cacheHint, setCacheHint] = useState<{ key: string; isHit: boolean; text: string } | null>(null);
   useEffect(() => {
-    if (!values) return;
-    const g = generationParams(values);
-    if ('error' in g) return;
+    const g = cacheReq;
+    if (!g || 'error' in g) return;
     let isCurrent = true;
     const t = setTimeout(() => {
       lookupCache(g, projectId).then(
@@ -67,8 +68,7 @@ export function DraftForm({ projectId }: { projectId: string }) {
       isCurrent = false;
       clearTimeout(t);
     };
-    // values is represented by genKey.
-  }, [genKey, projectId, lookupCache]);
+  }, [cacheReq, genKey, projectId, lookupCache]);
   if (!card || !values) return <p className="muted">Loading models and prices…</p>;
 
   const opts = optionsFor(card, values.model);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { EstimateResult, Quote } from '../../../shared/contract/credits';
 import type { EstimateParamsInput } from '../../../shared/money/params';
 import { useAppStore } from '../../store';
@@ -23,12 +23,15 @@ export function useEstimate(params: EstimateParamsInput | null, baseline: Estima
   const [live, setLive] = useState<LiveEstimate | null>(null);
   const key = params ? JSON.stringify(params) : '';
   const baseKey = baseline ? JSON.stringify(baseline) : '';
+  // Rebuilt from their keys, so a new object with the same content does not re-estimate.
+  const p = useMemo(() => (key ? (JSON.parse(key) as EstimateParamsInput) : null), [key]);
+  const b = useMemo(() => (baseKey ? (JSON.parse(baseKey) as EstimateParamsInput) : null), [baseKey]);
   useEffect(() => {
-    if (!params) return;
+    if (!p) return;
     let isCurrent = true;
     const run = async () => {
       try {
-        const [q, c] = await Promise.all([quote(params, projectId), baseline && baseKey !== key ? compare(params, baseline) : Promise.resolve(null)]);
+        const [q, c] = await Promise.all([quote(p, projectId), b && baseKey !== key ? compare(p, b) : Promise.resolve(null)]);
         if (isCurrent) setLive({ key, quote: q, comparison: c?.comparison ?? null, error: null });
       } catch (e) {
         if (isCurrent) setLive({ key, quote: null, comparison: null, error: errorText(e) });
@@ -38,7 +41,7 @@ export function useEstimate(params: EstimateParamsInput | null, baseline: Estima
     return () => {
       isCurrent = false;
     };
-    // params/baseline are represented by their keys; balances re-quote when money moves.
-  }, [key, baseKey, projectId, balances, quote, compare]);
+    // balances: re-quote when money moves.
+  }, [p, b, key, baseKey, projectId, balances, quote, compare]);
   return live;
 }

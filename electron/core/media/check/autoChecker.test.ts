@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CheckReport } from '../../../../shared/contract/media';
-import { makeClip, makeStandardClips, mediaBinaries, warnIfNoFfmpeg, type StandardClip } from '../../../../test/support/clips';
+import { makeClip, makeStandardClips, mediaBinaries, type StandardClip } from '../../../../test/support/clips';
 import { tempDir } from '../../../../test/support/tmp';
 import type { Logger } from '../../ports';
 import { FfmpegRunner } from '../ffmpeg/runner';
 import { defaultWatermarkSpec, type WatermarkSpec } from '../watermark';
 import { AutoChecker } from './autoChecker';
+import { describeWith, ffmpegNeed } from '../../../../test/support/needs';
 
-warnIfNoFfmpeg();
 
 const byName = (r: CheckReport) => Object.fromEntries(r.checks.map((c) => [c.name, c]));
 
-describe.skipIf(!mediaBinaries)('AutoChecker on clips made with ffmpeg', () => {
+describeWith(ffmpegNeed, 'AutoChecker on clips made with ffmpeg', () => {
   const tmp = tempDir('ct-check-');
   const starts: { msg: string; purpose: unknown }[] = [];
   let decoding = 0;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mediaBinaries, warnIfNoFfmpeg } from '../../../../test/support/clips';
+import { mediaBinaries } from '../../../../test/support/clips';
 import type { Logger } from '../../ports';
 import { FfmpegRunner, summarizeStderr } from './runner';
+import { describeWith, ffmpegNeed } from '../../../../test/support/needs';
 
-warnIfNoFfmpeg();
 
 function recordingLogger(): Logger & { lines: { level: string; msg: string; fields?: Record<string, unknown> }[] } {
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
@@ -12,7 +12,7 @@ function recordingLogger(): Logger & { lines: { level: string; msg: string; fiel
 
 const lavfi = (spec: string, extra: string[] = []) => ['-hide_banner', '-nostdin', '-y', ...extra, '-f', 'lavfi', '-i', spec, '-f', 'null', '-'];
 
-describe.skipIf(!mediaBinaries)('FfmpegRunner (real ffmpeg)', () => {
+describeWith(ffmpegNeed, 'FfmpegRunner (real ffmpeg)', () => {
   const make = (logger: Logger = recordingLogger(), extra: Partial<ConstructorParameters<typeof FfmpegRunner>[0]> = {}) =>
     new FfmpegRunner({ ffmpegPath: mediaBinaries!.ffmpeg, ffprobePath: mediaBinaries!.ffprobe, logger, ...extra });
 

@@ -1,17 +1,17 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, mediaBinaries, warnIfNoFfmpeg } from '../../../../test/support/clips';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeClip } from '../../../../test/support/clips';
 import { testCore } from '../../../../test/support/core';
 import { tempDir } from '../../../../test/support/tmp';
 import type { Core } from '../../createCore';
 import { probeFile } from '../ffmpeg/probe';
 import type { PreviewArtifact, ReleaseArtifact } from '../store/artifact';
 import { sha256File } from '../store/fileOps';
+import { describeWith, ffmpegNeed } from '../../../../test/support/needs';
 
-warnIfNoFfmpeg();
 
-describe.skipIf(!mediaBinaries)('Stitcher', () => {
+describeWith(ffmpegNeed, 'Stitcher', () => {
   const src = tempDir('ct-stitch-src-');
   const out = tempDir('ct-stitch-out-');
   let core: Core;

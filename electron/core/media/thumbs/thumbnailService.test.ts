@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, mediaBinaries, warnIfNoFfmpeg } from '../../../../test/support/clips';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeClip, mediaBinaries } from '../../../../test/support/clips';
 import { testCore } from '../../../../test/support/core';
 import { tempDir } from '../../../../test/support/tmp';
 import type { Core } from '../../createCore';
@@ -10,10 +10,10 @@ import { FfmpegRunner } from '../ffmpeg/runner';
 import { createMediaResolver } from '../mediaResolver';
 import type { StoredArtifact } from '../store/artifact';
 import { ThumbnailService } from './thumbnailService';
+import { describeWith, ffmpegNeed } from '../../../../test/support/needs';
 
-warnIfNoFfmpeg();
 
-describe.skipIf(!mediaBinaries)('ThumbnailService', () => {
+describeWith(ffmpegNeed, 'ThumbnailService', () => {
   const src = tempDir('ct-thumb-src-');
   let core: Core;
   let cleanup: () => Promise<void>;
