@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreEvents } from './coreEvents';
+import { SqliteChangeFeed } from './live/sqliteChangeFeed';
 import { Db } from './db/db';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
@@ -145,7 +146,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     clock: ports.clock,
     ...(config.sqliteBinding ? { nativeBinding: config.sqliteBinding } : {}),
   });
-  const events = new CoreEvents(ports.logger, config.isStrict);
+  // Every process on this data dir hears the others' events through the change feed (electron/core/live).
+  const events = new CoreEvents(ports.logger, config.isStrict, new SqliteChangeFeed({ conn: db.conn, clock: ports.clock, logger: ports.logger }));
   const projects = new ProjectService(db, events, ports.clock, ports.ids);
   const plans = new PlanRegistry({
     builtinDir: config.resourcesDir ?? findResourcesDir(),

@@ -256,7 +256,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   });
 
-  const unsubscribe = core.events.subscribe((event, payload) => {
+  const unsubscribe = core.events.subscribeLive((event, payload) => {
     const msg = JSON.stringify({ event, payload });
     for (const [ws, c] of clients) if (ws.readyState === ws.OPEN && hearsEvent(c.role, event)) ws.send(msg);
   });

@@ -8,7 +8,7 @@ export function registerIpc(core: Core, devServerUrl?: string): () => void {
   for (const name of callNames) {
     ipcMain.handle(channelFor(name), createIpcCallHandler(name, core.dispatch, core.ports.logger, devServerUrl));
   }
-  const unsubscribe = core.events.subscribe((name, payload) => {
+  const unsubscribe = core.events.subscribeLive((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) {
       if (!win.isDestroyed()) win.webContents.send(channelFor(name), payload);
     }

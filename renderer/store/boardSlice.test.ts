@@ -70,6 +70,23 @@ describe('the board cache', () => {
     expect(store.getState().rule.n).toBe(3);
   });
 
+  it('refreshes an open comment list when another session comments on that take, and only then', async () => {
+    const { store, transport, ids } = setup(2);
+    await store.getState().loadBoard(PROJECT.id);
+    const [open, closed] = [ids('tag')[0]!, ids('tag')[1]!];
+    const list = [{ id: 'cmt_1', takeId: open, author: 'Ben', body: 'warmer', createdAt: 5 }];
+    transport.handlers['comments.list'] = ({ takeId }) => (takeId === open ? [...list] : []);
+    await store.getState().loadComments(open);
+    expect(transport.callsOf('comments.list')).toHaveLength(1);
+    list.push({ id: 'cmt_2', takeId: open, author: 'Ben', body: 'and slower', createdAt: 6 });
+    const marks = (takeId: string, comments: number) => ({ takeId, tags: [], override: null, comments, publishedAt: null });
+    transport.emit('board.changed', { projectId: PROJECT.id, marks: [marks(open, 2), marks(closed, 4)], rule: null });
+    await expect.poll(() => store.getState().comments[open]?.map((c) => c.body)).toEqual(['warmer', 'and slower']);
+    // The closed take's list was never opened: nothing is fetched for it. A count that matches the open list fetches nothing.
+    transport.emit('board.changed', { projectId: PROJECT.id, marks: [marks(open, 2), marks(closed, 5)], rule: null });
+    expect(transport.callsOf('comments.list')).toEqual([{ takeId: open }, { takeId: open }]);
+  });
+
   it('undoes through core and shows core’s answer', async () => {
     const { store, ids, transport } = setup(2);
     await store.getState().loadBoard(PROJECT.id);

@@ -135,6 +135,12 @@ export const createBoardSlice =
         const r = get().rule;
         if (e.rule && (e.rule.mode !== r.mode || e.rule.n !== r.n || e.rule.percent !== r.percent)) patch.rule = e.rule;
         if (patch.marks || patch.rule) set(patch);
+        // A comment made or deleted in another session: refresh the lists open here (the player's).
+        const open = get().comments;
+        for (const m of changed) {
+          const list = open[m.takeId];
+          if (list && list.length !== m.comments) void get().loadComments(m.takeId).catch((err: unknown) => console.warn('circletake: reloading comments failed', err));
+        }
       },
       applyTakeChanged({ take }) {
         if (take.projectId !== get().boardProjectId || !get().isBoardLoaded) return;
