@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
-import { makeClip, mediaBinaries, NO_FFMPEG_MESSAGE } from '../support/clips';
+import { makeClip, mediaBinaries } from '../support/clips';
+import { describeWith, ffmpegNeed } from '../support/needs';
 import { testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
@@ -63,9 +64,7 @@ function emptyWallet(core: Core): void {
   expect(apiAvailable(core)).toBe(0);
 }
 
-describe.skipIf(!mediaBinaries)('what a submit costs', () => {
-  if (!mediaBinaries) console.warn(NO_FFMPEG_MESSAGE);
-
+describeWith(ffmpegNeed, 'what a submit costs', () => {
   it('answers a finished request from the cache with an empty wallet: free, nothing reserved, the books balance', async () => {
     const { core, provider } = setup();
     const first = await core.queue.submit({ params: params(), projectName: 'Spot' });

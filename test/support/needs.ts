@@ -18,7 +18,7 @@ export interface Need {
   mayLackInCI?: string;
 }
 
-const isCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+const isCI = (): boolean => !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 
 export const ffmpegNeed: Need = {
   what: 'ffmpeg and ffprobe',
@@ -33,9 +33,12 @@ export function need(what: string, isMet: boolean, extra: { fix?: string; mayLac
 }
 
 function caller(): string {
-  const line = new Error().stack?.split('\n').find((l) => /\.test\.tsx?:\d+/.test(l) && !l.includes('needs.ts'));
-  const m = line ? /\(?((?:\/|[A-Z]:\\)[^():]+\.test\.tsx?)/.exec(line) : null;
-  return m?.[1] ? relative(process.cwd(), m[1]) : 'a test file';
+  for (const line of new Error().stack?.split('\n').slice(1) ?? []) {
+    const m = /((?:file:\/\/)?\/[^():\s]+\.[cm]?tsx?):\d+/.exec(line);
+    const file = m?.[1]?.replace(/^file:\/\//, '');
+    if (file && !file.endsWith('/needs.ts') && !file.includes('/node_modules/')) return relative(process.cwd(), file);
+  }
+  return 'a test file';
 }
 
 function record(file: string, suite: string, why: string): void {
@@ -61,7 +64,7 @@ export function describeWith(needs: Needs, name: string, fn: () => void): void {
   const missing = unmet(list(needs));
   if (missing.length === 0) return void describe(name, fn);
   const file = caller();
-  if (isCI && missing.some((n) => !n.mayLackInCI)) {
+  if (isCI() && missing.some((n) => !n.mayLackInCI)) {
     describe(name, () => {
       it(`has ${missing.map((n) => n.what).join(' and ')}`, () => {
         throw new Error(`${missing.map((n) => n.what).join(' and ')} not found, and under CI=true a suite may not skip: ${why(missing)}`);
@@ -77,7 +80,7 @@ export function describeWith(needs: Needs, name: string, fn: () => void): void {
 export function itWith(needs: Needs, name: string, fn: TestFunction): void {
   const missing = unmet(list(needs));
   if (missing.length === 0) return void it(name, fn);
-  if (isCI && missing.some((n) => !n.mayLackInCI)) {
+  if (isCI() && missing.some((n) => !n.mayLackInCI)) {
     it(name, () => {
       throw new Error(`${missing.map((n) => n.what).join(' and ')} not found, and under CI=true a test may not skip: ${why(missing)}`);
     });

@@ -17,7 +17,8 @@ export interface QueueSettings {
   maxConcurrentJobs: number;
   requestsPerMinute: number;
   burst: number;
-  backoff: { initialMs: number; maxMs: number; maxRetries: number };
+  /** The plan's rate_limits.backoff: full jitter unless the plan turns it off. */
+  backoff: { initialMs: number; maxMs: number; maxRetries: number; jitter?: boolean };
 }
 
 export interface BalanceSnapshot {

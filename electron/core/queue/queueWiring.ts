@@ -22,7 +22,7 @@ import type { Provider } from '../providers/provider';
 import { RunwayProvider } from '../providers/runway/runwayProvider';
 import type { KeySource } from '../providers/runway/keySource';
 import type { TakeService } from '../takes/takeService';
-import { fullJitterDelayMs, mathRng } from './resilience';
+import { backoffFromPlan, fullJitterDelayMs, mathRng } from './resilience';
 import type { QueueMedia, QueueMoney, QueueSettings } from './queuePorts';
 
 /** The plan's queue settings for a provider (rate limits, backoff, concurrency). */
@@ -34,7 +34,7 @@ export function planSettings(plans: PlanRegistry): (provider: ProviderId) => Que
       // Runway has no requests-per-minute limit: null means "not limited here" (10/s keeps us polite).
       requestsPerMinute: p.rate_limits.requests_per_minute ?? 600,
       burst: p.rate_limits.burst,
-      backoff: { initialMs: p.rate_limits.backoff.initial_ms, maxMs: p.rate_limits.backoff.max_ms, maxRetries: p.rate_limits.backoff.max_retries },
+      backoff: backoffFromPlan(p.rate_limits.backoff),
     };
   };
 }
@@ -209,7 +209,7 @@ export const backoffFor =
   (settings: (p: ProviderId) => QueueSettings) =>
   (provider: ProviderId, retry: number, retryAfterMs?: number): number => {
     const b = settings(provider).backoff;
-    const delay = fullJitterDelayMs({ initialMs: b.initialMs, maxMs: b.maxMs, maxRetries: b.maxRetries }, Math.max(0, retry - 1), mathRng);
+    const delay = fullJitterDelayMs(b, Math.max(0, retry - 1), mathRng);
     return Math.max(delay, retryAfterMs ?? 0);
   };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveConcurrency, concurrencyOptionsFromPlan, type AdaptiveConcurrencyOptions, type ConcurrencyChange } from './adaptiveConcurrency';
-import { ManualClock } from './testClock';
+import { ManualClock } from '../../../../test/support/testClock';
 
 const MIN = 60_000;
 // The seed: start at 2, raise to 5 when p95 < 3 min for 30 min, drop to 1 on 429 spikes or p95 > 10 min.

@@ -1,4 +1,3 @@
-import type { RetryVerdict } from '../../providers/provider';
 import type { Rng } from './rng';
 
 /**
@@ -12,8 +11,6 @@ export interface BackoffPolicy {
   maxRetries: number;
   /** false: wait the cap itself (plain exponential). Default true (full jitter). */
   jitter?: boolean;
-  /** A server's Retry-After is honoured up to this long (default 15 minutes); beyond it we give up. */
-  maxRetryAfterMs?: number;
 }
 
 /** The plan's `rate_limits.backoff` (snake_case, as in the YAML). */
@@ -29,8 +26,6 @@ export function backoffFromPlan(b: PlanBackoff): BackoffPolicy {
   assertBackoffPolicy(p);
   return p;
 }
-
-const DEFAULT_MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 export function assertBackoffPolicy(p: BackoffPolicy): void {
   const bad = (field: string, why: string): never => {
@@ -52,42 +47,4 @@ export function fullJitterDelayMs(policy: BackoffPolicy, retryIndex: number, rng
   const cap = Math.floor(backoffCapMs(policy, retryIndex));
   if (policy.jitter === false) return cap;
   return Math.min(cap, Math.floor(rng() * (cap + 1)));
-}
-
-export type GiveUpReason = 'fatal' | 'unknown' | 'exhausted' | 'retry-after-too-long';
-
-export type RetryDecision = { retry: true; delayMs: number; retryIndex: number } | { retry: false; reason: GiveUpReason };
-
-export interface FailedTry {
-  verdict: RetryVerdict;
-  /** How many retries already happened for this call (0 after the first try failed). */
-  retriesSoFar: number;
-  /** The server's Retry-After, when it sent one. */
-  retryAfterMs?: number;
-}
-
-/**
- * Whether and when to try again. 'fatal' and 'unknown' never retry ('unknown' is a create whose
- * outcome is unknown: the queue holds it as UNKNOWN). A Retry-After is a floor on the delay.
- */
-export function decideRetry(failed: FailedTry, policy: BackoffPolicy, rng: Rng): RetryDecision {
-  switch (failed.verdict) {
-    case 'fatal':
-      return { retry: false, reason: 'fatal' };
-    case 'unknown':
-      return { retry: false, reason: 'unknown' };
-    case 'retry':
-      break;
-    default: {
-      const never: never = failed.verdict;
-      throw new TypeError(`unexpected verdict ${String(never)}`);
-    }
-  }
-  if (failed.retriesSoFar >= policy.maxRetries) return { retry: false, reason: 'exhausted' };
-  const retryIndex = failed.retriesSoFar;
-  const jitter = fullJitterDelayMs(policy, retryIndex, rng);
-  const ra = failed.retryAfterMs;
-  if (ra === undefined || !Number.isFinite(ra) || ra <= 0) return { retry: true, delayMs: jitter, retryIndex };
-  if (ra > (policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) return { retry: false, reason: 'retry-after-too-long' };
-  return { retry: true, delayMs: Math.max(jitter, Math.ceil(ra)), retryIndex };
 }

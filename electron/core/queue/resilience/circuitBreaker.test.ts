@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../shared/errors';
 import { ProviderCallError } from '../../providers/provider';
 import { BreakerOpenError, breakerOptionsFromPlan, CircuitBreaker, type BreakerSnapshot, type CircuitBreakerOptions } from './circuitBreaker';
-import { ManualClock } from './testClock';
+import { ManualClock } from '../../../../test/support/testClock';
 
 const MIN = 60_000;
 // One 30-minute window: the seed's "failure rate > 5 % over 30 minutes", "p95 queue time > 10 minutes".
@@ -145,36 +144,29 @@ describe('circuit breaker (C2)', () => {
     expect(b.state).toBe('closed');
   });
 
-  it('after the reset timeout admits exactly one trial and rejects a concurrent second', async () => {
+  it('after the reset timeout admits exactly one trial and rejects a concurrent second', () => {
     const { b, clock } = make();
     fail(b, 5);
-    await expect(b.exec(async () => 'x')).rejects.toBeInstanceOf(BreakerOpenError);
+    expect(b.tryAcquire()).toBeNull();
     clock.advance(MIN - 1);
     expect(b.state).toBe('open');
     expect(b.tryAcquire()).toBeNull();
     clock.advance(1);
     expect(b.state).toBe('half-open');
 
-    let finishTrial!: (v: string) => void;
-    const trial = b.exec(() => new Promise<string>((r) => (finishTrial = r)));
-    const second = b.exec(async () => 'second');
-    await expect(second).rejects.toBeInstanceOf(BreakerOpenError);
-    expect(b.tryAcquire()).toBeNull();
-    finishTrial('trial');
-    await expect(trial).resolves.toBe('trial');
+    const trial = b.tryAcquire();
+    expect(trial?.isTrial).toBe(true);
+    expect(b.tryAcquire()).toBeNull(); // the concurrent second
+    trial!.success();
     expect(b.state).toBe('closed');
-    await expect(b.exec(async () => 'after')).resolves.toBe('after');
+    expect(b.tryAcquire()?.isTrial).toBe(false);
   });
 
-  it('a failed trial reopens it for another reset timeout', async () => {
+  it('a failed trial reopens it for another reset timeout', () => {
     const { b, clock } = make();
     fail(b, 5);
     clock.advance(MIN);
-    await expect(
-      b.exec(async () => {
-        throw providerDown();
-      }),
-    ).rejects.toBeInstanceOf(ProviderCallError);
+    b.tryAcquire()!.failure(providerDown());
     expect(b.state).toBe('open');
     expect(b.snapshot().reason).toBe('trial-failed');
     clock.advance(MIN - 1);
@@ -183,15 +175,11 @@ describe('circuit breaker (C2)', () => {
     expect(b.tryAcquire()?.isTrial).toBe(true);
   });
 
-  it('a cancelled trial frees the trial slot without closing', async () => {
+  it('a cancelled trial frees the trial slot without closing', () => {
     const { b, clock } = make();
     fail(b, 5);
     clock.advance(MIN);
-    await expect(
-      b.exec(async () => {
-        throw new AppError('CANCELLED', 'stopped');
-      }),
-    ).rejects.toThrow('stopped');
+    b.tryAcquire()!.release();
     expect(b.state).toBe('half-open');
     expect(b.tryAcquire()?.isTrial).toBe(true);
   });

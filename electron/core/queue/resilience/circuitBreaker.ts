@@ -155,22 +155,6 @@ export class CircuitBreaker {
     return this.permit(true);
   }
 
-  /** Runs fn under a permit; throws BreakerOpenError without calling it while open. */
-  async exec<T>(fn: () => Promise<T>): Promise<T> {
-    const permit = this.tryAcquire();
-    if (!permit) throw new BreakerOpenError(this.snapshot());
-    try {
-      const v = await fn();
-      permit.success();
-      return v;
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'CANCELLED') permit.release();
-      else permit.failure(e);
-      throw e;
-    }
-  }
-
-  /** How long a task waited at the provider before running (THROTTLED/PENDING time). */
   recordQueueTime(ms: number): void {
     this.windows.recordSample(ms);
     this.evaluate();

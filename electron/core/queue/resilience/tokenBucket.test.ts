@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './testClock';
+import { ManualClock } from '../../../../test/support/testClock';
 import { TokenBucket } from './tokenBucket';
 
 /** Replays arrivals (ms offsets, any order) against a bucket and returns the times calls started. */

@@ -1,7 +1,9 @@
-import type { Clock } from '../../ports';
-import type { Sleep } from './sleep';
+import type { Clock } from '../../electron/core/ports';
 
-/** A clock tests move by hand, and a sleep that advances it instead of waiting (used by the resilience tests). */
+/** Waits `ms` (a fake one advances the clock instead). */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** A clock tests move by hand, and a sleep that advances it instead of waiting (used by the resilience and queue tests). */
 export class ManualClock implements Clock {
   constructor(public t = 0) {}
   now(): number {
