@@ -8,6 +8,7 @@ import { LedgerPanel } from './components/LedgerPanel';
 import { Notices } from './components/Notices';
 import { ProjectsPanel } from './components/ProjectsPanel';
 import { QueuePanel } from './components/QueuePanel';
+import { ShareButton } from './components/ShareDialog';
 import { ShotsPanel } from './components/ShotsPanel';
 import { useAppStore } from './store';
 import type { MainTab } from './store/slices/boardUiSlice';
@@ -69,6 +70,7 @@ export function App() {
         {role !== null && role !== 'owner' && <span className="role-badge">{role} link</span>}
         {role !== 'reviewer' && <BalanceSummary />}
         {isOwner && <AuthorName />}
+        {isOwner && <ShareButton />}
         <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           {theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>

@@ -27,6 +27,7 @@ import { defaultWatermarkSpec, resolveResourcesDir } from './media/watermark';
 import { WatermarkRegistry } from './media/watermarkRegistry';
 import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
+import { ReviewLinks } from './review/reviewLinks';
 import { ShotService } from './shots/shotService';
 import { BoardService } from './board/boardService';
 import { Benchmark } from './insight/benchmark/benchmark';
@@ -127,6 +128,8 @@ export interface Core {
   benchmark: Benchmark;
   /** Per-project spend thresholds and their notifications. */
   projectSpend: ProjectSpendNotices;
+  /** Review links made in the app (tokens every server on the data dir honours until revoked). */
+  reviewLinks: ReviewLinks;
   /** The absolute file of a take's artifact, or null when it has been swept. */
   takePath(takeId: string): string | null;
   /** The finals of a project (its release takes in shot order), for stitch and export. */
@@ -239,6 +242,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     },
   });
   const benchmark = new Benchmark({ db, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
+  const reviewLinks = new ReviewLinks(db, events, ports.clock, ports.ids);
   const projectSpend = new ProjectSpendNotices({ db, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = (takeId: string): string | null => {
     const t = takes.get(takeId);
@@ -290,6 +294,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     insight,
     benchmark,
     projectSpend,
+    reviewLinks,
     takePath,
     finals,
     publisher,

@@ -6,6 +6,7 @@ import { queueHandlers } from './queue/queueHandlers';
 import { boardHandlers } from './board/boardHandlers';
 import { insightHandlers } from './insight/insightHandlers';
 import { labelHandlers } from './policy/labelHandlers';
+import { reviewHandlers } from './review/reviewHandlers';
 
 /** The contract's handler table: each entry is a thin call into a core service. */
 export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
@@ -27,6 +28,7 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...boardHandlers(core),
     ...insightHandlers(core),
     ...labelHandlers(core),
+    ...reviewHandlers(core),
     'shots.list': ({ projectId }) => core.shots.list(projectId),
     'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
     'shots.rename': ({ id, name }) => core.shots.rename(id, name),

@@ -121,13 +121,16 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   };
 
   /** The token's role and label; the owner token counts only from this machine (loopback). */
-  const sessionFromRequest = (req: IncomingMessage, allowCookie: boolean): { role: Role; label: string; token: string } | null => {
+  // A token is this process's (the owner's, or one `circletake review` printed) or a review link made in the app (any process).
+  const sessionFromRequest = (req: IncomingMessage, allowCookie: boolean): { role: Role; label: string; token: string; linkId?: string } | null => {
     const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, SESSION_COOKIE) : null];
     for (const token of candidates) {
+      if (!token) continue;
       const entry = tokens.entryOf(token);
-      if (!entry || !token) continue;
-      if (entry.role === 'owner' && !isLoopbackAddress(req.socket.remoteAddress)) return null;
-      return { ...entry, token };
+      if (entry?.role === 'owner' && !isLoopbackAddress(req.socket.remoteAddress)) return null;
+      if (entry) return { ...entry, token };
+      const link = core.reviewLinks.lookup(token);
+      if (link) return { role: link.role, label: link.name, token, linkId: link.id };
     }
     return null;
   };
@@ -225,7 +228,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const clients = new Map<WebSocket, { role: Role; token: string }>();
+  const clients = new Map<WebSocket, { role: Role; token: string; linkId?: string }>();
   // A revoked token's sockets close at once (1008), as its HTTP calls start getting 401.
   const offRevoke = tokens.onRevoke((token) => {
     for (const [ws, c] of clients) if (c.token === token) ws.close(1008, 'token revoked');
@@ -243,7 +246,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     if (!session) return refuse(401, 'Unauthorized');
     if (clients.size >= maxConnections) return refuse(503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.set(ws, { role: session.role, token: session.token });
+      clients.set(ws, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}) });
       ws.on('close', () => clients.delete(ws));
       // Clients never need to send; anything they send is ignored, and a flood closes the socket
       // (1008). A message over maxPayload is closed by ws itself (1009).
@@ -257,6 +260,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
 
   const unsubscribe = core.events.subscribeLive((event, payload) => {
+    // A link revoked in any process: its sockets here close at once, as its calls start getting 401.
+    if (event === 'review.changed' && (payload as { kind: string }).kind === 'revoked') {
+      const id = (payload as { link: { id: string } }).link.id;
+      for (const [ws, c] of clients) if (c.linkId === id) ws.close(1008, 'link revoked');
+    }
     const msg = JSON.stringify({ event, payload });
     for (const [ws, c] of clients) if (ws.readyState === ws.OPEN && hearsEvent(c.role, event)) ws.send(msg);
   });
@@ -282,6 +290,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   port = (server.address() as AddressInfo).port;
   server.maxConnections = 256;
   const url = `http://${LOOPBACK}:${port}/`;
+  const lanUrls = lanIps.map((ip) => `http://${ip}:${port}/`);
+  const reviewServer = { baseUrls: async () => ({ local: url, lan: lanUrls }) };
+  core.reviewLinks.serveAt(reviewServer);
 
   return {
     url,
@@ -289,8 +300,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     port,
     ownerToken,
     tokens,
-    lanUrls: lanIps.map((ip) => `http://${ip}:${port}/`),
+    lanUrls,
     async close() {
+      core.reviewLinks.serveAt(null);
       unsubscribe();
       offRevoke();
       for (const ws of clients.keys()) ws.terminate();

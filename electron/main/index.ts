@@ -8,11 +8,13 @@ import { keychainPorts } from './keychain';
 import { handleMediaProtocols } from './mediaProtocol';
 import { IDLE, onJobChanged } from './batchProgress';
 import { registerIpc } from './ipc';
+import { serveReviewsOnDemand } from './reviewServer';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
 
 // The Electron composition root: ports implemented with Electron, then core, IPC and the window.
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 let core: Core | undefined;
+let stopReviews: (() => Promise<void>) | undefined;
 
 function electronPorts(): Ports {
   return {
@@ -98,6 +100,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(core, devServerUrl);
+    stopReviews = serveReviewsOnDemand(core, join(import.meta.dirname, '../renderer'));
     core.queue.start();
     core.retention.startDaily();
     handleMediaProtocols(core.resolveMedia);
@@ -121,6 +124,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => {
+    void stopReviews?.();
     void core?.dispose();
   });
 }

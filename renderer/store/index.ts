@@ -9,10 +9,11 @@ import { createInsightSlice, type InsightSlice } from './slices/insightSlice';
 import { createJobsSlice, type JobsSlice } from './slices/jobsSlice';
 import { createMediaSlice, type MediaSlice } from './slices/mediaSlice';
 import { createProjectsSlice, type ProjectsSlice } from './slices/projectsSlice';
+import { createReviewSlice, type ReviewSlice } from './slices/reviewSlice';
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -28,6 +29,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createBoardUiSlice(...a),
     ...createCommentsSlice(api)(...a),
     ...createInsightSlice(api)(...a),
+    ...createReviewSlice(api)(...a),
     ...initial,
   }));
 }
@@ -49,6 +51,7 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('insight.thresholdCrossed', (e) => s().notify('info', `Project ${e.projectName} has spent ${e.spent.toLocaleString('en-US')} credits, past its ${e.threshold.toLocaleString('en-US')} threshold.`)),
     api.on('benchmark.progressed', (e) => s().applyBenchmarkProgressed(e)),
     api.on('media.swept', (e) => s().applySwept(e.artifactIds)),
+    api.on('review.changed', (e) => s().applyReviewChanged(e)),
     api.on('plans.changed', () => void s().loadCredits().catch((err: unknown) => console.warn('circletake: reloading plans failed', err))),
   ];
   return () => offs.forEach((off) => off());

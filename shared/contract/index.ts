@@ -11,6 +11,7 @@ import { mediaCalls, mediaEvents } from './media';
 import { boardCalls, boardEvents } from './board';
 import { insightCalls, insightEvents } from './insight';
 import { labelsCalls } from './labels';
+import { reviewCalls, reviewEvents } from './review';
 import { systemCalls, systemEvents } from './system';
 
 export * from './define';
@@ -29,6 +30,7 @@ export const contract = {
   ...boardCalls,
   ...insightCalls,
   ...labelsCalls,
+  ...reviewCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */
@@ -43,6 +45,7 @@ export const events = {
   ...mediaEvents,
   ...boardEvents,
   ...insightEvents,
+  ...reviewEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Contract = typeof contract;
