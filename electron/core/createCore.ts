@@ -11,6 +11,7 @@ import { CreditLedger } from './money/creditLedger';
 import { MoneyService } from './money/moneyService';
 import { modelsInUse } from './money/modelsInUse';
 import { MoneySettings } from './money/moneySettings';
+import { ConfigVersions } from './money/configVersions';
 import { PlanRegistry } from './money/planRegistry';
 import { findResourcesDir } from './money/resourcesDir';
 import { ArtifactChecks } from './media/check/artifactChecks';
@@ -158,6 +159,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     clock: ports.clock,
     logger: ports.logger,
     settings: new MoneySettings(db),
+    versions: new ConfigVersions(db),
   });
   const ledger = new CreditLedger({ db, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
   if (ledger.audit().ok) ledger.syncPlan();

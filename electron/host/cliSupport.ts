@@ -4,6 +4,7 @@ import { resolveDataDir } from '../core/dataDir';
 import { createNodePorts } from '../core/nodePorts';
 import { AppError, isAppError } from '../../shared/errors';
 import type { Project } from '../../shared/contract/projects';
+import { formatProblem } from '../core/money/configFile';
 import { appVersion } from './paths';
 
 /** A usage mistake: printed as one line, exit code 2. */
@@ -42,6 +43,14 @@ export function openCore(dataDirFlag: string | undefined, opts: { quiet?: boolea
     { dataDir: resolveDataDir(dataDirFlag), appVersion: appVersion(), isStrict: process.env.NODE_ENV !== 'production' },
     createNodePorts({ quiet: opts.quiet ?? true }),
   );
+}
+
+/**
+ * For every command that prices: each plan or rate-card file broken right now, since when, and the stored
+ * version that prices instead (stderr, so --json output stays one object).
+ */
+export function warnBrokenConfigs(core: Core, io: CliIo): void {
+  for (const p of core.money.brokenConfigs()) io.err(`circletake: warning: ${formatProblem(p)}`);
 }
 
 /** Prints an AppError as one line (or JSON) and returns the exit code for it. */

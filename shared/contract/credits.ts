@@ -22,7 +22,15 @@ import { RateCard } from '../money/rateCardSchema';
  * purchases, adjustments and budgets. Queries are open to producers; writes need the owner. Every
  * ledger write carries an idempotency `id` the caller keeps and reuses on retry.
  */
-export const ConfigProblemView = z.object({ file: z.string(), line: z.number().int(), field: z.string(), message: z.string() });
+/** A rejected plan or rate-card file; a broken one says since when and which stored version stays in force instead. */
+export const ConfigProblemView = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  field: z.string(),
+  message: z.string(),
+  since: z.string().optional(),
+  inForce: z.object({ hash: z.string(), savedAt: z.string() }).nullable().optional(),
+});
 
 export const StaleWarningView = z.object({
   kind: z.enum(['plan', 'rateCard']),
@@ -80,6 +88,8 @@ export const EstimateResult = z.object({
   estimate: Estimate,
   against: Estimate.nullable(),
   comparison: Comparison.nullable(),
+  /** Plan and rate-card files that are broken right now (priced with their last good version). */
+  brokenConfigs: z.array(ConfigProblemView),
 });
 export type EstimateResult = z.infer<typeof EstimateResult>;
 
@@ -91,6 +101,8 @@ export const Quote = z.object({
   /** Available credits per surface charged, before and after this job. */
   before: z.partialRecord(Surface, z.number().int()),
   after: z.partialRecord(Surface, z.number().int()),
+  /** Plan and rate-card files that are broken right now (priced with their last good version). */
+  brokenConfigs: z.array(ConfigProblemView),
 });
 export type Quote = z.infer<typeof Quote>;
 

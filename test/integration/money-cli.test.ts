@@ -113,7 +113,10 @@ describe('circletake plans', () => {
     const use = cli('plans', 'use', 'runway-standard');
     expect(use.status).toBe(0);
     expect(use.stdout).toMatch(/^active plan {2}runway-standard/);
-    expect(json(cli('estimate', '--json', '{"model":"gen4_turbo"}')).pools).toEqual({ web: 25 });
+    // Every command that prices names the broken file and since when.
+    const est = cli('estimate', '--json', '{"model":"gen4_turbo"}');
+    expect(est.stderr).toMatch(new RegExp(`^circletake: warning: ${file}:${line}: rate_limits\\.brust: .+ \\(broken since \\d{4}-\\d\\d-\\d\\dT[^;]+; no good version was ever stored, so it is not in force\\)\\n$`));
+    expect((JSON.parse(est.stdout) as { pools: unknown }).pools).toEqual({ web: 25 });
     expect(cli('plans', 'use', 'runway-api').status).toBe(0);
   });
 });

@@ -109,7 +109,7 @@ export function moneyHandlers(available: Partial<Record<PoolId, number>> = { 'lo
     'credits.estimate': ({ params, against }) => {
       const b = est(params).e;
       const a = against ? est(against).e : null;
-      return { estimate: b, against: a, comparison: a ? compare(a, b, plan) : null };
+      return { estimate: b, against: a, comparison: a ? compare(a, b, plan) : null, brokenConfigs: [] };
     },
     'credits.quote': ({ params }) => {
       const { params: p, e } = est(params);
@@ -121,6 +121,7 @@ export function moneyHandlers(available: Partial<Record<PoolId, number>> = { 'lo
         refusals: verdict.refusals,
         before: Object.fromEntries(surfaces.map((s) => [s, surfaceTotal(s)])),
         after: Object.fromEntries(surfaces.map((s) => [s, surfaceTotal(s) - (e.pools[s] ?? 0)])),
+        brokenConfigs: [],
       };
     },
   };

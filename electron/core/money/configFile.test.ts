@@ -82,3 +82,32 @@ describe('parseConfigText', () => {
     expect(nearest('zzzzzzzz', ['surface'])).toBeNull();
   });
 });
+
+describe('parseConfigText against an alias bomb', () => {
+  const bomb = [
+    'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    'f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]',
+    'g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]',
+    'h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]',
+    'i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]',
+  ].join('\n');
+
+  it('rejects a billion laughs as a broken file, naming file, line and the way out', () => {
+    const text = `${freeText}\n${bomb}\n`;
+    const p = problem(text);
+    // The line of the first alias.
+    expect(p).toMatchObject({ file: 'plans/x.yaml', field: '(yaml)', line: lineOf(text, 'b: &b') });
+    expect(p.message).toMatch(/^too many aliases to expand \(more than 50\); write the values out/);
+  });
+
+  it('still reads a plan that reuses a value through a few aliases', () => {
+    const text = freeText.replace(/preview: \[mp4\]/, 'preview: &fmt [mp4]').replace(/release: \[mp4\]/, 'release: *fmt');
+    expect(text).toContain('*fmt');
+    const r = parseConfigText('plans/x.yaml', text, PlanConfig);
+    expect(r.ok && r.value.outputs.allowed_formats.release).toEqual(['mp4']);
+  });
+});

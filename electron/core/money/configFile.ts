@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 
 /**
@@ -11,7 +11,14 @@ export interface ConfigProblem {
   line: number;
   field: string;
   message: string;
+  /** For a broken file: since when it has been broken (ISO time, kept across restarts). */
+  since?: string;
+  /** For a broken file: the last good version kept in force instead (its sha256 and when it was stored), or null when none. */
+  inForce?: { hash: string; savedAt: string } | null;
 }
+
+/** Aliases a config may expand: a real plan uses none; a "billion laughs" file needs thousands. */
+export const MAX_ALIAS_COUNT = 50;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: ConfigProblem };
 
@@ -23,7 +30,20 @@ export function parseConfigText<T>(file: string, text: string, schema: z.ZodType
     const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
     return { ok: false, problem: { file, line, field: '(yaml)', message: err.message.split('\n')[0]! } };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml refuses an alias bomb here (ReferenceError: excessive alias count): a broken file, not a crash.
+    let line = 1;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) line = lc.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    return { ok: false, problem: { file, line, field: '(yaml)', message: `too many aliases to expand (more than ${MAX_ALIAS_COUNT}); write the values out: ${(e as Error).message}` } };
+  }
   const result = schema.safeParse(data ?? {});
   if (result.success) return { ok: true, value: result.data };
   // A typo shows up twice (unknown key + missing key): report the unknown key, it names the cause.
@@ -41,7 +61,8 @@ export function parseConfigText<T>(file: string, text: string, schema: z.ZodType
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}: ${p.field}: ${p.message}`;
+  const broken = p.since ? ` (broken since ${p.since}; ${p.inForce ? `the last good version, sha256 ${p.inForce.hash.slice(0, 12)} stored ${p.inForce.savedAt}, stays in force` : 'no good version was ever stored, so it is not in force'})` : '';
+  return `${p.file}:${p.line}: ${p.field}: ${p.message}${broken}`;
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number {

@@ -8,6 +8,7 @@ import type { PlanConfig } from '../../../shared/money/planSchema';
 import type { Surface } from '../../../shared/money/pools';
 import type { RateCard } from '../../../shared/money/rateCardSchema';
 import type { CoreEvents } from '../coreEvents';
+import type { ConfigProblem } from './configFile';
 import type { CreditLedger } from './creditLedger';
 import type { PlanRegistry } from './planRegistry';
 
@@ -42,9 +43,10 @@ export class MoneyService {
   estimate(req: { params: EstimateParams; against?: EstimateParams; plan?: string; rates?: string }): EstimateResult {
     const { plan, rateCard } = this.pricing(req.plan, req.rates);
     const b = estimate(req.params, rateCard, plan, this.d.calibration);
-    if (!req.against) return { estimate: b, against: null, comparison: null };
+    const brokenConfigs = this.brokenConfigs();
+    if (!req.against) return { estimate: b, against: null, comparison: null, brokenConfigs };
     const a = estimate(req.against, rateCard, plan, this.d.calibration);
-    return { estimate: b, against: a, comparison: compare(a, b, plan) };
+    return { estimate: b, against: a, comparison: compare(a, b, plan), brokenConfigs };
   }
 
   /** Estimate + guard under today's spend, with balances before → after. Never throws for a refusal. */
@@ -58,7 +60,12 @@ export class MoneyService {
       before[s] = have;
       after[s] = have - (est.pools[s] ?? 0);
     }
-    return { estimate: est, canSubmit: verdict.ok, refusals: verdict.refusals, before, after };
+    return { estimate: est, canSubmit: verdict.ok, refusals: verdict.refusals, before, after, brokenConfigs: this.brokenConfigs() };
+  }
+
+  /** Files broken right now (each says since when, and the stored version kept in force): every price names them. */
+  brokenConfigs(): ConfigProblem[] {
+    return this.d.plans.problems().filter((p) => p.since !== undefined);
   }
 
   /** For the queue at submit: the estimate to reserve, or the guard's refusal as an AppError. */

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, testCore } from '../../../test/support/core';
 import { tempDir } from '../../../test/support/tmp';
+import { Db } from '../db/db';
 import { silentLogger } from '../nodePorts';
+import { configHash, ConfigVersions } from './configVersions';
+import { MoneySettings } from './moneySettings';
 import { PlanRegistry, type SettingsStore } from './planRegistry';
 import { findResourcesDir } from './resourcesDir';
 
@@ -125,5 +128,56 @@ describe('PlanRegistry', () => {
     cleanups.push(second.cleanup);
     expect(second.core.plans.active().plan.plan.name).toBe('runway-standard');
     expect(second.core.money.view().active).toMatchObject({ plan: 'runway-standard', isStale: true });
+  });
+
+  it('keeps the last good version of a file in force across a restart, saying since when it is broken', () => {
+    const t = tempDir('ct-plans-');
+    cleanups.push(t.cleanup);
+    mkdirSync(join(t.dir, 'plans'));
+    const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
+    const open = () => {
+      const db = Db.open({ file: join(t.dir, 'circletake.db'), logger: silentLogger, clock });
+      cleanups.push(() => db.dispose());
+      const r = new PlanRegistry({ builtinDir, dataDir: t.dir, clock, logger: silentLogger, settings: new MoneySettings(db), versions: new ConfigVersions(db) });
+      return { r, db };
+    };
+    const file = join(t.dir, 'plans', 'tight.yaml');
+    const good = freeText.replace('name: runway-free', 'name: tight').replace('credits_per_day: 50', 'credits_per_day: 10');
+    writeFileSync(file, good);
+    const first = open();
+    first.r.activate('tight');
+    first.db.dispose();
+
+    writeFileSync(file, good.replace('credits_per_day: 10', 'credits_per_day: ten'));
+    clock.advance(3_600_000);
+    const second = open();
+    expect(second.r.active().plan.quotas.credits_per_day).toBe(10);
+    const [p] = second.r.problems();
+    expect(p).toMatchObject({ file, field: 'quotas.credits_per_day', since: '2026-11-22T11:00:00.000Z', inForce: { hash: configHash(good), savedAt: '2026-11-22T10:00:00.000Z' } });
+    second.db.dispose();
+
+    clock.advance(3_600_000);
+    const third = open();
+    expect(third.r.active().plan.plan.name).toBe('tight');
+    expect(third.r.problems()[0]?.since).toBe('2026-11-22T11:00:00.000Z');
+    writeFileSync(file, good.replace('credits_per_day: 10', 'credits_per_day: 20'));
+    expect(third.r.reload()).toEqual([]);
+    expect(third.r.active().plan.quotas.credits_per_day).toBe(20);
+    writeFileSync(file, 'plan: [');
+    clock.advance(60_000);
+    expect(third.r.reload()[0]).toMatchObject({ field: '(yaml)', since: '2026-11-22T12:01:00.000Z', inForce: { hash: configHash(good.replace('credits_per_day: 10', 'credits_per_day: 20')) } });
+    third.db.dispose();
+  });
+
+  it('says a broken file that was never good is not in force', () => {
+    const t = tempDir('ct-plans-');
+    cleanups.push(t.cleanup);
+    mkdirSync(join(t.dir, 'plans'));
+    const db = Db.open({ file: join(t.dir, 'circletake.db'), logger: silentLogger, clock: new FakeClock() });
+    cleanups.push(() => db.dispose());
+    writeFileSync(join(t.dir, 'plans', 'free.yaml'), freeText.replace('credits_per_day: 50', 'credits_per_day: lots'));
+    const r = new PlanRegistry({ builtinDir, dataDir: t.dir, clock: new FakeClock(), logger: silentLogger, settings: new MoneySettings(db), versions: new ConfigVersions(db) });
+    expect(r.problems()[0]).toMatchObject({ since: '2026-11-22T10:00:00.000Z', inForce: null });
+    expect(r.plan('runway-free').quotas.credits_per_day).toBe(50);
   });
 });

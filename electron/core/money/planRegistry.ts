@@ -6,6 +6,7 @@ import { PlanConfig } from '../../../shared/money/planSchema';
 import { RateCard } from '../../../shared/money/rateCardSchema';
 import type { Clock, Logger } from '../ports';
 import { formatProblem, parseConfigText, type ConfigProblem } from './configFile';
+import type { ConfigKey, ConfigVersionStore } from './configVersions';
 
 /**
  * INTERFACE (others build on it — keep the names):
@@ -17,7 +18,8 @@ import { formatProblem, parseConfigText, type ConfigProblem } from './configFile
  * (<dataDir>/plans, <dataDir>/rates; a user file with a built-in's name replaces it). Every file is
  * validated with zod; a bad file is rejected with file, line and field named (problems()), and the last
  * good config for that file stays in force. The active plan (and an optional rate-card override) is
- * remembered in the database.
+ * remembered in the database, and so is the last good text of every file (versions): a file that is broken
+ * when the app starts keeps that stored version in force, and its problem says since when it is broken.
  */
 export interface ConfigEntry<T> {
   name: string;
@@ -46,6 +48,8 @@ export interface PlanRegistryDeps {
   clock: Clock;
   logger: Logger;
   settings: SettingsStore;
+  /** The last good version of every file, kept across restarts (ConfigVersions); memory only without it. */
+  versions?: ConfigVersionStore;
 }
 
 const DAY_MS = 86_400_000;
@@ -186,17 +190,9 @@ export class PlanRegistry {
       const seen = new Set<string>();
       for (const f of files) {
         const file = join(dir, f);
+        const key: ConfigKey = { kind: sub === 'plans' ? 'plan' : 'rateCard', source, fileName: f };
+        const parsed = this.readFile(file, schema);
         let entry: ConfigEntry<T> | undefined;
-        let text: string;
-        try {
-          text = readFileSync(file, 'utf8');
-        } catch (e) {
-          issues.push({ file: this.show(file), line: 1, field: '(file)', message: `cannot be read: ${(e as Error).message}` });
-          entry = this.good.get(file) as ConfigEntry<T> | undefined;
-          if (entry) out.set(entry.name, entry);
-          continue;
-        }
-        const parsed = parseConfigText(this.show(file), text, schema);
         if (parsed.ok) {
           const name = nameOf(parsed.value);
           if (seen.has(name)) {
@@ -205,9 +201,12 @@ export class PlanRegistry {
           }
           entry = { name, file, source, config: parsed.value };
           this.good.set(file, entry as never);
+          this.d.versions?.saveGood(key, name, parsed.text, this.isoNow());
         } else {
-          issues.push(parsed.problem);
-          entry = this.good.get(file) as ConfigEntry<T> | undefined;
+          entry = (this.good.get(file) as ConfigEntry<T> | undefined) ?? this.stored(key, file, source, schema, nameOf);
+          const since = this.d.versions?.markBroken(key, this.isoNow());
+          const kept = entry ? this.d.versions?.lastGood(key) : null;
+          issues.push({ ...parsed.problem, ...(since ? { since, inForce: kept ? { hash: kept.hash, savedAt: kept.savedAt } : null } : {}) });
         }
         if (entry) {
           seen.add(entry.name);
@@ -216,6 +215,36 @@ export class PlanRegistry {
       }
     }
     return out;
+  }
+
+  private readFile<T>(file: string, schema: z.ZodType<T>): { ok: true; value: T; text: string } | { ok: false; problem: ConfigProblem } {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return { ok: false, problem: { file: this.show(file), line: 1, field: '(file)', message: `cannot be read: ${(e as Error).message}` } };
+    }
+    const parsed = parseConfigText(this.show(file), text, schema);
+    return parsed.ok ? { ok: true, value: parsed.value, text } : parsed;
+  }
+
+  /** The version stored by an earlier run, when this run has never seen the file good. */
+  private stored<T>(key: ConfigKey, file: string, source: 'builtin' | 'user', schema: z.ZodType<T>, nameOf: (c: T) => string): ConfigEntry<T> | undefined {
+    const v = this.d.versions?.lastGood(key);
+    if (!v) return undefined;
+    const parsed = parseConfigText(this.show(file), v.body, schema);
+    if (!parsed.ok) {
+      // Stored by a version of the app whose schema differed; nothing sound to keep.
+      this.d.logger.log('warn', 'stored config version no longer validates; not kept in force', { file: this.show(file), hash: v.hash });
+      return undefined;
+    }
+    const entry: ConfigEntry<T> = { name: nameOf(parsed.value), file, source, config: parsed.value };
+    this.good.set(file, entry as never);
+    return entry;
+  }
+
+  private isoNow(): string {
+    return new Date(this.d.clock.now()).toISOString();
   }
 
   /** Paths in messages are absolute: the user may have several data dirs. */

@@ -2,7 +2,7 @@ import { isAppError, validationError } from '../../../shared/errors';
 import { EstimateParams } from '../../../shared/money/params';
 import type { Core } from '../../core/createCore';
 import type { Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, UsageError } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, UsageError, warnBrokenConfigs } from '../cliSupport';
 
 /**
  * CLI CONTRACT (other tools depend on it — fixed):
@@ -44,6 +44,7 @@ export const estimateCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
+      warnBrokenConfigs(core, io);
       const r = core.money.estimate({ params, ...(against ? { against } : {}), ...(values.plan ? { plan: values.plan } : {}), ...(values.rates ? { rates: values.rates } : {}) });
       const e = r.estimate;
       const out: Record<string, unknown> = {
@@ -64,6 +65,7 @@ export const estimateCommand: Command = {
         out.againstCredits = r.against!.credits;
         out.breakdown = e.factors;
       }
+      if (r.brokenConfigs.length > 0) out.brokenConfigs = r.brokenConfigs;
       io.out(JSON.stringify(out));
       return 0;
     } catch (e) {

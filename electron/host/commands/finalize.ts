@@ -1,7 +1,7 @@
 import type { FinalizePlan } from '../../../shared/contract/finalize';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, warnBrokenConfigs } from '../cliSupport';
 
 function printPlan(io: CliIo, p: FinalizePlan): void {
   io.out(`Finalize ${p.items.length} shortlisted take${p.items.length === 1 ? '' : 's'} at release spec:`);
@@ -43,6 +43,7 @@ export const finalizeCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
+      warnBrokenConfigs(core, io);
       const project = projectOf(core, values.project);
       const plan = core.finalizer.plan(project.id, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, 'cli');
       if (!values.yes) {

@@ -1,5 +1,6 @@
 import type { PlansView } from '../../../shared/contract/credits';
 import type { Core } from '../../core/createCore';
+import { formatProblem } from '../../core/money/configFile';
 import type { CliIo, Command } from '../cliSupport';
 import { dataDirOption, openCore, parseFlags, UsageError } from '../cliSupport';
 
@@ -16,7 +17,7 @@ function printView(v: PlansView, io: CliIo): void {
   io.out('rate cards:');
   for (const c of v.rateCards) io.out(`  ${c.isActive ? '*' : ' '} ${c.name.padEnd(28)} v${c.version}  checked ${c.checkedAt}  ${c.models.length} models ${c.source === 'user' ? '(yours)' : ''}`);
   for (const w of v.warnings) io.out(`warning: ${w.message}`);
-  for (const p of v.problems) io.out(`rejected: ${p.file}:${p.line}: ${p.field}: ${p.message} (the last good version stays in force)`);
+  for (const p of v.problems) io.out(`rejected: ${formatProblem(p)}${p.since ? '' : ' (the last good version stays in force)'}`);
 }
 
 export const plansCommand: Command = {

@@ -2,7 +2,7 @@ import type { Job, SubmitResult } from '../../../shared/contract/jobs';
 import { AppError } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, withCore } from '../cliSupport';
+import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, warnBrokenConfigs, withCore } from '../cliSupport';
 
 const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'discarded', 'unknown']);
 
@@ -67,6 +67,7 @@ export const submitCommand: Command = {
       if (params.provider === undefined) params.provider = 'local';
       const priority = parseIntFlag(values.priority, 'priority', -100, 100);
       core = openCore(values['data-dir']);
+      warnBrokenConfigs(core, io);
       if (values.wait) core.queue.start();
       const r = await core.queue.submit({
         params: params as never,
