@@ -1,4 +1,4 @@
-// Lint, including the layer rules: which folder may import what (see STYLE.md §1).
+// Lint, including the layer rules: which folder may import what (see docs/contributing.md, "Layer rules").
 import { builtinModules } from 'node:module';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';

@@ -4,7 +4,7 @@
  *  - a bare better-sqlite3 baseline (one txn enqueues with a 2-row reservation; claim txn; complete txn
  *    with 2 ledger rows) — the floor a per-job transaction design can reach here;
  *  - plainjob (better-sqlite3 queue library);
- *  - liteque — attempted; it does not run on better-sqlite3 ≥ 11.10 (see perf-baselines.md), and the
+ *  - liteque — attempted; it does not run on better-sqlite3 ≥ 11.10 (see docs/perf.md), and the
  *    bench says so when it throws.
  * The queue stores takes through a no-op media port here: storing and probing clips is media's cost,
  * measured by the check bench, not queue overhead.

@@ -1,4 +1,4 @@
-// The Electronegativity gate (reliability.md E1, issue 8): scans the Electron shell, the preload and
+// The Electronegativity gate (docs/reliability.md E1, issue 8): scans the Electron shell, the preload and
 // the renderer through Electronegativity's API — its CLI exits 0 whatever it finds — and fails on any
 // finding, of any severity, that is not waived with a reason in scripts/electronegativity-waivers.json.
 // A waiver that no longer matches a finding fails too, so the file never outlives the code.

@@ -1,4 +1,4 @@
-// Electron fuses (reliability.md E5): the wanted wire is electronFuses in electron-builder.yml; this
+// Electron fuses (docs/reliability.md E5): the wanted wire is electronFuses in electron-builder.yml; this
 // reads the wire baked into a packaged binary (the format @electron/fuses writes: a sentinel, a
 // version byte, a length byte, then one byte per fuse: '0' off, '1' on, 'r' removed) and compares.
 //

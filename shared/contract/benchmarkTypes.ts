@@ -3,7 +3,7 @@ import { ProviderId } from '../money/params';
 import { Day } from './insightTypes';
 
 /**
- * The quarterly benchmark's report (seed 003): ten jobs' records, the figures, what the run showed, and
+ * The quarterly benchmark's report (docs/sources.md 003): ten jobs' records, the figures, what the run showed, and
  * the plan-config proposal as a diff the user can apply.
  */
 const Int = z.number().int();

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHostProcess, tempDataDir } from './hostProcess';
 
-// The browser host in real Chromium (reliability.md E4, R3): the CSP header stops an injected inline
+// The browser host in real Chromium (docs/reliability.md E4, R3): the CSP header stops an injected inline
 // script and reports it; a page on another port cannot open the events socket even though the
 // browser holds the session cookie (same site, different origin).
 

@@ -1,7 +1,7 @@
 /**
- * What the fake Runway accepts, written from runway-api.md ("Request bodies", "Fake server
+ * What the fake Runway accepts, written from docs/runway.md (§6 "Request bodies", §10 "Fake server
  * checklist") independently of the provider's own table, so a drift between the two shows up as a
- * 400 in tests. Prices are the per-second rates in runway-api.md §3.
+ * 400 in tests. Prices are the per-second rates in docs/runway.md §8.
  */
 export type FakeEndpoint = 'image_to_video' | 'text_to_video';
 

@@ -53,7 +53,7 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string>;
 
 /**
  * A fake Runway API on 127.0.0.1 (random port) for tests: the surface and the faults listed in
- * runway-api.md's "Fake server checklist". Count its creates to prove no duplicate task was made and
+ * docs/runway.md §10 ("Fake server checklist"). Count its creates to prove no duplicate task was made and
  * its billed credits to prove captured == billed.
  */
 export class FakeRunway {

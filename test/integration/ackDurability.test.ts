@@ -6,11 +6,11 @@ import { testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
 import { seeded } from '../fakeRunway/fakeFaults';
 
-// Q1 (reliability.md): an acknowledged job is never lost. A supervisor starts a submitting process,
+// Q1 (docs/reliability.md): an acknowledged job is never lost. A supervisor starts a submitting process,
 // SIGKILLs it right after one of its acknowledgements, restarts it, again and again; then every
 // acknowledged job is in the database with its reservation, and nothing is half-written. A negative
 // control (the child acknowledges before it commits) proves this harness does notice a lost job.
-// What this cannot show on a plain filesystem is power loss (unfsynced writes dropped): see the README.
+// What this cannot show on a plain filesystem is power loss (unfsynced writes dropped): see docs/reliability.md Q1.
 const SEED = Number(process.env.Q1_SEED ?? Date.now() % 100_000);
 const ROUNDS = Number(process.env.Q1_ROUNDS ?? 8);
 

@@ -10,7 +10,7 @@ import { startHost, type RunningHost } from '../../electron/host/server';
 import { testCore } from '../support/core';
 import { rawRequest } from '../support/http';
 
-// Every contract entry fuzzed through both doors (reliability.md E6): the Electron IPC handler (the
+// Every contract entry fuzzed through both doors (docs/reliability.md E6): the Electron IPC handler (the
 // same function ipc.ts registers, called with forged senders) and the host's POST /rpc/<name>.
 // No throw, no rejection, no INTERNAL; a payload the schema refuses gets VALIDATION naming the field.
 

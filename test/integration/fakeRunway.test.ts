@@ -24,7 +24,7 @@ async function call(f: FakeRunway, method: string, path: string, body?: unknown,
 
 const t2v = { model: 'gen4.5', promptText: 'a quiet harbour', ratio: '1280:720', duration: 5 };
 
-describe('fake Runway: the surface in runway-api.md', () => {
+describe('fake Runway: the surface in docs/runway.md', () => {
   it('requires a Bearer key_… and X-Runway-Version', async () => {
     const f = await start();
     expect((await call(f, 'GET', '/v1/organization', undefined, { authorization: '' })).status).toBe(401);

@@ -13,7 +13,7 @@ import { testCore } from '../support/core';
 import { rawRequest } from '../support/http';
 import { tempDir } from '../support/tmp';
 
-// Media reach the renderer only by opaque id (reliability.md E2): fuzzed through the host's
+// Media reach the renderer only by opaque id (docs/reliability.md E2): fuzzed through the host's
 // GET /media/<id> and through the Electron protocols' request logic (core/media/serve, the code
 // electron/main/mediaProtocol.ts runs). Traversal in every spelling, absolute, drive and UNC
 // paths, NUL, and symlinks swapped in after the check: nothing outside the store is ever served.

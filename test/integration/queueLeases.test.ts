@@ -6,7 +6,7 @@ import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
 
-// Fenced leases (reliability.md Q2) and fast startup recovery (Q3), on a fake clock: a worker whose
+// Fenced leases (docs/reliability.md Q2) and fast startup recovery (Q3), on a fake clock: a worker whose
 // lease expired and whose job was claimed again writes nothing; `running` rows an earlier boot left
 // are recovered at once on start, each counting as an attempt, and an exhausted one is dead-lettered
 // with its reservation released.

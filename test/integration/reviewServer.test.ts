@@ -16,7 +16,7 @@ import { rawRequest } from '../support/http';
 import { tempDir } from '../support/tmp';
 import { itWith, need } from '../support/needs';
 
-// The review server (reliability.md R1–R6): per-role tables proven by calling every contract entry,
+// The review server (docs/reliability.md R1–R6): per-role tables proven by calling every contract entry,
 // names bound to tokens, preview-only media for reviewers, events by role, limits and revocation.
 
 /** What a reviewer token may call: see projects, shots and takes (and their media), tag and comment. */

@@ -15,7 +15,7 @@ import { tempDir } from '../support/tmp';
 import { describeWith, itWith, ffmpegNeed, need } from '../support/needs';
 
 // The Runway key never reaches a renderer, the database in clear, a log line or a file
-// (reliability.md E3): the built renderer and preload bundles are grepped, and a real Runway job
+// (docs/reliability.md E3): the built renderer and preload bundles are grepped, and a real Runway job
 // (fake server, real SDK) runs with the key held by the keychain port while every IPC reply, every
 // event, every log line and every byte under the data dir is searched for it.
 

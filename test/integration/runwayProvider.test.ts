@@ -45,7 +45,7 @@ describe('RunwayProvider against the fake Runway (real SDK)', () => {
     expect(p.width / p.height).toBeCloseTo(1280 / 720, 1);
     expect(p.duration).toBeCloseTo(5, 0);
     expect(h.fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1, billedCredits: 60 });
-    // The SDK sent no retry and no idempotency header (runway-api.md: it has none).
+    // The SDK sent no retry and no idempotency header (docs/runway.md §1: it has none).
     expect(h.fake.requests.filter((r) => r.route === 'create').map((r) => r.headers.retryCount)).toEqual(['0']);
   });
 

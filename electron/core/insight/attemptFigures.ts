@@ -3,7 +3,7 @@ import { isFailure, isJudged, isRender, type AttemptRow, type PublishedRow } fro
 import { cmp, p95, pushTo, round } from './insightStats';
 import { addDays, dayOf, dayStartMs, DAY_MS, weeksIn } from './insightTime';
 
-/** Thresholds from seed 003's decision framework. */
+/** Thresholds from the decision framework of docs/sources.md 003. */
 export const EXPORT_FAILURE_THRESHOLD = 0.05;
 export const EXPORT_WINDOW_MS = 30 * 60_000;
 export const RERENDER_THRESHOLD = 2.0;

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 /**
  * Insight's settings (table insight_settings, migration 0500), each key a JSON value with a default:
  * working hours Monday–Friday 09–18 in the machine's time zone, 5 samples before a learned rate can be
- * switched on, and seed 003's minimum release spec (1080p, 10 s, mp4).
+ * switched on, and the minimum release spec of docs/sources.md 003 (1080p, 10 s, mp4).
  */
 export function defaultSettings(utcOffsetMinutes: number): InsightSettings {
   return {

@@ -9,7 +9,7 @@ import { isWorkingTime, localDayOf, nextWorkingDay } from './workingHours';
 
 /**
  * Seed 003's decision framework, evaluated on the recorded data. Each trigger says whether it fired,
- * the evidence (in words and figures) and the action the seed pairs with it. Pure.
+ * the evidence (in words and figures) and the action docs/sources.md 003 pairs with it. Pure.
  */
 export const QUEUE_STALL_MS = 10 * 60_000;
 export const QUEUE_STALL_DAYS = 2;

@@ -3,7 +3,7 @@ import type { SpendRow } from './insightRows';
 import { round } from './insightStats';
 import { addDays, dayStartMs, daysIn, weeksIn, WEEK_MS } from './insightTime';
 
-/** The cost-volatility threshold: weekly spend moving more than this week to week (seed 003). */
+/** The cost-volatility threshold: weekly spend moving more than this week to week (docs/sources.md 003). */
 export const VOLATILITY_THRESHOLD = 0.3;
 
 const STAGES: readonly StageKey[] = ['generate', 'refine', 'upscale', 'export', 'none'];

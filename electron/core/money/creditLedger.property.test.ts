@@ -9,7 +9,7 @@ import type { Core } from '../createCore';
 import { findResourcesDir } from './resourcesDir';
 
 /**
- * A small VOPR for the credit ledger (reliability.md L8): fast-check generates sequences of grant,
+ * A small VOPR for the credit ledger (docs/reliability.md L8): fast-check generates sequences of grant,
  * purchase, reserve, capture, void, time passing across month ends, identical and altered resends, and
  * restarts (close and reopen the database), runs them against the real ledger and a plain in-memory
  * model, and after every step checks: the books balance, no pool below zero counting reservations, each

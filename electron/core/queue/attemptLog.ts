@@ -19,7 +19,7 @@ export interface AttemptStart {
 }
 
 /**
- * The per-attempt log the seeds ask for: job_id, provider_job_id, artifact_class, model, params_hash,
+ * The per-attempt log docs/sources.md 003 asks for: job_id, provider_job_id, artifact_class, model, params_hash,
  * input_bytes, output_spec, credits_before, credits_after, latency_ms, queue_time_ms, status, error_code.
  * Never the prompt.
  */

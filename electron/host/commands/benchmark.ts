@@ -8,7 +8,7 @@ import { dataDirOption, openCore, parseFlags, UsageError } from '../cliSupport';
  * circletake benchmark [--provider local|runway] [--plan NAME] [--model M] [--yes] [--json]
  * circletake benchmark --list [--json]
  * circletake benchmark --apply ID [--json]
- * The quarterly benchmark (seed 003): 5 small previews (5 s, the lowest picture, 1 variation) and 5 bigger
+ * The quarterly benchmark (docs/sources.md 003): 5 small previews (5 s, the lowest picture, 1 variation) and 5 bigger
  * ones (10 s, a higher picture, 2 variations), one at a time through the queue; credits before/after,
  * queue time, latency and failures per job; effective credits per second, p95 latency, failure rate. A
  * dated report goes to <dataDir>/benchmarks with the proposed plan-config changes as a diff; --apply ID

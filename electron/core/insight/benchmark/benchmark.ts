@@ -23,7 +23,7 @@ import { unifiedDiff } from './lineDiff';
 import { applyChanges, proposedChanges } from './planProposal';
 
 /**
- * The quarterly benchmark (seed 003): ten jobs through the real queue, one at a time so a balance delta
+ * The quarterly benchmark (docs/sources.md 003): ten jobs through the real queue, one at a time so a balance delta
  * is one job's cost; a dated report in <dataDir>/benchmarks; a plan-config proposal as a diff, applied
  * only when the user says so (a user plan file in <dataDir>/plans, PlanRegistry's convention).
  */

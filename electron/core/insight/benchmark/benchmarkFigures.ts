@@ -3,7 +3,7 @@ import type { PlanConfig } from '../../../../shared/money/planSchema';
 import { p95, round } from '../insightStats';
 
 /**
- * The benchmark's figures from its ten job records (seed 003): effective credits per second (what the
+ * The benchmark's figures from its ten job records (docs/sources.md 003): effective credits per second (what the
  * balance lost, else what was captured, over seconds of output made), p95 total latency, failure rate.
  * Jobs run one at a time, so a balance delta is one job's cost. Pure.
  */

@@ -6,7 +6,7 @@ import type { RateCard } from '../../../../shared/money/rateCardSchema';
 import { cmp } from '../insightStats';
 
 /**
- * The quarterly benchmark's ten jobs (seed 003): five small previews (≈5 s, the lowest picture, one
+ * The quarterly benchmark's ten jobs (docs/sources.md 003): five small previews (≈5 s, the lowest picture, one
  * variation) and five bigger ones (≈10 s, a higher picture, two variations), fitted to what the model
  * and the plan's preview caps allow — each adjustment said in `notes`. Pure: `accepts` asks the
  * provider and the plan whether a job could run.

@@ -31,7 +31,7 @@ export interface FailureClass {
 const c = (x: FailureClass): FailureClass => x;
 
 /**
- * Classifies a FAILED task's failureCode (runway-api.md "Failure codes"; dot-separated, most
+ * Classifies a FAILED task's failureCode (docs/runway.md §4 "Failures"; dot-separated, most
  * general part first). Pure: the table test pins every row.
  */
 export function classifyFailureCode(code: string | undefined | null): FailureClass {

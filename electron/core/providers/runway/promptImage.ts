@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { validationError } from '../../../../shared/errors';
 
-/** Runway's input limits (runway-api.md "Asset inputs"). */
+/** Runway's input limits (docs/runway.md §6, "Asset inputs"). */
 export const DATA_URI_MAX_CHARS = 5_000_000;
 export const UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
 

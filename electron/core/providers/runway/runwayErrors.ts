@@ -72,7 +72,7 @@ function make(message: string, ctx: Ctx, o: { verdict: RetryVerdict; code?: Erro
 }
 
 /**
- * Turns whatever the SDK threw into the queue's verdict (reliability.md C1, Q4):
+ * Turns whatever the SDK threw into the queue's verdict (docs/reliability.md C1, Q4):
  * - create: only a connection that was never established is 'retry'; a timeout, a reset, an abort
  *   or a 5xx after sending is 'unknown' (the task may exist); a 429 is 'retry' (Runway refused it);
  *   other 4xx are 'fatal' with Runway's text.

@@ -1,5 +1,5 @@
 /**
- * What Runway's generation endpoints accept per model (runway-api.md §1 "Request bodies", SDK
+ * What Runway's generation endpoints accept per model (docs/runway.md §6 "Request bodies", SDK
  * 4.20.1 types). Pure data: validation and request building read it.
  */
 export type RunwayEndpoint = 'image_to_video' | 'text_to_video';

@@ -2,16 +2,16 @@ import type { Clock } from '../../ports';
 import { RollingWindow } from './rollingWindow';
 
 export interface AdaptiveConcurrencyOptions {
-  /** The plan's `quotas.max_concurrent_jobs` (the seed starts at 2). */
+  /** The plan's `quotas.max_concurrent_jobs` (docs/sources.md 003 starts at 2). */
   initial: number;
-  /** Where a 429 spike or slow p95 drops it to (the seed: 1). */
+  /** Where a 429 spike or slow p95 drops it to (source 003: 1). */
   min: number;
-  /** The most it raises itself to (the seed: 5). The provider's reported limit caps it further. */
+  /** The most it raises itself to (source 003: 5). The provider's reported limit caps it further. */
   max: number;
-  /** Raise by one when p95 latency (queue + run) has stayed below this for sustainMs (the seed: 3 minutes for 30 minutes). */
+  /** Raise by one when p95 latency (queue + run) has stayed below this for sustainMs (source 003: 3 minutes for 30 minutes). */
   lowLatencyP95Ms: number;
   sustainMs: number;
-  /** Drop to min when p95 latency exceeds this (the seed: 10 minutes). */
+  /** Drop to min when p95 latency exceeds this (source 003: 10 minutes). */
   highLatencyP95Ms: number;
   /** The window p95 latency is measured over. */
   latencyWindowMs: number;
@@ -33,7 +33,7 @@ export interface PlanConcurrency {
 
 /**
  * Options from the plan. The plan has no fields yet for what a 429 spike is or the floor; these
- * come from `extra` with the seed's reading as defaults (3 429s within a minute; floor 1; p95 over
+ * come from `extra` with source 003's reading (docs/sources.md) as defaults (3 429s within a minute; floor 1; p95 over
  * the raise period, from at least 5 samples).
  */
 export function concurrencyOptionsFromPlan(

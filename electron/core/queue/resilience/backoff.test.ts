@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffCapMs, backoffFromPlan, fullJitterDelayMs, type BackoffPolicy } from './backoff';
 import { seededRng } from './rng';
 
-// The seed's plan: initial 500 ms, max 30 s, 6 retries.
+// Source 003's plan (docs/sources.md): initial 500 ms, max 30 s, 6 retries.
 const plan: BackoffPolicy = { initialMs: 500, maxMs: 30_000, maxRetries: 6 };
 
 describe('full-jitter backoff (C1)', () => {

@@ -4,7 +4,7 @@ import { BreakerOpenError, breakerOptionsFromPlan, CircuitBreaker, type BreakerS
 import { ManualClock } from '../../../../test/support/testClock';
 
 const MIN = 60_000;
-// One 30-minute window: the seed's "failure rate > 5 % over 30 minutes", "p95 queue time > 10 minutes".
+// One 30-minute window: source 003's (docs/sources.md) "failure rate > 5 % over 30 minutes", "p95 queue time > 10 minutes".
 const seedOpts: CircuitBreakerOptions = {
   name: 'runway',
   volumeThreshold: 5,

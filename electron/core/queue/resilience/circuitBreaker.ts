@@ -107,7 +107,7 @@ export function breakerOptionsFromPlan(cb: PlanCircuitBreaker, o: { name: string
 }
 
 /**
- * Per-provider circuit breaker (reliability.md C2, the seed's policy). A window trips when its
+ * Per-provider circuit breaker (docs/reliability.md C2; source 003's policy, docs/sources.md). A window trips when its
  * failure rate or its p95 provider queue time is over the threshold (with enough volume); the breaker
  * opens when `consecutiveWindows` back-to-back windows tripped. After resetTimeoutMs it admits exactly
  * one trial call and rejects a concurrent second; the trial's success closes it, its failure reopens

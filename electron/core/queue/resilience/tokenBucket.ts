@@ -9,7 +9,7 @@ export interface TokenBucketOptions {
 
 /**
  * Paces provider submissions. Starts full; in any window of length t at most
- * capacity + refillPerSec·t takes succeed (reliability.md C3). Clock-injected, no timers: callers ask
+ * capacity + refillPerSec·t takes succeed (docs/reliability.md C3). Clock-injected, no timers: callers ask
  * msUntilAvailable() and schedule their own wake-up.
  */
 export class TokenBucket {
