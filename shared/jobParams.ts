@@ -19,7 +19,16 @@ export const GenerationParams = EstimateParams.extend({
   .refine((p) => (p.provider === 'import') === (p.sourceFile !== undefined), {
     message: 'an import names its clip (sourceFile), and only an import does',
     path: ['sourceFile'],
+  })
+  .refine((p) => hasSomethingToRender(p), {
+    message: 'describe the shot (or give a prompt image): an empty prompt with no image would be charged for nothing',
+    path: ['prompt'],
   });
+
+/** A render needs a prompt with some text, or a prompt image; an import brings its own clip. */
+export function hasSomethingToRender(p: { provider: string; prompt?: string | undefined; promptImage?: string | undefined }): boolean {
+  return p.provider === 'import' || p.promptImage !== undefined || (p.prompt ?? '').trim() !== '';
+}
 
 export type GenerationParams = z.output<typeof GenerationParams>;
 export type GenerationParamsInput = z.input<typeof GenerationParams>;

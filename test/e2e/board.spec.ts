@@ -213,7 +213,11 @@ test('a draft the plan refuses disables Generate and says why and what to do', a
     await page.getByLabel('Duration').selectOption('30');
     const generate = page.getByRole('button', { name: 'Generate' });
     const why = page.locator('#generate-why');
+    // An empty prompt would be charged for nothing: Generate waits for one, saying so.
+    await expect(why).toContainText('Prompt: describe the shot');
+    await page.getByLabel('Prompt').fill('A runner crosses a long bridge');
     await expect(why).toContainText('up to 10 s');
+    await expect(why).not.toContainText('Prompt: describe the shot');
     await expect(generate).toBeDisabled();
     await expect(generate).toHaveAttribute('aria-describedby', 'generate-why');
     await page.screenshot({ path: testInfo.outputPath('refused-cap.png') });

@@ -42,6 +42,7 @@ test('shots, queue and ledger panels, and the light theme', async ({ page }, tes
     await page.getByRole('button', { name: 'Pause queue' }).click();
     await expect(page.getByRole('button', { name: 'Resume queue' })).toBeVisible();
     await page.getByRole('tab', { name: 'Board' }).click();
+    await page.getByLabel('Prompt').fill('Tide pools at low sun');
     await page.getByLabel('Variations').selectOption('2');
     await expect(page.locator('.estimate')).toContainText('Simulated credits 10,000 → 9,950');
     await page.getByRole('button', { name: 'Generate' }).click();

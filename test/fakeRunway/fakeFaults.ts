@@ -51,7 +51,14 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const FIVE_XX = [502, 503, 504];
+/** 503 is Runway shedding load: it never comes after a task was made (a client retries it as "nothing created"). */
+const FIVE_XX_BEFORE = [502, 503, 504];
+const FIVE_XX_AFTER = [500, 502, 504];
+
+/** Refuses a scenario Runway never plays: a task made, then answered 503 (load shedding means nothing was created). */
+export function assertHonest(f: Fault): void {
+  if (f.kind === 'status' && f.status === 503 && f.after) throw new Error('fake runway: a 503 means Runway shed the request before making a task; use 500, 502 or 504 for "made, then failed"');
+}
 
 /** Picks a chaos fault for a request, or null. */
 export function chaosFault(c: ChaosOptions, route: FakeRoute, rnd: () => number): Fault | null {
@@ -64,7 +71,7 @@ export function chaosFault(c: ChaosOptions, route: FakeRoute, rnd: () => number)
     }
     return null;
   };
-  const fiveXx = (after: boolean): Fault => ({ kind: 'status', status: FIVE_XX[Math.floor(rnd() * 3)]!, retryAfter: rnd() < 0.5 ? '1' : undefined, after });
+  const fiveXx = (after: boolean): Fault => ({ kind: 'status', status: (after ? FIVE_XX_AFTER : FIVE_XX_BEFORE)[Math.floor(rnd() * 3)]!, retryAfter: rnd() < 0.5 ? '1' : undefined, after });
   if (route === 'create') {
     const k = c.create ?? {};
     return pick([

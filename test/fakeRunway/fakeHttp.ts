@@ -10,6 +10,8 @@ export interface RequestRecord {
   /** The answer's status; -1 when it never answered (hang), -2 when it dropped the connection. */
   status: number;
   headers: { idempotencyKey: string | null; retryCount: string | null; runwayVersion: string | null };
+  /** When it arrived (the fake's clock). */
+  at: number;
 }
 
 export function header(req: IncomingMessage, name: string): string | null {

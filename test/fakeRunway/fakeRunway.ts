@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { chaosFault, chaosOutcome, seeded, type ChaosOptions, type FakeRoute, type Fault, type FaultRule } from './fakeFaults';
+import { assertHonest, chaosFault, chaosOutcome, seeded, type ChaosOptions, type FakeRoute, type Fault, type FaultRule } from './fakeFaults';
 
 export type { RequestRecord } from './fakeHttp';
 import { FakeBilling } from './fakeBilling';
@@ -111,6 +111,7 @@ export class FakeRunway {
 
   /** Queues a fault for matching requests (first match wins, in the order added). */
   inject(rule: FaultRule): void {
+    assertHonest(rule.fault);
     this.rules.push({ times: 1, ...rule });
   }
 
@@ -143,6 +144,21 @@ export class FakeRunway {
       billedCredits: this.billing.total(),
       creditBalance: this.billing.balance,
     };
+  }
+
+  /** Stops listening and drops every open connection: the next request gets ECONNREFUSED (it never reaches the fake). */
+  async suspend(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+
+  /** Listens again on the same port after suspend(). */
+  async resume(): Promise<void> {
+    const port = Number(new URL(this.baseUrl).port);
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.touch();
   }
 
   stop(): Promise<void> {
@@ -188,6 +204,7 @@ export class FakeRunway {
       keyId: null,
       status: 0,
       headers: { idempotencyKey: header(req, 'idempotency-key'), retryCount: header(req, 'x-stainless-retry-count'), runwayVersion: header(req, 'x-runway-version') },
+      at: this.now(),
     };
     this.requests.push(rec);
     const send = (r: Reply): void => {

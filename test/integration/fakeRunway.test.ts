@@ -85,14 +85,19 @@ describe('fake Runway: the surface in docs/runway.md', () => {
     expect(f.stats()).toMatchObject({ createPosts: 4, tasksCreated: 3 });
   });
 
-  it('injected 5xx carry Retry-After and x-should-retry; "after" faults still create (and bill) the task', async () => {
+  it('injected 5xx carry Retry-After and x-should-retry; "after" faults still create (and bill) the task; a 503 never comes after one', async () => {
     const f = await start();
-    f.inject({ route: 'create', fault: { kind: 'status', status: 503, retryAfter: '4', shouldRetry: 'false', after: true } });
-    const res = await fetch(`${f.baseUrl}/v1/text_to_video`, { method: 'POST', headers: { authorization: `Bearer ${f.key}`, 'x-runway-version': RUNWAY_VERSION, 'content-type': 'application/json' }, body: JSON.stringify(t2v) });
-    expect(res.status).toBe(503);
+    const post = () => fetch(`${f.baseUrl}/v1/text_to_video`, { method: 'POST', headers: { authorization: `Bearer ${f.key}`, 'x-runway-version': RUNWAY_VERSION, 'content-type': 'application/json' }, body: JSON.stringify(t2v) });
+    f.inject({ route: 'create', fault: { kind: 'status', status: 504, retryAfter: '4', shouldRetry: 'false', after: true } });
+    const res = await post();
+    expect(res.status).toBe(504);
     expect(res.headers.get('retry-after')).toBe('4');
     expect(res.headers.get('x-should-retry')).toBe('false');
     expect(f.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1 });
+    f.inject({ route: 'create', fault: { kind: 'status', status: 503, retryAfter: '2' } });
+    expect((await post()).status).toBe(503);
+    expect(f.stats()).toMatchObject({ createPosts: 2, tasksCreated: 1 });
+    expect(() => f.inject({ route: 'create', fault: { kind: 'status', status: 503, after: true } })).toThrow(/shed the request before making a task/);
   });
 
   it('DELETE cancels an unfinished task (cost 0) and removes a finished one (then 404)', async () => {

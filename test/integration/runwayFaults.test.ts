@@ -28,8 +28,11 @@ type CreateRow = { name: string; fault: Fault; verdict: RetryVerdict; created: 0
 const createRows: CreateRow[] = [
   { name: '429 with Retry-After (Runway refused: nothing created)', fault: { kind: 'status', status: 429, retryAfter: '7' }, verdict: 'retry', created: 0, retryAfterMs: 7000, status: 429 },
   { name: '429 with retry-after-ms', fault: { kind: 'status', status: 429, retryAfterMs: 1500 }, verdict: 'retry', created: 0, retryAfterMs: 1500 },
-  { name: '502 before processing', fault: { kind: 'status', status: 502, retryAfter: '1' }, verdict: 'unknown', created: 0, status: 502 },
-  { name: '503 after the task was made, x-should-retry true', fault: { kind: 'status', status: 503, shouldRetry: 'true', after: true }, verdict: 'unknown', created: 1, status: 503 },
+  { name: '503 Runway shedding load, Retry-After (nothing created)', fault: { kind: 'status', status: 503, retryAfter: '4' }, verdict: 'retry', created: 0, retryAfterMs: 4000, status: 503 },
+  { name: '503 with x-should-retry false', fault: { kind: 'status', status: 503, shouldRetry: 'false' }, verdict: 'fatal', created: 0, status: 503 },
+  { name: '500 after the task was made', fault: { kind: 'status', status: 500, after: true }, verdict: 'unknown', created: 1, status: 500 },
+  { name: '502 before processing (the client cannot tell)', fault: { kind: 'status', status: 502, retryAfter: '1' }, verdict: 'unknown', created: 0, status: 502 },
+  { name: '502 after the task was made', fault: { kind: 'status', status: 502, after: true }, verdict: 'unknown', created: 1, status: 502 },
   { name: '504 after the task was made', fault: { kind: 'status', status: 504, after: true }, verdict: 'unknown', created: 1, status: 504 },
   { name: 'connection reset before processing', fault: { kind: 'reset' }, verdict: 'unknown', created: 0 },
   { name: 'connection reset after the task was made', fault: { kind: 'reset', after: true }, verdict: 'unknown', created: 1 },

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Job, SubmitResult } from '../../../shared/contract/jobs';
 import { SubmitInput } from '../../../shared/contract/jobs';
-import { AppError } from '../../../shared/errors';
+import { AppError, validationError } from '../../../shared/errors';
+import { GenerationParams } from '../../../shared/jobParams';
 import type { ProjectService } from '../projects/projectService';
 import type { ShotService } from '../shots/shotService';
 import { AttemptLog } from './attemptLog';
@@ -28,6 +29,15 @@ export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'em
 }
 
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+
+/** The submit request, or VALIDATION naming the field — a params field by its own name (`prompt`), as the CLI's --json gives it. */
+function parseSubmit(raw: z.input<typeof SubmitInput>): z.output<typeof SubmitInput> {
+  const params = GenerationParams.safeParse((raw as { params?: unknown } | null)?.params);
+  if (!params.success) throw validationError(params.error.issues);
+  const input = SubmitInput.safeParse(raw);
+  if (!input.success) throw validationError(input.error.issues);
+  return input.data;
+}
 
 /**
  * The durable job queue: submit (cache lookup, then one estimate + guard, reserve and enqueue in one transaction), fenced
@@ -83,7 +93,7 @@ export class JobQueue {
   }
 
   async submit(raw: z.input<typeof SubmitInput>): Promise<SubmitResult> {
-    const input = SubmitInput.parse(raw);
+    const input = parseSubmit(raw);
     const params = input.params;
     const provider = this.d.providers.get(params.provider);
     if (!provider) {

@@ -10,6 +10,7 @@ import { ProviderCallError, type Provider, type TaskState } from '../providers/p
 import type { PromptVault } from '../security/promptVault';
 import type { TakeService } from '../takes/takeService';
 import type { AttemptLog } from './attemptLog';
+import { openJobParams } from './jobInputs';
 import { isRetryableFailure, jobOutcome } from './jobTransitions';
 import type { JobRepo, JobRow, TaskRow } from './jobRepo';
 import type { ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
@@ -64,17 +65,15 @@ export class JobRunner {
     const row = this.d.repo.get(jobId);
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
-    const ctx: Ctx = {
-      row,
-      token: row.lease_token,
-      provider: provider!,
-      params: { ...(JSON.parse(row.params_json) as GenerationParams), ...this.d.vault.open(row.prompt_sealed) },
-      signal,
-      lastProgressEmit: new Map(),
-    };
+    const { params, cannotRun } = openJobParams(row, this.d.vault);
+    const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map() };
     try {
       if (!provider) {
         this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
+      } else if (cannotRun) {
+        // Nothing can be sent for the tasks not yet created: they fail, and with nothing billed the reservation is released at settle.
+        this.d.logger.log('warn', 'a job cannot run', { jobId, code: cannotRun.code });
+        this.failPending(ctx, cannotRun.code, cannotRun.message);
       } else {
         // A task left in 'intent' means a create may or may not have reached the provider.
         for (const t of this.d.repo.s.tasksInIntent.all({ id: jobId })) this.endTask(ctx, t.n, { status: 'unknown' });

@@ -70,6 +70,7 @@ describe('DraftForm', () => {
     const generate = screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement;
     expect(generate.disabled).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'make it 10 s' }));
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A lighthouse' } });
     await waitFor(() => expect(generate.disabled).toBe(false));
     expect((screen.getByLabelText('Duration') as HTMLSelectElement).value).toBe('10');
   });
@@ -89,6 +90,7 @@ describe('DraftForm', () => {
       'jobs.submit': () => submitted(true),
     });
     await act(() => r.store.getState().loadCredits().catch(() => undefined));
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A lighthouse' } });
     const generate = screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement;
     await waitFor(() => expect(screen.getByText(/Free — cached/)).toBeTruthy());
     await waitFor(() => expect(generate.disabled).toBe(false));
@@ -97,9 +99,21 @@ describe('DraftForm', () => {
     await waitFor(() => expect(r.transport.callsOf('jobs.submit')).toHaveLength(1));
   });
 
+  it('keeps Generate disabled for an empty prompt, saying so, and submits nothing', async () => {
+    const { transport } = await setup();
+    await waitFor(() => expect(screen.getByText('25 credits')).toBeTruthy());
+    const generate = screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement;
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: '   ' } });
+    await waitFor(() => expect(screen.getByText(/^Prompt: describe the shot/)).toBeTruthy());
+    expect(generate.disabled).toBe(true);
+    expect(generate.getAttribute('aria-describedby')).toBe('generate-why');
+    fireEvent.submit(generate.closest('form')!);
+    expect(transport.callsOf('jobs.submit')).toHaveLength(0);
+  });
+
   it('submits and says a cache hit is free', async () => {
     const { transport } = await setup({ cacheHit: true });
-    await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() => expect(screen.getByText('25 credits')).toBeTruthy());
     fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A lighthouse' } });
     await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }));

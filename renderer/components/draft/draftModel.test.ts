@@ -31,4 +31,10 @@ describe('draft values against the rate card', () => {
     expect(parseSeed('-1')).toMatchObject({ error: expect.stringContaining('Seed') });
     expect(generationParams({ ...v, seed: '4.5' })).toMatchObject({ error: expect.stringContaining('Seed') });
   });
+
+  it('refuses an empty or blank prompt, naming the field: it would be charged for nothing', () => {
+    const v = initialValues(rateCard);
+    for (const prompt of ['', '   ', '\n\t']) expect(generationParams({ ...v, prompt })).toEqual({ error: expect.stringMatching(/^Prompt: /) });
+    expect(generationParams({ ...v, prompt: ' x ' })).toMatchObject({ prompt: ' x ' });
+  });
 });

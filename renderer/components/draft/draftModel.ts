@@ -1,4 +1,4 @@
-import type { GenerationParamsInput } from '../../../shared/jobParams';
+import { hasSomethingToRender, type GenerationParamsInput } from '../../../shared/jobParams';
 import { defaultDuration, listDurations, usableModels } from '../../../shared/money/modelRules';
 import type { ArtifactClass, EstimateParamsInput, ProviderId } from '../../../shared/money/params';
 import type { RateCard } from '../../../shared/money/rateCardSchema';
@@ -100,6 +100,7 @@ export function parseSeed(seed: string): { value: number | null } | { error: str
 export function generationParams(v: DraftValues): GenerationParamsInput | { error: string } {
   const seed = parseSeed(v.seed);
   if ('error' in seed) return seed;
+  if (!hasSomethingToRender(v)) return { error: 'Prompt: describe the shot. An empty prompt would be charged for nothing.' };
   return {
     ...estimateParams(v),
     prompt: v.prompt,

@@ -73,9 +73,10 @@ function make(message: string, ctx: Ctx, o: { verdict: RetryVerdict; code?: Erro
 
 /**
  * Turns whatever the SDK threw into the queue's verdict (docs/reliability.md C1, Q4):
- * - create: only a connection that was never established is 'retry'; a timeout, a reset, an abort
- *   or a 5xx after sending is 'unknown' (the task may exist); a 429 is 'retry' (Runway refused it);
- *   other 4xx are 'fatal' with Runway's text.
+ * - create: what the answer proves decides. Nothing was created after a 429 (Runway refused it), a
+ *   503 (Runway shedding load) or a connection that was never established: 'retry', Retry-After
+ *   honoured. A timeout, a reset or an abort after sending, a 408, 500, 502 or 504 is 'unknown' (the
+ *   task may exist). Other 4xx are 'fatal' with Runway's text.
  * - read: 429, 408, 5xx, timeouts and connection errors are 'retry' with Retry-After honoured.
  * An `x-should-retry: false` header turns a retry into 'fatal'. The key never appears in a message.
  */
@@ -109,6 +110,11 @@ export function classifyRunwayError(err: unknown, ctx: Ctx): ProviderCallError |
     if (status === 429) {
       if (shouldRetry === 'false') return make(`Runway refused ${ctx.what} (429): ${text}`, ctx, { ...base, verdict: 'fatal', isProviderFault: false });
       return make(`Runway is rate limiting (429) while ${ctx.what}: ${text}`, ctx, { ...base, verdict: 'retry', retryAfterMs, isProviderFault: false });
+    }
+    if (status === 503 && isCreate) {
+      // Runway shedding load: the create was refused before any task existed (runway-api.md, C1).
+      if (shouldRetry === 'false') return make(`Runway is unavailable (503) while ${ctx.what}: ${text}`, ctx, { ...base, verdict: 'fatal', isProviderFault: true });
+      return make(`Runway is shedding load (503) while ${ctx.what}; nothing was created: ${text}`, ctx, { ...base, verdict: 'retry', retryAfterMs, isProviderFault: true });
     }
     if (status === 408 || status >= 500) {
       if (isCreate) return make(`Runway answered ${status} while ${ctx.what}; the task may exist: ${text}`, ctx, { ...base, verdict: 'unknown', retryAfterMs, isProviderFault: true });

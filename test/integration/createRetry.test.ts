@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import { RunwayProvider } from '../../electron/core/providers/runway';
+import { mediaBinaries } from '../support/clips';
+import { testCore } from '../support/core';
+import type { Fault } from '../fakeRunway/fakeFaults';
+import { FakeRunway } from '../fakeRunway/fakeRunway';
+
+// C1 through the production path: the queue's JobRunner with the real SDK-backed Runway provider
+// against the fake Runway. What a create's answer proves decides: nothing created (429, 503, a
+// connection never made) → retried under the plan's backoff, Retry-After honoured, same job and
+// reservation, exactly one task in the end; outcome unknown (500, 502, 504, reset or timeout after
+// sending) → UNKNOWN with the reservation held, never a second POST.
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function setup() {
+  const fake = await FakeRunway.start({ fast: true });
+  const provider = new RunwayProvider({
+    keySource: { getKey: async () => fake.key },
+    baseURL: fake.baseUrl,
+    logger: { log: () => undefined },
+    clock: { now: () => Date.now() },
+    createTimeoutMs: 600,
+  });
+  const t = testCore({ config: { providerOverrides: [provider], pollIntervalMs: { runway: 10 } } });
+  cleanups.push(async () => {
+    await t.cleanup();
+    await fake.stop();
+  });
+  t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
+  return { core: t.core, fake };
+}
+
+async function settle(core: Core, id: string) {
+  for (let i = 0; i < 1500; i++) {
+    const j = core.queue.get(id);
+    if (!['queued', 'running', 'paused'].includes(j.status)) {
+      await core.queue.idle();
+      await core.takeChecks.idle();
+      return core.queue.get(id);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`job ${id} did not settle: ${JSON.stringify(core.queue.get(id))}`);
+}
+
+const submit = (core: Core) =>
+  core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'gulls circle a trawler at dusk' }, projectName: 'Harbour' });
+
+const attemptsOf = (core: Core, jobId: string) =>
+  core.db.conn.prepare('SELECT status, error_code FROM attempts WHERE job_id = ? ORDER BY id').all(jobId) as { status: string; error_code: string | null }[];
+
+type RetryRow = { name: string; fault: Fault; waitMs: number };
+const nothingCreated: RetryRow[] = [
+  { name: '429 with retry-after-ms', fault: { kind: 'status', status: 429, retryAfterMs: 400 }, waitMs: 400 },
+  { name: '429 at the daily cap, no Retry-After', fault: { kind: 'status', status: 429, error: 'You have reached the daily generation limit' }, waitMs: 0 },
+  { name: '503 Runway shedding load, Retry-After 1 s', fault: { kind: 'status', status: 503, retryAfter: '1' }, waitMs: 1000 },
+];
+
+describe.skipIf(!mediaBinaries)('create retries follow what the answer proves (C1, Q4), through the JobRunner', () => {
+  it.each(nothingCreated)('$name → retried after Retry-After, same job and reservation, exactly one task', async ({ fault, waitMs }) => {
+    const { core, fake } = await setup();
+    fake.inject({ route: 'create', fault });
+    core.queue.start();
+    const r = await submit(core);
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(fake.stats()).toMatchObject({ createPosts: 2, tasksCreated: 1 });
+    const creates = fake.requests.filter((q) => q.route === 'create');
+    expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(waitMs);
+    expect(attemptsOf(core, r.jobId).map((a) => a.status)).toEqual(['retry', 'ok']);
+    const reservations = core.ledger.reservationsForJob(r.jobId);
+    expect(reservations).toHaveLength(1);
+    expect(reservations[0]).toMatchObject({ state: 'captured', captured: fake.stats().billedCredits });
+    expect(core.ledger.audit()).toMatchObject({ ok: true });
+  });
+
+  it('connection refused (never sent) → retried once Runway listens again, exactly one task', async () => {
+    const { core, fake } = await setup();
+    await fake.suspend();
+    core.queue.start();
+    const r = await submit(core);
+    for (let i = 0; i < 500 && !attemptsOf(core, r.jobId).some((a) => a.status === 'retry'); i++) await new Promise((res) => setTimeout(res, 10));
+    expect(core.queue.get(r.jobId).status).not.toBe('unknown');
+    await fake.resume();
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1 });
+    const attempts = attemptsOf(core, r.jobId);
+    expect(attempts.at(-1)!.status).toBe('ok');
+    expect(attempts.slice(0, -1).every((a) => a.status === 'retry')).toBe(true);
+    expect(core.ledger.reservationsForJob(r.jobId)).toHaveLength(1);
+    expect(core.ledger.audit()).toMatchObject({ ok: true });
+  });
+
+  type UnknownRow = { name: string; fault: Fault; created: 0 | 1 };
+  const unknownRows: UnknownRow[] = [
+    { name: '500 after the task was made', fault: { kind: 'status', status: 500, after: true }, created: 1 },
+    { name: '502 after the task was made', fault: { kind: 'status', status: 502, after: true }, created: 1 },
+    { name: '504 after the task was made', fault: { kind: 'status', status: 504, after: true }, created: 1 },
+    { name: '502 before processing (the client cannot tell)', fault: { kind: 'status', status: 502 }, created: 0 },
+    { name: 'connection reset after sending', fault: { kind: 'reset', after: true }, created: 1 },
+    { name: 'no answer before the timeout, after sending', fault: { kind: 'hang', after: true }, created: 1 },
+  ];
+
+  it.each(unknownRows)('$name → UNKNOWN, reservation held, one POST', async ({ fault, created }) => {
+    const { core, fake } = await setup();
+    fake.inject({ route: 'create', fault });
+    core.queue.start();
+    const r = await submit(core);
+    const job = await settle(core, r.jobId);
+    expect(job.status).toBe('unknown');
+    expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: created });
+    expect(attemptsOf(core, r.jobId).map((a) => a.status)).toEqual(['unknown']);
+    expect(core.ledger.reservationForJob(r.jobId)).toMatchObject({ state: 'pending', reserved: job.reservedCredits });
+    expect(core.ledger.audit()).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import { testCore } from '../support/core';
+import { tempDir } from '../support/tmp';
+
+// A job never wedges holding money (issue 13, item 10): a job that cannot run — its prompt no longer
+// decrypts, or its input file is gone — ends failed with its reservation released and the reason
+// shown, and stays that way across a restart.
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function settle(core: Core, id: string) {
+  for (let i = 0; i < 500; i++) {
+    const j = core.queue.get(id);
+    if (!['queued', 'running', 'paused'].includes(j.status)) {
+      await core.queue.idle();
+      return j;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`job ${id} did not settle: ${JSON.stringify(core.queue.get(id))}`);
+}
+
+const localAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'local')!.available;
+
+function expectReleased(core: Core, jobId: string, before: number) {
+  const reservations = core.ledger.reservationsForJob(jobId);
+  expect(reservations).toHaveLength(1);
+  expect(reservations[0]).toMatchObject({ state: 'voided', captured: 0 });
+  expect(localAvailable(core)).toBe(before);
+  expect(core.ledger.audit()).toMatchObject({ ok: true });
+}
+
+describe('a job that cannot run', () => {
+  it('with a prompt sealed under a key that was since replaced ends failed, reservation released, reason shown', async () => {
+    const data = tempDir('ct-cannot-run-');
+    cleanups.push(() => data.cleanup());
+    const first = testCore({ dataDir: data.dir });
+    const before = localAvailable(first.core);
+    const r = await first.core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a secret heist beat' }, projectName: 'Keys' });
+    expect(first.core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    await first.core.dispose();
+    // The race this issue fixed left jobs sealed with a key that was then replaced: replay that.
+    writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+
+    const logs: string[] = [];
+    const second = testCore({ dataDir: data.dir, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } });
+    cleanups.push(() => second.core.dispose());
+    second.core.queue.start();
+    const job = await settle(second.core, r.jobId);
+    expect(job).toMatchObject({ status: 'failed', errorCode: 'PROMPT_UNREADABLE', capturedCredits: 0 });
+    expect(job.errorMessage).toMatch(/^prompt: .*cannot be decrypted.*credits are released/);
+    expect(job.tasks.map((t) => t.status)).toEqual(['failed']);
+    expect(second.core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
+    expectReleased(second.core, r.jobId, before);
+    expect(logs.join('\n')).not.toContain('a secret heist beat');
+    await second.core.dispose();
+
+    // And it stays ended: a restart finds nothing running and nothing held.
+    const third = testCore({ dataDir: data.dir });
+    cleanups.push(() => third.core.dispose());
+    third.core.queue.start();
+    await third.core.queue.idle();
+    expect(third.core.queue.get(r.jobId).status).toBe('failed');
+    expect(third.core.ledger.pendingReservations()).toEqual([]);
+  });
+
+  it.each(['import', 'local'] as const)('whose input file is gone (%s) ends failed naming the field, reservation released', async (provider) => {
+    const t = testCore();
+    cleanups.push(t.cleanup);
+    const files = tempDir('ct-cannot-run-files-');
+    cleanups.push(() => files.cleanup());
+    const file = join(files.dir, provider === 'import' ? 'clip.mp4' : 'board.png');
+    copyFileSync(join('resources', 'watermark.png'), file);
+    if (provider === 'import') t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
+    const params =
+      provider === 'import'
+        ? { provider, model: 'imported', sourceFile: file, enteredCredits: 25, artifactClass: 'preview' as const }
+        : { provider, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storyboard frame, animated', promptImage: file };
+    const surface = provider === 'import' ? 'api' : 'local';
+    const available = () => t.core.ledger.balances().surfaces.find((s) => s.surface === surface)!.available;
+    const before = available();
+    const r = await t.core.queue.submit({ params, projectName: 'Files' });
+    expect(available()).toBeLessThan(before);
+    rmSync(file);
+    t.core.queue.start();
+    const job = await settle(t.core, r.jobId);
+    const field = provider === 'import' ? 'sourceFile' : 'promptImage';
+    expect(job).toMatchObject({ status: 'failed', errorCode: 'INPUT_MISSING', capturedCredits: 0 });
+    expect(job.errorMessage).toContain(`${field}: the file ${file} is gone`);
+    expect(t.core.ledger.reservationForJob(r.jobId)).toMatchObject({ state: 'voided', captured: 0 });
+    expect(available()).toBe(before);
+    expect(t.core.ledger.audit()).toMatchObject({ ok: true });
+  });
+});
