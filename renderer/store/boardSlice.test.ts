@@ -56,7 +56,7 @@ describe('the board cache', () => {
     const id = ids('tag')[0]!;
     transport.emit('board.changed', {
       projectId: PROJECT.id,
-      marks: [{ takeId: id, tags: [{ tag: 'promising', author: 'Ben', isAuto: false, reason: null, at: 5 }], override: null, comments: 1, publishedAt: null }],
+      marks: [{ takeId: id, tags: [{ tag: 'promising', author: 'Ben', isAuto: false, reason: null, at: 5 }], stars: [], override: null, comments: 1, publishedAt: null }],
       rule: null,
     });
     expect(ids('shortlist')).toEqual([id]);
@@ -79,7 +79,7 @@ describe('the board cache', () => {
     await store.getState().loadComments(open);
     expect(transport.callsOf('comments.list')).toHaveLength(1);
     list.push({ id: 'cmt_2', takeId: open, author: 'Ben', body: 'and slower', createdAt: 6 });
-    const marks = (takeId: string, comments: number) => ({ takeId, tags: [], override: null, comments, publishedAt: null });
+    const marks = (takeId: string, comments: number) => ({ takeId, tags: [], stars: [], override: null, comments, publishedAt: null });
     transport.emit('board.changed', { projectId: PROJECT.id, marks: [marks(open, 2), marks(closed, 4)], rule: null });
     await expect.poll(() => store.getState().comments[open]?.map((c) => c.body)).toEqual(['warmer', 'and slower']);
     // The closed take's list was never opened: nothing is fetched for it. A count that matches the open list fetches nothing.

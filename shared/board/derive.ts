@@ -15,7 +15,7 @@ import { hasHumanVerdict, isCandidate, score } from './score';
  * Drafts (variations still generating) are job tasks without a take; see `draftsOf`.
  */
 export function emptyMarks(takeId: string): BoardMarks {
-  return { takeId, tags: [], override: null, comments: 0, publishedAt: null };
+  return { takeId, tags: [], stars: [], override: null, comments: 0, publishedAt: null };
 }
 
 /**
@@ -68,7 +68,7 @@ export function cachedMarks(cache: DeriveCache, marks: Readonly<Record<string, B
 function rated(t: TakeFacts, m: BoardMarks, cache: DeriveCache | undefined): { score: number; isCandidate: boolean } {
   const hit = cache?.rated.get(t);
   if (hit && hit.marks === m) return hit;
-  const input = { tags: m.tags, checkStatus: t.checkStatus, checks: t.checks };
+  const input = { tags: m.tags, stars: m.stars, checkStatus: t.checkStatus, checks: t.checks };
   const r = { marks: m, score: score(input), isCandidate: isCandidate(input) };
   cache?.rated.set(t, r);
   return r;
@@ -130,6 +130,7 @@ function buildCard(t: TakeFacts, m: BoardMarks, release: ReleaseState | null, is
     checks: t.checks,
     createdAt: t.createdAt,
     tags: m.tags,
+    stars: m.stars,
     override: m.override,
     comments: m.comments,
     publishedAt: m.publishedAt,

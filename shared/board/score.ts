@@ -1,4 +1,4 @@
-import type { CheckVerdict, TagMark, TagName } from '../contract/board';
+import type { CheckVerdict, StarMark, TagMark, TagName } from '../contract/board';
 
 /**
  * A take's shortlist score, from tags, checks and picks. Pure.
@@ -6,12 +6,15 @@ import type { CheckVerdict, TagMark, TagName } from '../contract/board';
  *    −4 per author who says it needs a fix (the auto-check counts as one)
  *   −15 per reviewer who discarded it
  *    +2 when every check passed; −2 per failed check (at most −6); −1 when the check errored
+ *    stars − 3 per rating (★★★★★ +2, ★★★★ +1, ★★★ 0, ★★ −1, ★ −2): among picks, the better-rated rank first
  * A take is a shortlist candidate when at least one reviewer picked it and its score is positive.
  */
-export const SCORE_WEIGHTS = { pick: 10, needsFix: -4, discard: -15, checksPassed: 2, perFailedCheck: -2, maxCheckPenalty: -6, checkError: -1 } as const;
+export const SCORE_WEIGHTS = { starPivot: 3, pick: 10, needsFix: -4, discard: -15, checksPassed: 2, perFailedCheck: -2, maxCheckPenalty: -6, checkError: -1 } as const;
 
 export interface ScoreInput {
   tags: readonly TagMark[];
+  /** Star ratings; absent counts as none. */
+  stars?: readonly StarMark[];
   checkStatus: 'pending' | 'passed' | 'failed' | 'error';
   checks: readonly CheckVerdict[] | null;
 }
@@ -49,7 +52,19 @@ export function checkPoints(checkStatus: ScoreInput['checkStatus'], checks: read
 
 export function score(t: ScoreInput): number {
   const c = tagCounts(t.tags);
-  return c.picks * SCORE_WEIGHTS.pick + c.needsFix * SCORE_WEIGHTS.needsFix + c.discards * SCORE_WEIGHTS.discard + checkPoints(t.checkStatus, t.checks);
+  return c.picks * SCORE_WEIGHTS.pick + c.needsFix * SCORE_WEIGHTS.needsFix + c.discards * SCORE_WEIGHTS.discard + starPoints(t.stars) + checkPoints(t.checkStatus, t.checks);
+}
+
+export function starPoints(stars: readonly StarMark[] | undefined): number {
+  let p = 0;
+  for (const s of stars ?? []) p += s.stars - SCORE_WEIGHTS.starPivot;
+  return p;
+}
+
+/** The mean rating, rounded to a tenth, or null when nobody rated the take. */
+export function meanStars(stars: readonly StarMark[]): number | null {
+  if (stars.length === 0) return null;
+  return Math.round((stars.reduce((a, s) => a + s.stars, 0) / stars.length) * 10) / 10;
 }
 
 export function isCandidate(t: ScoreInput): boolean {

@@ -5,6 +5,7 @@ import { Job, JobId, JobStatus, TakeId, TaskStatus } from './jobs';
 import { ProjectId } from './projects';
 import { Shot, ShotId } from './shots';
 import { CheckName, Take } from './takes';
+import { Drawing } from './drawing';
 
 /**
  * The review board: where each take stands (draft → auto-check → tag → shortlist → finalize →
@@ -31,6 +32,12 @@ export const TagMark = z.object({
   at: z.number().int(),
 });
 export type TagMark = z.infer<typeof TagMark>;
+
+/** A star rating, 1 to 5 (Lightroom's): how good a take is, beside the verdict. */
+export const Stars = z.number().int('must be a whole number of stars').min(1, 'must be 1 to 5 stars').max(5, 'must be 1 to 5 stars');
+/** One author's rating of a take. Each author holds at most one rating per take. */
+export const StarMark = z.object({ author: z.string(), stars: Stars, at: z.number().int() });
+export type StarMark = z.infer<typeof StarMark>;
 
 /** A manual shortlist override: forced in, or kept out whatever its score. */
 export const Override = z.enum(['in', 'out']);
@@ -69,6 +76,7 @@ export type TakeFacts = z.infer<typeof TakeFacts>;
 export const BoardMarks = z.object({
   takeId: TakeId,
   tags: z.array(TagMark),
+  stars: z.array(StarMark),
   override: Override.nullable(),
   comments: z.number().int().min(0),
   publishedAt: z.number().int().nullable(),
@@ -89,6 +97,7 @@ export type ReleaseState = z.infer<typeof ReleaseState>;
 
 export const TakeCard = TakeFacts.extend({
   tags: z.array(TagMark),
+  stars: z.array(StarMark),
   override: Override.nullable(),
   comments: z.number().int(),
   publishedAt: z.number().int().nullable(),
@@ -133,10 +142,34 @@ export const Comment = z.object({
   takeId: TakeId,
   author: z.string(),
   body: z.string(),
+  /** Where in the take it points, in seconds (frame-accurate: the frame is ⌊atSec × fps⌋), or null for the whole take. */
+  atSec: z.number().nullable(),
+  /** The end of the range it covers, or null for one frame. */
+  endSec: z.number().nullable(),
+  /** What was drawn on the frame at atSec, or null. */
+  drawing: Drawing.nullable(),
   createdAt: z.number().int(),
 });
 export type Comment = z.infer<typeof Comment>;
 
+const Seconds = z.number().min(0, 'must not be negative').max(86_400, 'must be at most a day');
+/** A new comment: the body, and optionally its timecode, range end and drawing. */
+export const NewComment = z
+  .object({
+    takeId: TakeId,
+    body: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
+    atSec: Seconds.optional(),
+    endSec: Seconds.optional(),
+    drawing: Drawing.optional(),
+    author: Author.optional(),
+  })
+  .strict()
+  .refine((c) => c.endSec === undefined || (c.atSec !== undefined && c.endSec > c.atSec), {
+    message: 'must come after atSec (a range runs from atSec to endSec); leave it out for a single frame',
+    path: ['endSec'],
+  })
+  .refine((c) => c.drawing === undefined || c.atSec !== undefined, { message: 'needs atSec: a drawing sits on one frame', path: ['drawing'] });
+export type NewComment = z.infer<typeof NewComment>;
 
 const TakeIds = z.array(TakeId).min(1, 'must name at least one take').max(10_000);
 const ByProject = z.object({ projectId: ProjectId }).strict();
@@ -163,11 +196,9 @@ export const boardCalls = {
   /** Clears the author's verdict (only `tag` when given). */
   'tags.remove': mutation(z.object({ takeIds: TakeIds, tag: TagName.optional(), author: Author.optional() }).strict(), BoardChange, 'reviewer'),
   'comments.list': query(z.object({ takeId: TakeId }).strict(), z.array(Comment), 'reviewer'),
-  'comments.add': mutation(
-    z.object({ takeId: TakeId, body: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'), author: Author.optional() }).strict(),
-    Comment,
-    'reviewer',
-  ),
+  /** Sets (1–5) or clears (null) the author's star rating of each take. Undoable. */
+  'stars.set': mutation(z.object({ takeIds: TakeIds, stars: Stars.nullable(), author: Author.optional() }).strict(), BoardChange, 'reviewer'),
+  'comments.add': mutation(NewComment, Comment, 'reviewer'),
   'comments.delete': mutation(z.object({ id: z.string().min(1) }).strict(), z.object({ id: z.string() }), 'reviewer'),
   'shortlist.rule': query(ByProject, ShortlistRule, 'reviewer'),
   /** Sets how the shortlist is cut (top N or top percent per shot). */

@@ -34,6 +34,7 @@ const REVIEWER = [
   'media.thumbnails',
   'tags.add',
   'tags.remove',
+  'stars.set',
   'comments.add',
   'comments.delete',
   'board.undo',

@@ -5,6 +5,7 @@ type BoardCalls =
   | 'board.view'
   | 'tags.add'
   | 'tags.remove'
+  | 'stars.set'
   | 'comments.list'
   | 'comments.add'
   | 'comments.delete'
@@ -24,7 +25,8 @@ export function boardHandlers(core: Pick<Core, 'board'>): Pick<Handlers, BoardCa
     'tags.add': ({ takeIds, tag, author }, ctx) => b.tag(takeIds, tag, authorOf(author, ctx)),
     'tags.remove': ({ takeIds, tag, author }, ctx) => b.untag(takeIds, tag, authorOf(author, ctx)),
     'comments.list': ({ takeId }) => b.comments(takeId),
-    'comments.add': ({ takeId, body, author }, ctx) => b.addComment(takeId, body, authorOf(author, ctx)),
+    'stars.set': ({ takeIds, stars, author }, ctx) => b.rate(takeIds, stars, authorOf(author, ctx)),
+    'comments.add': ({ takeId, body, author, ...at }, ctx) => b.addComment(takeId, body, authorOf(author, ctx), at),
     'comments.delete': ({ id }) => b.deleteComment(id),
     'shortlist.rule': ({ projectId }) => b.rule(projectId),
     'shortlist.auto': ({ projectId, rule, author }, ctx) => b.setRule(projectId, rule, authorOf(author, ctx)),

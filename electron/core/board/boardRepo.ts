@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { BoardMarks, Comment, Override, ShortlistRule, TagMark, TagName } from '../../../shared/contract/board';
+import type { BoardMarks, Comment, Override, ShortlistRule, StarMark, TagMark, TagName } from '../../../shared/contract/board';
+import { Drawing } from '../../../shared/contract/drawing';
+import { AppError } from '../../../shared/errors';
 
 interface TagRow {
   take_id: string;
@@ -15,11 +17,20 @@ interface OverrideRow {
   author: string;
   created_at: number;
 }
+interface StarRow {
+  take_id: string;
+  author: string;
+  stars: number;
+  created_at: number;
+}
 interface CommentRow {
   id: string;
   take_id: string;
   author: string;
   body: string;
+  at_sec: number | null;
+  end_sec: number | null;
+  drawing_json: string | null;
   created_at: number;
 }
 export interface StoredTag {
@@ -34,7 +45,24 @@ export interface StoredOverride {
 }
 
 const toMark = (r: TagRow): TagMark => ({ tag: r.tag, author: r.author, isAuto: r.is_auto === 1, reason: r.reason, at: r.created_at });
-const toComment = (r: CommentRow): Comment => ({ id: r.id, takeId: r.take_id, author: r.author, body: r.body, createdAt: r.created_at });
+const toStar = (r: StarRow): StarMark => ({ author: r.author, stars: r.stars, at: r.created_at });
+const toComment = (r: CommentRow): Comment => ({
+  id: r.id,
+  takeId: r.take_id,
+  author: r.author,
+  body: r.body,
+  atSec: r.at_sec,
+  endSec: r.end_sec,
+  drawing: r.drawing_json === null ? null : drawingOf(r.id, r.drawing_json),
+  createdAt: r.created_at,
+});
+
+/** The one decoder of a stored drawing: parsed with the contract's schema, refused with the comment's id. */
+function drawingOf(id: string, json: string): Drawing {
+  const parsed = Drawing.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new AppError('INTERNAL', `The drawing of comment ${id} cannot be read back (${parsed.error.issues[0]?.message ?? 'bad shape'}).`, { id });
+  return parsed.data;
+}
 
 /** The board's own tables: tags, comments, shortlist rules and overrides, published marks. Prepared once. */
 export class BoardRepo {
@@ -50,6 +78,13 @@ export class BoardRepo {
         VALUES (@takeId, @projectId, @author, @tag, @isAuto, @reason, @at)
         ON CONFLICT (take_id, author) DO UPDATE SET tag = excluded.tag, is_auto = excluded.is_auto, reason = excluded.reason, created_at = excluded.created_at`),
       dropTag: db.prepare<{ takeId: string; author: string }>(`DELETE FROM take_tags WHERE take_id = @takeId AND author = @author`),
+      starsByProject: db.prepare<{ projectId: string }, StarRow>(`SELECT * FROM take_stars WHERE project_id = @projectId ORDER BY created_at, author`),
+      starsByTake: db.prepare<{ takeId: string }, StarRow>(`SELECT * FROM take_stars WHERE take_id = @takeId ORDER BY created_at, author`),
+      starOf: db.prepare<{ takeId: string; author: string }, StarRow>(`SELECT * FROM take_stars WHERE take_id = @takeId AND author = @author`),
+      putStar: db.prepare(`
+        INSERT INTO take_stars (take_id, project_id, author, stars, created_at) VALUES (@takeId, @projectId, @author, @stars, @at)
+        ON CONFLICT (take_id, author) DO UPDATE SET stars = excluded.stars, created_at = excluded.created_at`),
+      dropStar: db.prepare<{ takeId: string; author: string }>(`DELETE FROM take_stars WHERE take_id = @takeId AND author = @author`),
       overridesByProject: db.prepare<{ projectId: string }, OverrideRow>(`SELECT * FROM shortlist_overrides WHERE project_id = @projectId`),
       overrideOf: db.prepare<{ takeId: string }, OverrideRow>(`SELECT * FROM shortlist_overrides WHERE take_id = @takeId`),
       putOverride: db.prepare(`
@@ -67,7 +102,9 @@ export class BoardRepo {
       commentCount: db.prepare<{ takeId: string }, { n: number }>(`SELECT count(*) AS n FROM take_comments WHERE take_id = @takeId AND deleted_at IS NULL`),
       comments: db.prepare<{ takeId: string }, CommentRow>(`SELECT * FROM take_comments WHERE take_id = @takeId AND deleted_at IS NULL ORDER BY created_at, rowid`),
       comment: db.prepare<{ id: string }, CommentRow & { project_id: string }>(`SELECT * FROM take_comments WHERE id = @id AND deleted_at IS NULL`),
-      addComment: db.prepare(`INSERT INTO take_comments (id, take_id, project_id, author, body, created_at) VALUES (@id, @takeId, @projectId, @author, @body, @at)`),
+      addComment: db.prepare(`
+        INSERT INTO take_comments (id, take_id, project_id, author, body, at_sec, end_sec, drawing_json, created_at)
+        VALUES (@id, @takeId, @projectId, @author, @body, @atSec, @endSec, @drawing, @at)`),
       deleteComment: db.prepare<{ id: string; at: number }>(`UPDATE take_comments SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL`),
       publishedByProject: db.prepare<{ projectId: string }, { take_id: string; published_at: number }>(
         `SELECT take_id, published_at FROM take_published WHERE project_id = @projectId`,
@@ -84,10 +121,11 @@ export class BoardRepo {
     const out = new Map<string, BoardMarks>();
     const of = (takeId: string): BoardMarks => {
       let m = out.get(takeId);
-      if (!m) out.set(takeId, (m = { takeId, tags: [], override: null, comments: 0, publishedAt: null }));
+      if (!m) out.set(takeId, (m = { takeId, tags: [], stars: [], override: null, comments: 0, publishedAt: null }));
       return m;
     };
     for (const r of this.s.tagsByProject.all({ projectId })) of(r.take_id).tags.push(toMark(r));
+    for (const r of this.s.starsByProject.all({ projectId })) of(r.take_id).stars.push(toStar(r));
     for (const r of this.s.overridesByProject.all({ projectId })) of(r.take_id).override = r.override;
     for (const r of this.s.commentCounts.all({ projectId })) of(r.take_id).comments = r.n;
     for (const r of this.s.publishedByProject.all({ projectId })) of(r.take_id).publishedAt = r.published_at;
@@ -98,6 +136,7 @@ export class BoardRepo {
     return {
       takeId,
       tags: this.s.tagsByTake.all({ takeId }).map(toMark),
+      stars: this.s.starsByTake.all({ takeId }).map(toStar),
       override: this.s.overrideOf.get({ takeId })?.override ?? null,
       comments: this.s.commentCount.get({ takeId })?.n ?? 0,
       publishedAt: this.s.publishedOf.get({ takeId })?.published_at ?? null,
@@ -115,6 +154,19 @@ export class BoardRepo {
 
   dropTag(takeId: string, author: string): number {
     return this.s.dropTag.run({ takeId, author }).changes;
+  }
+
+  starOf(takeId: string, author: string): StarMark | null {
+    const r = this.s.starOf.get({ takeId, author });
+    return r ? toStar(r) : null;
+  }
+
+  putStar(takeId: string, projectId: string, mark: StarMark): void {
+    this.s.putStar.run({ takeId, projectId, author: mark.author, stars: mark.stars, at: mark.at });
+  }
+
+  dropStar(takeId: string, author: string): number {
+    return this.s.dropStar.run({ takeId, author }).changes;
   }
 
   overrideOf(takeId: string): StoredOverride | null {
@@ -153,7 +205,17 @@ export class BoardRepo {
   }
 
   addComment(c: Comment & { projectId: string }): void {
-    this.s.addComment.run({ id: c.id, takeId: c.takeId, projectId: c.projectId, author: c.author, body: c.body, at: c.createdAt });
+    this.s.addComment.run({
+      id: c.id,
+      takeId: c.takeId,
+      projectId: c.projectId,
+      author: c.author,
+      body: c.body,
+      atSec: c.atSec,
+      endSec: c.endSec,
+      drawing: c.drawing === null ? null : JSON.stringify(c.drawing),
+      at: c.createdAt,
+    });
   }
 
   deleteComment(id: string, at: number): number {

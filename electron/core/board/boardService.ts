@@ -4,6 +4,7 @@ import {
   type BoardMarks,
   type BoardView,
   type Comment,
+  type NewComment,
   type Override,
   type ShortlistRule,
   type TagName,
@@ -108,6 +109,23 @@ export class BoardService {
     return this.changed(projectId, takes.map((t) => t.id));
   }
 
+  /** Sets the author's star rating (1–5) of each take, or clears it (null). Undoable. */
+  rate(takeIds: readonly string[], stars: number | null, author: string): BoardChange {
+    const who = this.person(author);
+    const { projectId, takes } = this.takesOfOneProject(takeIds);
+    const at = this.clock.now();
+    this.db.immediate(() => {
+      const items = takes.map((t) => ({ takeId: t.id, mark: this.repo.starOf(t.id, who) })).filter((i) => stars !== null || i.mark !== null);
+      if (items.length === 0) return;
+      for (const i of items) {
+        if (stars === null) this.repo.dropStar(i.takeId, who);
+        else this.repo.putStar(i.takeId, projectId, { author: who, stars, at });
+      }
+      this.undoLog.push(projectId, who, stars === null ? `clear the stars of ${count(items.length)}` : `${stars} ★ on ${count(items.length)}`, { kind: 'stars', items }, at);
+    });
+    return this.changed(projectId, takes.map((t) => t.id));
+  }
+
   /** The auto-check's verdict: needs-fix with the failing checks as the reason. Not undoable; idempotent. */
   autoTag(takeId: string, reason: string): void {
     const take = this.sources.take(takeId);
@@ -173,9 +191,26 @@ export class BoardService {
     return this.repo.comments(takeId);
   }
 
-  addComment(takeId: string, body: string, author: string): Comment {
+  /** A comment on the take, optionally at a timecode (and range end), with a drawing on that frame. */
+  addComment(takeId: string, body: string, author: string, at: Pick<NewComment, 'atSec' | 'endSec' | 'drawing'> = {}): Comment {
     const take = this.sources.take(takeId);
-    const c: Comment = { id: this.ids.newId('cmt'), takeId, author: this.person(author), body: body.trim(), createdAt: this.clock.now() };
+    const within = (sec: number | undefined, field: string): number | null => {
+      if (sec === undefined) return null;
+      if (take.durationSec !== null && sec > take.durationSec + 0.001) {
+        throw new AppError('VALIDATION', `${field}: ${sec} s is past the end of this take (${take.durationSec} s). Pick a time within the take.`, { field });
+      }
+      return sec;
+    };
+    const c: Comment = {
+      id: this.ids.newId('cmt'),
+      takeId,
+      author: this.person(author),
+      body: body.trim(),
+      atSec: within(at.atSec, 'atSec'),
+      endSec: within(at.endSec, 'endSec'),
+      drawing: at.drawing ?? null,
+      createdAt: this.clock.now(),
+    };
     this.db.immediate(() => this.repo.addComment({ ...c, projectId: take.projectId }));
     this.changed(take.projectId, [takeId]);
     return c;
@@ -231,6 +266,12 @@ export class BoardService {
         for (const i of before.items) {
           if (i.was) this.repo.putOverride(i.takeId, projectId, { takeId: i.takeId, ...i.was });
           else this.repo.dropOverride(i.takeId);
+        }
+        return before.items.map((i) => i.takeId);
+      case 'stars':
+        for (const i of before.items) {
+          if (i.mark) this.repo.putStar(i.takeId, projectId, i.mark);
+          else this.repo.dropStar(i.takeId, author);
         }
         return before.items.map((i) => i.takeId);
       case 'rule':

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { Override, ShortlistRule, TagMark } from '../../../shared/contract/board';
+import { Override, ShortlistRule, StarMark, TagMark } from '../../../shared/contract/board';
 import { AppError } from '../../../shared/errors';
 
 /**
@@ -14,6 +14,7 @@ export const UndoBefore = z.discriminatedUnion('kind', [
     items: z.array(z.object({ takeId: z.string(), was: z.object({ override: Override, author: z.string(), at: z.number() }).nullable() })),
   }),
   z.object({ kind: z.literal('rule'), rule: ShortlistRule.nullable() }),
+  z.object({ kind: z.literal('stars'), items: z.array(z.object({ takeId: z.string(), mark: StarMark.nullable() })) }),
 ]);
 export type UndoBefore = z.infer<typeof UndoBefore>;
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { ExportResult, Exporter } from './export/exporter';
+import type { ManifestComment } from './export/manifest';
 import type { StitchOptions, StitchResult, Stitcher } from './stitch/stitcher';
 import type { ReleaseArtifact } from './store/artifact';
 
@@ -19,6 +20,8 @@ export interface FinalEntry {
   /** Credits the release render cost. */
   credits: number;
   artifact: ReleaseArtifact;
+  /** Review comments on the take, for the export manifest. */
+  comments?: readonly ManifestComment[];
 }
 
 export interface FinalsSource {

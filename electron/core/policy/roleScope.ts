@@ -14,8 +14,8 @@ import type { CallContext, Handler, Handlers } from '../dispatch';
  *
  * Applied once, around the whole handler table, in createCore.
  */
-type Authored = 'tags.add' | 'tags.remove' | 'comments.add' | 'board.undo' | 'shortlist.auto' | 'shortlist.set';
-const AUTHORED: readonly Authored[] = ['tags.add', 'tags.remove', 'comments.add', 'board.undo', 'shortlist.auto', 'shortlist.set'];
+type Authored = 'tags.add' | 'tags.remove' | 'stars.set' | 'comments.add' | 'board.undo' | 'shortlist.auto' | 'shortlist.set';
+const AUTHORED: readonly Authored[] = ['tags.add', 'tags.remove', 'stars.set', 'comments.add', 'board.undo', 'shortlist.auto', 'shortlist.set'];
 
 export function scopeByRole(handlers: Handlers, db: Db, dataDir: string): Handlers {
   const scoped: Handlers = { ...handlers };

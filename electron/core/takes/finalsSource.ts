@@ -33,6 +33,15 @@ export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService;
         model: take.model,
         credits: take.credits,
         artifact: d.media.getRelease(take.artifactId!),
+        // The reviewers commented on the preview this final re-renders (the card on the board).
+        comments: d.board.comments(take.sourceTakeId ?? take.id).map((c) => ({
+          author: c.author,
+          body: c.body,
+          atSec: c.atSec,
+          endSec: c.endSec,
+          drawing: c.drawing,
+          createdAt: new Date(c.createdAt).toISOString(),
+        })),
       }));
     },
   };

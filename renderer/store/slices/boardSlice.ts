@@ -21,6 +21,8 @@ export interface BoardSlice {
   loadBoard(projectId: string): Promise<void>;
   tag(takeIds: string[], tag: TagName): Promise<void>;
   untag(takeIds: string[]): Promise<void>;
+  /** Sets this author's star rating (1–5), or clears it (null). */
+  rate(takeIds: string[], stars: number | null): Promise<void>;
   setOverride(takeIds: string[], override: Override | null): Promise<void>;
   setRule(rule: ShortlistRule): Promise<void>;
   /** Undoes this author's last tag or shortlist action; returns what it undid, or null. */
@@ -31,8 +33,11 @@ export interface BoardSlice {
 
 /** Same marks, whatever the clocks that stamped them (a confirmed optimistic tag is not a change). */
 export function sameMarks(a: BoardMarks | undefined, b: BoardMarks): boolean {
-  if (!a) return b.tags.length === 0 && b.override === null && b.comments === 0 && b.publishedAt === null;
+  if (!a) return b.tags.length === 0 && b.stars.length === 0 && b.override === null && b.comments === 0 && b.publishedAt === null;
   if (a.override !== b.override || a.comments !== b.comments || a.publishedAt !== b.publishedAt || a.tags.length !== b.tags.length) return false;
+  if (a.stars.length !== b.stars.length) return false;
+  const rated = new Map(a.stars.map((s) => [s.author, s.stars]));
+  if (b.stars.some((s) => rated.get(s.author) !== s.stars)) return false;
   const key = (t: TagMark) => `${t.author}\u0000${t.tag}\u0000${t.isAuto ? 1 : 0}\u0000${t.reason ?? ''}`;
   const mine = new Set(a.tags.map(key));
   return b.tags.every((t) => mine.has(key(t)));
@@ -83,7 +88,7 @@ export const createBoardSlice =
         for (const s of view.shots) {
           for (const c of s.takes) {
             takes[c.id] = factsOf(c);
-            marks[c.id] = { takeId: c.id, tags: c.tags, override: c.override, comments: c.comments, publishedAt: c.publishedAt };
+            marks[c.id] = { takeId: c.id, tags: c.tags, stars: c.stars, override: c.override, comments: c.comments, publishedAt: c.publishedAt };
           }
         }
         get().seedJobs(view.activeJobs);
@@ -97,6 +102,15 @@ export const createBoardSlice =
       async untag(takeIds) {
         const author = authorOf(get());
         await optimistic(takeIds, (m) => ({ ...m, tags: m.tags.filter((t) => t.author !== author) }), () => api.call('tags.remove', { takeIds, author }));
+      },
+      async rate(takeIds, stars) {
+        const author = authorOf(get());
+        const others = (m: BoardMarks) => m.stars.filter((x) => x.author !== author);
+        await optimistic(
+          takeIds,
+          (m) => ({ ...m, stars: stars === null ? others(m) : [...others(m), { author, stars, at: Date.now() }] }),
+          () => api.call('stars.set', { takeIds, stars, author }),
+        );
       },
       async setOverride(takeIds, override) {
         const author = authorOf(get());

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Comment } from '../../../shared/contract/board';
+import type { Comment, NewComment } from '../../../shared/contract/board';
 import type { Api } from '../../api/client';
 import type { AppState } from '../index';
 import { authorOf } from './boardSlice';
@@ -8,7 +8,8 @@ import { authorOf } from './boardSlice';
 export interface CommentsSlice {
   comments: Record<string, Comment[]>;
   loadComments(takeId: string): Promise<void>;
-  addComment(takeId: string, body: string): Promise<void>;
+  /** Adds a comment, optionally at a timecode (with a range end) and with a drawing on that frame. */
+  addComment(takeId: string, body: string, at?: Pick<NewComment, 'atSec' | 'endSec' | 'drawing'>): Promise<Comment>;
   deleteComment(takeId: string, id: string): Promise<void>;
 }
 
@@ -20,9 +21,10 @@ export const createCommentsSlice =
       const list = await api.call('comments.list', { takeId });
       set({ comments: { ...get().comments, [takeId]: list } });
     },
-    async addComment(takeId, body) {
-      const c = await api.call('comments.add', { takeId, body, author: authorOf(get()) });
+    async addComment(takeId, body, at = {}) {
+      const c = await api.call('comments.add', { takeId, body, author: authorOf(get()), ...at });
       set({ comments: { ...get().comments, [takeId]: [...(get().comments[takeId] ?? []), c] } });
+      return c;
     },
     async deleteComment(takeId, id) {
       await api.call('comments.delete', { id });

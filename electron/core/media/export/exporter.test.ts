@@ -40,6 +40,15 @@ describe('Exporter', () => {
     return f;
   };
 
+  const NOTE = {
+    author: 'ana',
+    body: 'Hand glitch',
+    atSec: 1.25,
+    endSec: 2,
+    drawing: { shapes: [{ kind: 'box' as const, from: { x: 0.1, y: 0.1 }, to: { x: 0.4, y: 0.5 }, color: '#ff3b30' }] },
+    createdAt: '2026-11-22T09:00:00.000Z',
+  };
+
   beforeAll(async () => {
     ({ core, cleanup } = testCore());
     projectId = core.projects.create('Export').id;
@@ -47,7 +56,7 @@ describe('Exporter', () => {
     const r2 = await core.media.putRelease({ projectId, jobId: 'job_exp002', n: 0, fromFile: file('b.mp4', 300_000, 2) });
     preview = await core.media.putPreview({ projectId, jobId: 'job_exp003', n: 0, fromFile: file('p.mp4', 100, 3) });
     entries = [
-      { shotPosition: 2, takeId: 'tk_0000000002', paramsHash: 'ph2', model: 'gen4_turbo', credits: 50, artifact: r2 },
+      { shotPosition: 2, takeId: 'tk_0000000002', paramsHash: 'ph2', model: 'gen4_turbo', credits: 50, artifact: r2, comments: [NOTE] },
       { shotPosition: 1, takeId: 'tk_0000000001', paramsHash: 'ph1', model: 'gen4_turbo', credits: 25, artifact: r1 },
     ];
     sequence = file('seq.mp4', 200_000, 4);
@@ -71,6 +80,8 @@ describe('Exporter', () => {
       [2, 'tk_0000000002', 'ph2', 'gen4_turbo', 50],
     ]);
     expect(m.creditsSpent).toBe(75);
+    // Review comments travel with their take: timecode, range and the drawing's vectors; none is [].
+    expect(m.takes.map((t) => t.comments)).toEqual([[], [NOTE]]);
     for (const t of m.takes) expect(await sha256File(join(to, t.file))).toBe(t.sha256);
     expect(m.sequence).toEqual({ file: 'sequence.mp4', sha256: await sha256File(sequence), sizeBytes: 200_000 });
   });

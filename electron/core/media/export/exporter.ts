@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../../ports';
 import { requireRelease, type ReleaseArtifact } from '../store/artifact';
 import { copyHashed, ensureDir, fsyncDir, ioError, writeFileDurable } from '../store/fileOps';
 import type { MediaStore } from '../store/mediaStore';
-import { buildManifest, MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifest, type ManifestTake } from './manifest';
+import { buildManifest, MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifest, type ManifestComment, type ManifestTake } from './manifest';
 
 /**
  * Export — copies release artifacts (and the stitched sequence) into a folder the producer picks, with
@@ -30,6 +30,8 @@ export interface ExportEntry {
   /** Credits this take cost (the release render). */
   credits: number;
   artifact: ReleaseArtifact;
+  /** Review comments that travel in the manifest (none when absent). */
+  comments?: readonly ManifestComment[];
 }
 
 export interface ExportInput {
@@ -99,6 +101,7 @@ export class Exporter {
           paramsHash: p.entry.paramsHash,
           model: p.entry.model,
           creditsSpent: p.entry.credits,
+          comments: [...(p.entry.comments ?? [])],
         });
       }
       let sequence: Manifest['sequence'] = null;

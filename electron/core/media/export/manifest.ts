@@ -2,9 +2,21 @@
  * Pure: the export manifest (manifest.json beside the exported files) and the exported file names.
  * Names carry shot positions and ids only, never prompt text.
  */
+import type { Drawing } from '../../../../shared/contract/drawing';
+
 export const MANIFEST_NAME = 'manifest.json';
 export const SEQUENCE_NAME = 'sequence.mp4';
 export const MANIFEST_FORMAT = 'circletake-export/1';
+
+/** A reviewer's comment on the take, with its timecode, range and drawing (vector, frame-relative 0..1). */
+export interface ManifestComment {
+  author: string;
+  body: string;
+  atSec: number | null;
+  endSec: number | null;
+  drawing: Drawing | null;
+  createdAt: string;
+}
 
 export interface ManifestTake {
   shotPosition: number;
@@ -16,6 +28,8 @@ export interface ManifestTake {
   paramsHash: string;
   model: string;
   creditsSpent: number;
+  /** Review comments on the take (on the preview it re-renders), oldest first. */
+  comments: ManifestComment[];
 }
 
 export interface Manifest {
