@@ -74,11 +74,11 @@ describe('the board cache', () => {
     const { store, transport, ids } = setup(2);
     await store.getState().loadBoard(PROJECT.id);
     const [open, closed] = [ids('tag')[0]!, ids('tag')[1]!];
-    const list = [{ id: 'cmt_1', takeId: open, author: 'Ben', body: 'warmer', createdAt: 5 }];
+    const list = [{ id: 'cmt_1', takeId: open, author: 'Ben', body: 'warmer', atSec: null, endSec: null, drawing: null, createdAt: 5 }];
     transport.handlers['comments.list'] = ({ takeId }) => (takeId === open ? [...list] : []);
     await store.getState().loadComments(open);
     expect(transport.callsOf('comments.list')).toHaveLength(1);
-    list.push({ id: 'cmt_2', takeId: open, author: 'Ben', body: 'and slower', createdAt: 6 });
+    list.push({ id: 'cmt_2', takeId: open, author: 'Ben', body: 'and slower', atSec: null, endSec: null, drawing: null, createdAt: 6 });
     const marks = (takeId: string, comments: number) => ({ takeId, tags: [], stars: [], override: null, comments, publishedAt: null });
     transport.emit('board.changed', { projectId: PROJECT.id, marks: [marks(open, 2), marks(closed, 4)], rule: null });
     await expect.poll(() => store.getState().comments[open]?.map((c) => c.body)).toEqual(['warmer', 'and slower']);

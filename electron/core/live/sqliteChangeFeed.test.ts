@@ -31,7 +31,7 @@ function twoSessions() {
 }
 
 const id = (prefix: string, n: number | string) => `${prefix}_${String(n).padStart(10, '0')}`;
-const marks = (projectId: string, n: number) => ({ projectId, marks: [{ takeId: id('tk', n), tags: [], override: null, comments: n, publishedAt: null }], rule: null });
+const marks = (projectId: string, n: number) => ({ projectId, marks: [{ takeId: id('tk', n), tags: [], stars: [], override: null, comments: n, publishedAt: null }], rule: null });
 
 describe('SqliteChangeFeed', () => {
   it('hands one connection the events another published, in order, and never its own', () => {
