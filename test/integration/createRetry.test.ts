@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { RunwayProvider } from '../../electron/core/providers/runway';
-import { mediaBinaries } from '../support/clips';
+import { describeWith, ffmpegNeed } from '../support/needs';
 import { testCore } from '../support/core';
 import type { Fault } from '../fakeRunway/fakeFaults';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
@@ -60,7 +60,7 @@ const nothingCreated: RetryRow[] = [
   { name: '503 Runway shedding load, Retry-After 1 s', fault: { kind: 'status', status: 503, retryAfter: '1' }, waitMs: 1000 },
 ];
 
-describe.skipIf(!mediaBinaries)('create retries follow what the answer proves (C1, Q4), through the JobRunner', () => {
+describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4), through the JobRunner', () => {
   it.each(nothingCreated)('$name → retried after Retry-After, same job and reservation, exactly one task', async ({ fault, waitMs }) => {
     const { core, fake } = await setup();
     fake.inject({ route: 'create', fault });
