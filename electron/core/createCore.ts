@@ -162,7 +162,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     versions: new ConfigVersions(db),
   });
   const ledger = new CreditLedger({ db, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
-  if (ledger.audit().ok) ledger.syncPlan();
+  if (ledger.isSafe) ledger.syncPlan();
   const calibrations = new CalibrationStore(db.conn);
   const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn), calibration: calibrations.lookup });
   const shots = new ShotService(db, projects, events, ports.clock, ports.ids);

@@ -13,7 +13,9 @@ import { findResourcesDir } from './resourcesDir';
  * purchase, reserve, capture, void, time passing across month ends, identical and altered resends, and
  * restarts (close and reopen the database), runs them against the real ledger and a plain in-memory
  * model, and after every step checks: the books balance, no pool below zero counting reservations, each
- * reservation resolved at most once (exactly once when the model says so), every pool as the model says.
+ * reservation resolved at most once (exactly once when the model says so), every pool as the model says,
+ * and the running spend totals (per pool, project and user, per day, month and all time) equal to a full
+ * recomputation from the entries, both through the audit and against the guard's sums of old.
  * The seed is printed; replay with LEDGER_SEED=<seed>.
  */
 const SEED = Number(process.env.LEDGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -52,6 +54,14 @@ interface Real {
 }
 
 const avail = (a: Acc) => a.posted - a.pending;
+
+// Spend summed from the entries, as the guard did before running totals: unresolved holds and posts.
+const LIVE = `e.credit_account = 'sys:spend' AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))`;
+const SPENT_ON_DAY = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account WHERE ${LIVE} AND e.day = @day AND a.surface = @surface`;
+const SPENT_BY_PROJECT = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id WHERE ${LIVE} AND o.project_id = @project`;
+const SPENT_BY_USER_IN_MONTH = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
+  WHERE e.credit_account = 'sys:spend' AND e.is_pending = 0 AND o.user_id = @user AND substr(e.day, 1, 7) = @month`;
+const summed = (r: Real, sql: string, args: Record<string, string>): number => (r.core.db.conn.prepare(sql).get(args) as { n: number | null }).n ?? 0;
 
 /** What the runs exercised, printed at the end so a reader can see the interesting cases happened. */
 const stats = { commands: 0, refusedReserves: 0, captures: 0, overReserve: 0, releasedAfterMonthEnd: 0, monthEnds: 0, restarts: 0, conflicts: 0, replays: 0 };
@@ -121,6 +131,15 @@ function verify(m: Model, r: Real): void {
   for (const row of real) expect(row.posted - row.pending).toBeGreaterThanOrEqual(0);
   const resolutions = r.core.db.conn.prepare("SELECT reservation_id AS rid, count(*) AS n FROM ledger_ops WHERE kind IN ('capture','void') GROUP BY reservation_id").all() as { rid: string; n: number }[];
   for (const x of resolutions) expect(x.n).toBe(1);
+  // The guard and the spend notices read running totals; they must say what summing the entries says.
+  const state = ledger.guardState('prj_p');
+  const day = dayOf(m.now);
+  for (const surface of ['web', 'local'] as const) expect(state.spentToday[surface]).toBe(summed(r, SPENT_ON_DAY, { surface, day }));
+  expect(state.project?.spent).toBe(summed(r, SPENT_BY_PROJECT, { project: 'prj_p' }));
+  const month = day.slice(0, 7);
+  expect(r.core.db.conn.prepare("SELECT posted FROM ledger_spend WHERE scope = 'user' AND key = 'ana' AND period = ?").pluck().get(month) ?? 0).toBe(
+    summed(r, SPENT_BY_USER_IN_MONTH, { user: 'ana', month }),
+  );
   for (const res of m.reservations) {
     expect(ledger.reservation(res.id).state).toBe(res.state);
     expect(resolutions.some((x) => x.rid === res.id)).toBe(res.state !== 'pending');
@@ -162,7 +181,7 @@ const reserve = (web: number, local: number) =>
     const amounts: Partial<Record<Surface, number>> = {};
     if (web > 0 || local === 0) amounts.web = web;
     if (local > 0) amounts.local = local;
-    const input = { id, jobId: `job-${id}`, projectId: 'prj_p', stage: 'generate' as const, artifactClass: 'preview' as const, amounts };
+    const input = { id, jobId: `job-${id}`, projectId: 'prj_p', userId: 'ana', stage: 'generate' as const, artifactClass: 'preview' as const, amounts };
     const plans = (Object.keys(amounts) as Surface[]).map((s) => ({ s, ...drain(m, s, amounts[s]!) }));
     if (plans.some((p) => p.short > 0)) {
       stats.refusedReserves++;

@@ -27,6 +27,7 @@ import { InsufficientCreditsError, LedgerUnsafeError, type Shortfall } from './l
 import { LedgerNotices } from './ledgerNotices';
 import { prepareLedger, SYS, type LedgerStatements } from './ledgerRepo';
 import { refundCaptured, settle, type Actual } from './ledgerSettle';
+import { auditSpend } from './ledgerSpend';
 import { audit, historyView, readBalances, reservationView, type AuditReport } from './ledgerViews';
 
 /**
@@ -61,6 +62,8 @@ export interface CreditLedgerDeps {
   plan: () => PlanConfig;
 }
 
+const spentOf = (x: { held: number; posted: number }) => x.held + x.posted;
+
 function parse<S extends z.ZodType>(schema: S, input: unknown, call: string): z.output<S> {
   const r = schema.safeParse(input);
   if (!r.success) throw validationError(r.error.issues, `ledger.${call}`);
@@ -85,6 +88,7 @@ export class CreditLedger {
       clock: d.clock,
       plan: d.plan,
       balances: () => readBalances(this.s, this.configuredPools(), this.t().iso),
+      spend: this.books.spend,
     });
     this.ctx = {
       s: this.s,
@@ -282,11 +286,16 @@ export class CreditLedger {
     const bal = this.balances();
     const availableByPool: Partial<Record<PoolId, number>> = {};
     for (const p of bal.pools) availableByPool[p.pool as PoolId] = p.available;
+    // Running totals (ledger_spend): a few rows read, however long the books are.
     const spentToday: Partial<Record<Surface, number>> = {};
+    for (const [pool, n] of this.books.spend.poolsOn(t.day)) {
+      const surface = parsePoolId(pool)?.surface;
+      if (surface) spentToday[surface] = (spentToday[surface] ?? 0) + n;
+    }
     const resetsAt: Partial<Record<Surface, string | null>> = {};
     const plan = this.d.plan();
     for (const s of SURFACES) {
-      spentToday[s] = this.s.spentOnDay.get({ surface: s, day: t.day })?.n ?? 0;
+      spentToday[s] ??= 0;
       const a = plan.pools[s]?.allowance;
       resetsAt[s] = a ? cycleAt(t.ms, a).end : null;
     }
@@ -296,7 +305,7 @@ export class CreditLedger {
       resetsAt,
       dayResetsAt: nextDayStart(t.ms),
       ...(projectId
-        ? { project: { id: projectId, spent: this.s.spentByProject.get({ project: projectId })?.n ?? 0, budget: this.s.budget.get({ project: projectId })?.credits ?? null } }
+        ? { project: { id: projectId, spent: spentOf(this.books.spend.of('project', projectId, 'all')), budget: this.s.budget.get({ project: projectId })?.credits ?? null } }
         : {}),
     };
   }
@@ -310,8 +319,16 @@ export class CreditLedger {
     return { projectId, budget };
   }
 
+  /** The full audit: account totals rebuilt from the entries (L1, L2, L5) and the running spend totals recomputed. */
   audit(): AuditReport {
-    return audit(this.s);
+    const books = audit(this.s);
+    const problems = [...books.problems, ...auditSpend(this.s)];
+    return { ...books, ok: problems.length === 0, problems };
+  }
+
+  /** False when the startup audit found the books tampered with (money writes are refused). */
+  get isSafe(): boolean {
+    return this.unsafe.length === 0;
   }
 
   dispose(): void {

@@ -5,11 +5,13 @@ import { AppError } from '../../../shared/errors';
 import type { Source } from './drawPlan';
 import { IdempotencyConflictError } from './ledgerErrors';
 import { SYS, type EntryRow, type LedgerStatements, type OpRow } from './ledgerRepo';
+import { SpendTotals } from './ledgerSpend';
 import { available } from './ledgerViews';
 
 /**
  * The ledger's low-level bookkeeping, used only inside a write transaction: accounts, op rows with
- * idempotency, double-entry rows with their cached totals, and the ordered sources of a surface.
+ * idempotency, double-entry rows with their cached account totals and running spend totals, and the
+ * ordered sources of a surface.
  */
 export interface Now {
   ms: number;
@@ -40,7 +42,10 @@ function sortDeep(v: unknown): unknown {
 }
 
 export class Books {
+  readonly spend: SpendTotals;
+
   constructor(readonly s: LedgerStatements) {
+    this.spend = new SpendTotals(s);
     const t = new Date(0).toISOString();
     for (const [id, neg] of [
       [SYS.issuance, 1],
@@ -61,6 +66,7 @@ export class Books {
   }
 
   insertOp(id: string, kind: string, request: object, result: object, t: Now, f: OpFields = {}): void {
+    this.spend.noteOp({ id, project_id: f.project_id ?? null, user_id: f.user_id ?? null });
     this.s.insertOp.run({
       id,
       kind,
@@ -89,6 +95,7 @@ export class Books {
       this.s.addTotals.run({ id: debit, dp: amount, cp: 0, dpe: 0, cpe: 0 });
       this.s.addTotals.run({ id: credit, dp: 0, cp: amount, dpe: 0, cpe: 0 });
     }
+    if (credit === SYS.spend) this.spend.add(opId, debit, t.day, isPending ? amount : 0, isPending ? 0 : amount);
   }
 
   /** Resolves a held transfer once: posts `amount` of it (0 = void) and releases the rest. */
@@ -107,6 +114,7 @@ export class Books {
     });
     this.s.addTotals.run({ id: hold.debit_account, dp: amount, cp: 0, dpe: -hold.amount, cpe: 0 });
     this.s.addTotals.run({ id: hold.credit_account, dp: 0, cp: amount, dpe: 0, cpe: -hold.amount });
+    if (hold.credit_account === SYS.spend) this.spend.resolved({ opId: hold.op_id, account: hold.debit_account, day: hold.day, amount: hold.amount }, opId, t.day, amount);
   }
 
   /** The account a pool's credits go to now (creating it): the current cycle's for an allowance. */

@@ -5,6 +5,7 @@ import type { CoreEvents } from '../coreEvents';
 import type { Db } from '../db/db';
 import type { Clock, Notifier } from '../ports';
 import type { LedgerStatements } from './ledgerRepo';
+import type { SpendTotals } from './ledgerSpend';
 
 /**
  * After-commit side effects of ledger writes: one `credits.changed` per committed op (with the balances
@@ -28,6 +29,8 @@ export interface LedgerNoticesDeps {
   clock: Clock;
   plan: () => PlanConfig;
   balances: () => Balances;
+  /** Running spend totals (a user's posted spend this month). */
+  spend: SpendTotals;
 }
 
 export class LedgerNotices {
@@ -80,7 +83,7 @@ export class LedgerNotices {
   private spendNotices(user: string): void {
     const now = this.d.clock.now();
     const period = monthOf(now);
-    const spent = this.d.s.spentByUserInMonth.get({ user, month: period })?.n ?? 0;
+    const spent = this.d.spend.of('user', user, period).posted;
     for (const threshold of this.d.plan().budgets.user_spend_notify_at) {
       if (spent < threshold) continue;
       if (this.d.s.insertNotice.run({ user, period, threshold, spent, now: new Date(now).toISOString() }).changes === 0) continue;

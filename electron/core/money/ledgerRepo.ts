@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 
 /**
- * SQL for the credit ledger (tables from migration 0100). Statements are prepared once; parameters
- * are named. Cached account totals move only through applyEntry(), in the same transaction as the
- * entry they mirror.
+ * SQL for the credit ledger (tables from migrations 0100 and 0800). Statements are prepared once;
+ * parameters are named. Cached account totals and running spend totals move only through Books
+ * (ledgerBooks.ts), in the same transaction as the entry they mirror.
  */
 export interface AccountRow {
   id: string;
@@ -50,6 +50,40 @@ export interface EntryRow {
   day: string;
 }
 
+export type SpendScope = 'pool' | 'project' | 'user';
+
+export interface SpendRow {
+  scope: SpendScope;
+  key: string;
+  period: string;
+  held: number;
+  posted: number;
+}
+
+/**
+ * Spend summarized from the entries: every entry crediting sys:spend, `held` for unresolved holds (on the
+ * hold's day), `posted` for captures and debits (on their day), per pool, project and user, per day,
+ * month and all time. Non-zero rows only. What ledger_spend must equal.
+ */
+export const SPEND_FROM_ENTRIES = `
+  WITH spend AS (
+    SELECT e.amount, e.day, e.is_pending AS is_hold, a.pool, o.project_id AS project, o.user_id AS user
+    FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account JOIN ledger_ops o ON o.id = e.op_id
+    WHERE e.credit_account = 'sys:spend' AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))
+  ),
+  keyed AS (
+    SELECT 'pool' AS scope, pool AS key, day, amount, is_hold FROM spend WHERE pool IS NOT NULL
+    UNION ALL SELECT 'project', project, day, amount, is_hold FROM spend WHERE project IS NOT NULL
+    UNION ALL SELECT 'user', user, day, amount, is_hold FROM spend WHERE user IS NOT NULL
+  ),
+  periods AS (
+    SELECT scope, key, day AS period, amount, is_hold FROM keyed
+    UNION ALL SELECT scope, key, substr(day, 1, 7), amount, is_hold FROM keyed
+    UNION ALL SELECT scope, key, 'all', amount, is_hold FROM keyed
+  )
+  SELECT scope, key, period, SUM(CASE WHEN is_hold = 1 THEN amount ELSE 0 END) AS held, SUM(CASE WHEN is_hold = 1 THEN 0 ELSE amount END) AS posted
+  FROM periods GROUP BY scope, key, period HAVING held <> 0 OR posted <> 0`;
+
 export const SYS = { issuance: 'sys:issuance', spend: 'sys:spend', expired: 'sys:expired', refunds: 'sys:refunds' } as const;
 
 export function prepareLedger(db: Database.Database) {
@@ -88,23 +122,21 @@ export function prepareLedger(db: Database.Database) {
     entriesOfOp: db.prepare<{ op: string }, EntryRow>('SELECT * FROM ledger_entries WHERE op_id = @op ORDER BY rowid'),
     entry: db.prepare<{ id: string }, EntryRow>('SELECT * FROM ledger_entries WHERE id = @id'),
     allEntries: db.prepare<[], EntryRow>('SELECT * FROM ledger_entries ORDER BY rowid'),
-    /** Credits held or captured on a surface on a day: unresolved holds made that day plus posts made that day. */
-    spentOnDay: db.prepare<{ surface: string; day: string }, { n: number | null }>(
-      `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account
-       WHERE e.credit_account = 'sys:spend' AND e.day = @day AND a.surface = @surface
-         AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))`,
+    /** Adds to the running spend of one scope and key on a day, its month and all time (ledger_spend, migration 0800). */
+    addSpend: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; held: number; posted: number }>(
+      `INSERT INTO ledger_spend (scope, key, period, held, posted) VALUES (@scope, @key, @day, @held, @posted), (@scope, @key, @month, @held, @posted), (@scope, @key, 'all', @held, @posted)
+       ON CONFLICT(scope, key, period) DO UPDATE SET held = held + excluded.held, posted = posted + excluded.posted`,
     ),
-    /** A project's spend so far: unresolved holds plus posts, on every surface. */
-    spentByProject: db.prepare<{ project: string }, { n: number | null }>(
-      `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
-       WHERE e.credit_account = 'sys:spend' AND o.project_id = @project
-         AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))`,
+    /** A hold resolved: it no longer counts as held on its day, its month and all time. */
+    releaseHeld: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; n: number }>(
+      `UPDATE ledger_spend SET held = held - @n WHERE scope = @scope AND key = @key AND period IN (@day, @month, 'all')`,
     ),
-    /** A user's posted spend in a month ("2026-11"), every surface. */
-    spentByUserInMonth: db.prepare<{ user: string; month: string }, { n: number | null }>(
-      `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
-       WHERE e.credit_account = 'sys:spend' AND e.is_pending = 0 AND o.user_id = @user AND substr(e.day, 1, 7) = @month`,
-    ),
+    /** Every pool's spend (held + posted) in one period. */
+    poolSpendIn: db.prepare<{ period: string }, { key: string; n: number }>(`SELECT key, held + posted AS n FROM ledger_spend WHERE scope = 'pool' AND period = @period`),
+    spendOf: db.prepare<{ scope: SpendScope; key: string; period: string }, SpendRow>('SELECT * FROM ledger_spend WHERE scope = @scope AND key = @key AND period = @period'),
+    allSpend: db.prepare<[], SpendRow>('SELECT * FROM ledger_spend WHERE held <> 0 OR posted <> 0 ORDER BY scope, key, period'),
+    /** The same totals rebuilt from the entries (the audit's full recomputation). */
+    spendFromEntries: db.prepare<[], SpendRow>(`${SPEND_FROM_ENTRIES} ORDER BY scope, key, period`),
     history: db.prepare<Record<string, string | number | null>, EntryRow & OpRow & { pool: string; account: string; entry_id: string; op_kind: string; entry_day: string; entry_created: string; pool_is_debit: number }>(
       `SELECT e.id AS entry_id, e.amount, e.is_pending, e.pending_id, e.resolution, e.day AS entry_day, e.created_at AS entry_created,
               o.id AS op_id, o.kind AS op_kind, o.reservation_id, o.job_id, o.project_id, o.user_id, o.stage, o.artifact_class, o.reason,

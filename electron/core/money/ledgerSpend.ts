@@ -1,0 +1,69 @@
+import type { LedgerStatements, OpRow, SpendRow, SpendScope } from './ledgerRepo';
+import { poolOfAccount } from './ledgerViews';
+
+/**
+ * Running spend totals (ledger_spend): what the guard and the spend notices read instead of summing
+ * entries, so a submit costs the same however long the books are. Books calls `held`/`posted`/`resolved`
+ * for every entry crediting sys:spend, inside the transaction that writes the entry; `auditSpend` checks
+ * the totals against a full recomputation from the entries.
+ */
+type OpKeys = Pick<OpRow, 'id' | 'project_id' | 'user_id'>;
+
+export class SpendTotals {
+  /** The op most recently written (an entry's op is nearly always the one just inserted). */
+  private last: OpKeys | null = null;
+
+  constructor(private readonly s: LedgerStatements) {}
+
+  noteOp(op: OpKeys): void {
+    this.last = op;
+  }
+
+  /** A hold (pending) or a post on `day` from `account`, under op `opId`. */
+  add(opId: string, account: string, day: string, held: number, posted: number): void {
+    if (held === 0 && posted === 0) return;
+    const month = day.slice(0, 7);
+    for (const [scope, key] of this.keys(opId, account)) this.s.addSpend.run({ scope, key, day, month, held, posted });
+  }
+
+  /** A hold made under `holdOpId` on `holdDay` resolved by `opId` today, posting `posted` of its `held`. */
+  resolved(hold: { opId: string; account: string; day: string; amount: number }, opId: string, day: string, posted: number): void {
+    const month = hold.day.slice(0, 7);
+    for (const [scope, key] of this.keys(hold.opId, hold.account)) this.s.releaseHeld.run({ scope, key, day: hold.day, month, n: hold.amount });
+    this.add(opId, hold.account, day, 0, posted);
+  }
+
+  /** Spend (held + posted) per pool on a day. */
+  poolsOn(day: string): Map<string, number> {
+    return new Map(this.s.poolSpendIn.all({ period: day }).map((r) => [r.key, r.n]));
+  }
+
+  of(scope: SpendScope, key: string, period: string): { held: number; posted: number } {
+    const r = this.s.spendOf.get({ scope, key, period });
+    return { held: r?.held ?? 0, posted: r?.posted ?? 0 };
+  }
+
+  private keys(opId: string, account: string): [SpendScope, string][] {
+    const op = this.last?.id === opId ? this.last : this.s.op.get({ id: opId });
+    const out: [SpendScope, string][] = [['pool', poolOfAccount(account)]];
+    if (op?.project_id) out.push(['project', op.project_id]);
+    if (op?.user_id) out.push(['user', op.user_id]);
+    return out;
+  }
+}
+
+/** Running totals against the entries: one problem per row that differs. */
+export function auditSpend(s: LedgerStatements): string[] {
+  const id = (r: SpendRow) => `${r.scope} ${r.key} ${r.period}`;
+  const kept = new Map(s.allSpend.all().map((r) => [id(r), r]));
+  const problems: string[] = [];
+  for (const r of s.spendFromEntries.all()) {
+    const k = kept.get(id(r));
+    kept.delete(id(r));
+    if (!k || k.held !== r.held || k.posted !== r.posted) {
+      problems.push(`spend total ${id(r)}: kept held ${k?.held ?? 0} posted ${k?.posted ?? 0}, entries say held ${r.held} posted ${r.posted}`);
+    }
+  }
+  for (const k of kept.values()) problems.push(`spend total ${id(k)}: kept held ${k.held} posted ${k.posted}, entries say none`);
+  return problems;
+}
