@@ -125,7 +125,7 @@ export function prepareLedger(db: Database.Database) {
     /** Adds to the running spend of one scope and key on a day, its month and all time (ledger_spend, migration 0800). */
     addSpend: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; held: number; posted: number }>(
       `INSERT INTO ledger_spend (scope, key, period, held, posted) VALUES (@scope, @key, @day, @held, @posted), (@scope, @key, @month, @held, @posted), (@scope, @key, 'all', @held, @posted)
-       ON CONFLICT(scope, key, period) DO UPDATE SET held = held + excluded.held, posted = posted + excluded.posted`,
+       ON CONFLICT(scope, period, key) DO UPDATE SET held = held + excluded.held, posted = posted + excluded.posted`,
     ),
     /** A hold resolved: it no longer counts as held on its day, its month and all time. */
     releaseHeld: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; n: number }>(

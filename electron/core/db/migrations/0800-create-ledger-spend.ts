@@ -7,7 +7,7 @@ export const name = 'create-ledger-spend';
  * Running spend totals (issue 13: a submit costs the same on day 1 and in year 3). Spend is every entry
  * crediting sys:spend: `held` counts reservation holds not yet resolved (on the hold's day), `posted`
  * counts captured and debited credits (on the day they were posted). One row per scope (pool, project,
- * user), key and period (a UTC day "2026-11-22", a month "2026-11", or "all"), updated in the same
+ * user), period and key (a UTC day "2026-11-22", a month "2026-11", or "all"), updated in the same
  * transaction as the entries it summarizes (electron/core/money/ledgerSpend.ts). The guard reads today's
  * and the project's rows instead of summing entries; `ledger audit` rebuilds them all from the entries.
  * Existing books are summarized here once.
@@ -20,7 +20,7 @@ export function up(db: Database.Database): void {
       period  TEXT NOT NULL CHECK (period = 'all' OR period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' OR period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
       held    INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
       posted  INTEGER NOT NULL DEFAULT 0 CHECK (posted >= 0),
-      PRIMARY KEY (scope, key, period)
+      PRIMARY KEY (scope, period, key)
     ) STRICT, WITHOUT ROWID;
 
     WITH spend AS (
