@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'IO_FAILED',
   'DB_FROM_FUTURE',
   'DB_CORRUPT',
+  'DB_READONLY',
   'PORT_IN_USE',
   'RATE_LIMITED',
   'INTERNAL',

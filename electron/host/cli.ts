@@ -12,13 +12,15 @@ import { labelCommand } from './commands/label';
 import { finalizeCommand } from './commands/finalize';
 import { benchmarkCommand } from './commands/benchmark';
 import { reportCommand } from './commands/report';
+import { callCommand } from './commands/call';
+import { EXIT_CODES_HELP } from './cliExit';
 import { cancelCommand, dlqCommand, importCommand, jobsCommand, queueCommand, resolveCommand, submitCommand } from './commands/queueCommands';
 import type { CliIo, Command } from './cliSupport';
 import { reportError, UsageError } from './cliSupport';
 import { appVersion } from './paths';
 
 /** Every subcommand. Each is a thin adapter over core with a --json mode. */
-export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand];
+export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand, callCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -32,6 +34,8 @@ function help(): string {
     '',
     'Options: --help, --version. Data dir: --data-dir D, else CIRCLETAKE_DATA_DIR, else the OS default.',
     'Run `circletake <command> --help` for a command\'s flags.',
+    '',
+    EXIT_CODES_HELP,
   ].join('\n');
 }
 
@@ -51,7 +55,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}\n\n${EXIT_CODES_HELP}`);
     return 0;
   }
   try {

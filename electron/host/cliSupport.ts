@@ -2,9 +2,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../core/createCore';
 import { resolveDataDir } from '../core/dataDir';
 import { createNodePorts } from '../core/nodePorts';
-import { AppError, isAppError } from '../../shared/errors';
+import { AppError, isAppError, type ErrorPayload } from '../../shared/errors';
+import type { CallInput, CallName, CallOutput } from '../../shared/contract';
 import type { Project } from '../../shared/contract/projects';
 import { formatProblem } from '../core/money/configFile';
+import type { CallContext } from '../core/dispatch';
+import { errorLines, EXIT, exitCodeFor } from './cliExit';
 import { appVersion } from './paths';
 
 /** A usage mistake: printed as one line, exit code 2. */
@@ -53,16 +56,51 @@ export function warnBrokenConfigs(core: Core, io: CliIo): void {
   for (const p of core.money.brokenConfigs()) io.err(`circletake: warning: ${formatProblem(p)}`);
 }
 
-/** Prints an AppError as one line (or JSON) and returns the exit code for it. */
+/** The CLI is the owner's own door: every call is allowed, and goes through the one dispatcher. */
+export const CLI_CONTEXT: CallContext = { role: 'owner', door: 'cli' };
+
+/** An error answer from dispatch, thrown again so the command's one error path reports it. */
+export function appErrorOf(e: ErrorPayload): AppError {
+  return new AppError(e.code, e.message, e.details);
+}
+
+/**
+ * Makes a contract call through core.dispatch, as the window and the browser do: one validation, one
+ * role check, one error mapping. Throws the answer's error as an AppError.
+ */
+export async function call<K extends CallName>(core: Core, name: K, input: CallInput<K> | Record<string, unknown>): Promise<CallOutput<K>> {
+  const r = await core.dispatch(name, input, CLI_CONTEXT);
+  if (!r.ok) throw appErrorOf(r.error);
+  return r.value as CallOutput<K>;
+}
+
+/** The payload for anything thrown in a command: AppErrors as they are, anything else INTERNAL. */
+export function payloadOf(e: unknown): ErrorPayload {
+  if (isAppError(e)) return e.toPayload();
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { code: 'INTERNAL', message: err.message, details: { stack: err.stack } };
+}
+
+/**
+ * Prints an error and returns its exit code (cliExit.ts): one line on stderr (INTERNAL may print more),
+ * and with --json also the error envelope on stdout.
+ */
 export function reportError(e: unknown, io: CliIo, json: boolean): number {
   if (e instanceof UsageError) {
     io.err(`circletake: ${e.message}`);
-    return 2;
+    return EXIT.refused;
   }
-  const err = isAppError(e) ? e : new AppError('INTERNAL', (e as Error)?.message ?? String(e));
-  if (json) io.out(JSON.stringify({ ok: false, error: err.toPayload() }));
-  else io.err(`circletake: ${err.message}`);
-  return err.code === 'VALIDATION' || err.code === 'NOT_FOUND' ? 2 : 1;
+  const p = payloadOf(e);
+  if (p.code === 'INTERNAL') {
+    if (json) io.out(JSON.stringify({ ok: false, error: { code: p.code, message: p.message } }));
+    io.err(`circletake: something went wrong inside Circle Take: ${p.message}`);
+    const stack = (p.details as { stack?: string } | undefined)?.stack;
+    if (stack) io.err(stack);
+    return EXIT.failed;
+  }
+  if (json) io.out(JSON.stringify({ ok: false, error: p }));
+  io.err(`circletake: ${errorLines(p)}`);
+  return exitCodeFor(p.code);
 }
 
 export function parseIntFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -79,9 +117,11 @@ export function crossfadeFlag(v: string | undefined): number | undefined {
   return n;
 }
 
-/** --project takes a project's id (prj_…) or its name; an unknown one is NOT_FOUND (exit 2). */
-export function projectOf(core: Core, ref: string): Project {
-  const p = /^prj_/.test(ref) ? core.projects.get(ref) : core.projects.findByName(ref);
+/** --project takes a project's id (prj_…) or its name; an unknown one is NOT_FOUND (exit 3). */
+export async function projectOf(core: Core, ref: string): Promise<Project> {
+  const all = await call(core, 'projects.list', {});
+  const name = ref.trim().toLowerCase();
+  const p = /^prj_/.test(ref) ? all.find((x) => x.id === ref) : all.find((x) => x.name.toLowerCase() === name);
   if (!p) throw new AppError('NOT_FOUND', `--project: No project named or with id "${ref}"; the board and \`circletake jobs\` list them.`, { field: 'project' });
   return p;
 }

@@ -30,6 +30,7 @@ export function statusFor(code: ErrorCode): number {
     case 'FFMPEG_FAILED':
     case 'IO_FAILED':
     case 'DB_CORRUPT':
+    case 'DB_READONLY':
     case 'PORT_IN_USE':
     case 'INTERNAL':
       return 500;

@@ -27,6 +27,23 @@ describe('circletake CLI', () => {
     expect(r.stderr).toContain('--nope');
   });
 
+  it('answers bad input through the contract: exit 2 with one line naming the field, 3 for NOT_FOUND, codes in --help', { timeout: 120_000 }, () => {
+    const bad = cli('submit', '--json', '{"model":"gen4_turbo","durationSec":"x","prompt":"p"}', '--data-dir', t.dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(['circletake: jobs.submit: params.durationSec: Invalid input: expected number, received string']);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'params.durationSec' } } });
+    const gone = cli('cancel', 'job_0000000000nothere', '--data-dir', t.dir);
+    expect([gone.status, gone.stderr.trim().split('\n').length]).toEqual([3, 1]);
+    expect(gone.stderr).toContain('No job with id job_0000000000nothere');
+    const pool = cli('ledger', 'grant', '--pool', 'moon:grant', '--credits', '5', '--data-dir', t.dir);
+    expect([pool.status, pool.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    for (const cmd of ['submit', 'ledger', 'call']) {
+      const h = cli(cmd, '--help');
+      expect(h.status).toBe(0);
+      expect(h.stdout).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 {2}INTERNAL[^\n]*\n {2}2 {2}refused[\s\S]*POLICY_REFUSED[\s\S]*\n {2}3 {2}NOT_FOUND/);
+    }
+  });
+
   it('doctor reports binaries, the data dir and the database version', () => {
     const r = cli('doctor', '--json', '--data-dir', t.dir);
     const report = JSON.parse(r.stdout) as { binaries: { name: string; ok: boolean }[]; dataDir: string; database: { version: number } };

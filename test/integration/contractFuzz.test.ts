@@ -1,14 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { callNames, contract, type CallName } from '../../shared/contract';
-import { formatIssuePath, type Result } from '../../shared/errors';
+import { formatIssuePath, type ErrorCode, type Result } from '../../shared/errors';
+import { exitCodeFor } from '../../electron/host/cliExit';
 import type { Core } from '../../electron/core/createCore';
 import { createIpcCallHandler } from '../../electron/main/ipcHandler';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { testCore } from '../support/core';
 import { rawRequest } from '../support/http';
+import { tempDir } from '../support/tmp';
 
 // Every contract entry fuzzed through both doors (docs/reliability.md E6): the Electron IPC handler (the
 // same function ipc.ts registers, called with forged senders) and the host's POST /rpc/<name>.
@@ -17,6 +20,7 @@ import { rawRequest } from '../support/http';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const IPC_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const HOST_RUNS = Math.max(10, Math.round(IPC_RUNS / 3));
+const CLI_RUNS = Math.max(8, Math.round(IPC_RUNS / 5));
 
 let core: Core;
 let cleanup: () => Promise<void>;
@@ -185,5 +189,51 @@ describe('the host door (POST /rpc/<name>)', () => {
       { seed: SEED, numRuns: 100 },
     );
     expect((await post('projects.list', '{}')).body.ok).toBe(true);
+  });
+});
+
+describe('the CLI door (circletake call, through core.dispatch as the owner)', () => {
+  const t = tempDir('ct-fuzz-cli-');
+  afterAll(() => t.cleanup());
+  const cli = (args: string[], input?: string) =>
+    spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', t.dir], { encoding: 'utf8', timeout: 180_000, ...(input === undefined ? {} : { input }) });
+
+  it(`answers every entry's fuzzed payloads with a Result and the documented exit code (seed ${SEED})`, { timeout: 240_000 }, () => {
+    const calls = callNames.flatMap((name) => fc.sample(fuzzFor(name), { seed: SEED, numRuns: CLI_RUNS }).map((p) => ({ name, input: jsonRoundTrip(p) })));
+    const r = cli(['call', '--batch'], `${calls.map((c) => JSON.stringify(c)).join('\n')}\n`);
+    expect(r.status, r.stderr).toBe(0);
+    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { exit: number; result: Result<unknown> });
+    expect(answers).toHaveLength(calls.length);
+    const wrong: string[] = [];
+    answers.forEach((a, i) => {
+      const { name, input } = calls[i]!;
+      const v = judge(name, input, a.result);
+      if (!v.ok) wrong.push(`${name}: ${v.why}`);
+      const expected = a.result.ok ? 0 : exitCodeFor(a.result.error.code);
+      if (a.exit !== expected) wrong.push(`${name}: exit ${a.exit}, documented ${expected}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('exits with the documented code and one line naming the field, process by process', { timeout: 120_000 }, () => {
+    const cases: [string, unknown, ErrorCode | null, string?][] = [
+      ['jobs.get', { id: 'nope' }, 'VALIDATION', 'id'],
+      ['jobs.get', { id: 'job_0000000000missing' }, 'NOT_FOUND'],
+      ['projects.create', { name: 5 }, 'VALIDATION', 'name'],
+      ['credits.grant', { id: 'g1', pool: 'moon:grant', credits: 5 }, 'VALIDATION', 'pool'],
+      ['jobs.submit', { params: { provider: 'local', model: 'gen4_turbo', durationSec: 'x', ratio: '1280:720', prompt: 'p' } }, 'VALIDATION', 'params.durationSec'],
+      ['queue.status', {}, null],
+    ];
+    for (const [name, input, code, field] of cases) {
+      const r = cli(['call', name, '--input', JSON.stringify(input)]);
+      const out = JSON.parse(r.stdout) as Result<unknown>;
+      expect(out.ok, `${name} ${r.stdout}`).toBe(code === null);
+      expect(r.status, name).toBe(code === null ? 0 : exitCodeFor(code));
+      if (code === null) continue;
+      expect(!out.ok && out.error.code).toBe(code);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, name).toHaveLength(1);
+      if (field) expect(lines[0]).toContain(`${field}: `);
+    }
   });
 });

@@ -73,7 +73,7 @@ describe('circletake report', () => {
     expect(backwards.status).toBe(2);
     expect(backwards.stderr).toContain('since: 2026-11-24 must be before 2026-11-02');
     const project = cli(seeded.dir, 'report', '--project', 'Nope');
-    expect([project.status, project.stderr.trim()]).toEqual([2, 'circletake: --project: No project named or with id "Nope"; the board and `circletake jobs` list them.']);
+    expect([project.status, project.stderr.trim()]).toEqual([3, 'circletake: --project: No project named or with id "Nope"; the board and `circletake jobs` list them.']);
   });
 });
 
@@ -90,7 +90,7 @@ describe('circletake benchmark', () => {
     expect(noKey.stderr).toContain('No Runway API key');
     expect(cli(fresh.dir, 'benchmark', '--list').stdout.trim()).toBe('no benchmarks yet: run `circletake benchmark`');
     const missing = cli(fresh.dir, 'benchmark', '--apply', 'bench_nope');
-    expect(missing.status).toBe(2);
+    expect(missing.status).toBe(3);
   });
 
   itWith(ffmpegNeed, 'runs on the simulator, writes the dated report, and applies the proposal with --apply', () => {

@@ -81,7 +81,7 @@ describe('circletake retention, stitch, export', () => {
     expect(cli('export', '--project', 'x', '--data-dir', t.dir).stderr).toContain('--to DIR is required');
     expect(cli('stitch', '--project', 'x', '--out', 'a.mp4', '--crossfade', '9', '--data-dir', t.dir).status).toBe(2);
     const unknown = cli('stitch', '--project', 'No such', '--out', join(t.dir, 'a.mp4'), '--data-dir', t.dir);
-    expect(unknown.status).toBe(2);
+    expect(unknown.status).toBe(3);
     expect(unknown.stderr).toContain('No project named or with id "No such"');
   });
 

@@ -109,7 +109,7 @@ describe('circletake plans', () => {
     const r = cli('plans', 'list');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`rejected: ${file}:${line}: rate_limits.brust: unknown field "brust"; did you mean "burst"?`);
-    expect(cli('plans', 'use', 'my-plan').status).toBe(2);
+    expect(cli('plans', 'use', 'my-plan').status).toBe(3);
     const use = cli('plans', 'use', 'runway-standard');
     expect(use.status).toBe(0);
     expect(use.stdout).toMatch(/^active plan {2}runway-standard/);
@@ -156,8 +156,8 @@ describe('circletake ledger', () => {
     });
     expect(cli('plans', 'use', 'runway-free').status).toBe(0);
     const free = cli('ledger', 'purchase', '--surface', 'web', '--credits', '1000');
-    expect(free.status).toBe(1);
-    expect(free.stderr).toMatch(/^circletake: Plan runway-free cannot buy web credits/);
+    expect(free.status).toBe(2);
+    expect(free.stderr.trim()).toMatch(/^circletake: Plan runway-free cannot buy web credits\. Ways out: .*\(rule: [\w.]+\)$/);
     expect(cli('plans', 'use', 'runway-api').status).toBe(0);
     const after = JSON.parse(cli('ledger', 'history', '--json').stdout) as { opId: string }[];
     // Only the Free plan's one-time grant was written (by the switch), nothing by the refusals.

@@ -121,6 +121,6 @@ describe('circletake label', () => {
     const listed = cli('--list', '--project', 'Cli spot');
     expect(listed.stdout).toMatch(/^confidential\s+storyboard\.png/);
     expect(cli(image, '--project', 'Cli spot', '--as', 'secret').status).toBe(2);
-    expect(cli('--list', '--project', 'Nope').status).toBe(2);
+    expect(cli('--list', '--project', 'Nope').status).toBe(3);
   });
 });

@@ -2,7 +2,7 @@ import type { BenchmarkReport } from '../../../shared/contract/benchmarkTypes';
 import { ProviderId } from '../../../shared/money/params';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, UsageError } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
 
 /**
  * circletake benchmark [--provider local|runway] [--plan NAME] [--model M] [--yes] [--json]
@@ -68,14 +68,14 @@ export const benchmarkCommand: Command = {
     try {
       core = openCore(values['data-dir']);
       if (values.list) {
-        const runs = core.benchmark.list();
+        const runs = await call(core, 'benchmark.list', {});
         if (values.json) io.out(JSON.stringify(runs, null, 2));
         else if (runs.length === 0) io.out('no benchmarks yet: run `circletake benchmark`');
         else for (const r of runs) io.out(`${r.id}  ${r.day}  ${r.provider}/${r.model}  plan ${r.plan}  ${r.summary.effectiveCreditsPerSecond ?? '—'} credits/s  ${r.appliedAt ? `applied ${r.appliedAt}` : 'not applied'}  ${r.file}`);
         return 0;
       }
       if (values.apply) {
-        const done = await core.benchmark.apply(values.apply);
+        const done = await call(core, 'benchmark.apply', { id: values.apply });
         if (values.json) io.out(JSON.stringify(done, null, 2));
         else io.out(`Plan ${done.plan} is now version ${done.version}, checked ${done.checkedAt}: ${done.file}`);
         return 0;
@@ -86,10 +86,12 @@ export const benchmarkCommand: Command = {
         const p = core.benchmark.plan(input);
         io.err(`circletake: benchmarking ${provider}/${p.spec.model}: ${p.jobs.length} jobs, about ${p.estimated} credits${p.provider.isSimulation ? ' (simulated)' : ''}…`);
       }
-      const report = await core.benchmark.run(input);
+      const report = await call(core, 'benchmark.run', input);
       if (values.json) io.out(JSON.stringify(report, null, 2));
       else printBenchmark(report, io);
       return 0;
+    } catch (e) {
+      return reportError(e, io, values.json === true);
     } finally {
       await core?.dispose();
     }

@@ -1,8 +1,7 @@
-import { isAppError, validationError } from '../../../shared/errors';
-import { EstimateParams } from '../../../shared/money/params';
+import { isAppError, type AppError } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import type { Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, UsageError, warnBrokenConfigs } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, UsageError, warnBrokenConfigs } from '../cliSupport';
 
 /**
  * CLI CONTRACT (other tools depend on it — fixed):
@@ -14,17 +13,26 @@ import { dataDirOption, openCore, parseFlags, UsageError, warnBrokenConfigs } fr
  * message on bad params (an unknown model lists the known ones, a refused duration or ratio lists the
  * accepted values, a retired model names its successor).
  */
-function parseParams(raw: string | undefined, flag: string): EstimateParams {
+function parseParams(raw: string | undefined, flag: string): unknown {
   if (raw === undefined) throw new UsageError(`--${flag} is required: a JSON object like '{"model":"gen4.5","durationSec":5}'`);
-  let value: unknown;
   try {
-    value = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch (e) {
     throw new UsageError(`--${flag} is not valid JSON (${(e as Error).message})`);
   }
-  const parsed = EstimateParams.safeParse(value);
-  if (!parsed.success) throw new UsageError(validationError(parsed.error.issues, `--${flag}`).message);
-  return parsed.data;
+}
+
+const FLAG_OF: Record<string, string> = { params: 'json', against: 'against', plan: 'plan', rates: 'rates' };
+
+/** The contract's field (params.durationSec) said as the flag it came from (--json: durationSec). */
+function asFlagError(e: AppError): UsageError {
+  const d = e.details as { issues?: { field: string; message: string }[] } | undefined;
+  const first = d?.issues?.[0];
+  if (e.code !== 'VALIDATION' || !first) return new UsageError(e.message);
+  const [top = '', ...rest] = first.field.split('.');
+  const flag = FLAG_OF[top.replace(/\[.*$/, '')];
+  if (!flag) return new UsageError(e.message);
+  return new UsageError(`--${flag}: ${rest.length === 0 ? '(input)' : rest.join('.')}: ${first.message}`);
 }
 
 export const estimateCommand: Command = {
@@ -45,7 +53,7 @@ export const estimateCommand: Command = {
     try {
       core = openCore(values['data-dir']);
       warnBrokenConfigs(core, io);
-      const r = core.money.estimate({ params, ...(against ? { against } : {}), ...(values.plan ? { plan: values.plan } : {}), ...(values.rates ? { rates: values.rates } : {}) });
+      const r = await call(core, 'credits.estimate', { params, ...(against ? { against } : {}), ...(values.plan ? { plan: values.plan } : {}), ...(values.rates ? { rates: values.rates } : {}) });
       const e = r.estimate;
       const out: Record<string, unknown> = {
         credits: e.credits,
@@ -70,7 +78,7 @@ export const estimateCommand: Command = {
       return 0;
     } catch (e) {
       // Bad params (and an unknown --plan/--rates) are usage errors: one line, exit 2.
-      if (isAppError(e) && (e.code === 'VALIDATION' || e.code === 'NOT_FOUND')) throw new UsageError(e.message);
+      if (isAppError(e) && (e.code === 'VALIDATION' || e.code === 'NOT_FOUND')) throw e.details?.issues ? asFlagError(e) : new UsageError(e.message);
       throw e;
     } finally {
       await core?.dispose();

@@ -33,7 +33,7 @@ export const exportCommand: Command = {
     const withSequence = values['no-sequence'] !== true;
     return withCore(values['data-dir'], io, json, async (core, signal) => {
       // Through the publisher: the exported finals are marked Published on the board.
-      const r = await core.publisher.export(projectOf(core, project).id, to, { withSequence, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal });
+      const r = await core.publisher.export((await projectOf(core, project)).id, to, { withSequence, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal });
       if (json) io.out(JSON.stringify({ dir: r.dir, manifestFile: r.manifestFile, manifest: r.manifest }));
       else {
         io.out(`exported ${r.manifest.takes.length} take${r.manifest.takes.length === 1 ? '' : 's'}${r.manifest.sequence ? ' and the sequence' : ''} to ${r.dir}`);

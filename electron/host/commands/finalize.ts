@@ -1,7 +1,7 @@
 import type { FinalizePlan } from '../../../shared/contract/finalize';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, warnBrokenConfigs } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, warnBrokenConfigs } from '../cliSupport';
 
 function printPlan(io: CliIo, p: FinalizePlan): void {
   io.out(`Finalize ${p.items.length} shortlisted take${p.items.length === 1 ? '' : 's'} at release spec:`);
@@ -13,8 +13,8 @@ function printPlan(io: CliIo, p: FinalizePlan): void {
 }
 
 async function waitForJobs(core: Core, ids: string[]): Promise<void> {
-  const open = () => ids.filter((id) => ['queued', 'paused', 'running'].includes(core.queue.get(id).status));
-  while (open().length > 0) {
+  const open = async () => (await Promise.all(ids.map((id) => call(core, 'jobs.get', { id })))).filter((j) => ['queued', 'paused', 'running'].includes(j.status));
+  while ((await open()).length > 0) {
     if (core.queue.isRunner) await core.queue.idle();
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -44,8 +44,8 @@ export const finalizeCommand: Command = {
     try {
       core = openCore(values['data-dir']);
       warnBrokenConfigs(core, io);
-      const project = projectOf(core, values.project);
-      const plan = core.finalizer.plan(project.id, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, 'cli');
+      const project = await projectOf(core, values.project);
+      const plan = await call(core, 'finalize.plan', { projectId: project.id, ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) });
       if (!values.yes) {
         if (json) io.out(JSON.stringify({ plan, submitted: false }));
         else {
@@ -61,9 +61,9 @@ export const finalizeCommand: Command = {
         return 1;
       }
       if (values.wait) core.queue.start();
-      const result = await core.finalizer.run(project.id, plan.items.map((i) => i.takeId), plan.totalCredits);
+      const result = await call(core, 'finalize.run', { projectId: project.id, takeIds: plan.items.map((i) => i.takeId), expectedCredits: plan.totalCredits });
       if (values.wait) await waitForJobs(core, result.jobIds);
-      const jobs = result.jobIds.map((id) => core!.queue.get(id));
+      const jobs = await Promise.all(result.jobIds.map((id) => call(core!, 'jobs.get', { id })));
       if (json) io.out(JSON.stringify({ plan, submitted: true, jobs: jobs.map((j) => ({ id: j.id, status: j.status, sourceTakeId: j.sourceTakeId, capturedCredits: j.capturedCredits })), failed: result.failed }));
       else {
         printPlan(io, plan);

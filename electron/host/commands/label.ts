@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { SensitivityLabel } from '../../../shared/contract/labels';
 import type { AssetLabel } from '../../core/policy/assetLabels';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, projectOf, reportError, UsageError } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, projectOf, reportError, UsageError } from '../cliSupport';
 
 /**
  * `circletake label`: sensitivity labels on a project's input assets. A prompt image or clip labeled
@@ -29,14 +29,14 @@ export const labelCommand: Command = {
     if (positionals.length === 1 && !label?.success) throw new UsageError(`--as must be one of ${SensitivityLabel.options.join(', ')}`);
     const core = openCore(values['data-dir']);
     try {
-      const project = projectOf(core, values.project);
+      const projectId = (await projectOf(core, values.project)).id;
       let out: AssetLabel[];
-      if (values.list) out = core.labels.list(project.id);
+      if (values.list) out = await call(core, 'labels.list', { projectId });
       else if (values.remove !== undefined) {
-        core.labels.remove(project.id, values.remove);
-        out = core.labels.list(project.id);
-      } else if (values.manifest !== undefined) out = core.labels.importManifest(project.id, resolve(values.manifest));
-      else out = [core.labels.set(project.id, resolve(positionals[0]!), label!.data!)];
+        await call(core, 'labels.remove', { projectId, sha256: values.remove });
+        out = await call(core, 'labels.list', { projectId });
+      } else if (values.manifest !== undefined) out = await call(core, 'labels.importManifest', { projectId, manifestFile: resolve(values.manifest) });
+      else out = [await call(core, 'labels.set', { projectId, file: resolve(positionals[0]!), label: label!.data! })];
       print(io, out, json);
       return 0;
     } catch (e) {

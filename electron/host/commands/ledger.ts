@@ -1,7 +1,7 @@
 import type { Balances, HistoryEntry } from '../../../shared/money/ledgerTypes';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, UsageError } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, parseIntFlag, reportError, UsageError } from '../cliSupport';
 
 /**
  * circletake ledger balance [--json]
@@ -82,22 +82,22 @@ export const ledgerCommand: Command = {
       const reason = values.reason === undefined ? {} : { reason: values.reason };
       switch (sub as (typeof SUBS)[number]) {
         case 'balance': {
-          const b = core.ledger.balances();
+          const b = await call(core, 'credits.balances', {});
           if (values.json) io.out(JSON.stringify(b, null, 2));
           else printBalances(b, io);
           return 0;
         }
         case 'history': {
           const limit = parseIntFlag(values.limit, 'limit', 1, 10_000);
-          const h = core.ledger.history({
-            ...(values.pool ? { pool: values.pool as never } : {}),
-            ...(values.surface ? { surface: values.surface as never } : {}),
+          const h = await call(core, 'credits.history', {
+            ...(values.pool ? { pool: values.pool } : {}),
+            ...(values.surface ? { surface: values.surface } : {}),
             ...(values.project ? { projectId: values.project } : {}),
             ...(values.user ? { userId: values.user } : {}),
             ...(values.job ? { jobId: values.job } : {}),
-            ...(values.stage ? { stage: values.stage as never } : {}),
-            ...(values.class ? { artifactClass: values.class as never } : {}),
-            ...(values.kind ? { kind: values.kind as never } : {}),
+            ...(values.stage ? { stage: values.stage } : {}),
+            ...(values.class ? { artifactClass: values.class } : {}),
+            ...(values.kind ? { kind: values.kind } : {}),
             ...(values.day ? { day: values.day } : {}),
             ...(limit ? { limit } : {}),
           });
@@ -111,10 +111,10 @@ export const ledgerCommand: Command = {
           const credits = creditsFlag(values.credits);
           const b =
             sub === 'grant'
-              ? core.ledger.grant({ id, pool: values.pool as never, credits, ...reason })
+              ? await call(core, 'credits.grant', { id, pool: values.pool, credits, ...reason })
               : sub === 'purchase'
-                ? core.ledger.purchase({ id, surface: values.surface as never, credits, ...reason })
-                : core.ledger.adjust({ id, pool: values.pool as never, credits, reason: values.reason ?? '' });
+                ? await call(core, 'credits.purchase', { id, surface: values.surface, credits, ...reason })
+                : await call(core, 'credits.adjust', { id, pool: values.pool, credits, reason: values.reason ?? '' });
           if (values.json) io.out(JSON.stringify({ id, balances: b }, null, 2));
           else {
             io.out(`${sub} ${id} recorded`);
@@ -123,12 +123,14 @@ export const ledgerCommand: Command = {
           return 0;
         }
         case 'audit': {
-          const a = core.ledger.audit();
+          const a = await call(core, 'credits.audit', {});
           if (values.json) io.out(JSON.stringify(a, null, 2));
           else io.out(a.ok ? `books balance: posted ${a.totals.debitsPosted}, pending ${a.totals.debitsPending}` : `AUDIT FAILED:\n${a.problems.join('\n')}`);
           return a.ok ? 0 : 1;
         }
       }
+    } catch (e) {
+      return reportError(e, io, values.json === true);
     } finally {
       await core?.dispose();
     }

@@ -2,7 +2,7 @@ import type { PlansView } from '../../../shared/contract/credits';
 import type { Core } from '../../core/createCore';
 import { formatProblem } from '../../core/money/configFile';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, UsageError } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
 
 /**
  * circletake plans list [--json]              the active plan and its checked_at (warned when stale), every
@@ -33,10 +33,12 @@ export const plansCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
-      const view = sub === 'use' ? core.money.activate(name!, values.rates ?? null) : core.money.view();
+      const view = sub === 'use' ? await call(core, 'plans.activate', { name: name!, rates: values.rates ?? null }) : await call(core, 'plans.list', {});
       if (values.json) io.out(JSON.stringify(view, null, 2));
       else printView(view, io);
       return 0;
+    } catch (e) {
+      return reportError(e, io, values.json === true);
     } finally {
       await core?.dispose();
     }

@@ -1,8 +1,7 @@
 import type { Job, SubmitResult } from '../../../shared/contract/jobs';
-import { AppError } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, warnBrokenConfigs, withCore } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, parseIntFlag, projectOf, reportError, UsageError, warnBrokenConfigs, withCore } from '../cliSupport';
 
 const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'discarded', 'unknown']);
 
@@ -18,7 +17,7 @@ function parseJsonFlag(value: string | undefined, flag: string): unknown {
 /** Waits until the job is terminal, running the queue here unless another process already does. */
 async function waitForJob(core: Core, jobId: string): Promise<Job> {
   for (;;) {
-    const job = core.queue.get(jobId);
+    const job = await call(core, 'jobs.get', { id: jobId });
     if (TERMINAL.has(job.status)) {
       await core.takeChecks.idle();
       return job;
@@ -69,23 +68,19 @@ export const submitCommand: Command = {
       core = openCore(values['data-dir']);
       warnBrokenConfigs(core, io);
       if (values.wait) core.queue.start();
-      const r = await core.queue.submit({
-        params: params as never,
+      const r = await call(core, 'jobs.submit', {
+        params,
         projectName: values.project ?? 'Untitled',
         ...(values.shot ? { shotName: values.shot } : {}),
         ...(priority === undefined ? {} : { priority }),
         noCache: values['no-cache'] === true,
       });
-      const job = values.wait ? await waitForJob(core, r.jobId) : core.queue.get(r.jobId);
+      const job = values.wait ? await waitForJob(core, r.jobId) : await call(core, 'jobs.get', { id: r.jobId });
       const out = withPaths(core, r, job);
       io.out(JSON.stringify(out));
       return out.error && values.wait ? 1 : 0;
     } catch (e) {
-      if (e instanceof AppError && (e.code === 'VALIDATION' || e.code === 'POLICY_REFUSED' || e.code === 'INSUFFICIENT_CREDITS' || e.code === 'NOT_FOUND')) {
-        io.out(JSON.stringify({ ok: false, error: e.toPayload() }));
-        io.err(`circletake: ${e.message}`);
-        return 2;
-      }
+      // submit always answers in JSON on stdout (other tools read it), and in one line on stderr.
       return reportError(e, io, true);
     } finally {
       await core?.dispose();
@@ -111,9 +106,9 @@ export const jobsCommand: Command = {
   usage: 'circletake jobs [--project NAME] [--status S,…] [--json] [--data-dir D]',
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, project: { type: 'string' }, status: { type: 'string' } });
-    return withCore(values['data-dir'], io, values.json === true, (core) => {
-      const project = values.project ? projectOf(core, values.project) : undefined;
-      printJobs(io, core.queue.list({ ...(project ? { projectId: project.id } : {}), ...(values.status ? { status: values.status.split(',') } : {}) }), values.json === true);
+    return withCore(values['data-dir'], io, values.json === true, async (core) => {
+      const project = values.project ? await projectOf(core, values.project) : undefined;
+      printJobs(io, await call(core, 'jobs.list', { ...(project ? { projectId: project.id } : {}), ...(values.status ? { status: values.status.split(',') } : {}) }), values.json === true);
     });
   },
 };
@@ -125,7 +120,7 @@ export const cancelCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     if (positionals.length !== 1) throw new UsageError('cancel takes one job id');
-    return withCore(values['data-dir'], io, values.json === true, (core) => printJobs(io, [core.queue.cancel(positionals[0]!)], values.json === true));
+    return withCore(values['data-dir'], io, values.json === true, async (core) => printJobs(io, [await call(core, 'jobs.cancel', { id: positionals[0]! })], values.json === true));
   },
 };
 
@@ -137,10 +132,10 @@ export const dlqCommand: Command = {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     const [verb, id] = positionals;
     if (verb !== undefined && (!['retry', 'discard'].includes(verb) || !id)) throw new UsageError('use `dlq`, `dlq retry ID` or `dlq discard ID`');
-    return withCore(values['data-dir'], io, values.json === true, (core) => {
-      if (verb === 'retry') return printJobs(io, [core.queue.retry(id!)], values.json === true);
-      if (verb === 'discard') return printJobs(io, [core.queue.discard(id!)], values.json === true);
-      const dead = core.queue.deadLetters();
+    return withCore(values['data-dir'], io, values.json === true, async (core) => {
+      if (verb === 'retry') return printJobs(io, [await call(core, 'jobs.retry', { id: id! })], values.json === true);
+      if (verb === 'discard') return printJobs(io, [await call(core, 'jobs.discard', { id: id! })], values.json === true);
+      const dead = await call(core, 'jobs.deadLetters', {});
       if (values.json) return io.out(JSON.stringify(dead.map((j) => ({ id: j.id, paramsHash: j.paramsHash, errorCode: j.errorCode, errorMessage: j.errorMessage, createdAt: j.createdAt, finishedAt: j.finishedAt, attempts: j.attempts }))));
       printJobs(io, dead, false);
     });
@@ -155,9 +150,8 @@ export const queueCommand: Command = {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     const verb = positionals[0] ?? 'status';
     if (!['pause', 'resume', 'status'].includes(verb)) throw new UsageError('use `queue pause`, `queue resume` or `queue status`');
-    return withCore(values['data-dir'], io, values.json === true, (core) => {
-      if (verb !== 'status') core.queue.setPaused(verb === 'pause');
-      const s = core.queue.status();
+    return withCore(values['data-dir'], io, values.json === true, async (core) => {
+      const s = await call(core, verb === 'pause' ? 'queue.pause' : verb === 'resume' ? 'queue.resume' : 'queue.status', {});
       io.out(values.json ? JSON.stringify(s) : `queue ${s.isPaused ? 'paused' : 'running'}`);
     });
   },
@@ -171,7 +165,7 @@ export const resolveCommand: Command = {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     const [id, decision] = positionals;
     if (!id || (decision !== 'resubmit' && decision !== 'abandon')) throw new UsageError('use `resolve ID resubmit` or `resolve ID abandon`');
-    return withCore(values['data-dir'], io, values.json === true, (core) => printJobs(io, [core.queue.resolveUnknown(id, decision)], values.json === true));
+    return withCore(values['data-dir'], io, values.json === true, async (core) => printJobs(io, [await call(core, 'jobs.resolveUnknown', { id, decision })], values.json === true));
   },
 };
 

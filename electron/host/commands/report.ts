@@ -2,7 +2,7 @@ import type { Recommendation, Report } from '../../../shared/contract/insightTyp
 import type { Core } from '../../core/createCore';
 import { reportCsv } from '../../core/insight/reportCsv';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, projectOf, UsageError } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, projectOf, UsageError } from '../cliSupport';
 
 /**
  * circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID]
@@ -61,9 +61,9 @@ export function printReport(r: Report, recs: readonly Recommendation[], io: CliI
   for (const x of recs) io.out(`  ${x.isTriggered ? 'ACT ' : 'ok  '} ${x.signal} (${x.threshold}): ${x.evidence}${x.isTriggered ? ` → ${x.action}` : ''}`);
 }
 
-function resolveProject(core: Core, ref: string | undefined): { id: string; name: string } | null {
+async function resolveProject(core: Core, ref: string | undefined): Promise<{ id: string; name: string } | null> {
   if (ref === undefined) return null;
-  const p = projectOf(core, ref);
+  const p = await projectOf(core, ref);
   return { id: p.id, name: p.name };
 }
 
@@ -79,10 +79,10 @@ export const reportCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
-      const project = resolveProject(core, values.project);
-      const range = { since, until, projectId: project?.id };
-      const report = core.insight.report(range);
-      const recs = core.insight.recommendations(range);
+      const project = await resolveProject(core, values.project);
+      const range = { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(project ? { projectId: project.id } : {}) };
+      const report = await call(core, 'insight.report', range);
+      const recs = await call(core, 'insight.recommendations', range);
       if (values.json) io.out(JSON.stringify({ ...report, recommendations: recs }, null, 2));
       else if (values.csv) io.out(reportCsv(report, recs));
       else printReport(report, recs, io, project?.name ?? null);

@@ -1,6 +1,6 @@
 import type { RetentionPlanDto } from '../../../shared/contract/media';
 import type { CliIo, Command } from '../cliSupport';
-import { dataDirOption, openCore, parseFlags, reportError } from '../cliSupport';
+import { call, dataDirOption, openCore, parseFlags, reportError } from '../cliSupport';
 
 /**
  * circletake retention [--dry-run] [--json] [--data-dir D]
@@ -27,7 +27,7 @@ export const retentionCommand: Command = {
       const dryRun = values['dry-run'] === true;
       const core = openCore(values['data-dir']);
       try {
-        const plan = dryRun ? await core.retention.plan() : await core.retention.sweep();
+        const plan = await call(core, dryRun ? 'retention.plan' : 'retention.sweep', {});
         if (json) io.out(JSON.stringify({ dryRun, ...plan }));
         else printPlan(plan, dryRun, io);
         return 0;

@@ -31,7 +31,7 @@ export const stitchCommand: Command = {
     }
     const { project, out, overwrite } = values;
     return withCore(values['data-dir'], io, json, async (core, signal) => {
-      const r = await stitchProject({ finals: core.finals, stitcher: core.stitcher }, projectOf(core, project).id, out, {
+      const r = await stitchProject({ finals: core.finals, stitcher: core.stitcher }, (await projectOf(core, project)).id, out, {
         ...(crossfadeSec !== undefined ? { crossfadeSec } : {}),
         overwrite: overwrite === true,
         signal,

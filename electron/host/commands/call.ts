@@ -1,0 +1,72 @@
+import { createInterface } from 'node:readline';
+import { callNames } from '../../../shared/contract';
+import type { ErrorPayload, Result } from '../../../shared/errors';
+import type { Core } from '../../core/createCore';
+import { errorLines, EXIT, exitCodeFor } from '../cliExit';
+import type { CliIo, Command } from '../cliSupport';
+import { CLI_CONTEXT, dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
+
+/**
+ * circletake call NAME [--input JSON]   one contract call, its Result printed as JSON
+ * circletake call --batch               JSON lines {"name","input"} on stdin, one {"exit","result"} line each
+ * The CLI's raw door onto the contract: the same dispatch the window and the browser host use, as the
+ * owner. Scripts can make any call; the batch form answers many calls from one process.
+ */
+async function one(core: Core, name: string, input: unknown): Promise<{ exit: number; result: Result<unknown> }> {
+  const result = await core.dispatch(name, input, CLI_CONTEXT);
+  return { exit: result.ok ? EXIT.ok : exitCodeFor(result.error.code), result };
+}
+
+function parseInput(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--input is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+async function batch(core: Core, io: CliIo): Promise<number> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let req: { name?: unknown; input?: unknown };
+    try {
+      req = JSON.parse(line) as typeof req;
+    } catch (e) {
+      const error: ErrorPayload = { code: 'VALIDATION', message: `(line): not valid JSON (${(e as Error).message})`, details: { field: '(line)' } };
+      io.out(JSON.stringify({ exit: EXIT.refused, result: { ok: false, error } }));
+      continue;
+    }
+    io.out(JSON.stringify(await one(core, typeof req?.name === 'string' ? req.name : String(req?.name), req?.input)));
+  }
+  return EXIT.ok;
+}
+
+export const callCommand: Command = {
+  name: 'call',
+  summary: 'make any contract call (as the window does) and print its Result as JSON; --batch reads many from stdin',
+  usage: [
+    "circletake call NAME [--input '<json>'] [--data-dir D]",
+    '       circletake call --batch [--data-dir D]   (stdin: one {"name","input"} per line; stdout: one {"exit","result"} per line)',
+    `       calls: ${callNames.join(', ')}`,
+  ].join('\n'),
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, { ...dataDirOption, input: { type: 'string' }, batch: { type: 'boolean' } }, true);
+    if (values.batch ? positionals.length !== 0 : positionals.length !== 1) throw new UsageError('use `call NAME [--input JSON]` or `call --batch`');
+    const input = parseInput(values.input);
+    let core: Core | undefined;
+    try {
+      core = openCore(values['data-dir']);
+      if (values.batch) return await batch(core, io);
+      const { exit, result } = await one(core, positionals[0]!, input);
+      io.out(JSON.stringify(result));
+      if (!result.ok) io.err(`circletake: ${errorLines(result.error)}`);
+      return exit;
+    } catch (e) {
+      return reportError(e, io, true);
+    } finally {
+      await core?.dispose();
+    }
+  },
+};
