@@ -5,6 +5,7 @@ import { errorText } from './components/errorText';
 import { fmtCredits, surfaceLabel } from './components/format';
 import { InsightPanel } from './components/insight/InsightPanel';
 import { LedgerPanel } from './components/LedgerPanel';
+import { LoopGuide } from './components/LoopGuide';
 import { Notices } from './components/Notices';
 import { ProjectsPanel } from './components/ProjectsPanel';
 import { QueuePanel } from './components/QueuePanel';
@@ -12,7 +13,7 @@ import { ShareButton } from './components/ShareDialog';
 import { ShotsPanel } from './components/ShotsPanel';
 import { useAppStore } from './store';
 import type { MainTab } from './store/slices/boardUiSlice';
-import { useSelectedProject, useTheme } from './store/selectors';
+import { selectNeedsDecision, useSelectedProject, useTheme } from './store/selectors';
 
 const TABS: { key: MainTab; label: string }[] = [
   { key: 'board', label: 'Board' },
@@ -27,12 +28,17 @@ export function App() {
   const loadProjects = useAppStore((s) => s.loadProjects);
   const loadCredits = useAppStore((s) => s.loadCredits);
   const loadQueueStatus = useAppStore((s) => s.loadQueueStatus);
+  const loadAttention = useAppStore((s) => s.loadAttention);
   const loadBoard = useAppStore((s) => s.loadBoard);
   const notify = useAppStore((s) => s.notify);
   const resetBoardUi = useAppStore((s) => s.resetBoardUi);
   const tab = useAppStore((s) => s.tab);
+  const isDraftOpen = useAppStore((s) => s.isDraftOpen);
+  const setDraftOpen = useAppStore((s) => s.setDraftOpen);
   const setTab = useAppStore((s) => s.setTab);
   const running = useAppStore((s) => s.queueStatus?.running ?? 0);
+  const toDecide = useAppStore(selectNeedsDecision);
+  const hasTakes = useAppStore((s) => !s.isBoardLoaded || Object.keys(s.takes).length > 0);
   const project = useSelectedProject();
   const projectId = project?.id ?? null;
 
@@ -47,7 +53,8 @@ export function App() {
     if (role === 'reviewer') return;
     loadCredits().catch(fail);
     loadQueueStatus().catch(fail);
-  }, [role, loadProjects, loadCredits, loadQueueStatus, notify]);
+    if (role === 'owner') loadAttention().catch(fail);
+  }, [role, loadProjects, loadCredits, loadQueueStatus, loadAttention, notify]);
 
   useEffect(() => {
     if (!projectId) return;
@@ -89,15 +96,22 @@ export function App() {
                   {tabs.map((t) => (
                     <button key={t.key} type="button" role="tab" aria-selected={tab === t.key} onClick={() => setTab(t.key)}>
                       {t.label}
-                      {t.key === 'queue' && running > 0 ? ` (${running})` : ''}
+                      {t.key === 'queue' && toDecide > 0 && (
+                        <span className="badge attention" title={`${toDecide} job${toDecide === 1 ? '' : 's'} need${toDecide === 1 ? 's' : ''} a decision`}>
+                          {' '}
+                          {toDecide} to decide
+                        </span>
+                      )}
+                      {t.key === 'queue' && running > 0 && <span className="badge"> {running} running</span>}
                     </button>
                   ))}
                 </div>
               </div>
               {tab === 'board' && (
                 <div className="board-view">
+                  {!hasTakes && <LoopGuide />}
                   {isOwner && (
-                    <details className="draft" open>
+                    <details className="draft" open={isDraftOpen} onToggle={(e) => setDraftOpen(e.currentTarget.open)}>
                       <summary>New draft</summary>
                       <DraftForm projectId={project.id} />
                     </details>
@@ -113,6 +127,7 @@ export function App() {
             <section className="empty">
               <h1>Draft cheap, check automatically, finalize only the best.</h1>
               <p className="muted">Create or pick a project on the left to open its board.</p>
+              <LoopGuide />
             </section>
           )}
         </main>
@@ -122,16 +137,21 @@ export function App() {
   );
 }
 
-/** What the surfaces charged most often hold now: the topbar's money at a glance. */
+/**
+ * What the active plan's surfaces hold now: the topbar's money at a glance. A surface the plan has
+ * pools on stays visible at 0 (marked empty), so an empty pool is seen, not hidden.
+ */
 function BalanceSummary() {
   const balances = useAppStore((s) => s.balances);
-  const surfaces = (balances?.surfaces ?? []).filter((s) => s.posted !== 0 || s.reserved !== 0);
+  const planPools = useAppStore((s) => s.activeConfig?.plan.pools);
+  const surfaces = (balances?.surfaces ?? []).filter((s) => s.posted !== 0 || s.reserved !== 0 || planPools?.[s.surface] !== undefined);
   if (surfaces.length === 0) return null;
   return (
     <span className="balance-summary" aria-label="Balances">
       {surfaces.map((s) => (
-        <span key={s.surface}>
+        <span key={s.surface} className={s.available <= 0 ? 'empty-balance' : undefined}>
           {surfaceLabel(s.surface)} {fmtCredits(s.available)}
+          {s.available <= 0 ? ' (empty)' : ''}
         </span>
       ))}
     </span>

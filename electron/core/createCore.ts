@@ -50,6 +50,8 @@ import { TakeService } from './takes/takeService';
 import { takesFinals } from './takes/finalsSource';
 import { Publisher } from './takes/publisher';
 import { takeProtection } from './takes/takeProtection';
+import { DraftService } from './drafts/draftService';
+import { Recipes } from './queue/recipes';
 import type { ProviderId } from '../../shared/money/params';
 
 export interface CoreConfig {
@@ -131,6 +133,10 @@ export interface Core {
   projectSpend: ProjectSpendNotices;
   /** Review links made in the app (tokens every server on the data dir honours until revoked). */
   reviewLinks: ReviewLinks;
+  /** The draft form as the user left it, per project and shot. */
+  drafts: DraftService;
+  /** A take's or a job's settings as a draft (reuse, edit & retry). */
+  recipes: Recipes;
   /** The absolute file of a take's artifact, or null when it has been swept. */
   takePath(takeId: string): string | null;
   /** The finals of a project (its release takes in shot order), for stitch and export. */
@@ -232,6 +238,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ports.logger,
   );
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
+  const drafts = new DraftService(db, { projects, shots, vault, clock: ports.clock });
+  const recipes = new Recipes({ repo: queue.repo, vault, takes });
   const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
   const finals = takesFinals({ db, takes, shots, media, board });
   const publisher = new Publisher({ dataDir: config.dataDir, finals, stitcher, exporter, board, events, clock: ports.clock });
@@ -297,6 +305,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     benchmark,
     projectSpend,
     reviewLinks,
+    drafts,
+    recipes,
     takePath,
     finals,
     publisher,

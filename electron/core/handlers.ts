@@ -34,5 +34,9 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     'shots.rename': ({ id, name }) => core.shots.rename(id, name),
     'shots.move': ({ id, position }) => core.shots.move(id, position),
     'shots.delete': ({ id }) => core.shots.delete(id),
+    'drafts.list': ({ projectId }) => core.drafts.list(projectId),
+    'drafts.save': (input) => core.drafts.save(input),
+    'takes.recipe': ({ id }) => core.recipes.ofTake(id),
+    'jobs.recipe': ({ id }) => core.recipes.ofJob(id),
   };
 }

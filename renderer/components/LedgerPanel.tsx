@@ -1,35 +1,30 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { Surface } from '../../shared/money/pools';
+import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
 import { errorText } from './errorText';
-import { fmtCredits, surfaceLabel } from './format';
+import { fmtCredits, fmtTime, surfaceLabel } from './format';
+import { BudgetForm, PlanSwitcher, RefillForms } from './LedgerForms';
 
-/** Money: balances per pool with reset dates, the active plan, history, budgets and buying credits. */
+/**
+ * Money: balances per pool with reset dates, the active plan and a switcher, more credits where the
+ * plan allows (buy, or top up the simulation), the project's budget, and the history: every pool's
+ * movements (grants, adjustments, expiries) by default, or only this project's jobs.
+ */
 export function LedgerPanel({ projectId }: { projectId: string | null }) {
   const balances = useAppStore((s) => s.balances);
   const history = useAppStore((s) => s.history);
   const plans = useAppStore((s) => s.plans);
-  const budget = useAppStore((s) => (projectId ? s.budgets[projectId] : undefined));
-  const { loadCredits, loadHistory, purchase, setBudget, notify } = useAppStore((s) => s);
-  const [buy, setBuy] = useState({ surface: 'api' as Surface, credits: '1000' });
-  const [budgetText, setBudgetText] = useState('');
-  const fail = (e: unknown) => notify('error', errorText(e));
+  const { loadCredits, loadHistory, notify } = useAppStore((s) => s);
+  const [scope, setScope] = useState<'all' | 'project'>('all');
+  const historyProject = scope === 'project' && projectId ? projectId : undefined;
   useEffect(() => {
     const onError = (e: unknown) => notify('error', errorText(e));
     loadCredits().catch(onError);
-    loadHistory(projectId ?? undefined).catch(onError);
-  }, [projectId, loadCredits, loadHistory, notify]);
+  }, [loadCredits, notify]);
+  // Money moves elsewhere too: the history follows the balances.
+  useEffect(() => {
+    loadHistory(historyProject).catch((e: unknown) => notify('error', errorText(e)));
+  }, [historyProject, balances, loadHistory, notify]);
 
-  const onBuy = (e: FormEvent) => {
-    e.preventDefault();
-    purchase(buy.surface, Number(buy.credits)).then(() => notify('info', `Bought ${fmtCredits(Number(buy.credits))} ${surfaceLabel(buy.surface).toLowerCase()}.`), fail);
-  };
-  const onBudget = (e: FormEvent) => {
-    e.preventDefault();
-    if (!projectId) return;
-    const t = budgetText.trim();
-    setBudget(projectId, t === '' ? null : Number(t)).then(() => notify('info', t === '' ? 'Project budget removed.' : `Project budget set to ${fmtCredits(Number(t))} credits.`), fail);
-  };
   const active = plans?.active;
   return (
     <section className="panel ledger" aria-labelledby="ledger-heading">
@@ -69,31 +64,23 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
         </tbody>
       </table>
       <div className="ledger-forms">
-        <form onSubmit={onBuy} className="row wrap">
-          <label htmlFor="buy-surface">Buy credits</label>
-          <select id="buy-surface" value={buy.surface} onChange={(e) => setBuy({ ...buy, surface: e.target.value as Surface })}>
-            {(['api', 'web', 'platform', 'local'] as const).map((s) => (
-              <option key={s} value={s}>
-                {surfaceLabel(s)}
-              </option>
-            ))}
-          </select>
-          <input aria-label="Credits to buy" className="narrow" inputMode="numeric" value={buy.credits} onChange={(e) => setBuy({ ...buy, credits: e.target.value })} />
-          <button type="submit">Buy</button>
-        </form>
-        {projectId && (
-          <form onSubmit={onBudget} className="row wrap">
-            <label htmlFor="budget">Project budget</label>
-            <input id="budget" className="narrow" inputMode="numeric" placeholder={budget === undefined ? 'plan default' : budget === null ? 'none' : String(budget)} value={budgetText} onChange={(e) => setBudgetText(e.target.value)} />
-            <button type="submit">Set budget</button>
-          </form>
-        )}
+        <PlanSwitcher />
+        <RefillForms />
+        {projectId && <BudgetForm projectId={projectId} />}
       </div>
-      <h2>History</h2>
+      <div className="row">
+        <h2 id="history-heading">History</h2>
+        <select aria-label="History shows" value={scope} onChange={(e) => setScope(e.target.value as 'all' | 'project')}>
+          <option value="all">every pool movement</option>
+          <option value="project" disabled={!projectId}>
+            this project&apos;s jobs only
+          </option>
+        </select>
+      </div>
       {history.length === 0 ? (
         <p className="muted">No movements yet.</p>
       ) : (
-        <table className="history" aria-label="History">
+        <table className="history" aria-labelledby="history-heading">
           <thead>
             <tr>
               <th>When</th>
@@ -106,7 +93,7 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
           <tbody>
             {history.map((h) => (
               <tr key={h.entryId}>
-                <td>{new Date(h.createdAt).toLocaleString()}</td>
+                <td>{fmtTime(Date.parse(h.createdAt))}</td>
                 <td>
                   {h.kind}
                   {h.isPending ? ' (held)' : ''}

@@ -8,7 +8,7 @@ import { errorText } from './errorText';
 export function ShotsPanel({ projectId }: { projectId: string }) {
   const role = useAppStore((st) => st.role);
   const shots = useAppStore((s) => s.shotsByProject[projectId]);
-  const { loadShots, createShot, renameShot, moveShot, deleteShot, notify } = useAppStore((s) => s);
+  const { loadShots, createShot, renameShot, moveShot, deleteShot, notify, selectDraftShot } = useAppStore((s) => s);
   const [name, setName] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [deleting, setDeleting] = useState<Shot | null>(null);
@@ -22,7 +22,9 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
   const onCreate = (e: FormEvent) => {
     e.preventDefault();
     createShot(projectId, name).then(
-      () => {
+      (shot) => {
+        // The new shot is where the next draft goes.
+        selectDraftShot(projectId, shot.id);
         setName('');
         setFormError(null);
       },
@@ -42,7 +44,7 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
       {isOwner && (
       <form className="row" onSubmit={onCreate}>
         <input aria-label="Shot name" value={name} maxLength={120} placeholder="e.g. Opening" onChange={(e) => setName(e.target.value)} />
-        <button type="submit" disabled={name.trim() === ''}>
+        <button type="submit" disabled={name.trim() === ''} title={name.trim() === '' ? 'Type a name for the shot first.' : undefined}>
           Add shot
         </button>
       </form>
@@ -66,7 +68,7 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
                   onChange={(e) => setRenaming({ id: s.id, name: e.target.value })}
                   onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
                 />
-                <button type="submit" disabled={renaming.name.trim() === ''}>
+                <button type="submit" disabled={renaming.name.trim() === ''} title={renaming.name.trim() === '' ? 'Type the new name first.' : undefined}>
                   Save
                 </button>
               </form>
@@ -77,10 +79,10 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
                 </span>
                 {isOwner && (
                 <>
-                <button type="button" className="ghost small" aria-label={`Move shot ${s.name} up`} disabled={i === 0} onClick={() => void moveShot(s.id, s.position - 1).catch(fail)}>
+                <button type="button" className="ghost small" aria-label={`Move shot ${s.name} up`} disabled={i === 0} title={i === 0 ? 'Already the first shot.' : undefined} onClick={() => void moveShot(s.id, s.position - 1).catch(fail)}>
                   ↑
                 </button>
-                <button type="button" className="ghost small" aria-label={`Move shot ${s.name} down`} disabled={i === list.length - 1} onClick={() => void moveShot(s.id, s.position + 1).catch(fail)}>
+                <button type="button" className="ghost small" aria-label={`Move shot ${s.name} down`} disabled={i === list.length - 1} title={i === list.length - 1 ? 'Already the last shot.' : undefined} onClick={() => void moveShot(s.id, s.position + 1).catch(fail)}>
                   ↓
                 </button>
                 <button type="button" className="ghost small" aria-label={`Rename shot ${s.name}`} onClick={() => setRenaming({ id: s.id, name: s.name })}>

@@ -5,6 +5,7 @@ import { createBoardSlice, type BoardSlice } from './slices/boardSlice';
 import { createBoardUiSlice, type BoardUiSlice } from './slices/boardUiSlice';
 import { createCommentsSlice, type CommentsSlice } from './slices/commentsSlice';
 import { createCreditsSlice, type CreditsSlice } from './slices/creditsSlice';
+import { createDraftsSlice, type DraftsSlice } from './slices/draftsSlice';
 import { createInsightSlice, type InsightSlice } from './slices/insightSlice';
 import { createJobsSlice, type JobsSlice } from './slices/jobsSlice';
 import { createMediaSlice, type MediaSlice } from './slices/mediaSlice';
@@ -13,7 +14,7 @@ import { createReviewSlice, type ReviewSlice } from './slices/reviewSlice';
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -30,6 +31,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createCommentsSlice(api)(...a),
     ...createInsightSlice(api)(...a),
     ...createReviewSlice(api)(...a),
+    ...createDraftsSlice(api)(...a),
     ...initial,
   }));
 }
@@ -47,8 +49,13 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('queue.changed', (e) => s().applyQueueChanged(e)),
     api.on('export.progressed', (e) => s().applyExportProgressed(e)),
     api.on('credits.changed', (e) => s().applyCreditsChanged(e)),
-    api.on('credits.thresholdCrossed', (e) => s().notify('info', `Spend this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`)),
-    api.on('insight.thresholdCrossed', (e) => s().notify('info', `Project ${e.projectName} has spent ${e.spent.toLocaleString('en-US')} credits, past its ${e.threshold.toLocaleString('en-US')} threshold.`)),
+    // Reviewers see no money, not even in a notice.
+    api.on('credits.thresholdCrossed', (e) => {
+      if (s().role !== 'reviewer') s().notify('info', `Spend this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`);
+    }),
+    api.on('insight.thresholdCrossed', (e) => {
+      if (s().role !== 'reviewer') s().notify('info', `Project ${e.projectName} has spent ${e.spent.toLocaleString('en-US')} credits, past its ${e.threshold.toLocaleString('en-US')} threshold.`);
+    }),
     api.on('benchmark.progressed', (e) => s().applyBenchmarkProgressed(e)),
     api.on('media.swept', (e) => s().applySwept(e.artifactIds)),
     api.on('review.changed', (e) => s().applyReviewChanged(e)),

@@ -136,12 +136,46 @@ describe('deriveShot and columnsOf', () => {
   });
 });
 
+describe('version stacks', () => {
+  it('numbers a shot’s takes 1, 2, 3… in the order they were made, whatever the model, and stacks a reuse on its source', () => {
+    const a = take({ model: 'gen4.5', createdAt: 10, n: 0 });
+    const b = take({ model: 'gen4_turbo', createdAt: 20, n: 0 });
+    const c = take({ model: 'gen4.5', createdAt: 10, n: 1, jobId: a.jobId });
+    const reuse = take({ model: 'gen4_turbo', createdAt: 30, sourceTakeId: b.id });
+    const release = take({ artifactClass: 'release', createdAt: 40, sourceTakeId: a.id });
+    const cards = deriveShot([reuse, release, b, c, a], marksFrom({}), () => null, rule());
+    const byId = new Map(cards.map((k) => [k.id, k]));
+    expect([a, c, b, reuse].map((t) => byId.get(t.id)!.number)).toEqual([1, 2, 3, 4]);
+    expect(byId.get(reuse.id)!.sourceNumber).toBe(3);
+    expect(byId.get(a.id)!.sourceNumber).toBeNull();
+    // The release re-render is folded into its source and takes no number.
+    expect(byId.has(release.id)).toBe(false);
+  });
+
+  it('re-numbers when a take arrives, and the cache does not keep a stale number', () => {
+    const cache = createDeriveCache();
+    const a = take({ createdAt: 10 });
+    const b = take({ createdAt: 20 });
+    const marksOf = (id: string) => cachedMarks(cache, {}, id);
+    const first = deriveShot([b], marksOf, () => null, rule(), cache);
+    expect(first[0]!.number).toBe(1);
+    expect(deriveShot([b], marksOf, () => null, rule(), cache)[0]).toBe(first[0]);
+    const second = deriveShot([a, b], marksOf, () => null, rule(), cache);
+    expect(second.find((k) => k.id === b.id)!.number).toBe(2);
+  });
+});
+
 describe('draftsOf', () => {
   it('lists the variations of active preview jobs that have no take yet', () => {
     const j = job({ variations: 3, estimatedCredits: 30, tasks: [task({ n: 0, takeId: 'tk_000000000077', status: 'succeeded' }), task({ n: 1, progress: 0.3, status: 'submitted' }), task({ n: 2 })] });
     const drafts = draftsOf([j, job({ status: 'succeeded' }), job({ artifactClass: 'release' })]);
     expect(drafts.map((d) => [d.n, d.progress, d.credits])).toEqual([[1, 0.3, 10], [2, null, 10]]);
     expect(draftsOf([job({ variations: 2, tasks: [] })]).map((d) => d.n)).toEqual([0, 1]);
+  });
+
+  it('marks a variation the provider holds back as throttled (waiting), not rendering', () => {
+    const j = job({ status: 'running', variations: 2, tasks: [task({ n: 0, status: 'submitted', providerStatus: 'THROTTLED', progress: 0 }), task({ n: 1, status: 'submitted', providerStatus: 'RUNNING', progress: 0.4 })] });
+    expect(draftsOf([j]).map((d) => [d.n, d.isThrottled])).toEqual([[0, true], [1, false]]);
   });
 });
 

@@ -47,13 +47,15 @@ export function shortlistOf(takes: readonly TakeFacts[], marksOf: (id: string) =
  */
 export interface DeriveCache {
   rated: WeakMap<TakeFacts, { marks: BoardMarks; score: number; isCandidate: boolean }>;
-  cards: Map<string, { facts: TakeFacts; marks: BoardMarks; release: ReleaseState | null; isShortlisted: boolean; card: TakeCard }>;
+  cards: Map<string, { facts: TakeFacts; marks: BoardMarks; release: ReleaseState | null; isShortlisted: boolean; number: number; sourceNumber: number | null; card: TakeCard }>;
   /** One empty-marks object per untagged take, so it is recognized as unchanged. */
   empties: Map<string, BoardMarks>;
+  /** Version numbers per shot's take list (a tag re-derives without re-sorting the shot). */
+  numbers: WeakMap<readonly TakeFacts[], Map<string, number>>;
 }
 
 export function createDeriveCache(): DeriveCache {
-  return { rated: new WeakMap(), cards: new Map(), empties: new Map() };
+  return { rated: new WeakMap(), cards: new Map(), empties: new Map(), numbers: new WeakMap() };
 }
 
 /** The take's marks, or its (stable) empty marks. */
@@ -97,19 +99,36 @@ export function deriveShot(
 ): TakeCard[] {
   const shown = takes.filter((t) => !(t.artifactClass === 'release' && t.sourceTakeId !== null));
   const shortlist = shortlistOf(shown, marksOf, rule, cache);
+  let numbers = cache?.numbers.get(takes);
+  if (!numbers) {
+    numbers = numberTakes(shown);
+    cache?.numbers.set(takes, numbers);
+  }
   return shown.map((t): TakeCard => {
     const m = marksOf(t.id);
     const release = releaseOf(t.id);
     const isShortlisted = shortlist.has(t.id);
+    const number = numbers.get(t.id)!;
+    const sourceNumber = t.sourceTakeId !== null ? (numbers!.get(t.sourceTakeId) ?? null) : null;
     const prev = cache?.cards.get(t.id);
-    if (prev && prev.facts === t && prev.marks === m && prev.release === release && prev.isShortlisted === isShortlisted) return prev.card;
-    const card = buildCard(t, m, release, isShortlisted, rated(t, m, cache).score);
-    cache?.cards.set(t.id, { facts: t, marks: m, release, isShortlisted, card });
+    if (prev && prev.facts === t && prev.marks === m && prev.release === release && prev.isShortlisted === isShortlisted && prev.number === number && prev.sourceNumber === sourceNumber) return prev.card;
+    const card = buildCard(t, m, release, isShortlisted, rated(t, m, cache).score, number, sourceNumber);
+    cache?.cards.set(t.id, { facts: t, marks: m, release, isShortlisted, number, sourceNumber, card });
     return card;
   });
 }
 
-function buildCard(t: TakeFacts, m: BoardMarks, release: ReleaseState | null, isShortlisted: boolean, cardScore: number): TakeCard {
+/**
+ * Version numbers within one shot: 1, 2, 3… in the order the takes were made (then variation, then
+ * id), whatever their model, so a shot's history reads at a glance. Release re-renders are folded
+ * into their source and take no number of their own.
+ */
+export function numberTakes(shown: readonly TakeFacts[]): Map<string, number> {
+  const order = [...shown].sort((a, b) => a.createdAt - b.createdAt || a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return new Map(order.map((t, i) => [t.id, i + 1]));
+}
+
+function buildCard(t: TakeFacts, m: BoardMarks, release: ReleaseState | null, isShortlisted: boolean, cardScore: number, number: number, sourceNumber: number | null): TakeCard {
   // Listed field by field: one object shape for every card (a spread of this many fields is
   // several times slower on 10,000 takes).
   return {
@@ -138,6 +157,8 @@ function buildCard(t: TakeFacts, m: BoardMarks, release: ReleaseState | null, is
     stage: stageOf(t, m, release, isShortlisted),
     score: cardScore,
     isShortlisted,
+    number,
+    sourceNumber,
   };
 }
 
@@ -202,7 +223,7 @@ export function draftsOf(jobs: readonly Job[]): DraftCard[] {
   for (const j of jobs) {
     if (j.artifactClass !== 'preview' || !isActiveJob(j)) continue;
     const per = Math.round(j.estimatedCredits / Math.max(1, j.variations));
-    const tasks = j.tasks.length > 0 ? j.tasks : Array.from({ length: j.variations }, (_, n) => ({ n, status: 'pending' as const, progress: null, takeId: null }));
+    const tasks = j.tasks.length > 0 ? j.tasks : Array.from({ length: j.variations }, (_, n) => ({ n, status: 'pending' as const, progress: null, takeId: null, providerStatus: null }));
     for (const t of tasks) {
       if (t.takeId !== null || t.status === 'succeeded' || t.status === 'failed' || t.status === 'cancelled') continue;
       out.push({
@@ -214,6 +235,7 @@ export function draftsOf(jobs: readonly Job[]): DraftCard[] {
         durationSec: j.durationSec,
         jobStatus: j.status,
         taskStatus: t.status,
+        isThrottled: t.providerStatus === 'THROTTLED',
         progress: t.progress,
         credits: per,
         createdAt: j.createdAt,

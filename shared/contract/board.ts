@@ -105,6 +105,10 @@ export const TakeCard = TakeFacts.extend({
   stage: Stage,
   score: z.number(),
   isShortlisted: z.boolean(),
+  /** The take's place in its shot, in the order takes were made (Take 1, 2, 3…), whatever the model. */
+  number: z.number().int().positive(),
+  /** The number of the take this one was made from (a reuse stacks on its source), or null. */
+  sourceNumber: z.number().int().positive().nullable(),
 });
 export type TakeCard = z.infer<typeof TakeCard>;
 
@@ -118,6 +122,8 @@ export const DraftCard = z.object({
   durationSec: z.number().nullable(),
   jobStatus: JobStatus,
   taskStatus: TaskStatus,
+  /** The provider holds this variation back (over its concurrency limit): waiting, not rendering. */
+  isThrottled: z.boolean(),
   progress: z.number().nullable(),
   /** This variation's share of the job's estimate. */
   credits: z.number().int(),

@@ -13,6 +13,7 @@ import { insightCalls, insightEvents } from './insight';
 import { labelsCalls } from './labels';
 import { reviewCalls, reviewEvents } from './review';
 import { systemCalls, systemEvents } from './system';
+import { draftsCalls } from './drafts';
 
 export * from './define';
 
@@ -31,6 +32,7 @@ export const contract = {
   ...insightCalls,
   ...labelsCalls,
   ...reviewCalls,
+  ...draftsCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */

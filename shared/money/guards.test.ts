@@ -91,6 +91,18 @@ describe('guard', () => {
     expect(err.details?.refusals).toEqual(v.refusals);
   });
 
+  it('never leaves an empty pool without a way out: buy or switch plan, or top up the simulation', () => {
+    const web = check({ model: 'gen4.5', durationSec: 10 }, standard, state({ available: { 'web:allowance': 0, 'web:purchased': 0 } })).refusals[0]!;
+    expect(web.waysOut.map((w) => w.kind)).toEqual(expect.arrayContaining(['buy_credits', 'change_plan']));
+    const noBuying = check({ model: 'gen4_turbo', durationSec: 5 }, free, state({ available: { 'web:grant': 0 } })).refusals.find((r) => r.rule === 'balance')!;
+    expect(noBuying.waysOut.map((w) => w.kind)).not.toContain('buy_credits');
+    expect(noBuying.waysOut.map((w) => w.kind)).toContain('change_plan');
+    const sim = check({ model: 'gen4_turbo', durationSec: 5, provider: 'local' }, api, state({ available: { 'local:grant': 0 } })).refusals[0]!;
+    expect(sim).toMatchObject({ rule: 'balance', pool: 'local:grant', shortfall: 25 });
+    expect(sim.waysOut).toContainEqual({ kind: 'grant_credits', text: 'top up the simulation with 10000 simulated credits', credits: 10_000 });
+    expect(sim.waysOut.map((w) => w.kind)).not.toContain('buy_credits');
+  });
+
   it('checks the platform pool separately from the provider pool', () => {
     const v = check({ model: 'gen4_turbo', durationSec: 5 }, reseller, state({ available: { 'api:purchased': 1000, 'platform:purchased': 10 } }));
     expect(v.refusals).toHaveLength(1);

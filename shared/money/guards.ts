@@ -7,7 +7,7 @@ import { resolutionLines, shortSide } from './pictures';
 import type { PlanConfig } from './planSchema';
 import { DRAW_ORDER, poolId, SURFACE_LABEL, type PoolId, type Surface } from './pools';
 import type { RateCard } from './rateCardSchema';
-import { buyCredits, fitWaysOut, waitForReset, WayOut } from './waysOut';
+import { fitWaysOut, refill, waitForReset, WayOut } from './waysOut';
 
 /**
  * INTERFACE (the queue calls it at submit — keep the name and shape):
@@ -158,7 +158,7 @@ export function guard({ params, estimate: est, plan, rateCard: card, state }: Gu
       message: `Not enough ${SURFACE_LABEL[s]}: this job needs ${need}, ${has} available (${detail || 'no pools'}); short by ${need - has}.`,
       waysOut: [
         ...(s === surface ? fitWaysOut(params, card, plan, surface, has) : []),
-        ...buyCredits(plan, s, need - has),
+        ...refill(plan, s, need - has),
         ...waitForReset(state.resetsAt[s], 'allowance'),
       ],
     });

@@ -12,7 +12,7 @@ import type { RateCard } from './rateCardSchema';
  * variations that would fit, buying credits, or waiting for a reset. Pure.
  */
 export const WayOut = z.object({
-  kind: z.enum(['cheaper_model', 'shorter_clip', 'fewer_variations', 'buy_credits', 'wait_for_reset', 'preview_instead', 'change_plan', 'allowed_value', 'raise_budget', 'explore_off']),
+  kind: z.enum(['cheaper_model', 'shorter_clip', 'fewer_variations', 'buy_credits', 'grant_credits', 'wait_for_reset', 'preview_instead', 'change_plan', 'allowed_value', 'raise_budget', 'explore_off']),
   text: z.string(),
   model: z.string().optional(),
   durationSec: z.number().optional(),
@@ -101,6 +101,18 @@ export function buyCredits(plan: PlanConfig, surface: Surface, shortfall: number
   if (!purchase?.allowed) return [];
   const credits = Math.max(shortfall, purchase.min_credits ?? 1);
   return [{ kind: 'buy_credits', text: `buy ${credits} credits${purchase.min_credits ? ` (minimum purchase ${purchase.min_credits})` : ''}`, credits }];
+}
+
+/**
+ * Ways out of an empty pool besides spending less: buying where the plan allows, topping up the
+ * simulator's pretend credits (a grant: they buy nothing), and switching to a plan with more.
+ */
+export function refill(plan: PlanConfig, surface: Surface, shortfall: number): WayOut[] {
+  if (surface === 'local') {
+    const credits = Math.max(shortfall, 10_000);
+    return [{ kind: 'grant_credits', text: `top up the simulation with ${credits} simulated credits`, credits }];
+  }
+  return [...buyCredits(plan, surface, shortfall), { kind: 'change_plan', text: 'switch to a plan with more credits' }];
 }
 
 export function waitForReset(at: string | null | undefined, what: string): WayOut[] {

@@ -66,17 +66,20 @@ describeWith(ffmpegNeed, 'finalize', () => {
     expect(core.takes.get(keep!.id).artifactClass).toBe('preview');
   });
 
-  it('refuses a release job that claims to promote a take', async () => {
+  it('refuses a release job that claims to re-render a release take (only previews are re-rendered)', async () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
     core.queue.start();
-    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x' }, projectName: 'Fin' });
+    const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x', artifactClass: 'release' as const };
+    const a = await core.queue.submit({ params, projectName: 'Fin' });
     await settleAll(core);
     const [take] = core.takes.byJob(a.jobId);
-    await expect(
-      core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x' }, projectName: 'Fin', sourceTakeId: take!.id }),
-    ).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'sourceTakeId' } });
+    expect(take!.artifactClass).toBe('release');
+    await expect(core.queue.submit({ params: { ...params, seed: 9 }, projectName: 'Fin', sourceTakeId: take!.id })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { field: 'sourceTakeId' },
+    });
   });
 });
 

@@ -104,13 +104,16 @@ export class JobQueue {
     if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
     const project = this.resolveProject(input);
     this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
+    // A release job re-renders its source preview (finalize); a preview job stacks on the take it reuses.
     if (input.sourceTakeId) {
       const source = this.d.takes.get(input.sourceTakeId);
-      if (source.artifactClass !== 'preview' || params.artifactClass !== 'release') {
+      if (params.artifactClass === 'release' && source.artifactClass !== 'preview') {
         throw new AppError('VALIDATION', 'sourceTakeId: a release job re-renders a preview take (finalize); it never promotes one.', { field: 'sourceTakeId' });
       }
+      if (project && source.projectId !== project.id) throw new AppError('VALIDATION', `sourceTakeId: take ${source.id} belongs to another project.`, { field: 'sourceTakeId' });
     }
-    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, input.sourceTakeId);
+    // Only a re-render's source changes what is made; a reuse with the same settings is the same request (a cache hit).
+    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, params.artifactClass === 'release' ? input.sourceTakeId : undefined);
     const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
     const now = this.d.clock.now();
     const jobId = this.d.ids.newId('job');

@@ -1,11 +1,14 @@
 import { useCallback, useMemo } from 'react';
 import { STAGE_LABELS, type DraftCard, type TakeCard } from '../../../shared/contract/board';
-import { useAppStore } from '../../store';
+import { useShallow } from 'zustand/react/shallow';
+import type { Job } from '../../../shared/contract/jobs';
+import { useAppStore, type AppState } from '../../store';
 import { createBoardSelector, TAKE_STAGES } from '../../store/boardSelectors';
 import { errorText } from '../errorText';
 import { BoardColumn } from './BoardColumn';
 import { BoardOverlays } from './BoardOverlays';
 import { DraftCardView } from './DraftCardView';
+import { JobProblems } from './JobProblemCard';
 import { ShortlistRuleControl } from './ShortlistRuleControl';
 import { TakeCardView } from './TakeCardView';
 import { useBoardKeys } from './useBoardKeys';
@@ -19,6 +22,14 @@ const EMPTY: Record<string, string> = {
   published: 'Exported finals.',
 };
 
+/** The open project's jobs waiting for a person (dead letters, UNKNOWN creates), newest first. */
+function problemJobs(s: AppState, scope: string): Job[] {
+  if (s.role !== 'owner' || !s.boardProjectId) return [];
+  const mine = (j: Job) => j.projectId === s.boardProjectId && (scope === 'all' || j.shotId === scope);
+  const unknown = Object.values(s.jobs).filter((j) => j.status === 'unknown' && mine(j));
+  return [...unknown, ...s.deadLetters.filter(mine)].sort((a, b) => (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt));
+}
+
 /** The board of the open project: a column per stage, keyboard first. */
 export function Board() {
   const role = useAppStore((st) => st.role);
@@ -31,6 +42,9 @@ export function Board() {
   const isLoaded = useAppStore((s) => s.isBoardLoaded);
   const { setShotScope, setKeyboardActive, isAutoAdvance, setAutoAdvance, undo, notify, openOverlay } = useAppStore((s) => s);
   const onKeyDown = useBoardKeys(board);
+  const problems = useAppStore(useShallow((s) => problemJobs(s, scope)));
+  const { editJob, reuseTake } = useAppStore((s) => s);
+  const focusedCard = focusedId ? (board.byId.get(focusedId) ?? null) : null;
   const selected = useMemo(() => new Set(selectedIds), [selectedIds]);
   const shotName = useMemo(() => {
     const m = new Map((shots ?? []).map((s) => [s.id, s.name]));
@@ -45,6 +59,9 @@ export function Board() {
     [focusedId, tabStop, selected, shotName],
   );
   const renderDraft = useCallback((d: DraftCard) => <DraftCardView draft={d} showShot={shotName(d.shotId)} />, [shotName]);
+  const fail = (e: unknown) => notify('error', errorText(e));
+  // UNKNOWN jobs show as a decision card, not also as variations "generating".
+  const drafts = useMemo(() => (problems.length === 0 ? board.drafts : board.drafts.filter((d) => d.jobStatus !== 'unknown')), [board.drafts, problems.length]);
   const shortlistCount = board.columns.shortlist.length;
 
   return (
@@ -60,7 +77,7 @@ export function Board() {
             </button>
           ))}
         </div>
-        <ShortlistRuleControl />
+        {role !== 'reviewer' && <ShortlistRuleControl />}
         <label className="inline">
           <input type="checkbox" checked={isAutoAdvance} onChange={(e) => setAutoAdvance(e.target.checked)} /> Auto-advance
         </label>
@@ -70,13 +87,26 @@ export function Board() {
         <button type="button" aria-label="Keyboard shortcuts" onClick={() => openOverlay({ kind: 'help' })}>
           ?
         </button>
+        {role === 'owner' && focusedCard && (
+          <button type="button" onClick={() => void reuseTake(focusedCard.id).catch(fail)}>
+            Reuse take {focusedCard.number}
+          </button>
+        )}
         {selectedIds.length > 0 && <span className="muted">{selectedIds.length} selected</span>}
       </div>
       {!isLoaded ? (
         <p className="muted">Loading the board…</p>
       ) : (
         <div className="columns" onKeyDown={onKeyDown} onMouseDown={() => setKeyboardActive(false)}>
-          <BoardColumn label={STAGE_LABELS.draft} items={board.drafts} keyOf={(d) => `${d.jobId}:${d.n}`} render={renderDraft} focusIndex={-1} empty={EMPTY.draft!} />
+          <BoardColumn
+            label={STAGE_LABELS.draft}
+            items={drafts}
+            keyOf={(d) => `${d.jobId}:${d.n}`}
+            render={renderDraft}
+            focusIndex={-1}
+            empty={problems.length > 0 ? 'Nothing generating.' : EMPTY.draft!}
+            actions={problems.length > 0 ? <JobProblems jobs={problems} shotName={shotName} onEdit={(j) => void editJob(j.id).catch(fail)} /> : undefined}
+          />
           {TAKE_STAGES.map((st) => {
             const items = board.columns[st];
             const focusIndex = focusedId && board.byId.get(focusedId)?.stage === st ? items.findIndex((c) => c.id === focusedId) : -1;

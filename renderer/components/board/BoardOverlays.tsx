@@ -37,7 +37,7 @@ export function BoardOverlays({ board }: { board: BoardColumns }) {
     case 'player': {
       const card = board.byId.get(overlay.takeId);
       return (
-        <Modal title={card ? `Take ${card.n + 1} · ${card.model}` : 'Take'} onClose={close} wide>
+        <Modal title={card ? `Take ${card.number} · ${card.model}` : 'Take'} onClose={close} wide>
           {card ? <PlayerView card={card} /> : <p>This take is no longer on the board.</p>}
         </Modal>
       );

@@ -1,18 +1,29 @@
 import { memo } from 'react';
 import type { DraftCard } from '../../../shared/contract/board';
+import { useAppStore } from '../../store';
 import { fmtCredits, fmtSec } from '../format';
 import { Progress } from './TakeCardView';
 
-/** A variation still generating: model, duration, estimated credits and progress. */
+/** Why a variation is not rendering yet, in words (a throttled one waits for the provider). */
+function waitingText(d: DraftCard): string | null {
+  if (d.jobStatus === 'queued') return 'waiting in the queue';
+  if (d.jobStatus === 'paused') return 'paused';
+  if (d.jobStatus === 'unknown') return 'outcome unknown — see Queue';
+  if (d.isThrottled) return 'waiting for the provider (at its limit)';
+  return null;
+}
+
+/** A variation still generating: model, duration, estimated credits (not for reviewers) and progress. */
 export const DraftCardView = memo(function DraftCardView({ draft, showShot }: { draft: DraftCard; showShot: string | null }) {
-  const waiting = draft.jobStatus === 'queued' ? 'waiting in the queue' : draft.jobStatus === 'paused' ? 'paused' : draft.jobStatus === 'unknown' ? 'outcome unknown — see Queue' : null;
+  const isReviewer = useAppStore((s) => s.role === 'reviewer');
+  const waiting = waitingText(draft);
   return (
-    <div className="card draft" role="option" aria-selected={false} aria-label={`Draft: variation ${draft.n + 1} of ${draft.model}, ${draft.jobStatus}`}>
+    <div className="card draft" role="option" aria-selected={false} aria-label={`Draft: variation ${draft.n + 1} of ${draft.model}, ${waiting ?? draft.jobStatus}`}>
       <div className="poster placeholder generating" aria-hidden="true" />
       <div className="card-line">
         <span className="card-model">{draft.model}</span>
         <span>{fmtSec(draft.durationSec)}</span>
-        <span className="card-credits">~{fmtCredits(draft.credits)} cr</span>
+        {!isReviewer && <span className="card-credits">~{fmtCredits(draft.credits)} cr</span>}
       </div>
       {showShot && <div className="card-shot muted">{showShot}</div>}
       <div className="card-line muted">

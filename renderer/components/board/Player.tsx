@@ -70,6 +70,9 @@ function FrameControls({ videos, frame }: { videos: RefObject<HTMLVideoElement |
 }
 
 export function PlayerView({ card }: { card: TakeCard }) {
+  const role = useAppStore((s) => s.role);
+  const isReviewer = role === 'reviewer';
+  const { reuseTake, notify } = useAppStore((s) => s);
   const ref = useRef<HTMLVideoElement>(null);
   const [frame, setFrame] = useState(0);
   const src = useSrc(card);
@@ -84,13 +87,26 @@ export function PlayerView({ card }: { card: TakeCard }) {
       )}
       <FrameControls videos={refs} frame={frame} />
       <div className="player-info">
+        {role === 'owner' && (
+          <button type="button" className="primary small" onClick={() => void reuseTake(card.id).catch((e: unknown) => notify('error', errorText(e)))}>
+            Reuse settings
+          </button>
+        )}
         <dl>
+          <dt>Version</dt>
+          <dd>
+            take {card.number} of this shot{card.sourceNumber ? `, made from take ${card.sourceNumber}` : ''}
+          </dd>
           <dt>Duration</dt>
           <dd>{fmtSec(card.durationSec)}</dd>
           <dt>Size</dt>
           <dd>{card.width && card.height ? `${card.width}×${card.height}` : '—'}</dd>
-          <dt>Credits</dt>
-          <dd>{fmtCredits(card.credits)}</dd>
+          {!isReviewer && (
+            <>
+              <dt>Credits</dt>
+              <dd>{fmtCredits(card.credits)}</dd>
+            </>
+          )}
           <dt>Score</dt>
           <dd>{card.score}</dd>
         </dl>
@@ -142,7 +158,7 @@ export function CompareView({ a, b }: { a: TakeCard; b: TakeCard }) {
               <div className="poster placeholder big">No file</div>
             )}
             <figcaption>
-              Take {card.n + 1} · {card.model} · score {card.score} · {card.tags.map((t) => `${t.tag} (${t.author})`).join(', ') || 'untagged'}
+              Take {card.number} · {card.model} · score {card.score} · {card.tags.map((t) => `${t.tag} (${t.author})`).join(', ') || 'untagged'}
             </figcaption>
           </figure>
         ))}
@@ -182,7 +198,7 @@ function Comments({ takeId }: { takeId: string }) {
       </ul>
       <form onSubmit={onSubmit} className="row">
         <input aria-label="New comment" value={body} maxLength={4000} onChange={(e) => setBody(e.target.value)} placeholder="Add a comment" />
-        <button type="submit" disabled={body.trim() === ''}>
+        <button type="submit" disabled={body.trim() === ''} title={body.trim() === '' ? 'Type a comment first.' : undefined}>
           Comment
         </button>
       </form>

@@ -16,10 +16,11 @@ interface Props {
 
 const CHECK_SHORT: Record<string, string> = { decode: 'dec', duration: 'dur', resolution: 'res', black: 'blk', freeze: 'frz', audio: 'aud', watermark: 'wm' };
 
-/** One take: poster with hover scrub, duration, model, credits, check verdicts, tags with authors. */
+/** One take: poster with hover scrub, duration, model, credits (not for reviewers), check verdicts, tags with authors. */
 export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabStop, isSelected, showShot }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const isKeyboardActive = useAppStore((s) => s.isKeyboardActive);
+  const isReviewer = useAppStore((s) => s.role === 'reviewer');
   const focus = useAppStore((s) => s.focus);
   const toggleSelected = useAppStore((s) => s.toggleSelected);
   const openOverlay = useAppStore((s) => s.openOverlay);
@@ -37,7 +38,7 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
 
   const lead = leadingTag(card.tags);
   const failed = card.checks?.filter((c) => !c.ok) ?? [];
-  const label = `Take ${card.n + 1} · ${card.model} · ${STAGE_LABELS[card.stage]}${lead ? ` · ${lead}` : ''}`;
+  const label = `Take ${card.number}${card.sourceNumber ? ` (from take ${card.sourceNumber})` : ''} · ${card.model} · ${STAGE_LABELS[card.stage]}${lead ? ` · ${lead}` : ''}`;
   const onClick = (e: MouseEvent) => {
     if (e.shiftKey || e.metaKey || e.ctrlKey) toggleSelected(card.id);
     focus(card.id);
@@ -59,13 +60,19 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
     >
       <Poster card={card} />
       <div className="card-line">
+        <span className="card-number" title={card.sourceNumber ? `Take ${card.number}, made from take ${card.sourceNumber}` : `Take ${card.number} of this shot`}>
+          T{card.number}
+          {card.sourceNumber ? <span className="card-stack"> ↳{card.sourceNumber}</span> : null}
+        </span>
         <span className="card-model" title={card.model}>
           {card.model}
         </span>
         <span>{fmtSec(card.durationSec)}</span>
-        <span className="card-credits" title="credits this take cost">
-          {fmtCredits(card.credits)} cr
-        </span>
+        {!isReviewer && (
+          <span className="card-credits" title="credits this take cost">
+            {fmtCredits(card.credits)} cr
+          </span>
+        )}
       </div>
       {showShot && <div className="card-shot muted">{showShot}</div>}
       <div className="card-checks" aria-label={checkSummary(card)}>
@@ -105,7 +112,7 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
           ) : card.release.status === 'failed' ? (
             <span className="danger-text">release failed</span>
           ) : (
-            <Progress value={releaseProgress ?? 0} label={`Release render of take ${card.n + 1}`} />
+            <Progress value={releaseProgress ?? 0} label={`Release render of take ${card.number}`} />
           )}
         </div>
       )}
@@ -134,7 +141,9 @@ function sameProps(a: Props, b: Props): boolean {
     x.credits === y.credits &&
     x.durationSec === y.durationSec &&
     x.model === y.model &&
-    x.n === y.n
+    x.n === y.n &&
+    x.number === y.number &&
+    x.sourceNumber === y.sourceNumber
   );
 }
 

@@ -1,26 +1,15 @@
+import type { DraftValues } from '../../../shared/contract/drafts';
 import { hasSomethingToRender, type GenerationParamsInput } from '../../../shared/jobParams';
 import { defaultDuration, listDurations, usableModels } from '../../../shared/money/modelRules';
-import type { ArtifactClass, EstimateParamsInput, ProviderId } from '../../../shared/money/params';
+import type { EstimateParamsInput } from '../../../shared/money/params';
 import type { RateCard } from '../../../shared/money/rateCardSchema';
 
 /**
- * The draft form's values and what the active rate card lets each model accept. Pure, so the form
- * only ever offers values the model takes, and a model change moves the others to accepted ones.
+ * The draft form's values (the contract's DraftValues: core keeps them per project and shot) and what
+ * the active rate card lets each model accept. Pure, so the form only ever offers values the model
+ * takes, and a model change moves the others to accepted ones.
  */
-export interface DraftValues {
-  provider: Exclude<ProviderId, 'import'>;
-  model: string;
-  prompt: string;
-  negativePrompt: string;
-  /** Text as typed; empty = no seed. */
-  seed: string;
-  durationSec: number | null;
-  ratio: string;
-  variations: number;
-  audio: boolean;
-  artifactClass: ArtifactClass;
-  outputFormat: string | null;
-}
+export type { DraftValues };
 
 export interface ModelOptions {
   kind: 'video' | 'image';
@@ -69,7 +58,7 @@ export function initialValues(card: RateCard): DraftValues {
   const models = draftModels(card);
   const model = models.includes('gen4_turbo') ? 'gen4_turbo' : (models[0] ?? '');
   return fitToModel(
-    { provider: 'local', model, prompt: '', negativePrompt: '', seed: '', durationSec: null, ratio: '', variations: 1, audio: false, artifactClass: 'preview', outputFormat: null },
+    { provider: 'local', model, prompt: '', negativePrompt: '', seed: '', durationSec: null, ratio: '', variations: 1, audio: false, artifactClass: 'preview', outputFormat: null, sourceTakeId: null },
     card,
   );
 }

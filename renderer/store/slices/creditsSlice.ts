@@ -20,6 +20,10 @@ export interface CreditsSlice {
   loadCredits(): Promise<void>;
   loadHistory(projectId?: string): Promise<void>;
   purchase(surface: Surface, credits: number): Promise<void>;
+  /** Simulated credits for the local simulator (a grant: pretend money, where buying is not offered). */
+  topUpSimulation(credits: number): Promise<void>;
+  /** Makes another plan the active one (its pools, caps and prices apply from now on). */
+  activatePlan(name: string): Promise<void>;
   setBudget(projectId: string, credits: number | null): Promise<void>;
   applyCreditsChanged(e: EventPayload<'credits.changed'>): void;
   /** Prices params under today's plan, spend and balances (nothing is stored). */
@@ -46,6 +50,14 @@ export const createCreditsSlice =
     async purchase(surface, credits) {
       const id = `ui-purchase-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       set({ balances: await api.call('credits.purchase', { id, surface, credits, reason: 'bought from the ledger panel' }) });
+    },
+    async topUpSimulation(credits) {
+      const id = `ui-topup-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      set({ balances: await api.call('credits.grant', { id, pool: 'local:grant', credits, reason: 'simulation top-up from the app' }) });
+    },
+    async activatePlan(name) {
+      set({ plans: await api.call('plans.activate', { name }) });
+      await get().loadCredits();
     },
     async setBudget(projectId, credits) {
       const r = await api.call('credits.setBudget', { projectId, credits });

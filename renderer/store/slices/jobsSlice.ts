@@ -3,9 +3,19 @@ import type { CallOutput, EventPayload } from '../../../shared/contract';
 import type { FinalizePlan } from '../../../shared/contract/finalize';
 import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
 import type { Api } from '../../api/client';
+import { jobTrouble } from '../jobTrouble';
 import type { AppState } from '../index';
 
 type QueueStatus = EventPayload<'queue.changed'>;
+
+/** Job states a person has to act on: a dead letter, or a create whose outcome is unknown. */
+export const NEEDS_DECISION: ReadonlySet<Job['status']> = new Set(['failed', 'unknown']);
+
+function troubleToast(j: Job): string {
+  return j.status === 'unknown'
+    ? `A ${j.model} job needs a decision: the provider may or may not have started it. See its card on the Board.`
+    : `A ${j.model} job failed: ${jobTrouble(j).reason} See its card on the Board.`;
+}
 
 /**
  * A cache of jobs (the board's drafts and re-renders, the queue panel), the queue's status and the
@@ -19,6 +29,8 @@ export interface JobsSlice {
   loadQueue(): Promise<void>;
   /** Only the queue's status (the running count in the tab and the title); cheap at start-up. */
   loadQueueStatus(): Promise<void>;
+  /** What needs a decision (dead letters and UNKNOWN jobs), for the Queue badge and the board's cards. */
+  loadAttention(): Promise<void>;
   submitJob(input: SubmitInput): Promise<SubmitResult>;
   /** Would this draft be answered from the cache (free), or join a job in flight? */
   lookupCache(params: SubmitInput['params'], projectId: string): Promise<CallOutput<'jobs.lookup'>>;
@@ -43,7 +55,9 @@ export const createJobsSlice =
   (api: Api): StateCreator<AppState, [], [], JobsSlice> =>
   (set, get) => {
     const put = (job: Job) => {
+      const was = get().jobs[job.id];
       set({ jobs: { ...get().jobs, [job.id]: job } });
+      if (was && !NEEDS_DECISION.has(was.status) && NEEDS_DECISION.has(job.status)) get().notify('error', troubleToast(job));
       const isDead = job.status === 'failed';
       const dl = get().deadLetters;
       if (isDead || dl.some((j) => j.id === job.id)) set({ deadLetters: isDead ? [job, ...dl.filter((j) => j.id !== job.id)] : dl.filter((j) => j.id !== job.id) });
@@ -65,6 +79,11 @@ export const createJobsSlice =
       },
       async loadQueueStatus() {
         set({ queueStatus: await api.call('queue.status', {}) });
+      },
+      async loadAttention() {
+        const [dead, unknown] = await Promise.all([api.call('jobs.deadLetters', {}), api.call('jobs.list', { status: ['unknown'], limit: 1000 })]);
+        get().seedJobs([...dead, ...unknown]);
+        set({ deadLetters: dead });
       },
       async submitJob(input) {
         const author = get().authorName.trim();

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { Surface } from '../../../shared/money/pools';
 import type { AppState } from '../index';
 
 export type Theme = 'dark' | 'light';
@@ -8,6 +9,9 @@ export interface Notice {
   kind: 'error' | 'info';
   text: string;
 }
+
+/** Why the Ledger tab was opened from elsewhere (a way out of a refusal): what to prefill and focus. */
+export type LedgerIntent = { kind: 'buy'; surface: Surface; credits: number } | { kind: 'plan' } | { kind: 'budget' } | null;
 
 /** Local UI state: selection, theme, notices. Only the theme is persisted (a UI preference). */
 export interface UiSlice {
@@ -21,6 +25,9 @@ export interface UiSlice {
   setTheme(theme: Theme): void;
   notify(kind: Notice['kind'], text: string): void;
   dismissNotice(id: number): void;
+  ledgerIntent: LedgerIntent;
+  /** Opens the Ledger tab, prefilled for a way out (buy these credits, switch plan, raise the budget). */
+  openLedger(intent: LedgerIntent): void;
 }
 
 let nextNoticeId = 1;
@@ -41,4 +48,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
     set({ notices: [...kept.slice(-4), { id: nextNoticeId++, kind, text }] });
   },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+  ledgerIntent: null,
+  openLedger: (ledgerIntent) => set({ ledgerIntent, tab: 'ledger' }),
 });
