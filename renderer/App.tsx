@@ -149,9 +149,8 @@ function BalanceSummary() {
   return (
     <span className="balance-summary" aria-label="Balances">
       {surfaces.map((s) => (
-        <span key={s.surface} className={s.available <= 0 ? 'empty-balance' : undefined}>
+        <span key={s.surface} className={s.available <= 0 ? 'empty-balance' : undefined} title={s.available <= 0 ? 'Empty: the Ledger tab tops it up, buys or switches plan.' : undefined}>
           {surfaceLabel(s.surface)} {fmtCredits(s.available)}
-          {s.available <= 0 ? ' (empty)' : ''}
         </span>
       ))}
     </span>
