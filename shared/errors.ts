@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'DB_READONLY',
   'PORT_IN_USE',
   'RATE_LIMITED',
+  'TOO_LARGE',
   'INTERNAL',
 ] as const;
 

@@ -60,4 +60,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return null;
 }
 
-export const SESSION_COOKIE = 'ct_session';
+/**
+ * The session cookie's name for the host on `port`. Browsers do not scope cookies by port, so two hosts
+ * on one machine (the app's and a `circletake review`) would overwrite one `ct_session`: each gets its own.
+ */
+export const sessionCookie = (port: number): string => `ct_session_${port}`;

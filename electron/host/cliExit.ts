@@ -29,6 +29,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'FORBIDDEN':
     case 'UNAUTHORIZED':
     case 'UNKNOWN_METHOD':
+    case 'TOO_LARGE':
       return EXIT.refused;
     case 'NOT_FOUND':
       return EXIT.notFound;

@@ -21,6 +21,8 @@ export function statusFor(code: ErrorCode): number {
     case 'POLICY_REFUSED':
     case 'MEDIA_UNSUPPORTED':
       return 422;
+    case 'TOO_LARGE':
+      return 413;
     case 'RATE_LIMITED':
       return 429;
     case 'CANCELLED':

@@ -23,7 +23,7 @@ export async function serveMedia(
   try {
     id = decodeURIComponent(rawId);
   } catch {
-    return sendError(res, { code: 'NOT_FOUND', message: 'No media with that id.' });
+    return sendError(res, { code: 'VALIDATION', message: 'The media id is not valid %-encoding.', details: { field: '(path)' } });
   }
   const a = answerById(id, { method: req.method ?? 'GET', range: req.headers.range ?? null }, undefined, resolve);
   if (a.status === 404) {

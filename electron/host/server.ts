@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type ErrorPayload } from '../../shared/errors';
 import type { Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
-import { bearerToken, cookieValue, SESSION_COOKIE, TokenTable } from './auth';
+import { bearerToken, cookieValue, sessionCookie, TokenTable } from './auth';
 import { TokenBucket } from '../core/queue/resilience/tokenBucket';
 import { hearsEvent, isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
 import { statusFor } from './httpStatus';
@@ -123,7 +123,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   /** The token's role and label; the owner token counts only from this machine (loopback). */
   // A token is this process's (the owner's, or one `circletake review` printed) or a review link made in the app (any process).
   const sessionFromRequest = (req: IncomingMessage, allowCookie: boolean): { role: Role; label: string; token: string; linkId?: string } | null => {
-    const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, SESSION_COOKIE) : null];
+    const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, sessionCookie(port)) : null];
     for (const token of candidates) {
       if (!token) continue;
       const entry = tokens.entryOf(token);
@@ -136,20 +136,24 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   };
   const roleFromRequest = (req: IncomingMessage, allowCookie: boolean): Role | null => sessionFromRequest(req, allowCookie)?.role ?? null;
 
+  /**
+   * The request body, up to maxBody bytes. A longer one is read to its end and dropped (so the client
+   * can read our 413 instead of a reset); only a sender far past the limit gets the socket closed.
+   */
   const readBody = (req: IncomingMessage): Promise<Buffer> =>
     new Promise((resolveBody, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const tooLarge = () => new AppError('TOO_LARGE', `Request body is larger than the limit of ${maxBody} bytes; send less.`, { field: '(body)', limitBytes: maxBody });
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > maxBody) {
-          reject(new AppError('VALIDATION', `Request body is larger than ${maxBody} bytes.`, { field: '(body)' }));
+        if (size <= maxBody) chunks.push(c);
+        else if (size > maxBody * 16) {
+          reject(tooLarge());
           req.destroy();
-          return;
         }
-        chunks.push(c);
       });
-      req.on('end', () => resolveBody(Buffer.concat(chunks)));
+      req.on('end', () => (size > maxBody ? reject(tooLarge()) : resolveBody(Buffer.concat(chunks))));
       req.on('error', reject);
     });
 
@@ -162,8 +166,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       const body = await readBody(req);
       if (body.length > 0) input = JSON.parse(body.toString('utf8'));
     } catch (e) {
-      const msg = e instanceof AppError ? e.message : `Malformed JSON body (${(e as Error).message}).`;
-      return sendError(res, { code: 'VALIDATION', message: msg, details: { field: '(body)' } });
+      if (e instanceof AppError) return sendError(res, e.toPayload());
+      return sendError(res, { code: 'VALIDATION', message: `Malformed JSON body (${(e as Error).message}).`, details: { field: '(body)' } });
     }
     const result = await core.dispatch(name, input, { role, door: 'host', ...(role === 'owner' ? {} : { author: session.label }) });
     if (result.ok) sendJson(res, 200, result);
@@ -172,6 +176,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      res.setHeader('connection', 'close');
+      return sendError(res, { code: 'VALIDATION', message: 'The path is not valid %-encoding; encode it with encodeURIComponent.', details: { field: '(path)' } });
+    }
     if (!peerAllowed(req)) return sendError(res, { code: 'FORBIDDEN', message: 'Only machines on the local network may use this review server.' });
     const bad = checkHostAndOrigin(req, false);
     if (bad) return sendError(res, bad);
@@ -185,13 +196,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
         res.setHeader('allow', 'POST');
         return sendError(res, { code: 'VALIDATION', message: 'Calls are POST /rpc/<name> with a JSON body.' });
       }
-      return handleRpc(req, res, decodeURIComponent(url.pathname.slice('/rpc/'.length)));
+      return handleRpc(req, res, path.slice('/rpc/'.length));
     }
     if (url.pathname === '/session') {
       if (req.method !== 'POST') return sendError(res, { code: 'VALIDATION', message: 'POST /session with the token header.' });
       const session = sessionFromRequest(req, false);
       if (!session) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
-      res.setHeader('set-cookie', `${SESSION_COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('set-cookie', `${sessionCookie(port)}=${session.token}; HttpOnly; SameSite=Strict; Path=/`);
       return sendJson(res, 200, { ok: true, value: { role: session.role } });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
@@ -237,7 +248,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const code = ({ 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 503: 'RATE_LIMITED' } as const)[status as 401 | 403 | 404 | 503];
+      const body = JSON.stringify({ ok: false, error: { code, message: `${text}: the events socket is GET /events with the session's token, from the app's own origin.` } });
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     };
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
     if (url.pathname !== '/events') return refuse(404, 'Not Found');

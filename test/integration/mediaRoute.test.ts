@@ -79,13 +79,14 @@ describe('GET /media/<id>', () => {
       '/media/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
       `/media/${preview.id}%2F..%2F..%2Fcircletake.db`,
       '/media/preview/x.mp4',
-      '/media/%E0%A4%A',
       `/media/${preview.id}.poster`,
     ]) {
       const r = await get(path, bearer());
       expect(r.status, path).toBe(404);
       expect(r.json(), path).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     }
+    const malformed = await get('/media/%E0%A4%A', bearer());
+    expect([malformed.status, malformed.json()]).toMatchObject([400, { ok: false, error: { code: 'VALIDATION', details: { field: '(path)' } } }]);
   });
 
   it('refuses a foreign Host header (DNS rebinding) for media too', async () => {

@@ -200,13 +200,14 @@ describe('state changes need POST', () => {
     expect(core.queue.isPaused()).toBe(paused);
   });
 
-  it('refuses a body over the size limit with 400 VALIDATION, and keeps serving', async () => {
+  it('refuses a body over the size limit with 413 naming the limit (an answer, not a reset), and keeps serving', async () => {
     const r = await rawRequest(`${host.url}rpc/projects.create`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
-    }).catch(() => ({ status: 400, json: () => ({ error: { code: 'VALIDATION' } }) }));
-    expect(r.status).toBe(400);
+    });
+    expect(r.status).toBe(413);
+    expect(r.json()).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', details: { limitBytes: 1024 * 1024 } } });
     expect((await rpc('projects.list', {}, 'reviewer')).status).toBe(200);
   });
 });
