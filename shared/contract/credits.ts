@@ -14,7 +14,7 @@ import {
 } from '../money/ledgerTypes';
 import { EstimateParams } from '../money/params';
 import { ConfigName, PlanConfig } from '../money/planSchema';
-import { Surface } from '../money/pools';
+import { PositiveCredits, Surface } from '../money/pools';
 import { RateCard } from '../money/rateCardSchema';
 
 /**
@@ -126,7 +126,7 @@ export const creditsCalls = {
   'credits.purchase': mutation(PurchaseRequest, Balances),
   'credits.adjust': mutation(AdjustRequest, Balances),
   'credits.setBudget': mutation(
-    z.object({ projectId: z.string().min(1), credits: z.number().int('must be a whole number of credits').positive('must be more than 0').nullable() }).strict(),
+    z.object({ projectId: z.string().min(1), credits: PositiveCredits.nullable() }).strict(),
     z.object({ projectId: z.string(), budget: z.number().int().nullable() }),
   ),
   'credits.audit': query(Empty, AuditView, 'producer'),

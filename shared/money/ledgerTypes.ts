@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ArtifactClass } from './params';
-import { Credits, PoolIdSchema, PoolKind, PositiveCredits, Surface } from './pools';
+import { Credits, PoolIdSchema, PoolKind, PositiveCredits, SignedCredits, Surface } from './pools';
 
 /**
  * The credit ledger's requests and views, shared by core (CreditLedger), the contract and the UI.
@@ -99,7 +99,7 @@ export const AdjustRequest = z
     id: OpId,
     pool: PoolIdSchema,
     /** Signed: positive adds credits, negative removes available ones. */
-    credits: z.number().int('must be a whole number of credits').refine((n) => n !== 0, 'must not be 0'),
+    credits: SignedCredits,
     reason: z.string().trim().min(3, 'say why (an adjustment needs a reason)').max(500),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Credits } from './pools';
 
 /**
  * What a generation asks for, as far as money is concerned: the `circletake estimate --json` params.
@@ -24,7 +25,7 @@ export const EstimateParams = z
     outputFormat: z.string().min(1).optional(),
     upscale: z.boolean().default(false),
     /** Import only: the credits the clip cost where it was made (user-entered). */
-    enteredCredits: z.number().int('must be a whole number of credits').min(0, 'must not be negative').optional(),
+    enteredCredits: Credits.optional(),
     /** Ask for a relaxed, 0-credit Explore Mode generation (plans with explore_mode, eligible models only). */
     explore: z.boolean().optional(),
   })

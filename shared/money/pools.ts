@@ -48,6 +48,25 @@ export const SURFACE_LABEL: Record<Surface, string> = {
   local: 'simulated credits',
 };
 
-/** Integer credits, never negative: the only amount type money code accepts. */
-export const Credits = z.number().int('must be a whole number of credits').min(0, 'must not be negative');
-export const PositiveCredits = z.number().int('must be a whole number of credits').positive('must be more than 0');
+/**
+ * Bounds on credit amounts, so every figure the books hold or add up stays an exact integer (below 2^53):
+ * - one operation (a grant, purchase, adjustment, reservation, capture, refund, budget) moves at most
+ *   MAX_CREDITS_PER_OP = 10^12 credits ($10 billion at the API's $0.01 a credit);
+ * - all credits ever issued into the books (grants, purchases, allowances, positive adjustments, net of
+ *   negative ones) stay at most MAX_CREDITS_TOTAL = 10^15, checked before a write.
+ * An amount outside them is refused as VALIDATION before anything is written.
+ */
+export const MAX_CREDITS_PER_OP = 1_000_000_000_000;
+export const MAX_CREDITS_TOTAL = 1_000_000_000_000_000;
+const perOp = `must be at most ${MAX_CREDITS_PER_OP.toLocaleString('en-US')} (10^12) credits in one operation`;
+
+/** Integer credits, never negative, at most 10^12 in one operation: the only amount type money code accepts. */
+export const Credits = z.number().int('must be a whole number of credits').min(0, 'must not be negative').max(MAX_CREDITS_PER_OP, perOp);
+export const PositiveCredits = z.number().int('must be a whole number of credits').positive('must be more than 0').max(MAX_CREDITS_PER_OP, perOp);
+/** A signed amount (an adjustment): a whole number, not 0, at most 10^12 either way. */
+export const SignedCredits = z
+  .number()
+  .int('must be a whole number of credits')
+  .min(-MAX_CREDITS_PER_OP, perOp)
+  .max(MAX_CREDITS_PER_OP, perOp)
+  .refine((n) => n !== 0, 'must not be 0');

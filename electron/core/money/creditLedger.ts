@@ -4,6 +4,7 @@ import { cycleAt, nextDayStart } from '../../../shared/money/cycles';
 import type { GuardState } from '../../../shared/money/guards';
 import {
   AdjustRequest,
+  Balances as BalancesSchema,
   GrantRequest,
   HistoryFilter,
   PurchaseRequest,
@@ -15,7 +16,7 @@ import {
   type Settlement,
 } from '../../../shared/money/ledgerTypes';
 import type { PlanConfig } from '../../../shared/money/planSchema';
-import { DRAW_ORDER, parsePoolId, poolId, SURFACES, type PoolId, type Surface } from '../../../shared/money/pools';
+import { DRAW_ORDER, MAX_CREDITS_PER_OP, MAX_CREDITS_TOTAL, parsePoolId, poolId, PositiveCredits, SURFACES, type PoolId, type Surface } from '../../../shared/money/pools';
 import type { CoreEvents } from '../coreEvents';
 import type { Db } from '../db/db';
 import type { Clock, Logger, Notifier } from '../ports';
@@ -114,15 +115,16 @@ export class CreditLedger {
     const req = parse(GrantRequest, input, 'grant');
     const { surface, kind } = parsePoolId(req.pool)!;
     const request = { pool: req.pool, credits: req.credits, reason: req.reason ?? null };
-    this.write(() => {
-      if (this.books.existing(req.id, 'grant', request)) return;
+    return this.write(() => {
+      if (this.books.existing(req.id, 'grant', request)) return this.answer();
+      this.withinIssueBound(req.pool, req.credits);
       const t = this.t();
       const account = this.books.poolAccount(this.d.plan(), surface, kind, t);
       this.books.insertOp(req.id, 'grant', request, { account }, t, { reason: req.reason ?? null });
       this.books.transfer(`${req.id}#0`, req.id, SYS.issuance, account, req.credits, t);
       this.ctx.note('grant', req.id);
+      return this.answer();
     });
-    return this.balances();
   }
 
   /** Bought credits (never expire): refused on plans that cannot buy, and below the plan's minimum. */
@@ -131,8 +133,8 @@ export class CreditLedger {
     const plan = this.d.plan();
     const rules = plan.pools[req.surface];
     const request = { surface: req.surface, credits: req.credits, reason: req.reason ?? null };
-    this.write(() => {
-      if (this.books.existing(req.id, 'purchase', request)) return;
+    return this.write(() => {
+      if (this.books.existing(req.id, 'purchase', request)) return this.answer();
       if (!rules?.purchase.allowed) {
         throw new AppError('POLICY_REFUSED', `Plan ${plan.plan.name} cannot buy ${req.surface} credits. Ways out: switch to a plan that allows purchases, or use another surface.`, {
           rule: `pools.${req.surface}.purchase.allowed`,
@@ -147,13 +149,14 @@ export class CreditLedger {
       if (rules.purchase.max_usd !== undefined && usd != null && req.credits * usd > rules.purchase.max_usd) {
         throw new AppError('VALIDATION', `credits: in-app purchases on plan ${plan.plan.name} stop at $${rules.purchase.max_usd}; buy more through sales`, { field: 'credits' });
       }
+      this.withinIssueBound(poolId(req.surface, 'purchased'), req.credits);
       const t = this.t();
       const account = this.books.poolAccount(plan, req.surface, 'purchased', t);
       this.books.insertOp(req.id, 'purchase', request, { account }, t, { reason: req.reason ?? null });
       this.books.transfer(`${req.id}#0`, req.id, SYS.issuance, account, req.credits, t);
       this.ctx.note('purchase', req.id);
+      return this.answer();
     });
-    return this.balances();
   }
 
   /** A correction with a reason: adds credits, or removes available ones (never below zero). */
@@ -161,8 +164,9 @@ export class CreditLedger {
     const req = parse(AdjustRequest, input, 'adjust');
     const { surface, kind } = parsePoolId(req.pool)!;
     const request = { pool: req.pool, credits: req.credits, reason: req.reason };
-    this.write(() => {
-      if (this.books.existing(req.id, 'adjust', request)) return;
+    return this.write(() => {
+      if (this.books.existing(req.id, 'adjust', request)) return this.answer();
+      if (req.credits > 0) this.withinIssueBound(req.pool, req.credits);
       const t = this.t();
       const account = this.books.poolAccount(this.d.plan(), surface, kind, t);
       const has = this.books.snapshot([surface])[req.pool] ?? 0;
@@ -171,8 +175,8 @@ export class CreditLedger {
       if (req.credits > 0) this.books.transfer(`${req.id}#0`, req.id, SYS.issuance, account, req.credits, t);
       else this.books.transfer(`${req.id}#0`, req.id, account, SYS.issuance, -req.credits, t);
       this.ctx.note('adjust', req.id);
+      return this.answer();
     });
-    return this.balances();
   }
 
   // ── reservations ────────────────────────────────────────────────────────────
@@ -231,8 +235,10 @@ export class CreditLedger {
   /** Gives back captured credits (a provider refund after settlement), up to what the job was charged. */
   refund(input: z.input<typeof RefundRequest>): Balances {
     const req = parse(RefundRequest, input, 'refund');
-    this.write(() => refundCaptured(this.ctx, req));
-    return this.balances();
+    return this.write(() => {
+      refundCaptured(this.ctx, req);
+      return this.answer();
+    });
   }
 
   // ── reads ───────────────────────────────────────────────────────────────────
@@ -311,7 +317,9 @@ export class CreditLedger {
   }
 
   setProjectBudget(projectId: string, budget: number | null): { projectId: string; budget: number | null } {
-    if (budget !== null && (!Number.isInteger(budget) || budget <= 0)) throw new AppError('VALIDATION', 'budget: must be a whole number of credits above 0, or null for no budget', { field: 'budget' });
+    if (budget !== null && !PositiveCredits.safeParse(budget).success) {
+      throw new AppError('VALIDATION', `budget: must be a whole number of credits from 1 to ${MAX_CREDITS_PER_OP.toLocaleString('en-US')}, or null for no budget`, { field: 'budget' });
+    }
     this.d.db.immediate(() => {
       if (budget === null) this.s.clearBudget.run({ project: projectId });
       else this.s.setBudget.run({ project: projectId, credits: budget, now: this.t().iso });
@@ -339,6 +347,32 @@ export class CreditLedger {
 
   private t(): Now {
     return nowOf(this.d.clock.now());
+  }
+
+  /**
+   * A write's answer, read and validated inside its transaction: a figure the contract could not carry
+   * rolls the write back (INTERNAL) instead of committing books that every later read would fail on.
+   */
+  private answer(): Balances {
+    const t = this.t();
+    if (this.s.dueAllowances.get({ today: t.day })) syncCycles(this.ctx, t);
+    const b = readBalances(this.s, this.configuredPools(), t.iso);
+    const r = BalancesSchema.safeParse(b);
+    if (!r.success) throw new AppError('INTERNAL', 'ledger: the balances after this write are out of bounds; nothing was written', { issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    return b;
+  }
+
+  /** All credits ever issued (net) stay within MAX_CREDITS_TOTAL, so every total is an exact integer. */
+  private withinIssueBound(pool: string, credits: number): void {
+    const sys = this.s.account.get({ id: SYS.issuance })!;
+    const issued = sys.debits_posted - sys.credits_posted;
+    if (issued + credits > MAX_CREDITS_TOTAL) {
+      throw new AppError(
+        'VALIDATION',
+        `credits: ${credits.toLocaleString('en-US')} more credits into ${pool} would put ${(issued + credits).toLocaleString('en-US')} in the books, above the ${MAX_CREDITS_TOTAL.toLocaleString('en-US')} (10^15) they can hold exactly`,
+        { field: 'credits', pool, issued, max: MAX_CREDITS_TOTAL },
+      );
+    }
   }
 
   private write<T>(fn: () => T): T {

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { Settlement } from '../../../shared/money/ledgerTypes';
-import { SURFACES, type Surface } from '../../../shared/money/pools';
+import { Credits, SURFACES, type Surface } from '../../../shared/money/pools';
 import { allocate, allocateBack, drain, type Leg } from './drawPlan';
 import { withDeltas } from './ledgerBooks';
 import type { LedgerCtx } from './ledgerContext';
@@ -18,10 +18,9 @@ import { poolOfAccount } from './ledgerViews';
 export type Actual = number | Partial<Record<Surface, number>>;
 
 function wholeCredits(n: unknown, field: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new AppError('VALIDATION', `${field}: must be a whole number of credits, 0 or more (got ${String(n)})`, { field });
-  }
-  return n;
+  const r = Credits.safeParse(n);
+  if (!r.success) throw new AppError('VALIDATION', `${field}: ${r.error.issues[0]?.message ?? 'must be a whole number of credits'} (got ${String(n)})`, { field });
+  return r.data;
 }
 
 /** The actual cost per surface: a number is the provider surface's; other surfaces (platform fee) settle as reserved. */
