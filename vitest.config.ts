@@ -11,7 +11,8 @@ export default defineConfig({
     ],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: integration tests spawn the CLI and ffmpeg, and 2 cores may be shared with other work.
+    testTimeout: 90_000,
+    hookTimeout: 60_000,
   },
 });

@@ -33,6 +33,8 @@ export const EVENT_ROLE: Partial<Record<EventName, Role>> = {
   'insight.thresholdCrossed': 'producer',
   'insight.calibrationChanged': 'producer',
   'benchmark.progressed': 'producer',
+  // Review links are the owner's to make and revoke: nobody else hears of them.
+  'review.changed': 'owner',
 };
 
 export function hearsEvent(role: Role, event: string): boolean {

@@ -10,7 +10,8 @@ import { tempDir } from '../support/tmp';
 const t = tempDir('ct-plan-force-');
 afterAll(() => t.cleanup());
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', t.dir], { encoding: 'utf8', timeout: 60_000 });
-const job = '{"model":"gen4.5","durationSec":5}'; // 60 credits
+const job = '{"model":"gen4.5","durationSec":5,"prompt":"a harbour at dawn"}'; // 60 credits
+const estimateJob = '{"model":"gen4.5","durationSec":5}'; // estimate takes no prompt
 const file = join(t.dir, 'plans', 'tight.yaml');
 const good = readFileSync('resources/plans/runway-api.yaml', 'utf8')
   .replace('name: runway-api', 'name: tight')
@@ -46,7 +47,7 @@ describe('the plan in force across a broken file and a restart', () => {
     expect(since, second.stderr).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     // Restart again: same version in force, same "since", named by every command that prices.
-    const est = cli('estimate', '--json', job);
+    const est = cli('estimate', '--json', estimateJob);
     expect(est.status).toBe(0);
     expect(warning.exec(est.stderr)?.[1]).toBe(since);
     const brokenConfigs = (JSON.parse(est.stdout) as { brokenConfigs: { file: string; since: string; inForce: { hash: string } }[] }).brokenConfigs;
@@ -69,7 +70,7 @@ describe('the plan in force across a broken file and a restart', () => {
     for (const [n, prev] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) bomb.push(`${prev}: &${prev} [${Array(9).fill(`*${n === 0 ? 'a' : 'bcdefghi'[n - 1]}`).join(', ')}]`);
     const bombFile = join(t.dir, 'plans', 'bomb.yaml');
     writeFileSync(bombFile, `${bomb.join('\n')}\n`);
-    const est = cli('estimate', '--json', job);
+    const est = cli('estimate', '--json', estimateJob);
     expect(est.status, est.stderr).toBe(0);
     expect(est.stderr).toContain(`circletake: warning: ${bombFile}:2: (yaml): too many aliases to expand (more than 50)`);
     expect(est.stderr).toMatch(/no good version was ever stored, so it is not in force/);

@@ -17,6 +17,14 @@ function refusal(p: Partial<GenerationParamsInput>): AppError {
 }
 
 describe('Runway validation before any request', () => {
+  it('an empty or blank prompt with no image never reaches the provider: the params schema refuses it, naming prompt', () => {
+    for (const p of [{ prompt: '' }, { model: 'veo3.1', durationSec: 8, prompt: '  ' }]) {
+      const r = GenerationParams.safeParse({ provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', ...p });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('prompt');
+    }
+  });
+
   it.each([
     // [params, field, text the message must contain]
     [{ model: 'gen3a_turbo' }, 'model', 'gen3a_turbo was retired by Runway; use gen4_turbo'],
@@ -36,8 +44,6 @@ describe('Runway validation before any request', () => {
     [{ model: 'veo3.1_fast', durationSec: 10 }, 'durationSec', '4, 6, 8'],
     [{ model: 'veo3.1', ratio: '1104:832', durationSec: 8 }, 'ratio', '1280:720, 720:1280, 1080:1920, 1920:1080'],
     [{ model: 'gen4_turbo' }, 'promptImage', 'gen4_turbo makes video from an image only'],
-    [{ prompt: '' }, 'prompt', 'needs prompt text'],
-    [{ model: 'veo3.1', durationSec: 8, prompt: '  ' }, 'prompt', 'veo3.1 text to video needs prompt text'],
     [{ audio: true }, 'audio', 'gen4.5 does not generate audio'],
     [{ negativePrompt: 'blurry' }, 'negativePrompt', 'does not take a negative prompt'],
     [{ outputFormat: 'mov' }, 'outputFormat', 'gen4.5 accepts mp4, prores'],
