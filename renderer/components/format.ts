@@ -9,4 +9,10 @@ export const surfaceLabel = (s: Surface): string => {
   return l.charAt(0).toUpperCase() + l.slice(1);
 };
 export const fmtPercent = (x: number): string => `${Math.round(x * 100)} %`;
-export const fmtTime = (ms: number): string => new Date(ms).toLocaleString();
+/**
+ * The one way the app writes a moment: the user's local time, month and day, hours and minutes
+ * ("Nov 22, 3:05 PM" in en-US). Takes epoch ms or an ISO string.
+ */
+export const fmtTime = (t: number | string): string => new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+/** The one way the app writes a calendar day ("2026-11-23" → "Nov 23"): the day as recorded, not shifted by the time zone. */
+export const fmtDay = (day: string): string => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });

@@ -205,7 +205,15 @@ export const Recommendation = z.object({
   id: TriggerId,
   signal: z.string(),
   threshold: z.string(),
+  /** act: past the threshold on enough evidence; watch: past it on too little to act on; ok: not past it. */
+  level: z.enum(['act', 'watch', 'ok']),
+  /** level === 'act'. */
   isTriggered: z.boolean(),
+  /** How much evidence there is, and the least the trigger needs before it may say act. */
+  samples: z.number().int().min(0),
+  minSamples: z.number().int().min(1),
+  /** What a sample is ("shipped assets in the last 7 days"). */
+  sampleUnit: z.string(),
   /** What the recorded data shows, in words, and the numbers behind it. */
   evidence: z.string(),
   figures: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),

@@ -51,12 +51,12 @@ describe('spend forecast', () => {
       burnPerDay: 15, resetsAt: null, daysToHorizon: 30, fits: true, projectedLeft: 8_745, fitsAtPace: true, runsOutOn: null,
     });
     const past = local.burnDown.filter((p) => !p.isProjected);
-    // From the day before the grant (11-02) to today.
-    expect(past).toHaveLength(23);
-    expect(past[0]!.day).toBe('2026-11-01');
+    // From the day of the grant (11-02), at its balance, to today: the line never rises from 0.
+    expect(past).toHaveLength(22);
+    expect(past[0]!.day).toBe('2026-11-02');
     const at = (day: string) => local.burnDown.find((p) => p.day === day && !p.isProjected)!.credits;
-    expect([at('2026-11-01'), at('2026-11-02'), at('2026-11-03'), at('2026-11-09'), at('2026-11-18'), at('2026-11-19'), at('2026-11-22'), at('2026-11-23')]).toEqual([
-      0, 10_000, 9_950, 9_925, 9_725, 9_745, 9_745, 9_695,
+    expect([at('2026-11-02'), at('2026-11-03'), at('2026-11-09'), at('2026-11-18'), at('2026-11-19'), at('2026-11-22'), at('2026-11-23')]).toEqual([
+      10_000, 9_950, 9_925, 9_725, 9_745, 9_745, 9_695,
     ]);
     const future = local.burnDown.filter((p) => p.isProjected);
     expect(future).toHaveLength(30);

@@ -139,18 +139,23 @@ describe('insight report over a seeded database', () => {
   it('evaluates the decision framework on the recorded data, with the evidence', () => {
     const recs = core.insight.recommendations(RANGE);
     const byId = Object.fromEntries(recs.map((r) => [r.id, r]));
-    expect(recs.map((r) => [r.id, r.isTriggered])).toEqual([
-      ['queue_stall', true],
-      ['export_failures', true],
-      ['cost_volatility', false],
-      ['rerender_rate', true],
-      ['release_blocked', true],
+    // A small seeded month: three triggers are past their thresholds on too little evidence to act on.
+    expect(recs.map((r) => [r.id, r.level, r.samples, r.minSamples])).toEqual([
+      ['queue_stall', 'watch', 13, 20],
+      ['export_failures', 'watch', 2, 10],
+      ['cost_volatility', 'ok', 3, 3],
+      ['rerender_rate', 'watch', 2, 5],
+      ['release_blocked', 'act', 1, 1],
     ]);
+    expect(recs.map((r) => r.isTriggered)).toEqual([false, false, false, false, true]);
     expect(byId.queue_stall!.figures).toEqual({ workingDays: 7, stalledDays: 2, longestRun: 2, worstDayP95Ms: 700_000 });
-    expect(byId.queue_stall!.evidence).toBe('p95 queue time was over 10 minutes on 2 working days in a row, ending 2026-11-18 (2026-11-17: 11.7 min, 2026-11-18: 11 min).');
-    expect(byId.export_failures!.evidence).toBe('1 of 3 release attempts failed (33.3 %); the worst 30 minutes, from 2026-11-11T14:00:00.000Z, had 1 of 2 (50 %).');
+    expect(byId.queue_stall!.evidence).toBe(
+      'p95 queue time was over 10 minutes on 2 working days in a row, ending 2026-11-18 (2026-11-17: 11.7 min, 2026-11-18: 11 min). Too little evidence to act on yet: 13 of the 20 renders in working hours this needs.',
+    );
+    expect(byId.export_failures!.evidence).toBe('1 of 3 release attempts failed (33.3 %); the worst 30 minutes had 1 of 2 (50 %). Too little evidence to act on yet: 2 of the 10 release attempts in the worst 30 minutes this needs.');
+    expect(byId.export_failures!.figures.worstWindowStart).toBe('2026-11-11T14:00:00.000Z');
     expect(byId.cost_volatility!.evidence).toBe('The week of 2026-11-16 spent 80 credits, down 20 % on the week before.');
-    expect(byId.rerender_rate!.evidence).toBe('6 renders for 2 shipped assets in the last 7 days: 3.00 per asset.');
+    expect(byId.rerender_rate!.evidence).toBe('6 renders for 2 shipped assets in the last 7 days: 3.00 per asset. Too little evidence to act on yet: 2 of the 5 assets shipped in the last 7 days this needs.');
     expect(byId.release_blocked!.evidence).toBe('1 release take came back watermarked.');
     expect(byId.release_blocked!.action).toMatch(/^Pay for UI export or move release work to the API pipeline/);
   });
@@ -172,7 +177,8 @@ describe('insight report over a seeded database', () => {
     expect(csv).toContain('spend_by_week,2026-11-09,all,change,0.3333');
     expect(csv).toContain('latency,2026-11-02..2026-11-24,local/gen4_turbo/ok,p95_end_to_end_ms,740000');
     expect(csv).toContain('yield,2026-11-02..2026-11-24,all,creditsPerApprovedFinal,140');
-    expect(csv).toContain('recommendation,2026-11-02..2026-11-24,rerender_rate,evidence,6 renders for 2 shipped assets in the last 7 days: 3.00 per asset.');
+    expect(csv).toContain('recommendation,2026-11-02..2026-11-24,rerender_rate,level,watch');
+    expect(csv).toContain('recommendation,2026-11-02..2026-11-24,rerender_rate,minSamples,5');
     expect(csv).toContain('estimates,2026-11-02..2026-11-24,local/gen4_turbo/720:1280,learned_credits_per_second,5.2');
   });
 });

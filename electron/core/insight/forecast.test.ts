@@ -51,4 +51,21 @@ describe('poolForecasts', () => {
     // The allowance resets at the start of 12-01: the last projected day is 11-30.
     expect(f!.burnDown.at(-1)).toEqual({ day: '2026-11-30', credits: 14, isProjected: true });
   });
+
+  it('starts a pool granted today at its balance, not at 0 the day before', () => {
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    const [f] = poolForecasts({
+      nowMs: now,
+      horizonDays: 3,
+      balances: { pools: [pool('local:grant', 9_960, { posted: 9_960 })], surfaces: [], asOf: '' },
+      planned: [],
+      recentSpend: [{ day: '2026-11-22', credits: 40, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'local:grant', surface: 'local', kind: 'capture' }],
+      history: [{ pool: 'local:grant', day: '2026-11-22', delta: 9_960 }],
+      historyFrom: '2026-10-23',
+      budgets: [],
+    });
+    expect(f!.burnDown[0]).toEqual({ day: '2026-11-22', credits: 9_960, isProjected: false });
+    expect(f!.burnDown.every((p) => p.credits > 9_900)).toBe(true);
+    expect(f!.burnDown.slice(1).every((p) => p.isProjected)).toBe(true);
+  });
 });

@@ -12,8 +12,8 @@ import { addDays, dayOf, dayStartMs, daysIn, DAY_MS } from './insightTime';
  *   surface's pools in draw order, as a reservation would be.
  * - The pace is the pool's average net spend per day over the last 7 days; the horizon is the pool's
  *   reset (an allowance) or `horizonDays` from now.
- * The burn-down: the pool's posted balance at the end of each past day (from its first movement in the
- * window), today's available, then the projection (planned work taken today, then the pace) to the horizon.
+ * The burn-down: the pool's posted balance at the end of each past day (from the first day it held
+ * credits in the window), today's available, then the projection (planned work taken today, then the pace) to the horizon.
  */
 export interface ForecastInput {
   nowMs: number;
@@ -93,6 +93,9 @@ function burnDown(a: { pool: string; posted: number; available: number; planned:
     points.unshift({ day: past[i]!, credits: a.posted - after, isProjected: false });
     after += deltas.get(past[i]!) ?? 0;
   }
+  // The line starts at the pool's first balance: a pool granted in the window does not rise from 0
+  // (the days before it held anything are not its history), so a new pool starts at today's balance.
+  while (points.length > 0 && points[0]!.credits === 0) points.shift();
   points.push({ day: a.today, credits: a.available, isProjected: false });
   // One point per day that begins before the horizon (a reset at midnight ends the day before).
   let level = a.available - a.planned;

@@ -59,6 +59,9 @@ export function reportCsv(r: Report, recs: readonly Recommendation[] = []): stri
   for (const [k, v] of Object.entries(r.yield)) add('yield', range, 'all', k, v);
   for (const x of recs) {
     add('recommendation', range, x.id, 'triggered', x.isTriggered);
+    add('recommendation', range, x.id, 'level', x.level);
+    add('recommendation', range, x.id, 'samples', x.samples);
+    add('recommendation', range, x.id, 'minSamples', x.minSamples);
     add('recommendation', range, x.id, 'evidence', x.evidence);
   }
   return [CSV_HEADER, ...rows.map((row) => row.map(cell).join(','))].join('\n');

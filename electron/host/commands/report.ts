@@ -58,7 +58,7 @@ export function printReport(r: Report, recs: readonly Recommendation[], io: CliI
   io.out(`Cache hits ${y.cacheHits}, ${n(y.creditsSaved)} credits saved · refunded ${n(y.refunded)}`);
   io.out('');
   io.out('Recommendations');
-  for (const x of recs) io.out(`  ${x.isTriggered ? 'ACT ' : 'ok  '} ${x.signal} (${x.threshold}): ${x.evidence}${x.isTriggered ? ` → ${x.action}` : ''}`);
+  for (const x of recs) io.out(`  ${x.level.toUpperCase().padEnd(4)} ${x.signal} (${x.threshold}; needs ${x.minSamples} ${x.sampleUnit}, has ${x.samples}): ${x.evidence}${x.isTriggered ? ` → ${x.action}` : ''}`);
 }
 
 async function resolveProject(core: Core, ref: string | undefined): Promise<{ id: string; name: string } | null> {

@@ -1,5 +1,5 @@
 import type { BurnPoint } from '../../../shared/contract/insightTypes';
-import { fmtCredits } from '../format';
+import { fmtCredits, fmtDay } from '../format';
 
 /**
  * A pool's burn-down in plain SVG: the balance at the end of each past day (solid), today, and the
@@ -44,7 +44,7 @@ export function BurnDownChart({ label, points }: { label: string; points: BurnPo
       <circle className="today" cx={x(today)} cy={y(points[today]!.credits)} r="3.5" />
       {x(today) - PAD.left > 90 && (
         <text className="axis" x={PAD.left} y={H - 6}>
-          {points[0]!.day}
+          {fmtDay(points[0]!.day)}
         </text>
       )}
       <text className="axis" x={x(today)} y={H - 6} textAnchor={x(today) - PAD.left > 30 ? 'middle' : 'start'}>
@@ -52,7 +52,7 @@ export function BurnDownChart({ label, points }: { label: string; points: BurnPo
       </text>
       {W - PAD.right - x(today) > 90 && (
         <text className="axis" x={W - PAD.right} y={H - 6} textAnchor="end">
-          {points[points.length - 1]!.day}
+          {fmtDay(points[points.length - 1]!.day)}
         </text>
       )}
     </svg>

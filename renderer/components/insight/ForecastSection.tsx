@@ -3,7 +3,7 @@ import type { Forecast, ProjectThresholds } from '../../../shared/contract/insig
 import { parsePoolId } from '../../../shared/money/pools';
 import { useAppStore } from '../../store';
 import { errorText } from '../errorText';
-import { fmtCredits, surfaceLabel } from '../format';
+import { fmtCredits, fmtDay, surfaceLabel } from '../format';
 import { BurnDownChart } from './BurnDownChart';
 
 /** Will the queued and planned work fit each pool before it resets? A burn-down per pool, budgets, and the project's spend thresholds. */
@@ -29,8 +29,8 @@ export function ForecastSection({ forecast, thresholds, projectId }: { forecast:
             </div>
             <p className="muted">
               {fmtCredits(p.available)} available · {fmtCredits(p.reserved)} held by queued work · {fmtCredits(p.planned)} planned · {fmtCredits(p.burnPerDay)} a day lately ·{' '}
-              {p.resetsAt ? `resets ${p.resetsAt}` : `next ${forecast.horizonDays} days`} · {fmtCredits(p.projectedLeft)} left then
-              {p.runsOutOn ? ` · runs out ${p.runsOutOn}` : ''}
+              {p.resetsAt ? `resets ${fmtDay(p.resetsAt)}` : `next ${forecast.horizonDays} days`} · {fmtCredits(p.projectedLeft)} left then
+              {p.runsOutOn ? ` · runs out ${fmtDay(p.runsOutOn)}` : ''}
             </p>
             <BurnDownChart label={`Burn-down of ${name}: ${fmtCredits(p.available)} now, ${fmtCredits(p.projectedLeft)} at ${p.resetsAt ? 'the reset' : 'the horizon'}`} points={p.burnDown} />
           </article>

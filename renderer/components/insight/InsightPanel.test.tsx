@@ -40,8 +40,9 @@ const report: Report = {
 };
 
 const recs: Recommendation[] = [
-  { id: 'queue_stall', signal: 'Queue stalls iteration', threshold: 'p95 > 10 min', isTriggered: false, evidence: 'All quiet.', figures: {}, action: 'Move heavy work to nightly.' },
-  { id: 'rerender_rate', signal: 'Wasteful iteration', threshold: 'rate > 2.0', isTriggered: true, evidence: '6 renders for 2 shipped assets in the last 7 days: 3.00 per asset.', figures: {}, action: 'A cost bug: fix gating.' },
+  { id: 'queue_stall', signal: 'Queue stalls iteration', threshold: 'p95 > 10 min', level: 'ok', isTriggered: false, samples: 30, minSamples: 20, sampleUnit: 'renders in working hours', evidence: 'All quiet.', figures: {}, action: 'Move heavy work to nightly.' },
+  { id: 'export_failures', signal: 'Provider degraded on export', threshold: '> 5 %', level: 'watch', isTriggered: false, samples: 2, minSamples: 10, sampleUnit: 'release attempts in the worst 30 minutes', evidence: '1 of 2 failed.', figures: { worstWindowStart: '2026-11-22T14:00:00.000Z' }, action: 'Postpone exports.' },
+  { id: 'rerender_rate', signal: 'Wasteful iteration', threshold: 'rate > 2.0', level: 'act', isTriggered: true, samples: 6, minSamples: 5, sampleUnit: 'assets shipped in the last 7 days', evidence: '18 renders for 6 shipped assets in the last 7 days: 3.00 per asset.', figures: {}, action: 'A cost bug: fix gating.' },
 ];
 
 const group = (resolution: string, samples: number, factor: number | null) => ({ resolution, samples, cardCreditsPerSecond: 5, learnedCreditsPerSecond: factor === null ? null : 5 * factor, factor });
@@ -105,12 +106,17 @@ describe('InsightPanel', () => {
     const { transport } = setup();
     const recsRegion = await screen.findByRole('region', { name: /Recommendations/ });
     const items = within(recsRegion).getAllByRole('listitem');
-    expect(items.map((li) => li.getAttribute('aria-label'))).toEqual(['Wasteful iteration: act', 'Queue stalls iteration: fine']);
+    expect(items.map((li) => li.getAttribute('aria-label'))).toEqual(['Wasteful iteration: act', 'Provider degraded on export: watch, too little evidence to act', 'Queue stalls iteration: fine']);
     expect(items[0]!.textContent).toContain('→ A cost bug: fix gating.');
-    expect(items[1]!.textContent).not.toContain('Move heavy work');
+    expect(items[0]!.textContent).toContain('Evidence: 6 assets shipped in the last 7 days; acts on at least 5.');
+    // Watch: the evidence and how little it is, the window's start in local time, no call to act.
+    expect(items[1]!.textContent).toContain('Evidence: 2 release attempts in the worst 30 minutes; acts on at least 10.');
+    expect(items[1]!.textContent).toContain(`The worst 30 minutes began ${new Date('2026-11-22T14:00:00.000Z').toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })}.`);
+    expect(items[1]!.textContent).not.toContain('Postpone exports');
+    expect(items[2]!.textContent).not.toContain('Move heavy work');
     const reportCall = transport.calls.find((c) => c.name === 'insight.report')!;
     expect(reportCall.input).toEqual({ since: sinceFor(30, new Date()) });
-    expect(screen.getByRole('img', { name: 'Credits per day by stage, 2026-11-21 to 2026-11-24: 130 credits in all' })).toBeTruthy();
+    expect(screen.getByRole('img', { name: 'Credits per day by stage, Nov 21 to Nov 24: 130 credits in all' })).toBeTruthy();
     expect(screen.getByRole('img', { name: /^Weekly spend: week of 2026-11-16 150 \(moved more than 30 %\)/ })).toBeTruthy();
     expect(screen.getByRole('table', { name: 'p95 by model and status' }).textContent).toContain('11.7 min');
     expect(screen.getByRole('article', { name: 'Forecast for Simulated credits · grant' }).textContent).toContain('25 planned');

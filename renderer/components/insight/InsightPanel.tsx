@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useAppStore } from '../../store';
 import type { InsightScope } from '../../store/slices/insightSlice';
 import { errorText } from '../errorText';
+import { fmtTime } from '../format';
 import { BenchmarkSection } from './BenchmarkSection';
 import { EstimatesSection } from './EstimatesSection';
 import { ForecastSection } from './ForecastSection';
@@ -71,7 +72,7 @@ export function InsightPanel({ projectId }: { projectId: string }) {
         <button type="button" className="ghost" onClick={() => void loadInsight().catch((e: unknown) => notify('error', errorText(e)))} disabled={isLoading}>
           {isLoading ? 'Loading…' : 'Refresh'}
         </button>
-        {report && <span className="muted">as of {new Date(report.asOf).toLocaleTimeString()}</span>}
+        {report && <span className="muted">as of {fmtTime(report.asOf)}</span>}
       </header>
       {!report ? (
         <p className="muted">Loading the figures…</p>

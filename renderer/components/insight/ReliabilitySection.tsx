@@ -1,6 +1,7 @@
 import type { Report } from '../../../shared/contract/insightTypes';
+import { fmtDay, fmtTime } from '../format';
 import { BarChart } from './BarChart';
-import { duration, pct, rate, shortDay } from './insightFormat';
+import { duration, pct, rate } from './insightFormat';
 
 /** Dashboard two: p95 queue time and end-to-end latency by model and status, export failure rate, rerender rate per week. */
 export function ReliabilitySection({ report }: { report: Report }) {
@@ -62,15 +63,15 @@ export function ReliabilitySection({ report }: { report: Report }) {
         </div>
         <div>
           <dt>Worst 30 minutes</dt>
-          <dd className="small">{f.worstWindow ? `${pct(f.worstWindow.rate)} from ${new Date(f.worstWindow.start).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}` : '—'}</dd>
+          <dd className="small">{f.worstWindow ? `${pct(f.worstWindow.rate)} from ${fmtTime(f.worstWindow.start)}` : '—'}</dd>
         </div>
       </dl>
       <h4>Rerender rate (attempts per shipped asset)</h4>
       <BarChart
         label={`Rerender rate per week: ${report.rerender.weeks.map((w) => `week of ${w.weekStart} ${w.rate === null ? 'nothing shipped' : rate(w.rate)}`).join(', ')}`}
         series={[{ key: 'rate', label: 'Rate', className: 's-refine' }]}
-        bars={report.rerender.weeks.map((w) => ({ label: `wk ${shortDay(w.weekStart)}`, values: { rate: w.rate ?? 0 }, isFlagged: w.isFlagged, note: w.rate === null ? `${w.attempts} / 0` : rate(w.rate) }))}
-        threshold={{ value: 2, label: '2.0: a cost bug' }}
+        bars={report.rerender.weeks.map((w) => ({ label: `wk ${fmtDay(w.weekStart)}`, values: { rate: w.rate ?? 0 }, isFlagged: w.isFlagged, note: w.rate === null ? `${w.attempts} / 0` : rate(w.rate) }))}
+        threshold={{ value: 2, label: '2.0 per asset: the threshold' }}
         format={(n) => rate(n, 1)}
       />
     </section>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { Report } from '../../../shared/contract/insightTypes';
-import { fmtCredits } from '../format';
+import { fmtCredits, fmtDay } from '../format';
 import { BarChart, Legend, type BarSeries } from './BarChart';
-import { rate, shortDay, signedPct } from './insightFormat';
+import { rate, signedPct } from './insightFormat';
 
 const STAGES: BarSeries[] = [
   { key: 'generate', label: 'Generate', className: 's-generate' },
@@ -22,7 +22,7 @@ export function SpendSection({ report }: { report: Report }) {
   const [by, setBy] = useState<'stage' | 'class'>('stage');
   const s = report.spend;
   const series = (by === 'stage' ? STAGES : CLASSES).filter((x) => x.key !== 'none' || s.byDay.some((d) => (by === 'stage' ? d.byStage.none : d.byClass.none) !== 0));
-  const bars = s.byDay.map((d) => ({ label: shortDay(d.day), values: by === 'stage' ? d.byStage : d.byClass }));
+  const bars = s.byDay.map((d) => ({ label: fmtDay(d.day), values: by === 'stage' ? d.byStage : d.byClass }));
   const totals = by === 'stage' ? s.byStage : s.byClass;
   const y = report.yield;
   return (
@@ -37,7 +37,7 @@ export function SpendSection({ report }: { report: Report }) {
           ))}
         </div>
       </div>
-      <BarChart label={`Credits per day by ${by}, ${report.since} to ${report.until}: ${fmtCredits(s.credits)} credits in all`} series={series} bars={bars} />
+      <BarChart label={`Credits per day by ${by}, ${fmtDay(report.since)} to ${fmtDay(report.until)}: ${fmtCredits(s.credits)} credits in all`} series={series} bars={bars} />
       <Legend series={series} />
       <dl className="figures">
         <div>
@@ -55,7 +55,7 @@ export function SpendSection({ report }: { report: Report }) {
       <BarChart
         label={`Weekly spend: ${s.weeks.map((w) => `week of ${w.weekStart} ${fmtCredits(w.credits)}${w.isFlagged ? ' (moved more than 30 %)' : ''}`).join(', ')}`}
         series={[{ key: 'credits', label: 'Credits', className: 's-generate' }]}
-        bars={s.weeks.map((w) => ({ label: `wk ${shortDay(w.weekStart)}`, values: { credits: w.credits }, isFlagged: w.isFlagged, note: `${signedPct(w.change)}${w.isComplete ? '' : w.weekStart < report.since ? ' (part)' : ' (so far)'}` }))}
+        bars={s.weeks.map((w) => ({ label: `wk ${fmtDay(w.weekStart)}`, values: { credits: w.credits }, isFlagged: w.isFlagged, note: `${signedPct(w.change)}${w.isComplete ? '' : w.weekStart < report.since ? ' (part)' : ' (so far)'}` }))}
       />
       <dl className="figures">
         <div>

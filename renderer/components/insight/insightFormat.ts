@@ -8,5 +8,3 @@ export const duration = (ms: number | null): string => {
   return `${Math.round(ms / 100) / 10} s`;
 };
 export const rate = (x: number | null, digits = 2): string => (x === null ? '—' : x.toFixed(digits));
-/** "2026-11-23" → "Nov 23". */
-export const shortDay = (day: string): string => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
