@@ -131,3 +131,12 @@ function deriveCards(
   return { list, byId: new Map(list.map((c) => [c.id, c])), columns };
 }
 
+
+/** The loupe's filmstrip: every take of the take's shot on the (filtered) board, by take number. */
+export function filmstripOf(board: BoardColumns, takeId: string): TakeCard[] {
+  const shotId = board.byId.get(takeId)?.shotId;
+  if (shotId === undefined) return [];
+  const out: TakeCard[] = [];
+  for (const c of board.byId.values()) if (c.shotId === shotId) out.push(c);
+  return out.sort((a, b) => a.number - b.number || (a.id < b.id ? -1 : 1));
+}

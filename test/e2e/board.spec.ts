@@ -105,10 +105,10 @@ test('draft → generate → checked takes → tag with the keyboard → shortli
     await expect(poster.locator('.scrub')).toHaveAttribute('data-frame', /[1-9]/);
     await page.screenshot({ path: testInfo.outputPath('7-scrub.png') });
 
-    // Enter plays the focused take; the frame buttons step one frame at a time.
+    // Enter opens the focused take in the loupe; the frame buttons step one frame at a time.
     await cards(page, 'Tag').first().click();
     await page.keyboard.press('Enter');
-    const player = page.getByRole('dialog', { name: /Take \d+ · gen4_turbo/ });
+    const player = page.getByRole('dialog', { name: /^Take \d+ · gen4_turbo/ });
     await expect(player.locator('video')).toBeVisible();
     await expect.poll(() => player.locator('video').evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThan(0);
     await player.getByRole('button', { name: 'Next frame ›' }).click();
@@ -119,13 +119,13 @@ test('draft → generate → checked takes → tag with the keyboard → shortli
     await page.screenshot({ path: testInfo.outputPath('8-player.png') });
     await page.keyboard.press('Escape');
 
-    // Select two takes (Space) and compare them side by side (C).
+    // Select two takes (Space) and survey them side by side (C).
     await cards(page, 'Shortlist').first().click();
     await page.keyboard.press(' ');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press(' ');
     await page.keyboard.press('c');
-    const compare = page.getByRole('dialog', { name: 'Compare takes' });
+    const compare = page.getByRole('dialog', { name: 'Survey · 2 takes' });
     await expect(compare.locator('video')).toHaveCount(2);
     await page.screenshot({ path: testInfo.outputPath('9-compare.png') });
     await page.keyboard.press('Escape');

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Job } from '../../../shared/contract/jobs';
 import { useAppStore, type AppState } from '../../store';
 import { createBoardSelector, TAKE_STAGES } from '../../store/boardSelectors';
+import { createBoardFilter, modelsOf, VERDICT_LABELS, type VerdictFilter } from '../../store/boardFilter';
 import { errorText } from '../errorText';
 import { BoardColumn } from './BoardColumn';
 import { BoardOverlays } from './BoardOverlays';
@@ -34,14 +35,19 @@ function problemJobs(s: AppState, scope: string): Job[] {
 export function Board() {
   const role = useAppStore((st) => st.role);
   const selectBoard = useMemo(createBoardSelector, []);
-  const board = useAppStore(selectBoard);
+  const applyFilter = useMemo(createBoardFilter, []);
+  const whole = useAppStore(selectBoard);
+  const filter = useAppStore((s) => s.filter);
+  const setFilter = useAppStore((s) => s.setFilter);
+  const board = applyFilter(whole, filter);
+  const models = useMemo(() => modelsOf(whole), [whole]);
   const focusedId = useAppStore((s) => s.focusedId);
   const selectedIds = useAppStore((s) => s.selectedIds);
   const scope = useAppStore((s) => s.shotScope);
   const shots = useAppStore((s) => (s.boardProjectId ? s.shotsByProject[s.boardProjectId] : undefined));
   const isLoaded = useAppStore((s) => s.isBoardLoaded);
   const { setShotScope, setKeyboardActive, isAutoAdvance, setAutoAdvance, undo, notify, openOverlay } = useAppStore((s) => s);
-  const onKeyDown = useBoardKeys(board);
+  useBoardKeys(board);
   const problems = useAppStore(useShallow((s) => problemJobs(s, scope)));
   const { editJob, reuseTake } = useAppStore((s) => s);
   const focusedCard = focusedId ? (board.byId.get(focusedId) ?? null) : null;
@@ -77,6 +83,27 @@ export function Board() {
             </button>
           ))}
         </div>
+        <label className="inline">
+          Show{' '}
+          <select aria-label="Show" value={filter.verdict} onChange={(e) => setFilter({ verdict: e.target.value as VerdictFilter })}>
+            {(Object.keys(VERDICT_LABELS) as VerdictFilter[]).map((v) => (
+              <option key={v} value={v}>
+                {VERDICT_LABELS[v]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          Made with{' '}
+          <select aria-label="Made with" value={filter.model ?? ''} onChange={(e) => setFilter({ model: e.target.value || null })}>
+            <option value="">All models</option>
+            {models.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
         {role !== 'reviewer' && <ShortlistRuleControl />}
         <label className="inline">
           <input type="checkbox" checked={isAutoAdvance} onChange={(e) => setAutoAdvance(e.target.checked)} /> Auto-advance
@@ -97,7 +124,7 @@ export function Board() {
       {!isLoaded ? (
         <p className="muted">Loading the board…</p>
       ) : (
-        <div className="columns" onKeyDown={onKeyDown} onMouseDown={() => setKeyboardActive(false)}>
+        <div className="columns" onMouseDown={() => setKeyboardActive(false)}>
           <BoardColumn
             label={STAGE_LABELS.draft}
             items={drafts}

@@ -1,53 +1,71 @@
 import { useCallback } from 'react';
 import { useAppStore } from '../../store';
-import type { BoardColumns } from '../../store/boardSelectors';
+import { filmstripOf, type BoardColumns } from '../../store/boardSelectors';
 import { Modal } from '../Modal';
-import { KEY_HELP } from './boardKeys';
-import { CompareView, PlayerView } from './Player';
+import { Loupe } from '../review/Loupe';
+import { Survey } from '../review/Survey';
+import { KEY_HELP, VIEWER_KEY_HELP } from './boardKeys';
 import { FinalizeDialog } from './FinalizeDialog';
 import { ExportDialog } from './ExportDialog';
 
-/** Whichever board overlay is open: help, player, compare, or the finalize confirmation. */
+function KeyTable({ rows, label }: { rows: readonly { keys: string[]; what: string }[]; label: string }) {
+  return (
+    <table className="keys" aria-label={label}>
+      <tbody>
+        {rows.map((k) => (
+          <tr key={k.what}>
+            <td>
+              {k.keys.map((x) => (
+                <kbd key={x}>{x}</kbd>
+              ))}
+            </td>
+            <td>{k.what}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Whichever board overlay is open: help, the loupe, the survey, or the finalize and export dialogs. */
 export function BoardOverlays({ board }: { board: BoardColumns }) {
   const overlay = useAppStore((s) => s.overlay);
   const openOverlay = useAppStore((s) => s.openOverlay);
+  const focus = useAppStore((s) => s.focus);
   const close = useCallback(() => openOverlay(null), [openOverlay]);
   if (!overlay) return null;
   switch (overlay.kind) {
     case 'help':
       return (
         <Modal title="Keyboard shortcuts" onClose={close}>
-          <table className="keys">
-            <tbody>
-              {KEY_HELP.map((k) => (
-                <tr key={k.what}>
-                  <td>
-                    {k.keys.map((x) => (
-                      <kbd key={x}>{x}</kbd>
-                    ))}
-                  </td>
-                  <td>{k.what}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p className="muted">Pick is promising, reject is discard. With auto-advance on, tagging moves to the next take in the column.</p>
+          <KeyTable rows={KEY_HELP} label="Board keys" />
+          <h3>In the loupe and the survey</h3>
+          <KeyTable rows={VIEWER_KEY_HELP} label="Loupe and survey keys" />
+          <p className="muted">Keys work anywhere but in text fields. Pick is promising, reject is discard. With auto-advance on, tagging or rating moves to the next take.</p>
         </Modal>
       );
-    case 'player': {
+    case 'loupe': {
       const card = board.byId.get(overlay.takeId);
+      const strip = filmstripOf(board, overlay.takeId);
+      const pick = (id: string) => {
+        focus(id);
+        openOverlay({ kind: 'loupe', takeId: id });
+      };
       return (
         <Modal title={card ? `Take ${card.number} · ${card.model}` : 'Take'} onClose={close} wide>
-          {card ? <PlayerView card={card} /> : <p>This take is no longer on the board.</p>}
+          {card ? <Loupe key={card.id} card={card} strip={strip} onPick={pick} /> : <p>This take is no longer on the board (or the filter hides it).</p>}
         </Modal>
       );
     }
-    case 'compare': {
-      const a = board.byId.get(overlay.a);
-      const b = board.byId.get(overlay.b);
+    case 'survey': {
+      const cards = overlay.takeIds.map((id) => board.byId.get(id)).filter((c) => c !== undefined);
       return (
-        <Modal title="Compare takes" onClose={close} wide>
-          {a && b ? <CompareView a={a} b={b} /> : <p>One of these takes is no longer on the board.</p>}
+        <Modal title={`Survey · ${cards.length} takes`} onClose={close} wide>
+          {cards.length >= 2 ? (
+            <Survey cards={cards} activeId={overlay.activeId} setActive={(id) => openOverlay({ ...overlay, activeId: id })}  />
+          ) : (
+            <p>Fewer than two of these takes are still on the board.</p>
+          )}
         </Modal>
       );
     }

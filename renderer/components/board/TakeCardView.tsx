@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
 import { STAGE_LABELS, type TakeCard } from '../../../shared/contract/board';
 import { mediaUrl } from '../../../shared/contract/media';
-import { leadingTag } from '../../../shared/board/score';
+import { leadingTag, meanStars } from '../../../shared/board/score';
 import { useAppStore } from '../../store';
 import { fmtCredits, fmtSec, fmtPercent } from '../format';
 
@@ -56,7 +56,7 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
       onFocus={() => {
         if (!isFocused) focus(card.id);
       }}
-      onDoubleClick={() => openOverlay({ kind: 'player', takeId: card.id })}
+      onDoubleClick={() => openOverlay({ kind: 'loupe', takeId: card.id })}
     >
       <Poster card={card} />
       <div className="card-line">
@@ -96,6 +96,11 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
             {g.tag} · {g.authors.join(', ')}
           </span>
         ))}
+        {card.stars.length > 0 && (
+          <span className="chip stars" title={`mean of ${card.stars.length} rating${card.stars.length === 1 ? '' : 's'}`}>
+            ★ {meanStars(card.stars)}
+          </span>
+        )}
         {card.override && <span className="chip">{card.override === 'in' ? 'forced in' : 'kept out'}</span>}
         {card.comments > 0 && <span className="chip">💬 {card.comments}</span>}
         {isSwept && (
@@ -129,6 +134,7 @@ function sameProps(a: Props, b: Props): boolean {
   return (
     x.id === y.id &&
     x.tags === y.tags &&
+    x.stars === y.stars &&
     x.checks === y.checks &&
     x.checkStatus === y.checkStatus &&
     x.stage === y.stage &&

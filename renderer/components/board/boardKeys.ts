@@ -6,6 +6,7 @@ export type KeyAction =
   | { kind: 'edge'; to: 'first' | 'last' }
   | { kind: 'tag'; tag: TagName }
   | { kind: 'clearTag' }
+  | { kind: 'stars'; stars: number | null }
   | { kind: 'override'; value: Override | null }
   | { kind: 'undo' }
   | { kind: 'toggleSelect' }
@@ -50,20 +51,24 @@ export function keyToAction(e: KeyLike): KeyAction | null {
       return { kind: 'edge', to: 'last' };
     case 'p':
     case 'P':
-    case '1':
       return { kind: 'tag', tag: 'promising' };
     case 'f':
     case 'F':
-    case '2':
       return { kind: 'tag', tag: 'needs-fix' };
     case 'x':
     case 'X':
-    case '3':
       return { kind: 'tag', tag: 'discard' };
     case 'u':
     case 'U':
-    case '0':
       return { kind: 'clearTag' };
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+      return { kind: 'stars', stars: Number(e.key) };
+    case '0':
+      return { kind: 'stars', stars: null };
     case 's':
     case 'S':
       return { kind: 'override', value: 'in' };
@@ -92,15 +97,25 @@ export function keyToAction(e: KeyLike): KeyAction | null {
   }
 }
 
+/** The loupe's and the survey's own keys (tag and star keys work there too). */
+export const VIEWER_KEY_HELP: readonly { keys: string[]; what: string }[] = [
+  { keys: ['←', '→'], what: 'Loupe: previous / next take in the filmstrip. Survey: previous / next take' },
+  { keys: ['Space'], what: 'Play / pause' },
+  { keys: [',', '.'], what: 'One frame back / forward' },
+  { keys: ['Esc'], what: 'Back to the board' },
+];
+
 /** The help overlay's table: every key above, in words. */
 export const KEY_HELP: readonly { keys: string[]; what: string }[] = [
   { keys: ['↑', '↓', 'J', 'K'], what: 'Previous / next take in the column' },
   { keys: ['←', '→', 'H', 'L'], what: 'Previous / next column' },
   { keys: ['Home', 'End'], what: 'First / last take in the column' },
-  { keys: ['P', '1'], what: 'Pick: tag promising' },
-  { keys: ['F', '2'], what: 'Tag needs-fix' },
-  { keys: ['X', '3'], what: 'Reject: tag discard' },
-  { keys: ['U', '0'], what: 'Remove your tag' },
+  { keys: ['P'], what: 'Pick: tag promising' },
+  { keys: ['X'], what: 'Reject: tag discard' },
+  { keys: ['U'], what: 'Unflag: remove your tag' },
+  { keys: ['F'], what: 'Tag needs-fix' },
+  { keys: ['1', '2', '3', '4', '5'], what: 'Rate 1 to 5 stars' },
+  { keys: ['0'], what: 'Clear your stars' },
   { keys: ['S'], what: 'Force into the shortlist' },
   { keys: ['O'], what: 'Keep out of the shortlist' },
   { keys: ['A'], what: 'Let the score decide (clear the override)' },
@@ -109,7 +124,7 @@ export const KEY_HELP: readonly { keys: string[]; what: string }[] = [
   { keys: ['Shift+↑', 'Shift+↓'], what: 'Extend the selection' },
   { keys: ['Ctrl+A'], what: 'Select the whole column' },
   { keys: ['Esc'], what: 'Clear the selection, close a dialog' },
-  { keys: ['Enter'], what: 'Play the take (frame step with , and .)' },
-  { keys: ['C'], what: 'Compare two takes side by side' },
+  { keys: ['Enter'], what: 'Open the take in the loupe' },
+  { keys: ['C'], what: 'Survey the selected takes (2 to 4) in sync' },
   { keys: ['?'], what: 'This help' },
 ];

@@ -1,7 +1,7 @@
-import { useCallback, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { TakeStage } from '../../../shared/board/derive';
-import { useAppStoreApi } from '../../store';
-import { TAKE_STAGES, type BoardColumns } from '../../store/boardSelectors';
+import { useAppStoreApi, type AppState } from '../../store';
+import { filmstripOf, TAKE_STAGES, type BoardColumns } from '../../store/boardSelectors';
 import { errorText } from '../errorText';
 import { keyToAction, type KeyAction } from './boardKeys';
 
@@ -19,19 +19,67 @@ function firstFocusable(board: BoardColumns): string | null {
   return null;
 }
 
+/** Text fields keep their keys; so do buttons, links and tabs for Enter and Space (they press them). */
+export function isTypingTarget(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof Element)) return false;
+  if (target.closest('input:not([type=checkbox]):not([type=radio]):not([type=range]), textarea, select, [contenteditable="true"]')) return true;
+  return (key === 'Enter' || key === ' ') && target.closest('button, a, summary, input, [role="tab"], [role="radio"]') !== null;
+}
+
+/** Tag, untag or rate takes; a refusal is shown and the marks come back. */
+function mark(s: AppState, ids: string[], action: Extract<KeyAction, { kind: 'tag' | 'clearTag' | 'stars' | 'override' }>): void {
+  const p = action.kind === 'tag' ? s.tag(ids, action.tag) : action.kind === 'clearTag' ? s.untag(ids) : action.kind === 'stars' ? s.rate(ids, action.stars) : s.setOverride(ids, action.value);
+  p.catch((e: unknown) => s.notify('error', errorText(e)));
+}
+
+const isMark = (a: KeyAction): a is Extract<KeyAction, { kind: 'tag' | 'clearTag' | 'stars' | 'override' }> =>
+  a.kind === 'tag' || a.kind === 'clearTag' || a.kind === 'stars' || a.kind === 'override';
+
 /**
- * The board's keyboard: arrows move between takes and columns, single keys tag (with auto-advance
- * to the next take of the column), Space/Shift select, Z undoes, Enter plays, C compares, ? helps.
- * Tag and shortlist keys act on the selection when the focused take is in it, else on the focused take.
+ * The keyboard, anywhere on the page but text fields: on the board, arrows move between takes and
+ * columns, P/X/U/F tag, 1–5 rate (0 clears), with auto-advance to the next take of the column;
+ * Space/Shift select, Z undoes, Enter opens the loupe, C the survey, ? helps. In the loupe the same
+ * tag and star keys act on the take shown and ←/→ walk its shot's filmstrip; in the survey they act
+ * on the active take and ←/→ change it. (Space and , . play and step inside the viewers.)
  */
-export function useBoardKeys(board: BoardColumns): (e: KeyboardEvent) => void {
+export function useBoardKeys(board: BoardColumns): void {
   const store = useAppStoreApi();
   const ref = useRef(board);
   ref.current = board;
   const anchor = useRef<string | null>(null);
 
-  const run = useCallback(
-    (action: KeyAction) => {
+  useEffect(() => {
+    const inViewer = (action: KeyAction): boolean => {
+      const s = store.getState();
+      const o = s.overlay;
+      if (o === null) return false;
+      if (o.kind === 'loupe') {
+        const strip = filmstripOf(ref.current, o.takeId);
+        const i = strip.findIndex((c) => c.id === o.takeId);
+        const go = (d: number) => {
+          const next = strip[i + d];
+          if (!next) return;
+          s.focus(next.id);
+          s.openOverlay({ kind: 'loupe', takeId: next.id });
+        };
+        if (isMark(action)) {
+          mark(s, [o.takeId], action);
+          if (s.isAutoAdvance) go(1);
+        } else if (action.kind === 'move' && action.dx !== 0) go(action.dx);
+        else if (action.kind === 'undo') undo(s);
+      } else if (o.kind === 'survey') {
+        const i = o.takeIds.indexOf(o.activeId);
+        if (isMark(action)) mark(s, [o.activeId], action);
+        else if (action.kind === 'move' && action.dx !== 0) {
+          const next = o.takeIds[(i + action.dx + o.takeIds.length) % o.takeIds.length]!;
+          s.openOverlay({ ...o, activeId: next });
+        } else if (action.kind === 'undo') undo(s);
+      }
+      // Help, finalize and export dialogs keep every key to themselves.
+      return true;
+    };
+
+    const onBoard = (action: KeyAction) => {
       const s = store.getState();
       const b = ref.current;
       let here = locate(b, s.focusedId);
@@ -42,11 +90,17 @@ export function useBoardKeys(board: BoardColumns): (e: KeyboardEvent) => void {
         if (action.kind === 'move' || action.kind === 'edge') return;
       }
       const col = here ? b.columns[here.stage] : [];
-      const targets = () => {
+      if (isMark(action)) {
         const now = store.getState();
-        return now.focusedId && now.selectedIds.includes(now.focusedId) ? now.selectedIds : now.focusedId ? [now.focusedId] : [];
-      };
-      const fail = (e: unknown) => s.notify('error', errorText(e));
+        const ids = now.focusedId && now.selectedIds.includes(now.focusedId) ? now.selectedIds : now.focusedId ? [now.focusedId] : [];
+        if (ids.length === 0 || !here) return;
+        if (s.isAutoAdvance && ids.length === 1) {
+          const next = col[here.index + 1] ?? col[here.index - 1];
+          if (next) s.focus(next.id);
+        }
+        mark(s, ids, action);
+        return;
+      }
       switch (action.kind) {
         case 'move': {
           if (!here) return;
@@ -77,23 +131,8 @@ export function useBoardKeys(board: BoardColumns): (e: KeyboardEvent) => void {
           if (c) s.focus(c.id);
           return;
         }
-        case 'tag':
-        case 'clearTag':
-        case 'override': {
-          const ids = targets();
-          if (ids.length === 0 || !here) return;
-          if (s.isAutoAdvance && ids.length === 1) {
-            const next = col[here.index + 1] ?? col[here.index - 1];
-            if (next) s.focus(next.id);
-          }
-          const p = action.kind === 'tag' ? s.tag(ids, action.tag) : action.kind === 'clearTag' ? s.untag(ids) : s.setOverride(ids, action.value);
-          p.catch(fail);
-          return;
-        }
         case 'undo':
-          s.undo()
-            .then((what) => s.notify('info', what ? `Undid: ${what}.` : 'Nothing to undo.'))
-            .catch(fail);
+          undo(s);
           return;
         case 'toggleSelect':
           if (s.focusedId) s.toggleSelected(s.focusedId);
@@ -103,38 +142,46 @@ export function useBoardKeys(board: BoardColumns): (e: KeyboardEvent) => void {
           s.setSelection(col.map((c) => c.id));
           return;
         case 'escape':
-          if (s.overlay) s.openOverlay(null);
-          else s.setSelection([]);
+          s.setSelection([]);
           anchor.current = null;
           return;
         case 'open':
-          if (s.focusedId) s.openOverlay({ kind: 'player', takeId: s.focusedId });
+          if (s.focusedId) s.openOverlay({ kind: 'loupe', takeId: s.focusedId });
           return;
         case 'compare': {
-          const sel = s.selectedIds.filter((id) => b.byId.has(id));
-          const pair = sel.length >= 2 ? [sel[0]!, sel[1]!] : here && col[here.index + 1] ? [col[here.index]!.id, col[here.index + 1]!.id] : null;
-          if (pair) s.openOverlay({ kind: 'compare', a: pair[0]!, b: pair[1]! });
-          else s.notify('info', 'Select two takes (Space) to compare them.');
+          const sel = s.selectedIds.filter((id) => b.byId.has(id)).slice(0, 4);
+          const ids = sel.length >= 2 ? sel : here && col[here.index + 1] ? [col[here.index]!.id, col[here.index + 1]!.id] : null;
+          if (ids) s.openOverlay({ kind: 'survey', takeIds: ids, activeId: ids[0]! });
+          else s.notify('info', 'Select 2 to 4 takes (Space) to survey them.');
           return;
         }
         case 'help':
           s.openOverlay({ kind: 'help' });
           return;
       }
-    },
-    [store],
-  );
+    };
 
-  return useCallback(
-    (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (t.closest('input, textarea, select, [contenteditable="true"]')) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e.target, e.key)) return;
       const action = keyToAction(e);
       if (!action) return;
+      const s = store.getState();
+      if (s.overlay !== null) {
+        if (action.kind === 'escape' || action.kind === 'toggleSelect') return;
+        if (inViewer(action)) e.preventDefault();
+        return;
+      }
       e.preventDefault();
-      store.getState().setKeyboardActive(true);
-      run(action);
-    },
-    [run, store],
-  );
+      s.setKeyboardActive(true);
+      onBoard(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+}
+
+function undo(s: AppState): void {
+  s.undo()
+    .then((what) => s.notify('info', what ? `Undid: ${what}.` : 'Nothing to undo.'))
+    .catch((e: unknown) => s.notify('error', errorText(e)));
 }

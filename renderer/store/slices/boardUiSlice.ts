@@ -1,8 +1,16 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from '../index';
+import { NO_FILTER, type BoardFilter } from '../boardFilter';
 
 export type MainTab = 'board' | 'queue' | 'ledger' | 'insight';
-export type Overlay = { kind: 'help' } | { kind: 'player'; takeId: string } | { kind: 'compare'; a: string; b: string } | { kind: 'finalize' } | { kind: 'export' } | null;
+/** The loupe shows one take (its shot's filmstrip below); the survey 2–4 takes in sync, one of them active for keys. */
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'loupe'; takeId: string }
+  | { kind: 'survey'; takeIds: string[]; activeId: string }
+  | { kind: 'finalize' }
+  | { kind: 'export' }
+  | null;
 
 /**
  * Local board UI: which shot is shown, the focused card, the selection, auto-advance, the overlay,
@@ -16,6 +24,7 @@ export interface BoardUiSlice {
   isAutoAdvance: boolean;
   authorName: string;
   overlay: Overlay;
+  filter: BoardFilter;
   tab: MainTab;
   /** The board has the keyboard: the focused card takes DOM focus when it (re)mounts. */
   isKeyboardActive: boolean;
@@ -26,6 +35,7 @@ export interface BoardUiSlice {
   setAutoAdvance(on: boolean): void;
   setAuthorName(name: string): void;
   openOverlay(o: Overlay): void;
+  setFilter(f: Partial<BoardFilter>): void;
   setTab(tab: MainTab): void;
   setKeyboardActive(on: boolean): void;
   /** Back to a fresh board view (another project was opened). */
@@ -39,6 +49,7 @@ export const createBoardUiSlice: StateCreator<AppState, [], [], BoardUiSlice> = 
   isAutoAdvance: true,
   authorName: '',
   overlay: null,
+  filter: NO_FILTER,
   tab: 'board',
   isKeyboardActive: false,
   setShotScope: (shotScope) => set({ shotScope, selectedIds: [] }),
@@ -51,8 +62,9 @@ export const createBoardUiSlice: StateCreator<AppState, [], [], BoardUiSlice> = 
   setAutoAdvance: (isAutoAdvance) => set({ isAutoAdvance }),
   setAuthorName: (authorName) => set({ authorName: authorName.slice(0, 60) }),
   openOverlay: (overlay) => set({ overlay }),
+  setFilter: (f) => set({ filter: { ...get().filter, ...f }, selectedIds: [] }),
   setTab: (tab) => set({ tab }),
-  resetBoardUi: () => set({ shotScope: 'all', focusedId: null, selectedIds: [], overlay: null }),
+  resetBoardUi: () => set({ shotScope: 'all', focusedId: null, selectedIds: [], overlay: null, filter: NO_FILTER }),
   setKeyboardActive: (isKeyboardActive) => {
     if (get().isKeyboardActive !== isKeyboardActive) set({ isKeyboardActive });
   },
