@@ -45,6 +45,8 @@ import type { LocalSimConfig } from './providers/local/localProvider';
 import type { Provider } from './providers/provider';
 import { envKeySource, type KeySource } from './providers/runway/keySource';
 import { FileKeys } from './security/fileKeys';
+import { ProviderBooksRepo } from './money/providerBooksRepo';
+import { ProviderSync, type ProviderBooksSource } from './money/providerSync';
 import { PromptVault, type SecretKeys } from './security/promptVault';
 import { TakeService } from './takes/takeService';
 import { takesFinals } from './takes/finalsSource';
@@ -108,6 +110,8 @@ export interface Core {
   retention: RetentionSweeper;
   /** Media id → file for the media routes (host GET /media/<id>, Electron media-* protocols). */
   resolveMedia: MediaResolver;
+  /** Runway's balance against the books (null without a real Runway provider): readings, provider_sync, usage. */
+  providerSync: ProviderSync | null;
   /** Output clips of jobs, with their auto-check verdicts. */
   takes: TakeService;
   /** The job queue: submit, leases, recovery, pacing, retries, dead letters. */
@@ -185,6 +189,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const vault = new PromptVault(config.secretKeys ?? new FileKeys(config.dataDir));
   const settings = planSettings(plans);
   const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => events.emit('queue.changed', queue.status()) });
+  const runwayKeys = config.runwayKeys ?? envKeySource();
   const providers = createProviders({
     dataDir: config.dataDir,
     resourcesDir: mediaResources,
@@ -192,13 +197,27 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     money,
     ledger,
     ports,
-    runwayKeys: config.runwayKeys ?? envKeySource(),
+    runwayKeys,
     ...(config.localSim ? { localSim: config.localSim } : {}),
   });
   for (const p of config.providerOverrides ?? []) {
     providers.get(p.id)?.dispose();
     providers.set(p.id, p);
   }
+  const runway = providers.get('runway');
+  const providerSync =
+    runway && !runway.isSimulation && runway.account && 'usage' in runway
+      ? new ProviderSync({
+          ledger,
+          repo: new ProviderBooksRepo(db.conn),
+          settings: new MoneySettings(db),
+          source: runway as Provider & ProviderBooksSource,
+          hasKey: async () => (await runwayKeys.getKey()) !== null,
+          plan: () => plans.active().plan,
+          clock: ports.clock,
+          logger: ports.logger,
+        })
+      : null;
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
   const checkFailedHooks: ((takeId: string, reason: string) => void)[] = [];
   const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: (p) => watermarks.list().some((w) => w.provider === p), onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
@@ -221,6 +240,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     pollIntervalMs: (p) => config.pollIntervalMs?.[p] ?? pollIntervalFor(p),
     onTakeStored: (id) => takeChecks.schedule(id),
     lock: new QueueLock(config.dataDir),
+    ...(providerSync ? { funds: providerSync } : {}),
     policy: labels,
     ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   });
@@ -296,6 +316,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     takes,
     queue,
     providers,
+    providerSync,
     gate,
     takeChecks,
     board,
@@ -312,6 +333,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     publisher,
     async dispose() {
       await queue.dispose();
+      await providerSync?.dispose();
       await takeChecks.dispose();
       for (const p of providers.values()) p.dispose();
       retention.dispose();

@@ -13,6 +13,7 @@ import {
   Reservation,
 } from '../money/ledgerTypes';
 import { EstimateParams } from '../money/params';
+import { ProviderComparison, UsageCheck } from '../money/providerBooks';
 import { ConfigName, PlanConfig } from '../money/planSchema';
 import { PositiveCredits, Surface } from '../money/pools';
 import { RateCard } from '../money/rateCardSchema';
@@ -110,7 +111,15 @@ export const AuditView = z.object({
   ok: z.boolean(),
   problems: z.array(z.string()),
   totals: z.object({ debitsPosted: z.number().int(), creditsPosted: z.number().int(), debitsPending: z.number().int(), creditsPending: z.number().int() }),
+  /** Runway's daily usage against the books per model and day (null without a Runway key). A mismatch is listed, not a books failure. */
+  usage: UsageCheck.nullable().optional(),
 });
+
+/** Balances per pool, with Runway's balance beside the books' (null until Runway was read with a key). */
+export const BalancesView = Balances.extend({ provider: ProviderComparison.nullable().optional() });
+
+export const ProviderBooksView = z.object({ comparison: ProviderComparison.nullable(), usage: UsageCheck.nullable() });
+export type ProviderBooksView = z.infer<typeof ProviderBooksView>;
 
 export const creditsCalls = {
   'plans.list': query(Empty, PlansView, 'producer'),
@@ -119,7 +128,12 @@ export const creditsCalls = {
   'plans.reload': mutation(Empty, PlansView),
   'credits.estimate': query(EstimateRequest, EstimateResult, 'producer'),
   'credits.quote': query(z.object({ params: EstimateParams, projectId: z.string().min(1).nullable().optional() }).strict(), Quote, 'producer'),
-  'credits.balances': query(Empty, Balances, 'producer'),
+  /** `fresh`: read Runway now rather than use a reading up to a minute old (a deliberate look, as `ledger balance` is). */
+  'credits.balances': query(z.object({ fresh: z.boolean().optional() }).strict(), BalancesView, 'producer'),
+  /** Runway's balance and usage against the books, as last compared. */
+  'credits.provider': query(Empty, ProviderBooksView, 'producer'),
+  /** Reads Runway now (balance, then usage), mirrors a conclusive difference into the books (provider_sync), and answers the comparison. */
+  'credits.syncProvider': mutation(Empty, ProviderBooksView),
   'credits.history': query(HistoryFilter, z.array(HistoryEntry), 'producer'),
   'credits.reservations': query(z.object({ jobId: z.string().min(1).optional(), pendingOnly: z.boolean().optional() }).strict(), z.array(Reservation), 'producer'),
   'credits.grant': mutation(GrantRequest, Balances),

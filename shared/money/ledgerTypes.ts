@@ -17,7 +17,7 @@ export const OpId = z
 export const Stage = z.enum(['generate', 'refine', 'upscale', 'export']);
 export type Stage = z.infer<typeof Stage>;
 
-export const OpKind = z.enum(['grant', 'allowance', 'purchase', 'adjust', 'reserve', 'capture', 'void', 'debit', 'refund', 'expire']);
+export const OpKind = z.enum(['grant', 'allowance', 'purchase', 'adjust', 'reserve', 'capture', 'void', 'debit', 'refund', 'expire', 'provider_sync']);
 export type OpKind = z.infer<typeof OpKind>;
 
 /** Available credits per pool, e.g. { "web:allowance": 600, "web:purchased": 1000 }. */

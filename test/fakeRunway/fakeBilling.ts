@@ -31,6 +31,17 @@ export class FakeBilling {
     this.entries.push({ taskId: t.id, model: t.model, keyId: t.keyId, credits, at });
   }
 
+  /** Another app (or a person in the web console) spending the same organization: billed, not a task of ours. */
+  spendElsewhere(credits: number, model: string, at: number): void {
+    this.balance -= credits;
+    this.entries.push({ taskId: `elsewhere-${this.entries.length}`, model, keyId: 'elsewhere', credits, at });
+  }
+
+  /** Credits bought at Runway (the developer portal), outside any app. */
+  topUp(credits: number): void {
+    this.balance += credits;
+  }
+
   total(): number {
     return this.entries.reduce((a, b) => a + b.credits, 0);
   }

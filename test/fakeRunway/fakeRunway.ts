@@ -120,6 +120,16 @@ export class FakeRunway {
     this.outcomes.push(...o);
   }
 
+  /** Spend from the same organization by someone else: the balance drops and /usage reports it; no task of ours. */
+  spendElsewhere(credits: number, model = 'gen4.5'): void {
+    this.billing.spendElsewhere(credits, model, this.now());
+  }
+
+  /** Credits bought at Runway outside any app: the balance grows. */
+  topUp(credits: number): void {
+    this.billing.topUp(credits);
+  }
+
   setTier(model: string, limits: Partial<TierLimits>): void {
     this.tier.set(model, { ...this.tier.get(model)!, ...limits });
     this.book.advance(this.now());

@@ -27,6 +27,7 @@ import { syncCycles } from './ledgerCycles';
 import { InsufficientCreditsError, LedgerUnsafeError, type Shortfall } from './ledgerErrors';
 import { LedgerNotices } from './ledgerNotices';
 import { prepareLedger, SYS, type LedgerStatements } from './ledgerRepo';
+import { mirrorProvider, type MirrorResult, type ProviderReading } from './providerMirror';
 import { refundCaptured, settle, type Actual } from './ledgerSettle';
 import { auditSpend } from './ledgerSpend';
 import { audit, historyView, readBalances, reservationView, type AuditReport } from './ledgerViews';
@@ -241,7 +242,21 @@ export class CreditLedger {
     });
   }
 
+  /**
+   * Mirrors a provider balance reading into the books (provider_sync, see providerMirror.ts) — only when
+   * the reading is conclusive: `isQuiet` (nothing of ours in flight at the provider) holds inside this
+   * transaction and no entry was written since `sinceEntry`. Returns null when it was not.
+   */
+  providerSync(reading: ProviderReading, opts: { sinceEntry: number | null; isQuiet: () => boolean }): MirrorResult | null {
+    return this.write(() => (opts.isQuiet() && this.lastEntry() === opts.sinceEntry ? mirrorProvider(this.ctx, reading) : null));
+  }
+
   // ── reads ───────────────────────────────────────────────────────────────────
+
+  /** The newest entry's rowid (null on empty books): a cheap "has anything been written since?". */
+  lastEntry(): number | null {
+    return this.s.lastEntry.get()?.n ?? null;
+  }
 
   reservation(id: string): Reservation {
     const op = this.s.op.get({ id });

@@ -52,6 +52,7 @@ export class Books {
       [SYS.spend, 0],
       [SYS.expired, 0],
       [SYS.refunds, 1],
+      [SYS.provider, 1],
     ] as const) {
       s.insertAccount.run({ id, pool: null, surface: null, kind: 'system', cycle_start: null, cycle_end: null, may_go_negative: neg, created_at: t });
     }

@@ -84,7 +84,14 @@ export const SPEND_FROM_ENTRIES = `
   SELECT scope, key, period, SUM(CASE WHEN is_hold = 1 THEN amount ELSE 0 END) AS held, SUM(CASE WHEN is_hold = 1 THEN 0 ELSE amount END) AS posted
   FROM periods GROUP BY scope, key, period HAVING held <> 0 OR posted <> 0`;
 
-export const SYS = { issuance: 'sys:issuance', spend: 'sys:spend', expired: 'sys:expired', refunds: 'sys:refunds' } as const;
+export const SYS = {
+  issuance: 'sys:issuance',
+  spend: 'sys:spend',
+  expired: 'sys:expired',
+  refunds: 'sys:refunds',
+  /** The other side of provider_sync entries: credits the provider's balance says were added or spent outside this app. */
+  provider: 'sys:provider',
+} as const;
 
 export function prepareLedger(db: Database.Database) {
   return {
@@ -121,6 +128,8 @@ export function prepareLedger(db: Database.Database) {
     ),
     entriesOfOp: db.prepare<{ op: string }, EntryRow>('SELECT * FROM ledger_entries WHERE op_id = @op ORDER BY rowid'),
     entry: db.prepare<{ id: string }, EntryRow>('SELECT * FROM ledger_entries WHERE id = @id'),
+    /** The newest entry's rowid: it changes with every write, so a reading compared across it is stale. */
+    lastEntry: db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM ledger_entries'),
     allEntries: db.prepare<[], EntryRow>('SELECT * FROM ledger_entries ORDER BY rowid'),
     /** Adds to the running spend of one scope and key on a day, its month and all time (ledger_spend, migration 0800). */
     addSpend: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; held: number; posted: number }>(

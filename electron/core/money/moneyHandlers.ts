@@ -3,7 +3,7 @@ import type { Core } from '../createCore';
 import type { Handlers } from '../dispatch';
 
 /** The money calls' handlers: thin calls into core.money, core.ledger and core.plans. Spread into handlers.ts. */
-export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans'>): Pick<Handlers, keyof typeof creditsCalls> {
+export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans' | 'providerSync'>): Pick<Handlers, keyof typeof creditsCalls> {
   return {
     'plans.list': () => core.money.view(),
     'plans.active': () => core.plans.active(),
@@ -11,7 +11,16 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
     'plans.reload': () => core.money.reload(),
     'credits.estimate': (req) => core.money.estimate(req),
     'credits.quote': ({ params, projectId }) => core.money.quote(params, projectId ?? null),
-    'credits.balances': () => core.ledger.balances(),
+    'credits.balances': async ({ fresh }) => {
+      // Runway first (at most once a minute unless asked): a conclusive reading is mirrored before the books are read.
+      const provider = (await core.providerSync?.refresh('manual', fresh ? 0 : undefined)) ?? null;
+      return { ...core.ledger.balances(), provider };
+    },
+    'credits.provider': () => ({ comparison: core.providerSync?.comparison() ?? null, usage: core.providerSync?.usageCheck() ?? null }),
+    'credits.syncProvider': async () => {
+      const comparison = (await core.providerSync?.refresh('manual', 0)) ?? null;
+      return { comparison, usage: (await core.providerSync?.reconcileUsage()) ?? null };
+    },
     'credits.history': (filter) => core.ledger.history(filter),
     'credits.reservations': ({ jobId, pendingOnly }) => {
       const all = jobId ? core.ledger.reservationsForJob(jobId) : core.ledger.pendingReservations();
@@ -21,6 +30,6 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
     'credits.purchase': (req) => core.ledger.purchase(req),
     'credits.adjust': (req) => core.ledger.adjust(req),
     'credits.setBudget': ({ projectId, credits }) => core.ledger.setProjectBudget(projectId, credits),
-    'credits.audit': () => core.ledger.audit(),
+    'credits.audit': async () => ({ ...core.ledger.audit(), usage: (await core.providerSync?.reconcileUsage()) ?? null }),
   };
 }

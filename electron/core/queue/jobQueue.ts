@@ -81,6 +81,7 @@ export class JobQueue {
     this.timer = setInterval(() => this.kick(), this.d.tickMs ?? 500);
     this.timer.unref?.();
     void this.refreshProviderLimits();
+    void this.d.funds?.refresh('start', 0);
     this.limitsTimer = setInterval(() => void this.refreshProviderLimits(), 5 * 60_000);
     this.limitsTimer.unref?.();
     this.kick();
@@ -112,6 +113,8 @@ export class JobQueue {
       }
       if (project && source.projectId !== project.id) throw new AppError('VALIDATION', `sourceTakeId: take ${source.id} belongs to another project.`, { field: 'sourceTakeId' });
     }
+    // Runway's balance is the API pool's truth: a reading older than a minute is refreshed first (never throws).
+    if (params.provider === 'runway') await this.d.funds?.refresh('submit');
     // Only a re-render's source changes what is made; a reuse with the same settings is the same request (a cache hit).
     const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, params.artifactClass === 'release' ? input.sourceTakeId : undefined);
     const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
@@ -143,6 +146,7 @@ export class JobQueue {
       }
       // A real render: priced and guarded once, in the transaction that reserves it.
       const priced = this.d.money.check(params, projectId);
+      this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0);
       this.repo.s.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
       for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
       const reservationId = `rsv_${jobId}`;

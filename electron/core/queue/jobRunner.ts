@@ -13,7 +13,7 @@ import type { AttemptLog } from './attemptLog';
 import { openJobParams } from './jobInputs';
 import { isRetryableFailure, jobOutcome } from './jobTransitions';
 import type { JobRepo, JobRow, TaskRow } from './jobRepo';
-import type { ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
+import type { ProviderFunds, ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
 import { sleep } from './sleep';
 
 /** Thrown when this worker's lease was superseded: stop, write nothing more. */
@@ -38,6 +38,8 @@ export interface RunnerDeps {
   /** Full-jitter backoff delay for the given retry number (1-based), honouring a provider's Retry-After. */
   backoff(provider: ProviderId, retry: number, retryAfterMs?: number): number;
   pollIntervalMs(provider: ProviderId): number;
+  /** Runway's balance: read again after each settle (issue 13: the books mirror it). */
+  funds?: ProviderFunds;
   /** Called after a take is stored (auto-check runs off the queue's slots). */
   onTakeStored(takeId: string): void;
   emitJob(jobId: string): void;
@@ -87,7 +89,10 @@ export class JobRunner {
         const isHeldBack = requeues.length === outcomes.length && requeues.every((o) => o.code === 'PROVIDER_UNAVAILABLE');
         const changed = this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message }).changes;
         if (changed === 0) throw new LeaseLost();
-      } else this.settle(ctx);
+      } else {
+        this.settle(ctx);
+        if (row.provider === 'runway') void this.d.funds?.refresh('settle', 0);
+      }
     } catch (e) {
       if (e instanceof LeaseLost) {
         this.d.logger.log('warn', 'lease lost; another worker owns the job now', { jobId });

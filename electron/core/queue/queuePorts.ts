@@ -91,3 +91,14 @@ export interface ProviderGate {
   /** True while the provider's breaker is open (not half-open): the queue leaves its jobs unclaimed, holding their reservations. */
   isHolding(provider: ProviderId): boolean;
 }
+
+/**
+ * The provider's own balance as a check on money (money/providerSync.ts): read it when stale, and refuse
+ * a job bigger than what the provider really has free. Optional: only a real provider with a key has one.
+ */
+export interface ProviderFunds {
+  /** Reads the provider's balance unless the last reading is younger than maxAgeMs (0: read now). Never throws. */
+  refresh(why: 'start' | 'submit' | 'settle', maxAgeMs?: number): Promise<unknown>;
+  /** Throws INSUFFICIENT_CREDITS naming the pool when the provider's last reading cannot pay `credits` now. Runs inside the submit transaction. */
+  check(provider: ProviderId, credits: number): void;
+}

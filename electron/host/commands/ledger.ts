@@ -1,4 +1,5 @@
 import type { Balances, HistoryEntry } from '../../../shared/money/ledgerTypes';
+import type { ProviderComparison, UsageCheck } from '../../../shared/money/providerBooks';
 import type { Core } from '../../core/createCore';
 import type { CliIo, Command } from '../cliSupport';
 import { call, dataDirOption, openCore, parseFlags, parseIntFlag, reportError, UsageError } from '../cliSupport';
@@ -21,6 +22,22 @@ function printBalances(b: Balances, io: CliIo): void {
   for (const p of b.pools) {
     io.out(`${p.pool.padEnd(20)} ${String(p.available).padStart(9)} available  ${String(p.posted).padStart(9)} posted  ${String(p.reserved).padStart(7)} reserved${p.resetsAt ? `  resets ${p.resetsAt}` : ''}`);
   }
+}
+
+function printProvider(c: ProviderComparison | null, io: CliIo): void {
+  if (!c) return;
+  const signed = (n: number) => `${n > 0 ? '+' : ''}${n}`;
+  const drift = c.drift === 0 ? 'no drift' : `drift ${signed(c.drift)}${c.mirrored !== 0 ? ` (${signed(c.mirrored)} mirrored)` : ''}`;
+  io.out(`runway (${c.pool}): provider ${c.providerCredits}  books ${c.booksCredits}${c.heldAtProvider ? ` (+${c.heldAtProvider} held at Runway for tasks in flight)` : ''}  ${drift}  compared ${c.comparedAt} (read ${c.readAt}, ${c.why})`);
+  io.out(`  ${c.explanation}`);
+}
+
+function printUsage(u: UsageCheck | null | undefined, io: CliIo): void {
+  if (!u) return;
+  if (u.error) return io.out(`runway usage ${u.startDate}..${u.beforeDate}: not checked (${u.error})`);
+  if (u.mismatches.length === 0) return io.out(`runway usage ${u.startDate}..${u.beforeDate}: ${u.compared} day × model figures match the books`);
+  io.out(`runway usage ${u.startDate}..${u.beforeDate}: ${u.mismatches.length} of ${u.compared} day × model figures differ from the books`);
+  for (const m of u.mismatches) io.out(`  USAGE MISMATCH ${m.date} ${m.model}: runway ${m.providerCredits}, books ${m.booksCredits} — ${m.explanation}`);
 }
 
 function printHistory(h: HistoryEntry[], io: CliIo): void {
@@ -82,9 +99,13 @@ export const ledgerCommand: Command = {
       const reason = values.reason === undefined ? {} : { reason: values.reason };
       switch (sub as (typeof SUBS)[number]) {
         case 'balance': {
-          const b = await call(core, 'credits.balances', {});
+          // A deliberate look: Runway is read now (with a key), and its figure shown beside the books'.
+          const b = await call(core, 'credits.balances', { fresh: true });
           if (values.json) io.out(JSON.stringify(b, null, 2));
-          else printBalances(b, io);
+          else {
+            printBalances(b, io);
+            printProvider(b.provider ?? null, io);
+          }
           return 0;
         }
         case 'history': {
@@ -125,7 +146,10 @@ export const ledgerCommand: Command = {
         case 'audit': {
           const a = await call(core, 'credits.audit', {});
           if (values.json) io.out(JSON.stringify(a, null, 2));
-          else io.out(a.ok ? `books balance: posted ${a.totals.debitsPosted}, pending ${a.totals.debitsPending}` : `AUDIT FAILED:\n${a.problems.join('\n')}`);
+          else {
+            io.out(a.ok ? `books balance: posted ${a.totals.debitsPosted}, pending ${a.totals.debitsPending}` : `AUDIT FAILED:\n${a.problems.join('\n')}`);
+            printUsage(a.usage, io);
+          }
           return a.ok ? 0 : 1;
         }
       }
