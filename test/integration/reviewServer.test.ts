@@ -53,6 +53,7 @@ const PRODUCER_ADDS = [
   'credits.estimate',
   'credits.quote',
   'credits.balances',
+  'credits.provider',
   'credits.history',
   'credits.reservations',
   'credits.audit',
