@@ -151,6 +151,7 @@ test('loupe, survey, keys anywhere, filters, and a comment with a drawing that t
     await expect.poll(frames).toEqual([24, 24, 24]);
     await survey.getByRole('button', { name: 'Next frame ›' }).click();
     await expect.poll(frames).toEqual([25, 25, 25]);
+    await expect(survey).toContainText('frame 25 (24 fps)');
     const pick = survey.getByRole('button', { name: /^Pick take/ }).nth(1);
     await expect(pick).toHaveAttribute('aria-pressed', 'false');
     await pick.click();

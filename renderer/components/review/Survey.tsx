@@ -89,6 +89,11 @@ function SurveyCell({ card, videoRef, isLead, isActive, setActive, onLeadTime, r
   const isPicked = card.tags.some((t) => t.author === me && t.tag === 'promising');
   const lead = leadingTag(card.tags);
   const mean = meanStars(card.stars);
+  // Any take's seek or tick re-reads the lead's clock (a step seeks every take).
+  const readClock = () => {
+    const v = refs[0]?.current;
+    if (v) onLeadTime(v);
+  };
   const clock = isLead
     ? {
         onTimeUpdate: (e: React.SyntheticEvent<HTMLVideoElement>) => onLeadTime(e.currentTarget),
@@ -96,7 +101,7 @@ function SurveyCell({ card, videoRef, isLead, isActive, setActive, onLeadTime, r
         onPlay: () => refs.forEach((r) => void r.current?.play().catch(() => undefined)),
         onPause: () => refs.forEach((r) => r.current?.pause()),
       }
-    : {};
+    : { onSeeked: readClock };
   return (
     <figure className={`survey-cell${isActive ? ' active' : ''}${lead ? ` tag-${lead}` : ''}`} data-take-id={card.id} onClick={() => setActive(card.id)}>
       {src ? <video ref={videoRef} src={src} preload="auto" muted={!isLead} {...clock} /> : <div className="poster placeholder big">No file</div>}
