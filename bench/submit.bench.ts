@@ -20,7 +20,8 @@ import { fmt } from './support';
 
 const SIZES = (process.env.SUBMIT_BENCH_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 const SUBMITS = Number(process.env.SUBMIT_BENCH_SUBMITS ?? 150);
-const ROUNDS = 6;
+/** Sizes take turns every few submits, so noise from the rest of the machine falls on each alike. */
+const ROUNDS = 30;
 
 const open = (dir: string): Core =>
   createCore({ dataDir: dir, appVersion: 'bench', isStrict: false }, { clock: systemClock, ids: createIds(systemClock), logger: silentLogger, notifier: { notify: () => undefined } });
@@ -99,10 +100,13 @@ async function prepare(entries: number): Promise<Books> {
   return { dir, core, projectId, entries: count, seedS, submit };
 }
 
-async function timeSubmits(b: Books, n: number): Promise<number> {
+/** Wall-clock and CPU milliseconds per submit over n submits (CPU leaves out waiting on fsync and on other processes). */
+async function timeSubmits(b: Books, n: number): Promise<{ wall: number; cpu: number }> {
   const s = process.hrtime.bigint();
+  const c = process.cpuUsage();
   for (let i = 0; i < n; i++) await b.submit();
-  return Number(process.hrtime.bigint() - s) / 1e6 / n;
+  const used = process.cpuUsage(c);
+  return { wall: Number(process.hrtime.bigint() - s) / 1e6 / n, cpu: (used.user + used.system) / 1e3 / n };
 }
 
 export default async function bench(): Promise<void> {
@@ -111,11 +115,14 @@ export default async function bench(): Promise<void> {
     for (const n of SIZES) all.push(await prepare(n));
     // Rounds interleave the sizes, so disk and CPU noise from the rest of the machine falls on each alike.
     const submitMs = all.map(() => [] as number[]);
+    const cpuMs = all.map(() => [] as number[]);
     const oldMs = all.map(() => [] as number[]);
     const guardMs = all.map(() => [] as number[]);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, b] of all.entries()) {
-        submitMs[i]!.push(await timeSubmits(b, Math.ceil(SUBMITS / ROUNDS)));
+        const t = await timeSubmits(b, Math.ceil(SUBMITS / ROUNDS));
+        submitMs[i]!.push(t.wall);
+        cpuMs[i]!.push(t.cpu);
         const s = process.hrtime.bigint();
         oldGuardSums(b.core, b.projectId);
         oldMs[i]!.push(Number(process.hrtime.bigint() - s) / 1e6);
@@ -128,14 +135,14 @@ export default async function bench(): Promise<void> {
       const audit = b.core.ledger.audit();
       if (!audit.ok) throw new Error(`books do not balance after the bench: ${audit.problems.slice(0, 3).join('; ')}`);
       console.log(
-        `  ${fmt(b.entries).padStart(10)} entries   submit ${median(submitMs[i]!).toFixed(2).padStart(7)} ms   guard state ${median(guardMs[i]!).toFixed(3)} ms   ` +
+        `  ${fmt(b.entries).padStart(10)} entries   submit ${median(submitMs[i]!).toFixed(2).padStart(6)} ms (cpu ${median(cpuMs[i]!).toFixed(2)} ms)   guard state ${median(guardMs[i]!).toFixed(3)} ms   ` +
           `baseline (old guard sums from entries) ${median(oldMs[i]!).toFixed(2).padStart(9)} ms   (seeded in ${b.seedS.toFixed(1)} s; audit ok)`,
       );
     }
     const first = median(submitMs[0]!);
     const last = median(submitMs[all.length - 1]!);
     const [a, z] = [all[0]!, all[all.length - 1]!];
-    console.log(`  submit at ${fmt(z.entries)} / at ${fmt(a.entries)} entries: ${(last / first).toFixed(2)}×   (goal: ≤ 1.20×)`);
+    console.log(`  submit at ${fmt(z.entries)} / at ${fmt(a.entries)} entries: ${(last / first).toFixed(2)}× wall, ${(median(cpuMs[all.length - 1]!) / median(cpuMs[0]!)).toFixed(2)}× cpu   (goal: ≤ 1.20×)`);
     console.log(`  old guard sums at ${fmt(z.entries)} / at ${fmt(a.entries)}: ${(median(oldMs[all.length - 1]!) / Math.max(median(oldMs[0]!), 0.001)).toFixed(0)}×`);
   } finally {
     for (const b of all) {
