@@ -3,6 +3,7 @@ import { useAppStore } from '../store';
 import { errorText } from './errorText';
 import { fmtCredits, fmtTime, surfaceLabel } from './format';
 import { BudgetForm, PlanSwitcher, RefillForms } from './LedgerForms';
+import { ProviderBooks } from './ProviderBooks';
 
 /**
  * Money: balances per pool with reset dates, the active plan and a switcher, more credits where the
@@ -63,6 +64,7 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
           ))}
         </tbody>
       </table>
+      <ProviderBooks />
       <div className="ledger-forms">
         <PlanSwitcher />
         <RefillForms />

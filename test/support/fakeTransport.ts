@@ -106,6 +106,7 @@ export function moneyHandlers(available: Partial<Record<PoolId, number>> = { 'lo
       warnings: [],
     }),
     'credits.balances': () => balances(),
+    'credits.provider': () => ({ comparison: null, usage: null }),
     'credits.estimate': ({ params, against }) => {
       const b = est(params).e;
       const a = against ? est(against).e : null;

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { CallOutput, EventPayload } from '../../../shared/contract';
-import type { EstimateResult, PlansView, Quote } from '../../../shared/contract/credits';
+import type { EstimateResult, PlansView, ProviderBooksView, Quote } from '../../../shared/contract/credits';
 import type { EstimateParamsInput } from '../../../shared/money/params';
 import type { Balances, HistoryEntry } from '../../../shared/money/ledgerTypes';
 import type { Surface } from '../../../shared/money/pools';
@@ -15,6 +15,10 @@ export interface CreditsSlice {
   history: HistoryEntry[];
   plans: PlansView | null;
   activeConfig: ActiveConfig | null;
+  /** Runway's balance beside the books, as last compared (null before the first load, or without a key). */
+  providerBooks: ProviderBooksView | null;
+  /** Loads the last comparison; with `now`, reads Runway first (its balance, then its usage). */
+  loadProviderBooks(now?: boolean): Promise<void>;
   /** Budgets set from this session, by project (core has no read call for them yet). */
   budgets: Record<string, number | null>;
   loadCredits(): Promise<void>;
@@ -40,6 +44,10 @@ export const createCreditsSlice =
     plans: null,
     activeConfig: null,
     budgets: {},
+    providerBooks: null,
+    async loadProviderBooks(now = false) {
+      set({ providerBooks: await api.call(now ? 'credits.syncProvider' : 'credits.provider', {}) });
+    },
     async loadCredits() {
       const [balances, plans, activeConfig] = await Promise.all([api.call('credits.balances', {}), api.call('plans.list', {}), api.call('plans.active', {})]);
       set({ balances, plans, activeConfig });
