@@ -90,6 +90,17 @@ export function fakeBoard(takes: TakeFacts[], opts: { jobs?: Job[]; shots?: Shot
       for (const id of takeIds) marks.set(id, { ...marksOf(id), tags: marksOf(id).tags.filter((t) => t.author !== who) });
       return change(takeIds);
     },
+    'stars.set': ({ takeIds, stars, author }) => {
+      const who = author ?? 'owner';
+      undo.push({ author: who, before: takeIds.map(marksOf) });
+      for (const id of takeIds) {
+        const m = marksOf(id);
+        const others = m.stars.filter((s) => s.author !== who);
+        marks.set(id, { ...m, stars: stars === null ? others : [...others, { author: who, stars, at: 1 }] });
+      }
+      return change(takeIds);
+    },
+    'comments.list': () => [],
     'shortlist.set': ({ takeIds, override, author }) => {
       undo.push({ author: author ?? 'owner', before: takeIds.map(marksOf) });
       for (const id of takeIds) marks.set(id, { ...marksOf(id), override });

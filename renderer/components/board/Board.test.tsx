@@ -7,8 +7,8 @@ import { Board } from './Board';
 
 afterEach(cleanup);
 
-async function setup(n = 4) {
-  const board = fakeBoard(Array.from({ length: n }, (_, i) => takeFacts(i)));
+async function setup(n = 4, modelOf: (i: number) => string = () => 'gen4_turbo') {
+  const board = fakeBoard(Array.from({ length: n }, (_, i) => takeFacts(i, { model: modelOf(i) })));
   const r = renderWithStore(<Board />, board.handlers, { selectedProjectId: PROJECT.id });
   await act(() => r.store.getState().loadBoard(PROJECT.id));
   const column = (name: string) => screen.getByRole('region', { name });
@@ -77,6 +77,56 @@ describe('Board', () => {
     expect(within(dialog).getByText('Pick: tag promising')).toBeTruthy();
     fireEvent.keyDown(window, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('takes keys anywhere but text fields: from the page body P picks and 4 rates, in a text field nothing happens', async () => {
+    const { cardsIn, store, transport } = await setup(3);
+    const input = document.body.appendChild(document.createElement('input'));
+    fireEvent.keyDown(input, { key: 'p' });
+    fireEvent.keyDown(input, { key: '4' });
+    expect(transport.callsOf('tags.add')).toHaveLength(0);
+    expect(transport.callsOf('stars.set')).toHaveLength(0);
+    input.remove();
+    const first = cardsIn('Tag')[0]!.getAttribute('data-take-id')!;
+    fireEvent.keyDown(document.body, { key: 'p' });
+    await waitFor(() => expect(cardsIn('Shortlist')).toHaveLength(1));
+    expect(cardsIn('Shortlist')[0]!.getAttribute('data-take-id')).toBe(first);
+    // Auto-advance moved the focus to the next take: the rating lands there, and the focus moves on.
+    const next = store.getState().focusedId;
+    expect(next).not.toBe(first);
+    fireEvent.keyDown(document.body, { key: '4' });
+    await waitFor(() => expect(transport.callsOf('stars.set')).toEqual([{ takeIds: [next], stars: 4, author: 'owner' }]));
+  });
+
+  it('opens the loupe with Enter; ←/→ walk the filmstrip and X rejects the take shown, advancing', async () => {
+    const { cardsIn, store, transport } = await setup(3);
+    const ids = cardsIn('Tag').map((c) => c.getAttribute('data-take-id')!);
+    fireEvent.click(cardsIn('Tag')[0]!);
+    fireEvent.keyDown(document.body, { key: 'Enter' });
+    const loupe = await screen.findByRole('dialog', { name: /^Take 1 · gen4_turbo/ });
+    expect(within(loupe).getAllByRole('button', { name: /^Take \d/ })).toHaveLength(3);
+    fireEvent.keyDown(document.body, { key: 'ArrowRight' });
+    await waitFor(() => expect(store.getState().overlay).toEqual({ kind: 'loupe', takeId: ids[1] }));
+    fireEvent.keyDown(document.body, { key: 'x' });
+    await waitFor(() => expect(transport.callsOf('tags.add')).toEqual([{ takeIds: [ids[1]], tag: 'discard', author: 'owner' }]));
+    expect(store.getState().overlay).toEqual({ kind: 'loupe', takeId: ids[2] });
+  });
+
+  it('surveys the selection with C, and filters the board by verdict and model', async () => {
+    const { cardsIn, store } = await setup(4, (i) => (i === 3 ? 'gen4.5' : 'gen4_turbo'));
+    store.getState().setSelection(cardsIn('Tag').slice(0, 3).map((c) => c.getAttribute('data-take-id')!));
+    fireEvent.keyDown(document.body, { key: 'c' });
+    expect(await screen.findByRole('dialog', { name: 'Survey · 3 takes' })).toBeTruthy();
+    fireEvent.keyDown(window, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await act(() => store.getState().tag([cardsIn('Tag')[0]!.getAttribute('data-take-id')!], 'discard'));
+    fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'rejected' } });
+    await waitFor(() => expect(cardsIn('Tag')).toHaveLength(1));
+    fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'untagged' } });
+    await waitFor(() => expect(cardsIn('Tag')).toHaveLength(3));
+    fireEvent.change(screen.getByLabelText('Made with'), { target: { value: 'gen4.5' } });
+    await waitFor(() => expect(cardsIn('Tag')).toHaveLength(1));
+    expect(cardsIn('Tag')[0]!.getAttribute('data-take-id')).toBe(takeFacts(3).id);
   });
 
   it('renders only a window of cards for 10,000 takes', async () => {

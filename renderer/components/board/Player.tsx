@@ -27,14 +27,15 @@ export function step(videos: readonly (HTMLVideoElement | null)[], frames: numbe
 export function useFrameKeys(videos: RefObject<HTMLVideoElement | null>[]) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest('input:not([type=checkbox]):not([type=range]), textarea, select')) return;
+      const t = e.target instanceof Element ? e.target : null;
+      if (t?.closest('input:not([type=checkbox]):not([type=range]), textarea, select')) return;
       if (e.key === ',' || e.key === '.') {
         e.preventDefault();
         step(
           videos.map((r) => r.current),
           e.key === ',' ? -1 : 1,
         );
-      } else if (e.key === ' ' && !(e.target as HTMLElement).closest('button')) {
+      } else if (e.key === ' ' && !t?.closest('button')) {
         e.preventDefault();
         const first = videos[0]?.current;
         const isPaused = first?.paused ?? true;
