@@ -59,6 +59,11 @@ describe('a job that cannot run', () => {
     expect(second.core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
     expectReleased(second.core, r.jobId, before);
     expect(logs.join('\n')).not.toContain('a secret heist beat');
+    // Retrying it from the dead letters cannot help: refused naming the prompt, nothing reserved again.
+    const history = second.core.ledger.history().length;
+    expect(() => second.core.queue.retry(r.jobId)).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'prompt' } }));
+    expect(second.core.ledger.history()).toHaveLength(history);
+    expect(second.core.queue.get(r.jobId).status).toBe('failed');
     await second.core.dispose();
 
     // And it stays ended: a restart finds nothing running and nothing held.

@@ -10,8 +10,8 @@ import type { ShotService } from '../shots/shotService';
 import { AttemptLog } from './attemptLog';
 import { clearParams, jobKeys, stageOf } from './jobKeys';
 import { JobRepo, toJob } from './jobRepo';
+import { openJobParams } from './jobInputs';
 import { JobRunner, type RunnerDeps } from './jobRunner';
-import type { QueueMoney } from './queuePorts';
 import type { QueueLock } from './queueLock';
 import type { z } from 'zod';
 
@@ -276,7 +276,9 @@ export class JobQueue {
     const job = this.get(id);
     if (job.status !== 'failed') throw new AppError('CONFLICT', `Only a failed job can be retried (this one is ${job.status}).`);
     const row = this.repo.get(id)!;
-    const params = { ...(JSON.parse(row.params_json) as object), ...this.d.vault.open(row.prompt_sealed) } as Parameters<QueueMoney['check']>[0];
+    const { params, cannotRun } = openJobParams(row, this.d.vault);
+    // A prompt that no longer decrypts cannot be sent again; a missing file may have been put back (the runner checks again).
+    if (cannotRun?.code === 'PROMPT_UNREADABLE') throw new AppError('VALIDATION', cannotRun.message, { field: 'prompt' });
     this.d.db.immediate(() => {
       const priced = this.d.money.check(params, job.projectId);
       this.repo.s.failedToPending.run({ id });
