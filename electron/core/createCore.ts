@@ -161,7 +161,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ...(config.sqliteBinding ? { nativeBinding: config.sqliteBinding } : {}),
   });
   // Every process on this data dir hears the others' events through the change feed (electron/core/live).
-  const events = new CoreEvents(ports.logger, config.isStrict, new SqliteChangeFeed({ conn: db.conn, clock: ports.clock, logger: ports.logger }));
+  const events = new CoreEvents(ports.logger, config.isStrict, new SqliteChangeFeed({ conn: db.conn, clock: ports.clock, logger: ports.logger, rideAlong: (write) => db.rideAlong(write) }));
   const projects = new ProjectService(db, events, ports.clock, ports.ids);
   const plans = new PlanRegistry({
     builtinDir: config.resourcesDir ?? findResourcesDir(),

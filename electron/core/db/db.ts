@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } 
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Clock, Logger } from '../ports';
+import { GroupCommit } from './groupCommit';
 import { latestVersion, migrate, pendingMigrations } from './migrate';
 import type { Migration } from './migration';
 import { migrations as allMigrations } from './migrations';
@@ -31,12 +32,14 @@ export class Db {
   readonly file: string;
   readonly backupDir: string;
   readonly appliedMigrations: number[];
+  private readonly grouped: GroupCommit;
 
   private constructor(conn: Database.Database, file: string, backupDir: string, applied: number[]) {
     this.conn = conn;
     this.file = file;
     this.backupDir = backupDir;
     this.appliedMigrations = applied;
+    this.grouped = new GroupCommit(conn);
   }
 
   static open(opts: DbOptions): Db {
@@ -89,7 +92,21 @@ export class Db {
     return this.conn.transaction(fn).immediate();
   }
 
+  /**
+   * The same, sharing its commit (one fsync) with the other work queued in this turn of the event loop;
+   * resolves once that commit is on disk (groupCommit.ts). For hot paths that can wait for a tick.
+   */
+  group<T>(fn: () => T): Promise<T> {
+    return this.grouped.run(fn);
+  }
+
+  /** Runs `fn` inside every group commit (see GroupCommit.addRider); returns the way to stop. */
+  rideAlong(fn: () => void): () => void {
+    return this.grouped.addRider(fn);
+  }
+
   dispose(): void {
+    this.grouped.flush();
     if (this.conn.open) this.conn.close();
   }
 }

@@ -15,6 +15,8 @@ export interface SqliteChangeFeedOptions {
   flushMs?: number;
   /** Rows kept in the table; older ones are pruned. */
   keepRows?: number;
+  /** Writes the buffer inside the database's group commits too (Db.rideAlong), so most batches cost no commit of their own. */
+  rideAlong?: (write: () => void) => () => void;
 }
 
 /** Events that only say "how far": a newer one replaces an older unsent one with the same key. */
@@ -46,9 +48,11 @@ export class SqliteChangeFeed implements ChangeFeed {
   private flushes = 0;
   private readonly unknownNames = new Set<string>();
   private isDisposed = false;
+  private readonly offRide: (() => void) | null;
 
   constructor(private readonly o: SqliteChangeFeedOptions) {
     this.repo = new ChangeRepo(o.conn);
+    this.offRide = o.rideAlong?.(() => this.flush()) ?? null;
   }
 
   publish(name: EventName, payload: unknown): void {
@@ -73,6 +77,7 @@ export class SqliteChangeFeed implements ChangeFeed {
   dispose(): void {
     if (this.isDisposed) return;
     this.flush();
+    this.offRide?.();
     this.isDisposed = true;
     this.stopTail();
     this.listeners.clear();

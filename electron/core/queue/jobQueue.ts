@@ -52,6 +52,9 @@ export class JobQueue {
   private limitsTimer: NodeJS.Timeout | undefined;
   private isDisposed = false;
   private isTicking = false;
+  /** Slots taken by claims waiting for their group commit, and those claims. */
+  private claiming = 0;
+  private readonly claims = new Set<Promise<void>>();
   private readonly leaseMs: number;
 
   constructor(private readonly d: JobQueueDeps) {
@@ -121,8 +124,11 @@ export class JobQueue {
     const now = this.d.clock.now();
     const jobId = this.d.ids.newId('job');
 
-    const result = this.d.db.immediate((): { jobId: string; cacheHit: boolean; saved: number } => {
-      const projectId = project?.id ?? this.d.projects.create(input.projectName ?? 'Untitled').id;
+    // Acknowledged only after the commit that holds it (Q1), shared with the other writes of this tick.
+    const result = await this.d.db.group((): { jobId: string; cacheHit: boolean; saved: number } => {
+      // Looked up again here: a submit sharing this commit may have just created the project.
+      const name = input.projectName ?? 'Untitled';
+      const projectId = project?.id ?? this.d.projects.findByName(name)?.id ?? this.d.projects.create(name).id;
       const shotId = this.resolveShot(projectId, input).id;
       // The cache first: a finished answer is free whatever the wallet holds, so a hit is never priced or guarded.
       const existing = this.repo.s.byKey.get({ key: keys.idempotencyKey });
@@ -321,11 +327,11 @@ export class JobQueue {
   }
 
   isPaused(): boolean {
-    return this.d.db.conn.prepare<[], { value: string }>(`SELECT value FROM queue_state WHERE key = 'paused'`).get()?.value === '1';
+    return this.repo.s.paused.get()?.value === '1';
   }
 
   setPaused(paused: boolean): void {
-    this.d.db.conn.prepare(`INSERT INTO queue_state (key, value) VALUES ('paused', @v) ON CONFLICT(key) DO UPDATE SET value = @v`).run({ v: paused ? '1' : '0' });
+    this.repo.s.setPaused.run({ v: paused ? '1' : '0' });
     this.emitQueue();
     if (!paused) this.kick();
   }
@@ -341,13 +347,15 @@ export class JobQueue {
 
   /** Finishes when every job in flight has stopped (used by tests and benches). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
+    while (this.running.size > 0 || this.claims.size > 0) await Promise.all([...this.claims, ...[...this.running.values()].map((r) => r.done)]);
   }
 
   async dispose(): Promise<void> {
     this.isDisposed = true;
     if (this.timer) clearInterval(this.timer);
     if (this.limitsTimer) clearInterval(this.limitsTimer);
+    // Claims already committed are launched, then stopped with the rest (each goes back to the queue).
+    await Promise.allSettled([...this.claims]);
     for (const r of this.running.values()) r.ctl.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     this.d.lock.release();
@@ -361,15 +369,26 @@ export class JobQueue {
       if (this.isPaused()) return;
       const now = this.d.clock.now();
       for (const r of this.repo.s.expiredLeases.all({ now })) if (!this.running.has(r.id)) this.repo.s.requeueExpired.run({ id: r.id, now });
-      while (this.running.size < this.concurrency()) {
-        // An open breaker holds its provider's jobs where they are: unclaimed, reservations kept (C4).
-        const ready = [...this.d.providers.keys()].filter((p) => !this.d.gate.isHolding(p));
-        if (ready.length === 0) break;
-        const row = this.repo.s.nextReady.get({ now, providers: `,${ready.join(',')},` });
-        if (!row) break;
-        const claimed = this.d.db.immediate(() => this.repo.s.claim.run({ id: row.id, now, leaseUntil: now + this.leaseMs }).changes === 1);
-        if (claimed) this.launch(row.id);
-      }
+      const free = this.concurrency() - this.running.size - this.claiming;
+      // An open breaker holds its provider's jobs where they are: unclaimed, reservations kept (C4).
+      const ready = [...this.d.providers.keys()].filter((p) => !this.d.gate.isHolding(p));
+      if (free <= 0 || ready.length === 0) return;
+      // Every free slot is claimed in one piece of the next group commit (shared with the other jobs'
+      // steps and submits of this tick), and launched once that commit is on disk.
+      this.claiming += free;
+      const claims = this.d.db
+        .group(() => this.repo.claimReady(free, ready, this.d.clock.now(), this.leaseMs))
+        .then(
+          (ids) => {
+            for (const id of ids) this.launch(id);
+          },
+          (e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }),
+        )
+        .finally(() => {
+          this.claiming -= free;
+          this.claims.delete(claims);
+        });
+      this.claims.add(claims);
     } finally {
       this.isTicking = false;
     }

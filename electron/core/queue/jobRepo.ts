@@ -241,8 +241,21 @@ export class JobRepo {
       failedToPending: db.prepare<{ id: string }>(
         `UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, provider_status = NULL, progress = NULL, failure_code = NULL, failure = NULL, cost_credits = NULL, intent_at = NULL, submitted_at = NULL, finished_at = NULL WHERE job_id = @id AND status IN ('failed', 'cancelled')`,
       ),
+      paused: db.prepare<[], { value: string }>(`SELECT value FROM queue_state WHERE key = 'paused'`),
+      setPaused: db.prepare<{ v: string }>(`INSERT INTO queue_state (key, value) VALUES ('paused', @v) ON CONFLICT(key) DO UPDATE SET value = @v`),
       countToday: db.prepare<{ since: number }, { n: number }>(`SELECT count(*) AS n FROM jobs WHERE created_at >= @since AND cache_of_job_id IS NULL`),
     };
+  }
+
+  /** Claims up to `max` ready jobs of these providers, best first (call inside a transaction). */
+  claimReady(max: number, providers: readonly string[], now: number, leaseMs: number): string[] {
+    const ids: string[] = [];
+    while (ids.length < max) {
+      const row = this.s.nextReady.get({ now, providers: `,${providers.join(',')},` });
+      if (!row || this.s.claim.run({ id: row.id, now, leaseUntil: now + leaseMs }).changes !== 1) break;
+      ids.push(row.id);
+    }
+    return ids;
   }
 
   get(id: string): JobRow | undefined {

@@ -16,6 +16,9 @@ import type { JobRepo, JobRow, TaskRow } from './jobRepo';
 import type { ProviderFunds, ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
 import { sleep } from './sleep';
 
+/** Task states after which a task makes no more provider calls (the job can settle). */
+const TASK_ENDED: readonly TaskRow['status'][] = ['succeeded', 'failed', 'cancelled', 'unknown'];
+
 /** Thrown when this worker's lease was superseded: stop, write nothing more. */
 export class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -54,6 +57,8 @@ interface Ctx {
   params: GenerationParams;
   signal: AbortSignal;
   lastProgressEmit: Map<number, number>;
+  /** Set when the last task's own transaction also settled the job (one commit for both). */
+  isSettled: boolean;
 }
 
 /**
@@ -68,7 +73,7 @@ export class JobRunner {
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
-    const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map() };
+    const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map(), isSettled: false };
     try {
       if (!provider) {
         this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
@@ -90,7 +95,8 @@ export class JobRunner {
         const changed = this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message }).changes;
         if (changed === 0) throw new LeaseLost();
       } else {
-        this.settle(ctx);
+        // Already settled in the last task's own commit when it could be (settleIfLast).
+        if (!ctx.isSettled) await this.d.db.group(() => this.settle(ctx));
         if (row.provider === 'runway') void this.d.funds?.refresh('settle', 0);
       }
     } catch (e) {
@@ -169,7 +175,8 @@ export class JobRunner {
     }
     const before = await this.balance(ctx);
     const now = this.d.clock.now();
-    const attemptId = this.d.db.immediate(() => {
+    // Durable before the create call (Q4); shares its commit with the other jobs' steps of this tick.
+    const attemptId = await this.d.db.group(() => {
       if (this.d.repo.s.taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now }).changes === 0) {
         permit.release();
         throw new LeaseLost();
@@ -213,7 +220,7 @@ export class JobRunner {
       return { kind: 'done' };
     }
     permit.success();
-    this.d.db.immediate(() => {
+    await this.d.db.group(() => {
       this.d.attempts.setProviderJobId(attemptId, created.taskId);
       if (this.d.repo.s.taskSubmitted.run({ id: row.id, n: task.n, token: ctx.token, taskId: created.taskId, est: created.estimatedCredits, now: this.d.clock.now() }).changes === 0) {
         throw new LeaseLost();
@@ -246,7 +253,7 @@ export class JobRunner {
         const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
         const after = await this.balance(ctx);
         const end = this.d.clock.now();
-        this.d.db.immediate(() => {
+        await this.d.db.group(() => {
           this.d.takes.insert({
             id: takeId, jobId: row.id, projectId: row.project_id, shotId: row.shot_id, n: task.n, artifactClass: row.artifact_class as 'preview' | 'release',
             artifactId: stored.artifactId, sourceTakeId: row.source_take_id, model: row.model, durationSec: stored.durationSec,
@@ -254,6 +261,7 @@ export class JobRunner {
           });
           this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' });
           if (attempt) this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end });
+          this.settleIfLast(ctx);
         });
         this.d.takes.announce(takeId);
         this.d.onTakeStored(takeId);
@@ -283,10 +291,13 @@ export class JobRunner {
       const isCancelled = state.status === 'CANCELLED';
       const after = await this.balance(ctx);
       const retryable = !isCancelled && isRetryableFailure(state.failureCode) && this.d.repo.get(row.id)!.is_cancel_requested === 0;
-      this.d.db.immediate(() => {
+      await this.d.db.group(() => {
         if (attempt) this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now });
         if (retryable) this.d.repo.s.taskBackToPending.run({ id: row.id, n: task.n });
-        else this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status });
+        else {
+          this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status });
+          this.settleIfLast(ctx);
+        }
       });
       return retryable ? null : { kind: 'done' };
     }
@@ -304,30 +315,43 @@ export class JobRunner {
     return null;
   }
 
-  /** All tasks terminal: capture what the provider billed over every attempt, release the rest, end the job — one transaction. */
+  /**
+   * Inside a task's final transaction: when every task has now ended, settle the job in the same commit
+   * (a single-variation job ends its task and captures its money in one fsync).
+   */
+  private settleIfLast(ctx: Ctx): void {
+    if (!this.d.repo.tasks(ctx.row.id).every((t) => TASK_ENDED.includes(t.status))) return;
+    try {
+      // Its own savepoint: a settle that fails leaves the task's writes to commit; run() settles again on its own and the error surfaces there.
+      this.d.db.conn.transaction(() => this.settle(ctx))();
+      ctx.isSettled = true;
+    } catch (e) {
+      if (e instanceof LeaseLost) throw e;
+    }
+  }
+
+  /** All tasks terminal: capture what the provider billed over every attempt, release the rest, end the job. Runs inside the caller's transaction. */
   private settle(ctx: Ctx): void {
     const { row } = ctx;
     const tasks = this.d.repo.tasks(row.id);
     const job = this.d.repo.get(row.id)!;
     const outcome = jobOutcome(tasks, job.is_cancel_requested === 1);
     const now = this.d.clock.now();
-    this.d.db.immediate(() => {
-      if (outcome.status === 'unknown') {
-        // Hold the reservation: the user decides (resolveUnknown).
-        if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: 'unknown', captured: null, after: null, code: 'UNKNOWN_OUTCOME', message: outcome.message, now }).changes === 0) throw new LeaseLost();
-        return;
-      }
-      const charged = this.d.attempts.chargedFor(row.id);
-      // Nothing billed (refused, failed, cancelled before running): the reservation is voided, a refund in the books.
-      const cap = !row.reservation_id
-        ? { captured: 0, after: null }
-        : charged === 0
-          ? { captured: 0, after: this.d.money.release(row.reservation_id, `job ${outcome.status} with nothing billed`).after }
-          : this.d.money.capture(row.reservation_id, charged);
-      if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now }).changes === 0) {
-        throw new LeaseLost();
-      }
-    });
+    if (outcome.status === 'unknown') {
+      // Hold the reservation: the user decides (resolveUnknown).
+      if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: 'unknown', captured: null, after: null, code: 'UNKNOWN_OUTCOME', message: outcome.message, now }).changes === 0) throw new LeaseLost();
+      return;
+    }
+    const charged = this.d.attempts.chargedFor(row.id);
+    // Nothing billed (refused, failed, cancelled before running): the reservation is voided, a refund in the books.
+    const cap = !row.reservation_id
+      ? { captured: 0, after: null }
+      : charged === 0
+        ? { captured: 0, after: this.d.money.release(row.reservation_id, `job ${outcome.status} with nothing billed`).after }
+        : this.d.money.capture(row.reservation_id, charged);
+    if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now }).changes === 0) {
+      throw new LeaseLost();
+    }
   }
 
   private endTask(ctx: Ctx, n: number, o: { status: TaskRow['status']; cost?: number | null; code?: string | null; failure?: string | null; takeId?: string | null; providerStatus?: string | null }): void {
