@@ -44,7 +44,8 @@ describe('an empty prompt with no image', () => {
     const r = cli('submit', '--json', JSON.stringify({ ...EMPTY, prompt: ' ' }));
     expect(r.status).toBe(2);
     const out = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; details: { field: string } } };
-    expect(out).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'prompt' } } });
+    // The CLI dispatches the contract call, so the field is named within the request, as every door names it.
+    expect(out).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'params.prompt' } } });
     expect(r.stderr).toMatch(/prompt: describe the shot/);
     const jobs = cli('jobs', '--json');
     expect(JSON.parse(jobs.stdout)).toEqual([]);
