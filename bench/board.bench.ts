@@ -1,9 +1,9 @@
-// The board with 10,000 takes in one shot, in Chromium through the browser host:
+// The board with 100,000 takes (a season: 40 shots of 2,500), in Chromium through the browser host:
 //   1. time to the first painted board (navigation start → first card painted), against the same
 //      measurement on a project with 100 takes, served by the same host;
 //   2. p95 from a tag keystroke (P) to the card painted in the Shortlist column, against the p95 of a
 //      keystroke that only moves the focus (↓) — the floor for "key → React → paint" in this browser.
-// Goals (issue 6): under 1 s and under 50 ms. Data is seeded straight through core (takes without
+// Goals (issue 15): first paint under 1.5 s; tag p95 within 1.2× of the focus-move p95. Data is seeded straight through core (takes without
 // media files: cards show placeholders, so this measures the board, not thumbnail decoding).
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createCore } from '../electron/core/createCore';
@@ -12,7 +12,8 @@ import { seedManyTakes } from '../test/support/boardSeed';
 import { startHostProcess, tempDataDir } from '../test/e2e/hostProcess';
 import { CHROMIUM_ARGS, chromiumForTests } from '../electron/host/chromium';
 
-const BIG = 10_000;
+const BIG = 100_000;
+const SHOTS = 40;
 const SMALL = 100;
 const KEY_SAMPLES = 120;
 const LOAD_RUNS = 5;
@@ -21,9 +22,12 @@ function seed(dataDir: string): { big: string; small: string } {
   const clock = { now: () => Date.now() };
   const core = createCore({ dataDir, appVersion: 'bench', isStrict: false }, { clock, ids: createIds(clock), logger: silentLogger, notifier: { notify: () => undefined } });
   try {
-    const big = core.projects.create('Ten thousand');
+    const big = core.projects.create('A season');
     const small = core.projects.create('One hundred');
-    seedManyTakes(core.db.conn, { projectId: big.id, shotId: core.shots.create(big.id, 'Open').id, count: BIG, idPrefix: 'big' });
+    for (let k = 0; k < SHOTS; k++) {
+      const shotId = core.shots.create(big.id, `Shot ${k + 1}`).id;
+      seedManyTakes(core.db.conn, { projectId: big.id, shotId, count: BIG / SHOTS, idPrefix: `s${String(k).padStart(2, '0')}` });
+    }
     seedManyTakes(core.db.conn, { projectId: small.id, shotId: core.shots.create(small.id, 'Open').id, count: SMALL, idPrefix: 'sml' });
     return { big: big.id, small: small.id };
   } finally {
@@ -136,10 +140,10 @@ export default async function main(): Promise<void> {
     }
     console.log(`  first painted board, ${BIG.toLocaleString('en-US')} takes (median of ${LOAD_RUNS})`.padEnd(58) + ms(median(big)).padStart(12) + `   [${ms(Math.min(...big))}–${ms(Math.max(...big))}]`);
     console.log(`  first painted board, ${SMALL} takes (baseline)`.padEnd(58) + ms(median(small)).padStart(12));
-    console.log(`  ratio subject/baseline: ${(median(big) / median(small)).toFixed(2)}×   (goal: ${BIG.toLocaleString('en-US')} takes painted in under 1 s)`);
+    console.log(`  ratio subject/baseline: ${(median(big) / median(small)).toFixed(2)}×   (goal: ${BIG.toLocaleString('en-US')} takes painted in under 1.5 s)`);
 
-    // Keystrokes on the 10,000-take board: focus the first take of Tag, then P (pick) moves it to the
-    // Shortlist (the cut is 10 % = 1,000 takes) and auto-advance focuses the next.
+    // Keystrokes on the 100,000-take board (all shots): focus the first take of Tag, then P (pick) moves it to the
+    // Shortlist (the cut is 10 % of each shot) and auto-advance focuses the next.
     await page.bringToFront(); // a background tab gets no animation frames
     await page.evaluate((pid) => sessionStorage.setItem('circletake.project', pid), ids.big);
     await page.reload();
@@ -150,7 +154,7 @@ export default async function main(): Promise<void> {
     const tags = await keyLatencies(page, 'p', KEY_SAMPLES);
     console.log(`  tag keystroke → card painted in Shortlist, p95 (n=${tags.length})`.padEnd(58) + ms(pct(tags, 95)).padStart(12) + `   median ${ms(median(tags))}`);
     console.log(`  focus keystroke (↓) → painted, p95 (baseline)`.padEnd(58) + ms(pct(moves, 95)).padStart(12) + `   median ${ms(median(moves))}`);
-    console.log(`  ratio subject/baseline: ${(pct(tags, 95) / pct(moves, 95)).toFixed(2)}×   (goal: p95 under 50 ms)`);
+    console.log(`  ratio subject/baseline: ${(pct(tags, 95) / pct(moves, 95)).toFixed(2)}×   (goal: within 1.2×)`);
   } finally {
     await browser?.close();
     await host.stop();
