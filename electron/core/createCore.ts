@@ -261,8 +261,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const drafts = new DraftService(db, { projects, shots, vault, clock: ports.clock });
   const recipes = new Recipes({ repo: queue.repo, vault, takes });
   const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
-  const finals = takesFinals({ db, takes, shots, media, board });
-  const publisher = new Publisher({ dataDir: config.dataDir, finals, stitcher, exporter, board, events, clock: ports.clock });
+  const finals = takesFinals({ db, takes, shots, media, board, vault });
+  const publisher = new Publisher({ dataDir: config.dataDir, projects, finals, stitcher, exporter, board, events, clock: ports.clock });
   const insight = new InsightService({
     db, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
     settings: new InsightSettingsStore(db.conn, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),

@@ -1,5 +1,7 @@
+import { AppError } from '../../shared/errors';
 import type { Core } from './createCore';
 import type { Handlers } from './dispatch';
+import { exportHandlers } from './media/export/exportHandlers';
 import { createMediaHandlers } from './media/mediaHandlers';
 import { createMoneyHandlers } from './money/moneyHandlers';
 import { queueHandlers } from './queue/queueHandlers';
@@ -18,6 +20,11 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
       dbVersion: core.db.version,
       dbFile: core.db.file,
     }),
+    'system.pickFolder': async ({ title }) => {
+      const dialogs = core.ports.dialogs;
+      if (!dialogs) throw new AppError('VALIDATION', 'There is no folder picker here (only in the app window): type the full path of the folder.', { field: 'title' });
+      return { dir: await dialogs.pickFolder(title ?? 'Choose a folder') };
+    },
     'projects.list': () => core.projects.list(),
     'projects.create': ({ name }) => core.projects.create(name),
     'projects.rename': ({ id, name }) => core.projects.rename(id, name),
@@ -25,6 +32,7 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...createMoneyHandlers(core),
     ...createMediaHandlers(core),
     ...queueHandlers(core),
+    ...exportHandlers(core),
     ...boardHandlers(core),
     ...insightHandlers(core),
     ...labelHandlers(core),

@@ -23,9 +23,16 @@ export interface Notifier {
   notify(title: string, body: string): void;
 }
 
+/** Native dialogs: the Electron window has them; the host and the CLI do not (absent). */
+export interface Dialogs {
+  /** The folder the user picked, or null when they cancelled. */
+  pickFolder(title: string): Promise<string | null>;
+}
+
 export interface Ports {
   clock: Clock;
   ids: Ids;
   logger: Logger;
   notifier: Notifier;
+  dialogs?: Dialogs;
 }

@@ -26,6 +26,15 @@ function electronPorts(): Ports {
         if (Notification.isSupported()) new Notification({ title, body }).show();
       },
     },
+    dialogs: {
+      // The export's folder picker: a native dialog on the focused window.
+      pickFolder: async (title) => {
+        const opts = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+        const win = BrowserWindow.getFocusedWindow();
+        const r = await (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+    },
   };
 }
 

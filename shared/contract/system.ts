@@ -12,6 +12,8 @@ export type SystemInfo = z.infer<typeof SystemInfo>;
 
 export const systemCalls = {
   'system.info': query(Empty, SystemInfo),
+  /** A native folder picker (the Electron window only; elsewhere VALIDATION: type the path). */
+  'system.pickFolder': query(z.object({ title: z.string().max(100).optional() }).strict(), z.object({ dir: z.string().nullable() })),
 } as const;
 
 export const systemEvents = {} as const;

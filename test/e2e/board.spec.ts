@@ -158,17 +158,37 @@ test('draft → generate → checked takes → tag with the keyboard → shortli
     // manifest into a folder; the exported take moves to Published.
     await region(page, 'Finalize').getByRole('button', { name: 'Export' }).click();
     const exportDialog = page.getByRole('dialog', { name: 'Export finals' });
+    // A relative path is refused (it would land wherever the host was started); a full path is checked
+    // and shown — the folder, new, and the files by shot and take — before anything is written.
+    await exportDialog.getByLabel('Export folder').fill('exported');
+    await exportDialog.getByRole('button', { name: 'Check folder' }).click();
+    await expect(exportDialog.getByRole('alert')).toContainText('relative path');
+    await expect(exportDialog.getByRole('button', { name: /^Export/ })).toBeDisabled();
     const exportDir = join(data.dir, 'exported');
     await exportDialog.getByLabel('Export folder').fill(exportDir);
-    await exportDialog.getByRole('button', { name: 'Export' }).click();
-    await expect(exportDialog).toContainText('manifest.json', { timeout: 60_000 });
+    await exportDialog.getByRole('button', { name: 'Check folder' }).click();
+    const where = exportDialog.getByRole('region', { name: 'Where the export writes' });
+    await expect(where).toContainText(`Creates ${exportDir}`);
+    await expect(where.getByRole('listitem')).toHaveText([/^01-shot-1_take-\d+\.mp4$/, 'sequence.mp4', 'manifest.json']);
+    await page.screenshot({ path: testInfo.outputPath('13-export-checked.png') });
+    await exportDialog.getByRole('button', { name: 'Export 3 files' }).click();
+    await expect(exportDialog.getByRole('button', { name: 'Done' })).toBeVisible({ timeout: 60_000 });
+    await expect(exportDialog.getByRole('list', { name: 'Exported files' })).toHaveText(/01-shot-1_take-\d+\.mp4/);
     await page.screenshot({ path: testInfo.outputPath('13-exported.png') });
     await exportDialog.getByRole('button', { name: 'Done' }).click();
     await expect(cards(page, 'Published')).toHaveCount(1);
     await expect(cards(page, 'Finalize')).toHaveCount(1);
-    const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { takes: unknown[]; sequence: unknown };
+    const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { projectName: string; hasPrompts: boolean; takes: Record<string, unknown>[]; sequence: unknown };
     expect(manifest.takes).toHaveLength(1);
     expect(manifest.sequence).not.toBeNull();
+    // The manifest a person would keep: project and shot names, the take's number, seed, check and cost; no prompt unless asked.
+    expect(manifest).toMatchObject({ projectName: 'Spring spot', hasPrompts: false });
+    expect(manifest.takes[0]).toMatchObject({ shotName: 'Shot 1', takeNumber: expect.any(Number), checkStatus: 'passed', file: expect.stringMatching(/^01-shot-1_take-\d+\.mp4$/) });
+    // The seed that re-renders this picture: the draft's 7, plus the variation the final came from.
+    expect(manifest.takes[0]!.seed).toBeGreaterThanOrEqual(7);
+    expect(manifest.takes[0]!.seed).toBeLessThanOrEqual(10);
+    expect(manifest.takes[0]!.creditsSpent).toBeGreaterThan(0);
+    expect(manifest.takes[0]).not.toHaveProperty('prompt');
     await page.screenshot({ path: testInfo.outputPath('14-published.png') });
   } finally {
     await host.stop();

@@ -135,6 +135,33 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     const published = await takeProtection({ db: core.db, board: core.board }).protectedArtifacts(finals.map((f) => f.artifact.id));
     expect([...published.values()].every((why) => why.includes('published'))).toBe(true);
     expect(published.size).toBe(finals.length);
+
+    // Files a person would keep: by shot and take; the names without prompt text.
+    expect(manifest.takes.map((x) => (x as unknown as { file: string }).file)).toEqual(['01-close_take-1.mp4', '02-open_take-1.mp4']);
+
+    // Through the contract (the window's and the host's door): a relative folder is refused naming the
+    // field; an absolute one is checked and shown first; prompts go in the manifest only when asked.
+    const owner = { role: 'owner' as const, door: 'host' as const };
+    const relative = await core.dispatch('export.check', { projectId, toDir: 'exports/cut' }, owner);
+    expect(relative).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'toDir' } } });
+    expect(await core.dispatch('export.run', { projectId, toDir: 'exports/cut' }, owner)).toMatchObject({ ok: false, error: { details: { field: 'toDir' } } });
+    const target = join(t.dataDir, 'with-prompts');
+    const check = await core.dispatch('export.check', { projectId, toDir: target }, owner);
+    expect(check).toEqual({ ok: true, value: { dir: target, isNew: true, files: ['01-close_take-1.mp4', '02-open_take-1.mp4', 'sequence.mp4', 'manifest.json'], clashes: [] } });
+    expect(existsSync(target)).toBe(false);
+    const clash = await core.dispatch('export.check', { projectId, toDir: out }, owner);
+    expect(clash).toMatchObject({ ok: true, value: { isNew: false, clashes: ['01-close_take-1.mp4', '02-open_take-1.mp4', 'sequence.mp4', 'manifest.json'] } });
+    const run = await core.dispatch('export.run', { projectId, toDir: target, withPrompts: true }, owner);
+    expect(run.ok).toBe(true);
+    const kept = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')) as Record<string, unknown> & { takes: Record<string, unknown>[] };
+    expect(kept).toMatchObject({ projectName: 'Seq', hasPrompts: true });
+    expect(kept.takes.map((x) => [x.shotName, x.takeNumber, x.prompt, x.checkStatus])).toEqual([
+      ['Close', 1, 'closing: lighthouse', 'passed'],
+      ['Open', 1, 'opening: harbour', 'passed'],
+    ]);
+    expect(kept.takes.every((x) => typeof x.seed === 'number' && typeof x.creditsSpent === 'number' && Array.isArray(x.comments))).toBe(true);
+    // Without asking, the first export's manifest has no prompt at all.
+    expect(JSON.stringify(manifest)).not.toMatch(/harbour|lighthouse/);
   });
 });
 

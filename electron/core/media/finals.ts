@@ -22,6 +22,13 @@ export interface FinalEntry {
   artifact: ReleaseArtifact;
   /** Review comments on the take, for the export manifest. */
   comments?: readonly ManifestComment[];
+  shotName?: string;
+  /** The take's number in its shot (the board's Take N of the preview it re-renders). */
+  takeNumber?: number;
+  seed?: number | null;
+  checkStatus?: string | null;
+  /** Unsealed only when an export includes prompts. */
+  prompt?: () => { prompt: string; negativePrompt: string | null };
 }
 
 export interface FinalsSource {
@@ -63,7 +70,7 @@ export async function exportProject(
   deps: { finals: FinalsSource; stitcher: Stitcher; exporter: Exporter; tmpDir: string },
   projectId: string,
   toDir: string,
-  opts: { withSequence?: boolean; crossfadeSec?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+  opts: { withSequence?: boolean; crossfadeSec?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void; projectName?: string; withPrompts?: boolean } = {},
 ): Promise<ExportResult> {
   const finals = await orderedFinals(deps.finals, projectId);
   let stitched: StitchResult | null = null;
@@ -82,6 +89,8 @@ export async function exportProject(
     }
     return await deps.exporter.exportRelease({
       projectId,
+      ...(opts.projectName !== undefined ? { projectName: opts.projectName } : {}),
+      withPrompts: opts.withPrompts === true,
       entries: finals,
       toDir,
       ...(stitched ? { stitched: { file: stitched.outFile } } : {}),

@@ -38,6 +38,8 @@ export function scopeByRole(handlers: Handlers, db: Db, dataDir: string): Handle
     }
     return deleteComment(input, ctx);
   };
+  const exportCheck = handlers['export.check'];
+  scoped['export.check'] = (input, ctx) => (ctx.role === 'owner' ? exportCheck(input, ctx) : exportCheck({ ...input, toDir: exportFolder(dataDir, input.toDir) }, ctx));
   const exportRun = handlers['export.run'];
   scoped['export.run'] = (input, ctx) => (ctx.role === 'owner' ? exportRun(input, ctx) : exportRun({ ...input, toDir: exportFolder(dataDir, input.toDir) }, ctx));
   return scoped;

@@ -4,7 +4,7 @@ import type { Handlers } from '../dispatch';
 type QueueCalls =
   | 'jobs.submit' | 'jobs.lookup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume' | 'jobs.setPriority' | 'jobs.moveBefore'
   | 'jobs.deadLetters' | 'jobs.retry' | 'jobs.discard' | 'jobs.resolveUnknown' | 'queue.status' | 'queue.pause' | 'queue.resume'
-  | 'takes.list' | 'takes.get' | 'finalize.plan' | 'finalize.run' | 'export.run';
+  | 'takes.list' | 'takes.get' | 'finalize.plan' | 'finalize.run';
 
 /** The queue's and takes' contract entries: thin calls into JobQueue and TakeService. */
 export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, QueueCalls> {
@@ -37,15 +37,5 @@ export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, Queu
     'finalize.plan': ({ projectId, top, topPercent }, ctx) =>
       core.finalizer.plan(projectId, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, ctx.role),
     'finalize.run': ({ projectId, takeIds, expectedCredits }) => core.finalizer.run(projectId, takeIds, expectedCredits),
-    'export.run': async ({ projectId, toDir, withSequence, crossfadeSec }) => {
-      const r = await core.publisher.export(projectId, toDir, { withSequence, ...(crossfadeSec === undefined ? {} : { crossfadeSec }) });
-      return {
-        dir: r.dir,
-        manifestFile: r.manifestFile,
-        takes: r.manifest.takes.map((t) => ({ shotPosition: t.shotPosition, takeId: t.takeId, file: t.file, sha256: t.sha256 })),
-        sequenceFile: r.manifest.sequence?.file ?? null,
-        creditsSpent: r.manifest.creditsSpent,
-      };
-    },
   };
 }

@@ -2,6 +2,7 @@ import type { BoardService } from '../board/boardService';
 import type { Db } from '../db/db';
 import type { FinalEntry, FinalsSource } from '../media/finals';
 import type { MediaStore } from '../media/store/mediaStore';
+import type { PromptVault } from '../security/promptVault';
 import type { ShotService } from '../shots/shotService';
 import type { TakeService } from '../takes/takeService';
 
@@ -10,12 +11,17 @@ import type { TakeService } from '../takes/takeService';
  * the re-render of the best-scored shortlisted preview (the board's score), the newest on a tie.
  * Shots without a final are left out; release takes whose file retention swept are skipped.
  */
-export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService; media: MediaStore; board: BoardService }): FinalsSource {
-  const jobOf = d.db.conn.prepare<{ id: string }, { status: string; params_hash: string }>('SELECT status, params_hash FROM jobs WHERE id = @id');
+export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService; media: MediaStore; board: BoardService; vault: PromptVault }): FinalsSource {
+  const jobOf = d.db.conn.prepare<{ id: string }, { status: string; params_hash: string; params_json: string; prompt_sealed: Buffer }>(
+    'SELECT status, params_hash, params_json, prompt_sealed FROM jobs WHERE id = @id',
+  );
   return {
     finals(projectId: string): FinalEntry[] {
-      const position = new Map(d.shots.list(projectId).map((s) => [s.id, s.position]));
-      const scores = new Map(d.board.view(projectId).shots.flatMap((s) => s.takes.map((t) => [t.id, t.score] as const)));
+      const shots = d.shots.list(projectId);
+      const position = new Map(shots.map((s) => [s.id, s.position]));
+      const shotName = new Map(shots.map((s) => [s.id, s.name]));
+      const cards = new Map(d.board.view(projectId).shots.flatMap((s) => s.takes.map((t) => [t.id, t] as const)));
+      const scores = new Map([...cards].map(([id, c]) => [id, c.score] as const));
       const best = new Map<string, { take: ReturnType<TakeService['get']>; score: number }>();
       for (const take of d.takes.list(projectId)) {
         if (take.artifactClass !== 'release' || !take.artifactId || !position.has(take.shotId)) continue;
@@ -26,23 +32,36 @@ export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService;
         const cur = best.get(take.shotId);
         if (!cur || score > cur.score || (score === cur.score && take.createdAt > cur.take.createdAt)) best.set(take.shotId, { take, score });
       }
-      return [...best.values()].map(({ take }) => ({
-        shotPosition: position.get(take.shotId)!,
-        takeId: take.id,
-        paramsHash: jobOf.get({ id: take.jobId })!.params_hash,
-        model: take.model,
-        credits: take.credits,
-        artifact: d.media.getRelease(take.artifactId!),
-        // The reviewers commented on the preview this final re-renders (the card on the board).
-        comments: d.board.comments(take.sourceTakeId ?? take.id).map((c) => ({
-          author: c.author,
-          body: c.body,
-          atSec: c.atSec,
-          endSec: c.endSec,
-          drawing: c.drawing,
-          createdAt: new Date(c.createdAt).toISOString(),
-        })),
-      }));
+      return [...best.values()].map(({ take }) => {
+        const job = jobOf.get({ id: take.jobId })!;
+        const seed = (JSON.parse(job.params_json) as { seed?: unknown }).seed;
+        const number = cards.get(take.sourceTakeId ?? take.id)?.number;
+        return {
+          shotPosition: position.get(take.shotId)!,
+          shotName: shotName.get(take.shotId)!,
+          ...(number ? { takeNumber: number } : {}),
+          seed: typeof seed === 'number' ? seed : null,
+          checkStatus: take.checkStatus,
+          prompt: () => {
+            const f = d.vault.open(job.prompt_sealed);
+            return { prompt: f.prompt, negativePrompt: f.negativePrompt ?? null };
+          },
+          takeId: take.id,
+          paramsHash: job.params_hash,
+          model: take.model,
+          credits: take.credits,
+          artifact: d.media.getRelease(take.artifactId!),
+          // The reviewers commented on the preview this final re-renders (the card on the board).
+          comments: d.board.comments(take.sourceTakeId ?? take.id).map((c) => ({
+            author: c.author,
+            body: c.body,
+            atSec: c.atSec,
+            endSec: c.endSec,
+            drawing: c.drawing,
+            createdAt: new Date(c.createdAt).toISOString(),
+          })),
+        };
+      });
     },
   };
 }

@@ -7,6 +7,7 @@ import { exportProject, type FinalsSource } from '../media/finals';
 import type { Stitcher } from '../media/stitch/stitcher';
 import type { Exporter } from '../media/export/exporter';
 import type { Clock } from '../ports';
+import type { ProjectService } from '../projects/projectService';
 
 /**
  * Export and publish: the project's finals (release takes only) stitched in shot order and copied with
@@ -16,16 +17,17 @@ export class Publisher {
   private readonly tmpDir: string;
 
   constructor(
-    private readonly d: { dataDir: string; finals: FinalsSource; stitcher: Stitcher; exporter: Exporter; board: BoardService; events: CoreEvents; clock: Clock },
+    private readonly d: { dataDir: string; projects: ProjectService; finals: FinalsSource; stitcher: Stitcher; exporter: Exporter; board: BoardService; events: CoreEvents; clock: Clock },
   ) {
     this.tmpDir = join(d.dataDir, 'tmp', 'export');
   }
 
-  async export(projectId: string, toDir: string, opts: { withSequence?: boolean; crossfadeSec?: number; signal?: AbortSignal } = {}): Promise<ExportResult> {
+  async export(projectId: string, toDir: string, opts: { withSequence?: boolean; crossfadeSec?: number; signal?: AbortSignal; withPrompts?: boolean } = {}): Promise<ExportResult> {
     mkdirSync(this.tmpDir, { recursive: true });
     let last = 0;
     const r = await exportProject({ finals: this.d.finals, stitcher: this.d.stitcher, exporter: this.d.exporter, tmpDir: this.tmpDir }, projectId, toDir, {
       ...opts,
+      projectName: this.d.projects.get(projectId).name,
       onProgress: (fraction) => {
         const now = this.d.clock.now();
         if (now - last < 100 && fraction < 1) return;

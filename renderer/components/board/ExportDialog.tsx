@@ -4,29 +4,62 @@ import { useAppStore } from '../../store';
 import { errorText } from '../errorText';
 import { fmtCredits } from '../format';
 import { Modal } from '../Modal';
+import '../share.css';
+
+type Check = CallOutput<'export.check'>;
 
 /**
  * Export: the project's finals (release takes only — a preview never leaves through here), the
- * stitched sequence and a manifest, copied into a folder on this machine; all or nothing. Exported
- * takes move to Published.
+ * stitched sequence and a manifest, copied into a folder on this machine; all or nothing. The folder
+ * comes from the window's picker, or is typed as a full path; either way it is checked and shown —
+ * where, new or not, which files — before anything is written. Exported takes move to Published.
  */
 export function ExportDialog({ onClose }: { onClose(): void }) {
   const projectId = useAppStore((s) => s.boardProjectId);
   const progress = useAppStore((s) => (projectId ? s.exportProgress[projectId] : undefined));
-  const { exportProject, notify } = useAppStore((s) => s);
+  const exportProject = useAppStore((s) => s.exportProject);
+  const checkExport = useAppStore((s) => s.checkExport);
+  const pickFolder = useAppStore((s) => s.pickFolder);
+  const hasFolderPicker = useAppStore((s) => s.hasFolderPicker);
+  const notify = useAppStore((s) => s.notify);
   const [toDir, setToDir] = useState('');
   const [withSequence, setWithSequence] = useState(true);
+  const [withPrompts, setWithPrompts] = useState(false);
+  const [check, setCheck] = useState<{ for: string; withSequence: boolean; value: Check } | null>(null);
   const [isRunning, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<CallOutput<'export.run'> | null>(null);
 
+  const checked = check && check.for === toDir.trim() && check.withSequence === withSequence ? check.value : null;
+  const runCheck = async (dir: string) => {
+    if (!projectId || dir.trim() === '') return;
+    setError(null);
+    try {
+      setCheck({ for: dir.trim(), withSequence, value: await checkExport({ projectId, toDir: dir.trim(), withSequence }) });
+    } catch (err) {
+      setCheck(null);
+      setError(errorText(err));
+    }
+  };
+  const choose = async () => {
+    try {
+      const dir = await pickFolder('Export the finals into');
+      if (dir) {
+        setToDir(dir);
+        await runCheck(dir);
+      }
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!projectId) return;
+    if (!checked) return void runCheck(toDir);
     setRunning(true);
     setError(null);
     try {
-      const r = await exportProject({ projectId, toDir: toDir.trim(), withSequence });
+      const r = await exportProject({ projectId, toDir: checked.dir, withSequence, withPrompts });
       setDone(r);
       notify('info', `Exported ${r.takes.length} final${r.takes.length === 1 ? '' : 's'} to ${r.dir}.`);
     } catch (err) {
@@ -35,6 +68,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       setRunning(false);
     }
   };
+  const fraction = progress ?? 0;
 
   return (
     <Modal title="Export finals" onClose={onClose}>
@@ -44,6 +78,13 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
             {done.takes.length} release take{done.takes.length === 1 ? '' : 's'}
             {done.sequenceFile ? ' and the stitched sequence' : ''} are in <code>{done.dir}</code>, with <code>{done.manifestFile}</code> ({fmtCredits(done.creditsSpent)} credits spent).
           </p>
+          <ul className="export-files" aria-label="Exported files">
+            {done.takes.map((t) => (
+              <li key={t.file}>
+                <code>{t.file}</code>
+              </li>
+            ))}
+          </ul>
           <div className="modal-actions">
             <button type="button" className="primary" onClick={onClose}>
               Done
@@ -52,16 +93,46 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
         </>
       ) : (
         <form onSubmit={(e) => void onSubmit(e)}>
-          <p>The finals of every shot (release re-renders only) are copied in shot order with a manifest of their checksums and cost. Nothing is written unless everything is.</p>
-          <label htmlFor="export-dir">Export folder</label>
-          <input id="export-dir" value={toDir} onChange={(e) => setToDir(e.target.value)} placeholder="/path/to/a/folder" required autoFocus />
+          <p>The finals of every shot (release re-renders only), named by shot and take, are copied in shot order with a manifest. Nothing is written unless everything is.</p>
+          <label htmlFor="export-dir">Export folder (full path)</label>
+          <div className="row">
+            <input id="export-dir" value={toDir} onChange={(e) => setToDir(e.target.value)} onBlur={() => void runCheck(toDir)} placeholder="/Users/you/Exports/Spring spot" required autoFocus={!hasFolderPicker} />
+            {hasFolderPicker && (
+              <button type="button" onClick={() => void choose()} autoFocus>
+                Choose folder…
+              </button>
+            )}
+            <button type="button" onClick={() => void runCheck(toDir)} disabled={toDir.trim() === '' || isRunning}>
+              Check folder
+            </button>
+          </div>
           <label className="inline">
             <input type="checkbox" checked={withSequence} onChange={(e) => setWithSequence(e.target.checked)} /> Include the stitched sequence
           </label>
+          <label className="inline">
+            <input type="checkbox" checked={withPrompts} onChange={(e) => setWithPrompts(e.target.checked)} /> Put the prompts in the manifest
+          </label>
+          {checked && (
+            <section className="export-check" aria-label="Where the export writes">
+              <p>
+                {checked.isNew ? 'Creates' : 'Writes into'} <code>{checked.dir}</code>:
+              </p>
+              <ul className="export-files" aria-label="Files to write">
+                {checked.files.map((f) => (
+                  <li key={f} className={checked.clashes.includes(f) ? 'danger-text' : ''}>
+                    <code>{f}</code>
+                    {checked.clashes.includes(f) ? ' — already there' : ''}
+                  </li>
+                ))}
+              </ul>
+              {checked.clashes.length > 0 && <p className="field-error">This folder already holds {checked.clashes.length === 1 ? 'one of these files' : 'some of these files'}: pick an empty folder.</p>}
+            </section>
+          )}
           {isRunning && (
-            <progress aria-label="Export progress" max={1} value={progress ?? 0}>
-              {Math.round((progress ?? 0) * 100)} %
-            </progress>
+            <div className="export-progress">
+              <progress aria-label="Export progress" max={1} value={fraction} />
+              <span aria-hidden="true">{Math.round(fraction * 100)} %</span>
+            </div>
           )}
           {error && (
             <p className="field-error" role="alert">
@@ -72,8 +143,8 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
             <button type="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={isRunning || toDir.trim() === ''}>
-              {isRunning ? 'Exporting…' : 'Export'}
+            <button type="submit" className="primary" disabled={isRunning || !checked || checked.clashes.length > 0} title={!checked ? 'Check the folder first: the export shows where it writes before it writes.' : undefined}>
+              {isRunning ? 'Exporting…' : checked ? `Export ${checked.files.length} files` : 'Export'}
             </button>
           </div>
         </form>

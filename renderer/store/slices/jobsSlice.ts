@@ -42,7 +42,13 @@ export interface JobsSlice {
   /** Submits the confirmed batch; refused by core when it would now cost more than confirmed. */
   runFinalize(plan: FinalizePlan): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }>;
   /** Export the project's finals (release only) with the stitched sequence and a manifest; they become Published. */
-  exportProject(input: { projectId: string; toDir: string; withSequence: boolean }): Promise<CallOutput<'export.run'>>;
+  exportProject(input: { projectId: string; toDir: string; withSequence: boolean; withPrompts: boolean }): Promise<CallOutput<'export.run'>>;
+  /** Where an export would write and what (nothing is written). */
+  checkExport(input: { projectId: string; toDir: string; withSequence: boolean }): Promise<CallOutput<'export.check'>>;
+  /** The window's native folder picker; null when cancelled (absent in the browser host). */
+  pickFolder(title: string): Promise<string | null>;
+  /** True where a native folder picker exists (the Electron window). */
+  hasFolderPicker: boolean;
   /** 0..1 while an export of the project runs (export.progressed). */
   exportProgress: Record<string, number>;
   applyExportProgressed(e: EventPayload<'export.progressed'>): void;
@@ -116,6 +122,9 @@ export const createJobsSlice =
       lookupCache: (params, projectId) => api.call('jobs.lookup', { params, projectId }),
       exportProgress: {},
       exportProject: (input) => api.call('export.run', input),
+      checkExport: (input) => api.call('export.check', input),
+      pickFolder: async (title) => (await api.call('system.pickFolder', { title })).dir,
+      hasFolderPicker: api.transport === 'ipc',
       applyExportProgressed({ projectId, fraction }) {
         set({ exportProgress: { ...get().exportProgress, [projectId]: fraction } });
       },

@@ -24,6 +24,9 @@ import { buildManifest, MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifes
  */
 export interface ExportEntry {
   shotPosition: number;
+  shotName?: string;
+  /** The take's number in its shot (the board's Take N). */
+  takeNumber?: number;
   takeId: string;
   paramsHash: string;
   model: string;
@@ -32,10 +35,17 @@ export interface ExportEntry {
   artifact: ReleaseArtifact;
   /** Review comments that travel in the manifest (none when absent). */
   comments?: readonly ManifestComment[];
+  seed?: number | null;
+  checkStatus?: string | null;
+  /** Read only when the export includes prompts. */
+  prompt?: () => { prompt: string; negativePrompt: string | null };
 }
 
 export interface ExportInput {
   projectId: string;
+  projectName?: string;
+  /** Put each take's prompt in the manifest (the user opted in). */
+  withPrompts?: boolean;
   entries: readonly ExportEntry[];
   stitched?: { file: string };
   toDir: string;
@@ -56,7 +66,7 @@ export class Exporter {
     const dir = resolve(input.toDir);
     const plan = input.entries.map((e) => {
       const a = this.deps.store.getRelease(requireRelease(e.artifact, 'Export').id);
-      return { entry: e, artifact: a, from: this.deps.store.fileOf(a), name: takeFileName(e.shotPosition, e.takeId, a.id) };
+      return { entry: e, artifact: a, from: this.deps.store.fileOf(a), name: takeFileName(e, a.id) };
     });
     const names = new Set(plan.map((p) => p.name));
     if (names.size !== plan.length) throw new AppError('VALIDATION', 'Two finals would get the same file name: each take may appear once.', { field: 'entries' });
@@ -91,8 +101,11 @@ export class Exporter {
             reason: 'checksum',
           });
         }
+        const prompt = input.withPrompts && p.entry.prompt ? p.entry.prompt() : null;
         takes.push({
           shotPosition: p.entry.shotPosition,
+          shotName: p.entry.shotName ?? null,
+          takeNumber: p.entry.takeNumber ?? null,
           takeId: p.entry.takeId,
           artifactId: p.artifact.id,
           file: p.name,
@@ -100,6 +113,9 @@ export class Exporter {
           sizeBytes,
           paramsHash: p.entry.paramsHash,
           model: p.entry.model,
+          seed: p.entry.seed ?? null,
+          checkStatus: p.entry.checkStatus ?? null,
+          ...(prompt ? { prompt: prompt.prompt, negativePrompt: prompt.negativePrompt } : {}),
           creditsSpent: p.entry.credits,
           comments: [...(p.entry.comments ?? [])],
         });
@@ -109,7 +125,7 @@ export class Exporter {
         const s = await copyHashed(input.stitched.file, join(stage, SEQUENCE_NAME), input.signal);
         sequence = { file: SEQUENCE_NAME, ...s };
       }
-      const manifest = buildManifest({ projectId: input.projectId, exportedAt: this.deps.clock.now(), takes, sequence });
+      const manifest = buildManifest({ projectId: input.projectId, projectName: input.projectName ?? null, hasPrompts: input.withPrompts === true, exportedAt: this.deps.clock.now(), takes, sequence });
       await writeFileDurable(join(stage, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
 
       // Manifest last: a folder with manifest.json is a complete export.

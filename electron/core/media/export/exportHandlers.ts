@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AppError } from '../../../../shared/errors';
+import type { Core } from '../../createCore';
+import type { Handlers } from '../../dispatch';
+import { orderedFinals } from '../finals';
+import { MANIFEST_NAME, SEQUENCE_NAME, takeFileName } from './manifest';
+
+/**
+ * The export.* contract entries. A door's export names an absolute folder: a relative one would land
+ * wherever Circle Take was started (the host's working directory), so it is refused, naming the field.
+ * (The CLI resolves a relative --to against the shell's folder itself, as a shell user expects.)
+ */
+export function exportHandlers(core: Pick<Core, 'publisher' | 'finals'>): Pick<Handlers, 'export.check' | 'export.run'> {
+  return {
+    'export.check': async ({ projectId, toDir, withSequence }) => {
+      const dir = absoluteDir(toDir);
+      const finals = await orderedFinals(core.finals, projectId);
+      const files = [...finals.map((f) => takeFileName(f, f.artifact.id)), ...(withSequence ? [SEQUENCE_NAME] : []), MANIFEST_NAME];
+      const isNew = !existsSync(dir);
+      return { dir, isNew, files, clashes: isNew ? [] : files.filter((f) => existsSync(join(dir, f))) };
+    },
+    'export.run': async ({ projectId, toDir, withSequence, crossfadeSec, withPrompts }) => {
+      const r = await core.publisher.export(projectId, absoluteDir(toDir), { withSequence, withPrompts, ...(crossfadeSec === undefined ? {} : { crossfadeSec }) });
+      return {
+        dir: r.dir,
+        manifestFile: r.manifestFile,
+        takes: r.manifest.takes.map((t) => ({ shotPosition: t.shotPosition, takeId: t.takeId, file: t.file, sha256: t.sha256 })),
+        sequenceFile: r.manifest.sequence?.file ?? null,
+        creditsSpent: r.manifest.creditsSpent,
+      };
+    },
+  };
+}
+
+function absoluteDir(toDir: string): string {
+  const dir = toDir.trim();
+  if (!isAbsolute(dir)) {
+    throw new AppError('VALIDATION', `toDir: "${dir}" is a relative path; give the full path of the folder (for example /Users/you/Exports/Spring spot), or pick it with Choose folder.`, {
+      field: 'toDir',
+    });
+  }
+  return resolve(dir);
+}
