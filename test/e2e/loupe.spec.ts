@@ -103,6 +103,18 @@ test('loupe, survey, keys anywhere, filters, and a comment with a drawing that t
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 });
     await page.mouse.up();
     await expect(loupe.locator('svg.drawing-layer rect[data-shape="box"]')).toHaveCount(1);
+    // An arrow to the box, and a freehand stroke under it.
+    await loupe.getByRole('button', { name: 'Arrow' }).click();
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.62, { steps: 5 });
+    await page.mouse.up();
+    await loupe.getByRole('button', { name: 'Freehand' }).click();
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.7);
+    await page.mouse.down();
+    for (let i = 1; i <= 6; i++) await page.mouse.move(box.x + box.width * (0.2 + i * 0.04), box.y + box.height * (0.7 + (i % 2) * 0.03));
+    await page.mouse.up();
+    await expect(loupe.locator('svg.drawing-layer [data-shape]')).toHaveCount(3);
     await loupe.getByLabel('New comment').fill('The keeper’s hand flickers here');
     await loupe.getByRole('button', { name: 'Comment', exact: true }).click();
     const note = loupe.getByRole('button', { name: /^Go to 0:00:03: The keeper/ });
@@ -113,7 +125,7 @@ test('loupe, survey, keys anywhere, filters, and a comment with a drawing that t
     await note.click();
     await expect(loupe).toContainText('frame 3 (24 fps)');
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => Math.round(v.currentTime * 24))).toBe(3);
-    await expect(loupe.locator('svg.drawing-layer rect[data-shape="box"]')).toHaveCount(1);
+    await expect(loupe.locator('svg.drawing-layer [data-shape]')).toHaveCount(3);
     await shot('4-comment-drawing.png');
     await page.keyboard.press('Escape');
     await expect(loupe).toHaveCount(0);
@@ -176,7 +188,7 @@ test('loupe, survey, keys anywhere, filters, and a comment with a drawing that t
     type M = { takes: { comments: { body: string; atSec: number; drawing: { shapes: { kind: string }[] } }[] }[] };
     const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as M;
     expect(manifest.takes).toHaveLength(1);
-    expect(manifest.takes[0]!.comments).toMatchObject([{ body: 'The keeper’s hand flickers here', atSec: 3 / 24, drawing: { shapes: [{ kind: 'box' }] } }]);
+    expect(manifest.takes[0]!.comments).toMatchObject([{ body: 'The keeper’s hand flickers here', atSec: 3 / 24, drawing: { shapes: [{ kind: 'box' }, { kind: 'arrow' }, { kind: 'freehand' }] } }]);
     await shot('7-exported.png');
   } finally {
     await host.stop();
