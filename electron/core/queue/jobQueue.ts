@@ -378,12 +378,8 @@ export class JobQueue {
       this.claiming += free;
       const claims = this.d.db
         .group(() => this.repo.claimReady(free, ready, this.d.clock.now(), this.leaseMs))
-        .then(
-          (ids) => {
-            for (const id of ids) this.launch(id);
-          },
-          (e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }),
-        )
+        .then((ids) => ids.forEach((id) => this.launch(id)))
+        .catch((e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }))
         .finally(() => {
           this.claiming -= free;
           this.claims.delete(claims);
