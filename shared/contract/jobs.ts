@@ -4,6 +4,7 @@ import { ArtifactClass, ProviderId } from '../money/params';
 import { mutation, query } from './define';
 import { ProjectId } from './projects';
 import { ShotId } from './shots';
+import { SafeName } from './names';
 
 export const JobId = z.string().regex(/^job_[0-9a-z]{10,40}$/, 'must be a job id like job_…');
 export const TakeId = z.string().regex(/^tk_[0-9a-z]{10,40}$/, 'must be a take id like tk_…');
@@ -65,8 +66,8 @@ export const SubmitInput = z
     /** Either ids, or names (created when first used). */
     projectId: ProjectId.optional(),
     shotId: ShotId.optional(),
-    projectName: z.string().trim().min(1).max(120).optional(),
-    shotName: z.string().trim().min(1).max(120).optional(),
+    projectName: SafeName.optional(),
+    shotName: SafeName.optional(),
     priority: z.number().int().min(-100).max(100).default(0),
     /** Skip the cache: roll the same intent again (a new key). */
     noCache: z.boolean().default(false),

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { Empty, mutation, query } from './define';
+import { SafeName } from './names';
 
 export const ProjectId = z.string().regex(/^prj_[0-9a-z]{10,40}$/, 'must be a project id like prj_…');
 
-export const ProjectName = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(120, 'must be at most 120 characters');
+export const ProjectName = SafeName;
 
 export const Project = z.object({
   id: ProjectId,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { mutation, query } from './define';
 import { ProjectId } from './projects';
+import { SafeName } from './names';
 
 export const ShotId = z.string().regex(/^sht_[0-9a-z]{10,40}$/, 'must be a shot id like sht_…');
-export const ShotName = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
+export const ShotName = SafeName;
 
 export const Shot = z.object({
   id: ShotId,

@@ -81,7 +81,9 @@ describe('a job that cannot run', () => {
     const files = tempDir('ct-cannot-run-files-');
     cleanups.push(() => files.cleanup());
     const file = join(files.dir, provider === 'import' ? 'clip.mp4' : 'board.png');
-    copyFileSync(join('resources', 'watermark.png'), file);
+    // An import must at least look like a video (an MP4 header) to be accepted at submit.
+    if (provider === 'import') writeFileSync(file, Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(2048, 3)]));
+    else copyFileSync(join('resources', 'watermark.png'), file);
     if (provider === 'import') t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
     const params =
       provider === 'import'

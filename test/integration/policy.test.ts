@@ -26,7 +26,7 @@ function setup() {
   writeFileSync(image, Buffer.from('not really a png, but an asset with content'));
   const clip = join(assets.dir, 'delivery', 'hero.mp4');
   mkdirSync(join(assets.dir, 'delivery'));
-  writeFileSync(clip, Buffer.alloc(2048, 3));
+  writeFileSync(clip, Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(2036, 3)]));
   const owner = { role: 'owner' as const, door: 'electron' as const };
   const call = (name: string, input: unknown) => t.core.dispatch(name, input, owner);
   return { core: t.core, dataDir: t.dataDir, assets: assets.dir, image, clip, call };

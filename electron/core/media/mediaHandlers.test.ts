@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,13 +17,14 @@ describeWith(ffmpegNeed, 'media through the contract', () => {
   const src = tempDir('ct-mh-');
   let core: Core;
   let cleanup: () => Promise<void>;
+  let dataDir: string;
   let previewId: string;
   let watermarkedReleaseId: string;
   let projectId: string;
   const events: string[] = [];
 
   beforeAll(async () => {
-    ({ core, cleanup } = testCore());
+    ({ core, cleanup, dataDir } = testCore());
     core.events.subscribe((n) => events.push(n));
     projectId = core.projects.create('Contract').id;
     previewId = (await core.media.putPreview({ projectId, jobId: 'job_mh0001', n: 0, fromFile: makeClip(src.dir, 'p.mp4', { watermark: true }) })).id;
@@ -61,6 +63,16 @@ describeWith(ffmpegNeed, 'media through the contract', () => {
     const r = await core.dispatch('media.thumbnails', { id: previewId }, reviewer);
     expect(r).toMatchObject({ ok: true, value: { posterId: `${previewId}.poster`, spriteId: `${previewId}.sprite`, frames: 10 } });
     expect(core.resolveMedia(`${previewId}.poster`)).not.toBeNull();
+  });
+
+  it('never makes thumbnails of a release take for a reviewer (FORBIDDEN, no file written)', async () => {
+    const files = () => readdirSync(dataDir, { recursive: true }).map(String).filter((f) => f.endsWith('.webp')).sort();
+    const before = files();
+    const r = await core.dispatch('media.thumbnails', { id: watermarkedReleaseId }, reviewer);
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { field: 'id' } } });
+    expect(files()).toEqual(before);
+    expect(await core.dispatch('media.thumbnails', { id: watermarkedReleaseId }, owner)).toMatchObject({ ok: true });
+    expect(files().length).toBeGreaterThan(before.length);
   });
 
   it('registers a provider watermark and checks that provider\'s previews against it', async () => {

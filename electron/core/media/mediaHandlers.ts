@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors';
 import type { Core } from '../createCore';
 import type { Handlers } from '../dispatch';
 import { toDto } from './store/artifact';
@@ -26,8 +27,13 @@ export function createMediaHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers
         ...(expect.audio !== undefined ? { audio: expect.audio } : {}),
       }),
     'media.lastCheck': ({ id }) => core.artifactChecks.last(id),
-    'media.thumbnails': async ({ id }) => {
-      const t = await core.thumbnails.forArtifact(core.media.get(id));
+    'media.thumbnails': async ({ id }, ctx) => {
+      const a = core.media.get(id);
+      // A reviewer sees previews only (as the media route serves them): nothing is made for a release take.
+      if (ctx.role === 'reviewer' && a.class !== 'preview') {
+        throw new AppError('FORBIDDEN', `${id} is a release take; a reviewer session sees previews only.`, { field: 'id', id });
+      }
+      const t = await core.thumbnails.forArtifact(a);
       return {
         artifactId: t.artifactId,
         posterId: `${id}.poster`,

@@ -3,7 +3,7 @@ import type { Core } from '../createCore';
 import type { Handlers } from '../dispatch';
 
 /** The money calls' handlers: thin calls into core.money, core.ledger and core.plans. Spread into handlers.ts. */
-export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans' | 'providerSync'>): Pick<Handlers, keyof typeof creditsCalls> {
+export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans' | 'providerSync' | 'projects'>): Pick<Handlers, keyof typeof creditsCalls> {
   return {
     'plans.list': () => core.money.view(),
     'plans.active': () => core.plans.active(),
@@ -29,7 +29,10 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
     'credits.grant': (req) => core.ledger.grant(req),
     'credits.purchase': (req) => core.ledger.purchase(req),
     'credits.adjust': (req) => core.ledger.adjust(req),
-    'credits.setBudget': ({ projectId, credits }) => core.ledger.setProjectBudget(projectId, credits),
+    'credits.setBudget': ({ projectId, credits }) => {
+      core.projects.get(projectId); // NOT_FOUND for a project that does not exist: no budget for nothing
+      return core.ledger.setProjectBudget(projectId, credits);
+    },
     'credits.audit': async () => ({ ...core.ledger.audit(), usage: (await core.providerSync?.reconcileUsage()) ?? null }),
   };
 }

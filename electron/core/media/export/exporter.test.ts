@@ -93,6 +93,12 @@ describe('Exporter', () => {
     expect(existsSync(to)).toBe(false);
   });
 
+  it('fails at once with a sentence for a folder under /proc (Linux), where recursive mkdir used to spin forever', async () => {
+    if (process.platform !== 'linux') return; // /proc is Linux's; elsewhere there is no such folder to try
+    const err = await core.exporter.exportRelease({ projectId, entries, toDir: '/proc/circletake-export/out' }).catch((x: unknown) => x);
+    expect(err).toMatchObject({ code: 'IO_FAILED', message: expect.stringMatching(/^Could not create the export folder \/proc\/circletake-export\/out: /) });
+  });
+
   it('never overwrites: a folder with a manifest already is refused, untouched', async () => {
     const to = join(dest.dir, 'taken');
     mkdirSync(to);

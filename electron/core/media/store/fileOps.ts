@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors';
 
 /**
@@ -86,21 +86,25 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 export async function ensureDir(dir: string, doing = `create the folder ${dir}`): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    // Recursive mkdir reports ENOENT for some causes (a read-only drive); a plain mkdir of the last
-    // step tells the real one.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dirname(dir))) {
-      const real = await mkdir(dir).then(
-        () => null,
-        (e2: unknown) => e2,
-      );
-      if (real === null) return;
-      throw ioError(real, doing, dir);
-    }
-    throw ioError(e, doing, dir);
+  // One level at a time, never `recursive: true`: Node's recursive mkdir spins forever under /proc
+  // (it keeps getting ENOENT for a parent it just "made"), so `export --to /proc/x` hung.
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
   }
+  for (const step of missing) {
+    try {
+      await mkdir(step);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(step, { throwIfNoEntry: false })?.isDirectory()) continue;
+      throw ioError(e, doing, dir);
+    }
+  }
+  if (missing.length === 0 && !statSync(dir).isDirectory()) throw ioError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), doing, dir);
 }
 
 /** Turns a Node fs error into IO_FAILED that says what happened and what to do. */

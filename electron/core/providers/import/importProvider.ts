@@ -1,9 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import type { GenerationParams } from '../../../../shared/jobParams';
 import { ProviderCallError, type CreateResult, type Provider, type TaskRequest, type TaskState } from '../provider';
+
+/** A container's signature in the first bytes: refuses a PNG, a PDF or text named .mp4 before any job exists. */
+export function looksLikeVideo(file: string): boolean {
+  const head = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const at = (offset: number, text: string) => head.subarray(offset, offset + text.length).toString('latin1') === text;
+  return (
+    at(4, 'ftyp') || at(4, 'moov') || at(4, 'mdat') || at(4, 'wide') || at(4, 'free') || // MP4 / MOV
+    head.readUInt32BE(0) === 0x1a45dfa3 || // WebM / Matroska (EBML)
+    (at(0, 'RIFF') && at(8, 'AVI ')) ||
+    head.readUInt32BE(0) === 0x000001ba || head.readUInt32BE(0) === 0x000001b3 || // MPEG-PS / MPEG video
+    (head[0] === 0x47 && statSync(file).size >= 188) || // MPEG-TS sync byte
+    at(0, 'OggS') ||
+    at(0, 'FLV')
+  );
+}
 
 interface ImportTask {
   id: string;
@@ -36,6 +57,9 @@ export class ImportProvider implements Provider {
       throw new AppError('VALIDATION', `sourceFile: no clip at ${f ?? '(none)'}; give the absolute path of the video to import.`, { field: 'sourceFile' });
     }
     if (statSync(f).size === 0) throw new AppError('VALIDATION', `sourceFile: ${f} is empty (0 bytes).`, { field: 'sourceFile' });
+    if (!looksLikeVideo(f)) {
+      throw new AppError('VALIDATION', `sourceFile: ${basename(f)} is not a video (no MP4, MOV, WebM, Matroska, AVI, MPEG or Ogg header); import a video clip.`, { field: 'sourceFile' });
+    }
     if (params.variations !== 1) throw new AppError('VALIDATION', 'variations: an import brings in one clip (variations 1).', { field: 'variations' });
   }
 
