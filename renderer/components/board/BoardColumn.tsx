@@ -49,7 +49,8 @@ export function BoardColumn<T>({ label, items, keyOf, render, focusIndex, action
         </span>
       </header>
       {actions && <div className="column-actions">{actions}</div>}
-      <div ref={scrollRef} className="column-scroll" role="listbox" aria-label={`${label} takes`} aria-multiselectable="true">
+      {/* An empty column is a note, not an empty listbox (a listbox needs options). */}
+      <div ref={scrollRef} className="column-scroll" {...(items.length > 0 ? { role: 'listbox', 'aria-label': `${label} takes`, 'aria-multiselectable': true } : {})}>
         {items.length === 0 ? (
           <p className="muted column-empty">{empty}</p>
         ) : (

@@ -18,19 +18,22 @@ export const DraftCardView = memo(function DraftCardView({ draft, showShot }: { 
   const isReviewer = useAppStore((s) => s.role === 'reviewer');
   const waiting = waitingText(draft);
   return (
-    <div className="card draft" role="option" aria-selected={false} aria-label={`Draft: variation ${draft.n + 1} of ${draft.model}, ${waiting ?? draft.jobStatus}`}>
-      <div className="poster placeholder generating" aria-hidden="true" />
-      <div className="card-line">
-        <span className="card-model">{draft.model}</span>
-        <span>{fmtSec(draft.durationSec)}</span>
-        {!isReviewer && <span className="card-credits">~{fmtCredits(draft.credits)} cr</span>}
+    <div className="card draft" role="option" aria-selected={false}>
+      <span className="visually-hidden">{`Draft: variation ${draft.n + 1} of ${draft.model}, ${waiting ?? draft.jobStatus}`}</span>
+      <div className="card-body" aria-hidden="true">
+        <div className="poster placeholder generating" />
+        <div className="card-line">
+          <span className="card-model">{draft.model}</span>
+          <span>{fmtSec(draft.durationSec)}</span>
+          {!isReviewer && <span className="card-credits">~{fmtCredits(draft.credits)} cr</span>}
+        </div>
+        {showShot && <div className="card-shot muted">{showShot}</div>}
+        <div className="card-line muted">
+          variation {draft.n + 1}
+          {draft.provider === 'local' ? ' · simulated' : ''}
+        </div>
+        {waiting ? <div className="muted">{waiting}</div> : <Progress value={draft.progress ?? 0} label={`Generating variation ${draft.n + 1}`} />}
       </div>
-      {showShot && <div className="card-shot muted">{showShot}</div>}
-      <div className="card-line muted">
-        variation {draft.n + 1}
-        {draft.provider === 'local' ? ' · simulated' : ''}
-      </div>
-      {waiting ? <div className="muted">{waiting}</div> : <Progress value={draft.progress ?? 0} label={`Generating variation ${draft.n + 1}`} />}
     </div>
   );
 });

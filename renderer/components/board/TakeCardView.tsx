@@ -38,7 +38,8 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
 
   const lead = leadingTag(card.tags);
   const failed = card.checks?.filter((c) => !c.ok) ?? [];
-  const label = `Take ${card.number}${card.sourceNumber ? ` (from take ${card.sourceNumber})` : ''} · ${card.model} · ${STAGE_LABELS[card.stage]}${lead ? ` · ${lead}` : ''}`;
+  // The option's name comes from this one hidden line; the visible parts are hidden from the name.
+  const label = `Take ${card.number}${card.sourceNumber ? ` (from take ${card.sourceNumber})` : ''} · ${card.model} · ${STAGE_LABELS[card.stage]}${lead ? ` · ${lead}` : ''} · ${checkSummary(card)}`;
   const onClick = (e: MouseEvent) => {
     if (e.shiftKey || e.metaKey || e.ctrlKey) toggleSelected(card.id);
     focus(card.id);
@@ -49,7 +50,6 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
       className={`card${isFocused ? ' focused' : ''}${isSelected ? ' selected' : ''}${lead ? ` tag-${lead}` : ''}`}
       role="option"
       aria-selected={isSelected}
-      aria-label={label}
       data-take-id={card.id}
       tabIndex={isFocused || isTabStop ? 0 : -1}
       onClick={onClick}
@@ -58,69 +58,72 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
       }}
       onDoubleClick={() => openOverlay({ kind: 'loupe', takeId: card.id })}
     >
-      <Poster card={card} />
-      <div className="card-line">
-        <span className="card-number" title={card.sourceNumber ? `Take ${card.number}, made from take ${card.sourceNumber}` : `Take ${card.number} of this shot`}>
-          T{card.number}
-          {card.sourceNumber ? <span className="card-stack"> ↳{card.sourceNumber}</span> : null}
-        </span>
-        <span className="card-model" title={card.model}>
-          {card.model}
-        </span>
-        <span>{fmtSec(card.durationSec)}</span>
-        {!isReviewer && (
-          <span className="card-credits" title="credits this take cost">
-            {fmtCredits(card.credits)} cr
+      <span className="visually-hidden">{label}</span>
+      <div className="card-body" aria-hidden="true">
+        <Poster card={card} />
+        <div className="card-line">
+          <span className="card-number" title={card.sourceNumber ? `Take ${card.number}, made from take ${card.sourceNumber}` : `Take ${card.number} of this shot`}>
+            T{card.number}
+            {card.sourceNumber ? <span className="card-stack"> ↳{card.sourceNumber}</span> : null}
           </span>
-        )}
-      </div>
-      {showShot && <div className="card-shot muted">{showShot}</div>}
-      <div className="card-checks" aria-label={checkSummary(card)}>
-        {card.checkStatus === 'pending' ? (
-          <span className="chip pending">checking…</span>
-        ) : card.checks ? (
-          card.checks.map((c) => (
-            <span key={c.name} className={`chk ${c.ok ? 'ok' : 'bad'}`} title={c.ok ? `${c.name}: ok` : (c.detail ?? c.name)}>
-              {c.ok ? '✓' : '✗'}
-              {CHECK_SHORT[c.name] ?? c.name}
+          <span className="card-model" title={card.model}>
+            {card.model}
+          </span>
+          <span>{fmtSec(card.durationSec)}</span>
+          {!isReviewer && (
+            <span className="card-credits" title="credits this take cost">
+              {fmtCredits(card.credits)} cr
             </span>
-          ))
-        ) : (
-          <span className="chip bad">check {card.checkStatus}</span>
-        )}
-      </div>
-      {failed.length > 0 && <div className="card-why">{failed[0]!.detail}</div>}
-      <div className="card-tags">
-        {groupTags(card).map((g) => (
-          <span key={g.tag} className={`tag tag-${g.tag}`} title={g.reason ?? undefined}>
-            {g.tag} · {g.authors.join(', ')}
-          </span>
-        ))}
-        {card.stars.length > 0 && (
-          <span className="chip stars" title={`mean of ${card.stars.length} rating${card.stars.length === 1 ? '' : 's'}`}>
-            ★ {meanStars(card.stars)}
-          </span>
-        )}
-        {card.override && <span className="chip">{card.override === 'in' ? 'forced in' : 'kept out'}</span>}
-        {card.comments > 0 && <span className="chip">💬 {card.comments}</span>}
-        {isSwept && (
-          <span className="chip bad" title="Retention removed this take's file; its params and poster remain.">
-            file swept
-          </span>
-        )}
-        {card.stage === 'shortlist' || card.isShortlisted ? <span className="chip score">score {card.score}</span> : null}
-      </div>
-      {card.release && (
-        <div className="card-release">
-          {card.release.takeId ? (
-            <span>release {card.release.checkStatus === 'passed' ? 'checked ✓' : (card.release.checkStatus ?? 'ready')}</span>
-          ) : card.release.status === 'failed' ? (
-            <span className="danger-text">release failed</span>
-          ) : (
-            <Progress value={releaseProgress ?? 0} label={`Release render of take ${card.number}`} />
           )}
         </div>
-      )}
+        {showShot && <div className="card-shot muted">{showShot}</div>}
+        <div className="card-checks" aria-label={checkSummary(card)}>
+          {card.checkStatus === 'pending' ? (
+            <span className="chip pending">checking…</span>
+          ) : card.checks ? (
+            card.checks.map((c) => (
+              <span key={c.name} className={`chk ${c.ok ? 'ok' : 'bad'}`} title={c.ok ? `${c.name}: ok` : (c.detail ?? c.name)}>
+                {c.ok ? '✓' : '✗'}
+                {CHECK_SHORT[c.name] ?? c.name}
+              </span>
+            ))
+          ) : (
+            <span className="chip bad">check {card.checkStatus}</span>
+          )}
+        </div>
+        {failed.length > 0 && <div className="card-why">{failed[0]!.detail}</div>}
+        <div className="card-tags">
+          {groupTags(card).map((g) => (
+            <span key={g.tag} className={`tag tag-${g.tag}`} title={g.reason ?? undefined}>
+              {g.tag} · {g.authors.join(', ')}
+            </span>
+          ))}
+          {card.stars.length > 0 && (
+            <span className="chip stars" title={`mean of ${card.stars.length} rating${card.stars.length === 1 ? '' : 's'}`}>
+              ★ {meanStars(card.stars)}
+            </span>
+          )}
+          {card.override && <span className="chip">{card.override === 'in' ? 'forced in' : 'kept out'}</span>}
+          {card.comments > 0 && <span className="chip">💬 {card.comments}</span>}
+          {isSwept && (
+            <span className="chip bad" title="Retention removed this take's file; its params and poster remain.">
+              file swept
+            </span>
+          )}
+          {card.stage === 'shortlist' || card.isShortlisted ? <span className="chip score">score {card.score}</span> : null}
+        </div>
+        {card.release && (
+          <div className="card-release">
+            {card.release.takeId ? (
+              <span>release {card.release.checkStatus === 'passed' ? 'checked ✓' : (card.release.checkStatus ?? 'ready')}</span>
+            ) : card.release.status === 'failed' ? (
+              <span className="danger-text">release failed</span>
+            ) : (
+              <Progress value={releaseProgress ?? 0} label={`Release render of take ${card.number}`} />
+            )}
+          </div>
+        )}
+      </div>
     </div>
   );
 }, sameProps);
