@@ -22,6 +22,8 @@ export interface ConfigVersionStore {
   lastGood(key: ConfigKey): StoredVersion | null;
   /** Since when the file has been broken: the first time it was seen broken (kept until it reads well). */
   markBroken(key: ConfigKey, at: string): string;
+  /** Runs a whole reload's writes in one transaction (one commit on a first start, none after). */
+  inOneCommit<T>(fn: () => T): T;
 }
 
 export function configHash(body: string): string {
@@ -62,6 +64,10 @@ export class ConfigVersions implements ConfigVersionStore {
       this.stmts.save.run({ ...k, name, hash, body, saved_at: at });
       this.stmts.mend.run(k);
     });
+  }
+
+  inOneCommit<T>(fn: () => T): T {
+    return this.db.immediate(fn);
   }
 
   lastGood(key: ConfigKey): StoredVersion | null {

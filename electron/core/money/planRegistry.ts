@@ -67,6 +67,10 @@ export class PlanRegistry {
 
   /** Re-reads every file. Returns the problems found (also kept in problems()). */
   reload(): ConfigProblem[] {
+    return this.d.versions ? this.d.versions.inOneCommit(() => this.load()) : this.load();
+  }
+
+  private load(): ConfigProblem[] {
     const issues: ConfigProblem[] = [];
     const cards = this.loadKind<RateCard>('rates', RateCard, (c) => c.rate_card.name, issues);
     const plans = this.loadKind<PlanConfig>('plans', PlanConfig, (p) => p.plan.name, issues);
