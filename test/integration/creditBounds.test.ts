@@ -1,6 +1,8 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import { DB_FILE_NAME, type Core } from '../../electron/core/createCore';
 import { MAX_CREDITS_PER_OP, MAX_CREDITS_TOTAL } from '../../shared/money/pools';
 import { testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
@@ -93,7 +95,7 @@ describe('credit bounds', () => {
     expect(core.db.conn.prepare("SELECT count(*) AS n FROM ledger_ops WHERE id = 'g-small'").get()).toEqual({ n: 0 });
   });
 
-  it('the CLI refuses 2^53−1 with one line naming credits, exit 2, and the books still balance', () => {
+  it('the CLI refuses 2^53−1 with one line naming credits, exit 2; its audit balances the books and names a wrong spend total', () => {
     const t = tempDir('ct-bounds-cli-');
     try {
       const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', t.dir], { encoding: 'utf8', timeout: 120_000 });
@@ -104,6 +106,13 @@ describe('credit bounds', () => {
       const audit = cli('ledger', 'audit', '--json');
       expect(audit.status).toBe(0);
       expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, problems: [] });
+      // The audit also recomputes the running spend totals: one kept behind the ledger's back is named.
+      const db = new Database(join(t.dir, DB_FILE_NAME));
+      db.prepare("INSERT INTO ledger_spend (scope, key, period, held, posted) VALUES ('pool', 'local:grant', 'all', 0, 7)").run();
+      db.close();
+      const tampered = cli('ledger', 'audit');
+      expect(tampered.status).toBe(1);
+      expect(tampered.stdout).toContain('spend total pool local:grant all: kept held 0 posted 7, entries say none');
     } finally {
       t.cleanup();
     }

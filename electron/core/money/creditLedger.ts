@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError, validationError } from '../../../shared/errors';
-import { cycleAt, nextDayStart } from '../../../shared/money/cycles';
+import { cycleAt } from '../../../shared/money/cycles';
 import type { GuardState } from '../../../shared/money/guards';
 import {
   AdjustRequest,
@@ -16,7 +16,7 @@ import {
   type Settlement,
 } from '../../../shared/money/ledgerTypes';
 import type { PlanConfig } from '../../../shared/money/planSchema';
-import { DRAW_ORDER, MAX_CREDITS_PER_OP, MAX_CREDITS_TOTAL, parsePoolId, poolId, PositiveCredits, SURFACES, type PoolId, type Surface } from '../../../shared/money/pools';
+import { DRAW_ORDER, MAX_CREDITS_PER_OP, MAX_CREDITS_TOTAL, parsePoolId, poolId, PositiveCredits, SURFACES, type Surface } from '../../../shared/money/pools';
 import type { CoreEvents } from '../coreEvents';
 import type { Db } from '../db/db';
 import type { Clock, Logger, Notifier } from '../ports';
@@ -29,7 +29,7 @@ import { LedgerNotices } from './ledgerNotices';
 import { prepareLedger, SYS, type LedgerStatements } from './ledgerRepo';
 import { mirrorProvider, type MirrorResult, type ProviderReading } from './providerMirror';
 import { refundCaptured, settle, type Actual } from './ledgerSettle';
-import { auditSpend } from './ledgerSpend';
+import { auditSpend, guardStateOf } from './ledgerSpend';
 import { audit, historyView, readBalances, reservationView, type AuditReport } from './ledgerViews';
 
 /**
@@ -63,8 +63,6 @@ export interface CreditLedgerDeps {
   /** The plan in force: pool rules, allowance cycles, settlement policy, budgets. */
   plan: () => PlanConfig;
 }
-
-const spentOf = (x: { held: number; posted: number }) => x.held + x.posted;
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, call: string): z.output<S> {
   const r = schema.safeParse(input);
@@ -301,34 +299,10 @@ export class CreditLedger {
     return historyView(rows);
   }
 
-  /** What the guard needs to know about recorded spend (see shared/money/guards.ts). */
+  /** What the guard needs to know about recorded spend (see shared/money/guards.ts): a few rows, however long the books are. */
   guardState(projectId?: string | null): GuardState {
-    const t = this.t();
-    const bal = this.balances();
-    const availableByPool: Partial<Record<PoolId, number>> = {};
-    for (const p of bal.pools) availableByPool[p.pool as PoolId] = p.available;
-    // Running totals (ledger_spend): a few rows read, however long the books are.
-    const spentToday: Partial<Record<Surface, number>> = {};
-    for (const [pool, n] of this.books.spend.poolsOn(t.day)) {
-      const surface = parsePoolId(pool)?.surface;
-      if (surface) spentToday[surface] = (spentToday[surface] ?? 0) + n;
-    }
-    const resetsAt: Partial<Record<Surface, string | null>> = {};
-    const plan = this.d.plan();
-    for (const s of SURFACES) {
-      spentToday[s] ??= 0;
-      const a = plan.pools[s]?.allowance;
-      resetsAt[s] = a ? cycleAt(t.ms, a).end : null;
-    }
-    return {
-      available: availableByPool,
-      spentToday,
-      resetsAt,
-      dayResetsAt: nextDayStart(t.ms),
-      ...(projectId
-        ? { project: { id: projectId, spent: spentOf(this.books.spend.of('project', projectId, 'all')), budget: this.s.budget.get({ project: projectId })?.credits ?? null } }
-        : {}),
-    };
+    const budget = projectId ? (this.s.budget.get({ project: projectId })?.credits ?? null) : null;
+    return guardStateOf({ balances: this.balances(), plan: this.d.plan(), spend: this.books.spend, projectId: projectId ?? null, budget, t: this.t() });
   }
 
   setProjectBudget(projectId: string, budget: number | null): { projectId: string; budget: number | null } {

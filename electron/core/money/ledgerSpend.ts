@@ -1,3 +1,9 @@
+import { cycleAt, nextDayStart } from '../../../shared/money/cycles';
+import type { GuardState } from '../../../shared/money/guards';
+import type { Balances } from '../../../shared/money/ledgerTypes';
+import type { PlanConfig } from '../../../shared/money/planSchema';
+import { parsePoolId, SURFACES, type PoolId, type Surface } from '../../../shared/money/pools';
+import type { Now } from './ledgerBooks';
 import type { LedgerStatements, OpRow, SpendRow, SpendScope } from './ledgerRepo';
 import { poolOfAccount } from './ledgerViews';
 
@@ -66,4 +72,29 @@ export function auditSpend(s: LedgerStatements): string[] {
   }
   for (const k of kept.values()) problems.push(`spend total ${id(k)}: kept held ${k.held} posted ${k.posted}, entries say none`);
   return problems;
+}
+
+/** The guard's view of recorded spend: balances per pool, today's spend per surface and the project's, from running totals. */
+export function guardStateOf(a: { balances: Balances; plan: PlanConfig; spend: SpendTotals; projectId: string | null; budget: number | null; t: Now }): GuardState {
+  const available: Partial<Record<PoolId, number>> = {};
+  for (const p of a.balances.pools) available[p.pool as PoolId] = p.available;
+  const spentToday: Partial<Record<Surface, number>> = {};
+  for (const [pool, n] of a.spend.poolsOn(a.t.day)) {
+    const surface = parsePoolId(pool)?.surface;
+    if (surface) spentToday[surface] = (spentToday[surface] ?? 0) + n;
+  }
+  const resetsAt: Partial<Record<Surface, string | null>> = {};
+  for (const s of SURFACES) {
+    spentToday[s] ??= 0;
+    const allowance = a.plan.pools[s]?.allowance;
+    resetsAt[s] = allowance ? cycleAt(a.t.ms, allowance).end : null;
+  }
+  const project = a.projectId ? a.spend.of('project', a.projectId, 'all') : null;
+  return {
+    available,
+    spentToday,
+    resetsAt,
+    dayResetsAt: nextDayStart(a.t.ms),
+    ...(a.projectId && project ? { project: { id: a.projectId, spent: project.held + project.posted, budget: a.budget } } : {}),
+  };
 }
