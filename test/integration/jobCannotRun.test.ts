@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { testCore } from '../support/core';
+import { ffmpegNeed, itWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
 
 // A job never wedges holding money (issue 13, item 10): a job that cannot run — its prompt no longer
@@ -73,6 +74,25 @@ describe('a job that cannot run', () => {
     await third.core.queue.idle();
     expect(third.core.queue.get(r.jobId).status).toBe('failed');
     expect(third.core.ledger.pendingReservations()).toEqual([]);
+  });
+
+  itWith(ffmpegNeed, 'whose take is finalized after its prompt key was replaced is refused naming the take, not INTERNAL', async () => {
+    const data = tempDir('ct-cannot-finalize-');
+    cleanups.push(() => data.cleanup());
+    const first = testCore({ dataDir: data.dir, clock: { now: () => Date.now() }, config: { pollIntervalMs: { local: 20 } } });
+    first.core.queue.start();
+    const r = await first.core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes' }, projectName: 'Fin' });
+    expect((await settle(first.core, r.jobId)).status).toBe('succeeded');
+    await first.core.takeChecks.idle();
+    const [take] = first.core.takes.byJob(r.jobId);
+    first.core.board.tag([take!.id], 'promising', 'reviewer-1');
+    const projectId = first.core.queue.get(r.jobId).projectId;
+    await first.core.dispose();
+    writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+    const second = testCore({ dataDir: data.dir, clock: { now: () => Date.now() } });
+    cleanups.push(() => second.core.dispose());
+    expect(() => second.core.finalizer.plan(projectId, { top: 1 })).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'takeIds', takeId: take!.id } }));
+    expect(second.core.ledger.pendingReservations()).toEqual([]);
   });
 
   it.each(['import', 'local'] as const)('whose input file is gone (%s) ends failed naming the field, reservation released', async (provider) => {

@@ -8,6 +8,7 @@ import type { Db } from '../db/db';
 import type { CreditLedger } from '../money/creditLedger';
 import type { MoneyService } from '../money/moneyService';
 import type { PromptVault } from '../security/promptVault';
+import { openJobParams } from './jobInputs';
 import type { ShotService } from '../shots/shotService';
 import type { TakeService } from '../takes/takeService';
 import type { JobQueue } from './jobQueue';
@@ -153,7 +154,8 @@ export class Finalizer {
     if (take.artifactClass !== 'preview') throw new AppError('VALIDATION', `takeIds: ${takeId} is already a release take.`, { field: 'takeIds' });
     const row = this.d.db.conn.prepare<{ id: string }, { params_json: string; prompt_sealed: Buffer }>('SELECT params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
     if (!row) throw new AppError('NOT_FOUND', `The job behind take ${takeId} is gone.`, { field: 'takeIds' });
-    const params = { ...(JSON.parse(row.params_json) as GenerationParams), ...this.d.vault.open(row.prompt_sealed) };
+    const { params, cannotRun } = openJobParams(row, this.d.vault);
+    if (cannotRun?.code === 'PROMPT_UNREADABLE') throw new AppError('VALIDATION', `takeIds: take ${takeId} cannot be re-rendered — ${cannotRun.message}`, { field: 'takeIds', takeId });
     // The preview's own seed for this variation, so the release re-renders the same picture. Without a
     // seed the simulator's derived one is known; a remote provider's random one is not (the re-render differs).
     const seed = params.seed !== undefined ? (params.seed + take.n) % 4294967296 : params.provider === 'local' ? simulatorSeed(take.jobId, take.n) : undefined;
