@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { FinalizePlan } from '../../../shared/contract/finalize';
+import { mediaUrl } from '../../../shared/contract/media';
 import type { Surface } from '../../../shared/money/pools';
 import { useAppStore } from '../../store';
 import { errorText } from '../errorText';
 import { fmtCredits, fmtSec, surfaceLabel } from '../format';
 import { Modal } from '../Modal';
+import { mixedShapes, shapeOf } from './finalizeShapes';
+import '../share.css';
 
 /**
  * The finalize batch confirmation: each shortlisted take and its release re-render cost, the total,
@@ -45,9 +48,10 @@ export function FinalizeDialog({ onClose }: { onClose(): void }) {
   };
 
   const n = plan?.items.length ?? 0;
+  const mixed = plan ? mixedShapes(plan.items) : null;
   const surfaces = plan ? (Object.keys(plan.before) as Surface[]) : [];
   return (
-    <Modal title={plan ? `Finalize ${n} take${n === 1 ? '' : 's'}` : 'Finalize'} onClose={onClose}>
+    <Modal title={plan ? `Finalize ${n} take${n === 1 ? '' : 's'}` : 'Finalize'} onClose={onClose} wide>
       {!plan && !error && <p className="muted">Pricing the release re-renders…</p>}
       {plan && (
         <>
@@ -55,7 +59,11 @@ export function FinalizeDialog({ onClose }: { onClose(): void }) {
           <table className="finalize-list" aria-label="Takes to finalize">
             <thead>
               <tr>
+                <th>
+                  <span className="visually-hidden">Picture</span>
+                </th>
                 <th>Shot</th>
+                <th>Shape</th>
                 <th>Model</th>
                 <th>Length</th>
                 <th className="num">Preview</th>
@@ -65,7 +73,11 @@ export function FinalizeDialog({ onClose }: { onClose(): void }) {
             <tbody>
               {plan.items.map((i) => (
                 <tr key={i.takeId}>
+                  <td>
+                    <FinalizeThumb takeId={i.takeId} label={`${i.shotName}, ${i.model}`} />
+                  </td>
                   <td>{i.shotName}</td>
+                  <td>{shapeOf(i.ratio) ?? '—'}</td>
                   <td>{i.model}</td>
                   <td>{fmtSec(i.durationSec)}</td>
                   <td className="num">{fmtCredits(i.previewCredits)}</td>
@@ -74,6 +86,12 @@ export function FinalizeDialog({ onClose }: { onClose(): void }) {
               ))}
             </tbody>
           </table>
+          {mixed && (
+            <p className="field-error" role="alert">
+              Mixed shapes: {mixed.map((m) => `${m.shape} (${m.shots.join(', ')})`).join('; ')}. The stitched sequence takes the first shot&apos;s frame and puts black bars around
+              the others. Re-render them at one ratio for a clean cut, or finalize and export them without the sequence.
+            </p>
+          )}
           <p className="finalize-total">
             <strong>{fmtCredits(plan.totalCredits)} credits</strong>
             {plan.multiplier !== null && (
@@ -116,4 +134,17 @@ export function FinalizeDialog({ onClose }: { onClose(): void }) {
       </div>
     </Modal>
   );
+}
+
+/** The take's poster, small, so the batch is recognised at a glance (loaded like the board's). */
+function FinalizeThumb({ takeId, label }: { takeId: string; label: string }) {
+  const facts = useAppStore((s) => s.takes[takeId]);
+  const door = useAppStore((s) => s.mediaDoor);
+  const thumbs = useAppStore((s) => (facts?.artifactId ? s.thumbs[facts.artifactId] : undefined));
+  const loadThumbs = useAppStore((s) => s.loadThumbs);
+  useEffect(() => {
+    if (facts?.artifactId && thumbs === undefined) void loadThumbs(facts.artifactId);
+  }, [facts?.artifactId, thumbs, loadThumbs]);
+  if (!facts || typeof thumbs !== 'object') return <span className="finalize-thumb placeholder" aria-hidden="true" />;
+  return <img className="finalize-thumb" src={mediaUrl(door, facts.artifactClass, thumbs.posterId)} alt={label} />;
 }
