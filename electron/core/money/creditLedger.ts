@@ -351,10 +351,13 @@ export class CreditLedger {
     return b;
   }
 
-  /** All credits ever issued (net) stay within MAX_CREDITS_TOTAL, so every total is an exact integer. */
+  /** All credits ever brought into the books (net) stay within MAX_CREDITS_TOTAL, so every total is an exact integer. */
   private withinIssueBound(pool: string, credits: number): void {
-    const sys = this.s.account.get({ id: SYS.issuance })!;
-    const issued = sys.debits_posted - sys.credits_posted;
+    // Credits enter the books from sys:issuance (grants, purchases, allowances) and sys:provider (a provider's balance mirrored).
+    const issued = [SYS.issuance, SYS.provider].reduce((n, id) => {
+      const a = this.s.account.get({ id });
+      return n + (a ? a.debits_posted - a.credits_posted : 0);
+    }, 0);
     if (issued + credits > MAX_CREDITS_TOTAL) {
       throw new AppError(
         'VALIDATION',
