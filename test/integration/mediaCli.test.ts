@@ -92,6 +92,10 @@ describe('circletake retention, stitch, export', () => {
     const r = cli('stitch', '--project', 'Spot', '--out', join(t.dir, 'a.mp4'), '--data-dir', t.dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Project prj_\w+ has no finals yet: shortlist takes and finalize them first/);
+    // export takes --with-prompts (an unknown flag would be a usage error), and reaches the same refusal.
+    const e = cli('export', '--project', 'Spot', '--to', join(t.dir, 'out'), '--with-prompts', '--data-dir', t.dir);
+    expect(e.stderr).toMatch(/has no finals yet/);
+    expect(cli('export', '--project', 'Spot', '--to', join(t.dir, 'out'), '--with-prompt', '--data-dir', t.dir).stderr).not.toMatch(/has no finals yet/);
   });
 });
 

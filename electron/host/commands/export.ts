@@ -2,14 +2,15 @@ import type { Command } from '../cliSupport';
 import { crossfadeFlag, dataDirOption, parseFlags, projectOf, reportError, UsageError, withCore } from '../cliSupport';
 
 /**
- * circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--json] [--data-dir D]
+ * circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--with-prompts] [--json] [--data-dir D]
  * Copies the project's release takes, the stitched sequence and manifest.json into DIR — all or
- * nothing: a full disk or a folder you cannot write to leaves no partial files, and says so.
+ * nothing: a full disk or a folder you cannot write to leaves no partial files, and says so. Files are
+ * named by shot and take; prompts go in the manifest only with --with-prompts.
  */
 export const exportCommand: Command = {
   name: 'export',
   summary: "copy a project's release takes, the stitched sequence and a manifest into a folder",
-  usage: 'circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--json] [--data-dir D]',
+  usage: 'circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--with-prompts] [--json] [--data-dir D]',
   async run(argv, io) {
     const json = argv.includes('--json');
     let values;
@@ -21,6 +22,7 @@ export const exportCommand: Command = {
         to: { type: 'string' },
         'no-sequence': { type: 'boolean' },
         crossfade: { type: 'string' },
+        'with-prompts': { type: 'boolean' },
         json: { type: 'boolean' },
       }));
       if (!values.project) throw new UsageError('--project P is required');
@@ -31,9 +33,10 @@ export const exportCommand: Command = {
     }
     const { project, to } = values;
     const withSequence = values['no-sequence'] !== true;
+    const withPrompts = values['with-prompts'] === true;
     return withCore(values['data-dir'], io, json, async (core, signal) => {
       // Through the publisher: the exported finals are marked Published on the board.
-      const r = await core.publisher.export((await projectOf(core, project)).id, to, { withSequence, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal });
+      const r = await core.publisher.export((await projectOf(core, project)).id, to, { withSequence, withPrompts, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}), signal });
       if (json) io.out(JSON.stringify({ dir: r.dir, manifestFile: r.manifestFile, manifest: r.manifest }));
       else {
         io.out(`exported ${r.manifest.takes.length} take${r.manifest.takes.length === 1 ? '' : 's'}${r.manifest.sequence ? ' and the sequence' : ''} to ${r.dir}`);
