@@ -33,6 +33,9 @@ store.subscribe((s, prev) => {
   }
 });
 
+// A draft typed in the last moment before the window closes is sent now, not after its debounce.
+window.addEventListener('pagehide', () => void store.getState().flushDrafts().catch((e: unknown) => console.warn('circletake: could not keep the draft', e)));
+
 createRoot(document.getElementById('root')!).render(
   <StoreProvider store={store}>
     <App />
