@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDataDir } from './dataDir';
 import { join } from 'node:path';
 import { CoreEvents } from './coreEvents';
 import { SqliteChangeFeed } from './live/sqliteChangeFeed';
@@ -153,7 +153,7 @@ export const DB_FILE_NAME = 'circletake.db';
 
 /** Wires every service from config and ports. The only place services are constructed. */
 export function createCore(config: CoreConfig, ports: Ports): Core {
-  mkdirSync(config.dataDir, { recursive: true });
+  ensureDataDir(config.dataDir);
   const db = Db.open({
     file: join(config.dataDir, DB_FILE_NAME),
     logger: ports.logger,

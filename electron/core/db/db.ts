@@ -50,6 +50,7 @@ export class Db {
     const driverOpts: Database.Options = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
 
     let current = 0;
+    refuseEmptyBesideData(opts.file, backupDir);
     if (existsSync(opts.file) && statSync(opts.file).size > 0) {
       // Inspect read-only first, so a refused file is never written to.
       current = inspect(opts.file, driverOpts, backupDir);
@@ -109,6 +110,24 @@ export class Db {
     this.grouped.flush();
     if (this.conn.open) this.conn.close();
   }
+}
+
+/**
+ * A 0-byte database beside stored takes or backups is a lost ledger, not a first run: starting fresh
+ * would grant new credits over the old books. Refused, naming the latest backup.
+ */
+function refuseEmptyBesideData(file: string, backupDir: string): void {
+  if (!existsSync(file) || statSync(file).size > 0) return;
+  const dir = dirname(file);
+  const hasStores = ['preview', 'release'].some((d) => existsSync(join(dir, d)) && readdirSync(join(dir, d)).some((f) => !f.startsWith('.')));
+  const backupFile = latestBackup(backupDir);
+  if (!hasStores && !backupFile) return;
+  throw new AppError(
+    'DB_CORRUPT',
+    `The database ${file} is empty (0 bytes) but this data dir holds ${backupFile ? 'backups' : 'stored takes'}: starting fresh would lose the ledger. ` +
+      (backupFile ? `Copy the latest backup ${backupFile} over it to restore.` : 'Restore circletake.db from your own backup, or open a different data dir.'),
+    { file, backup: backupFile, reason: 'empty' },
+  );
 }
 
 export function latestBackup(backupDir: string): string | null {

@@ -36,12 +36,15 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       { file, dbVersion: current, appVersion: latest },
     );
   }
-  const pending = pendingMigrations(migrations, current);
-  if (pending.length === 0) return [];
-  const run = db.transaction(() => {
+  if (pendingMigrations(migrations, current).length === 0) return [];
+  // Decide inside the IMMEDIATE transaction: several processes opening a new data dir at once all see
+  // version 0 outside it, but only the first to get the write lock migrates; the rest find it done.
+  const run = db.transaction((): number[] => {
+    const now = db.pragma('user_version', { simple: true }) as number;
+    const pending = pendingMigrations(migrations, now);
     for (const m of pending) m.up(db);
-    db.pragma(`user_version = ${latest}`);
+    if (pending.length > 0) db.pragma(`user_version = ${latest}`);
+    return pending.map((m) => m.version);
   });
-  run.immediate();
-  return pending.map((m) => m.version);
+  return run.immediate();
 }
