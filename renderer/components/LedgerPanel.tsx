@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
 import { errorText } from './errorText';
-import { fmtCredits, fmtTime, surfaceLabel } from './format';
+import { fmtCredits, fmtDay, fmtTime, surfaceLabel } from './format';
 import { BudgetForm, PlanSwitcher, RefillForms } from './LedgerForms';
 import { ProviderBooks } from './ProviderBooks';
 
@@ -33,7 +33,7 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
         <h2 id="ledger-heading">Ledger</h2>
         {active && (
           <span className="muted">
-            Plan {active.plan} (checked {active.checkedAt}) · rate card {active.rateCard}
+            Plan {active.plan} (checked {fmtDay(active.checkedAt.slice(0, 10))}) · rate card {active.rateCard}
           </span>
         )}
       </header>
@@ -59,7 +59,7 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
               </td>
               <td className="num">{fmtCredits(p.available)}</td>
               <td className="num">{fmtCredits(p.reserved)}</td>
-              <td>{p.resetsAt ? p.resetsAt.slice(0, 10) : 'never expires'}</td>
+              <td>{p.resetsAt ? fmtDay(p.resetsAt.slice(0, 10)) : 'never expires'}</td>
             </tr>
           ))}
         </tbody>
