@@ -62,7 +62,8 @@ export function createBoardSelector() {
   let relTakes: Record<string, TakeFacts> | null = null;
   let releases = new Map<string, ReleaseState>();
   let cardsIn: { takes: unknown; marks: unknown; releases: unknown; rule: unknown; shots: unknown; scope: unknown } | null = null;
-  let cards: { list: TakeCard[]; byId: Map<string, TakeCard>; columns: Columns } | null = null;
+  let cards: { byId: Map<string, TakeCard>; columns: Columns } | null = null;
+  let derive = createCardDeriver();
   let draftsIn: { jobs: unknown; scope: unknown } | null = null;
   let drafts: DraftCard[] = [];
   let out: BoardColumns | null = null;
@@ -83,9 +84,10 @@ export function createBoardSelector() {
       cardsIn = inputs;
       if (cacheProject !== s.boardProjectId) {
         cache = createDeriveCache();
+        derive = createCardDeriver();
         cacheProject = s.boardProjectId;
       }
-      cards = deriveCards(groupTakes(s.takes), s.marks, releases, s.rule, shots, s.shotScope, cache);
+      cards = derive(groupTakes(s.takes), s.takes, s.marks, releases, s.rule, shots, s.shotScope, cache);
       changed = true;
     }
     if (!draftsIn || draftsIn.jobs !== s.jobs || draftsIn.scope !== s.shotScope) {
@@ -101,36 +103,63 @@ export function createBoardSelector() {
   };
 }
 
-function deriveCards(
-  byShot: Map<string, TakeFacts[]>,
-  marks: Record<string, BoardMarks>,
-  releases: Map<string, ReleaseState>,
-  rule: ShortlistRule,
-  shots: readonly Shot[],
-  scope: string,
-  cache: DeriveCache,
-): { list: TakeCard[]; byId: Map<string, TakeCard>; columns: Columns } {
-  const marksOf = (id: string) => cachedMarks(cache, marks, id);
-  const releaseOf = (id: string) => releases.get(id) ?? null;
-  const order = shots.filter((sh) => scope === 'all' || sh.id === scope);
-  const list: TakeCard[] = [];
-  for (const sh of order) for (const c of deriveShot(byShot.get(sh.id) ?? [], marksOf, releaseOf, rule, cache)) list.push(c);
-  // In "all shots", columns keep shot order, then each column's own order within a shot.
-  const columns: Columns = { autocheck: [], tag: [], shortlist: [], finalize: [], published: [] };
-  if (order.length <= 1) {
-    Object.assign(columns, columnsOf(list));
-  } else {
-    let start = 0;
-    for (const sh of order) {
-      const n = (byShot.get(sh.id) ?? []).filter((t) => !(t.artifactClass === 'release' && t.sourceTakeId !== null)).length;
-      const cols = columnsOf(list.slice(start, start + n));
-      start += n;
-      for (const st of TAKE_STAGES) columns[st].push(...cols[st]);
-    }
-  }
-  return { list, byId: new Map(list.map((c) => [c.id, c])), columns };
+interface ShotMemo {
+  takes: readonly TakeFacts[];
+  marks: BoardMarks[];
+  releases: (ReleaseState | null)[];
+  rule: ShortlistRule;
+  cards: TakeCard[];
+  columns: Columns;
 }
+const NO_TAKES: TakeFacts[] = [];
+const sameRefs = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/**
+ * Cards and columns per shot, re-derived only for the shots whose takes, marks, releases or rule
+ * changed: a keystroke on a season of 100,000 takes re-derives one shot, not forty. The by-id map
+ * is patched in place when only marks changed (the same takes and shots), else rebuilt.
+ */
+function createCardDeriver() {
+  const memo = new Map<string, ShotMemo>();
+  let lastTakes: unknown = null;
+  let lastOrder: readonly Shot[] | null = null;
+  let byId = new Map<string, TakeCard>();
+  return (
+    byShot: Map<string, TakeFacts[]>,
+    takesIn: unknown,
+    marks: Record<string, BoardMarks>,
+    releases: Map<string, ReleaseState>,
+    rule: ShortlistRule,
+    shots: readonly Shot[],
+    scope: string,
+    cache: DeriveCache,
+  ): { byId: Map<string, TakeCard>; columns: Columns } => {
+    const marksOf = (id: string) => cachedMarks(cache, marks, id);
+    const releaseOf = (id: string) => releases.get(id) ?? null;
+    const order = shots.filter((sh) => scope === 'all' || sh.id === scope);
+    const isSameTakes = takesIn === lastTakes && lastOrder !== null && sameRefs(lastOrder, order);
+    if (!isSameTakes) byId = new Map();
+    const columns: Columns = { autocheck: [], tag: [], shortlist: [], finalize: [], published: [] };
+    for (const sh of order) {
+      const takes = byShot.get(sh.id) ?? NO_TAKES;
+      const m = takes.map((t) => marksOf(t.id));
+      const r = takes.map((t) => releaseOf(t.id));
+      let entry = memo.get(sh.id);
+      const isFresh = entry !== undefined && entry.takes === takes && entry.rule === rule && sameRefs(entry.marks, m) && sameRefs(entry.releases, r);
+      if (!isFresh) {
+        const cards = deriveShot(takes, marksOf, releaseOf, rule, cache);
+        entry = { takes, marks: m, releases: r, rule, cards, columns: columnsOf(cards) };
+        memo.set(sh.id, entry);
+      }
+      if (!isFresh || !isSameTakes) for (const c of entry!.cards) byId.set(c.id, c);
+      // In "all shots", columns keep shot order, then each column's own order within a shot.
+      for (const st of TAKE_STAGES) for (const c of entry!.columns[st]) columns[st].push(c);
+    }
+    lastTakes = takesIn;
+    lastOrder = order;
+    return { byId, columns };
+  };
+}
 
 /** The loupe's filmstrip: every take of the take's shot on the (filtered) board, by take number. */
 export function filmstripOf(board: BoardColumns, takeId: string): TakeCard[] {

@@ -183,8 +183,9 @@ test('loupe, survey, keys anywhere, filters, and a comment with a drawing that t
     const exportDialog = page.getByRole('dialog', { name: 'Export finals' });
     const exportDir = join(data.dir, 'exported');
     await exportDialog.getByLabel('Export folder').fill(exportDir);
-    await exportDialog.getByRole('button', { name: 'Export' }).click();
-    await expect(exportDialog).toContainText('manifest.json', { timeout: 60_000 });
+    await exportDialog.getByRole('button', { name: 'Check folder' }).click();
+    await exportDialog.getByRole('button', { name: /^Export \d+ files/ }).click();
+    await expect(exportDialog.getByRole('button', { name: 'Done' })).toBeVisible({ timeout: 60_000 });
     type M = { takes: { comments: { body: string; atSec: number; drawing: { shapes: { kind: string }[] } }[] }[] };
     const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as M;
     expect(manifest.takes).toHaveLength(1);
