@@ -18,7 +18,7 @@ export interface JobKeys {
  * The canonical request: provider, model, normalized prompt and settings, seed, input asset hashes,
  * output spec and artifact class. `nonce` is set only when the user asks to roll again (no cache).
  */
-export function jobKeys(params: GenerationParams, inputHashes: string[], nonce?: string, sourceTakeId?: string): JobKeys {
+export function jobKeys(params: GenerationParams, inputHashes: string[], nonce?: string, sourceTakeId?: string, keyedHash: (s: string) => string = sha256): JobKeys {
   const settings = {
     model: params.model,
     prompt: normalizePrompt(params.prompt),
@@ -32,7 +32,8 @@ export function jobKeys(params: GenerationParams, inputHashes: string[], nonce?:
     upscale: params.upscale,
   };
   const outputSpec = outputSpecOf(params);
-  const paramsHash = sha256(canonicalJson(settings));
+  // Keyed (the install's HMAC) where it is shown: a bare sha256 of the prompt would let a producer confirm a guess.
+  const paramsHash = keyedHash(canonicalJson(settings));
   const idempotencyKey = sha256(
     canonicalJson({ provider: params.provider, settings, inputs: inputHashes, outputSpec, artifactClass: params.artifactClass, nonce, sourceTakeId }),
   );

@@ -119,7 +119,7 @@ export class JobQueue {
     // Runway's balance is the API pool's truth: a reading older than a minute is refreshed first (never throws).
     if (params.provider === 'runway') await this.d.funds?.refresh('submit');
     // Only a re-render's source changes what is made; a reuse with the same settings is the same request (a cache hit).
-    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, params.artifactClass === 'release' ? input.sourceTakeId : undefined);
+    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, params.artifactClass === 'release' ? input.sourceTakeId : undefined, (t) => this.d.vault.keyedHash(t));
     const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
     const now = this.d.clock.now();
     const jobId = this.d.ids.newId('job');

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 
 /** Where the prompt key lives: the OS keychain in Electron, a 0600 key file in host/CLI mode. */
@@ -25,6 +25,17 @@ export class PromptVault {
     this.key = keys.key('prompt');
     if (this.key.length !== 32) throw new AppError('INTERNAL', 'The prompt key must be 32 bytes.');
   }
+
+  /**
+   * HMAC-SHA256 under a key derived from this install's prompt key: a params_hash anyone who can list
+   * jobs sees, but cannot test a guessed prompt against without the key. Equal inputs still hash equal.
+   */
+  keyedHash(text: string): string {
+    this.hashKey ??= Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), 'circletake params_hash v1', 32));
+    return createHmac('sha256', this.hashKey).update(text).digest('hex');
+  }
+
+  private hashKey: Buffer | undefined;
 
   seal(fields: PromptFields): Buffer {
     const iv = randomBytes(12);
