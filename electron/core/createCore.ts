@@ -6,6 +6,7 @@ import { Db } from './db/db';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import { scopeByRole } from './policy/roleScope';
+import { hideOwnerPaths } from './policy/ownerPaths';
 import { AssetLabels } from './policy/assetLabels';
 import { CreditLedger } from './money/creditLedger';
 import { MoneyService } from './money/moneyService';
@@ -348,6 +349,6 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       db.dispose();
     },
   };
-  const dispatch = createDispatcher(scopeByRole(createHandlers(partial), db, config.dataDir), ports.logger, config.isStrict);
+  const dispatch = createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db, config.dataDir), config.dataDir), ports.logger, config.isStrict);
   return { ...partial, dispatch };
 }
