@@ -174,9 +174,11 @@ export class JobQueue {
     };
   }
 
-  /** Would this request be a cache hit (free) or join a job in flight? Computes the key without writing. */
-  lookup(rawParams: z.input<typeof SubmitInput>['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
-    const params = SubmitInput.shape.params.parse(rawParams);
+  /**
+   * Would this request be a cache hit (free) or join a job in flight? Computes the key without writing.
+   * Takes params the contract already validated (jobs.lookup): no second parse here.
+   */
+  lookup(params: z.output<typeof SubmitInput>['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
     let hashes: string[];
     try {
       hashes = this.inputHashes(params.promptImage).hashes;
