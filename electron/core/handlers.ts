@@ -10,8 +10,8 @@ import { insightHandlers } from './insight/insightHandlers';
 import { labelHandlers } from './policy/labelHandlers';
 import { reviewHandlers } from './review/reviewHandlers';
 
-/** The contract's handler table: each entry is a thin call into a core service. */
-export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
+/** system.*: what this install is, and the window's folder picker. */
+function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports'>): Pick<Handlers, 'system.info' | 'system.pickFolder'> {
   return {
     'system.info': (_input, ctx) => ({
       appVersion: core.config.appVersion,
@@ -25,10 +25,42 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
       if (!dialogs) throw new AppError('VALIDATION', 'There is no folder picker here (only in the app window): type the full path of the folder.', { field: 'title' });
       return { dir: await dialogs.pickFolder(title ?? 'Choose a folder') };
     },
+  };
+}
+
+/** projects.* and shots.*: thin calls into their services. */
+function projectHandlers(core: Pick<Core, 'projects' | 'shots'>): Pick<Handlers, 'projects.list' | 'projects.create' | 'projects.rename' | 'projects.delete' | 'shots.list' | 'shots.create' | 'shots.rename' | 'shots.move' | 'shots.delete'> {
+  return {
     'projects.list': () => core.projects.list(),
     'projects.create': ({ name }) => core.projects.create(name),
     'projects.rename': ({ id, name }) => core.projects.rename(id, name),
     'projects.delete': ({ id }) => core.projects.delete(id),
+    'shots.list': ({ projectId }) => core.shots.list(projectId),
+    'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
+    'shots.rename': ({ id, name }) => core.shots.rename(id, name),
+    'shots.move': ({ id, position }) => core.shots.move(id, position),
+    'shots.delete': ({ id }) => core.shots.delete(id),
+  };
+}
+
+/** drafts.* and the recipes of takes and jobs. */
+function draftHandlers(core: Pick<Core, 'drafts' | 'recipes'>): Pick<Handlers, 'drafts.list' | 'drafts.save' | 'takes.recipe' | 'jobs.recipe'> {
+  return {
+    'drafts.list': ({ projectId }) => core.drafts.list(projectId),
+    'drafts.save': (input) => core.drafts.save(input),
+    'takes.recipe': ({ id }) => core.recipes.ofTake(id),
+    'jobs.recipe': ({ id }) => core.recipes.ofJob(id),
+  };
+}
+
+/**
+ * The contract's handler table. Each domain's factory takes only the services it uses (a Pick of Core),
+ * so a handler's signature says what it may touch; only this function sees the whole core.
+ */
+export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
+  return {
+    ...systemHandlers(core),
+    ...projectHandlers(core),
     ...createMoneyHandlers(core),
     ...createMediaHandlers(core),
     ...queueHandlers(core),
@@ -37,14 +69,6 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...insightHandlers(core),
     ...labelHandlers(core),
     ...reviewHandlers(core),
-    'shots.list': ({ projectId }) => core.shots.list(projectId),
-    'shots.create': ({ projectId, name }) => core.shots.create(projectId, name),
-    'shots.rename': ({ id, name }) => core.shots.rename(id, name),
-    'shots.move': ({ id, position }) => core.shots.move(id, position),
-    'shots.delete': ({ id }) => core.shots.delete(id),
-    'drafts.list': ({ projectId }) => core.drafts.list(projectId),
-    'drafts.save': (input) => core.drafts.save(input),
-    'takes.recipe': ({ id }) => core.recipes.ofTake(id),
-    'jobs.recipe': ({ id }) => core.recipes.ofJob(id),
+    ...draftHandlers(core),
   };
 }

@@ -15,7 +15,7 @@ type MediaCalls =
   | 'retention.sweep';
 
 /** The media contract entries: thin calls into the stores, the checker, thumbnails, watermarks and retention. */
-export function createMediaHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, MediaCalls> {
+export function createMediaHandlers(core: Pick<Core, 'media' | 'artifactChecks' | 'thumbnails' | 'watermarks' | 'retention'>): Pick<Handlers, MediaCalls> {
   return {
     'media.get': ({ id }) => toDto(core.media.get(id)),
     'media.list': ({ projectId, class: cls }) => core.media.list(projectId, cls).map(toDto),

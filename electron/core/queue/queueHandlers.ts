@@ -7,7 +7,7 @@ type QueueCalls =
   | 'takes.list' | 'takes.get' | 'finalize.plan' | 'finalize.run';
 
 /** The queue's and takes' contract entries: thin calls into JobQueue and TakeService. */
-export function queueHandlers(core: Omit<Core, 'dispatch'>): Pick<Handlers, QueueCalls> {
+export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer'>): Pick<Handlers, QueueCalls> {
   const q = core.queue;
   return {
     'jobs.submit': (input, ctx) => q.submit(ctx.author ? { ...input, userId: ctx.author } : input),
