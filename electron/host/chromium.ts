@@ -3,9 +3,10 @@
 // google-chrome on the PATH. `ensureChromium` installs one when none is found: `playwright install chromium`
 // first, then (root on Debian or Ubuntu) `apt-get install -y chromium`; otherwise it names the command to run.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join, sep } from 'node:path';
+import { isExecutable } from '../core/media/ffmpeg/binaries';
 
 export type ChromiumSource = 'CIRCLETAKE_CHROMIUM' | 'playwright' | 'system';
 export interface ChromiumFound {
@@ -31,16 +32,6 @@ export class ChromiumError extends Error {
 export const SYSTEM_NAMES = ['chromium', 'chromium-browser', 'google-chrome'] as const;
 export const INSTALL_HINT =
   'install one with `npx playwright install chromium`, or on Debian/Ubuntu `sudo apt-get install -y chromium`, or set CIRCLETAKE_CHROMIUM=/path/to/chromium';
-
-function isExecutableFile(p: string): boolean {
-  try {
-    if (!statSync(p).isFile()) return false;
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function probeVersion(path: string): string | null {
   const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 20_000 });
@@ -77,13 +68,13 @@ export function findChromium(lookup: ChromiumLookup = defaultLookup()): Chromium
   const forced = env.CIRCLETAKE_CHROMIUM?.trim();
   if (forced) {
     if (!existsSync(forced)) throw new ChromiumError(`CIRCLETAKE_CHROMIUM points at ${forced}, which does not exist; fix the path or unset it.`);
-    if (!isExecutableFile(forced)) throw new ChromiumError(`CIRCLETAKE_CHROMIUM points at ${forced}, which is not an executable file; fix the path or unset it.`);
+    if (!isExecutable(forced)) throw new ChromiumError(`CIRCLETAKE_CHROMIUM points at ${forced}, which is not an executable file; fix the path or unset it.`);
     const version = probe(forced);
     if (!version) throw new ChromiumError(`CIRCLETAKE_CHROMIUM points at ${forced}, which is not a Chromium browser (\`--version\` did not name Chrome or Chromium); fix the path or unset it.`);
     return { path: forced, source: 'CIRCLETAKE_CHROMIUM', version };
   }
   const pw = lookup.playwrightPath();
-  if (pw && isExecutableFile(pw)) {
+  if (pw && isExecutable(pw)) {
     const version = probe(pw);
     if (version) return { path: pw, source: 'playwright', version };
   }
@@ -91,7 +82,7 @@ export function findChromium(lookup: ChromiumLookup = defaultLookup()): Chromium
   for (const name of SYSTEM_NAMES) {
     for (const dir of dirs) {
       const p = join(dir, name);
-      if (!isExecutableFile(p)) continue;
+      if (!isExecutable(p)) continue;
       const version = probe(p);
       if (version) return { path: p, source: 'system', version };
     }

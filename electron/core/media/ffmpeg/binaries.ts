@@ -22,7 +22,8 @@ const require = createRequire(import.meta.url);
 /** Inside a packaged Electron app, binaries live beside the asar, not in it. */
 const unpacked = (p: string): string => p.replace(`app.asar${process.platform === 'win32' ? '\\' : '/'}`, `app.asar.unpacked${process.platform === 'win32' ? '\\' : '/'}`);
 
-function isExecutable(p: string): boolean {
+/** A regular file this process may execute (shared with the browser lookup in electron/host/chromium.ts). */
+export function isExecutable(p: string): boolean {
   try {
     if (!existsSync(p) || !statSync(p).isFile()) return false;
     accessSync(p, constants.X_OK);
