@@ -12,6 +12,8 @@ test('projects: create, rename, delete, and survive a host restart', async ({ pa
 
     await page.getByLabel('Project name').fill('Spring spot');
     await page.getByRole('button', { name: 'Create project' }).click();
+    // The form clears once the first create lands; typing before that loses the second name.
+    await expect(page.getByRole('list', { name: 'Project list' }).getByRole('listitem')).toHaveCount(1);
     await page.getByLabel('Project name').fill('Teaser');
     await page.getByRole('button', { name: 'Create project' }).click();
     const list = page.getByRole('list', { name: 'Project list' });
