@@ -7,6 +7,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import { scopeByRole } from './policy/roleScope';
 import { hideOwnerPaths } from './policy/ownerPaths';
+import { hideMoneyFromReviewers } from './policy/moneyForRole';
 import { AssetLabels } from './policy/assetLabels';
 import { CreditLedger } from './money/creditLedger';
 import { MoneyService } from './money/moneyService';
@@ -349,6 +350,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       db.dispose();
     },
   };
-  const dispatch = createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db, config.dataDir), config.dataDir), ports.logger, config.isStrict);
+  const dispatch = hideMoneyFromReviewers(
+    createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db, config.dataDir), config.dataDir), ports.logger, config.isStrict),
+  );
   return { ...partial, dispatch };
 }

@@ -11,6 +11,7 @@ import { hearsEvent, isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor 
 import { statusFor } from './httpStatus';
 import type { MediaResolver } from '../core/media/mediaResolver';
 import { serveMedia } from './mediaRoute';
+import { moneyFor } from '../core/policy/moneyForRole';
 import { StaticFiles } from './staticFiles';
 
 export interface HostOptions {
@@ -278,8 +279,14 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       const id = (payload as { link: { id: string } }).link.id;
       for (const [ws, c] of clients) if (c.linkId === id) ws.close(1008, 'link revoked');
     }
-    const msg = JSON.stringify({ event, payload });
-    for (const [ws, c] of clients) if (ws.readyState === ws.OPEN && hearsEvent(c.role, event)) ws.send(msg);
+    // One message per role that hears it (a reviewer's carries no money), built once per event.
+    const msgs = new Map<Role, string>();
+    for (const [ws, c] of clients) {
+      if (ws.readyState !== ws.OPEN || !hearsEvent(c.role, event)) continue;
+      let msg = msgs.get(c.role);
+      if (msg === undefined) msgs.set(c.role, (msg = JSON.stringify({ event, payload: moneyFor(c.role, payload) })));
+      ws.send(msg);
+    }
   });
 
   await new Promise<void>((resolveListen, reject) => {

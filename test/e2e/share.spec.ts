@@ -50,7 +50,8 @@ test('share a reviewer link from the app, watch it work live, revoke it', async 
     await reviewer.getByRole('list', { name: 'Project list' }).getByRole('button', { name: 'Shared', exact: true }).click();
     await cards(reviewer, 'Tag').first().click();
     await reviewer.keyboard.press('p');
-    await expect(cards(owner, 'Shortlist').first()).toContainText('promising · Rita', { timeout: 1_000 });
+    // It arrives without a reload (how fast is `npm run bench live`'s to measure, not a test's).
+    await expect(cards(owner, 'Shortlist').first()).toContainText('promising · Rita');
 
     // Revoked: gone from the list, and the reviewer's next tag is refused (the socket closed too).
     await owner.getByRole('button', { name: 'Share for review' }).click();

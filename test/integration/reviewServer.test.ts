@@ -237,6 +237,46 @@ describe('events by role', () => {
     prod.close();
   });
 
+  it('sends a reviewer no money — neither in answers nor in events — while a producer gets the credits', async () => {
+    // A release re-render of the take held as UNKNOWN: its job (with estimated/reserved credits) rides in board.view's activeJobs.
+    seedJob(core.db.conn, { id: 'job_revmoney001', projectId, shotId: core.takes.get(takeId).shotId, artifactClass: 'release', status: 'unknown', sourceTakeId: takeId, estimatedCredits: 120 });
+    const moneyKeys = (v: unknown, at = ''): string[] =>
+      Array.isArray(v)
+        ? v.flatMap((x, i) => moneyKeys(x, `${at}[${i}]`))
+        : v && typeof v === 'object'
+          ? Object.entries(v).flatMap(([k, x]) => [...(/credit/i.test(k) ? [`${at}.${k}`] : []), ...moneyKeys(x, `${at}.${k}`)])
+          : [];
+    const reads: [string, unknown][] = [
+      ['board.view', { projectId }],
+      ['takes.list', { projectId }],
+      ['takes.get', { id: takeId }],
+      ['tags.add', { takeIds: [takeId], tag: 'promising' }],
+    ];
+    for (const [name, input] of reads) {
+      const asReviewer = await rpc(name, input, 'reviewer');
+      expect(asReviewer.status, name).toBe(200);
+      expect(moneyKeys(JSON.parse(asReviewer.body)), name).toEqual([]);
+    }
+    const asProducer = JSON.parse((await rpc('board.view', { projectId }, 'producer')).body) as { value: { shots: { takes: { credits: number }[] }[]; activeJobs: { estimatedCredits: number }[] } };
+    expect(asProducer.value.shots.flatMap((s) => s.takes.map((t) => t.credits))).toContain(25);
+    expect(asProducer.value.activeJobs.map((j) => j.estimatedCredits)).toContain(120);
+
+    const [rev, prod] = await Promise.all([open('reviewer'), open('producer')]);
+    const heard = { reviewer: [] as { event: string; payload: unknown }[], producer: [] as { event: string; payload: unknown }[] };
+    rev.on('message', (m) => heard.reviewer.push(JSON.parse(String(m)) as { event: string; payload: unknown }));
+    prod.on('message', (m) => heard.producer.push(JSON.parse(String(m)) as { event: string; payload: unknown }));
+    core.events.emit('takes.changed', { take: core.takes.get(takeId) });
+    core.events.emit('jobs.changed', { job: core.queue.get('job_revmoney001') });
+    await rpc('tags.add', { takeIds: [takeId], tag: 'needs-fix' }, 'owner');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard.reviewer.map((m) => m.event)).toEqual(['takes.changed', 'board.changed']);
+    expect(moneyKeys(heard.reviewer)).toEqual([]);
+    expect(heard.producer.map((m) => m.event)).toEqual(['takes.changed', 'jobs.changed', 'board.changed']);
+    expect(moneyKeys(heard.producer)).toEqual(expect.arrayContaining(['[0].payload.take.credits', '[1].payload.job.estimatedCredits']));
+    rev.close();
+    prod.close();
+  });
+
   it('closes a revoked token’s socket (1008), and its calls get 401', async () => {
     const token = host.tokens.issue('reviewer', 'Temp');
     const ws = new WebSocket(`${host.url.replace('http', 'ws')}events`, { headers: { authorization: `Bearer ${token}`, origin: origin() } });
