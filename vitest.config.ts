@@ -10,6 +10,8 @@ export default defineConfig({
       'test/lint/**/*.test.ts',
     ],
     environment: 'node',
+    // One throwaway PostgreSQL for the suites that run on both engines (test/support/engines.ts).
+    globalSetup: ['test/support/pgGlobalSetup.ts'],
     pool: 'forks',
     // Generous: integration tests spawn the CLI and ffmpeg, and 2 cores may be shared with other work.
     testTimeout: 90_000,

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'DB_FROM_FUTURE',
   'DB_CORRUPT',
   'DB_READONLY',
+  'DB_UNAVAILABLE',
   'PORT_IN_USE',
   'RATE_LIMITED',
   'TOO_LARGE',

@@ -42,6 +42,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DB_FROM_FUTURE':
     case 'DB_CORRUPT':
     case 'DB_READONLY':
+    case 'DB_UNAVAILABLE':
     case 'PORT_IN_USE':
     case 'RATE_LIMITED':
     case 'INTERNAL':

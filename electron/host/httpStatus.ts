@@ -29,6 +29,8 @@ export function statusFor(code: ErrorCode): number {
       return 499;
     case 'PROVIDER_FAILED':
       return 502;
+    case 'DB_UNAVAILABLE':
+      return 503;
     case 'FFMPEG_FAILED':
     case 'IO_FAILED':
     case 'DB_CORRUPT':
