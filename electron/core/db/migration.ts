@@ -5,4 +5,9 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database.Database): void;
+  /**
+   * The same step for a studio's PostgreSQL database. Required above version 820 (the PostgreSQL
+   * baseline, electron/core/db/pg/0820-baseline.ts); the schema parity test holds the two together.
+   */
+  pg?: string;
 }

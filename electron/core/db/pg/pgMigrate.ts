@@ -1,5 +1,6 @@
 import { AppError } from '../../../../shared/errors';
 import type { PgEngine } from '../engine/pgEngine';
+import { migrations as sqliteMigrations } from '../migrations';
 import * as baseline from './0820-baseline';
 
 /** One PostgreSQL schema step; versions match the SQLite migrations' user_version numbers. */
@@ -9,7 +10,19 @@ export interface PgMigration {
   sql: string;
 }
 
-export const pgMigrations: readonly PgMigration[] = [baseline];
+/**
+ * The baseline, then every later SQLite migration's PostgreSQL twin, so both engines share versions. A
+ * migration without its twin stops the list there (and fails the schema parity test, which compares
+ * the latest versions), so a studio is never migrated past a step it lacks.
+ */
+export const pgMigrations: readonly PgMigration[] = (() => {
+  const list: PgMigration[] = [baseline];
+  for (const m of sqliteMigrations.filter((x) => x.version > baseline.version)) {
+    if (m.pg === undefined) break;
+    list.push({ version: m.version, name: m.name, sql: m.pg });
+  }
+  return list;
+})();
 
 export const SCHEMA_TABLE = 'circletake_schema';
 
