@@ -8,6 +8,11 @@ export interface CallContext {
   door: 'electron' | 'host' | 'cli';
   /** Who a review-server token belongs to (its label): board actions are recorded under this name. */
   author?: string;
+  /**
+   * Aborted when the caller gives up (the CLI on Ctrl-C): a call that runs long work (export, stitch, a
+   * check) stops it, removes what it half wrote, and answers CANCELLED.
+   */
+  signal?: AbortSignal;
 }
 
 export type Handler<K extends CallName> = (input: CallParsedInput<K>, ctx: CallContext) => CallOutput<K> | Promise<CallOutput<K>>;

@@ -68,8 +68,8 @@ export function appErrorOf(e: ErrorPayload): AppError {
  * Makes a contract call through core.dispatch, as the window and the browser do: one validation, one
  * role check, one error mapping. Throws the answer's error as an AppError.
  */
-export async function call<K extends CallName>(core: Core, name: K, input: CallInput<K> | Record<string, unknown>): Promise<CallOutput<K>> {
-  const r = await core.dispatch(name, input, CLI_CONTEXT);
+export async function call<K extends CallName>(core: Core, name: K, input: CallInput<K> | Record<string, unknown>, signal?: AbortSignal): Promise<CallOutput<K>> {
+  const r = await core.dispatch(name, input, signal ? { ...CLI_CONTEXT, signal } : CLI_CONTEXT);
   if (!r.ok) throw appErrorOf(r.error);
   return r.value as CallOutput<K>;
 }
@@ -127,13 +127,19 @@ export async function projectOf(core: Core, ref: string): Promise<Project> {
 }
 
 /**
- * Runs a one-shot command on core: opens it, aborts the signal on Ctrl-C, disposes it after, and turns
- * errors into their exit code. Returns 0 when fn returns.
+ * Runs a one-shot command on core: opens it, aborts the signal on Ctrl-C (SIGINT) or SIGTERM, disposes
+ * it after, and turns errors into their exit code. Returns 0 when fn returns. While it runs, a signal
+ * never kills the process outright: the work stops, removes what it half wrote, and then the process
+ * exits (CANCELLED, exit 1) — a second Ctrl-C changes nothing.
  */
 export async function withCore(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core, signal: AbortSignal) => unknown): Promise<number> {
   const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
+  const stop = () => {
+    if (!abort.signal.aborted) io.err('circletake: stopping; removing what was half written…');
+    abort.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   let core: Core | undefined;
   try {
     core = openCore(dataDir);
@@ -142,7 +148,8 @@ export async function withCore(dataDir: string | undefined, io: CliIo, json: boo
   } catch (e) {
     return reportError(e, io, json);
   } finally {
-    process.off('SIGINT', stop);
     await core?.dispose();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }

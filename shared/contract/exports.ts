@@ -1,10 +1,67 @@
 import { z } from 'zod';
 import { mutation, query } from './define';
+import { Drawing } from './drawing';
 import { ProjectId } from './projects';
+
+export const MANIFEST_FORMAT = 'circletake-export/1';
+
+/** A reviewer's comment on the take, with its timecode, range and drawing (vector, frame-relative 0..1). */
+export const ManifestComment = z.object({
+  author: z.string(),
+  body: z.string(),
+  atSec: z.number().nullable(),
+  endSec: z.number().nullable(),
+  drawing: Drawing.nullable(),
+  createdAt: z.string(),
+});
+export type ManifestComment = z.infer<typeof ManifestComment>;
+
+export const ManifestTake = z.object({
+  shotPosition: z.number().int(),
+  /** The shot's name and the take's number in it (Take 3), as the board shows them. */
+  shotName: z.string().nullable(),
+  takeNumber: z.number().int().nullable(),
+  takeId: z.string(),
+  artifactId: z.string(),
+  file: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number().int(),
+  paramsHash: z.string(),
+  model: z.string(),
+  seed: z.number().int().nullable(),
+  /** The auto-check's verdict on the release take: passed, failed, error, pending (null: not recorded). */
+  checkStatus: z.string().nullable(),
+  /** Only when the export was asked to include prompts (they are the studio's work; off by default). */
+  prompt: z.string().optional(),
+  negativePrompt: z.string().nullable().optional(),
+  creditsSpent: z.number().int(),
+  /** Review comments on the take (on the preview it re-renders), oldest first. */
+  comments: z.array(ManifestComment),
+});
+export type ManifestTake = z.infer<typeof ManifestTake>;
+
+/** manifest.json, as written beside the exported files. */
+export const Manifest = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  projectId: z.string(),
+  projectName: z.string().nullable(),
+  /** Whether each take carries its prompt (the user opted in). */
+  hasPrompts: z.boolean(),
+  exportedAt: z.string(),
+  takes: z.array(ManifestTake),
+  sequence: z.object({ file: z.string(), sha256: z.string(), sizeBytes: z.number().int() }).nullable(),
+  creditsSpent: z.number().int(),
+});
+export type Manifest = z.infer<typeof Manifest>;
 
 export const ExportResultDto = z.object({
   dir: z.string(),
   manifestFile: z.string(),
+  /**
+   * The manifest as written (what `circletake export --json` prints). Prompts appear in it only for the
+   * owner's own session: a producer's answer leaves them out even when the file carries them.
+   */
+  manifest: Manifest,
   takes: z.array(z.object({ shotPosition: z.number().int(), takeId: z.string(), file: z.string(), sha256: z.string() })),
   sequenceFile: z.string().nullable(),
   creditsSpent: z.number().int(),
@@ -38,7 +95,8 @@ export const exportsCalls = {
     z
       .object({
         ...ExportTarget,
-        crossfadeSec: z.number().min(0).max(2).optional(),
+        /** Seconds of audio crossfade at each cut (the stitcher's range; default 0.25). */
+        crossfadeSec: z.number().min(0).max(5).optional(),
         /** Put each take's prompt in the manifest (off unless the user asks). */
         withPrompts: z.boolean().default(false),
       })

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import type { CallOutput } from '../../shared/contract';
 import type { Core } from '../../electron/core/createCore';
 import {} from '../support/clips';
 import { systemClock } from '../../electron/core/nodePorts';
@@ -160,6 +161,14 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
       ['Open', 1, 'opening: harbour', 'passed'],
     ]);
     expect(kept.takes.every((x) => typeof x.seed === 'number' && typeof x.creditsSpent === 'number' && Array.isArray(x.comments))).toBe(true);
+    // The owner's answer carries the manifest as written; a producer's leaves the prompts out.
+    type Answer = { ok: true; value: CallOutput<'export.run'> };
+    expect((run as Answer).value.manifest).toEqual(kept);
+    const producer = await core.dispatch('export.run', { projectId, toDir: 'Producer cut', withPrompts: true }, { role: 'producer', door: 'host', author: 'Pat' });
+    expect(producer.ok).toBe(true);
+    expect((producer as Answer).value.manifest.takes.map((x) => x.shotName)).toEqual(['Close', 'Open']);
+    expect(JSON.stringify(producer)).not.toMatch(/harbour|lighthouse/);
+    expect(readFileSync(join(t.dataDir, 'exports', 'Producer cut', 'manifest.json'), 'utf8')).toMatch(/harbour/);
     // Without asking, the first export's manifest has no prompt at all.
     expect(JSON.stringify(manifest)).not.toMatch(/harbour|lighthouse/);
   });

@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors';
 import type { Core } from '../../createCore';
 import type { Handlers } from '../../dispatch';
 import { orderedFinals } from '../finals';
-import { MANIFEST_NAME, SEQUENCE_NAME, takeFileName } from './manifest';
+import { MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifest } from './manifest';
 
 /**
  * The export.* contract entries. A door's export names an absolute folder: a relative one would land
@@ -20,17 +20,28 @@ export function exportHandlers(core: Pick<Core, 'publisher' | 'finals'>): Pick<H
       const isNew = !existsSync(dir);
       return { dir, isNew, files, clashes: isNew ? [] : files.filter((f) => existsSync(join(dir, f))) };
     },
-    'export.run': async ({ projectId, toDir, withSequence, crossfadeSec, withPrompts }) => {
-      const r = await core.publisher.export(projectId, absoluteDir(toDir), { withSequence, withPrompts, ...(crossfadeSec === undefined ? {} : { crossfadeSec }) });
+    'export.run': async ({ projectId, toDir, withSequence, crossfadeSec, withPrompts }, ctx) => {
+      const r = await core.publisher.export(projectId, absoluteDir(toDir), {
+        withSequence,
+        withPrompts,
+        ...(crossfadeSec === undefined ? {} : { crossfadeSec }),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
       return {
         dir: r.dir,
         manifestFile: r.manifestFile,
+        // Prompts are the studio's work: only the owner's own session gets them back in the answer.
+        manifest: ctx.role === 'owner' ? r.manifest : withoutPrompts(r.manifest),
         takes: r.manifest.takes.map((t) => ({ shotPosition: t.shotPosition, takeId: t.takeId, file: t.file, sha256: t.sha256 })),
         sequenceFile: r.manifest.sequence?.file ?? null,
         creditsSpent: r.manifest.creditsSpent,
       };
     },
   };
+}
+
+function withoutPrompts(m: Manifest): Manifest {
+  return { ...m, takes: m.takes.map(({ prompt: _p, negativePrompt: _n, ...t }) => t) };
 }
 
 function absoluteDir(toDir: string): string {

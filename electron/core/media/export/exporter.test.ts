@@ -120,6 +120,10 @@ describe('Exporter', () => {
       const err = await t.core.exporter.exportRelease({ projectId: pid, entries: [e(1, good), e(2, bad)], toDir: to }).catch((x: unknown) => x);
       expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'checksum', isClean: true } });
       expect((err as Error).message).toContain('Nothing was left in the export folder');
+      // The folder the export made is removed again; one that was there stays, emptied of its files.
+      expect(existsSync(to)).toBe(false);
+      mkdirSync(to);
+      await expect(t.core.exporter.exportRelease({ projectId: pid, entries: [e(1, good), e(2, bad)], toDir: to })).rejects.toMatchObject({ code: 'IO_FAILED' });
       expect(readdirSync(to)).toEqual([]);
     } finally {
       await t.cleanup();

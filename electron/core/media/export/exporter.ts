@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import type { Clock, Logger } from '../../ports';
@@ -73,9 +73,12 @@ export class Exporter {
     if (input.stitched && !existsSync(input.stitched.file)) throw new AppError('NOT_FOUND', `No stitched sequence at ${input.stitched.file}.`, { field: 'stitched' });
     const allNames = [...names, MANIFEST_NAME, ...(input.stitched ? [SEQUENCE_NAME] : [])];
 
+    const isNewDir = !existsSync(dir);
     await ensureDir(dir, `create the export folder ${dir}`).catch((e: unknown) => {
       throw nothingWritten(e);
     });
+    // A folder this export made is removed again when it fails or is cancelled (only while empty).
+    const removeNewDir = () => (isNewDir ? rmdir(dir).catch(() => undefined) : Promise.resolve());
     const clash = allNames.filter((n) => existsSync(join(dir, n)));
     if (clash.length > 0) {
       throw new AppError('CONFLICT', `${dir} already holds ${clash.join(', ')}. Pick an empty folder, or move those files away; nothing was written.`, {
@@ -84,7 +87,10 @@ export class Exporter {
       });
     }
     const needBytes = plan.reduce((s, p) => s + p.artifact.sizeBytes, 0) + (input.stitched ? (await stat(input.stitched.file)).size : 0);
-    await assertSpace(dir, needBytes);
+    await assertSpace(dir, needBytes).catch(async (e: unknown) => {
+      await removeNewDir();
+      throw e;
+    });
 
     const stage = join(dir, `.circletake-export-${randomBytes(6).toString('hex')}.partial`);
     const moved: string[] = [];
@@ -144,6 +150,7 @@ export class Exporter {
       await rm(stage, { recursive: true, force: true }).catch((err: unknown) =>
         this.deps.logger.log('error', 'could not remove an export staging folder', { dir, error: String(err) }),
       );
+      await removeNewDir();
       throw nothingWritten(e);
     }
   }

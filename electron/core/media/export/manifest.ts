@@ -2,56 +2,13 @@
  * Pure: the export manifest (manifest.json beside the exported files) and the exported file names.
  * Names carry the shot's position and name and the take's number, never prompt text.
  */
-import type { Drawing } from '../../../../shared/contract/drawing';
+import { MANIFEST_FORMAT, type Manifest, type ManifestComment, type ManifestTake } from '../../../../shared/contract/exports';
+
+// The manifest's shape is the contract's (shared/contract/exports.ts): export.run returns it.
+export { MANIFEST_FORMAT, type Manifest, type ManifestComment, type ManifestTake };
 
 export const MANIFEST_NAME = 'manifest.json';
 export const SEQUENCE_NAME = 'sequence.mp4';
-export const MANIFEST_FORMAT = 'circletake-export/1';
-
-/** A reviewer's comment on the take, with its timecode, range and drawing (vector, frame-relative 0..1). */
-export interface ManifestComment {
-  author: string;
-  body: string;
-  atSec: number | null;
-  endSec: number | null;
-  drawing: Drawing | null;
-  createdAt: string;
-}
-
-export interface ManifestTake {
-  shotPosition: number;
-  /** The shot's name and the take's number in it (Take 3), as the board shows them. */
-  shotName: string | null;
-  takeNumber: number | null;
-  takeId: string;
-  artifactId: string;
-  file: string;
-  sha256: string;
-  sizeBytes: number;
-  paramsHash: string;
-  model: string;
-  seed: number | null;
-  /** The auto-check's verdict on the release take: passed, failed, error, pending (null: not recorded). */
-  checkStatus: string | null;
-  /** Only when the export was asked to include prompts (they are the studio's work; off by default). */
-  prompt?: string;
-  negativePrompt?: string | null;
-  creditsSpent: number;
-  /** Review comments on the take (on the preview it re-renders), oldest first. */
-  comments: ManifestComment[];
-}
-
-export interface Manifest {
-  format: typeof MANIFEST_FORMAT;
-  projectId: string;
-  projectName: string | null;
-  /** Whether each take carries its prompt (the user opted in). */
-  hasPrompts: boolean;
-  exportedAt: string;
-  takes: ManifestTake[];
-  sequence: { file: string; sha256: string; sizeBytes: number } | null;
-  creditsSpent: number;
-}
 
 /** A shot name as a file-name part: lower case ASCII letters and digits joined by "-", at most 40 characters. */
 export function slugOf(name: string): string {

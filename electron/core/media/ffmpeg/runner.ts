@@ -180,9 +180,10 @@ export class FfmpegRunner {
         const exitCode = code ?? (signal ? 128 : 1);
         const result: RunResult = { exitCode, stdout, stderrTail: tail, lastProgress, elapsedMs };
 
-        if (stopReason === 'abort' || stopReason === 'dispose') {
+        // Aborted, or stopped by the same Ctrl-C (a terminal signals ffmpeg too): cancelled, not failed.
+        if (stopReason === 'abort' || stopReason === 'dispose' || (stopReason === null && req.signal?.aborted === true)) {
           this.opts.logger.log('info', `${tool} stopped`, { purpose: req.purpose, reason: stopReason, elapsedMs });
-          return reject(cancelled(tool, req.purpose, stopReason));
+          return reject(cancelled(tool, req.purpose, stopReason ?? 'abort'));
         }
         if (stopReason === 'timeout') {
           this.opts.logger.log('warn', `${tool} timed out`, { purpose: req.purpose, timeoutMs, cmd: command });

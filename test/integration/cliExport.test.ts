@@ -1,0 +1,113 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import { systemClock } from '../../electron/core/nodePorts';
+import { testCore } from '../support/core';
+import { describeWith, ffmpegNeed } from '../support/needs';
+import { tempDir } from '../support/tmp';
+
+// Issue 14 item 1: `circletake export` goes through core.dispatch (export.run, as the owner) and keeps
+// its --json fields; Ctrl-C during an export (SIGINT to the process group, as a terminal sends it, so
+// ffmpeg gets it too) stops it with nothing half written: no export folder, no staging folder, no
+// temporary sequence, nothing marked Published.
+
+const t = tempDir('ct-cli-export-');
+afterAll(() => t.cleanup());
+const cliArgs = (...args: string[]) => ['bin/circletake.js', ...args, '--data-dir', t.dir];
+
+async function settle(core: Core): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (!core.queue.list().some((j) => ['queued', 'running', 'paused'].includes(j.status))) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await core.queue.idle();
+  await core.takeChecks.idle();
+}
+
+/** Every file and folder under dir, relative, hidden ones included. */
+function listAll(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+/** Runs `circletake export` in its own process group; SIGINTs the group at the first progress line when asked. */
+function exportProcess(to: string, interrupt: boolean): Promise<{ code: number | null; stdout: string; stderr: string; wasInterrupted: boolean }> {
+  const child = spawn(process.execPath, cliArgs('export', '--project', 'Cut', '--to', to, '--json'), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let wasInterrupted = false;
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    if (interrupt && !wasInterrupted && /exporting \d+ %/.test(stderr)) {
+      wasInterrupted = true;
+      process.kill(-child.pid!, 'SIGINT');
+    }
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, wasInterrupted })));
+}
+
+describeWith(ffmpegNeed, 'circletake export through the contract', () => {
+  let takeIds: string[] = [];
+  beforeAll(async () => {
+    const { core } = testCore({ dataDir: t.dir, clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    try {
+      core.queue.start();
+      const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720' };
+      const a = await core.queue.submit({ params: { ...params, prompt: 'opening: a harbour at dawn' }, projectName: 'Cut', shotName: 'Open' });
+      const b = await core.queue.submit({ params: { ...params, prompt: 'closing: the lighthouse' }, projectName: 'Cut', shotName: 'Close' });
+      await settle(core);
+      for (const j of [a, b]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
+      const projectId = core.queue.get(a.jobId).projectId;
+      const plan = core.finalizer.plan(projectId, { top: 1 });
+      await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
+      await settle(core);
+      takeIds = (await core.finals.finals(projectId)).map((f) => f.takeId);
+      expect(takeIds).toHaveLength(2);
+    } finally {
+      await core.dispose();
+    }
+  }, 120_000);
+
+  const published = () => {
+    const { core, cleanup } = testCore({ dataDir: t.dir });
+    const n = takeIds.filter((id) => core.board.publishedAt(id) !== null).length;
+    return cleanup().then(() => n);
+  };
+
+  it('stops on Ctrl-C with nothing half written, then exports whole, printing its fixed --json fields', { timeout: 120_000 }, async () => {
+    const to = join(t.dir, 'delivery', 'spot');
+    const stopped = await exportProcess(to, true);
+    expect(stopped.wasInterrupted, stopped.stderr).toBe(true);
+    expect(stopped.code, stopped.stderr).toBe(1);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(stopped.stderr).toContain('circletake: stopping; removing what was half written');
+    expect(stopped.stderr).toMatch(/circletake: .*cancelled/i);
+    expect(existsSync(to)).toBe(false);
+    expect(listAll(join(t.dir, 'delivery'))).toEqual([]);
+    expect(listAll(join(t.dir, 'tmp', 'export'))).toEqual([]);
+    expect(await published()).toBe(0);
+
+    const whole = await exportProcess(to, false);
+    expect(whole.code, whole.stderr).toBe(0);
+    const out = JSON.parse(whole.stdout) as Record<string, unknown> & { dir: string; manifestFile: string; manifest: { takes: { file: string; takeId: string }[]; sequence: { file: string } } };
+    expect(Object.keys(out).slice(0, 3)).toEqual(['dir', 'manifestFile', 'manifest']);
+    expect(out.dir).toBe(to);
+    expect(out.manifestFile).toBe(join(to, 'manifest.json'));
+    expect(JSON.parse(readFileSync(out.manifestFile, 'utf8'))).toEqual(out.manifest);
+    expect(out.manifest.takes.map((x) => x.takeId).sort()).toEqual([...takeIds].sort());
+    expect(listAll(to)).toEqual([...out.manifest.takes.map((x) => x.file), out.manifest.sequence.file, 'manifest.json'].sort());
+    expect(listAll(join(t.dir, 'tmp', 'export'))).toEqual([]);
+    expect(await published()).toBe(2);
+  });
+
+  it('answers a relative --to from the shell folder and bad flags in one line, as before', () => {
+    const bad = spawnSync(process.execPath, cliArgs('export', '--project', 'Cut', '--to', join(t.dir, 'x'), '--crossfade', '9'), { encoding: 'utf8' });
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, 'circletake: --crossfade must be seconds from 0 to 5 (got "9")']);
+    const none = spawnSync(process.execPath, cliArgs('export', '--project', 'Nope', '--to', 'rel'), { encoding: 'utf8', cwd: process.cwd() });
+    expect(none.status).toBe(3);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
