@@ -183,6 +183,36 @@ describeWith(pgNeed, 'PostgreSQL engine: what SQLite gives by having one writer'
     ]);
   });
 
+  it('queues movers on a locked row instead of refusing them: 4 pools × 50 holds on one account that pays for 100', async () => {
+    const { engine, url } = await openPostgres();
+    await engine.tx(async (q) => {
+      await seedOneEntry(q);
+      await q.run(`UPDATE ledger_accounts SET credits_posted = 100 WHERE id = 'api:purchased'`); // it can pay for 100
+    });
+    const engines = [engine, ...Array.from({ length: 3 }, () => anotherPgEngine(url, { max: 8 }))];
+    let n = 0;
+    const hold = (e: PgEngine) =>
+      e.tx(
+        async (q) => {
+          const id = `h${++n}`;
+          await q.all(`SELECT id FROM ledger_accounts WHERE id = 'api:purchased'${q.forUpdate}`);
+          await q.run(`INSERT INTO ledger_ops (id, kind, request, result, created_at, day) VALUES (?, 'reserve', '{}', '{}', ?, '2026-12-03')`, [id, NOW]);
+          await q.run(`UPDATE ledger_accounts SET debits_pending = debits_pending + 1 WHERE id = 'api:purchased'`);
+        },
+        { isolation: 'lockRows' },
+      );
+    const results = await Promise.allSettled(engines.flatMap((e) => Array.from({ length: 50 }, () => hold(e))));
+    const accepted = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => constraintOf((r as PromiseRejectedResult).reason));
+    expect(accepted).toBe(100);
+    expect(new Set(refused)).toEqual(new Set(['check']));
+    expect(engines.reduce((sum, e) => sum + e.stats.serializationRetries + e.stats.deadlockRetries, 0)).toBe(0);
+    expect(await engine.get(`SELECT debits_pending, (SELECT count(*) FROM ledger_ops WHERE kind = 'reserve') AS ops FROM ledger_accounts WHERE id = 'api:purchased'`)).toEqual({
+      debits_pending: 100,
+      ops: 100,
+    });
+  });
+
   it('cancels a statement past the statement timeout and says so', async () => {
     const { url } = await openPostgres();
     const engine = anotherPgEngine(url, { statementTimeoutMs: 150 });

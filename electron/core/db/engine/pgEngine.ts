@@ -55,6 +55,7 @@ const types = {
  */
 export class PgEngine implements SqlEngine {
   readonly name = 'postgres' as const;
+  readonly forUpdate = ' FOR UPDATE';
   readonly stats: PgEngineStats = { serializationRetries: 0, deadlockRetries: 0, lostConnectionRetries: 0 };
   private readonly pool: pg.Pool;
   private readonly names = new Map<string, { name: string; text: string }>();
@@ -115,7 +116,7 @@ export class PgEngine implements SqlEngine {
       client.on('error', onError);
       let committing = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query(opts.isolation === 'lockRows' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
         const value = await fn(this.queryable(client));
         committing = true;
         await client.query('COMMIT');
@@ -181,6 +182,7 @@ export class PgEngine implements SqlEngine {
 
   private queryable(client: pg.PoolClient): Queryable {
     return {
+      forUpdate: ' FOR UPDATE',
       all: async <R>(sql: string, params: SqlParams = []) => (await client.query(this.prepared(sql, params))).rows as R[],
       get: async <R>(sql: string, params: SqlParams = []) => (await client.query(this.prepared(sql, params))).rows[0] as R | undefined,
       run: async (sql: string, params: SqlParams = []) => ({ changes: (await client.query(this.prepared(sql, params))).rowCount ?? 0 }),

@@ -28,6 +28,12 @@ export interface Queryable {
   run(sql: string, params?: SqlParams): Promise<RunResult>;
   /** A script of several statements with no parameters (schema migrations). */
   exec(script: string): Promise<void>;
+  /**
+   * Appended to a SELECT that reads rows the transaction will decide on and then change: ` FOR UPDATE`
+   * on PostgreSQL (the row is locked until COMMIT; a competing mover waits, then reads the new version),
+   * empty on SQLite (BEGIN IMMEDIATE already holds the only write lock).
+   */
+  readonly forUpdate: string;
 }
 
 export interface TxOptions {
@@ -43,6 +49,15 @@ export interface TxOptions {
    * find out. Others get DB_UNAVAILABLE saying the outcome is unknown.
    */
   idempotent?: boolean;
+  /**
+   * 'serializable' (the default): PostgreSQL detects any interleaving that no serial order explains and
+   * the engine runs the loser again. 'lockRows': READ COMMITTED, and the body locks what it decides on
+   * (`SELECT … FOR UPDATE` via q.forUpdate, in a fixed order so two movers never deadlock). For money on a hot
+   * pool: every move updates the pool's account row, so SERIALIZABLE turns concurrent moves into
+   * retries (8 movers on one pool exhaust 10 retries, `npm run bench engine`), while locking the
+   * account rows first queues them. SQLite has one writer, so both are the same there.
+   */
+  isolation?: 'serializable' | 'lockRows';
 }
 
 export type EngineName = 'sqlite' | 'postgres';

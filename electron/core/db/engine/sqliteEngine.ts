@@ -12,6 +12,7 @@ import type { EngineInfo, Queryable, RunResult, SqlEngine, SqlParams, TxOptions 
  */
 export class SqliteEngine implements SqlEngine {
   readonly name = 'sqlite' as const;
+  readonly forUpdate = '';
   private readonly statements = new Map<string, Database.Statement>();
   /** Settles when the open transaction (if any) has ended. */
   private turn: Promise<void> = Promise.resolve();
@@ -55,6 +56,7 @@ export class SqliteEngine implements SqlEngine {
       this.inTx = true;
       this.conn.exec('BEGIN IMMEDIATE');
       const q: Queryable = {
+        forUpdate: '',
         all: <R>(sql: string, params: SqlParams = []) => settle(() => this.allNow<R>(sql, params)),
         get: <R>(sql: string, params: SqlParams = []) => settle(() => this.getNow<R>(sql, params)),
         run: (sql: string, params: SqlParams = []) => settle(() => this.runNow(sql, params)),
