@@ -27,6 +27,7 @@ import { PromptVault } from '../electron/core/security/promptVault';
 import { FileKeys } from '../electron/core/security/fileKeys';
 import { fmt } from './support';
 import { countCommits } from '../test/support/walCommits';
+import { submitRequest } from '../test/support/parsed';
 
 const N = Number(process.env.QUEUE_BENCH_JOBS ?? 400);
 /** Callers submitting side by side (each waits for its acknowledgement before the next). */
@@ -115,7 +116,7 @@ export async function ourQueue(dir: string, n = N, isCounted = false, submitters
   let next = 0;
   const submitter = async () => {
     for (let i = next++; i < n; i = next++) {
-      await queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', prompt: `bench ${i}` }, projectName: 'Bench' });
+      await queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', prompt: `bench ${i}` }, projectName: 'Bench' }));
     }
   };
   await Promise.all(Array.from({ length: submitters }, submitter));

@@ -17,6 +17,7 @@ import { SPEND_FROM_ENTRIES } from '../electron/core/money/ledgerRepo';
 import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';
 import { dayOf } from '../shared/money/cycles';
 import { fmt } from './support';
+import { submitRequest } from '../test/support/parsed';
 
 const SIZES = (process.env.SUBMIT_BENCH_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 const SUBMITS = Number(process.env.SUBMIT_BENCH_SUBMITS ?? 150);
@@ -95,7 +96,7 @@ async function prepare(entries: number): Promise<Books> {
   const count = (core.db.conn.prepare('SELECT count(*) AS n FROM ledger_entries').get() as { n: number }).n;
   let seq = 0;
   const c = core;
-  const submit = () => c.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, prompt: 'a lighthouse at dawn', seed: ++seq }, projectId, shotName: 'Shot 1' });
+  const submit = () => c.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, prompt: 'a lighthouse at dawn', seed: ++seq }, projectId, shotName: 'Shot 1' }));
   for (let i = 0; i < 20; i++) await submit();
   return { dir, core, projectId, entries: count, seedS, submit };
 }

@@ -5,6 +5,7 @@
 // a kill lands on, so the parent can prove its harness notices a lost acknowledged job.
 import { createCore } from '../../electron/core/createCore';
 import { createNodePorts } from '../../electron/core/nodePorts';
+import { submitRequest } from '../support/parsed';
 
 const dataDir = process.env.CT_DATA_DIR;
 if (!dataDir) throw new Error('CT_DATA_DIR is required');
@@ -18,7 +19,7 @@ const ack = (seed: number) => new Promise<void>((resolve) => process.stdout.writ
 void (async () => {
   for (let seed = Number(process.env.CT_FIRST_SEED ?? 0); ; seed++) {
     const submit = () =>
-      core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', prompt: 'a lighthouse keeper at dusk', seed }, projectName: 'Q1' });
+      core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', prompt: 'a lighthouse keeper at dusk', seed }, projectName: 'Q1' }));
     if (isEarly) {
       await ack(seed);
       await new Promise((r) => setTimeout(r, 30));

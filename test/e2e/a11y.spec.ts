@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
 import { startHostProcess, tempDataDir } from './hostProcess';
+import { submitRequest } from '../support/parsed';
 
 // axe-core on the views the culling room changed: the board (draft form, cards, a failed job's
 // card), the player, the queue, the ledger, and a reviewer's board. No serious or critical violation.
@@ -26,7 +27,7 @@ async function seed(dataDir: string): Promise<void> {
   expect(ok.status, ok.stderr).toBe(0);
   const bad = testCore({ dataDir, clock: systemClock, config: { localSim: { failureRate: 1, failureCode: 'SAFETY.INPUT.TEXT', queueMs: 50 }, pollIntervalMs: { local: 20 } } });
   bad.core.queue.start();
-  const { jobId } = await bad.core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storm', seed: 4 }, projectName: 'Access', shotName: 'Opening' });
+  const { jobId } = await bad.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storm', seed: 4 }, projectName: 'Access', shotName: 'Opening' }));
   for (let i = 0; i < 500 && bad.core.queue.get(jobId).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
   await bad.core.dispose();
 }

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
 import { startHostProcess, tempDataDir } from './hostProcess';
+import { submitRequest } from '../support/parsed';
 
 // Costs that don't cry wolf (issue 15 item 10): a fresh project explores (6 renders, 2 shipped) — the
 // rerender trigger is past its threshold but says Watch, with the evidence it has and needs, not Act;
@@ -15,7 +16,7 @@ async function explore(dataDir: string): Promise<void> {
   const jobs = [];
   for (let seed = 1; seed <= 3; seed++) {
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', variations: 2, prompt: `a quiet street, try ${seed}`, seed };
-    jobs.push((await core.queue.submit({ params, projectName: 'Exploring', shotName: 'Opening' })).jobId);
+    jobs.push((await core.queue.submit(submitRequest({ params, projectName: 'Exploring', shotName: 'Opening' }))).jobId);
   }
   while (jobs.some((id) => ['queued', 'running', 'paused'].includes(core.queue.get(id).status))) await new Promise((r) => setTimeout(r, 50));
   await core.takeChecks.idle();

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
 import { startHostProcess, tempDataDir } from './hostProcess';
+import { submitRequest } from '../support/parsed';
 
 // Issue 15's culling room, as a filmmaker meets it: the loop taught at first launch; nothing typed
 // lost across a tab change and a restart; a shot added in the sidebar selected in the form; Reuse
@@ -115,7 +116,7 @@ test('a failed job keeps a card on the board with its reason in plain words and 
   const seeded = testCore({ dataDir: data.dir, clock: systemClock, config: { localSim: { failureRate: 1, failureCode: 'SAFETY.INPUT.TEXT', queueMs: 50 }, pollIntervalMs: { local: 20 } } });
   seeded.core.queue.start();
   const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storm over the pier', seed: 11 };
-  const { jobId } = await seeded.core.queue.submit({ params, projectName: 'Storm', shotName: 'Pier' });
+  const { jobId } = await seeded.core.queue.submit(submitRequest({ params, projectName: 'Storm', shotName: 'Pier' }));
   for (let i = 0; i < 500 && seeded.core.queue.get(jobId).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
   expect(seeded.core.queue.get(jobId).status).toBe('failed');
   await seeded.core.dispose();

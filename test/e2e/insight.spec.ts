@@ -5,6 +5,7 @@ import type { Core } from '../../electron/core/createCore';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
 import { startHostProcess, tempDataDir } from './hostProcess';
+import { submitRequest } from '../support/parsed';
 
 // The dashboards with real data from the local simulator: the quarterly benchmark, then drafts with
 // simulated failures and throttling, reviewers' tags, a finalize of the shortlist (release renders),
@@ -33,11 +34,11 @@ async function makeHistory(dataDir: string): Promise<{ projectId: string }> {
   core.queue.start();
   const draft = (seed: number) => ({ provider: 'local' as const, model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', variations: 2, prompt: `harbour at dawn, take ${seed}`, seed });
   const jobs = [];
-  for (let i = 1; i <= 5; i++) jobs.push((await core.queue.submit({ params: draft(i), projectName: 'Harbour spot', shotName: i <= 3 ? 'Opening' : 'Ending' })).jobId);
+  for (let i = 1; i <= 5; i++) jobs.push((await core.queue.submit(submitRequest({ params: draft(i), projectName: 'Harbour spot', shotName: i <= 3 ? 'Opening' : 'Ending' }))).jobId);
   await settle(core, jobs);
   const projectId = core.projects.findByName('Harbour spot')!.id;
   // The same intent again: a cache hit.
-  await core.queue.submit({ params: draft(1), projectName: 'Harbour spot', shotName: 'Opening' });
+  await core.queue.submit(submitRequest({ params: draft(1), projectName: 'Harbour spot', shotName: 'Opening' }));
   const takes = core.takes.list(projectId).filter((t) => t.artifactClass === 'preview' && t.checkStatus !== 'pending');
   core.board.tag(takes.slice(0, 3).map((t) => t.id), 'promising', 'ana');
   if (takes[3]) core.board.tag([takes[3].id], 'discard', 'ben');

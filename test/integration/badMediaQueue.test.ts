@@ -7,6 +7,7 @@ import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // Corrupt, truncated, zero-byte and non-video outputs arriving through the queue (issue 8). The
 // checker's own verdicts are proven in electron/core/media/check/autoChecker.test.ts and
@@ -70,10 +71,10 @@ describeWith(ffmpegNeed, 'bad media from a provider', () => {
   it('ends each job cleanly, charges each once, and the queue goes on to a good take', { timeout: 120_000 }, async () => {
     const results: { kind: string; status: string; checkStatus: string | null; errorCode: string | null; detail: string }[] = [];
     for (const [i, kind] of kinds.entries()) {
-      const { jobId } = await core.queue.submit({
+      const { jobId } = await core.queue.submit(submitRequest({
         params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: `bad media ${kind}`, seed: i },
         projectName: 'Bad media',
-      });
+      }));
       const job = await settle(jobId);
       const take = core.takes.byJob(jobId)[0];
       const checks = take ? core.takes.get(take.id).checks : null;

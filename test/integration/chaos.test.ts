@@ -8,6 +8,7 @@ import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { seeded } from '../fakeRunway/fakeFaults';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // Q5: 100 jobs against the fake Runway with random 429s, 5xxs, resets, hangs and FAILED tasks, while
 // the queue's process is SIGKILLed again and again (50 times by default; first 3 lives with the breaker
@@ -68,10 +69,10 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     const rnd = seeded(SEED);
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
-      const r = await core.queue.submit({
+      const r = await core.queue.submit(submitRequest({
         params: { provider: 'runway', model: 'gen4.5', durationSec: 2 + Math.floor(rnd() * 3), ratio: '1280:720', prompt: `chaos shot ${i}`, seed: i, variations: rnd() < 0.2 ? 2 : 1 },
         projectName: 'Chaos',
-      });
+      }));
       ids.push(r.jobId);
     }
 

@@ -5,6 +5,7 @@ import { describeWith, ffmpegNeed } from '../support/needs';
 import { testCore } from '../support/core';
 import type { Fault } from '../fakeRunway/fakeFaults';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
+import { submitRequest } from '../support/parsed';
 
 // C1 through the production path: the queue's JobRunner with the real SDK-backed Runway provider
 // against the fake Runway. What a create's answer proves decides: nothing created (429, 503, a
@@ -48,7 +49,7 @@ async function settle(core: Core, id: string) {
 }
 
 const submit = (core: Core) =>
-  core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'gulls circle a trawler at dusk' }, projectName: 'Harbour' });
+  core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'gulls circle a trawler at dusk' }, projectName: 'Harbour' }));
 
 const attemptsOf = (core: Core, jobId: string) =>
   core.db.conn.prepare('SELECT status, error_code FROM attempts WHERE job_id = ? ORDER BY id').all(jobId) as { status: string; error_code: string | null }[];

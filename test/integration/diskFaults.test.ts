@@ -7,6 +7,7 @@ import { makeClip } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed, linuxNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // Disk full and permission denied while storing a take or exporting (issue 8), as real kernel
 // errors: a child core runs under a file-size limit (`ulimit -f`, EFBIG: what a full disk does to a
@@ -63,7 +64,7 @@ async function preparedJob(): Promise<{ dataDir: string; jobId: string; cleanup(
   t.core.ledger.purchase({ id: 'buy-faults', surface: 'api', credits: 5000 });
   const clip = makeClip(src.dir, `big-${Math.random().toString(36).slice(2)}.mp4`, { width: 320, height: 180, durationSec: 1, audio: 'none' });
   appendFileSync(clip, Buffer.alloc(BIG_BYTES, 7)); // trailing bytes: still a readable MP4, now bigger than the limit
-  const { jobId } = await t.core.queue.submit({ params: { provider: 'import', model: 'imported', sourceFile: clip, enteredCredits: 25, artifactClass: 'preview' }, projectName: 'Faults' });
+  const { jobId } = await t.core.queue.submit(submitRequest({ params: { provider: 'import', model: 'imported', sourceFile: clip, enteredCredits: 25, artifactClass: 'preview' }, projectName: 'Faults' }));
   await t.core.dispose();
   return { dataDir: d.dir, jobId, cleanup: d.cleanup };
 }

@@ -8,6 +8,7 @@ import type { Draft, Recipe } from '../../shared/contract/drafts';
 import { testCore } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
+import { submitRequest } from '../support/parsed';
 
 // Drafts kept by core (sealed prompts, a restart keeps them) and recipes (a take's or a job's
 // settings back into the form; a reuse stacks its new take on the source), through the call loop.
@@ -94,7 +95,7 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
     const { core } = t;
     core.queue.start();
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', negativePrompt: 'people', seed: 7, variations: 2 };
-    const first = await core.queue.submit({ params, projectName: 'Stacks', shotName: 'Dunes' });
+    const first = await core.queue.submit(submitRequest({ params, projectName: 'Stacks', shotName: 'Dunes' }));
     await settle(core);
     const [, second] = core.takes.byJob(first.jobId).sort((a, b) => a.n - b.n);
 
@@ -104,7 +105,7 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
     expect(job.values).toMatchObject({ seed: '7', variations: 2, sourceTakeId: null });
 
     // The reuse, changed a little: a new job stacked on its source.
-    const reused = await core.queue.submit({ params: { ...params, variations: 1, seed: 8, prompt: 'a kite over dunes, closer' }, projectId: recipe.projectId, shotId: recipe.shotId, sourceTakeId: second!.id });
+    const reused = await core.queue.submit(submitRequest({ params: { ...params, variations: 1, seed: 8, prompt: 'a kite over dunes, closer' }, projectId: recipe.projectId, shotId: recipe.shotId, sourceTakeId: second!.id }));
     await settle(core);
     const [made] = core.takes.byJob(reused.jobId);
     expect(made).toMatchObject({ artifactClass: 'preview', sourceTakeId: second!.id });
@@ -120,6 +121,6 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
 
     // A take from another project is not a source.
     const elsewhere = core.projects.create('Elsewhere');
-    await expect(core.queue.submit({ params: { ...params, seed: 99 }, projectId: elsewhere.id, shotName: 'X', sourceTakeId: second!.id })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'sourceTakeId' } });
+    await expect(core.queue.submit(submitRequest({ params: { ...params, seed: 99 }, projectId: elsewhere.id, shotName: 'X', sourceTakeId: second!.id }))).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'sourceTakeId' } });
   });
 });

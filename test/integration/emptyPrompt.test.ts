@@ -26,8 +26,10 @@ describe('an empty prompt with no image', () => {
       expect(r.error.details).toMatchObject({ field: expect.stringMatching(/(^|\.)prompt$/) });
       expect(r.error.message).toMatch(/charged for nothing/);
     }
-    // The core refuses it too (a caller that skips the contract), naming the field as the CLI gives it.
-    await expect(t.core.queue.submit({ params: EMPTY as never, projectName: 'Quiet' })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'prompt' } });
+    // The queue does not parse again, but keeps the money rule: a complete request (as a caller inside core
+    // builds it) with an empty prompt and no image is still refused, naming the field.
+    const complete = { ...EMPTY, provider: 'local' as const, prompt: ' ', variations: 1, audio: false, artifactClass: 'preview' as const, upscale: false };
+    await expect(t.core.queue.submit({ params: complete, projectName: 'Quiet', priority: 0, noCache: false })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'prompt' } });
     expect(t.core.queue.list()).toEqual([]);
     expect(t.core.ledger.history()).toHaveLength(history);
     expect(t.core.ledger.pendingReservations()).toEqual([]);

@@ -5,6 +5,7 @@ import {} from '../support/clips';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // Finalize: the shortlist only, re-rendered at release spec by the local simulator (real ffmpeg),
 // after a confirmation that states the cost, the balance before → after and the multiplier.
@@ -31,7 +32,7 @@ describeWith(ffmpegNeed, 'finalize', () => {
     cleanups.push(t.cleanup);
     const { core } = t;
     core.queue.start();
-    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName: 'Fin', shotName: 'Open' });
+    const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName: 'Fin', shotName: 'Open' }));
     await settleAll(core);
     const [keep, drop] = core.takes.byJob(a.jobId);
     core.board.tag([keep!.id], 'promising', 'reviewer-1');
@@ -73,11 +74,11 @@ describeWith(ffmpegNeed, 'finalize', () => {
     const { core } = t;
     core.queue.start();
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x', artifactClass: 'release' as const };
-    const a = await core.queue.submit({ params, projectName: 'Fin' });
+    const a = await core.queue.submit(submitRequest({ params, projectName: 'Fin' }));
     await settleAll(core);
     const [take] = core.takes.byJob(a.jobId);
     expect(take!.artifactClass).toBe('release');
-    await expect(core.queue.submit({ params: { ...params, seed: 9 }, projectName: 'Fin', sourceTakeId: take!.id })).rejects.toMatchObject({
+    await expect(core.queue.submit(submitRequest({ params: { ...params, seed: 9 }, projectName: 'Fin', sourceTakeId: take!.id }))).rejects.toMatchObject({
       code: 'VALIDATION',
       details: { field: 'sourceTakeId' },
     });
@@ -90,7 +91,7 @@ describeWith(ffmpegNeed, 'finalize on a plan that forbids release', () => {
     cleanups.push(t.cleanup);
     const { core } = t;
     core.queue.start();
-    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'free tier' }, projectName: 'Free' });
+    const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'free tier' }, projectName: 'Free' }));
     await settleAll(core);
     const [take] = core.takes.byJob(a.jobId);
     core.board.tag([take!.id], 'promising', 'r');
@@ -111,8 +112,8 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     cleanups.push(t.cleanup);
     const { core } = t;
     core.queue.start();
-    const first = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'opening: harbour', audio: false }, projectName: 'Seq', shotName: 'Open' });
-    const second = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'closing: lighthouse' }, projectName: 'Seq', shotName: 'Close' });
+    const first = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'opening: harbour', audio: false }, projectName: 'Seq', shotName: 'Open' }));
+    const second = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'closing: lighthouse' }, projectName: 'Seq', shotName: 'Close' }));
     await settleAll(core);
     const projectId = core.queue.get(first.jobId).projectId;
     for (const j of [first, second]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
@@ -180,7 +181,7 @@ describeWith(ffmpegNeed, 'finalize without a seed', () => {
     cleanups.push(t.cleanup);
     const { core } = t;
     core.queue.start();
-    const a = await core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'no seed given', variations: 2 }, projectName: 'NoSeed' });
+    const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'no seed given', variations: 2 }, projectName: 'NoSeed' }));
     await settleAll(core);
     const takes = core.takes.byJob(a.jobId);
     core.board.tag(takes.map((x) => x.id), 'promising', 'r');

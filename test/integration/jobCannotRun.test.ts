@@ -6,6 +6,7 @@ import type { Core } from '../../electron/core/createCore';
 import { testCore } from '../support/core';
 import { ffmpegNeed, itWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
+import { submitRequest } from '../support/parsed';
 
 // A job never wedges holding money (issue 13, item 10): a job that cannot run — its prompt no longer
 // decrypts, or its input file is gone — ends failed with its reservation released and the reason
@@ -43,7 +44,7 @@ describe('a job that cannot run', () => {
     cleanups.push(() => data.cleanup());
     const first = testCore({ dataDir: data.dir });
     const before = localAvailable(first.core);
-    const r = await first.core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a secret heist beat' }, projectName: 'Keys' });
+    const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a secret heist beat' }, projectName: 'Keys' }));
     expect(first.core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
     await first.core.dispose();
     // The race this issue fixed left jobs sealed with a key that was then replaced: replay that.
@@ -81,7 +82,7 @@ describe('a job that cannot run', () => {
     cleanups.push(() => data.cleanup());
     const first = testCore({ dataDir: data.dir, clock: { now: () => Date.now() }, config: { pollIntervalMs: { local: 20 } } });
     first.core.queue.start();
-    const r = await first.core.queue.submit({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes' }, projectName: 'Fin' });
+    const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes' }, projectName: 'Fin' }));
     expect((await settle(first.core, r.jobId)).status).toBe('succeeded');
     await first.core.takeChecks.idle();
     const [take] = first.core.takes.byJob(r.jobId);
@@ -112,7 +113,7 @@ describe('a job that cannot run', () => {
     const surface = provider === 'import' ? 'api' : 'local';
     const available = () => t.core.ledger.balances().surfaces.find((s) => s.surface === surface)!.available;
     const before = available();
-    const r = await t.core.queue.submit({ params, projectName: 'Files' });
+    const r = await t.core.queue.submit(submitRequest({ params, projectName: 'Files' }));
     expect(available()).toBeLessThan(before);
     rmSync(file);
     t.core.queue.start();

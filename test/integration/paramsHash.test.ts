@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GenerationParams } from '../../shared/jobParams';
 import { jobKeys } from '../../electron/core/queue/jobKeys';
 import { testCore } from '../support/core';
+import { submitRequest } from '../support/parsed';
 
 // Issue 14 item 5: params_hash is keyed with a per-install secret (HMAC), so a producer who can list
 // jobs cannot confirm a guessed prompt by hashing it; equal requests still share a hash and a job.
@@ -16,9 +17,9 @@ const params = { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: 
 
 describe('params_hash', () => {
   it('is an HMAC under the install key: not the bare sha256 a guess would give, different per install, equal within one', async () => {
-    const first = await a.core.queue.submit({ params, projectName: 'Pitch' });
-    const again = await a.core.queue.submit({ params: { ...params, prompt: `  ${params.prompt}  ` }, projectName: 'Pitch' });
-    const elsewhere = await b.core.queue.submit({ params, projectName: 'Pitch' });
+    const first = await a.core.queue.submit(submitRequest({ params, projectName: 'Pitch' }));
+    const again = await a.core.queue.submit(submitRequest({ params: { ...params, prompt: `  ${params.prompt}  ` }, projectName: 'Pitch' }));
+    const elsewhere = await b.core.queue.submit(submitRequest({ params, projectName: 'Pitch' }));
     const hashOf = (core: typeof a.core, id: string) => core.queue.get(id).paramsHash;
     const guess = jobKeys(GenerationParams.parse(params), []).paramsHash;
     expect(hashOf(a.core, first.jobId)).toMatch(/^[0-9a-f]{64}$/);

@@ -7,6 +7,7 @@ import { FakeClock, testCore } from '../support/core';
 import { itWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
 import { FakeRunway, type FakeRunwayOptions } from '../fakeRunway/fakeRunway';
+import { submitRequest } from '../support/parsed';
 
 // Runway's balance is the API pool's truth (issue 13, item 1), against the fake Runway with the real
 // SDK: read at start, before a stale submit and after each settle; mirrored by provider_sync entries
@@ -47,7 +48,7 @@ async function settle(core: Core, id: string) {
 const api = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'api') ?? { posted: 0, reserved: 0, available: 0 };
 const syncs = (core: Core) => core.ledger.history({ kind: 'provider_sync' });
 const submit = (core: Core, durationSec = 2, prompt = 'a heron lifts off a canal') =>
-  core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec, ratio: '1280:720', prompt }, projectName: 'Canal' });
+  core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec, ratio: '1280:720', prompt }, projectName: 'Canal' }));
 
 describe('Runway balance → the books', () => {
   it('is read at start and mirrored as one provider_sync entry; an identical reading changes nothing', async () => {

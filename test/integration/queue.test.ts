@@ -8,6 +8,7 @@ import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // The queue end to end on a real SQLite file, the real ledger and media store, with a scripted
 // zero-latency provider standing in for Runway (real ffmpeg clips as its outputs).
@@ -76,7 +77,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('reserves at submit, stores the takes, captures what the provider billed, and checks each take', async () => {
     const { core, provider } = setup();
     const before = apiAvailable(core);
-    const r = await core.queue.submit({ params: params({ variations: 2 }), projectName: 'Spot', shotName: 'Open' });
+    const r = await core.queue.submit(submitRequest({ params: params({ variations: 2 }), projectName: 'Spot', shotName: 'Open' }));
     expect(r.cacheHit).toBe(false);
     expect(r.credits.reserved).toBe(120); // gen4.5: 12/s × 5 s × 2
     const job = await settle(core, r.jobId);
@@ -98,31 +99,31 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('answers the same intent from the cache: no charge, the takes back, the credits saved said', async () => {
     const { core, provider } = setup();
-    const first = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const first = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const done = await settle(core, first.jobId);
     const balance = apiAvailable(core);
-    const again = await core.queue.submit({ params: params({ prompt: `  ${PROMPT.replace(' ', '   ')} ` }), projectName: 'Spot' });
+    const again = await core.queue.submit(submitRequest({ params: params({ prompt: `  ${PROMPT.replace(' ', '   ')} ` }), projectName: 'Spot' }));
     expect(again.cacheHit).toBe(true);
     expect(again.creditsSaved).toBe(done.capturedCredits);
     expect(again.takes.map((t) => t.id)).toEqual(core.takes.byJob(first.jobId).map((t) => t.id));
     expect(apiAvailable(core)).toBe(balance);
     expect(provider.creates).toHaveLength(1);
     // New creative intent, or an explicit re-roll, is a new key.
-    const changed = await core.queue.submit({ params: params({ seed: 7 }), projectName: 'Spot' });
+    const changed = await core.queue.submit(submitRequest({ params: params({ seed: 7 }), projectName: 'Spot' }));
     expect(changed.cacheHit).toBe(false);
-    const reroll = await core.queue.submit({ params: params(), projectName: 'Spot', noCache: true });
+    const reroll = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot', noCache: true }));
     expect(reroll.cacheHit).toBe(false);
   });
 
   it('refuses bad input and over-budget work without writing a job, a take or a ledger entry', async () => {
     const { core } = setup({ credits: 1000 });
     const history = core.ledger.history().length;
-    await expect(core.queue.submit({ params: params({ model: 'no-such-model' }), projectName: 'Spot' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(core.queue.submit(submitRequest({ params: params({ model: 'no-such-model' }), projectName: 'Spot' }))).rejects.toMatchObject({ code: 'VALIDATION' });
     // veo3.1 with audio: 40/s × 8 s × 4 = 1,280 credits against 1,000 bought.
-    await expect(core.queue.submit({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' })).rejects.toMatchObject({
+    await expect(core.queue.submit(submitRequest({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' }))).rejects.toMatchObject({
       code: expect.stringMatching(/INSUFFICIENT_CREDITS|POLICY_REFUSED/),
     });
-    await expect(core.queue.submit({ params: params({ promptImage: '/no/such/file.png' }), projectName: 'Spot' })).rejects.toMatchObject({
+    await expect(core.queue.submit(submitRequest({ params: params({ promptImage: '/no/such/file.png' }), projectName: 'Spot' }))).rejects.toMatchObject({
       code: 'VALIDATION',
       details: { field: 'promptImage' },
     });
@@ -137,7 +138,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       { kind: 'ok' },
     );
     const { core } = setup({ provider });
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
     expect(provider.creates).toHaveLength(1);
@@ -148,7 +149,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('holds a job whose create outcome is unknown, with its reservation, until the user decides', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown', message: 'socket hang up after sending' });
     const { core } = setup({ provider });
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('unknown');
     expect(job.errorMessage).toMatch(/resubmit|abandon/);
@@ -165,7 +166,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('resubmits an unknown job only when the user says so', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown' });
     const { core } = setup({ provider });
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     await settle(core, r.jobId);
     core.queue.resolveUnknown(r.jobId, 'resubmit');
     const job = await settle(core, r.jobId);
@@ -177,7 +178,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'fatal', httpStatus: 400, message: "Invalid parameter 'promptText'" });
     const { core } = setup({ provider });
     const before = apiAvailable(core);
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const failed = await settle(core, r.jobId);
     expect(failed.status).toBe('failed');
     expect(failed.errorMessage).toContain("Invalid parameter 'promptText'");
@@ -196,7 +197,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       { kind: 'ok', cost: 60 },
     );
     const { core } = setup({ provider });
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
     expect(provider.creates).toHaveLength(2);
@@ -206,7 +207,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('does not retry a moderation failure', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'ok', statuses: ['FAILED'], failureCode: 'SAFETY.INPUT.TEXT' });
     const { core } = setup({ provider });
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('failed');
     expect(job.errorCode).toBe('SAFETY.INPUT.TEXT');
@@ -216,7 +217,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('cancels before submission (reservation released) and after (provider asked, settled on its final cost)', async () => {
     const { core, provider } = setup({ start: false });
     const before = apiAvailable(core);
-    const waiting = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const waiting = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect(apiAvailable(core)).toBe(before - waiting.credits.reserved);
     const cancelled = core.queue.cancel(waiting.jobId);
     expect(cancelled.status).toBe('cancelled');
@@ -225,7 +226,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
     provider.script({ kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'SUCCEEDED'], cost: 40 });
     core.queue.start();
-    const running = await core.queue.submit({ params: params({ seed: 9 }), projectName: 'Spot' });
+    const running = await core.queue.submit(submitRequest({ params: params({ seed: 9 }), projectName: 'Spot' }));
     for (let i = 0; i < 200 && core.queue.get(running.jobId).tasks[0]!.status !== 'submitted'; i++) await new Promise((r) => setTimeout(r, 5));
     core.queue.cancel(running.jobId);
     const end = await settle(core, running.jobId);
@@ -237,9 +238,9 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('runs by priority, then by queue order; pause holds everything', async () => {
     const { core, provider } = setup({ start: false });
-    const a = await core.queue.submit({ params: params({ seed: 1 }), projectName: 'Spot' });
-    const b = await core.queue.submit({ params: params({ seed: 2 }), projectName: 'Spot' });
-    const c = await core.queue.submit({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 });
+    const a = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
+    const b = await core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
+    const c = await core.queue.submit(submitRequest({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 }));
     core.queue.moveBefore(b.jobId, a.jobId);
     core.queue.setPaused(true);
     core.queue.start();
@@ -254,7 +255,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const { core, provider } = setup({ start: false });
     core.gate.forceOpen('runway');
     core.queue.start();
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     await new Promise((res) => setTimeout(res, 150));
     const job = core.queue.get(r.jobId);
     expect(job.status).toBe('queued');
@@ -277,7 +278,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const trial = await core.gate.admit('runway', new AbortController().signal);
     expect(trial).not.toBeNull();
     core.queue.start();
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     for (let i = 0; i < 200 && core.queue.get(r.jobId).errorCode !== 'PROVIDER_UNAVAILABLE'; i++) await new Promise((res) => setTimeout(res, 10));
     const held = core.queue.get(r.jobId);
     expect(held).toMatchObject({ status: 'queued', errorCode: 'PROVIDER_UNAVAILABLE', attempts: 0 });
@@ -292,8 +293,8 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const dataDir = tempDir('ct-queue-undefer-');
     const clock = new FakeClock();
     const first = setup({ dataDir: dataDir.dir, start: false, clock });
-    const held = await first.core.queue.submit({ params: params({ seed: 1 }), projectName: 'Spot' });
-    const backedOff = await first.core.queue.submit({ params: params({ seed: 2 }), projectName: 'Spot' });
+    const held = await first.core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
+    const backedOff = await first.core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const later = clock.now() + 60 * 60_000;
     const defer = first.core.db.conn.prepare('UPDATE jobs SET next_attempt_at = ?, error_code = ? WHERE id = ?');
     defer.run(later, 'PROVIDER_UNAVAILABLE', held.jobId);
@@ -308,7 +309,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('never writes the prompt to the database in clear, to a path, or to a log line', async () => {
     const { core, dataDir, logs } = setup();
-    const r = await core.queue.submit({ params: params({ negativePrompt: 'no seagulls anywhere in frame' }), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params({ negativePrompt: 'no seagulls anywhere in frame' }), projectName: 'Spot' }));
     await settle(core, r.jobId);
     core.db.conn.pragma('wal_checkpoint(TRUNCATE)');
     const files: string[] = [];
@@ -338,7 +339,7 @@ describeWith(ffmpegNeed, 'spend notifications per user', () => {
     core.events.subscribe((name, p) => name === 'credits.thresholdCrossed' && crossed.push(p));
     // gen4.5 10 s × 5 variations = 600 reserved; the provider bills 600 per task.
     for (const seed of [1, 2]) {
-      const r = await core.queue.submit({ params: params({ seed, durationSec: 10, variations: 1 }), projectName: 'Spot', userId: 'mara' });
+      const r = await core.queue.submit(submitRequest({ params: params({ seed, durationSec: 10, variations: 1 }), projectName: 'Spot', userId: 'mara' }));
       await settle(core, r.jobId);
     }
     expect(crossed).toEqual([expect.objectContaining({ userId: 'mara', threshold: 1000 })]);

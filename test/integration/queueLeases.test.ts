@@ -5,6 +5,7 @@ import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // Fenced leases (docs/reliability.md Q2) and fast startup recovery (Q3), on a fake clock: a worker whose
 // lease expired and whose job was claimed again writes nothing; `running` rows an earlier boot left
@@ -45,7 +46,7 @@ function setup(o: { dataDir?: string; clock?: FakeClock; provider?: ScriptedProv
 }
 
 const submit = (core: Core, name = 'Leases') =>
-  core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 7 }, projectName: name });
+  core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 7 }, projectName: name }));
 
 const row = (core: Core, id: string) => core.db.conn.prepare('SELECT status, lease_token, lease_expires_at, attempts, max_attempts, captured_credits FROM jobs WHERE id = ?').get(id) as {
   status: string;

@@ -4,6 +4,7 @@ import {} from '../support/clips';
 import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // The queue with the real SDK-backed Runway provider against the fake Runway server.
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,7 +40,7 @@ async function settle(core: Awaited<ReturnType<typeof setup>>['core'], id: strin
 describeWith(ffmpegNeed, 'queue × Runway (fake server, real SDK)', () => {
   it('creates one task per variation, waits through THROTTLED, stores the outputs and captures what Runway billed', async () => {
     const { core, fake } = await setup({ tier: { 'gen4.5': { maxConcurrentGenerations: 1, maxDailyGenerations: 100 } } });
-    const r = await core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'fog rolls over a harbour', variations: 2 }, projectName: 'Harbour' });
+    const r = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'fog rolls over a harbour', variations: 2 }, projectName: 'Harbour' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
     expect(fake.stats().tasksCreated).toBe(2);
@@ -65,7 +66,7 @@ describeWith(ffmpegNeed, 'queue × Runway (fake server, real SDK)', () => {
   it('settles a refunded task at 0 and a failed one into the dead letters, never creating twice', async () => {
     const { core, fake } = await setup();
     fake.planOutcomes({ status: 'FAILED', failureCode: 'SAFETY.INPUT.TEXT', failure: 'blocked', cost: 0 });
-    const r = await core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'something the moderation refuses' }, projectName: 'Harbour' });
+    const r = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'something the moderation refuses' }, projectName: 'Harbour' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('failed');
     expect(job.capturedCredits).toBe(0);

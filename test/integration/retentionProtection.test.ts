@@ -4,6 +4,7 @@ import { FakeClock, testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 // Retention asks the takes and the board what to keep: shortlisted previews and previews awaiting
 // their release re-render stay past the plan's days; other previews go (metadata stays).
@@ -24,7 +25,7 @@ describeWith(ffmpegNeed, 'retention × takes', () => {
     const { core } = t;
     core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
     core.queue.start();
-    const r = await core.queue.submit({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'kept or swept', variations: 2 }, projectName: 'Ret' });
+    const r = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'kept or swept', variations: 2 }, projectName: 'Ret' }));
     for (let i = 0; i < 500 && core.queue.get(r.jobId).status !== 'succeeded'; i++) await new Promise((res) => setTimeout(res, 10));
     await core.takeChecks.idle();
     const [keep, drop] = core.takes.byJob(r.jobId);

@@ -5,6 +5,7 @@ import { RunwayProvider } from '../../electron/core/providers/runway';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { testCore } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { submitRequest } from '../support/parsed';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -48,7 +49,7 @@ describeWith(ffmpegNeed, 'the runner under Runway faults (real path)', () => {
     fake.inject({ route: 'get', fault: { kind: 'status', status: 502 } });
     fake.inject({ route: 'get', fault: { kind: 'reset' } });
     const t0 = Date.now();
-    const r = await core.queue.submit({ params, projectName: 'Coast' });
+    const r = await core.queue.submit(submitRequest({ params, projectName: 'Coast' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
     expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1 });
@@ -63,10 +64,10 @@ describeWith(ffmpegNeed, 'the runner under Runway faults (real path)', () => {
     const { core, fake } = await setup();
     fake.inject({ route: 'create', times: 6, fault: { kind: 'status', status: 400, error: "Invalid parameter 'seed'" } });
     const failed = [];
-    for (let i = 0; i < 6; i++) failed.push(await settle(core, (await core.queue.submit({ params: { ...params, seed: i + 1 }, projectName: 'Coast' })).jobId));
+    for (let i = 0; i < 6; i++) failed.push(await settle(core, (await core.queue.submit(submitRequest({ params: { ...params, seed: i + 1 }, projectName: 'Coast' }))).jobId));
     expect(failed.every((j) => j.status === 'failed' && j.capturedCredits === 0)).toBe(true);
     expect(core.queue.status().breakers.every((b) => b.state === 'closed')).toBe(true);
-    const ok = await settle(core, (await core.queue.submit({ params: { ...params, seed: 99 }, projectName: 'Coast' })).jobId);
+    const ok = await settle(core, (await core.queue.submit(submitRequest({ params: { ...params, seed: 99 }, projectName: 'Coast' }))).jobId);
     expect(ok.status).toBe('succeeded');
     expect(fake.stats().tasksCreated).toBe(1);
     expect(core.ledger.audit().ok).toBe(true);

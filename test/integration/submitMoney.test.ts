@@ -6,6 +6,7 @@ import { describeWith, ffmpegNeed } from '../support/needs';
 import { testCore } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
+import { submitRequest } from '../support/parsed';
 
 // What a submit costs and how often it is priced (issue 13 items 3 and 4): a cache hit is free whatever
 // the wallet holds, and a real render is estimated and guarded exactly once, inside the transaction that
@@ -67,7 +68,7 @@ function emptyWallet(core: Core): void {
 describeWith(ffmpegNeed, 'what a submit costs', () => {
   it('answers a finished request from the cache with an empty wallet: free, nothing reserved, the books balance', async () => {
     const { core, provider } = setup();
-    const first = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const first = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect((await finished(core, first.jobId)).status).toBe('succeeded');
     emptyWallet(core);
     const entries = core.ledger.history({ limit: 10_000 }).length;
@@ -97,18 +98,18 @@ describeWith(ffmpegNeed, 'what a submit costs', () => {
       seen.push(core.db.conn.inTransaction);
       return real(projectId);
     });
-    const r = await core.queue.submit({ params: params(), projectName: 'Spot' });
+    const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect(r.credits.reserved).toBe(60);
     expect(seen).toEqual([true]);
     await finished(core, r.jobId);
 
     spy.mockClear();
     seen.length = 0;
-    expect((await core.queue.submit({ params: params(), projectName: 'Spot' })).cacheHit).toBe(true);
+    expect((await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }))).cacheHit).toBe(true);
     expect(spy).not.toHaveBeenCalled();
 
     // A refused render is also evaluated once, and its refusal is the one the guard gave.
-    await expect(core.queue.submit({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' })).rejects.toMatchObject({
+    await expect(core.queue.submit(submitRequest({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' }))).rejects.toMatchObject({
       code: expect.stringMatching(/INSUFFICIENT_CREDITS|POLICY_REFUSED/),
     });
     expect(seen).toEqual([true]);

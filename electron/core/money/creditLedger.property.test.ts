@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { contract } from '../../../shared/contract';
+import { validationError } from '../../../shared/errors';
 import { cycleAt, dayOf } from '../../../shared/money/cycles';
 import { FakeClock, testCore } from '../../../test/support/core';
 import { tempDir } from '../../../test/support/tmp';
@@ -107,6 +109,12 @@ function drain(m: Model, s: Surface, amount: number): { legs: { account: string;
   return { legs, short: left };
 }
 
+/** What dispatch does first with a call's input: the contract's schema, VALIDATION naming the field. */
+function refuseAtContract(call: keyof typeof contract, input: unknown): void {
+  const r = contract[call].input.safeParse(input);
+  if (!r.success) throw validationError(r.error.issues, call);
+}
+
 function expectCode(fn: () => unknown, code: string): void {
   if (code === 'CONFLICT') stats.conflicts++;
   let got = 'no error';
@@ -160,7 +168,8 @@ const cmd = (name: string, check: (m: Model) => boolean, run: (m: Model, r: Real
 const grant = (pool: 'web:grant' | 'local:grant', credits: number) =>
   cmd(`grant(${pool}, ${credits})`, () => true, (m, r) => {
     const id = `g${m.seq++}`;
-    if (!Number.isInteger(credits) || credits <= 0) return expectCode(() => r.core.ledger.grant({ id, pool, credits }), 'VALIDATION');
+    // Malformed credits never reach the ledger: the contract (dispatch's one validation) refuses them, naming the field.
+    if (!Number.isInteger(credits) || credits <= 0) return expectCode(() => refuseAtContract('credits.grant', { id, pool, credits }), 'VALIDATION');
     r.core.ledger.grant({ id, pool, credits });
     account(m, pool, pool.startsWith('web') ? 'web' : 'local', 'grant').posted += credits;
     m.ops.push({ id, kind: 'grant', input: { id, pool, credits } });

@@ -47,19 +47,27 @@ describe('CreditLedger: grants, purchases, adjustments', () => {
     expect(codeOf(() => core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 2000 }))).toBe('CONFLICT:IdempotencyConflictError');
   });
 
-  it('refuses bad input clearly and writes nothing', () => {
+  it('refuses bad input clearly and writes nothing', async () => {
     const { core } = setup('runway-free');
     const before = [rows(core, 'ledger_ops'), rows(core, 'ledger_entries')];
-    const bad: [() => unknown, RegExp][] = [
-      [() => core.ledger.grant({ id: 'g1', pool: 'web:grant', credits: -5 }), /^ledger\.grant: credits: must be more than 0/],
-      [() => core.ledger.grant({ id: 'g2', pool: 'web:grant', credits: 2.5 }), /credits: must be a whole number of credits/],
-      [() => core.ledger.grant({ id: 'g3', pool: 'web:gold' as never, credits: 5 }), /pool: must be a pool: one of web:allowance/],
+    // Malformed requests are refused by the contract (the one validation; the ledger does not parse again).
+    const malformed: [string, unknown, string][] = [
+      ['credits.grant', { id: 'g1', pool: 'web:grant', credits: -5 }, 'credits: must be more than 0'],
+      ['credits.grant', { id: 'g2', pool: 'web:grant', credits: 2.5 }, 'credits: must be a whole number of credits'],
+      ['credits.grant', { id: 'g3', pool: 'web:gold', credits: 5 }, 'pool: must be a pool: one of web:allowance'],
+      ['credits.adjust', { id: 'a2', pool: 'web:grant', credits: 5, reason: '' }, 'reason: say why'],
+    ];
+    for (const [call, input, msg] of malformed) {
+      const r = await core.dispatch(call, input, { role: 'owner', door: 'host' });
+      expect(r.ok ? 'accepted' : `${r.error.code} ${r.error.message}`).toContain(`VALIDATION ${call}: ${msg}`);
+    }
+    // Well-formed requests the plan or the books refuse are the ledger's own rules.
+    const refused: [() => unknown, RegExp][] = [
       [() => core.ledger.grant({ id: 'g4', pool: 'web:allowance', credits: 5 }), /pool: plan runway-free has no allowance on web/],
       [() => core.ledger.purchase({ id: 'p1', surface: 'web', credits: 1000 }), /^Plan runway-free cannot buy web credits/],
       [() => core.ledger.adjust({ id: 'a1', pool: 'web:grant', credits: -500, reason: 'oops' }), /^Not enough credits in web:grant: needs 500, 125 available/],
-      [() => core.ledger.adjust({ id: 'a2', pool: 'web:grant', credits: 5, reason: '' }), /reason: say why/],
     ];
-    for (const [fn, msg] of bad) expect(fn).toThrow(msg);
+    for (const [fn, msg] of refused) expect(fn).toThrow(msg);
     core.money.activate('runway-standard');
     const mid = [rows(core, 'ledger_ops'), rows(core, 'ledger_entries')];
     expect(() => core.ledger.purchase({ id: 'p2', surface: 'web', credits: 999 })).toThrow('credits: a purchase on plan runway-standard must be at least 1000 credits (got 999)');
@@ -259,7 +267,7 @@ describe('CreditLedger: append-only books', () => {
     expect(second.core.ledger.balances().pools.length).toBeGreaterThan(0);
   });
 
-  it('answers history by pool, project, user, stage, artifact class and day', () => {
+  it('answers history by pool, project, user, stage, artifact class and day', async () => {
     const { core, clock } = setup();
     core.ledger.capture(core.ledger.reserve(job('h1', { local: 10 }, { userId: 'ana' })).id, 10);
     clock.advance(86_400_000);
@@ -275,7 +283,8 @@ describe('CreditLedger: append-only books', () => {
       ['capture', -20, false],
       ['reserve', -20, true],
     ]);
-    expect(() => core.ledger.history({ day: 'yesterday' })).toThrow(/day: must be a day like 2026-11-22/);
+    const bad = await core.dispatch('credits.history', { day: 'yesterday' }, { role: 'owner', door: 'host' });
+    expect(bad.ok ? 'accepted' : bad.error.message).toMatch(/day: must be a day like 2026-11-22/);
   });
 });
 

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import { AppError, validationError } from '../../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import { cycleAt } from '../../../shared/money/cycles';
 import type { GuardState } from '../../../shared/money/guards';
 import {
-  AdjustRequest,
+  type AdjustRequest,
   Balances as BalancesSchema,
-  GrantRequest,
+  type GrantRequest,
   HistoryFilter,
-  PurchaseRequest,
-  RefundRequest,
-  ReserveRequest,
+  type PurchaseRequest,
+  type RefundRequest,
+  type ReserveRequest,
   type Balances,
   type HistoryEntry,
   type Reservation,
@@ -64,11 +64,9 @@ export interface CreditLedgerDeps {
   plan: () => PlanConfig;
 }
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, call: string): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw validationError(r.error.issues, `ledger.${call}`);
-  return r.data;
-}
+/** The history filter as the contract parsed it; `limit` may be left out by callers inside core (the contract's default then). */
+type HistoryQuery = Omit<z.output<typeof HistoryFilter>, 'limit'> & { limit?: number };
+const DEFAULT_HISTORY_LIMIT = HistoryFilter.parse({}).limit;
 
 export class CreditLedger {
   private readonly s: LedgerStatements;
@@ -110,8 +108,8 @@ export class CreditLedger {
     this.write(() => syncCycles(this.ctx, this.t()));
   }
 
-  grant(input: z.input<typeof GrantRequest>): Balances {
-    const req = parse(GrantRequest, input, 'grant');
+  /** Requests arrive as the contract parsed them (credits.grant/purchase/adjust): the ledger does not parse them again. */
+  grant(req: z.output<typeof GrantRequest>): Balances {
     const { surface, kind } = parsePoolId(req.pool)!;
     const request = { pool: req.pool, credits: req.credits, reason: req.reason ?? null };
     return this.write(() => {
@@ -127,8 +125,7 @@ export class CreditLedger {
   }
 
   /** Bought credits (never expire): refused on plans that cannot buy, and below the plan's minimum. */
-  purchase(input: z.input<typeof PurchaseRequest>): Balances {
-    const req = parse(PurchaseRequest, input, 'purchase');
+  purchase(req: z.output<typeof PurchaseRequest>): Balances {
     const plan = this.d.plan();
     const rules = plan.pools[req.surface];
     const request = { surface: req.surface, credits: req.credits, reason: req.reason ?? null };
@@ -159,8 +156,7 @@ export class CreditLedger {
   }
 
   /** A correction with a reason: adds credits, or removes available ones (never below zero). */
-  adjust(input: z.input<typeof AdjustRequest>): Balances {
-    const req = parse(AdjustRequest, input, 'adjust');
+  adjust(req: z.output<typeof AdjustRequest>): Balances {
     const { surface, kind } = parsePoolId(req.pool)!;
     const request = { pool: req.pool, credits: req.credits, reason: req.reason };
     return this.write(() => {
@@ -180,8 +176,8 @@ export class CreditLedger {
 
   // ── reservations ────────────────────────────────────────────────────────────
 
-  reserve(input: ReserveRequest): Reservation {
-    const req = parse(ReserveRequest, input, 'reserve');
+  /** Called by the queue inside its submit transaction with amounts it priced (whole credits): not parsed again. */
+  reserve(req: z.output<typeof ReserveRequest>): Reservation {
     const amounts: Partial<Record<Surface, number>> = {};
     for (const s of SURFACES) if (req.amounts[s] !== undefined) amounts[s] = req.amounts[s];
     const request = { jobId: req.jobId, projectId: req.projectId, userId: req.userId ?? null, stage: req.stage, artifactClass: req.artifactClass, amounts };
@@ -232,8 +228,7 @@ export class CreditLedger {
   }
 
   /** Gives back captured credits (a provider refund after settlement), up to what the job was charged. */
-  refund(input: z.input<typeof RefundRequest>): Balances {
-    const req = parse(RefundRequest, input, 'refund');
+  refund(req: z.output<typeof RefundRequest>): Balances {
     return this.write(() => {
       refundCaptured(this.ctx, req);
       return this.answer();
@@ -282,8 +277,7 @@ export class CreditLedger {
     return readBalances(this.s, this.configuredPools(), this.t().iso);
   }
 
-  history(filter: HistoryFilter = {}): HistoryEntry[] {
-    const f = parse(HistoryFilter, filter, 'history');
+  history(f: HistoryQuery = {}): HistoryEntry[] {
     const rows = this.s.history.all({
       pool: f.pool ?? null,
       surface: f.surface ?? null,
@@ -294,7 +288,7 @@ export class CreditLedger {
       class: f.artifactClass ?? null,
       kind: f.kind ?? null,
       day: f.day ?? null,
-      limit: f.limit,
+      limit: f.limit ?? DEFAULT_HISTORY_LIMIT,
     });
     return historyView(rows);
   }

@@ -134,7 +134,7 @@ export class Finalizer {
     const failed: { takeId: string; code: string; message: string }[] = [];
     for (const item of chosen) {
       try {
-        const r = await this.d.queue.submit({ params: this.releaseParams(item.takeId), projectId, shotId: item.shotId, sourceTakeId: item.takeId });
+        const r = await this.d.queue.submit({ params: this.releaseParams(item.takeId), projectId, shotId: item.shotId, sourceTakeId: item.takeId, priority: 0, noCache: false });
         jobIds.push(r.jobId);
       } catch (e) {
         if (!isAppError(e)) throw e;

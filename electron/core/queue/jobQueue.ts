@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import type { Job, SubmitResult } from '../../../shared/contract/jobs';
-import { SubmitInput } from '../../../shared/contract/jobs';
-import { AppError, validationError } from '../../../shared/errors';
-import { GenerationParams } from '../../../shared/jobParams';
+import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
+import { AppError } from '../../../shared/errors';
+import { hasSomethingToRender } from '../../../shared/jobParams';
 import type { ProjectService } from '../projects/projectService';
 import type { ShotService } from '../shots/shotService';
 import { AttemptLog } from './attemptLog';
@@ -30,14 +29,11 @@ export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'em
 
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
-/** The submit request, or VALIDATION naming the field — a params field by its own name (`prompt`), as the CLI's --json gives it. */
-function parseSubmit(raw: z.input<typeof SubmitInput>): z.output<typeof SubmitInput> {
-  const params = GenerationParams.safeParse((raw as { params?: unknown } | null)?.params);
-  if (!params.success) throw validationError(params.error.issues);
-  const input = SubmitInput.safeParse(raw);
-  if (!input.success) throw validationError(input.error.issues);
-  return input.data;
-}
+/**
+ * A submit as the contract's `jobs.submit` parsed it (defaults filled in). The queue does not parse it
+ * again: dispatch is the one validation; callers inside core (finalize, benchmark) build complete requests.
+ */
+export type SubmitRequest = z.output<typeof SubmitInput>;
 
 /**
  * The durable job queue: submit (cache lookup, then one estimate + guard, reserve and enqueue in one transaction), fenced
@@ -96,9 +92,12 @@ export class JobQueue {
     return this.d.lock.isHeld;
   }
 
-  async submit(raw: z.input<typeof SubmitInput>): Promise<SubmitResult> {
-    const input = parseSubmit(raw);
+  async submit(input: SubmitRequest): Promise<SubmitResult> {
     const params = input.params;
+    // No money for nothing (a money rule, not a parse): the contract refuses this too, naming params.prompt.
+    if (!hasSomethingToRender(params)) {
+      throw new AppError('VALIDATION', 'prompt: describe the shot (or give a prompt image): an empty prompt with no image would be charged for nothing', { field: 'prompt' });
+    }
     const provider = this.d.providers.get(params.provider);
     if (!provider) {
       throw new AppError('VALIDATION', `provider: "${params.provider}" is not set up here. Use --provider local (the simulator, no account needed)${params.provider === 'runway' ? ', or set RUNWAYML_API_SECRET' : ''}.`, { field: 'provider' });
@@ -178,7 +177,7 @@ export class JobQueue {
    * Would this request be a cache hit (free) or join a job in flight? Computes the key without writing.
    * Takes params the contract already validated (jobs.lookup): no second parse here.
    */
-  lookup(params: z.output<typeof SubmitInput>['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
+  lookup(params: SubmitRequest['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
     let hashes: string[];
     try {
       hashes = this.inputHashes(params.promptImage).hashes;
@@ -444,13 +443,13 @@ export class JobQueue {
     return { hashes: [`sha256:${createHash('sha256').update(readFileSync(promptImage)).digest('hex')}`], bytes: size };
   }
 
-  private resolveProject(input: z.output<typeof SubmitInput>) {
+  private resolveProject(input: SubmitRequest) {
     if (input.projectId) return this.d.projects.get(input.projectId);
     if (input.projectName) return this.d.projects.findByName(input.projectName);
     throw new AppError('VALIDATION', 'projectId: name the project the job belongs to (projectId or projectName).', { field: 'projectId' });
   }
 
-  private resolveShot(projectId: string, input: z.output<typeof SubmitInput>) {
+  private resolveShot(projectId: string, input: SubmitRequest) {
     if (input.shotId) {
       const shot = this.d.shots.get(input.shotId);
       if (shot.projectId !== projectId) throw new AppError('VALIDATION', 'shotId: that shot belongs to another project.', { field: 'shotId' });

@@ -182,7 +182,7 @@ export class Benchmark {
     const before = await this.balance(provider);
     let jobId: string;
     try {
-      jobId = (await this.d.queue.submit({ params, projectName: project, shotName: `Benchmark ${j.kind}`, noCache: true })).jobId;
+      jobId = (await this.d.queue.submit({ params, projectName: project, shotName: `Benchmark ${j.kind}`, noCache: true, priority: 0 })).jobId;
     } catch (e) {
       if (!isAppError(e)) throw e;
       const record: BenchmarkJob = { ...base, jobId: null, paramsHash: null, status: 'refused', estimated: null, charged: null, creditsBefore: before, creditsAfter: before, queueTimeMs: null, latencyMs: null, errorCode: e.code };
