@@ -7,6 +7,7 @@ import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
+import { submitRequest } from '../support/parsed';
 
 // Issue 14 item 1: `circletake export` goes through core.dispatch (export.run, as the owner) and keeps
 // its --json fields; Ctrl-C during an export (SIGINT to the process group, as a terminal sends it, so
@@ -56,8 +57,8 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     try {
       core.queue.start();
       const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720' };
-      const a = await core.queue.submit({ params: { ...params, prompt: 'opening: a harbour at dawn' }, projectName: 'Cut', shotName: 'Open' });
-      const b = await core.queue.submit({ params: { ...params, prompt: 'closing: the lighthouse' }, projectName: 'Cut', shotName: 'Close' });
+      const a = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'opening: a harbour at dawn' }, projectName: 'Cut', shotName: 'Open' }));
+      const b = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'closing: the lighthouse' }, projectName: 'Cut', shotName: 'Close' }));
       await settle(core);
       for (const j of [a, b]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
       const projectId = core.queue.get(a.jobId).projectId;
