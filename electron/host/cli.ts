@@ -13,6 +13,7 @@ import { finalizeCommand } from './commands/finalize';
 import { benchmarkCommand } from './commands/benchmark';
 import { reportCommand } from './commands/report';
 import { callCommand } from './commands/call';
+import { studioCommand } from './commands/studio';
 import { EXIT_CODES_HELP } from './cliExit';
 import { cancelCommand, dlqCommand, importCommand, jobsCommand, queueCommand, resolveCommand, submitCommand } from './commands/queueCommands';
 import type { CliIo, Command } from './cliSupport';
@@ -20,7 +21,7 @@ import { reportError, UsageError } from './cliSupport';
 import { appVersion } from './paths';
 
 /** Every subcommand. Each is a thin adapter over core with a --json mode. */
-export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand, callCommand];
+export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand, callCommand, studioCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -20,7 +20,7 @@ const byName = (a: Column, b: Column) => `${a.table}.${a.column}`.localeCompare(
 // schema: a column, a NOT NULL or an index added on one side only fails here.
 describeWith(pgNeed, 'the PostgreSQL schema mirrors the SQLite schema', () => {
   it('is at the same version', () => {
-    expect(latestVersion(pgMigrations)).toBe(latestVersion(migrations));
+    expect(pgMigrations.at(-1)?.version).toBe(latestVersion(migrations));
   });
 
   it('has the same tables, columns, types and NOT NULLs', async () => {
@@ -40,7 +40,7 @@ describeWith(pgNeed, 'the PostgreSQL schema mirrors the SQLite schema', () => {
     const pg = (
       await engine.all<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
         `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-         WHERE table_schema = 'public' AND table_name <> 'circletake_schema'`,
+         WHERE table_schema = 'public' AND table_name <> 'circletake_schema' AND table_name NOT LIKE 'studio\\_%'`,
       )
     ).map((c) => ({ table: c.table_name, column: c.column_name, type: c.data_type, notNull: c.is_nullable === 'NO' }));
     expect(pg.sort(byName)).toEqual(sqlite.sort(byName));
@@ -54,7 +54,7 @@ describeWith(pgNeed, 'the PostgreSQL schema mirrors the SQLite schema', () => {
     const { engine } = await openPostgres();
     const pg = (
       await engine.all<{ indexname: string }>(
-        `SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = 'public'
+        `SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = 'public' AND i.tablename NOT LIKE 'studio\\_%'
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
       )
     ).map((r) => r.indexname);

@@ -1,0 +1,78 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../../shared/errors';
+import { Db } from '../../core/db/db';
+import { PgEngine } from '../../core/db/engine/pgEngine';
+import { migratePg } from '../../core/db/pg/pgMigrate';
+import { systemClock, silentLogger } from '../../core/nodePorts';
+import { importDesktop, type DesktopImportReport } from '../../core/studio/desktopImport';
+import type { CliIo, Command } from '../cliSupport';
+import { parseFlags, reportError, UsageError } from '../cliSupport';
+
+/**
+ * circletake studio import --from <data dir> [--database-url URL] [--no-ledger] [--json]
+ * Moves a desktop's projects, shots, takes, tags, comments, jobs and ledger history into a studio's
+ * PostgreSQL database, once (a repeat is a no-op), with the books checked on both sides. Media files
+ * stay where they are. Not a contract entry: it works on two databases, neither of them the data dir a
+ * running core has open.
+ */
+const USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--json]';
+
+export function databaseUrlOf(flag: string | undefined): string {
+  const url = flag ?? process.env.CIRCLETAKE_DATABASE_URL;
+  if (!url) throw new UsageError('--database-url is required (or set CIRCLETAKE_DATABASE_URL): the studio\'s PostgreSQL, postgres://user:password@host:5432/database');
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--database-url must start with postgres:// (a PostgreSQL connection URL)');
+  return url;
+}
+
+function desktopFile(from: string): string {
+  const dir = resolve(from);
+  const file = join(dir, 'circletake.db');
+  if (!existsSync(file) || statSync(file).size === 0) {
+    throw new AppError('VALIDATION', `--from ${dir} is not a Circle Take data dir (it has no circletake.db). Pass the folder the desktop app keeps its data in.`, { field: 'from', path: dir });
+  }
+  return file;
+}
+
+function print(r: DesktopImportReport, where: string, io: CliIo): void {
+  if (r.alreadyImported) {
+    io.out(`desktop ${r.sourceId} was imported into ${where} on ${new Date(r.importedAt).toLocaleString()}: nothing copied this time`);
+    return;
+  }
+  const rows = r.tables.reduce((n, t) => n + t.rows, 0);
+  io.out(`imported desktop ${r.sourceId} into ${where}: ${rows} rows in ${r.tables.length} tables${r.withLedger ? '' : ' (without its ledger)'}`);
+  for (const t of r.tables.filter((x) => x.rows > 0)) io.out(`  ${t.table.padEnd(26)} ${String(t.rows).padStart(8)}${t.skipped ? `  (${t.skipped} already there)` : ''}`);
+  if (r.books) io.out(`books balance: ${r.books.accounts} accounts, posted ${r.books.postedCredits}, held ${r.books.pendingCredits}`);
+  io.out('media files stay on this machine until they are moved to the studio\'s storage');
+}
+
+export const studioCommand: Command = {
+  name: 'studio',
+  summary: 'studio tools: `studio import` moves a desktop data dir into a studio\'s PostgreSQL database',
+  usage: USAGE,
+  async run(argv, io) {
+    const json = argv.includes('--json');
+    try {
+      const [sub, ...rest] = argv;
+      if (sub !== 'import') throw new UsageError(`unknown studio command "${sub ?? ''}". Usage: ${USAGE}`);
+      const { values } = parseFlags(rest, { from: { type: 'string' }, 'database-url': { type: 'string' }, 'no-ledger': { type: 'boolean' }, json: { type: 'boolean' } });
+      if (!values.from) throw new UsageError(`--from is required. Usage: ${USAGE}`);
+      const file = desktopFile(values.from);
+      const engine = new PgEngine({ url: databaseUrlOf(values['database-url']), max: 2, statementTimeoutMs: 120_000 });
+      const source = Db.open({ file, logger: silentLogger, clock: systemClock });
+      try {
+        await migratePg(engine);
+        const report = await importDesktop({ source, target: engine, withLedger: values['no-ledger'] !== true, now: systemClock.now() });
+        const where = (await engine.info()).where;
+        if (json) io.out(JSON.stringify({ ok: true, where, ...report }));
+        else print(report, where, io);
+        return 0;
+      } finally {
+        source.dispose();
+        await engine.close();
+      }
+    } catch (e) {
+      return reportError(e, io, json);
+    }
+  },
+};

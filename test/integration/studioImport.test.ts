@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/createCore';
+import { Db } from '../../electron/core/db/db';
+import { SqliteEngine } from '../../electron/core/db/engine/sqliteEngine';
+import { systemClock } from '../../electron/core/nodePorts';
+import { checkBooks } from '../../electron/core/studio/booksCheck';
+import { importDesktop } from '../../electron/core/studio/desktopImport';
+import { testCore } from '../support/core';
+import { openPostgres, pgNeed } from '../support/engines';
+import { describeWith, ffmpegNeed } from '../support/needs';
+import { tempDir } from '../support/tmp';
+
+// Moving a desktop into a studio (issue #16 item 6): every row copied into PostgreSQL once, the books
+// balancing on both sides, a repeat a no-op, and the refusals that keep one set of books per studio.
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const owner = { role: 'owner', door: 'cli' } as const;
+
+async function settle(core: Core): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (!core.queue.list().some((j) => ['queued', 'running', 'paused'].includes(j.status))) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await core.queue.idle();
+  await core.takeChecks.idle();
+}
+
+/** A desktop that has done a day's work: a job of two takes, a tag and a comment, then closed. */
+async function desktop(projectName: string, opts: { run?: boolean } = {}): Promise<{ file: string }> {
+  const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+  cleanups.push(t.cleanup);
+  const { core } = t;
+  if (opts.run !== false) core.queue.start();
+  const sub = await core.dispatch(
+    'jobs.submit',
+    { params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName, shotName: 'Open' },
+    owner,
+  );
+  if (!sub.ok) throw new Error(sub.error.message);
+  if (opts.run !== false) {
+    await settle(core);
+    const [take] = core.takes.byJob((sub.value as { jobId: string }).jobId);
+    expect((await core.dispatch('tags.add', { takeIds: [take!.id], tag: 'promising' }, owner)).ok).toBe(true);
+    expect((await core.dispatch('comments.add', { takeId: take!.id, body: 'the kite dips at 0:01', atSec: 1 }, owner)).ok).toBe(true);
+  }
+  await core.dispose();
+  return { file: `${t.dataDir}/circletake.db` };
+}
+
+function openDesktop(file: string): Db {
+  const db = Db.open({ file, logger: { log() {} }, clock: systemClock });
+  cleanups.push(() => db.dispose());
+  return db;
+}
+
+/** Rows of a desktop's table, leaving out its own identity (money_settings.install_id stays home). */
+const count = (db: Db, table: string) =>
+  (db.conn.prepare(`SELECT count(*) AS n FROM ${table}${table === 'money_settings' ? " WHERE key <> 'install_id'" : ''}`).get() as { n: number }).n;
+
+describeWith([ffmpegNeed, pgNeed], 'circletake studio import: a desktop moved into a studio database', () => {
+  it('copies every row once, with the books balancing on both sides; a repeat copies nothing', async () => {
+    const { file } = await desktop('Dunes');
+    const source = openDesktop(file);
+    const { engine } = await openPostgres();
+
+    const report = await importDesktop({ source, target: engine, withLedger: true, now: Date.now() });
+    expect(report.alreadyImported).toBe(false);
+    expect(report.books).toMatchObject({ ok: true, problems: [] });
+    for (const t of report.tables) {
+      expect({ table: t.table, rows: t.rows }).toEqual({ table: t.table, rows: count(source, t.table) });
+      expect((await engine.get<{ n: number }>(`SELECT count(*) AS n FROM ${t.table}`))?.n).toBe(t.rows);
+    }
+    for (const t of ['jobs', 'takes', 'ledger_entries', 'take_tags', 'take_comments']) expect(count(source, t)).toBeGreaterThan(0);
+    // The same accounts with the same totals, and the same verdicts of the audit on both sides.
+    const accounts = 'SELECT id, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts ORDER BY id';
+    expect(await engine.all(accounts)).toEqual(source.conn.prepare(accounts).all());
+    expect(await checkBooks(engine)).toEqual(await checkBooks(new SqliteEngine(source.conn, file)));
+    // Sealed prompts travel as they are: never as text.
+    const sealed = await engine.get<{ prompt_sealed: Buffer }>('SELECT prompt_sealed FROM jobs LIMIT 1');
+    expect(Buffer.isBuffer(sealed?.prompt_sealed)).toBe(true);
+    expect(sealed!.prompt_sealed.toString('latin1')).not.toContain('kite');
+
+    const again = await importDesktop({ source, target: engine, withLedger: true, now: Date.now() });
+    expect(again).toMatchObject({ alreadyImported: true, importedAt: report.importedAt, sourceId: report.sourceId });
+    expect((await engine.get<{ n: number }>('SELECT count(*) AS n FROM ledger_entries'))?.n).toBe(count(source, 'ledger_entries'));
+  });
+
+  it('keeps one set of books: a second desktop brings its work without its ledger, and a clashing project name is refused', async () => {
+    const first = openDesktop((await desktop('Dunes')).file);
+    const second = openDesktop((await desktop('Harbour')).file);
+    const clash = openDesktop((await desktop('dunes')).file);
+    const { engine } = await openPostgres();
+    await importDesktop({ source: first, target: engine, withLedger: true, now: Date.now() });
+    const entries = (await engine.get<{ n: number }>('SELECT count(*) AS n FROM ledger_entries'))!.n;
+
+    await expect(importDesktop({ source: second, target: engine, withLedger: true, now: Date.now() })).rejects.toMatchObject({
+      code: 'POLICY_REFUSED',
+      details: { rule: 'one-set-of-books' },
+      message: expect.stringContaining('--no-ledger'),
+    });
+    const work = await importDesktop({ source: second, target: engine, withLedger: false, now: Date.now() });
+    expect(work.tables.map((t) => t.table)).not.toContain('ledger_entries');
+    expect(await engine.all('SELECT name FROM projects ORDER BY name')).toEqual([{ name: 'Dunes' }, { name: 'Harbour' }]);
+    expect((await engine.get<{ n: number }>('SELECT count(*) AS n FROM ledger_entries'))!.n).toBe(entries);
+    expect((await checkBooks(engine)).ok).toBe(true);
+
+    const takesBefore = (await engine.get<{ n: number }>('SELECT count(*) AS n FROM takes'))!.n;
+    await expect(importDesktop({ source: clash, target: engine, withLedger: false, now: Date.now() })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { field: 'projects', names: ['dunes'] },
+    });
+    expect((await engine.get<{ n: number }>('SELECT count(*) AS n FROM takes'))!.n).toBe(takesBefore);
+  });
+
+  it('refuses a desktop with jobs still in flight, or whose books do not balance, and copies nothing', async () => {
+    const busy = openDesktop((await desktop('Queued', { run: false })).file);
+    const { engine } = await openPostgres();
+    await expect(importDesktop({ source: busy, target: engine, withLedger: true, now: Date.now() })).rejects.toMatchObject({
+      code: 'POLICY_REFUSED',
+      details: { rule: 'no-live-jobs', liveJobs: 1 },
+    });
+    const broken = openDesktop((await desktop('Broken')).file);
+    broken.conn.prepare(`UPDATE ledger_accounts SET credits_posted = credits_posted + 5 WHERE kind <> 'system' AND credits_posted > 0`).run();
+    await expect(importDesktop({ source: broken, target: engine, withLedger: true, now: Date.now() })).rejects.toMatchObject({
+      code: 'POLICY_REFUSED',
+      details: { rule: 'books-balance' },
+    });
+    expect(await engine.get('SELECT count(*) AS n FROM projects')).toEqual({ n: 0 });
+  });
+
+  it('is a CLI command: exit 0 with a report, a repeat says nothing was copied, bad flags and servers are answered in one line', async () => {
+    const { file } = await desktop('Dunes');
+    const { url } = await openPostgres();
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/circletake.js', 'studio', ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CIRCLETAKE_DATABASE_URL: '' } });
+    const first = cli('import', '--from', dirname(file), '--database-url', url, '--json');
+    expect(first.status).toBe(0);
+    const report = JSON.parse(first.stdout) as { alreadyImported: boolean; books: { ok: boolean }; tables: { table: string; rows: number }[] };
+    expect(report).toMatchObject({ ok: true, alreadyImported: false, books: { ok: true } });
+    expect(report.tables.find((t) => t.table === 'takes')?.rows).toBe(2);
+    const again = cli('import', '--from', dirname(file), '--database-url', url);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/was imported into .* nothing copied this time/);
+
+    const noUrl = cli('import', '--from', dirname(file));
+    expect([noUrl.status, noUrl.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(noUrl.stderr).toContain('--database-url is required');
+    const empty = tempDir('ct-notadesktop-');
+    cleanups.push(empty.cleanup);
+    const notDesktop = cli('import', '--from', empty.dir, '--database-url', url);
+    expect([notDesktop.status, notDesktop.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(notDesktop.stderr).toContain('is not a Circle Take data dir');
+    const down = cli('import', '--from', dirname(file), '--database-url', 'postgres://studio:pw-secret-1@127.0.0.1:1/studio');
+    expect([down.status, down.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(down.stderr).toContain('Cannot reach PostgreSQL at 127.0.0.1:1/studio');
+    expect(down.stderr + down.stdout).not.toContain('pw-secret-1');
+  });
+});
