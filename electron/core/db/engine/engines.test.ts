@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/errors';
-import { anotherPgEngine, describeEachEngine, openPostgres, pgNeed } from '../../../../test/support/engines';
+import { anotherPgEngine, describeEachEngine, openPostgres, openSqlite, pgNeed } from '../../../../test/support/engines';
+import { countCommits } from '../../../../test/support/walCommits';
 import { describeWith } from '../../../../test/support/needs';
 import { PgEngine } from './pgEngine';
 import { constraintOf, numberPlaceholders } from './sqlEngine';
@@ -87,6 +88,45 @@ describeEachEngine('the engine port', (open) => {
       });
     await Promise.all(Array.from({ length: 20 }, bump));
     expect(await engine.get(`SELECT value FROM money_settings WHERE key = 'n'`)).toEqual({ value: '20' });
+  });
+});
+
+describe('SQLite engine: group commit', () => {
+  it('commits the transactions of one turn together, one fsync for all, each answered after that commit', async () => {
+    const { engine, db, file } = await openSqlite();
+    const counting = countCommits(db.conn, file);
+    const before = engine.commits;
+    let answeredBeforeCommit = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        engine
+          .tx(async (q) => {
+            await q.run(`INSERT INTO money_settings (key, value) VALUES (?, 'x')`, [`k${i}`]);
+          })
+          .then(() => {
+            // Answered only once the row is readable by another connection: it is committed.
+            const other = db.conn.prepare('SELECT count(*) AS n FROM money_settings').get() as { n: number };
+            if (other.n === 0) answeredBeforeCommit++;
+          }),
+      ),
+    );
+    expect(engine.commits - before).toBe(1);
+    expect(counting.done()).toBe(1);
+    expect(answeredBeforeCommit).toBe(0);
+    expect(await engine.get('SELECT count(*) AS n FROM money_settings')).toEqual({ n: 20 });
+  });
+
+  it('rolls back a failing transaction alone; its neighbours in the group commit', async () => {
+    const { engine } = await openSqlite();
+    const put = (key: string, fail = false) =>
+      engine.tx(async (q) => {
+        await q.run(`INSERT INTO money_settings (key, value) VALUES (?, 'x')`, [key]);
+        if (fail) throw new AppError('CONFLICT', 'no');
+      });
+    const results = await Promise.allSettled([put('a'), put('b', true), put('c')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await engine.all('SELECT key FROM money_settings ORDER BY key')).toEqual([{ key: 'a' }, { key: 'c' }]);
+    expect(engine.commits).toBe(1);
   });
 });
 

@@ -17,6 +17,18 @@ export class SqliteEngine implements SqlEngine {
   /** Settles when the open transaction (if any) has ended. */
   private turn: Promise<void> = Promise.resolve();
   private inTx = false;
+  private pending: Pending[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+  private flushing = false;
+  private committed = 0;
+  /** What a transaction body is given: statements that run at once, inside the open transaction. */
+  private readonly inside: Queryable = {
+    forUpdate: '',
+    all: <R>(sql: string, params: SqlParams = []) => settle(() => this.allNow<R>(sql, params)),
+    get: <R>(sql: string, params: SqlParams = []) => settle(() => this.getNow<R>(sql, params)),
+    run: (sql: string, params: SqlParams = []) => settle(() => this.runNow(sql, params)),
+    exec: (script: string) => settle(() => void this.conn.exec(script)),
+  };
 
   constructor(
     private readonly conn: Database.Database,
@@ -44,35 +56,70 @@ export class SqliteEngine implements SqlEngine {
     return this.inTx ? this.afterTurn(() => this.conn.exec(script)).then(() => {}) : settle(() => void this.conn.exec(script));
   }
 
+  /**
+   * Group commit: transactions asked for in the same turn of the event loop share one BEGIN IMMEDIATE …
+   * COMMIT, so one fsync (synchronous=FULL) makes all of them durable. Each body runs alone, one after
+   * another, in its own SAVEPOINT: a body that throws is rolled back alone and its promise rejects, the
+   * others commit. Every promise settles after the COMMIT returned, so a caller that awaits one knows its
+   * writes are on disk. (The same rule as Db.group, for code on the port.)
+   */
   tx<T>(fn: (q: Queryable) => Promise<T>, _opts?: TxOptions): Promise<T> {
-    const previous = this.turn;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn: fn as (q: Queryable) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.scheduled ??= setImmediate(() => void this.flush());
+    });
+  }
+
+  /** Commits made so far (one per group), for tests and benches. */
+  get commits(): number {
+    return this.committed;
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = null;
+    if (this.flushing) return; // the running flush takes what was queued meanwhile
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) await this.commitGroup(this.pending.splice(0));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commitGroup(batch: Pending[]): Promise<void> {
     let release!: () => void;
     this.turn = new Promise<void>((r) => (release = r));
-    return previous.then(async () => {
-      if (this.conn.inTransaction) {
-        release();
-        throw new AppError('INTERNAL', 'A SQLite transaction is already open on this connection; an engine transaction cannot nest inside it.');
-      }
-      this.inTx = true;
+    this.inTx = true;
+    const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      if (this.conn.inTransaction) throw new AppError('INTERNAL', 'A SQLite transaction is already open on this connection; an engine transaction cannot nest inside it.');
       this.conn.exec('BEGIN IMMEDIATE');
-      const q: Queryable = {
-        forUpdate: '',
-        all: <R>(sql: string, params: SqlParams = []) => settle(() => this.allNow<R>(sql, params)),
-        get: <R>(sql: string, params: SqlParams = []) => settle(() => this.getNow<R>(sql, params)),
-        run: (sql: string, params: SqlParams = []) => settle(() => this.runNow(sql, params)),
-        exec: (script: string) => settle(() => void this.conn.exec(script)),
-      };
-      try {
-        const value = await fn(q);
-        this.conn.exec('COMMIT');
-        return value;
-      } catch (e) {
-        if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
-        throw e;
-      } finally {
-        this.inTx = false;
-        release();
+      for (const p of batch) {
+        this.conn.exec('SAVEPOINT piece');
+        try {
+          results.push({ ok: true, value: await p.fn(this.inside) });
+          this.conn.exec('RELEASE piece');
+        } catch (error) {
+          this.conn.exec('ROLLBACK TO piece');
+          this.conn.exec('RELEASE piece');
+          results.push({ ok: false, error });
+        }
       }
+      this.conn.exec('COMMIT');
+      this.committed++;
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing of the group is on disk.
+      if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
+      for (const p of batch) p.reject(error);
+      return;
+    } finally {
+      this.inTx = false;
+      release();
+    }
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (r.ok) p.resolve(r.value);
+      else p.reject(r.error);
     });
   }
 
@@ -87,8 +134,15 @@ export class SqliteEngine implements SqlEngine {
   }
 
   async close(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing) await this.flushNow();
     await this.turn;
     this.statements.clear();
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.flushing) await this.turn;
+    else await this.flush();
   }
 
   private afterTurn<T>(work: () => T): Promise<T> {
@@ -117,6 +171,12 @@ export class SqliteEngine implements SqlEngine {
     if (!s.reader) return { changes: s.run(...params).changes };
     return { changes: s.all(...params).length };
   }
+}
+
+interface Pending {
+  fn: (q: Queryable) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
 }
 
 function settle<T>(work: () => T): Promise<T> {
