@@ -37,14 +37,18 @@ export function toErrorPayload(e: unknown, logger: Logger, context: Record<strin
 
 /**
  * The one call loop every door uses: known name → role → parse input → handler → (strict) parse output.
- * Never throws; always returns a Result.
+ * Never throws; always returns a Result. Core passes the whole table (its type makes every entry
+ * required); a tool that runs without a data dir (`circletake check`) passes the few it serves, and
+ * any other name is UNKNOWN_METHOD there.
  */
-export function createDispatcher(handlers: Handlers, logger: Logger, isStrict: boolean): Dispatcher {
+export function createDispatcher(handlers: Handlers | Partial<Handlers>, logger: Logger, isStrict: boolean): Dispatcher {
   return async (name, rawInput, ctx) => {
     if (!isCallName(name)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown call "${name}".`, details: { name } } };
     }
     const def = contract[name];
+    const handler = handlers[name] as Handler<typeof name> | undefined;
+    if (!handler) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `${name} is not served here.`, details: { name } } };
     if (!roleAllows(ctx.role, def.role)) {
       return {
         ok: false,
@@ -54,7 +58,6 @@ export function createDispatcher(handlers: Handlers, logger: Logger, isStrict: b
     const parsed = def.input.safeParse(rawInput ?? {});
     if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, name).toPayload() };
     try {
-      const handler = handlers[name] as Handler<typeof name>;
       const value = await handler(parsed.data as never, ctx);
       if (isStrict) {
         const out = def.output.safeParse(value);

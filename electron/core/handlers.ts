@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { Core } from './createCore';
 import type { Handlers } from './dispatch';
 import { exportHandlers } from './media/export/exportHandlers';
+import { mediaToolStatus } from './media/ffmpeg/binaries';
 import { createMediaHandlers } from './media/mediaHandlers';
 import { createMoneyHandlers } from './money/moneyHandlers';
 import { queueHandlers } from './queue/queueHandlers';
@@ -10,9 +11,14 @@ import { insightHandlers } from './insight/insightHandlers';
 import { labelHandlers } from './policy/labelHandlers';
 import { reviewHandlers } from './review/reviewHandlers';
 
-/** system.*: what this install is, and the window's folder picker. */
-function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports'>): Pick<Handlers, 'system.info' | 'system.pickFolder'> {
+/** system.*: what this install is, the tools it uses (doctor), and the window's folder picker. */
+function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
   return {
+    'system.doctor': () => ({
+      binaries: core.ports.tools?.() ?? [mediaToolStatus('ffmpeg'), mediaToolStatus('ffprobe')],
+      dataDir: core.config.dataDir,
+      database: { file: core.db.file, version: core.db.version },
+    }),
     'system.info': (_input, ctx) => ({
       appVersion: core.config.appVersion,
       door: ctx.door,

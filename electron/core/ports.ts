@@ -1,3 +1,5 @@
+import type { ToolStatus } from '../../shared/contract/system';
+
 /**
  * Platform needs reach core as small ports. Electron main implements them with Electron;
  * the host and the CLI implement them with plain Node (see nodePorts.ts).
@@ -29,10 +31,17 @@ export interface Dialogs {
   pickFolder(title: string): Promise<string | null>;
 }
 
+/**
+ * The tools this door can look up (`system.doctor`): the CLI and the host report ffmpeg and ffprobe
+ * with their versions, Chromium and Electron's binary. Without it core lists ffmpeg and ffprobe by path.
+ */
+export type ToolLookup = () => ToolStatus[];
+
 export interface Ports {
   clock: Clock;
   ids: Ids;
   logger: Logger;
   notifier: Notifier;
   dialogs?: Dialogs;
+  tools?: ToolLookup;
 }

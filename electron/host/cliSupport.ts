@@ -8,6 +8,7 @@ import type { Project } from '../../shared/contract/projects';
 import { formatProblem } from '../core/money/configFile';
 import type { CallContext } from '../core/dispatch';
 import { errorLines, EXIT, exitCodeFor } from './cliExit';
+import { hostTools } from './hostTools';
 import { appVersion } from './paths';
 
 /** A usage mistake: printed as one line, exit code 2. */
@@ -44,7 +45,7 @@ export const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 export function openCore(dataDirFlag: string | undefined, opts: { quiet?: boolean } = {}): Core {
   return createCore(
     { dataDir: resolveDataDir(dataDirFlag), appVersion: appVersion(), isStrict: process.env.NODE_ENV !== 'production' },
-    createNodePorts({ quiet: opts.quiet ?? true }),
+    { ...createNodePorts({ quiet: opts.quiet ?? true }), tools: hostTools },
   );
 }
 

@@ -35,6 +35,8 @@ export const EVENT_ROLE: Partial<Record<EventName, Role>> = {
   'benchmark.progressed': 'producer',
   // Review links are the owner's to make and revoke: nobody else hears of them.
   'review.changed': 'owner',
+  // stitch.run is the owner's only (it writes anywhere on the owner's machine).
+  'stitch.progressed': 'owner',
 };
 
 export function hearsEvent(role: Role, event: string): boolean {

@@ -87,7 +87,34 @@ const ExportTarget = {
   withSequence: z.boolean().default(true),
 };
 
+/** `circletake stitch --json` (fixed): the sequence written, its length, sha256 and shape. */
+export const StitchResultDto = z.object({
+  outFile: z.string(),
+  durationSec: z.number(),
+  sha256: z.string(),
+  sizeBytes: z.number().int(),
+  target: z.object({ width: z.number().int(), height: z.number().int(), fps: z.number(), sampleRate: z.number().int() }),
+});
+
 export const exportsCalls = {
+  /**
+   * `circletake stitch`: the project's finals joined in shot order into one MP4 at an absolute path.
+   * The owner's only: it writes anywhere on this machine. A producer gets the same sequence inside an
+   * export (export.run), which lands in the app's exports folder.
+   */
+  'stitch.run': mutation(
+    z
+      .object({
+        projectId: ProjectId,
+        outFile: z.string().min(1, 'name the file to write').max(4096),
+        /** Seconds of audio crossfade at each cut (default 0.25; 0 = hard cut). */
+        crossfadeSec: z.number().min(0).max(5).optional(),
+        /** Replace a file already at outFile (refused otherwise). */
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
+    StitchResultDto,
+  ),
   /** Where an export would write and what, before writing: the folder (absolute), new or not, the file names, clashes. */
   'export.check': query(z.object(ExportTarget).strict(), ExportCheck, 'producer'),
   /** The project's finals (release takes only), the stitched sequence and a manifest, into a folder; marks them Published. */
@@ -108,4 +135,6 @@ export const exportsCalls = {
 
 export const exportsEvents = {
   'export.progressed': z.object({ projectId: ProjectId, fraction: z.number().min(0).max(1) }),
+  /** A stitch.run's progress (the owner's session only). */
+  'stitch.progressed': z.object({ projectId: ProjectId, fraction: z.number().min(0).max(1) }),
 } as const;

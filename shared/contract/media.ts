@@ -110,6 +110,21 @@ export const mediaCalls = {
   'media.list': query(z.object({ projectId: ProjectId, class: ArtifactClass.optional() }).strict(), z.array(Artifact), 'reviewer'),
   /** Runs the auto-check on a stored clip; `provider` picks that provider's registered watermark. */
   'media.check': mutation(z.object({ id: ArtifactId, expect: CheckExpectationsInput.default({}), provider: ProviderId.optional() }).strict(), CheckReport),
+  /**
+   * `circletake check FILE`: the auto-check of any clip on this machine, by absolute path (nothing is
+   * stored). The owner's only: a path reads the owner's disk, which no review session may probe.
+   * `class` preview: the watermark must be there; release: it must not; unset: its score is reported.
+   */
+  'media.checkFile': query(
+    z
+      .object({
+        file: z.string().min(1, 'name the clip to check').max(4096),
+        expect: CheckExpectationsInput.default({}),
+        class: ArtifactClass.optional(),
+      })
+      .strict(),
+    CheckReport,
+  ),
   'media.lastCheck': query(z.object({ id: ArtifactId }).strict(), StoredCheck.nullable(), 'reviewer'),
   'media.thumbnails': query(z.object({ id: ArtifactId }).strict(), Thumbnails, 'reviewer'),
   'media.watermarks': query(z.object({}).strict(), z.array(RegisteredWatermark)),

@@ -10,9 +10,39 @@ export const SystemInfo = z.object({
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
+/** One tool Circle Take uses, as `circletake doctor` reports it: where it is, or what to install. */
+export const ToolStatus = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  path: z.string().nullable(),
+  /** Where the lookup found it (an environment variable, an npm package, the PATH). */
+  source: z.string().optional(),
+  version: z.string().optional(),
+  /** What to do when it is missing. */
+  fix: z.string().optional(),
+});
+export type ToolStatus = z.infer<typeof ToolStatus>;
+
+/**
+ * `circletake doctor --json` (fixed): the tools, the data dir and the database. Through the contract
+ * the database is open, so it is always `{file, version}`; the CLI reports `{error}` when it cannot
+ * open core at all (the case doctor exists for).
+ */
+export const DoctorReport = z.object({
+  binaries: z.array(ToolStatus),
+  dataDir: z.string(),
+  database: z.union([z.object({ file: z.string(), version: z.number().int() }), z.object({ error: z.string() })]),
+});
+export type DoctorReport = z.infer<typeof DoctorReport>;
+
 export const systemCalls = {
   'system.info': query(Empty, SystemInfo),
   /** A native folder picker (the Electron window only; elsewhere VALIDATION: type the path). */
+  /**
+   * The tools in use (ffmpeg, ffprobe, and where the door has them Chromium and Electron's binary), the
+   * data dir and the database. The owner's only: it names paths on this machine.
+   */
+  'system.doctor': query(Empty, DoctorReport),
   'system.pickFolder': query(z.object({ title: z.string().max(100).optional() }).strict(), z.object({ dir: z.string().nullable() })),
 } as const;
 

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp';
@@ -50,6 +52,21 @@ describe('circletake CLI', () => {
     expect(report.binaries.map((b) => b.name)).toEqual(['ffmpeg', 'ffprobe', 'chromium', 'electron']);
     expect(report.dataDir).toBe(t.dir);
     expect(report.database.version).toBeGreaterThan(0);
+  });
+
+  it('doctor goes through system.doctor, and still reports the tools when core cannot open', () => {
+    const viaCall = JSON.parse(cli('call', 'system.doctor', '--data-dir', t.dir).stdout) as { ok: boolean; value: { binaries: { name: string }[]; dataDir: string } };
+    expect(viaCall.ok).toBe(true);
+    expect(viaCall.value.binaries.map((b) => b.name)).toEqual(['ffmpeg', 'ffprobe', 'chromium', 'electron']);
+    expect(viaCall.value.dataDir).toBe(t.dir);
+    // A data dir that is a file: core cannot open; doctor names why, lists the tools, exits 1.
+    const file = join(t.dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = cli('doctor', '--json', '--data-dir', file);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { binaries: { name: string }[]; database: { error?: string } };
+    expect(report.binaries.map((b) => b.name)).toEqual(['ffmpeg', 'ffprobe', 'chromium', 'electron']);
+    expect(report.database.error).toContain(file);
   });
 
   it('serve prints a loopback URL carrying the token, and serves calls', async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
@@ -9,7 +9,7 @@ import { describeWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
 import { submitRequest } from '../support/parsed';
 
-// Issue 14 item 1: `circletake export` goes through core.dispatch (export.run, as the owner) and keeps
+// Issue 14 item 1: `circletake export` and `stitch` go through core.dispatch (export.run, stitch.run, as the owner) and keep
 // its --json fields; Ctrl-C during an export (SIGINT to the process group, as a terminal sends it, so
 // ffmpeg gets it too) stops it with nothing half written: no export folder, no staging folder, no
 // temporary sequence, nothing marked Published.
@@ -33,16 +33,18 @@ function listAll(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 }
 
-/** Runs `circletake export` in its own process group; SIGINTs the group at the first progress line when asked. */
-function exportProcess(to: string, interrupt: boolean): Promise<{ code: number | null; stdout: string; stderr: string; wasInterrupted: boolean }> {
-  const child = spawn(process.execPath, cliArgs('export', '--project', 'Cut', '--to', to, '--json'), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const exportProcess = (to: string, interrupt: boolean) => cliProcess(['export', '--project', 'Cut', '--to', to, '--json'], interrupt ? /exporting \d+ %/ : null);
+
+/** Runs circletake in its own process group; SIGINTs the group at the first stderr line matching `interruptAt`. */
+function cliProcess(args: string[], interruptAt: RegExp | null): Promise<{ code: number | null; stdout: string; stderr: string; wasInterrupted: boolean }> {
+  const child = spawn(process.execPath, cliArgs(...args), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let wasInterrupted = false;
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
-    if (interrupt && !wasInterrupted && /exporting \d+ %/.test(stderr)) {
+    if (interruptAt && !wasInterrupted && interruptAt.test(stderr)) {
       wasInterrupted = true;
       process.kill(-child.pid!, 'SIGINT');
     }
@@ -102,6 +104,29 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     expect(listAll(to)).toEqual([...out.manifest.takes.map((x) => x.file), out.manifest.sequence.file, 'manifest.json'].sort());
     expect(listAll(join(t.dir, 'tmp', 'export'))).toEqual([]);
     expect(await published()).toBe(2);
+  });
+
+  it('stitch goes through stitch.run: Ctrl-C leaves no file, then the sequence whole with its fixed --json fields', { timeout: 120_000 }, async () => {
+    const out = join(t.dir, 'cuts', 'spot.mp4');
+    mkdirSync(join(t.dir, 'cuts'));
+    const stopped = await cliProcess(['stitch', '--project', 'Cut', '--out', out, '--json'], /stitching \d+ %/);
+    expect(stopped.wasInterrupted, stopped.stderr).toBe(true);
+    expect(stopped.code, stopped.stderr).toBe(1);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(listAll(join(t.dir, 'cuts'))).toEqual([]);
+
+    const whole = await cliProcess(['stitch', '--project', 'Cut', '--out', out, '--json'], null);
+    expect(whole.code, whole.stderr).toBe(0);
+    const r = JSON.parse(whole.stdout) as { outFile: string; sha256: string; sizeBytes: number; durationSec: number; target: object };
+    expect(Object.keys(r)).toEqual(['outFile', 'durationSec', 'sha256', 'sizeBytes', 'target']);
+    expect(r.outFile).toBe(out);
+    expect(statSync(out).size).toBe(r.sizeBytes);
+    expect(r.durationSec).toBeGreaterThan(3);
+    expect(listAll(join(t.dir, 'cuts'))).toEqual(['spot.mp4']);
+    // The same file again is a conflict (exit 1) unless --overwrite; a stitch of an unknown project id is NOT_FOUND.
+    expect((await cliProcess(['stitch', '--project', 'Cut', '--out', out], null)).code).toBe(1);
+    const bad = spawnSync(process.execPath, cliArgs('call', 'stitch.run', '--input', JSON.stringify({ projectId: 'prj_0000000000nope', outFile: out })), { encoding: 'utf8' });
+    expect([bad.status, JSON.parse(bad.stdout).error.code]).toEqual([3, 'NOT_FOUND']);
   });
 
   it('answers a relative --to from the shell folder and bad flags in one line, as before', () => {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip, makeStandardClips, type StandardClip } from '../support/clips';
@@ -54,6 +55,19 @@ describeWith(ffmpegNeed, 'circletake check (fixed contract)', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^circletake: /);
     }
+  });
+
+  it('goes through media.checkFile without opening a data dir', () => {
+    const dataDir = join(t.dir, 'never-made');
+    const r = spawnSync(process.execPath, ['bin/circletake.js', 'check', clips.good, '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CIRCLETAKE_DATA_DIR: dataDir } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(dataDir)).toBe(false);
+    // The same entry through core (`call`): the same report; a relative path is VALIDATION naming file.
+    const viaCall = JSON.parse(cli('call', 'media.checkFile', '--input', JSON.stringify({ file: clips.good }), '--data-dir', join(t.dir, 'dd')).stdout) as { ok: boolean; value: unknown };
+    expect(viaCall).toEqual({ ok: true, value: JSON.parse(r.stdout) });
+    const rel = cli('call', 'media.checkFile', '--input', '{"file":"good.mp4"}', '--data-dir', join(t.dir, 'dd'));
+    expect(rel.status).toBe(2);
+    expect(JSON.parse(rel.stdout)).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'file' } } });
   });
 
   it('prints a readable report without --json', () => {

@@ -1,10 +1,14 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import type { AutoChecker } from './check/autoChecker';
 import type { Core } from '../createCore';
 import type { Handlers } from '../dispatch';
 import { toDto } from './store/artifact';
 
 type MediaCalls =
   | 'media.get'
+  | 'media.checkFile'
   | 'media.list'
   | 'media.check'
   | 'media.lastCheck'
@@ -15,8 +19,9 @@ type MediaCalls =
   | 'retention.sweep';
 
 /** The media contract entries: thin calls into the stores, the checker, thumbnails, watermarks and retention. */
-export function createMediaHandlers(core: Pick<Core, 'media' | 'artifactChecks' | 'thumbnails' | 'watermarks' | 'retention'>): Pick<Handlers, MediaCalls> {
+export function createMediaHandlers(core: Pick<Core, 'media' | 'artifactChecks' | 'checker' | 'thumbnails' | 'watermarks' | 'retention'>): Pick<Handlers, MediaCalls> {
   return {
+    ...checkFileHandler(core.checker),
     'media.get': ({ id }) => toDto(core.media.get(id)),
     'media.list': ({ projectId, class: cls }) => core.media.list(projectId, cls).map(toDto),
     'media.check': ({ id, expect, provider }) =>
@@ -50,5 +55,25 @@ export function createMediaHandlers(core: Pick<Core, 'media' | 'artifactChecks' 
     'media.registerWatermark': (input) => core.watermarks.register(input),
     'retention.plan': () => core.retention.plan(),
     'retention.sweep': () => core.retention.sweep(),
+  };
+}
+
+/**
+ * media.checkFile: the auto-check of a clip by absolute path, nothing stored. Its own factory so
+ * `circletake check` can serve it without a data dir (a dispatcher over this one entry).
+ */
+export function checkFileHandler(checker: Pick<AutoChecker, 'check'>): Pick<Handlers, 'media.checkFile'> {
+  return {
+    'media.checkFile': ({ file, expect, class: cls }, ctx) => {
+      if (!isAbsolute(file)) throw new AppError('VALIDATION', `file: "${file}" is a relative path; give the clip's full path.`, { field: 'file' });
+      if (!existsSync(file)) throw new AppError('VALIDATION', `file: no file at ${file}; check the path.`, { field: 'file' });
+      if (statSync(file).isDirectory()) throw new AppError('VALIDATION', `file: ${file} is a folder; pass a video file.`, { field: 'file' });
+      return checker.check(file, {
+        ...(expect.durationSec !== undefined ? { durationSec: expect.durationSec } : {}),
+        ...(expect.width !== undefined && expect.height !== undefined ? { resolution: { width: expect.width, height: expect.height } } : {}),
+        ...(expect.audio !== undefined ? { audio: expect.audio } : {}),
+        ...(cls ? { artifactClass: cls } : {}),
+      }, ctx.signal);
+    },
   };
 }

@@ -1,13 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CallInput } from '../../../shared/contract';
 import type { CheckReport } from '../../../shared/contract/media';
+import { createDispatcher } from '../../core/dispatch';
 import { AutoChecker } from '../../core/media/check/autoChecker';
-import type { CheckExpectations } from '../../core/media/check/expectations';
 import { FfmpegRunner } from '../../core/media/ffmpeg/runner';
+import { checkFileHandler } from '../../core/media/mediaHandlers';
 import { defaultWatermarkSpec } from '../../core/media/watermark';
 import { silentLogger } from '../../core/nodePorts';
 import type { CliIo, Command } from '../cliSupport';
-import { parseFlags, reportError, UsageError } from '../cliSupport';
+import { appErrorOf, CLI_CONTEXT, parseFlags, reportError, UsageError } from '../cliSupport';
 
 /**
  * circletake check FILE [--expect-duration S] [--expect-resolution WxH] [--class preview|release]
@@ -15,9 +16,11 @@ import { parseFlags, reportError, UsageError } from '../cliSupport';
  * Fixed contract (other tools depend on it): --json prints {"ok": bool, "checks": [{"name", "ok",
  * "value", "detail"}]} with the checks decode, duration, resolution, black, freeze, audio, watermark.
  * Exit 0 when every check passes, 1 when any fails, 2 on a usage error or a missing file.
- * Needs no data dir: it reads the file only.
+ * Through the contract (`media.checkFile`, owner only) but needs no data dir: it reads the file only,
+ * so it dispatches through a dispatcher serving that one entry (same validation, role check and
+ * error mapping as core's), and opens no database. Ctrl-C stops ffmpeg (exit 1, CANCELLED).
  */
-export function parseCheckFlags(argv: string[]): { file: string; expectations: CheckExpectations; json: boolean } {
+export function parseCheckFlags(argv: string[]): { input: CallInput<'media.checkFile'>; json: boolean } {
   const { values, positionals } = parseFlags(
     argv,
     {
@@ -30,26 +33,24 @@ export function parseCheckFlags(argv: string[]): { file: string; expectations: C
     true,
   );
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'check needs a FILE to check' : `check takes one FILE (got ${positionals.length})`);
-  const e: CheckExpectations = {};
+  const expect: NonNullable<CallInput<'media.checkFile'>['expect']> = {};
   const d = values['expect-duration'];
   if (d !== undefined) {
     const n = Number(d);
     if (d.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--expect-duration must be seconds, more than 0 and at most 3600 (got "${d}")`);
-    e.durationSec = n;
+    expect.durationSec = n;
   }
   const r = values['expect-resolution'];
   if (r !== undefined) {
     const m = /^(\d{2,5})x(\d{2,5})$/.exec(r);
     if (!m) throw new UsageError(`--expect-resolution must be WIDTHxHEIGHT, e.g. 1280x720 (got "${r}")`);
-    e.resolution = { width: Number(m[1]), height: Number(m[2]) };
+    expect.width = Number(m[1]);
+    expect.height = Number(m[2]);
   }
   const c = values.class;
-  if (c !== undefined) {
-    if (c !== 'preview' && c !== 'release') throw new UsageError(`--class must be preview or release (got "${c}")`);
-    e.artifactClass = c;
-  }
-  if (values['expect-audio']) e.audio = true;
-  return { file: resolve(positionals[0]!), expectations: e, json: values.json === true };
+  if (c !== undefined && c !== 'preview' && c !== 'release') throw new UsageError(`--class must be preview or release (got "${c}")`);
+  if (values['expect-audio']) expect.audio = true;
+  return { input: { file: resolve(positionals[0]!), expect, ...(c ? { class: c } : {}) }, json: values.json === true };
 }
 
 function printReport(file: string, report: CheckReport, io: CliIo): void {
@@ -65,17 +66,24 @@ export const checkCommand: Command = {
     const json = argv.includes('--json');
     const runner = FfmpegRunner.fromConfig({}, silentLogger);
     const checker = new AutoChecker({ runner, logger: silentLogger, defaultWatermark: defaultWatermarkSpec(), concurrency: 1 });
+    const dispatch = createDispatcher(checkFileHandler(checker), silentLogger, process.env.NODE_ENV !== 'production');
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     try {
-      const { file, expectations } = parseCheckFlags(argv);
-      if (!existsSync(file)) throw new UsageError(`no file at ${file}`);
-      if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; pass a video file`);
-      const report = await checker.check(file, expectations);
+      const { input } = parseCheckFlags(argv);
+      const r = await dispatch('media.checkFile', input, { ...CLI_CONTEXT, signal: abort.signal });
+      if (!r.ok) throw appErrorOf(r.error);
+      const report = r.value as CheckReport;
       if (json) io.out(JSON.stringify(report));
-      else printReport(file, report, io);
+      else printReport(input.file, report, io);
       return report.ok ? 0 : 1;
     } catch (e) {
       return reportError(e, io, json);
     } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       checker.dispose();
       await runner.dispose();
     }

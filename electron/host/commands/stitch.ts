@@ -1,10 +1,14 @@
-import { stitchProject } from '../../core/media/finals';
+import { resolve } from 'node:path';
+import type { EventPayload } from '../../../shared/contract';
 import type { Command } from '../cliSupport';
-import { crossfadeFlag, dataDirOption, parseFlags, projectOf, reportError, UsageError, withCore } from '../cliSupport';
+import { call, crossfadeFlag, dataDirOption, parseFlags, projectOf, reportError, UsageError, withCore } from '../cliSupport';
 
 /**
  * circletake stitch --project P --out FILE [--crossfade S] [--overwrite] [--json] [--data-dir D]
  * Joins the project's finals (release takes) in shot order into one MP4; progress on stderr.
+ * Through core.dispatch (`stitch.run`, owner only); --json prints its answer {outFile, durationSec,
+ * sha256, sizeBytes, target}. A relative --out is taken from the shell's folder. Ctrl-C stops ffmpeg
+ * and removes the partial file (exit 1, CANCELLED).
  */
 export const stitchCommand: Command = {
   name: 'stitch',
@@ -31,14 +35,18 @@ export const stitchCommand: Command = {
     }
     const { project, out, overwrite } = values;
     return withCore(values['data-dir'], io, json, async (core, signal) => {
-      const r = await stitchProject({ finals: core.finals, stitcher: core.stitcher }, (await projectOf(core, project)).id, out, {
-        ...(crossfadeSec !== undefined ? { crossfadeSec } : {}),
-        overwrite: overwrite === true,
-        signal,
-        onProgress: (f) => io.err(`stitching ${Math.round(f * 100)} %`),
+      const projectId = (await projectOf(core, project)).id;
+      const progress = core.events.subscribe((name, payload) => {
+        const e = payload as EventPayload<'stitch.progressed'>;
+        if (name === 'stitch.progressed' && e.projectId === projectId) io.err(`stitching ${Math.round(e.fraction * 100)} %`);
       });
-      if (json) io.out(JSON.stringify(r));
-      else io.out(`stitched ${r.outFile} (${r.durationSec.toFixed(2)} s, ${r.target.width}x${r.target.height} @ ${r.target.fps} fps, sha256 ${r.sha256})`);
+      try {
+        const r = await call(core, 'stitch.run', { projectId, outFile: resolve(out), overwrite: overwrite === true, ...(crossfadeSec !== undefined ? { crossfadeSec } : {}) }, signal);
+        if (json) io.out(JSON.stringify(r));
+        else io.out(`stitched ${r.outFile} (${r.durationSec.toFixed(2)} s, ${r.target.width}x${r.target.height} @ ${r.target.fps} fps, sha256 ${r.sha256})`);
+      } finally {
+        progress();
+      }
     });
   },
 };

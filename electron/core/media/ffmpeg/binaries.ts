@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
+import type { ToolStatus } from '../../../../shared/contract/system';
 
 export type BinaryName = 'ffmpeg' | 'ffprobe';
 
@@ -86,3 +87,10 @@ export function resolveBinary(name: BinaryName, env: NodeJS.ProcessEnv = process
 
 export const FFMPEG_FIX =
   'Install ffmpeg (Debian: `apt-get install ffmpeg`; macOS: `brew install ffmpeg`) or set CIRCLETAKE_FFMPEG / CIRCLETAKE_FFPROBE to the binaries.';
+
+/** ffmpeg's or ffprobe's status for `system.doctor`: where the chain found it, or what to install. */
+export function mediaToolStatus(name: BinaryName, env: NodeJS.ProcessEnv = process.env): ToolStatus {
+  const { found, tried } = lookupBinary(name, env);
+  if (!found) return { name, ok: false, path: null, fix: `${FFMPEG_FIX} (tried: ${tried.map((t) => t.source).join(', ')})` };
+  return { name, ok: true, path: found.path, source: found.source };
+}
