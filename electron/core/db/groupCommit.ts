@@ -18,7 +18,11 @@ export class GroupCommit {
   private scheduled: NodeJS.Immediate | null = null;
   private readonly riders = new Set<() => void>();
 
-  constructor(private readonly conn: Database.Database) {}
+  /** `tx`: a transaction function that runs the function it is given (Db's; one built here otherwise). */
+  constructor(
+    private readonly conn: Database.Database,
+    private readonly tx: Database.Transaction<(fn: () => unknown) => unknown> = conn.transaction((fn: () => unknown) => fn()),
+  ) {}
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -49,25 +53,23 @@ export class GroupCommit {
     }
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      this.conn
-        .transaction(() => {
-          for (const p of batch) {
-            try {
-              // Nested: a savepoint, rolled back alone when the piece throws.
-              results.push({ ok: true, value: this.conn.transaction(p.fn)() });
-            } catch (error) {
-              results.push({ ok: false, error });
-            }
+      this.tx.immediate(() => {
+        for (const p of batch) {
+          try {
+            // Nested: a savepoint, rolled back alone when the piece throws.
+            results.push({ ok: true, value: this.tx(p.fn) });
+          } catch (error) {
+            results.push({ ok: false, error });
           }
-          for (const ride of this.riders) {
-            try {
-              this.conn.transaction(ride)();
-            } catch {
-              // A rider's own failure costs only its own writes (it logs them); the batch still commits.
-            }
+        }
+        for (const ride of this.riders) {
+          try {
+            this.tx(ride);
+          } catch {
+            // A rider's own failure costs only its own writes (it logs them); the batch still commits.
           }
-        })
-        .immediate();
+        }
+      });
     } catch (error) {
       // BEGIN or COMMIT failed: nothing in the batch is on disk.
       for (const p of batch) p.reject(error);

@@ -99,6 +99,8 @@ describe('CreditLedger: reserve, capture, void', () => {
     ]);
     expect(r.creditsBefore).toEqual({ 'web:allowance': 625, 'web:purchased': 1000 });
     expect(r.creditsAfter).toEqual({ 'web:allowance': 0, 'web:purchased': 925 });
+    // reserve answers with what reservation(id) reads back from the books.
+    expect(core.ledger.reservation(r.id)).toEqual(r);
     expect(core.ledger.balances().pools.find((p) => p.pool === 'web:purchased')).toMatchObject({ posted: 1000, reserved: 75, available: 925 });
     const s = core.ledger.capture(r.id, 650);
     expect(s).toMatchObject({ reserved: 700, captured: 650, released: 50, excess: null, creditsAfter: { 'web:allowance': 0, 'web:purchased': 975 } });

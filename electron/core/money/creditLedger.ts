@@ -208,7 +208,14 @@ export class CreditLedger {
       });
       legs.forEach((l, i) => this.books.transfer(`${req.id}#${i}`, req.id, l.account, SYS.spend, l.credits, t, true));
       this.ctx.note('reserve', req.id, req.id, req.jobId, req.userId ?? null);
-      return reservationView(this.s, this.s.op.get({ id: req.id })!);
+      // The view of what was just written (as reservation(id) reads it back), built without reading it back.
+      const held = legs.filter((l) => l.credits > 0);
+      return {
+        id: req.id, jobId: req.jobId, projectId: req.projectId, userId: req.userId ?? null, stage: req.stage, artifactClass: req.artifactClass,
+        state: 'pending', amounts, reserved: held.reduce((n, l) => n + l.credits, 0), captured: null,
+        legs: held.map((l) => ({ pool: l.pool, account: l.account, credits: l.credits, captured: null })),
+        creditsBefore: result.creditsBefore, creditsAfter: result.creditsAfter, createdAt: t.iso, resolvedAt: null, resolvedBy: null,
+      };
     });
   }
 

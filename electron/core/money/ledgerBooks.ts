@@ -4,7 +4,7 @@ import type { PlanConfig } from '../../../shared/money/planSchema';
 import { AppError } from '../../../shared/errors';
 import type { Source } from './drawPlan';
 import { IdempotencyConflictError } from './ledgerErrors';
-import { SYS, type EntryRow, type LedgerStatements, type OpRow } from './ledgerRepo';
+import { SYS, type AccountRow, type EntryRow, type LedgerStatements, type OpRow } from './ledgerRepo';
 import { SpendTotals } from './ledgerSpend';
 import { available } from './ledgerViews';
 
@@ -58,9 +58,8 @@ export class Books {
     }
   }
 
-  /** An existing op with this id and identical fields (a resend), or undefined for a new id; throws for the same id with other fields. */
-  existing(id: string, kind: string, request: object): OpRow | undefined {
-    const op = this.s.op.get({ id });
+  /** An existing op with this id and identical fields (a resend), or undefined for a new id; throws for the same id with other fields. `op`: the row, when the caller has read it already. */
+  existing(id: string, kind: string, request: object, op: OpRow | undefined = this.s.op.get({ id })): OpRow | undefined {
     if (!op) return undefined;
     if (op.kind === kind && op.request === canonicalJson(request)) return op;
     throw new IdempotencyConflictError(id, op.kind, differing(JSON.parse(op.request) as Record<string, unknown>, request, op.kind !== kind));
@@ -138,8 +137,9 @@ export class Books {
   /** A surface's open accounts in draw order (allowances soonest-ending first, then grant, then purchased). */
   sources(surface: Surface): Source[] {
     const out: Source[] = [];
+    const pools = this.accountsByPool(surface);
     for (const kind of DRAW_ORDER) {
-      for (const a of this.s.accountsOfPool.all({ pool: poolId(surface, kind) })) {
+      for (const a of pools.get(poolId(surface, kind)) ?? []) {
         if (a.closed_at === null) out.push({ account: a.id, pool: a.pool!, available: available(a) });
       }
     }
@@ -150,10 +150,22 @@ export class Books {
   snapshot(surfaces: Iterable<Surface>): Record<string, number> {
     const out: Record<string, number> = {};
     for (const s of surfaces) {
+      const pools = this.accountsByPool(s);
       for (const kind of DRAW_ORDER) {
-        const rows = this.s.accountsOfPool.all({ pool: poolId(s, kind) });
-        if (rows.length > 0) out[poolId(s, kind)] = rows.reduce((n, a) => n + available(a), 0);
+        const rows = pools.get(poolId(s, kind));
+        if (rows && rows.length > 0) out[poolId(s, kind)] = rows.reduce((n, a) => n + available(a), 0);
       }
+    }
+    return out;
+  }
+
+  /** A surface's accounts by pool, each pool's in cycle order: one read for all its pools. */
+  private accountsByPool(surface: Surface): Map<string, AccountRow[]> {
+    const out = new Map<string, AccountRow[]>();
+    for (const a of this.s.accountsOfSurface.all({ surface })) {
+      const list = out.get(a.pool!);
+      if (list) list.push(a);
+      else out.set(a.pool!, [a]);
     }
     return out;
   }

@@ -97,6 +97,8 @@ export function prepareLedger(db: Database.Database) {
   return {
     account: db.prepare<{ id: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE id = @id'),
     accountsOfPool: db.prepare<{ pool: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE pool = @pool ORDER BY cycle_start, id'),
+    /** Every pool account of a surface in one read (Books groups them by pool; the same order per pool as accountsOfPool). */
+    accountsOfSurface: db.prepare<{ surface: string }, AccountRow>("SELECT * FROM ledger_accounts WHERE surface = @surface AND kind <> 'system' ORDER BY pool, cycle_start, id"),
     poolAccounts: db.prepare<[], AccountRow>("SELECT * FROM ledger_accounts WHERE kind <> 'system' ORDER BY surface, pool, cycle_start"),
     allAccounts: db.prepare<[], AccountRow>('SELECT * FROM ledger_accounts ORDER BY id'),
     dueAllowances: db.prepare<{ today: string }, AccountRow>(

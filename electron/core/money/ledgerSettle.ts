@@ -57,7 +57,7 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
   if (same && same.reservation_id === rid && (same.kind === 'capture' || same.kind === 'void') && !(same.kind === kind && isSame(ctx, same, request))) {
     throw new ReservationResolvedError(rid, same.kind, same.id, same.created_at);
   }
-  const prior = books.existing(opId, kind, request);
+  const prior = same && books.existing(opId, kind, request, same);
   if (prior) return { ...(JSON.parse(prior.result) as Settlement), replayed: true };
   const done = s.resolutionOf.get({ rid });
   if (done) throw new ReservationResolvedError(rid, done.kind as 'capture' | 'void', done.id, done.created_at);

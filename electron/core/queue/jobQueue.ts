@@ -8,7 +8,7 @@ import type { ProjectService } from '../projects/projectService';
 import type { ShotService } from '../shots/shotService';
 import { AttemptLog } from './attemptLog';
 import { clearParams, jobKeys, stageOf } from './jobKeys';
-import { JobRepo, toJob } from './jobRepo';
+import { JobRepo, toJob, type JobRow } from './jobRepo';
 import { openJobParams } from './jobInputs';
 import { JobRunner, type RunnerDeps } from './jobRunner';
 import type { QueueLock } from './queueLock';
@@ -52,6 +52,8 @@ export class JobQueue {
   private claiming = 0;
   private readonly claims = new Set<Promise<void>>();
   private readonly leaseMs: number;
+  /** When kick last looked for expired leases. */
+  private leaseScanAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly d: JobQueueDeps) {
     this.repo = new JobRepo(d.db.conn);
@@ -70,7 +72,7 @@ export class JobQueue {
       return false;
     }
     const now = this.d.clock.now();
-    for (const r of this.d.db.conn.prepare<[], { id: string }>(`SELECT id FROM jobs WHERE status = 'running'`).all()) {
+    for (const r of this.repo.s.runningIds.all()) {
       // The process that held these leases is gone (single-instance lock): each counts as an attempt on reclaim.
       this.repo.s.requeueExpired.run({ id: r.id, now });
       this.d.logger.log('info', 'recovered a job that was running when the app stopped', { jobId: r.id });
@@ -141,7 +143,7 @@ export class JobQueue {
       if (existing) {
         const saved = existing.captured_credits ?? 0;
         this.repo.s.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
-        this.d.db.conn.prepare(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`).run({ id: jobId, saved, now });
+        this.repo.s.markCacheHit.run({ id: jobId, saved, now });
         const a = this.attempts.start({
           jobId, n: null, attempt: 0, provider: params.provider, artifactClass: params.artifactClass, model: params.model, paramsHash: keys.paramsHash,
           inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: existing.estimated_credits, queueTimeMs: 0, startedAt: now,
@@ -159,9 +161,9 @@ export class JobQueue {
       this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
       return { jobId, cacheHit: false, saved: 0 };
     });
-    this.emitJob(result.jobId);
-    this.kick();
     const job = this.get(result.jobId);
+    this.d.events.emit('jobs.changed', { job });
+    this.kick();
     const takeJobId = job.cacheOfJobId ?? job.id;
     return {
       jobId: job.id,
@@ -224,7 +226,7 @@ export class JobQueue {
           if (this.repo.s.finishUnleased.run({ id, from: job.status, status: 'cancelled', captured: cap.captured, after: cap.after, code: 'CANCELLED', message: null, now }).changes === 0) {
             throw new AppError('CONFLICT', 'The job changed while cancelling; try again.');
           }
-          this.d.db.conn.prepare(`UPDATE job_tasks SET status = 'cancelled', finished_at = @now WHERE job_id = @id AND status = 'pending'`).run({ id, now });
+          this.repo.s.cancelPendingTasks.run({ id, now });
         });
         this.emitJob(id);
         return this.get(id);
@@ -315,11 +317,11 @@ export class JobQueue {
       if (decision === 'resubmit') {
         this.repo.s.unknownToPending.run({ id });
         this.repo.s.setStatus.run({ id, from: 'unknown', to: 'queued', now });
-        this.d.db.conn.prepare(`UPDATE jobs SET attempts = 0, next_attempt_at = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = @id`).run({ id });
+        this.repo.s.reopenForResubmit.run({ id });
       } else {
         this.repo.s.unknownToFailed.run({ id, now });
         this.repo.s.setStatus.run({ id, from: 'unknown', to: 'queued', now });
-        this.d.db.conn.prepare(`UPDATE jobs SET next_attempt_at = 0, finished_at = NULL WHERE id = @id`).run({ id });
+        this.repo.s.reopenForSettle.run({ id });
       }
     });
     this.emitJob(id);
@@ -369,7 +371,12 @@ export class JobQueue {
     try {
       if (this.isPaused()) return;
       const now = this.d.clock.now();
-      for (const r of this.repo.s.expiredLeases.all({ now })) if (!this.running.has(r.id)) this.repo.s.requeueExpired.run({ id: r.id, now });
+      // Leases are renewed at half their length, so looking for expired ones a few times per lease is enough
+      // (kick runs after every submit and every job's end; the scan is not needed each time).
+      if (now - this.leaseScanAt >= this.leaseMs / 4) {
+        this.leaseScanAt = now;
+        for (const r of this.repo.s.expiredLeases.all({ now })) if (!this.running.has(r.id)) this.repo.s.requeueExpired.run({ id: r.id, now });
+      }
       const free = this.concurrency() - this.running.size - this.claiming;
       // An open breaker holds its provider's jobs where they are: unclaimed, reservations kept (C4).
       const ready = [...this.d.providers.keys()].filter((p) => !this.d.gate.isHolding(p));
@@ -379,7 +386,7 @@ export class JobQueue {
       this.claiming += free;
       const claims = this.d.db
         .group(() => this.repo.claimReady(free, ready, this.d.clock.now(), this.leaseMs))
-        .then((ids) => ids.forEach((id) => this.launch(id)))
+        .then((rows) => rows.forEach((row) => this.launch(row)))
         .catch((e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }))
         .finally(() => {
           this.claiming -= free;
@@ -405,15 +412,15 @@ export class JobQueue {
     }
   }
 
-  private launch(id: string): void {
+  private launch(row: JobRow): void {
+    const { id, lease_token: token } = row;
     const ctl = new AbortController();
-    const token = this.repo.get(id)!.lease_token;
     const renew = setInterval(() => {
       this.repo.s.renew.run({ id, token, leaseUntil: this.d.clock.now() + this.leaseMs });
     }, this.leaseMs / 2);
     renew.unref?.();
     const done = this.runner
-      .run(id, ctl.signal)
+      .run(id, ctl.signal, row)
       .catch((e: unknown) => this.d.logger.log('error', 'job runner failed', { jobId: id, error: (e as Error).message, stack: (e as Error).stack }))
       .finally(() => {
         clearInterval(renew);
@@ -422,7 +429,7 @@ export class JobQueue {
         setImmediate(() => this.kick());
       });
     this.running.set(id, { ctl, done });
-    this.emitJob(id);
+    this.d.events.emit('jobs.changed', { job: toJob(row, this.repo.tasks(id)) });
     this.emitQueue();
   }
 

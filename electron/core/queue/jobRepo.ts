@@ -83,6 +83,11 @@ export interface NewJob {
   now: number;
 }
 
+const CLAIM = `
+  UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
+    started_at = coalesce(started_at, @now), updated_at = @now
+  WHERE id = @id AND status = 'queued'`;
+
 export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'paused', 'running', 'unknown'];
 export const TERMINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'partial', 'failed', 'cancelled', 'discarded'];
 
@@ -150,6 +155,9 @@ export class JobRepo {
           @estimatedCredits, @inputBytes, @outputSpec, @now, @now)`),
       insertTask: db.prepare(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
       get: db.prepare<{ id: string }, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
+      /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */
+      leaseState: db.prepare<{ id: string }, Pick<JobRow, 'lease_token' | 'is_cancel_requested' | 'attempts'>>(`SELECT lease_token, is_cancel_requested, attempts FROM jobs WHERE id = @id`),
+      runningIds: db.prepare<[], { id: string }>(`SELECT id FROM jobs WHERE status = 'running'`),
       tasks: db.prepare<{ id: string }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id ORDER BY n`),
       task: db.prepare<{ id: string; n: number }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND n = @n`),
       byKey: db.prepare<{ key: string }, JobRow>(
@@ -165,10 +173,9 @@ export class JobRepo {
           AND instr(@providers, ',' || provider || ',') > 0
         ORDER BY priority DESC, seq ASC LIMIT 1`),
       earliestWaiting: db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE status = 'queued'`),
-      claim: db.prepare<{ id: string; now: number; leaseUntil: number }>(`
-        UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
-          started_at = coalesce(started_at, @now), updated_at = @now
-        WHERE id = @id AND status = 'queued'`),
+      claim: db.prepare<{ id: string; now: number; leaseUntil: number }>(`${CLAIM}`),
+      /** The same claim, answering the claimed row (the scheduler launches it without reading it again). */
+      claimRow: db.prepare<{ id: string; now: number; leaseUntil: number }, JobRow>(`${CLAIM} RETURNING *`),
       renew: db.prepare<{ id: string; token: number; leaseUntil: number }>(
         `UPDATE jobs SET lease_expires_at = @leaseUntil WHERE id = @id AND lease_token = @token AND status = 'running'`,
       ),
@@ -189,6 +196,11 @@ export class JobRepo {
       undefer: db.prepare<{ code: string; now: number }>(
         `UPDATE jobs SET next_attempt_at = @now WHERE status = 'queued' AND error_code = @code AND next_attempt_at > @now`,
       ),
+      /** A cache hit's own row: nothing captured, the original's cost saved. */
+      markCacheHit: db.prepare<{ id: string; saved: number; now: number }>(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`),
+      /** UNKNOWN resolved: resubmit starts the attempts again; abandon only reopens the job for its settle. */
+      reopenForResubmit: db.prepare<{ id: string }>(`UPDATE jobs SET attempts = 0, next_attempt_at = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = @id`),
+      reopenForSettle: db.prepare<{ id: string }>(`UPDATE jobs SET next_attempt_at = 0, finished_at = NULL WHERE id = @id`),
       setReservation: db.prepare<{ id: string; reservationId: string; reserved: number; before: number | null }>(
         `UPDATE jobs SET reservation_id = @reservationId, reserved_credits = @reserved, credits_before = @before WHERE id = @id`,
       ),
@@ -212,6 +224,7 @@ export class JobRepo {
           finished_at = NULL, captured_credits = NULL, credits_after = NULL, is_cancel_requested = 0, updated_at = @now
         WHERE id = @id AND status = 'failed'`),
       // Tasks — fenced through the job's lease token.
+      cancelPendingTasks: db.prepare<{ id: string; now: number }>(`UPDATE job_tasks SET status = 'cancelled', finished_at = @now WHERE job_id = @id AND status = 'pending'`),
       taskIntent: db.prepare<{ id: string; n: number; token: number; now: number }>(`
         UPDATE job_tasks SET status = 'intent', intent_at = @now, tries = tries + 1
         WHERE job_id = @id AND n = @n AND status = 'pending'
@@ -247,15 +260,17 @@ export class JobRepo {
     };
   }
 
-  /** Claims up to `max` ready jobs of these providers, best first (call inside a transaction). */
-  claimReady(max: number, providers: readonly string[], now: number, leaseMs: number): string[] {
-    const ids: string[] = [];
-    while (ids.length < max) {
-      const row = this.s.nextReady.get({ now, providers: `,${providers.join(',')},` });
-      if (!row || this.s.claim.run({ id: row.id, now, leaseUntil: now + leaseMs }).changes !== 1) break;
-      ids.push(row.id);
+  /** Claims up to `max` ready jobs of these providers, best first (call inside a transaction); returns the claimed rows. */
+  claimReady(max: number, providers: readonly string[], now: number, leaseMs: number): JobRow[] {
+    const claimed: JobRow[] = [];
+    const list = `,${providers.join(',')},`;
+    while (claimed.length < max) {
+      const row = this.s.nextReady.get({ now, providers: list });
+      const mine = row && this.s.claimRow.get({ id: row.id, now, leaseUntil: now + leaseMs });
+      if (!mine) break;
+      claimed.push(mine);
     }
-    return ids;
+    return claimed;
   }
 
   get(id: string): JobRow | undefined {

@@ -68,8 +68,9 @@ interface Ctx {
 export class JobRunner {
   constructor(private readonly d: RunnerDeps) {}
 
-  async run(jobId: string, signal: AbortSignal): Promise<void> {
-    const row = this.d.repo.get(jobId);
+  /** `claimed`: the row as the claim wrote it (the scheduler has it already); read here otherwise. */
+  async run(jobId: string, signal: AbortSignal, claimed?: JobRow): Promise<void> {
+    const row = claimed ?? this.d.repo.get(jobId);
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
@@ -116,7 +117,7 @@ export class JobRunner {
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
       const task = this.d.repo.s.task.get({ id: ctx.row.id, n })!;
-      const job = this.d.repo.get(ctx.row.id)!;
+      const job = this.d.repo.s.leaseState.get({ id: ctx.row.id })!;
       if (job.lease_token !== ctx.token) throw new LeaseLost();
       if (['succeeded', 'failed', 'cancelled', 'unknown'].includes(task.status)) return { kind: 'done' };
       if (job.is_cancel_requested === 1) {
@@ -320,10 +321,11 @@ export class JobRunner {
    * (a single-variation job ends its task and captures its money in one fsync).
    */
   private settleIfLast(ctx: Ctx): void {
-    if (!this.d.repo.tasks(ctx.row.id).every((t) => TASK_ENDED.includes(t.status))) return;
+    const tasks = this.d.repo.tasks(ctx.row.id);
+    if (!tasks.every((t) => TASK_ENDED.includes(t.status))) return;
     try {
       // Its own savepoint: a settle that fails leaves the task's writes to commit; run() settles again on its own and the error surfaces there.
-      this.d.db.conn.transaction(() => this.settle(ctx))();
+      this.d.db.savepoint(() => this.settle(ctx, tasks));
       ctx.isSettled = true;
     } catch (e) {
       if (e instanceof LeaseLost) throw e;
@@ -331,10 +333,9 @@ export class JobRunner {
   }
 
   /** All tasks terminal: capture what the provider billed over every attempt, release the rest, end the job. Runs inside the caller's transaction. */
-  private settle(ctx: Ctx): void {
+  private settle(ctx: Ctx, tasks = this.d.repo.tasks(ctx.row.id)): void {
     const { row } = ctx;
-    const tasks = this.d.repo.tasks(row.id);
-    const job = this.d.repo.get(row.id)!;
+    const job = this.d.repo.s.leaseState.get({ id: row.id })!;
     const outcome = jobOutcome(tasks, job.is_cancel_requested === 1);
     const now = this.d.clock.now();
     if (outcome.status === 'unknown') {

@@ -41,7 +41,7 @@ export function planSettings(plans: PlanRegistry): (provider: ProviderId) => Que
 
 /** The ledger and money desk as the queue's QueueMoney port. */
 export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: PlanRegistry): QueueMoney {
-  const sum = (m: Record<string, number>, surfaces: string[]) => surfaces.reduce((a, s) => a + (m[s] ?? 0), 0);
+  const total = (m: Record<string, number>) => Object.values(m).reduce((a, v) => a + v, 0);
   const poolsOf = (surfaces: string[]) => (p: string) => surfaces.some((s) => p.startsWith(`${s}:`));
   return {
     check(params, projectId) {
@@ -56,16 +56,14 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
       const after = Object.entries(r.creditsAfter).filter(([p]) => inSurface(p));
       return { before: before.reduce((a, [, v]) => a + v, 0), after: after.reduce((a, [, v]) => a + v, 0) };
     },
+    // A settlement's creditsAfter holds exactly the pools of the reservation's surfaces (the queue settles
+    // a number, so no other surface is touched): their sum is the balance after, with no second read.
     capture(reservationId, actual) {
       const s = ledger.capture(reservationId, actual);
-      const surfaces = Object.keys(ledger.reservation(reservationId).amounts);
-      const after = Object.entries(s.creditsAfter).filter(([p]) => poolsOf(surfaces)(p));
-      return { captured: s.captured, after: after.length ? after.reduce((a, [, v]) => a + v, 0) : sum(s.creditsAfter, surfaces) };
+      return { captured: s.captured, after: total(s.creditsAfter) };
     },
     release(reservationId, reason) {
-      const s = ledger.void(reservationId, reason);
-      const surfaces = Object.keys(ledger.reservation(reservationId).amounts);
-      return { after: Object.entries(s.creditsAfter).filter(([p]) => poolsOf(surfaces)(p)).reduce((a, [, v]) => a + v, 0) };
+      return { after: total(ledger.void(reservationId, reason).creditsAfter) };
     },
     settings: planSettings(plans),
   };

@@ -33,6 +33,9 @@ export function percentile(values: readonly number[], p: number): number | null 
 export class RollingWindow {
   private readonly buckets: Bucket[] = [];
   private readonly bucketMs: number;
+  /** Bumped by every record, clear and eviction: stats are recomputed (samples sorted) only after a change. */
+  private version = 0;
+  private cached: { version: number; stats: WindowStats } | null = null;
 
   constructor(
     private readonly windowMs: number,
@@ -46,22 +49,28 @@ export class RollingWindow {
 
   recordSuccess(): void {
     this.current().successes++;
+    this.version++;
   }
 
   recordFailure(): void {
     this.current().failures++;
+    this.version++;
   }
 
   recordSample(value: number): void {
     this.current().samples.push(value);
+    this.version++;
   }
 
   clear(): void {
     this.buckets.length = 0;
+    this.version++;
   }
 
+  /** Read on every scheduling decision (adaptive concurrency): answered from the last computation until the window changes. */
   stats(): WindowStats {
     this.evict();
+    if (this.cached?.version === this.version) return this.cached.stats;
     let successes = 0;
     let failures = 0;
     const samples: number[] = [];
@@ -71,7 +80,9 @@ export class RollingWindow {
       for (const s of b.samples) samples.push(s);
     }
     const calls = successes + failures;
-    return { calls, failures, failureRate: calls === 0 ? 0 : failures / calls, samples: samples.length, p95: percentile(samples, 0.95) };
+    const stats = { calls, failures, failureRate: calls === 0 ? 0 : failures / calls, samples: samples.length, p95: percentile(samples, 0.95) };
+    this.cached = { version: this.version, stats };
+    return stats;
   }
 
   private current(): Bucket {
@@ -87,6 +98,9 @@ export class RollingWindow {
 
   private evict(): void {
     const oldest = this.clock.now() - this.windowMs;
-    while (this.buckets.length > 0 && this.buckets[0]!.start + this.bucketMs <= oldest) this.buckets.shift();
+    while (this.buckets.length > 0 && this.buckets[0]!.start + this.bucketMs <= oldest) {
+      this.buckets.shift();
+      this.version++;
+    }
   }
 }
