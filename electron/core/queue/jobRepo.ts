@@ -83,6 +83,13 @@ export interface NewJob {
   now: number;
 }
 
+/**
+ * The partial index jobs_ready's own condition, repeated in the queries that should use it: SQLite uses a
+ * partial index only when the query's WHERE contains its condition term for term (`status = 'queued'`
+ * alone does not count), and without it every claim scanned the whole jobs table and sorted it.
+ */
+const READY_INDEX = `status IN ('queued', 'running')`;
+
 const CLAIM = `
   UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
     started_at = coalesce(started_at, @now), updated_at = @now
@@ -157,7 +164,7 @@ export class JobRepo {
       get: db.prepare<{ id: string }, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
       /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */
       leaseState: db.prepare<{ id: string }, Pick<JobRow, 'lease_token' | 'is_cancel_requested' | 'attempts'>>(`SELECT lease_token, is_cancel_requested, attempts FROM jobs WHERE id = @id`),
-      runningIds: db.prepare<[], { id: string }>(`SELECT id FROM jobs WHERE status = 'running'`),
+      runningIds: db.prepare<[], { id: string }>(`SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'running'`),
       tasks: db.prepare<{ id: string }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id ORDER BY n`),
       task: db.prepare<{ id: string; n: number }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND n = @n`),
       byKey: db.prepare<{ key: string }, JobRow>(
@@ -169,17 +176,17 @@ export class JobRepo {
       ),
       deadLetters: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status = 'failed' ORDER BY finished_at DESC`),
       nextReady: db.prepare<{ now: number; providers: string }, JobRow>(`
-        SELECT * FROM jobs WHERE status = 'queued' AND next_attempt_at <= @now
+        SELECT * FROM jobs WHERE ${READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now
           AND instr(@providers, ',' || provider || ',') > 0
         ORDER BY priority DESC, seq ASC LIMIT 1`),
-      earliestWaiting: db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE status = 'queued'`),
+      earliestWaiting: db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE ${READY_INDEX} AND status = 'queued'`),
       claim: db.prepare<{ id: string; now: number; leaseUntil: number }>(`${CLAIM}`),
       /** The same claim, answering the claimed row (the scheduler launches it without reading it again). */
       claimRow: db.prepare<{ id: string; now: number; leaseUntil: number }, JobRow>(`${CLAIM} RETURNING *`),
       renew: db.prepare<{ id: string; token: number; leaseUntil: number }>(
         `UPDATE jobs SET lease_expires_at = @leaseUntil WHERE id = @id AND lease_token = @token AND status = 'running'`,
       ),
-      expiredLeases: db.prepare<{ now: number }, JobRow>(`SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < @now`),
+      expiredLeases: db.prepare<{ now: number }, JobRow>(`SELECT * FROM jobs WHERE ${READY_INDEX} AND status = 'running' AND lease_expires_at < @now`),
       /** Crash recovery and lease expiry: back to the queue; the claim bumps the token, fencing the old holder. */
       requeueExpired: db.prepare<{ id: string; now: number }>(
         `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now WHERE id = @id AND status = 'running'`,
@@ -194,7 +201,7 @@ export class JobRepo {
           error_code = @code, error_message = @message, attempts = max(0, attempts - 1)
         WHERE id = @id AND lease_token = @token AND status = 'running'`),
       undefer: db.prepare<{ code: string; now: number }>(
-        `UPDATE jobs SET next_attempt_at = @now WHERE status = 'queued' AND error_code = @code AND next_attempt_at > @now`,
+        `UPDATE jobs SET next_attempt_at = @now WHERE ${READY_INDEX} AND status = 'queued' AND error_code = @code AND next_attempt_at > @now`,
       ),
       /** A cache hit's own row: nothing captured, the original's cost saved. */
       markCacheHit: db.prepare<{ id: string; saved: number; now: number }>(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`),
