@@ -25,6 +25,8 @@ import { createMediaResolver, type MediaResolver } from './media/mediaResolver';
 import { RetentionSweeper, type ProtectionSource } from './media/retention/retentionSweeper';
 import { Stitcher } from './media/stitch/stitcher';
 import { MediaStore } from './media/store/mediaStore';
+import { createBackend, storeConfigFrom } from './media/store/backend/createBackend';
+import type { S3Credentials } from './media/store/backend/s3Backend';
 import { ThumbnailService } from './media/thumbs/thumbnailService';
 import { defaultWatermarkSpec, resolveResourcesDir } from './media/watermark';
 import { WatermarkRegistry } from './media/watermarkRegistry';
@@ -82,6 +84,12 @@ export interface CoreConfig {
   pollIntervalMs?: Partial<Record<ProviderId, number>>;
   /** Queue lease length in ms (tests shorten it). */
   leaseMs?: number;
+  /** Where the preview and release stores live (`--store-url`; default CIRCLETAKE_STORE_URL, else the data dir's folders). */
+  storeUrl?: string;
+  /** S3 credentials (tests, a studio); default the SDK's chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, …). Never stored. */
+  storeCredentials?: S3Credentials;
+  /** Size limit of the local cache of remote media (default 5 GiB). */
+  mediaCacheBytes?: number;
 }
 
 export interface Core {
@@ -155,6 +163,7 @@ export const DB_FILE_NAME = 'circletake.db';
 
 /** Wires every service from config and ports. The only place services are constructed. */
 export function createCore(config: CoreConfig, ports: Ports): Core {
+  const storeConfig = storeConfigFrom(config.storeUrl); // a bad store URL is refused before anything opens
   ensureDataDir(config.dataDir);
   const db = Db.open({
     file: join(config.dataDir, DB_FILE_NAME),
@@ -180,7 +189,12 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
-  const media = new MediaStore({ dataDir: config.dataDir, db, clock: ports.clock, ids: ports.ids, logger: ports.logger, events });
+  const backend = createBackend(storeConfig, ports.logger, config.storeCredentials);
+  const media = new MediaStore({
+    dataDir: config.dataDir, db, clock: ports.clock, ids: ports.ids, logger: ports.logger, events,
+    ...(backend ? { backend } : {}),
+    ...(config.mediaCacheBytes !== undefined ? { cacheBytes: config.mediaCacheBytes } : {}),
+  });
   const checker = new AutoChecker({ runner: ffmpeg, logger: ports.logger, defaultWatermark: defaultWatermarkSpec(mediaResources) });
   const watermarks = new WatermarkRegistry({ db, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
   const artifactChecks = new ArtifactChecks({ db, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
@@ -280,7 +294,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     const t = takes.get(takeId);
     if (!t.artifactId) return null;
     const found = media.resolveFile(t.artifactId, t.artifactClass);
-    return found?.file ?? null;
+    return found?.file ?? (media.resolveObject(t.artifactId, t.artifactClass) ? media.locationOf(media.get(t.artifactId)) : null);
   };
   const protection: ProtectionSource = takeProtection({ db, board });
   const retention = new RetentionSweeper({

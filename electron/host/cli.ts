@@ -18,6 +18,7 @@ import { EXIT_CODES_HELP } from './cliExit';
 import { cancelCommand, dlqCommand, importCommand, jobsCommand, queueCommand, resolveCommand, submitCommand } from './commands/queueCommands';
 import type { CliIo, Command } from './cliSupport';
 import { reportError, UsageError } from './cliSupport';
+import { parseStoreUrl } from '../core/media/store/backend/storeUrl';
 import { appVersion } from './paths';
 
 /** Every subcommand. Each is a thin adapter over core with a --json mode. */
@@ -34,6 +35,7 @@ function help(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options: --help, --version. Data dir: --data-dir D, else CIRCLETAKE_DATA_DIR, else the OS default.',
+    'Media store (any command): --store-url s3://bucket/prefix?endpoint=…&region=…&pathStyle=1, else CIRCLETAKE_STORE_URL, else folders in the data dir.',
     'Run `circletake <command> --help` for a command\'s flags.',
     '',
     EXIT_CODES_HELP,
@@ -41,7 +43,13 @@ function help(): string {
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const [first, ...rest] = argv;
+  let args: string[];
+  try {
+    args = takeStoreUrl(argv);
+  } catch (e) {
+    return reportError(e, io, argv.includes('--json'));
+  }
+  const [first, ...rest] = args;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.out(help());
     return first === undefined ? 2 : 0;
@@ -64,6 +72,26 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   } catch (e) {
     return reportError(e, io, rest.includes('--json'));
   }
+}
+
+/**
+ * `--store-url` is global: taken out of the arguments and handed to core (and to any process a command
+ * starts) as CIRCLETAKE_STORE_URL, so every command opens the same store. Credentials never go here.
+ */
+function takeStoreUrl(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--store-url' || a.startsWith('--store-url=')) {
+      const v = a === '--store-url' ? argv[++i] : a.slice('--store-url='.length);
+      if (v === undefined || v === '') throw new UsageError('--store-url needs a value: s3://bucket/prefix?endpoint=…, or local.');
+      parseStoreUrl(v, process.env, '--store-url'); // a bad URL is named as the flag, before anything opens
+      process.env.CIRCLETAKE_STORE_URL = v;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 const defaultIo: CliIo = {

@@ -34,6 +34,8 @@ export async function serveMedia(
     res.end();
     return;
   }
-  const stream = createReadStream('', { fd: a.body.fd, start: a.body.start, end: a.body.end, autoClose: true });
+  const body = a.body;
+  const stream = 'fd' in body ? createReadStream('', { fd: body.fd, start: body.start, end: body.end, autoClose: true }) : await body.open().catch(() => null);
+  if (!stream) return void res.destroy(); // the object store failed after the headers went: cut the response
   await pipeline(stream, res).catch(() => res.destroy()); // a client that stops reading mid-seek is normal
 }

@@ -16,10 +16,12 @@ const CLASSES = ['preview', 'release'] as const;
 
 export function handleMediaProtocols(resolve: MediaResolver): void {
   for (const cls of CLASSES) {
-    protocol.handle(`media-${cls}`, (request) => {
+    protocol.handle(`media-${cls}`, async (request) => {
       const a = answerMediaRequest({ url: request.url, method: request.method, range: request.headers.get('range') }, cls, resolve);
       if (!a.body) return new Response(a.status === 404 ? 'Not found' : null, { status: a.status, headers: a.headers });
-      const stream = createReadStream('', { fd: a.body.fd, start: a.body.start, end: a.body.end, autoClose: true });
+      const body = a.body;
+      const stream = 'fd' in body ? createReadStream('', { fd: body.fd, start: body.start, end: body.end, autoClose: true }) : await body.open().catch(() => null);
+      if (!stream) return new Response('The object store did not answer', { status: 502 });
       return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: a.status, headers: a.headers });
     });
   }

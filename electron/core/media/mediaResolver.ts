@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { ArtifactClass } from '../../../shared/money/params';
 import type { MediaStore } from './store/mediaStore';
 import type { ThumbnailService } from './thumbs/thumbnailService';
@@ -8,14 +9,25 @@ import type { ThumbnailService } from './thumbs/thumbnailService';
  * `media-preview:` / `media-release:` protocols in Electron. Ids only: `art_…` (the clip), `art_….poster`
  * and `art_….sprite` (thumbnails, once made). Anything else, an unknown or swept id, or a file that does
  * not resolve (realpath) inside its class root gives null. With `cls`, only that class's root is reachable.
+ * A clip kept in an object store resolves to `object` (opened by byte range, proxied, never a URL), under
+ * the same class rule; its thumbnails are made locally and resolve as files.
  */
-export interface ResolvedMedia {
+export type ResolvedMedia = ResolvedFile | ResolvedObject;
+
+export interface ResolvedFile {
   file: string;
   contentType: string;
   sizeBytes: number;
   class: ArtifactClass;
   /** The class root the file was checked against. */
   root: string;
+}
+
+export interface ResolvedObject {
+  object: (range?: { start: number; end: number }) => Promise<Readable>;
+  contentType: string;
+  sizeBytes: number;
+  class: ArtifactClass;
 }
 
 export type MediaResolver = (mediaId: string, cls?: ArtifactClass) => ResolvedMedia | null;
@@ -29,7 +41,9 @@ export function createMediaResolver(store: MediaStore, thumbs: ThumbnailService)
     const [, id, kind] = m;
     if (kind === undefined) {
       const r = store.resolveFile(id!, cls);
-      return r ? { ...r, root: store.rootOf(r.class) } : null;
+      if (r) return { ...r, root: store.rootOf(r.class) };
+      const o = store.resolveObject(id!, cls);
+      return o ? { object: o.open, contentType: o.contentType, sizeBytes: o.sizeBytes, class: o.class } : null;
     }
     const a = store.find(id!);
     if (!a) return null;

@@ -81,7 +81,7 @@ export function queueMedia(dataDir: string, store: MediaStore, runner: FfmpegRun
       });
       const a = artifactClass === 'release' ? await store.putRelease({ projectId, jobId, n, fromFile }) : await store.putPreview({ projectId, jobId, n, fromFile });
       const v = probe.video;
-      return { artifactId: a.id, path: store.fileOf(a), durationSec: probe.durationSec ?? null, width: v?.width ?? null, height: v?.height ?? null };
+      return { artifactId: a.id, path: store.locationOf(a), durationSec: probe.durationSec ?? null, width: v?.width ?? null, height: v?.height ?? null };
     },
   };
 }

@@ -48,7 +48,6 @@ export class ArtifactChecks {
 
   async check(artifactId: string, req: ArtifactCheckRequest = {}, signal?: AbortSignal): Promise<CheckReport> {
     const a = this.deps.store.get(artifactId);
-    const file = this.deps.store.fileOf(a);
     const expectations: CheckExpectations = {
       artifactClass: a.class,
       watermark: this.deps.watermarks.specFor(req.provider),
@@ -59,7 +58,7 @@ export class ArtifactChecks {
       ...(req.codecs ? { codecs: req.codecs } : {}),
       ...(req.watermarkExpected !== undefined ? { watermarkExpected: req.watermarkExpected } : {}),
     };
-    const report = await this.deps.checker.check(file, expectations, signal);
+    const report = await this.deps.store.withLocalFile(a, (file) => this.deps.checker.check(file, expectations, signal));
     this.deps.db.immediate(() => this.s.save.run({ id: a.id, ok: report.ok ? 1 : 0, report: JSON.stringify(report), at: this.deps.clock.now() }));
     this.deps.events?.emit('media.checked', { artifactId: a.id, ok: report.ok });
     this.deps.logger.log('info', 'clip checked', { id: a.id, ok: report.ok, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) });

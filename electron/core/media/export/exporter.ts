@@ -66,7 +66,8 @@ export class Exporter {
     const dir = resolve(input.toDir);
     const plan = input.entries.map((e) => {
       const a = this.deps.store.getRelease(requireRelease(e.artifact, 'Export').id);
-      return { entry: e, artifact: a, from: this.deps.store.fileOf(a), name: takeFileName(e, a.id) };
+      this.deps.store.locationOf(a); // NOT_FOUND now, before any folder is made, when retention swept it
+      return { entry: e, artifact: a, name: takeFileName(e, a.id) };
     });
     const names = new Set(plan.map((p) => p.name));
     if (names.size !== plan.length) throw new AppError('VALIDATION', 'Two finals would get the same file name: each take may appear once.', { field: 'entries' });
@@ -100,7 +101,7 @@ export class Exporter {
       });
       const takes: ManifestTake[] = [];
       for (const p of plan) {
-        const { sha256, sizeBytes } = await copyHashed(p.from, join(stage, p.name), input.signal);
+        const { sha256, sizeBytes } = await this.deps.store.copyOut(p.artifact, join(stage, p.name), input.signal);
         if (sha256 !== p.artifact.sha256) {
           throw new AppError('IO_FAILED', `The stored file of ${p.artifact.id} no longer matches its recorded sha256; it was not exported. Re-render the take.`, {
             id: p.artifact.id,

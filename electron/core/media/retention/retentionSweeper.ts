@@ -74,17 +74,18 @@ export class RetentionSweeper {
 
   private async doSweep(): Promise<RetentionPlanDto> {
     const plan = await this.plan();
-    const swept: string[] = [];
-    let freed = 0;
-    for (const item of plan.goes) {
-      const r = await this.deps.store.sweep(item.artifactId);
-      swept.push(item.artifactId);
-      freed += r.freedBytes;
-    }
+    // One transaction marks them all; the objects nobody else uses are deleted in batches.
+    const done = plan.goes.length > 0 ? await this.deps.store.sweepMany(plan.goes.map((g) => g.artifactId)) : { freedBytes: 0, failedDeletes: 0 };
+    const swept = plan.goes.map((g) => g.artifactId);
+    // Deletes that failed before (this sweep's or an earlier one's) are retried on every sweep.
+    const retried = await this.deps.store.retryDeletes().catch((e: unknown) => {
+      this.deps.logger.log('warn', 'retention could not retry earlier deletes; the next sweep will', { error: String(e) });
+      return { deleted: 0, failed: 0 };
+    });
     if (swept.length > 0) {
       this.deps.events?.emit('media.swept', { artifactIds: swept });
-      this.deps.logger.log('info', 'retention sweep', { swept: swept.length, kept: plan.kept.length, freedBytes: freed });
+      this.deps.logger.log('info', 'retention sweep', { swept: swept.length, kept: plan.kept.length, freedBytes: done.freedBytes, failedDeletes: done.failedDeletes, retried: retried.deleted });
     }
-    return { ...plan, bytesFreed: freed };
+    return { ...plan, bytesFreed: done.freedBytes };
   }
 }

@@ -1,4 +1,5 @@
 import { closeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { ArtifactClass } from '../../../../shared/money/params';
 import { parseRange, rangeHeaders } from '../httpRange';
 import type { MediaResolver } from '../mediaResolver';
@@ -15,8 +16,8 @@ import { openInside } from './openInside';
 export interface MediaAnswer {
   status: number;
   headers: Record<string, string>;
-  /** null for 404, HEAD and 416. */
-  body: { fd: number; start: number; end: number } | null;
+  /** null for 404, HEAD and 416. An open descriptor for a local file; `open` for an object in a bucket. */
+  body: { fd: number; start: number; end: number } | { open: () => Promise<Readable>; start: number; end: number } | null;
 }
 
 export const NOT_FOUND: MediaAnswer = Object.freeze({ status: 404, headers: { 'content-type': 'text/plain' }, body: null });
@@ -42,6 +43,13 @@ export function answerMediaRequest(req: { url: string; method: string; range: st
 export function answerById(id: string, req: { method: string; range: string | null }, cls: ArtifactClass | undefined, resolve: MediaResolver): MediaAnswer {
   const media = resolve(id, cls);
   if (!media || (cls !== undefined && media.class !== cls)) return NOT_FOUND;
+  if ('object' in media) {
+    const range = parseRange(req.range, media.sizeBytes);
+    const { status, headers } = rangeHeaders(range, media.sizeBytes, media.contentType);
+    if (req.method === 'HEAD' || range.kind === 'unsatisfiable' || media.sizeBytes === 0) return { status, headers, body: null };
+    const span = range.kind === 'partial' ? { start: range.start, end: range.end } : { start: 0, end: media.sizeBytes - 1 };
+    return { status, headers, body: { ...span, open: () => media.object(span) } };
+  }
   const opened = openInside(media.root, media.file);
   if (!opened) return NOT_FOUND;
   const range = parseRange(req.range, opened.size);

@@ -52,7 +52,6 @@ export class Stitcher {
     if (artifacts.length === 0) throw new AppError('VALIDATION', 'Nothing to stitch: the project has no finals yet. Finalize at least one take.', { field: 'artifacts' });
     // Runtime guard as well as the type: a preview never reaches a sequence.
     const finals = artifacts.map((a) => this.deps.store.getRelease(requireRelease(a, 'Stitch').id));
-    const files = finals.map((a) => this.deps.store.fileOf(a));
     const out = resolve(outFile);
     const d = opts.crossfadeSec ?? DEFAULT_CROSSFADE_SEC;
     if (!(d >= 0 && d <= 5)) throw new AppError('VALIDATION', `crossfadeSec must be from 0 to 5 seconds (got ${d}).`, { field: 'crossfadeSec' });
@@ -64,7 +63,12 @@ export class Stitcher {
       throw ioError(e, `write into ${outDir}`, outDir);
     });
     if (!dirStat.isDirectory()) throw new AppError('VALIDATION', `${outDir} is not a folder.`, { field: 'outFile' });
+    // ffmpeg reads files: clips in a bucket come through the store's bounded cache, held until done.
+    return this.deps.store.withLocalFiles(finals, (files) => this.stitchFiles(finals, files, out, d, opts));
+  }
 
+  private async stitchFiles(finals: readonly ReleaseArtifact[], files: string[], out: string, d: number, opts: StitchOptions): Promise<StitchResult> {
+    const outDir = dirname(out);
     const probes = await Promise.all(files.map((f) => probeFile(this.deps.runner, f, opts.signal)));
     const clips: StitchClip[] = probes.map((p, i) => toClip(p, files[i]!, finals[i]!.id));
     const shortest = Math.min(...clips.map((c) => c.durationSec));

@@ -62,6 +62,11 @@ export class ArtifactRepo {
       liveUsersOfPath: db.prepare<{ cls: string; rel: string }, { n: number }>(
         'SELECT count(*) AS n FROM artifacts WHERE class = @cls AND rel_path = @rel AND swept_at IS NULL',
       ),
+      // Objects whose every row is swept: what retention should have deleted (retried until gone).
+      sweptObjects: db.prepare<[], { class: ArtifactClass; rel_path: string }>(
+        `SELECT DISTINCT a.class, a.rel_path FROM artifacts a WHERE a.swept_at IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM artifacts b WHERE b.class = a.class AND b.sha256 = a.sha256 AND b.rel_path = a.rel_path AND b.swept_at IS NULL)`,
+      ),
     };
   }
 
@@ -101,6 +106,15 @@ export class ArtifactRepo {
       created_at: rec.createdAt,
       swept_at: null,
     });
+  }
+
+  liveUsers(cls: ArtifactClass, relPath: string): number {
+    return this.s.liveUsersOfPath.get({ cls, rel: relPath })!.n;
+  }
+
+  /** Keys (by class) that no unswept row uses but some swept row named. */
+  sweptObjects(): { cls: ArtifactClass; relPath: string }[] {
+    return this.s.sweptObjects.all().map((r) => ({ cls: r.class, relPath: r.rel_path }));
   }
 
   /** Marks swept; returns how many unswept rows still use the same file afterwards. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors';
 
@@ -27,14 +27,20 @@ export function tempNameIn(dir: string, label: string): string {
  * Copies `from` to `to` (which must not exist yet), hashing as it goes, and fsyncs. On any failure the
  * partial `to` is removed before the error is thrown.
  */
-export async function copyHashed(from: string, to: string, signal?: AbortSignal): Promise<{ sha256: string; sizeBytes: number }> {
+export function copyHashed(from: string, to: string, signal?: AbortSignal): Promise<{ sha256: string; sizeBytes: number }> {
+  return writeHashed(createReadStream(from, { highWaterMark: CHUNK, ...(signal ? { signal } : {}) }), to, signal);
+}
+
+/** Writes a stream (a file, an object store's body) to `to` the same way: hashed, fsynced, all or nothing. */
+export async function writeHashed(source: AsyncIterable<unknown>, to: string, signal?: AbortSignal): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash('sha256');
   let size = 0;
   const out = await open(to, 'wx').catch((e: unknown) => {
     throw ioError(e, `create ${to}`, dirname(to));
   });
   try {
-    for await (const chunk of createReadStream(from, { highWaterMark: CHUNK, ...(signal ? { signal } : {}) })) {
+    for await (const chunk of source) {
+      signal?.throwIfAborted();
       const buf = chunk as Buffer;
       hash.update(buf);
       let off = 0;
@@ -124,4 +130,14 @@ export function ioError(e: unknown, doing: string, where: string): AppError {
   };
   const reason = reasons[code] ?? (e as Error).message;
   return new AppError('IO_FAILED', `Could not ${doing}: ${reason}.`, { reason: code, path: where }, { cause: e });
+}
+
+/** NOT_FOUND or VALIDATION naming `fromFile` unless `file` is a readable regular file. */
+export async function assertReadableFile(file: string): Promise<void> {
+  const s = await stat(file).catch((e: unknown) => {
+    throw (e as NodeJS.ErrnoException).code === 'ENOENT'
+      ? new AppError('NOT_FOUND', `No file at ${file} to store.`, { field: 'fromFile' })
+      : ioError(e, `read ${file}`, file);
+  });
+  if (!s.isFile()) throw new AppError('VALIDATION', `${file} is not a file.`, { field: 'fromFile' });
 }

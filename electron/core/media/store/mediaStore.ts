@@ -1,6 +1,6 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AppError } from '../../../../shared/errors';
 import type { ArtifactClass } from '../../../../shared/money/params';
 import type { CoreEvents } from '../../coreEvents';
@@ -8,8 +8,16 @@ import type { Db } from '../../db/db';
 import type { Clock, Ids, Logger } from '../../ports';
 import { toDto, type PreviewArtifact, type ReleaseArtifact, type StoredArtifact } from './artifact';
 import { ArtifactRepo, type ArtifactRecord } from './artifactRepo';
-import { copyHashed, ensureDir, fsyncDir, ioError, sha256File, tempNameIn } from './fileOps';
-import { clipRelPath, contentTypeOf, isLayoutPath, TMP_DIR, type ClipExtension } from './storeLayout';
+import { LocalBackend } from './backend/localBackend';
+import { CAS_KEY, casKey, type ByteRange, type ObjectBackend } from './backend/objectBackend';
+import { assertReadableFile, sha256File } from './fileOps';
+import { KeyedLock } from './keyedLock';
+import { insideRoot } from './insideRoot';
+import { ObjectCache } from './objectCache';
+import { StoreHomes } from './storeHomes';
+import { clipRelPath, contentTypeOf, isLayoutPath, type ClipExtension } from './storeLayout';
+
+export { insideRoot } from './insideRoot';
 
 /**
  * MediaStore — the preview and release stores. (Interface shared with the job queue: keep it stable.)
@@ -27,6 +35,13 @@ import { clipRelPath, contentTypeOf, isLayoutPath, TMP_DIR, type ClipExtension }
  *   download); different bytes are a CONFLICT.
  * - `resolveFile(id, cls)` is the only way the media routes reach a file: id → row → layout path,
  *   checked by pattern, then by realpath against the class root (no traversal, no symlink escape).
+ *
+ * Where the bytes live is the backend's business (backend/objectBackend.ts): the local folders above
+ * (default), or an S3-compatible bucket (`backend`), where keys are content-addressed
+ * (`{prefix}{class}/{sha256}.mp4`) and the row's rel_path is that key. A row names its own home: a
+ * layout path is always read from the local folders, so clips stored before switching stay readable.
+ * Consumers that need a real file use `withLocalFiles` (a bounded, verified cache for remote objects);
+ * export streams with `copyOut`; the media routes stream with `resolveObject`.
  */
 export interface MediaStoreOptions {
   dataDir: string;
@@ -35,6 +50,10 @@ export interface MediaStoreOptions {
   ids: Ids;
   logger: Logger;
   events?: CoreEvents;
+  /** Where new clips go (default: the local folders). */
+  backend?: ObjectBackend;
+  /** Size limit of the local cache of remote objects (default 5 GiB). */
+  cacheBytes?: number;
 }
 
 export interface PutInput {
@@ -51,11 +70,19 @@ export class MediaStore {
   private readonly repo: ArtifactRepo;
   private readonly roots: Record<ArtifactClass, string>;
   /** Serializes puts of the same content so identical bytes are stored once even when racing. */
-  private readonly contentLocks = new Map<string, Promise<unknown>>();
+  private readonly contentLock = new KeyedLock();
+  private readonly local: LocalBackend;
+  private readonly homes: StoreHomes;
+  /** Where new clips go. */
+  readonly backend: ObjectBackend;
 
   constructor(private readonly opts: MediaStoreOptions) {
     this.repo = new ArtifactRepo(opts.db.conn);
     this.roots = { preview: join(opts.dataDir, 'preview'), release: join(opts.dataDir, 'release') };
+    this.local = new LocalBackend(this.roots);
+    this.backend = opts.backend ?? this.local;
+    const cache = new ObjectCache({ dir: join(opts.dataDir, 'cache', 'objects'), maxBytes: opts.cacheBytes ?? 5 * 1024 ** 3, logger: opts.logger });
+    this.homes = new StoreHomes(this.local, this.backend, cache, opts.logger);
   }
 
   rootOf(cls: ArtifactClass): string {
@@ -107,16 +134,36 @@ export class MediaStore {
     return this.repo.liveOlderThan(cls, before).map((r) => r.artifact);
   }
 
-  /** Absolute path of an artifact's file. NOT_FOUND when retention has swept it (its metadata stays). */
+  /** Absolute path of a clip kept in the local folders. NOT_FOUND when swept; use withLocalFiles for any backend. */
   fileOf(a: StoredArtifact): string {
-    const rec = this.record(a.id);
-    if (rec.artifact.sweptAt !== null) {
-      throw new AppError('NOT_FOUND', `The file of ${a.id} was removed by retention on ${new Date(rec.artifact.sweptAt).toISOString().slice(0, 10)}; its params and metadata remain.`, {
-        id: a.id,
-        reason: 'swept',
-      });
+    const rec = this.unswept(a.id);
+    if (!isLayoutPath(rec.relPath)) {
+      throw new AppError('NOT_FOUND', `${a.id} lives in object storage (${this.backend.locationOf(rec.artifact.class, rec.relPath)}), not in a local folder.`, { id: a.id });
     }
-    return join(this.roots[rec.artifact.class], ...rec.relPath.split('/'));
+    return this.local.fileOf(rec.artifact.class, rec.relPath);
+  }
+
+  /** Where a clip lives, for display: a local path or s3://bucket/key. Never a credential. */
+  locationOf(a: StoredArtifact): string {
+    const rec = this.unswept(a.id);
+    return this.homes.of(rec).locationOf(rec.artifact.class, rec.relPath);
+  }
+
+  /**
+   * Runs `fn` with real local files for the clips (ffmpeg needs paths): local clips as they are,
+   * remote ones through the bounded cache, verified by sha256 and kept from eviction until `fn` ends.
+   */
+  async withLocalFiles<T>(artifacts: readonly StoredArtifact[], fn: (files: string[]) => Promise<T>): Promise<T> {
+    return this.homes.withFiles(artifacts.map((a) => this.unswept(a.id)), fn);
+  }
+
+  withLocalFile<T>(a: StoredArtifact, fn: (file: string) => Promise<T>): Promise<T> {
+    return this.withLocalFiles([a], (files) => fn(files[0]!));
+  }
+
+  /** Streams a clip into `toFile` (which must not exist), hashed and fsynced; all or nothing. */
+  async copyOut(a: StoredArtifact, toFile: string, signal?: AbortSignal): Promise<{ sha256: string; sizeBytes: number }> {
+    return this.homes.copyOut(this.unswept(a.id), toFile, signal);
   }
 
   /**
@@ -134,30 +181,76 @@ export class MediaStore {
     return { file, class: rec.artifact.class, contentType: contentTypeOf(rec.relPath), sizeBytes: statSync(file).size };
   }
 
+  /** For the media routes: a clip held by a remote backend, opened by byte range. Same rules as resolveFile. */
+  resolveObject(id: string, cls?: ArtifactClass): { class: ArtifactClass; contentType: string; sizeBytes: number; open: (range?: ByteRange) => Promise<Readable> } | null {
+    const rec = this.repo.get(id);
+    if (!rec || rec.artifact.sweptAt !== null) return null;
+    if ((cls && rec.artifact.class !== cls) || !CAS_KEY.test(rec.relPath) || this.backend.kind === 'local') return null;
+    const { class: c, sizeBytes } = rec.artifact;
+    return { class: c, contentType: contentTypeOf(rec.relPath), sizeBytes, open: (range) => this.backend.get(c, rec.relPath, range) };
+  }
+
   /**
-   * Retention: marks the artifact swept and removes its file when no other live artifact shares it.
-   * Metadata stays. Returns whether a file was removed.
+   * Retention: marks the artifacts swept (metadata stays) and deletes, in batches, the objects no
+   * unswept row uses any more. A delete that fails is logged and retried by `retryDeletes` (every
+   * sweep runs it). Returns what was freed.
    */
-  async sweep(id: string): Promise<{ removedFile: boolean; freedBytes: number }> {
-    const rec = this.record(id);
-    const { changed, remainingUsers } = this.opts.db.immediate(() =>
-      this.repo.markSwept(id, rec.artifact.class, rec.relPath, this.opts.clock.now()),
-    );
-    if (!changed || remainingUsers > 0) return { removedFile: false, freedBytes: 0 };
-    const file = join(this.roots[rec.artifact.class], ...rec.relPath.split('/'));
-    await rm(file, { force: true }).catch((e: unknown) => {
-      this.opts.logger.log('warn', 'retention could not remove a file; it will be retried by the next sweep', { id, error: String(e) });
+  async sweepMany(ids: readonly string[]): Promise<{ swept: string[]; removed: string[]; freedBytes: number; failedDeletes: number }> {
+    const now = this.opts.clock.now();
+    const goes: ArtifactRecord[] = [];
+    const swept: string[] = [];
+    this.opts.db.immediate(() => {
+      for (const id of ids) {
+        const rec = this.repo.get(id);
+        if (!rec) continue;
+        const { changed, remainingUsers } = this.repo.markSwept(id, rec.artifact.class, rec.relPath, now);
+        if (changed) swept.push(id);
+        if (changed && remainingUsers === 0) goes.push(rec);
+      }
     });
-    return { removedFile: true, freedBytes: rec.artifact.sizeBytes };
+    const { deleted, failed } = await this.homes.deleteRecords(goes);
+    const gone = goes.filter((r) => deleted.has(r));
+    return { swept, removed: gone.map((r) => r.artifact.id), freedBytes: gone.reduce((sum, r) => sum + r.artifact.sizeBytes, 0), failedDeletes: failed };
+  }
+
+  /** Retention, one artifact: as sweepMany. Returns whether its file went. */
+  async sweep(id: string): Promise<{ removedFile: boolean; freedBytes: number }> {
+    this.record(id);
+    const r = await this.sweepMany([id]);
+    return { removedFile: r.removed.includes(id), freedBytes: r.freedBytes };
+  }
+
+  /**
+   * Retention's second pass, every sweep: deletes the objects whose rows are all swept but that are
+   * still in their store (a delete that failed, a crash between the mark and the delete). Only keys
+   * this database swept, and only objects last written before `graceMs` ago (wall clock, like the
+   * store's timestamps), so a put storing the same content again right now is left alone.
+   */
+  async retryDeletes(graceMs = 10 * 60_000): Promise<{ deleted: number; failed: number }> {
+    const { deleted, failed } = await this.homes.deleteLeftovers(this.repo.sweptObjects(), Date.now() - graceMs);
+    if (deleted + failed > 0) this.opts.logger.log(failed ? 'warn' : 'info', 'retention retried deletes', { deleted, failed });
+    return { deleted, failed };
   }
 
   dispose(): void {
-    this.contentLocks.clear();
+    this.contentLock.clear();
+    this.homes.dispose();
   }
 
   private record(id: string): ArtifactRecord {
     const rec = this.repo.get(id);
     if (!rec) throw new AppError('NOT_FOUND', `No stored clip with id ${id}.`, { field: 'id', id });
+    return rec;
+  }
+
+  private unswept(id: string): ArtifactRecord {
+    const rec = this.record(id);
+    if (rec.artifact.sweptAt !== null) {
+      throw new AppError('NOT_FOUND', `The file of ${id} was removed by retention on ${new Date(rec.artifact.sweptAt).toISOString().slice(0, 10)}; its params and metadata remain.`, {
+        id,
+        reason: 'swept',
+      });
+    }
     return rec;
   }
 
@@ -169,33 +262,21 @@ export class MediaStore {
     const existing = this.repo.byJob(cls, input.jobId, input.n);
     if (existing) return this.samePutAgain(existing, input);
 
-    const root = this.roots[cls];
-    const tmpDir = join(root, TMP_DIR);
-    await ensureDir(tmpDir);
-    const tmp = tempNameIn(tmpDir, 'put');
-    const { sha256, sizeBytes } = await copyHashed(input.fromFile, tmp, input.signal);
-
-    return this.withContentLock(`${cls}:${sha256}`, async () => {
+    const staged = await this.backend.stage(cls, input.fromFile, input.signal);
+    const { sha256, sizeBytes } = staged;
+    return this.contentLock.run(`${cls}:${sha256}`, async () => {
       try {
+        const key = this.backend.kind === 'local' ? relPath : casKey(sha256, input.ext ?? 'mp4');
         const dup = this.repo.liveByContent(cls, sha256);
-        let finalRel = relPath;
-        if (dup && existsSync(join(root, ...dup.relPath.split('/')))) {
-          finalRel = dup.relPath;
-          await rm(tmp, { force: true });
-        } else {
-          const final = join(root, ...relPath.split('/'));
-          await ensureDir(dirname(final));
-          await rename(tmp, final).catch((e: unknown) => {
-            throw ioError(e, `move the clip into ${dirname(final)}`, root);
-          });
-          await fsyncDir(dirname(final));
-        }
+        let finalRel = key;
+        if (dup && (await this.homes.of(dup).head(cls, dup.relPath))) finalRel = dup.relPath;
+        else await staged.commit(key, contentTypeOf(key), input.signal);
         const id = this.opts.ids.newId('art');
         try {
           this.opts.db.immediate(() => this.repo.insert({ id, cls, projectId: input.projectId, jobId: input.jobId, n: input.n, relPath: finalRel, sha256, sizeBytes, createdAt }));
         } catch (e) {
-          // No row, no file: remove the file this put placed (a shared one belongs to its first row).
-          if (finalRel === relPath) await rm(join(root, ...relPath.split('/')), { force: true }).catch(() => undefined);
+          // No row, no object: remove what this put placed (a shared one belongs to its rows).
+          if (finalRel === key && this.repo.liveUsers(cls, key) === 0) await this.backend.deleteMany(cls, [key]).catch(() => undefined);
           const raced = this.repo.byJob(cls, input.jobId, input.n);
           if (raced) return this.samePutAgain(raced, input);
           if (String((e as Error).message).includes('FOREIGN KEY')) {
@@ -205,10 +286,10 @@ export class MediaStore {
         }
         const artifact = this.get(id);
         this.opts.events?.emit('media.stored', { artifact: toDto(artifact) });
-        this.opts.logger.log('info', 'clip stored', { id, class: cls, jobId: input.jobId, n: input.n, sha256, sizeBytes, shared: finalRel !== relPath });
+        this.opts.logger.log('info', 'clip stored', { id, class: cls, jobId: input.jobId, n: input.n, sha256, sizeBytes, shared: finalRel !== key, backend: this.backend.kind });
         return artifact;
       } finally {
-        await rm(tmp, { force: true }).catch(() => undefined);
+        await staged.discard();
       }
     });
   }
@@ -223,37 +304,4 @@ export class MediaStore {
     );
   }
 
-  private async withContentLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.contentLocks.get(key) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.contentLocks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.contentLocks.get(key) === tail) this.contentLocks.delete(key);
-    }
-  }
-}
-
-/** The real path of `file` if it exists and lies inside the real `root`; else null. */
-export function insideRoot(root: string, file: string): string | null {
-  try {
-    const realRoot = realpathSync(root);
-    const real = realpathSync(file);
-    const rel = relative(realRoot, real);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return null;
-    return statSync(real).isFile() ? real : null;
-  } catch {
-    return null;
-  }
-}
-
-async function assertReadableFile(file: string): Promise<void> {
-  const s = await stat(file).catch((e: unknown) => {
-    throw (e as NodeJS.ErrnoException).code === 'ENOENT'
-      ? new AppError('NOT_FOUND', `No file at ${file} to store.`, { field: 'fromFile' })
-      : ioError(e, `read ${file}`, file);
-  });
-  if (!s.isFile()) throw new AppError('VALIDATION', `${file} is not a file.`, { field: 'fromFile' });
 }

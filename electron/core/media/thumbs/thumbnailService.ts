@@ -84,8 +84,11 @@ export class ThumbnailService {
     return join(this.opts.store.rootOf(cls), THUMBS_DIR);
   }
 
-  private async make(a: StoredArtifact, dir: string, out: { posterFile: string; spriteFile: string }, metaFile: string, signal?: AbortSignal): Promise<SpriteMeta> {
-    const file = this.opts.store.fileOf(a);
+  private make(a: StoredArtifact, dir: string, out: { posterFile: string; spriteFile: string }, metaFile: string, signal?: AbortSignal): Promise<SpriteMeta> {
+    return this.opts.store.withLocalFile(a, (file) => this.makeFrom(file, a, dir, out, metaFile, signal));
+  }
+
+  private async makeFrom(file: string, a: StoredArtifact, dir: string, out: { posterFile: string; spriteFile: string }, metaFile: string, signal?: AbortSignal): Promise<SpriteMeta> {
     const probe = await probeFile(this.opts.runner, file, signal);
     if (!probe.video) throw new AppError('MEDIA_UNSUPPORTED', `${a.id} has no video stream to make thumbnails from.`, { id: a.id });
     const duration = probe.video.durationSec ?? probe.durationSec ?? 1;
