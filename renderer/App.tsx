@@ -22,6 +22,15 @@ const TABS: { key: MainTab; label: string }[] = [
   { key: 'insight', label: 'Costs' },
 ];
 
+/**
+ * True once the open board has a take. Asked of the shots' lists (a few dozen), never of the takes by
+ * id: enumerating a season's 100,000 keys on every store change cost ~40 ms a keystroke.
+ */
+function hasAnyTake(shotTakes: Record<string, readonly unknown[]>): boolean {
+  for (const list of Object.values(shotTakes)) if (list.length > 0) return true;
+  return false;
+}
+
 export function App() {
   const theme = useTheme();
   const setTheme = useAppStore((s) => s.setTheme);
@@ -38,7 +47,7 @@ export function App() {
   const setTab = useAppStore((s) => s.setTab);
   const running = useAppStore((s) => s.queueStatus?.running ?? 0);
   const toDecide = useAppStore(selectNeedsDecision);
-  const hasTakes = useAppStore((s) => !s.isBoardLoaded || Object.keys(s.takes).length > 0);
+  const hasTakes = useAppStore((s) => !s.isBoardComplete || hasAnyTake(s.shotTakes));
   const project = useSelectedProject();
   const projectId = project?.id ?? null;
 

@@ -264,7 +264,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     db,
     {
       shots: (projectId) => shots.list(projectId),
-      takes: (projectId) => takes.list(projectId),
+      takes: (projectId, shotId) => takes.list(projectId, shotId),
       take: (id) => takes.get(id),
       jobs: (projectId) => queue.list({ projectId, status: ['queued', 'paused', 'running', 'unknown'], limit: 100_000 }),
     },

@@ -16,9 +16,13 @@ export function ProjectsPanel() {
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [deleting, setDeleting] = useState<Project | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  // The form locks while a project is being created: a second Enter does not make a second project.
+  const [isCreating, setCreating] = useState(false);
 
   const onCreate = async (e: FormEvent) => {
     e.preventDefault();
+    if (isCreating) return;
+    setCreating(true);
     try {
       const p = await createProject(name);
       setName('');
@@ -26,6 +30,8 @@ export function ProjectsPanel() {
       selectProject(p.id);
     } catch (err) {
       setFormError(errorText(err));
+    } finally {
+      setCreating(false);
     }
   };
 
@@ -56,7 +62,7 @@ export function ProjectsPanel() {
     <section className="projects" aria-labelledby="projects-heading">
       <h2 id="projects-heading">Projects</h2>
       {isOwner && (
-      <form className="create-project" onSubmit={onCreate}>
+      <form className="create-project" onSubmit={onCreate} aria-busy={isCreating}>
         <label htmlFor="new-project-name">Project name</label>
         <div className="row">
           <input
@@ -65,10 +71,11 @@ export function ProjectsPanel() {
             onChange={(e) => setName(e.target.value)}
             placeholder="e.g. Spring spot"
             maxLength={120}
+            readOnly={isCreating}
             aria-invalid={formError ? true : undefined}
             aria-describedby={formError ? 'new-project-error' : undefined}
           />
-          <button type="submit" className="primary" disabled={name.trim() === ''}>
+          <button type="submit" className="primary" disabled={name.trim() === '' || isCreating} title={isCreating ? 'Creating the project…' : name.trim() === '' ? 'Type a name first' : undefined}>
             Create project
           </button>
         </div>

@@ -58,7 +58,9 @@ export function createBoardFilter() {
   };
 }
 
-/** The models on the board, for the model filter. */
-export function modelsOf(board: BoardColumns): string[] {
-  return [...new Set([...board.byId.values()].map((c) => c.model))].sort();
+/** The models of the board's takes (its by-id map), for the model filter. */
+export function modelsOf(byId: BoardColumns['byId']): string[] {
+  const models = new Set<string>();
+  for (const c of byId.values()) models.add(c.model);
+  return [...models].sort();
 }

@@ -21,30 +21,6 @@ const NO_SHOTS: Shot[] = [];
 
 export const TAKE_STAGES: readonly TakeStage[] = ['autocheck', 'tag', 'shortlist', 'finalize', 'published'];
 
-function memo1<A, R>(fn: (a: A) => R): (a: A) => R {
-  let lastA: A | undefined;
-  let last: R | undefined;
-  let has = false;
-  return (a) => {
-    if (has && a === lastA) return last as R;
-    lastA = a;
-    last = fn(a);
-    has = true;
-    return last;
-  };
-}
-
-/** Takes grouped by shot, oldest first; recomputed only when the takes change. */
-const groupTakes = memo1((takes: Record<string, TakeFacts>) => {
-  const byShot = new Map<string, TakeFacts[]>();
-  for (const t of Object.values(takes)) {
-    let list = byShot.get(t.shotId);
-    if (!list) byShot.set(t.shotId, (list = []));
-    list.push(t);
-  }
-  return byShot;
-});
-
 /** The jobs that decide stages (release re-renders), keyed so progress ticks do not change the key. */
 function releaseSignature(jobs: Record<string, Job>, projectId: string | null): { key: string; list: Job[] } {
   const list: Job[] = [];
@@ -61,7 +37,7 @@ export function createBoardSelector() {
   let relKey: string | null = null;
   let relTakes: Record<string, TakeFacts> | null = null;
   let releases = new Map<string, ReleaseState>();
-  let cardsIn: { takes: unknown; marks: unknown; releases: unknown; rule: unknown; shots: unknown; scope: unknown } | null = null;
+  let cardsIn: { shotTakes: unknown; shotMarks: unknown; releases: unknown; rule: unknown; shots: unknown; scope: unknown } | null = null;
   let cards: { byId: Map<string, TakeCard>; columns: Columns } | null = null;
   let derive = createCardDeriver();
   let draftsIn: { jobs: unknown; scope: unknown } | null = null;
@@ -70,7 +46,7 @@ export function createBoardSelector() {
   let cache: DeriveCache = createDeriveCache();
   let cacheProject: string | null = null;
 
-  return (s: Pick<AppState, 'takes' | 'marks' | 'jobs' | 'rule' | 'shotScope' | 'boardProjectId' | 'shotsByProject'>): BoardColumns => {
+  return (s: Pick<AppState, 'takes' | 'shotTakes' | 'shotMarks' | 'jobs' | 'rule' | 'shotScope' | 'boardProjectId' | 'shotsByProject'>): BoardColumns => {
     const rel = releaseSignature(s.jobs, s.boardProjectId);
     if (rel.key !== relKey || relTakes !== s.takes) {
       relKey = rel.key;
@@ -78,7 +54,7 @@ export function createBoardSelector() {
       releases = releasesOf(rel.list, Object.values(s.takes));
     }
     const shots: Shot[] = (s.boardProjectId && s.shotsByProject[s.boardProjectId]) || NO_SHOTS;
-    const inputs = { takes: s.takes, marks: s.marks, releases, rule: s.rule, shots, scope: s.shotScope };
+    const inputs = { shotTakes: s.shotTakes, shotMarks: s.shotMarks, releases, rule: s.rule, shots, scope: s.shotScope };
     let changed = false;
     if (!cardsIn || Object.keys(inputs).some((k) => inputs[k as keyof typeof inputs] !== cardsIn![k as keyof typeof inputs])) {
       cardsIn = inputs;
@@ -87,7 +63,7 @@ export function createBoardSelector() {
         derive = createCardDeriver();
         cacheProject = s.boardProjectId;
       }
-      cards = derive(groupTakes(s.takes), s.takes, s.marks, releases, s.rule, shots, s.shotScope, cache);
+      cards = derive(s.shotTakes, s.shotMarks, releases, s.rule, shots, s.shotScope, cache);
       changed = true;
     }
     if (!draftsIn || draftsIn.jobs !== s.jobs || draftsIn.scope !== s.shotScope) {
@@ -105,58 +81,77 @@ export function createBoardSelector() {
 
 interface ShotMemo {
   takes: readonly TakeFacts[];
-  marks: BoardMarks[];
+  marks: Readonly<Record<string, BoardMarks>> | undefined;
+  releasesIn: Map<string, ReleaseState>;
   releases: (ReleaseState | null)[];
   rule: ShortlistRule;
   cards: TakeCard[];
   columns: Columns;
 }
 const NO_TAKES: TakeFacts[] = [];
+const NO_CARDS: TakeCard[] = [];
 const sameRefs = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Cards and columns per shot, re-derived only for the shots whose takes, marks, releases or rule
- * changed: a keystroke on a season of 100,000 takes re-derives one shot, not forty. The by-id map
- * is patched in place when only marks changed (the same takes and shots), else rebuilt.
+ * changed (each compared by identity: the store copies only the shots a change touches), so a
+ * keystroke on a season of 100,000 takes re-derives one shot, not forty. A column is re-joined only
+ * when one of its shots' parts changed, so the other columns keep their arrays (and do not re-render).
+ * The by-id map is patched in place when only marks changed (the same takes and shots), else rebuilt.
  */
 function createCardDeriver() {
   const memo = new Map<string, ShotMemo>();
   let lastTakes: unknown = null;
   let lastOrder: readonly Shot[] | null = null;
   let byId = new Map<string, TakeCard>();
+  let lastColumns: Columns | null = null;
+  let lastParts: Record<TakeStage, TakeCard[][]> | null = null;
   return (
-    byShot: Map<string, TakeFacts[]>,
-    takesIn: unknown,
-    marks: Record<string, BoardMarks>,
+    shotTakes: Readonly<Record<string, TakeFacts[]>>,
+    shotMarks: Readonly<Record<string, Record<string, BoardMarks>>>,
     releases: Map<string, ReleaseState>,
     rule: ShortlistRule,
     shots: readonly Shot[],
     scope: string,
     cache: DeriveCache,
   ): { byId: Map<string, TakeCard>; columns: Columns } => {
-    const marksOf = (id: string) => cachedMarks(cache, marks, id);
     const releaseOf = (id: string) => releases.get(id) ?? null;
     const order = shots.filter((sh) => scope === 'all' || sh.id === scope);
-    const isSameTakes = takesIn === lastTakes && lastOrder !== null && sameRefs(lastOrder, order);
+    const isSameTakes = shotTakes === lastTakes && lastOrder !== null && sameRefs(lastOrder, order);
     if (!isSameTakes) byId = new Map();
-    const columns: Columns = { autocheck: [], tag: [], shortlist: [], finalize: [], published: [] };
+    const parts: Record<TakeStage, TakeCard[][]> = { autocheck: [], tag: [], shortlist: [], finalize: [], published: [] };
     for (const sh of order) {
-      const takes = byShot.get(sh.id) ?? NO_TAKES;
-      const m = takes.map((t) => marksOf(t.id));
-      const r = takes.map((t) => releaseOf(t.id));
+      const takes = shotTakes[sh.id] ?? NO_TAKES;
+      const marks = shotMarks[sh.id];
+      const marksOf = (id: string) => cachedMarks(marks, id);
       let entry = memo.get(sh.id);
-      const isFresh = entry !== undefined && entry.takes === takes && entry.rule === rule && sameRefs(entry.marks, m) && sameRefs(entry.releases, r);
+      let isFresh = entry !== undefined && entry.takes === takes && entry.rule === rule && entry.marks === marks;
+      let r: (ReleaseState | null)[] | null = null;
+      if (isFresh && entry!.releasesIn !== releases) {
+        r = takes.map((t) => releaseOf(t.id));
+        isFresh = sameRefs(entry!.releases, r);
+      }
       if (!isFresh) {
         const cards = deriveShot(takes, marksOf, releaseOf, rule, cache);
-        entry = { takes, marks: m, releases: r, rule, cards, columns: columnsOf(cards) };
+        const columns = columnsOf(cards);
+        // A stage whose cards are the same keeps its array, so its column is not re-joined.
+        if (entry) for (const st of TAKE_STAGES) if (sameRefs(entry.columns[st], columns[st])) columns[st] = entry.columns[st];
+        entry = { takes, marks, releasesIn: releases, releases: r ?? takes.map((t) => releaseOf(t.id)), rule, cards, columns };
         memo.set(sh.id, entry);
-      }
+      } else if (r) entry!.releasesIn = releases;
       if (!isFresh || !isSameTakes) for (const c of entry!.cards) byId.set(c.id, c);
-      // In "all shots", columns keep shot order, then each column's own order within a shot.
-      for (const st of TAKE_STAGES) for (const c of entry!.columns[st]) columns[st].push(c);
+      for (const st of TAKE_STAGES) parts[st].push(entry!.columns[st]);
     }
-    lastTakes = takesIn;
+    // In "all shots", columns keep shot order, then each column's own order within a shot.
+    const columns: Columns = { autocheck: [], tag: [], shortlist: [], finalize: [], published: [] };
+    for (const st of TAKE_STAGES) {
+      if (lastColumns && lastParts && sameRefs(lastParts[st], parts[st])) columns[st] = lastColumns[st];
+      else columns[st] = NO_CARDS.concat(...parts[st]);
+    }
+    lastTakes = shotTakes;
     lastOrder = order;
+    lastColumns = columns;
+    lastParts = parts;
     return { byId, columns };
   };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../api/client';
-import { fakeBoard, PROJECT, takeFacts } from '../../test/support/fakeBoard';
+import { fakeBoard, PROJECT, SHOT, takeFacts } from '../../test/support/fakeBoard';
 import { FakeTransport } from '../../test/support/fakeTransport';
 import { createBoardSelector } from './boardSelectors';
 import { connectEvents, createAppStore } from './index';
+import { marksOfTake } from './slices/boardSlice';
 
 function setup(n = 4) {
   const board = fakeBoard(Array.from({ length: n }, (_, i) => takeFacts(i)));
@@ -33,7 +34,7 @@ describe('the board cache', () => {
     const id = ids('tag')[1]!;
     const p = store.getState().tag([id], 'promising');
     expect(ids('shortlist')).toEqual([id]);
-    expect(store.getState().marks[id]!.tags).toMatchObject([{ tag: 'promising', author: 'Ana' }]);
+    expect(marksOfTake(store.getState(), id)!.tags).toMatchObject([{ tag: 'promising', author: 'Ana' }]);
     release();
     await p;
     expect(ids('shortlist')).toEqual([id]);
@@ -47,7 +48,7 @@ describe('the board cache', () => {
     board.state.refuseNext = 'This take was deleted meanwhile.';
     await expect(store.getState().tag([id], 'promising')).rejects.toThrow('deleted meanwhile');
     expect(ids('shortlist')).toEqual([]);
-    expect(store.getState().marks[id]!.tags).toEqual([]);
+    expect(marksOfTake(store.getState(), id)!.tags).toEqual([]);
   });
 
   it('applies board.changed and takes.changed events from other sessions', async () => {
@@ -105,5 +106,51 @@ describe('the board cache', () => {
     expect(sel(store.getState())).toBe(a);
     await store.getState().setRule({ mode: 'top', n: 1, percent: 10 });
     expect(sel(store.getState())).not.toBe(a);
+  });
+
+  it('loads a board shot by shot, the shot in view first; a change that comes while its shot is on the way wins over the answer', async () => {
+    const shots = [0, 1, 2].map((k) => ({ ...SHOT, id: `sht_000000000${k}ab`, name: `S${k}`, position: k + 1 }));
+    const board = fakeBoard(
+      Array.from({ length: 6 }, (_, i) => takeFacts(i, { shotId: shots[i % 3]!.id })),
+      { shots },
+    );
+    const transport = new FakeTransport(board.handlers);
+    const api = createApi(transport);
+    const store = createAppStore({ selectedProjectId: PROJECT.id, authorName: 'Ana', shotScope: shots[2]!.id }, api);
+    connectEvents(store, api);
+    // The second answer (shot 0) is held: the board is already showing shot 2.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const view = board.handlers['board.view']!;
+    let n = 0;
+    transport.handlers['board.view'] = async (input) => {
+      if (++n === 2) await held;
+      return view(input);
+    };
+    const loading = store.getState().loadBoard(PROJECT.id);
+    await expect.poll(() => store.getState().isBoardLoaded).toBe(true);
+    expect(store.getState().isBoardComplete).toBe(false);
+    expect(transport.callsOf('board.view')).toEqual([
+      { projectId: PROJECT.id, shotId: shots[2]!.id },
+      { projectId: PROJECT.id, shotId: shots[0]!.id },
+    ]);
+    expect(Object.keys(store.getState().shotTakes)).toEqual([shots[2]!.id]);
+    // Another session tags take 0 (shot 0, not here yet): the answer, computed before, does not undo it.
+    const t0 = takeFacts(0).id;
+    transport.emit('board.changed', { projectId: PROJECT.id, marks: [{ takeId: t0, tags: [{ tag: 'discard', author: 'Ben', isAuto: false, reason: null, at: 5 }], stars: [], override: null, comments: 0, publishedAt: null }], rule: null });
+    release();
+    await loading;
+    expect(store.getState().isBoardComplete).toBe(true);
+    expect(transport.callsOf('board.view').map((c) => (c as { shotId: string }).shotId)).toEqual([2, 0, 1].map((k) => shots[k]!.id));
+    expect(marksOfTake(store.getState(), t0)!.tags).toMatchObject([{ tag: 'discard', author: 'Ben' }]);
+    expect(Object.keys(store.getState().takes)).toHaveLength(6);
+
+    // A tag copies only its shot's marks: the other shots keep their records.
+    const before = store.getState().shotMarks;
+    await store.getState().tag([takeFacts(1).id], 'promising');
+    const after = store.getState().shotMarks;
+    expect(after[shots[1]!.id]).not.toBe(before[shots[1]!.id]);
+    expect(after[shots[0]!.id]).toBe(before[shots[0]!.id]);
+    expect(after[shots[2]!.id]).toBe(before[shots[2]!.id]);
   });
 });

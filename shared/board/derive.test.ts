@@ -156,7 +156,7 @@ describe('version stacks', () => {
     const cache = createDeriveCache();
     const a = take({ createdAt: 10 });
     const b = take({ createdAt: 20 });
-    const marksOf = (id: string) => cachedMarks(cache, {}, id);
+    const marksOf = (id: string) => cachedMarks({}, id);
     const first = deriveShot([b], marksOf, () => null, rule(), cache);
     expect(first[0]!.number).toBe(1);
     expect(deriveShot([b], marksOf, () => null, rule(), cache)[0]).toBe(first[0]);
@@ -224,7 +224,7 @@ describe('the derive cache', () => {
     const marks: Record<string, BoardMarks> = {};
     const cache = createDeriveCache();
     const r = rule({ mode: 'top', n: 2 });
-    const run = (c?: ReturnType<typeof createDeriveCache>) => deriveShot(takes, (id) => (c ? cachedMarks(c, marks, id) : (marks[id] ?? emptyMarks(id))), () => null, r, c);
+    const run = (c?: ReturnType<typeof createDeriveCache>) => deriveShot(takes, (id) => (c ? cachedMarks(marks, id) : (marks[id] ?? emptyMarks(id))), () => null, r, c);
     const first = run(cache);
     expect(first).toEqual(run());
     marks[takes[3]!.id] = { ...emptyMarks(takes[3]!.id), tags: [mark('promising')] };

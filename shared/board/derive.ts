@@ -48,23 +48,20 @@ export function shortlistOf(takes: readonly TakeFacts[], marksOf: (id: string) =
 export interface DeriveCache {
   rated: WeakMap<TakeFacts, { marks: BoardMarks; score: number; isCandidate: boolean }>;
   cards: Map<string, { facts: TakeFacts; marks: BoardMarks; release: ReleaseState | null; isShortlisted: boolean; number: number; sourceNumber: number | null; card: TakeCard }>;
-  /** One empty-marks object per untagged take, so it is recognized as unchanged. */
-  empties: Map<string, BoardMarks>;
   /** Version numbers per shot's take list (a tag re-derives without re-sorting the shot). */
   numbers: WeakMap<readonly TakeFacts[], Map<string, number>>;
 }
 
 export function createDeriveCache(): DeriveCache {
-  return { rated: new WeakMap(), cards: new Map(), empties: new Map(), numbers: new WeakMap() };
+  return { rated: new WeakMap(), cards: new Map(), numbers: new WeakMap() };
 }
 
-/** The take's marks, or its (stable) empty marks. */
-export function cachedMarks(cache: DeriveCache, marks: Readonly<Record<string, BoardMarks>>, id: string): BoardMarks {
-  const m = marks[id];
-  if (m) return m;
-  let e = cache.empties.get(id);
-  if (!e) cache.empties.set(id, (e = emptyMarks(id)));
-  return e;
+/** No marks at all: one shared record, so a take without marks reads the same object every derivation. */
+const NO_MARKS: BoardMarks = Object.freeze(emptyMarks('')) as BoardMarks;
+
+/** The take's marks, or the shared empty marks (a lookup in the record, nothing more: it runs per take of a re-derived shot). */
+export function cachedMarks(marks: Readonly<Record<string, BoardMarks>> | undefined, id: string): BoardMarks {
+  return marks?.[id] ?? NO_MARKS;
 }
 
 function rated(t: TakeFacts, m: BoardMarks, cache: DeriveCache | undefined): { score: number; isCandidate: boolean } {

@@ -50,13 +50,13 @@ export function fakeBoard(takes: TakeFacts[], opts: { jobs?: Job[]; shots?: Shot
       throw new AppError('CONFLICT', m);
     }
   };
-  const view = (): BoardView => {
+  const view = (shotId?: string): BoardView => {
     const jobs = opts.jobs ?? [];
     const rel = releasesOf(jobs, takes);
     return {
       projectId: PROJECT.id,
       rule,
-      shots: shots.map((shot) => ({
+      shots: shots.filter((s) => shotId === undefined || s.id === shotId).map((shot) => ({
         shot,
         takes: deriveShot(
           takes.filter((t) => t.shotId === shot.id),
@@ -72,7 +72,7 @@ export function fakeBoard(takes: TakeFacts[], opts: { jobs?: Job[]; shots?: Shot
   const handlers: FakeHandlers = {
     'projects.list': () => [PROJECT],
     'shots.list': () => shots,
-    'board.view': () => view(),
+    'board.view': ({ shotId }) => view(shotId),
     'tags.add': async ({ takeIds, tag, author }) => {
       if (state.hold) await state.hold;
       refuse();

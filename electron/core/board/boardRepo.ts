@@ -33,6 +33,9 @@ interface CommentRow {
   drawing_json: string | null;
   created_at: number;
 }
+/** A project, or one shot of it (null: the whole project). */
+type ByShot = { projectId: string; shotId: string | null };
+
 export interface StoredTag {
   takeId: string;
   mark: TagMark;
@@ -70,7 +73,7 @@ export class BoardRepo {
 
   constructor(db: Database.Database) {
     this.s = {
-      tagsByProject: db.prepare<{ projectId: string }, TagRow>(`SELECT * FROM take_tags WHERE project_id = @projectId ORDER BY created_at, author`),
+      tagsByProject: db.prepare<ByShot, TagRow>(`SELECT * FROM take_tags WHERE project_id = @projectId AND (@shotId IS NULL OR take_id IN (SELECT id FROM takes WHERE shot_id = @shotId)) ORDER BY created_at, author`),
       tagsByTake: db.prepare<{ takeId: string }, TagRow>(`SELECT * FROM take_tags WHERE take_id = @takeId ORDER BY created_at, author`),
       tagOf: db.prepare<{ takeId: string; author: string }, TagRow>(`SELECT * FROM take_tags WHERE take_id = @takeId AND author = @author`),
       putTag: db.prepare(`
@@ -78,14 +81,14 @@ export class BoardRepo {
         VALUES (@takeId, @projectId, @author, @tag, @isAuto, @reason, @at)
         ON CONFLICT (take_id, author) DO UPDATE SET tag = excluded.tag, is_auto = excluded.is_auto, reason = excluded.reason, created_at = excluded.created_at`),
       dropTag: db.prepare<{ takeId: string; author: string }>(`DELETE FROM take_tags WHERE take_id = @takeId AND author = @author`),
-      starsByProject: db.prepare<{ projectId: string }, StarRow>(`SELECT * FROM take_stars WHERE project_id = @projectId ORDER BY created_at, author`),
+      starsByProject: db.prepare<ByShot, StarRow>(`SELECT * FROM take_stars WHERE project_id = @projectId AND (@shotId IS NULL OR take_id IN (SELECT id FROM takes WHERE shot_id = @shotId)) ORDER BY created_at, author`),
       starsByTake: db.prepare<{ takeId: string }, StarRow>(`SELECT * FROM take_stars WHERE take_id = @takeId ORDER BY created_at, author`),
       starOf: db.prepare<{ takeId: string; author: string }, StarRow>(`SELECT * FROM take_stars WHERE take_id = @takeId AND author = @author`),
       putStar: db.prepare(`
         INSERT INTO take_stars (take_id, project_id, author, stars, created_at) VALUES (@takeId, @projectId, @author, @stars, @at)
         ON CONFLICT (take_id, author) DO UPDATE SET stars = excluded.stars, created_at = excluded.created_at`),
       dropStar: db.prepare<{ takeId: string; author: string }>(`DELETE FROM take_stars WHERE take_id = @takeId AND author = @author`),
-      overridesByProject: db.prepare<{ projectId: string }, OverrideRow>(`SELECT * FROM shortlist_overrides WHERE project_id = @projectId`),
+      overridesByProject: db.prepare<ByShot, OverrideRow>(`SELECT * FROM shortlist_overrides WHERE project_id = @projectId AND (@shotId IS NULL OR take_id IN (SELECT id FROM takes WHERE shot_id = @shotId))`),
       overrideOf: db.prepare<{ takeId: string }, OverrideRow>(`SELECT * FROM shortlist_overrides WHERE take_id = @takeId`),
       putOverride: db.prepare(`
         INSERT INTO shortlist_overrides (take_id, project_id, override, author, created_at) VALUES (@takeId, @projectId, @override, @author, @at)
@@ -96,8 +99,8 @@ export class BoardRepo {
         INSERT INTO shortlist_rules (project_id, mode, n, percent, updated_at) VALUES (@projectId, @mode, @n, @percent, @at)
         ON CONFLICT (project_id) DO UPDATE SET mode = excluded.mode, n = excluded.n, percent = excluded.percent, updated_at = excluded.updated_at`),
       dropRule: db.prepare<{ projectId: string }>(`DELETE FROM shortlist_rules WHERE project_id = @projectId`),
-      commentCounts: db.prepare<{ projectId: string }, { take_id: string; n: number }>(
-        `SELECT take_id, count(*) AS n FROM take_comments WHERE project_id = @projectId AND deleted_at IS NULL GROUP BY take_id`,
+      commentCounts: db.prepare<ByShot, { take_id: string; n: number }>(
+        `SELECT take_id, count(*) AS n FROM take_comments WHERE project_id = @projectId AND deleted_at IS NULL AND (@shotId IS NULL OR take_id IN (SELECT id FROM takes WHERE shot_id = @shotId)) GROUP BY take_id`,
       ),
       commentCount: db.prepare<{ takeId: string }, { n: number }>(`SELECT count(*) AS n FROM take_comments WHERE take_id = @takeId AND deleted_at IS NULL`),
       comments: db.prepare<{ takeId: string }, CommentRow>(`SELECT * FROM take_comments WHERE take_id = @takeId AND deleted_at IS NULL ORDER BY created_at, rowid`),
@@ -106,8 +109,8 @@ export class BoardRepo {
         INSERT INTO take_comments (id, take_id, project_id, author, body, at_sec, end_sec, drawing_json, created_at)
         VALUES (@id, @takeId, @projectId, @author, @body, @atSec, @endSec, @drawing, @at)`),
       deleteComment: db.prepare<{ id: string; at: number }>(`UPDATE take_comments SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL`),
-      publishedByProject: db.prepare<{ projectId: string }, { take_id: string; published_at: number }>(
-        `SELECT take_id, published_at FROM take_published WHERE project_id = @projectId`,
+      publishedByProject: db.prepare<ByShot, { take_id: string; published_at: number }>(
+        `SELECT take_id, published_at FROM take_published WHERE project_id = @projectId AND (@shotId IS NULL OR take_id IN (SELECT id FROM takes WHERE shot_id = @shotId))`,
       ),
       publishedOf: db.prepare<{ takeId: string }, { published_at: number }>(`SELECT published_at FROM take_published WHERE take_id = @takeId`),
       putPublished: db.prepare(
@@ -116,19 +119,20 @@ export class BoardRepo {
     };
   }
 
-  /** Every take's board marks in a project, in one pass per table. Takes with none are absent. */
-  marksForProject(projectId: string): Map<string, BoardMarks> {
+  /** Every take's board marks in a project (or one of its shots), in one pass per table. Takes with none are absent. */
+  marksForProject(projectId: string, shotId?: string): Map<string, BoardMarks> {
+    const q = { projectId, shotId: shotId ?? null };
     const out = new Map<string, BoardMarks>();
     const of = (takeId: string): BoardMarks => {
       let m = out.get(takeId);
       if (!m) out.set(takeId, (m = { takeId, tags: [], stars: [], override: null, comments: 0, publishedAt: null }));
       return m;
     };
-    for (const r of this.s.tagsByProject.all({ projectId })) of(r.take_id).tags.push(toMark(r));
-    for (const r of this.s.starsByProject.all({ projectId })) of(r.take_id).stars.push(toStar(r));
-    for (const r of this.s.overridesByProject.all({ projectId })) of(r.take_id).override = r.override;
-    for (const r of this.s.commentCounts.all({ projectId })) of(r.take_id).comments = r.n;
-    for (const r of this.s.publishedByProject.all({ projectId })) of(r.take_id).publishedAt = r.published_at;
+    for (const r of this.s.tagsByProject.all(q)) of(r.take_id).tags.push(toMark(r));
+    for (const r of this.s.starsByProject.all(q)) of(r.take_id).stars.push(toStar(r));
+    for (const r of this.s.overridesByProject.all(q)) of(r.take_id).override = r.override;
+    for (const r of this.s.commentCounts.all(q)) of(r.take_id).comments = r.n;
+    for (const r of this.s.publishedByProject.all(q)) of(r.take_id).publishedAt = r.published_at;
     return out;
   }
 

@@ -49,8 +49,9 @@ export class BoardService {
     const shots = this.sources.shots(projectId).filter((s) => shotId === undefined || s.id === shotId);
     if (shotId !== undefined && shots.length === 0) throw new AppError('NOT_FOUND', `No shot with id ${shotId} in this project.`, { field: 'shotId', id: shotId });
     const rule = this.rule(projectId);
-    const facts = this.sources.takes(projectId).map(toFacts);
-    const marks = this.repo.marksForProject(projectId);
+    // One shot asked for: only its takes and marks are read (the renderer loads a big board shot by shot).
+    const facts = this.sources.takes(projectId, shotId).map(toFacts);
+    const marks = this.repo.marksForProject(projectId, shotId);
     const jobs = this.sources.jobs(projectId);
     const releases = releasesOf(jobs, facts);
     const drafts = draftsOf(jobs);

@@ -8,8 +8,8 @@ import type { Take } from '../../../shared/contract/takes';
  */
 export interface BoardSources {
   shots(projectId: string): Shot[];
-  /** Every take of the project (preview and release), oldest first. */
-  takes(projectId: string): Take[];
+  /** Every take of the project (preview and release), oldest first; only one shot's when given. */
+  takes(projectId: string, shotId?: string): Take[];
   /** A take, or throws NOT_FOUND naming it. */
   take(id: string): Take;
   /** The project's jobs that are not terminal, and its release jobs (so a failed re-render shows). */

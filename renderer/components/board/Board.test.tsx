@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBoard, PROJECT, takeFacts } from '../../../test/support/fakeBoard';
 import { renderWithStore } from '../../../test/support/renderApp';
 import { Board } from './Board';
+import { marksOfTake } from '../../store/slices/boardSlice';
 
 afterEach(cleanup);
 
@@ -44,7 +45,7 @@ describe('Board', () => {
     const [first] = cardsIn('Tag');
     fireEvent.click(first!);
     fireEvent.keyDown(first!, { key: 'f' });
-    await waitFor(() => expect(store.getState().marks[first!.getAttribute('data-take-id')!]?.tags).toHaveLength(1));
+    await waitFor(() => expect(marksOfTake(store.getState(), first!.getAttribute('data-take-id')!)?.tags).toHaveLength(1));
     expect(store.getState().focusedId).toBe(first!.getAttribute('data-take-id'));
   });
 

@@ -40,12 +40,15 @@ export function Board() {
   const filter = useAppStore((s) => s.filter);
   const setFilter = useAppStore((s) => s.setFilter);
   const board = applyFilter(whole, filter);
-  const models = useMemo(() => modelsOf(whole), [whole]);
+  // Models change with the takes, never with a tag: keyed on the by-id map, which a tag patches in place.
+  const byId = whole.byId;
+  const models = useMemo(() => modelsOf(byId), [byId]);
   const focusedId = useAppStore((s) => s.focusedId);
   const selectedIds = useAppStore((s) => s.selectedIds);
   const scope = useAppStore((s) => s.shotScope);
   const shots = useAppStore((s) => (s.boardProjectId ? s.shotsByProject[s.boardProjectId] : undefined));
   const isLoaded = useAppStore((s) => s.isBoardLoaded);
+  const isComplete = useAppStore((s) => s.isBoardComplete);
   const { setShotScope, setKeyboardActive, isAutoAdvance, setAutoAdvance, undo, notify, openOverlay } = useAppStore((s) => s);
   useBoardKeys(board);
   const problems = useAppStore(useShallow((s) => problemJobs(s, scope)));
@@ -71,7 +74,7 @@ export function Board() {
   const shortlistCount = board.columns.shortlist.length;
 
   return (
-    <section className="board" aria-label="Board">
+    <section className="board" aria-label="Board" aria-busy={!isComplete}>
       <div className="board-toolbar">
         <div className="shot-tabs" role="tablist" aria-label="Shots">
           <button type="button" role="tab" aria-selected={scope === 'all'} onClick={() => setShotScope('all')}>
@@ -120,6 +123,7 @@ export function Board() {
           </button>
         )}
         {selectedIds.length > 0 && <span className="muted">{selectedIds.length} selected</span>}
+        {isLoaded && !isComplete && <span className="muted">Loading more shots…</span>}
       </div>
       {!isLoaded ? (
         <p className="muted">Loading the board…</p>

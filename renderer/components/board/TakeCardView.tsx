@@ -69,7 +69,6 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
           <span className="card-model" title={card.model}>
             {card.model}
           </span>
-          <span>{fmtSec(card.durationSec)}</span>
           {!isReviewer && (
             <span className="card-credits" title="credits this take cost">
               {fmtCredits(card.credits)} cr
@@ -195,7 +194,11 @@ function Poster({ card }: { card: TakeCard }) {
     if (card.artifactId && thumbs === undefined) void loadThumbs(card.artifactId);
   }, [card.artifactId, thumbs, loadThumbs]);
   if (!card.artifactId || typeof thumbs !== 'object' || isBroken) {
-    return <div className={`poster placeholder${thumbs === 'loading' ? ' generating' : ''}`} aria-hidden="true" />;
+    return (
+      <div className={`poster placeholder${thumbs === 'loading' ? ' generating' : ''}`} aria-hidden="true">
+        <span className="poster-dur">{fmtSec(card.durationSec)}</span>
+      </div>
+    );
   }
   const cls = card.artifactClass;
   const onMove = (e: MouseEvent) => {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { EventPayload } from '../../../shared/contract';
-import { DEFAULT_SHORTLIST_RULE, type BoardChange, type BoardMarks, type Override, type ShortlistRule, type TagMark, type TagName, type TakeFacts } from '../../../shared/contract/board';
+import { DEFAULT_SHORTLIST_RULE, type BoardChange, type BoardMarks, type Override, type ShortlistRule, type TagMark, type TagName, type TakeCard, type TakeFacts } from '../../../shared/contract/board';
 import { emptyMarks, factsOf } from '../../../shared/board/derive';
 import { toFacts } from '../../../shared/board/facts';
 import type { Api } from '../../api/client';
@@ -8,15 +8,24 @@ import type { AppState } from '../index';
 
 /**
  * A cache of the open project's board: take facts (from board.view and takes.changed) and board
- * marks (tags, overrides, comments, published; from board.view and board.changed). Stages are
- * derived from these by shared/board (see boardSelectors.ts). Tagging is applied at once and then
- * confirmed by core's answer; a refusal puts the previous marks back.
+ * marks (tags, overrides, comments, published; from board.view and board.changed), both kept per
+ * shot so a tag copies one shot's marks, not a season's. Stages are derived from these by
+ * shared/board (see boardSelectors.ts). A board is loaded shot by shot (the scoped shot first), so
+ * the first shot paints while the rest arrive. Tagging is applied at once and then confirmed by
+ * core's answer; a refusal puts the previous marks back.
  */
 export interface BoardSlice {
   boardProjectId: string | null;
+  /** The first shot has arrived: the board can paint. */
   isBoardLoaded: boolean;
+  /** Every shot has arrived. */
+  isBoardComplete: boolean;
+  /** Every loaded take, by id. */
   takes: Record<string, TakeFacts>;
-  marks: Record<string, BoardMarks>;
+  /** Each loaded shot's takes, oldest first (a new array only when that shot's takes change). */
+  shotTakes: Record<string, TakeFacts[]>;
+  /** Each loaded shot's marks by take id (takes without marks are absent). */
+  shotMarks: Record<string, Record<string, BoardMarks>>;
   rule: ShortlistRule;
   loadBoard(projectId: string): Promise<void>;
   tag(takeIds: string[], tag: TagName): Promise<void>;
@@ -29,6 +38,12 @@ export interface BoardSlice {
   undo(): Promise<string | null>;
   applyBoardChanged(e: BoardChange): void;
   applyTakeChanged(e: EventPayload<'takes.changed'>): void;
+}
+
+/** A loaded take's marks (undefined when it has none, or is not loaded). */
+export function marksOfTake(s: Pick<BoardSlice, 'takes' | 'shotMarks'>, takeId: string): BoardMarks | undefined {
+  const t = s.takes[takeId];
+  return t ? s.shotMarks[t.shotId]?.[takeId] : undefined;
 }
 
 /** Same marks, whatever the clocks that stamped them (a confirmed optimistic tag is not a change). */
@@ -50,49 +65,97 @@ export const createBoardSlice =
   (api: Api): StateCreator<AppState, [], [], BoardSlice> =>
   (set, get) => {
     let loadSeq = 0;
-    const patchMarks = (ids: readonly string[], fn: (m: BoardMarks) => BoardMarks): Record<string, BoardMarks> => {
-      const before: Record<string, BoardMarks> = {};
-      const next = { ...get().marks };
-      for (const id of ids) {
-        const m = next[id] ?? emptyMarks(id);
-        before[id] = m;
-        next[id] = fn(m);
+    /** Shots of the open board still to arrive: changes to their takes wait here until they do. */
+    let waiting = new Set<string>();
+    let early = { marks: new Map<string, BoardMarks>(), takes: new Map<string, TakeFacts>() };
+    /** Writes marks, copying only the shots they touch. Marks of takes not loaded wait for their shot. */
+    const putMarks = (list: readonly BoardMarks[]) => {
+      const { takes } = get();
+      const shotMarks = { ...get().shotMarks };
+      const copied = new Set<string>();
+      for (const m of list) {
+        const shotId = takes[m.takeId]?.shotId;
+        if (shotId === undefined || waiting.has(shotId)) {
+          early.marks.set(m.takeId, m);
+          continue;
+        }
+        if (!copied.has(shotId)) {
+          shotMarks[shotId] = { ...shotMarks[shotId] };
+          copied.add(shotId);
+        }
+        shotMarks[shotId]![m.takeId] = m;
       }
-      set({ marks: next });
+      if (copied.size > 0) set({ shotMarks });
+    };
+    const patchMarks = (ids: readonly string[], fn: (m: BoardMarks) => BoardMarks): BoardMarks[] => {
+      const before = ids.map((id) => marksOfTake(get(), id) ?? emptyMarks(id));
+      putMarks(before.map(fn));
       return before;
     };
-    const restore = (before: Record<string, BoardMarks>) => set({ marks: { ...get().marks, ...before } });
     /** Applies a change at once, then core's answer; on refusal the previous marks come back and the error propagates. */
     const optimistic = async (ids: readonly string[], fn: (m: BoardMarks) => BoardMarks, call: () => Promise<BoardChange>) => {
       const before = patchMarks(ids, fn);
       try {
         get().applyBoardChanged(await call());
       } catch (e) {
-        restore(before);
+        putMarks(before);
         throw e;
       }
+    };
+    /** One shot's view into the caches; changes that came while it was on its way win over it. */
+    const mergeShot = (shotId: string, cards: readonly TakeCard[]) => {
+      const takes = { ...get().takes };
+      const list: TakeFacts[] = [];
+      const marks: Record<string, BoardMarks> = {};
+      for (const c of cards) {
+        const facts = early.takes.get(c.id) ?? factsOf(c);
+        early.takes.delete(c.id);
+        takes[c.id] = facts;
+        list.push(facts);
+        const m = early.marks.get(c.id) ?? (hasMarks(c) ? { takeId: c.id, tags: c.tags, stars: c.stars, override: c.override, comments: c.comments, publishedAt: c.publishedAt } : null);
+        early.marks.delete(c.id);
+        if (m) marks[c.id] = m;
+      }
+      for (const [id, t] of early.takes) {
+        if (t.shotId !== shotId) continue;
+        early.takes.delete(id);
+        takes[id] = t;
+        list.push(t);
+      }
+      waiting.delete(shotId);
+      set({ takes, shotTakes: { ...get().shotTakes, [shotId]: list }, shotMarks: { ...get().shotMarks, [shotId]: marks } });
     };
     return {
       boardProjectId: null,
       isBoardLoaded: false,
+      isBoardComplete: false,
       takes: {},
-      marks: {},
+      shotTakes: {},
+      shotMarks: {},
       rule: DEFAULT_SHORTLIST_RULE,
       async loadBoard(projectId) {
         const seq = ++loadSeq;
-        if (get().boardProjectId !== projectId) set({ boardProjectId: projectId, isBoardLoaded: false, takes: {}, marks: {} });
-        const view = await api.call('board.view', { projectId });
+        const isOther = get().boardProjectId !== projectId;
+        if (isOther) set({ boardProjectId: projectId, isBoardLoaded: false, isBoardComplete: false, takes: {}, shotTakes: {}, shotMarks: {} });
+        const shots = [...(await api.call('shots.list', { projectId }))].sort((a, b) => a.position - b.position);
         if (seq !== loadSeq) return;
-        const takes: Record<string, TakeFacts> = {};
-        const marks: Record<string, BoardMarks> = {};
-        for (const s of view.shots) {
-          for (const c of s.takes) {
-            takes[c.id] = factsOf(c);
-            marks[c.id] = { takeId: c.id, tags: c.tags, stars: c.stars, override: c.override, comments: c.comments, publishedAt: c.publishedAt };
-          }
+        // The shot in view first, then the rest in sequence order.
+        const scope = get().shotScope;
+        const order = [...shots.filter((s) => s.id === scope), ...shots.filter((s) => s.id !== scope)];
+        waiting = new Set(order.map((s) => s.id));
+        early = { marks: new Map(), takes: new Map() };
+        // A reload of the open board keeps showing what it has until each shot's answer replaces it.
+        set({ isBoardComplete: false, shotsByProject: { ...get().shotsByProject, [projectId]: shots } });
+        // A project without shots still has a rule and maybe jobs.
+        for (const shot of order.length > 0 ? order : [null]) {
+          const view = await api.call('board.view', shot ? { projectId, shotId: shot.id } : { projectId });
+          if (seq !== loadSeq) return;
+          for (const s of view.shots) mergeShot(s.shot.id, s.takes);
+          get().seedJobs(view.activeJobs);
+          set({ rule: view.rule, isBoardLoaded: true });
         }
-        get().seedJobs(view.activeJobs);
-        set({ takes, marks, rule: view.rule, isBoardLoaded: true, shotsByProject: { ...get().shotsByProject, [projectId]: view.shots.map((s) => s.shot) } });
+        waiting = new Set();
+        set({ isBoardComplete: true });
       },
       async tag(takeIds, tag) {
         const author = authorOf(get());
@@ -137,18 +200,11 @@ export const createBoardSlice =
       },
       applyBoardChanged(e) {
         if (e.projectId !== get().boardProjectId) return;
-        const patch: Partial<BoardSlice> = {};
         // Core's answer usually confirms what was applied at once: only a real difference re-derives.
-        const now = get().marks;
-        const changed = e.marks.filter((m) => !sameMarks(now[m.takeId], m));
-        if (changed.length > 0) {
-          const marks = { ...now };
-          for (const m of changed) marks[m.takeId] = m;
-          patch.marks = marks;
-        }
+        const changed = e.marks.filter((m) => !sameMarks(marksOfTake(get(), m.takeId), m));
+        if (changed.length > 0) putMarks(changed);
         const r = get().rule;
-        if (e.rule && (e.rule.mode !== r.mode || e.rule.n !== r.n || e.rule.percent !== r.percent)) patch.rule = e.rule;
-        if (patch.marks || patch.rule) set(patch);
+        if (e.rule && (e.rule.mode !== r.mode || e.rule.n !== r.n || e.rule.percent !== r.percent)) set({ rule: e.rule });
         // A comment made or deleted in another session: refresh the lists open here (the player's).
         const open = get().comments;
         for (const m of changed) {
@@ -157,8 +213,24 @@ export const createBoardSlice =
         }
       },
       applyTakeChanged({ take }) {
-        if (take.projectId !== get().boardProjectId || !get().isBoardLoaded) return;
-        set({ takes: { ...get().takes, [take.id]: toFacts(take) } });
+        if (take.projectId !== get().boardProjectId) return;
+        const facts = toFacts(take);
+        if (waiting.has(take.shotId)) {
+          early.takes.set(take.id, facts);
+          return;
+        }
+        const list = get().shotTakes[take.shotId] ?? [];
+        const i = list.findIndex((t) => t.id === take.id);
+        const next = i === -1 ? [...list, facts] : list.map((t, k) => (k === i ? facts : t));
+        set({ takes: { ...get().takes, [take.id]: facts }, shotTakes: { ...get().shotTakes, [take.shotId]: next } });
+        // Its marks may have come first (the auto-check's tag).
+        const m = early.marks.get(take.id);
+        if (m) {
+          early.marks.delete(take.id);
+          putMarks([m]);
+        }
       },
     };
   };
+
+const hasMarks = (c: TakeCard) => c.tags.length > 0 || c.stars.length > 0 || c.override !== null || c.comments > 0 || c.publishedAt !== null;
