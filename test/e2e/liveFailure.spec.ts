@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
+import { submitRequest } from '../support/parsed';
 import { startHostProcess, tempDataDir } from './hostProcess';
 
 // Failures where the user is, live (issue 15 items 5 and 6): a job that fails in another process on
@@ -26,7 +27,7 @@ test('a job failing in another process shows its card and a toast on the ownerâ€
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
 
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a gull over the pier', seed: 5 };
-    const { jobId } = await other.core.queue.submit({ params, projectId: project.id, shotId: shot.id });
+    const { jobId } = await other.core.queue.submit(submitRequest({ params, projectId: project.id, shotId: shot.id }));
 
     const problems = page.getByRole('list', { name: 'Jobs that need a decision' });
     const card = problems.getByRole('listitem', { name: 'Failed: 1Ã— gen4_turbo' });
