@@ -17,7 +17,7 @@ function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports'>): Pick<Handl
     'system.doctor': () => ({
       binaries: core.ports.tools?.() ?? [mediaToolStatus('ffmpeg'), mediaToolStatus('ffprobe')],
       dataDir: core.config.dataDir,
-      database: { file: core.db.file, version: core.db.version },
+      database: { engine: 'sqlite' as const, serverVersion: `SQLite ${core.db.conn.prepare('SELECT sqlite_version() AS v').pluck().get() as string}`, file: core.db.file, version: core.db.version },
     }),
     'system.info': (_input, ctx) => ({
       appVersion: core.config.appVersion,

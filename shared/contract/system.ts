@@ -31,7 +31,20 @@ export type ToolStatus = z.infer<typeof ToolStatus>;
 export const DoctorReport = z.object({
   binaries: z.array(ToolStatus),
   dataDir: z.string(),
-  database: z.union([z.object({ file: z.string(), version: z.number().int() }), z.object({ error: z.string() })]),
+  database: z.union([
+    z.object({ file: z.string(), version: z.number().int(), engine: z.literal('sqlite').optional(), serverVersion: z.string().optional() }),
+    z.object({ error: z.string() }),
+  ]),
+  /**
+   * The studio's PostgreSQL when CIRCLETAKE_DATABASE_URL names one (the CLI's doctor probes it): where
+   * (host:port/database, never the password), its version and schema version, or why it cannot be used.
+   */
+  studioDatabase: z
+    .union([
+      z.object({ where: z.string(), engine: z.literal('postgres'), serverVersion: z.string(), schemaVersion: z.number().int(), appSchemaVersion: z.number().int() }),
+      z.object({ where: z.string(), error: z.string() }),
+    ])
+    .optional(),
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 

@@ -160,4 +160,21 @@ describeWith([ffmpegNeed, pgNeed], 'circletake studio import: a desktop moved in
     expect(down.stderr).toContain('Cannot reach PostgreSQL at 127.0.0.1:1/studio');
     expect(down.stderr + down.stdout).not.toContain('pw-secret-1');
   });
+
+  it("shows in doctor: the desktop's SQLite, and the studio's PostgreSQL when CIRCLETAKE_DATABASE_URL names one", async () => {
+    const { url } = await openPostgres();
+    const dir = tempDir('ct-doctor-');
+    cleanups.push(dir.cleanup);
+    const doctor = (databaseUrl: string) =>
+      spawnSync(process.execPath, ['bin/circletake.js', 'doctor', '--json', '--data-dir', dir.dir], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CIRCLETAKE_DATABASE_URL: databaseUrl } });
+    const good = doctor(url);
+    expect(good.status).toBe(0);
+    const report = JSON.parse(good.stdout) as { database: { engine: string; serverVersion: string }; studioDatabase: { engine: string; schemaVersion: number; appSchemaVersion: number; serverVersion: string } };
+    expect(report.database).toMatchObject({ engine: 'sqlite', serverVersion: expect.stringMatching(/^SQLite 3\./) });
+    expect(report.studioDatabase).toMatchObject({ engine: 'postgres', serverVersion: expect.stringMatching(/^PostgreSQL \d+/), schemaVersion: 820, appSchemaVersion: 820 });
+    const bad = doctor('postgres://studio:pw-secret-2@127.0.0.1:1/studio');
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ studioDatabase: { where: '127.0.0.1:1/studio', error: expect.stringContaining('Cannot reach PostgreSQL') } });
+    expect(bad.stdout + bad.stderr).not.toContain('pw-secret-2');
+  });
 });

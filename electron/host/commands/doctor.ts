@@ -2,6 +2,7 @@ import type { DoctorReport } from '../../../shared/contract/system';
 import type { Core } from '../../core/createCore';
 import { resolveDataDir } from '../../core/dataDir';
 import { hostTools } from '../hostTools';
+import { probeStudioDatabase } from '../studioDoctor';
 import type { CliIo, Command } from '../cliSupport';
 import { call, dataDirOption, openCore, parseFlags, reportError } from '../cliSupport';
 
@@ -9,7 +10,8 @@ import { call, dataDirOption, openCore, parseFlags, reportError } from '../cliSu
  * circletake doctor [--data-dir D] [--json]
  * Through core.dispatch (`system.doctor`, owner only). When core cannot open at all (a database from a
  * newer version, a corrupt or read-only one) doctor still reports the tools and says why under
- * `database.error` — that is when it is needed most. Exit 0 when ffmpeg, ffprobe and the database
+ * `database.error` — that is when it is needed most. With CIRCLETAKE_DATABASE_URL set it also probes
+ * the studio's PostgreSQL (version, schema version). Exit 0 when ffmpeg, ffprobe and the databases
  * are fine, 1 when any is missing or broken (Chromium and Electron are reported, never failed).
  */
 export const doctorCommand: Command = {
@@ -27,13 +29,16 @@ export const doctorCommand: Command = {
         report = { binaries: hostTools(), dataDir: resolveDataDir(values['data-dir']), database: { error: (e as Error).message } };
       }
       if (core) report = await call(core, 'system.doctor', {});
+      const studio = await probeStudioDatabase(process.env.CIRCLETAKE_DATABASE_URL || undefined);
+      if (studio) report = { ...report!, studioDatabase: studio };
     } catch (e) {
       return reportError(e, io, values.json === true);
     } finally {
       await core?.dispose();
     }
     print(report!, io, values.json === true);
-    const essentialMissing = report!.binaries.some((i) => !i.ok && (i.name === 'ffmpeg' || i.name === 'ffprobe')) || 'error' in report!.database;
+    const studioBroken = report!.studioDatabase !== undefined && 'error' in report!.studioDatabase;
+    const essentialMissing = report!.binaries.some((i) => !i.ok && (i.name === 'ffmpeg' || i.name === 'ffprobe')) || 'error' in report!.database || studioBroken;
     return essentialMissing ? 1 : 0;
   },
 };
@@ -51,5 +56,13 @@ function print(r: DoctorReport, io: CliIo, json: boolean): void {
     );
   }
   io.out(`data dir ${r.dataDir}`);
-  io.out('error' in r.database ? `database error: ${r.database.error}` : `database ${r.database.file} (version ${r.database.version})`);
+  io.out('error' in r.database ? `database error: ${r.database.error}` : `database ${r.database.serverVersion ?? 'SQLite'} ${r.database.file} (schema version ${r.database.version})`);
+  const s = r.studioDatabase;
+  if (s) {
+    io.out(
+      'error' in s
+        ? `studio   ${s.where}: ${s.error}`
+        : `studio   ${s.serverVersion} at ${s.where} (schema version ${s.schemaVersion}${s.schemaVersion === s.appSchemaVersion ? '' : `; this app's is ${s.appSchemaVersion}`}) — used by \`circletake studio import\`; this desktop's own work stays in its SQLite file`,
+    );
+  }
 }
