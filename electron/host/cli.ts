@@ -64,7 +64,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}\n\n${EXIT_CODES_HELP}`);
+    io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}\n\n${cmd.notes ? `${cmd.notes}\n\n` : ''}${EXIT_CODES_HELP}`);
     return 0;
   }
   try {

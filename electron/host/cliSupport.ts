@@ -25,6 +25,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** More for `--help`, between the usage and the exit codes: what the command's own exit codes mean, and such. */
+  notes?: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }
 

@@ -53,6 +53,20 @@ export const BenchmarkRunInput = z
   })
   .strict();
 
+export const BenchmarkPlan = z.object({
+  provider: ProviderId,
+  model: z.string(),
+  /** Jobs the run would submit. */
+  jobs: z.number().int(),
+  /** Credits they are estimated to cost. */
+  estimated: z.number().int(),
+  /** The local simulator: nothing real is spent. */
+  isSimulation: z.boolean(),
+  /** The plan the proposal would be for. */
+  plan: z.string(),
+  notes: z.array(z.string()),
+});
+
 export const insightCalls = {
   'insight.report': query(Range, Report, 'producer'),
   'insight.forecast': query(
@@ -89,6 +103,8 @@ export const insightCalls = {
     ProjectThresholds,
   ),
   'benchmark.list': query(Empty, z.array(BenchmarkReport), 'producer'),
+  /** What a benchmark.run with this input would submit and what it is estimated to cost (nothing is submitted). */
+  'benchmark.plan': query(BenchmarkRunInput, BenchmarkPlan),
   'benchmark.run': mutation(BenchmarkRunInput, BenchmarkReport),
   /** Writes the proposed plan file into <dataDir>/plans and reloads the plans. */
   'benchmark.apply': mutation(z.object({ id: z.string().min(1) }).strict(), z.object({ id: z.string(), plan: z.string(), file: z.string(), version: z.number().int(), checkedAt: z.string() })),

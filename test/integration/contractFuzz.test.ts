@@ -63,6 +63,43 @@ function payloads(name: CallName): fc.Arbitrary<unknown> {
 }
 
 /**
+ * Plausible payloads: the schema's own keys with values that often pass it (ids of every kind, an
+ * existing project's and shot's, names, models, roles, small numbers), so calls get past validation
+ * into their handlers: answered, NOT_FOUND, CONFLICT… never INTERNAL.
+ */
+function plausible(name: CallName, known: readonly unknown[]): fc.Arbitrary<unknown> {
+  const keys = keysOf(contract[name].input);
+  if (keys.length === 0) return fc.constant({});
+  const pool = fc.constantFrom<unknown>(
+    ...known,
+    'prj_0000000000fuzz',
+    'sht_0000000000fuzz',
+    'job_0000000000fuzz',
+    'art_0000000000fuzz',
+    'tk_0000000000fuzz',
+    'rvl_0000000000fuzz',
+    'Fuzz',
+    'local',
+    'gen4_turbo',
+    'reviewer',
+    'preview',
+    'release',
+    '1280:720',
+    'local:grant',
+    '2026-11-01',
+    0,
+    1,
+    5,
+    100,
+    true,
+    false,
+    [],
+    {},
+  );
+  return fc.record(Object.fromEntries(keys.map((k) => [k, pool])), { requiredKeys: [] });
+}
+
+/**
  * Calls that do real work for as long as it takes (a benchmark runs jobs to the end): fuzzed with
  * payloads their schema refuses only, so a lucky valid payload does not start minutes of work.
  */
@@ -196,23 +233,64 @@ describe('the CLI door (circletake call, through core.dispatch as the owner)', (
   const t = tempDir('ct-fuzz-cli-');
   afterAll(() => t.cleanup());
   const cli = (args: string[], input?: string) =>
-    spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', t.dir], { encoding: 'utf8', timeout: 180_000, ...(input === undefined ? {} : { input }) });
+    spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', t.dir], { encoding: 'utf8', timeout: 180_000, maxBuffer: 256 * 1024 * 1024, ...(input === undefined ? {} : { input }) });
 
-  it(`answers every entry's fuzzed payloads with a Result and the documented exit code (seed ${SEED})`, { timeout: 240_000 }, () => {
-    const calls = callNames.flatMap((name) => fc.sample(fuzzFor(name), { seed: SEED, numRuns: CLI_RUNS }).map((p) => ({ name, input: jsonRoundTrip(p) })));
-    const r = cli(['call', '--batch'], `${calls.map((c) => JSON.stringify(c)).join('\n')}\n`);
+  /** One query's answer per kind (ok, or an error code) from the batch, replayed process by process below. */
+  const kinds = new Map<string, { name: string; input: unknown; exit: number }>();
+
+  it(`answers every entry's fuzzed payloads with a Result and the documented exit code (seed ${SEED})`, { timeout: 240_000 }, async () => {
+    // A project with a shot to aim at, so plausible payloads reach real rows.
+    const { core: seedCore } = testCore({ dataDir: t.dir });
+    const project = seedCore.projects.create('Fuzz');
+    const shot = seedCore.shots.create(project.id, 'Opening');
+    await seedCore.dispose();
+    const known = [project.id, shot.id];
+    const sample = (name: CallName, arb: fc.Arbitrary<unknown>) => fc.sample(arb, { seed: SEED, numRuns: CLI_RUNS }).map((p) => ({ name, input: jsonRoundTrip(p) }));
+    const calls = callNames.flatMap((name) => [
+      ...sample(name, fuzzFor(name)),
+      ...sample(name, RUNS_WORK.has(name) ? fuzzFor(name) : plausible(name, known)),
+    ]);
+    // Names that are no call, and lines that are no JSON, answered in the same stream.
+    const extra = ['', 'nope.call', 'projects', '__proto__'].map((name) => ({ name, input: {} }));
+    const lines = [...calls, ...extra].map((c) => JSON.stringify(c));
+    lines.splice(7, 0, '{"name": "projects.list", "input": ');
+    const r = cli(['call', '--batch'], `${lines.join('\n')}\n`);
     expect(r.status, r.stderr).toBe(0);
     const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { exit: number; result: Result<unknown> });
-    expect(answers).toHaveLength(calls.length);
+    expect(answers).toHaveLength(lines.length);
+    expect(answers.splice(7, 1)[0]).toMatchObject({ exit: 2, result: { ok: false, error: { code: 'VALIDATION', details: { field: '(line)' } } } });
+    for (const a of answers.splice(calls.length)) expect(a).toMatchObject({ exit: 2, result: { ok: false, error: { code: 'UNKNOWN_METHOD' } } });
     const wrong: string[] = [];
+    const answered = new Set<string>();
+    const reached = new Set<string>();
     answers.forEach((a, i) => {
       const { name, input } = calls[i]!;
+      answered.add(name);
       const v = judge(name, input, a.result);
       if (!v.ok) wrong.push(`${name}: ${v.why}`);
       const expected = a.result.ok ? 0 : exitCodeFor(a.result.error.code);
       if (a.exit !== expected) wrong.push(`${name}: exit ${a.exit}, documented ${expected}`);
+      const kind = a.result.ok ? 'ok' : a.result.error.code;
+      if (kind !== 'VALIDATION') reached.add(name);
+      // Queries only: replaying one in a later process meets the same state, so it answers the same again.
+      if (contract[name].isQuery && !kinds.has(kind)) kinds.set(kind, { name, input, exit: a.exit });
     });
     expect(wrong).toEqual([]);
+    expect([...answered].sort()).toEqual([...callNames].sort());
+    // The plausible payloads reach past validation into the handlers for a good share of the entries.
+    expect(reached.size).toBeGreaterThan(callNames.length / 3);
+    console.log(`CLI fuzz: ${calls.length} payloads over ${callNames.length} entries in one process; ${reached.size} entries answered past validation; kinds of answer: ${[...kinds.keys()].join(', ')}`);
+  });
+
+  it('exits, process by process, as the batch said: one query of each kind of answer replayed with `call NAME`', { timeout: 120_000 }, () => {
+    expect([...kinds.keys()]).toEqual(expect.arrayContaining(['ok', 'VALIDATION', 'NOT_FOUND']));
+    for (const [kind, { name, input, exit }] of kinds) {
+      const r = cli(['call', name, ...(input === undefined ? [] : ['--input', JSON.stringify(input)])]);
+      expect(r.status, `${kind} ${name} ${r.stderr}`).toBe(exit);
+      const out = JSON.parse(r.stdout) as Result<unknown>;
+      expect(out.ok ? 'ok' : out.error.code, name).toBe(kind);
+      if (kind !== 'ok') expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+    }
   });
 
   it('exits with the documented code and one line naming the field, process by process', { timeout: 120_000 }, () => {

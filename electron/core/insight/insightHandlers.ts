@@ -15,6 +15,10 @@ export function insightHandlers(core: Pick<Core, 'insight' | 'benchmark' | 'proj
     'insight.thresholds': ({ projectId }) => core.projectSpend.list(projectId),
     'insight.setThresholds': ({ projectId, thresholds }) => core.projectSpend.set(projectId, thresholds),
     'benchmark.list': () => core.benchmark.list(),
+    'benchmark.plan': (input) => {
+      const p = core.benchmark.plan(input);
+      return { provider: input.provider, model: p.spec.model, jobs: p.jobs.length, estimated: p.estimated, isSimulation: p.provider.isSimulation, plan: p.target, notes: p.notes };
+    },
     'benchmark.run': (input) => core.benchmark.run(input),
     'benchmark.apply': ({ id }) => core.benchmark.apply(id),
   };

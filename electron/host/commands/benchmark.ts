@@ -83,8 +83,8 @@ export const benchmarkCommand: Command = {
       const input = { provider: provider as 'local' | 'runway', isConfirmed: values.yes === true, ...(values.plan ? { plan: values.plan } : {}), ...(values.model ? { model: values.model } : {}) };
       core.queue.start();
       if (!values.json) {
-        const p = core.benchmark.plan(input);
-        io.err(`circletake: benchmarking ${provider}/${p.spec.model}: ${p.jobs.length} jobs, about ${p.estimated} credits${p.provider.isSimulation ? ' (simulated)' : ''}…`);
+        const p = await call(core, 'benchmark.plan', input);
+        io.err(`circletake: benchmarking ${provider}/${p.model}: ${p.jobs} jobs, about ${p.estimated} credits${p.isSimulation ? ' (simulated)' : ''}…`);
       }
       const report = await call(core, 'benchmark.run', input);
       if (values.json) io.out(JSON.stringify(report, null, 2));

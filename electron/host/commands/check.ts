@@ -62,6 +62,7 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'auto-check a clip: decode, duration, resolution, black, freeze, audio, watermark (one decode pass)',
   usage: 'circletake check FILE [--expect-duration S] [--expect-resolution WxH] [--class preview|release] [--expect-audio] [--json]',
+  notes: 'Through media.checkFile (owner only), with no data dir. Exit 1 also when any check fails; a missing file exits 2.',
   async run(argv, io) {
     const json = argv.includes('--json');
     const runner = FfmpegRunner.fromConfig({}, silentLogger);

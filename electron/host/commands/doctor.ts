@@ -18,6 +18,7 @@ export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'show the ffmpeg, ffprobe, Chromium and Electron in use, the data dir and the database version',
   usage: 'circletake doctor [--data-dir D] [--json]',
+  notes: 'Through system.doctor (owner only). Exit 1 also when ffmpeg or ffprobe is missing or the database cannot be opened (the report still prints, with the reason).',
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } });
     let core: Core | undefined;

@@ -17,6 +17,7 @@ export const exportCommand: Command = {
   name: 'export',
   summary: "copy a project's release takes, the stitched sequence and a manifest into a folder",
   usage: 'circletake export --project P --to DIR [--no-sequence] [--crossfade S] [--with-prompts] [--json] [--data-dir D]',
+  notes: 'Through export.run. Ctrl-C stops the export and removes every file it wrote (and the folder, if it made it): exit 1 (CANCELLED). Files already there with the same names exit 1 (CONFLICT), untouched.',
   async run(argv, io) {
     const json = argv.includes('--json');
     let values;

@@ -17,6 +17,13 @@ export const reviewCommand: Command = {
   name: 'review',
   summary: 'start the review server and print a reviewer (or producer) link; loopback unless --lan',
   usage: 'circletake review [--role reviewer|producer] [--name NAME] [--lan] [--port N] [--json] [--data-dir D]',
+  notes: [
+    'Not a contract call: review starts a door, the review server, and issues it a token for the role',
+    'asked that lives only as long as this process (Ctrl-C revokes it); the server then answers the',
+    'contract for that token. A link that outlives the process, stored and honoured by every server on',
+    'the data dir, is the call review.share (the app\'s Share for review) — make it where a server runs.',
+    'Stopped with Ctrl-C: exit 0. A port in use exits 1; a bad flag or the owner role asked exits 2.',
+  ].join('\n'),
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       ...dataDirOption,

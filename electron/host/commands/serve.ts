@@ -9,6 +9,12 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'start the browser host and print its URL (with the token)',
   usage: 'circletake serve [--port N] [--data-dir D] [--json]',
+  notes: [
+    'Not a contract call: serve starts a door. The browser host it runs answers the contract itself',
+    '(POST /rpc/<name>, the /events socket) through the same dispatch as the window and the CLI, for',
+    'as long as it runs; it has no answer to return, so it has no entry of its own. Stop it with Ctrl-C',
+    '(exit 0). A port in use exits 1; a bad flag exits 2.',
+  ].join('\n'),
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       ...dataDirOption,

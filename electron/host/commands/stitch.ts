@@ -14,6 +14,7 @@ export const stitchCommand: Command = {
   name: 'stitch',
   summary: "join a project's finals in shot order into one MP4 (normalized, audio crossfade)",
   usage: 'circletake stitch --project P --out FILE [--crossfade S] [--overwrite] [--json] [--data-dir D]',
+  notes: 'Through stitch.run (owner only). Ctrl-C stops ffmpeg and removes the partial file: exit 1 (CANCELLED). A file already at --out exits 1 (CONFLICT) unless --overwrite.',
   async run(argv, io) {
     const json = argv.includes('--json');
     let values;
