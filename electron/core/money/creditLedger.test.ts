@@ -269,6 +269,25 @@ describe('CreditLedger: append-only books', () => {
     expect(second.core.ledger.balances().pools.length).toBeGreaterThan(0);
   });
 
+  it('opens on the accounts alone: the startup check never reads the entries, the full audit rebuilds from them', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const first = testCore({ dataDir: t.dir });
+    first.core.ledger.reserve(job('a', { local: 5 }));
+    // An entry the cached totals do not know (entries take INSERTs; only UPDATE and DELETE are refused).
+    first.core.db.conn
+      .prepare("INSERT INTO ledger_entries (id, op_id, debit_account, credit_account, amount, is_pending, created_at, day) VALUES ('stray#0', 'res-a', 'local:grant', 'sys:spend', 7, 0, '2026-11-22T10:00:00.000Z', '2026-11-22')")
+      .run();
+    await first.core.dispose();
+    const second = testCore({ dataDir: t.dir });
+    cleanups.push(second.cleanup);
+    // Opening costs the same at any history length, so it cannot see this; money still moves...
+    expect(second.core.ledger.isSafe).toBe(true);
+    expect(() => second.core.ledger.reserve(job('b', { local: 5 }))).not.toThrow();
+    // ...and `ledger audit`, which rebuilds every total from the entries, names both accounts.
+    expect(second.core.ledger.audit().problems).toEqual(expect.arrayContaining(['account local:grant: cached totals differ from its entries', 'account sys:spend: cached totals differ from its entries']));
+  });
+
   it('answers history by pool, project, user, stage, artifact class and day', async () => {
     const { core, clock } = setup();
     core.ledger.capture(core.ledger.reserve(job('h1', { local: 10 }, { userId: 'ana' })).id, 10);

@@ -30,7 +30,7 @@ import { prepareLedger, SYS, type LedgerStatements } from './ledgerRepo';
 import { mirrorProvider, type MirrorResult, type ProviderReading } from './providerMirror';
 import { refundCaptured, settle, type Actual } from './ledgerSettle';
 import { auditSpend, guardStateOf } from './ledgerSpend';
-import { audit, historyView, readBalances, reservationView, type AuditReport } from './ledgerViews';
+import { audit, checkTotals, historyView, readBalances, reservationView, type AuditReport } from './ledgerViews';
 
 /**
  * INTERFACE (the job queue builds on it — keep the names and shapes):
@@ -96,7 +96,9 @@ export class CreditLedger {
       now: () => this.t(),
       note: (kind, opId, rid, job, user) => this.notices.note(kind, opId, rid ?? null, job ?? null, user ?? null),
     };
-    const report = audit(this.s);
+    // Accounts only (their cached totals balance, nothing overdrawn): the same cost at any length of history.
+    // `audit()` (circletake ledger audit) rebuilds every total from the entries.
+    const report = checkTotals(this.s);
     this.unsafe = report.problems;
     if (!report.ok) d.logger.log('error', 'credit ledger failed its startup audit; money writes refused (safe mode)', { problems: report.problems });
   }

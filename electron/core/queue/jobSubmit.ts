@@ -1,0 +1,170 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import type { z } from 'zod';
+import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
+import { AppError } from '../../../shared/errors';
+import { hasSomethingToRender } from '../../../shared/jobParams';
+import type { ProjectService } from '../projects/projectService';
+import type { ShotService } from '../shots/shotService';
+import type { AttemptLog } from './attemptLog';
+import { clearParams, jobKeys, stageOf } from './jobKeys';
+import type { JobRepo } from './jobRepo';
+import type { RunnerDeps } from './jobRunner';
+
+const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A submit as the contract's `jobs.submit` parsed it (defaults filled in). The queue does not parse it
+ * again: dispatch is the one validation; callers inside core (finalize, benchmark) build complete requests.
+ */
+export type SubmitRequest = z.output<typeof SubmitInput>;
+
+export interface SubmitDeps extends Pick<RunnerDeps, 'db' | 'takes' | 'providers' | 'money' | 'vault' | 'events' | 'clock' | 'ids' | 'funds'> {
+  projects: ProjectService;
+  shots: ShotService;
+  /** Compliance at submit (electron/core/policy): throws POLICY_REFUSED before anything is written. */
+  policy?: { checkSubmit(o: { projectId: string | null; projectName: string | null; inputs: readonly string[] }): void };
+}
+
+/**
+ * The queue's way in: a request's inputs hashed and its project and shot resolved, then in one piece of a
+ * group commit the cache looked up first (a hit is free whatever the wallet holds), else one estimate +
+ * guard, the reservation and the job rows. Acknowledged only once that commit is on disk (Q1).
+ */
+export class JobSubmitter {
+  constructor(
+    private readonly d: SubmitDeps,
+    private readonly repo: JobRepo,
+    private readonly attempts: AttemptLog,
+    /** The scheduler's: wake it, and read a job back. */
+    private readonly hooks: { kick(): void; get(id: string): Job },
+  ) {}
+
+  async submit(input: SubmitRequest): Promise<SubmitResult> {
+    const params = input.params;
+    // No money for nothing (a money rule, not a parse): the contract refuses this too, naming params.prompt.
+    if (!hasSomethingToRender(params)) {
+      throw new AppError('VALIDATION', 'prompt: describe the shot (or give a prompt image): an empty prompt with no image would be charged for nothing', { field: 'prompt' });
+    }
+    const provider = this.d.providers.get(params.provider);
+    if (!provider) {
+      throw new AppError('VALIDATION', `provider: "${params.provider}" is not set up here. Use --provider local (the simulator, no account needed)${params.provider === 'runway' ? ', or set RUNWAYML_API_SECRET' : ''}.`, { field: 'provider' });
+    }
+    provider.validate(params);
+    const inputs = this.inputHashes(params.promptImage);
+    if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
+    const project = this.resolveProject(input);
+    this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
+    // A release job re-renders its source preview (finalize); a preview job stacks on the take it reuses.
+    if (input.sourceTakeId) {
+      const source = this.d.takes.get(input.sourceTakeId);
+      if (params.artifactClass === 'release' && source.artifactClass !== 'preview') {
+        throw new AppError('VALIDATION', 'sourceTakeId: a release job re-renders a preview take (finalize); it never promotes one.', { field: 'sourceTakeId' });
+      }
+      if (project && source.projectId !== project.id) throw new AppError('VALIDATION', `sourceTakeId: take ${source.id} belongs to another project.`, { field: 'sourceTakeId' });
+    }
+    // Runway's balance is the API pool's truth: a reading older than a minute is refreshed first (never throws).
+    if (params.provider === 'runway') await this.d.funds?.refresh('submit');
+    // Only a re-render's source changes what is made; a reuse with the same settings is the same request (a cache hit).
+    const keys = jobKeys(params, inputs.hashes, input.noCache ? randomBytes(8).toString('hex') : undefined, params.artifactClass === 'release' ? input.sourceTakeId : undefined, (t) => this.d.vault.keyedHash(t));
+    const sealed = this.d.vault.seal({ prompt: params.prompt, ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}) });
+    const now = this.d.clock.now();
+    const jobId = this.d.ids.newId('job');
+
+    // Acknowledged only after the commit that holds it (Q1), shared with the other writes of this tick.
+    const result = await this.d.db.group((): { jobId: string; cacheHit: boolean; saved: number } => {
+      // Looked up again here: a submit sharing this commit may have just created the project.
+      const name = input.projectName ?? 'Untitled';
+      const projectId = project?.id ?? this.d.projects.findByName(name)?.id ?? this.d.projects.create(name).id;
+      const shotId = this.resolveShot(projectId, input).id;
+      // The cache first: a finished answer is free whatever the wallet holds, so a hit is never priced or guarded.
+      const existing = this.repo.s.byKey.get({ key: keys.idempotencyKey });
+      if (existing && existing.status !== 'succeeded') return { jobId: existing.id, cacheHit: false, saved: 0 };
+      const row = (estimatedCredits: number) => ({
+        projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
+        paramsJson: JSON.stringify(clearParams(params)), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
+        sourceTakeId: input.sourceTakeId ?? null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
+        estimatedCredits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
+      });
+      if (existing) {
+        const saved = existing.captured_credits ?? 0;
+        this.repo.s.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
+        this.repo.s.markCacheHit.run({ id: jobId, saved, now });
+        const a = this.attempts.start({
+          jobId, n: null, attempt: 0, provider: params.provider, artifactClass: params.artifactClass, model: params.model, paramsHash: keys.paramsHash,
+          inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: existing.estimated_credits, queueTimeMs: 0, startedAt: now,
+        });
+        this.attempts.end(a, { status: 'cache_hit', charged: 0, latencyMs: 0, now });
+        return { jobId, cacheHit: true, saved };
+      }
+      // A real render: priced and guarded once, in the transaction that reserves it.
+      const priced = this.d.money.check(params, projectId);
+      this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0);
+      this.repo.s.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
+      for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
+      const reservationId = `rsv_${jobId}`;
+      const snap = this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced });
+      this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
+      return { jobId, cacheHit: false, saved: 0 };
+    });
+    const job = this.hooks.get(result.jobId);
+    this.d.events.emit('jobs.changed', { job });
+    this.hooks.kick();
+    const takeJobId = job.cacheOfJobId ?? job.id;
+    return {
+      jobId: job.id,
+      status: job.status,
+      cacheHit: result.cacheHit,
+      creditsSaved: result.saved,
+      takes: this.d.takes.byJob(takeJobId).map((t) => ({ id: t.id, path: null, artifactClass: t.artifactClass })),
+      credits: { reserved: job.reservedCredits, captured: job.capturedCredits, before: job.creditsBefore, after: job.creditsAfter },
+    };
+  }
+
+  /**
+   * Would this request be a cache hit (free) or join a job in flight? Computes the key without writing.
+   * Takes params the contract already validated (jobs.lookup): no second parse here.
+   */
+  lookup(params: SubmitRequest['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
+    let hashes: string[];
+    try {
+      hashes = this.inputHashes(params.promptImage).hashes;
+      if (params.sourceFile) hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
+    } catch {
+      return { cacheHit: false, inFlight: false, jobId: null, creditsSaved: 0 };
+    }
+    const existing = this.repo.s.byKey.get({ key: jobKeys(params, hashes).idempotencyKey });
+    if (!existing) return { cacheHit: false, inFlight: false, jobId: null, creditsSaved: 0 };
+    const isHit = existing.status === 'succeeded';
+    return { cacheHit: isHit, inFlight: !isHit, jobId: existing.id, creditsSaved: isHit ? (existing.captured_credits ?? 0) : 0 };
+  }
+
+  private inputHashes(promptImage: string | undefined): { hashes: string[]; bytes: number } {
+    if (!promptImage) return { hashes: [], bytes: 0 };
+    if (/^https:\/\//i.test(promptImage)) return { hashes: [`url:${createHash('sha256').update(promptImage).digest('hex')}`], bytes: 0 };
+    if (/^[a-z]+:\/\//i.test(promptImage)) throw new AppError('VALIDATION', 'promptImage: must be a local file path or an HTTPS URL.', { field: 'promptImage' });
+    if (!isAbsolute(promptImage) || !existsSync(promptImage) || !statSync(promptImage).isFile()) {
+      throw new AppError('VALIDATION', `promptImage: no file at ${promptImage} (give an absolute path to an image, or an HTTPS URL).`, { field: 'promptImage' });
+    }
+    const size = statSync(promptImage).size;
+    if (size === 0 || size > MAX_IMAGE_BYTES) throw new AppError('VALIDATION', `promptImage: the file is ${size} bytes; images must be 1 byte to 16 MB.`, { field: 'promptImage' });
+    return { hashes: [`sha256:${createHash('sha256').update(readFileSync(promptImage)).digest('hex')}`], bytes: size };
+  }
+
+  private resolveProject(input: SubmitRequest) {
+    if (input.projectId) return this.d.projects.get(input.projectId);
+    if (input.projectName) return this.d.projects.findByName(input.projectName);
+    throw new AppError('VALIDATION', 'projectId: name the project the job belongs to (projectId or projectName).', { field: 'projectId' });
+  }
+
+  private resolveShot(projectId: string, input: SubmitRequest) {
+    if (input.shotId) {
+      const shot = this.d.shots.get(input.shotId);
+      if (shot.projectId !== projectId) throw new AppError('VALIDATION', 'shotId: that shot belongs to another project.', { field: 'shotId' });
+      return shot;
+    }
+    const name = input.shotName ?? 'Shot 1';
+    return this.d.shots.findByName(projectId, name) ?? this.d.shots.create(projectId, name);
+  }
+}
