@@ -4,6 +4,7 @@ import type { Handlers } from './dispatch';
 import { exportHandlers } from './media/export/exportHandlers';
 import { mediaToolStatus } from './media/ffmpeg/binaries';
 import { createMediaHandlers } from './media/mediaHandlers';
+import { probeStore } from './media/store/probeStore';
 import { createMoneyHandlers } from './money/moneyHandlers';
 import { queueHandlers } from './queue/queueHandlers';
 import { boardHandlers } from './board/boardHandlers';
@@ -12,12 +13,13 @@ import { labelHandlers } from './policy/labelHandlers';
 import { reviewHandlers } from './review/reviewHandlers';
 
 /** system.*: what this install is, the tools it uses (doctor), and the window's folder picker. */
-function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
+function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
   return {
-    'system.doctor': () => ({
+    'system.doctor': async () => ({
       binaries: core.ports.tools?.() ?? [mediaToolStatus('ffmpeg'), mediaToolStatus('ffprobe')],
       dataDir: core.config.dataDir,
       database: { engine: 'sqlite' as const, serverVersion: `SQLite ${core.db.conn.prepare('SELECT sqlite_version() AS v').pluck().get() as string}`, file: core.db.file, version: core.db.version },
+      store: await probeStore(core.media),
     }),
     'system.info': (_input, ctx) => ({
       appVersion: core.config.appVersion,

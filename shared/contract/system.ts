@@ -23,6 +23,19 @@ export const ToolStatus = z.object({
 });
 export type ToolStatus = z.infer<typeof ToolStatus>;
 
+/** Where the preview and release stores keep new clips, and whether a probe object could be written, read back and deleted. */
+export const StoreStatus = z.object({
+  kind: z.enum(['local', 's3']),
+  /** s3://bucket/prefix/ (endpoint, region, path-style) or the local folders; never a credential. */
+  where: z.string(),
+  ok: z.boolean(),
+  steps: z.array(z.string()).optional(),
+  error: z.string().optional(),
+  /** The setting to change when the probe failed (CIRCLETAKE_STORE_URL, the AWS credential variables, …). */
+  setting: z.string().optional(),
+});
+export type StoreStatus = z.infer<typeof StoreStatus>;
+
 /**
  * `circletake doctor --json` (fixed): the tools, the data dir and the database. Through the contract
  * the database is open, so it is always `{file, version}`; the CLI reports `{error}` when it cannot
@@ -45,6 +58,8 @@ export const DoctorReport = z.object({
       z.object({ where: z.string(), error: z.string() }),
     ])
     .optional(),
+  /** Where the media stores keep new clips, probed; absent only when core could not open. */
+  store: StoreStatus.optional(),
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 

@@ -11,14 +11,15 @@ import { call, dataDirOption, openCore, parseFlags, reportError } from '../cliSu
  * Through core.dispatch (`system.doctor`, owner only). When core cannot open at all (a database from a
  * newer version, a corrupt or read-only one) doctor still reports the tools and says why under
  * `database.error` — that is when it is needed most. With CIRCLETAKE_DATABASE_URL set it also probes
- * the studio's PostgreSQL (version, schema version). Exit 0 when ffmpeg, ffprobe and the databases
- * are fine, 1 when any is missing or broken (Chromium and Electron are reported, never failed).
+ * the studio's PostgreSQL (version, schema version), and it probes the media store (write, read back,
+ * delete a probe object). Exit 0 when ffmpeg, ffprobe, the databases and the store are fine, 1 when any
+ * is missing or broken (Chromium and Electron are reported, never failed).
  */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'show the ffmpeg, ffprobe, Chromium and Electron in use, the data dir and the database version',
-  usage: 'circletake doctor [--data-dir D] [--json]',
-  notes: 'Through system.doctor (owner only). Exit 1 also when ffmpeg or ffprobe is missing or the database cannot be opened (the report still prints, with the reason).',
+  summary: 'show the ffmpeg, ffprobe, Chromium and Electron in use, the data dir, the database version and the media store (probed)',
+  usage: 'circletake doctor [--data-dir D] [--store-url s3://bucket/prefix?endpoint=…] [--json]',
+  notes: 'Through system.doctor (owner only). Exit 1 also when ffmpeg or ffprobe is missing, the database cannot be opened, or the media store fails its probe (the report still prints, with the reason).',
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } });
     let core: Core | undefined;
@@ -39,7 +40,7 @@ export const doctorCommand: Command = {
     }
     print(report!, io, values.json === true);
     const studioBroken = report!.studioDatabase !== undefined && 'error' in report!.studioDatabase;
-    const essentialMissing = report!.binaries.some((i) => !i.ok && (i.name === 'ffmpeg' || i.name === 'ffprobe')) || 'error' in report!.database || studioBroken;
+    const essentialMissing = report!.binaries.some((i) => !i.ok && (i.name === 'ffmpeg' || i.name === 'ffprobe')) || 'error' in report!.database || studioBroken || report!.store?.ok === false;
     return essentialMissing ? 1 : 0;
   },
 };
@@ -66,4 +67,5 @@ function print(r: DoctorReport, io: CliIo, json: boolean): void {
         : `studio   ${s.serverVersion} at ${s.where} (schema version ${s.schemaVersion}${s.schemaVersion === s.appSchemaVersion ? '' : `; this app's is ${s.appSchemaVersion}`}) — used by \`circletake studio import\`; this desktop's own work stays in its SQLite file`,
     );
   }
+  if (r.store) io.out(r.store.ok ? `store    ${r.store.where}: write, read back, delete ok` : `store error: ${r.store.where}: ${r.store.error}`);
 }
