@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -76,13 +77,15 @@ describe('S3 backend', () => {
   });
 
   it('an unreachable store: a clear error naming the setting, no row, no object', async () => {
-    const { core: c, project } = core(s3.url('down'));
-    s3.setDown(true);
+    const closed = createServer();
+    await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((ok) => closed.close(() => ok())); // nothing listens there now
+    const { core: c, project } = core(s3.url('down', { endpoint: `http://127.0.0.1:${port}` }));
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_down01', n: 0, fromFile: file('x') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'unreachable', setting: 'CIRCLETAKE_STORE_URL' } });
     expect(String((err as Error).message)).toMatch(/cannot be reached.*CIRCLETAKE_STORE_URL/);
     expect(c.media.list(project.id)).toEqual([]);
-    s3.setDown(false);
     expect(await exists(`down/preview/${sha('x')}.mp4`)).toBe(false);
   });
 
@@ -125,5 +128,44 @@ describe('S3 backend', () => {
     expect(await c.media.retryDeletes(0)).toEqual({ deleted: 1, failed: 0 });
     expect(await exists(`retry/preview/${a.sha256}.mp4`)).toBe(false);
     expect(await c.media.retryDeletes(0)).toEqual({ deleted: 0, failed: 0 });
+  });
+});
+
+describe('S3 backend under injected HTTP faults', () => {
+  it('SlowDown (503) twice, then fine: the upload is retried with backoff and stored once', async () => {
+    const { core: c, project } = core(s3.url('slow'));
+    const before = s3.faultsServed();
+    s3.armFaults([{ kind: 'answer', status: 503, code: 'SlowDown' }, { kind: 'answer', status: 503, code: 'SlowDown' }]);
+    const a = await c.media.putPreview({ projectId: project.id, jobId: 'job_slow01', n: 0, fromFile: file('slow but stored') });
+    expect(s3.faultsServed() - before).toBe(2);
+    expect(c.media.list(project.id).map((x) => x.id)).toEqual([a.id]);
+    const got = await s3.raw.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `slow/preview/${a.sha256}.mp4` }));
+    expect(await got.Body!.transformToString()).toBe('slow but stored');
+  });
+
+  it('a connection reset mid-upload is retried; the object is whole', async () => {
+    const { core: c, project } = core(s3.url('reset'));
+    const body = Buffer.alloc(2 * 1024 * 1024, 5);
+    const before = s3.faultsServed();
+    s3.armFaults([{ kind: 'reset', afterBytes: 300_000 }]);
+    const a = await c.media.putRelease({ projectId: project.id, jobId: 'job_reset1', n: 0, fromFile: file(body) });
+    expect(s3.faultsServed() - before).toBe(1);
+    const got = await s3.raw.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `reset/release/${a.sha256}.mp4` }));
+    expect(sha(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha(body));
+  });
+
+  it('SlowDown that never ends, and a skewed clock: named, no row, no object', async () => {
+    const { core: c, project } = core(s3.url('never'));
+    s3.armFaults(Array.from({ length: 4 }, () => ({ kind: 'answer' as const, status: 503, code: 'SlowDown' })));
+    const slow = await c.media.putPreview({ projectId: project.id, jobId: 'job_never1', n: 0, fromFile: file('never') }).catch((e: unknown) => e);
+    expect(slow).toMatchObject({ code: 'IO_FAILED', details: { reason: 'slow-down', bucket: s3.bucket } });
+    expect(String((slow as Error).message)).toMatch(/asked us to slow down \(SlowDown\).*Try again in a minute/);
+    s3.armFaults([{ kind: 'answer', status: 403, code: 'RequestTimeTooSkewed' }]);
+    const skew = await c.media.putPreview({ projectId: project.id, jobId: 'job_skew01', n: 0, fromFile: file('skewed') }).catch((e: unknown) => e);
+    expect(skew).toMatchObject({ code: 'IO_FAILED', details: { reason: 'clock-skew', setting: 'system clock' } });
+    expect(String((skew as Error).message)).toMatch(/clock is too far off.*enable NTP/);
+    expect(c.media.list(project.id)).toEqual([]);
+    expect(await exists(`never/preview/${sha('never')}.mp4`)).toBe(false);
+    expect(await exists(`never/preview/${sha('skewed')}.mp4`)).toBe(false);
   });
 });

@@ -43,7 +43,7 @@ const QUEUE = 2;
 const DELETE_BATCH = 1000;
 /** Our own retries of a whole upload (the SDK does not retry a streamed body): transient causes only. */
 const UPLOAD_RETRY: BackoffPolicy = { initialMs: 250, maxMs: 4_000, maxRetries: 3 };
-const TRANSIENT = new Set(['unreachable', 'slow-down']);
+const TRANSIENT = new Set(['unreachable', 'slow-down', 'reset']);
 
 export interface S3Credentials {
   accessKeyId: string;

@@ -48,17 +48,20 @@ export function s3Error(e: unknown, ctx: S3ErrorContext): AppError {
     new AppError('IO_FAILED', redactSecrets(`Could not ${ctx.doing}: ${text}`, ctx.secrets), { reason, setting, bucket: ctx.bucket }, { cause: e });
 
   if (name === 'AbortError' || name === 'RequestAbortedError') return new AppError('CANCELLED', `Cancelled while trying to ${ctx.doing}; nothing was recorded.`);
+  if (net === 'ECONNRESET' || net === 'EPIPE' || net === 'ECONNABORTED') {
+    return make('reset', `the connection to the ${at} was cut mid-request (${net}); nothing was recorded. Try again; if it repeats, check the network path to the store.`, STORE_SETTING);
+  }
   if (net || name === 'TimeoutError' || name === 'NetworkingError') {
     return make('unreachable', `the object store at ${ctx.where} cannot be reached (${net ?? name}). Check the endpoint in ${STORE_SETTING} and that the server is up.`, STORE_SETTING);
   }
   if (name === 'NoSuchBucket' || (name === 'NotFound' && ctx.doing.startsWith('check the bucket'))) {
     return make('no-bucket', `the ${at} does not exist. Create it, or fix the bucket name in ${STORE_SETTING}.`, STORE_SETTING);
   }
-  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'CredentialsProviderError'].includes(name) || status === 403) {
-    return make('credentials', `the ${at} refused the credentials (${name}). Check ${CREDENTIALS} (or AWS_PROFILE) and that they may use this bucket.`, CREDENTIALS);
-  }
   if (name === 'RequestTimeTooSkewed') {
     return make('clock-skew', `the ${at} says this computer's clock is too far off (RequestTimeTooSkewed). Set the system clock to the right time (enable NTP).`, 'system clock');
+  }
+  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'CredentialsProviderError'].includes(name) || status === 403) {
+    return make('credentials', `the ${at} refused the credentials (${name}). Check ${CREDENTIALS} (or AWS_PROFILE) and that they may use this bucket.`, CREDENTIALS);
   }
   if (['BadDigest', 'InvalidDigest', 'XAmzContentSHA256Mismatch', 'InvalidChecksum'].includes(name)) {
     return make('checksum', `the ${at} received bytes that do not match their sha256 (${name}); nothing was stored. Try again; if it repeats, check the network path to the store.`, STORE_SETTING);
