@@ -75,6 +75,35 @@ describe('SqliteChangeFeed', () => {
     ]);
   });
 
+  it("sends a job's latest snapshot once per flush, however often it changed, and every job's", () => {
+    const { feedA, feedB } = twoSessions();
+    const heard: FeedEvent[] = [];
+    feedB.subscribe((e) => heard.push(e));
+    const job = (n: string, status: 'queued' | 'running' | 'succeeded') => ({
+      job: {
+        id: id('job', n), projectId: id('prj', 1), shotId: id('sht', 1), provider: 'local' as const, model: 'gen4_turbo', artifactClass: 'preview' as const,
+        variations: 1, durationSec: 5, ratio: '1280:720', paramsHash: 'h', status, isCancelRequested: false, priority: 0, attempts: 1, maxAttempts: 3,
+        nextAttemptAt: 0, estimatedCredits: 25, reservedCredits: 25, capturedCredits: null, creditsSaved: 0, creditsBefore: null, creditsAfter: null,
+        cacheOfJobId: null, sourceTakeId: null, errorCode: null, errorMessage: null, createdAt: 1, startedAt: null, finishedAt: null, tasks: [],
+      },
+    });
+    feedA.publish('jobs.changed', job('a', 'queued'));
+    feedA.publish('jobs.changed', job('b', 'queued'));
+    feedA.publish('media.checked', { artifactId: id('art', '1'), ok: true });
+    feedA.publish('jobs.changed', job('a', 'running'));
+    feedA.publish('jobs.changed', job('a', 'succeeded'));
+    feedA.flush();
+    feedA.publish('jobs.changed', job('b', 'succeeded'));
+    feedA.flush();
+    feedB.poll();
+    expect(heard.map((e) => (e.name === 'jobs.changed' ? `${(e.payload as ReturnType<typeof job>).job.id} ${(e.payload as ReturnType<typeof job>).job.status}` : e.name))).toEqual([
+      `${id('job', 'a')} succeeded`,
+      `${id('job', 'b')} queued`,
+      'media.checked',
+      `${id('job', 'b')} succeeded`,
+    ]);
+  });
+
   it('drops rows that do not match the contract or name an event it does not know, and keeps going', () => {
     const { feedB, file } = twoSessions();
     const heard: FeedEvent[] = [];

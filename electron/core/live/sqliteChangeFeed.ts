@@ -15,12 +15,22 @@ export interface SqliteChangeFeedOptions {
   flushMs?: number;
   /** Rows kept in the table; older ones are pruned. */
   keepRows?: number;
-  /** Writes the buffer inside the database's group commits too (Db.rideAlong), so most batches cost no commit of their own. */
+  /**
+   * Writes the buffer inside the database's group commits too (Db.rideAlong), so most batches cost no commit
+   * of their own: once the oldest buffered event has waited half of flushMs (a busy queue commits every few
+   * milliseconds, and a job's snapshot changing in each of those commits is then written once, not each time).
+   */
   rideAlong?: (write: () => void) => () => void;
 }
 
-/** Events that only say "how far": a newer one replaces an older unsent one with the same key. */
+/**
+ * Events that only say "how far", or carry a whole snapshot: a newer one replaces an older unsent one with
+ * the same key (the other sessions get the latest state; this process's own listeners still hear each one).
+ * A job's snapshot changes several times within one flush when its steps are quick (claimed, submitted,
+ * settled), and each copy would be written to the table.
+ */
 const COALESCE: Partial<Record<EventName, (p: Record<string, unknown>) => string>> = {
+  'jobs.changed': (p) => String((p.job as { id?: unknown } | undefined)?.id),
   'jobs.progressed': (p) => String(p.jobId),
   'export.progressed': (p) => String(p.projectId),
   'benchmark.progressed': (p) => String(p.id),
@@ -41,6 +51,10 @@ export class SqliteChangeFeed implements ChangeFeed {
   private readonly repo: ChangeRepo;
   private readonly listeners = new Set<(e: FeedEvent) => void>();
   private buffer: { name: EventName; payload: unknown; key: string | null }[] = [];
+  /** Where each coalesced event's unsent copy sits in the buffer. */
+  private readonly keyed = new Map<string, number>();
+  /** When the oldest buffered event was published (the clock's time). */
+  private bufferedAt = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private cursor = 0;
@@ -52,16 +66,21 @@ export class SqliteChangeFeed implements ChangeFeed {
 
   constructor(private readonly o: SqliteChangeFeedOptions) {
     this.repo = new ChangeRepo(o.conn);
-    this.offRide = o.rideAlong?.(() => this.flush()) ?? null;
+    this.offRide = o.rideAlong?.(() => this.flushIfDue()) ?? null;
   }
 
   publish(name: EventName, payload: unknown): void {
     if (this.isDisposed) return;
+    if (this.buffer.length === 0) this.bufferedAt = this.o.clock.now();
     const keyOf = COALESCE[name];
     const key = keyOf ? keyOf(payload as Record<string, unknown>) : null;
-    const same = key === null ? -1 : this.buffer.findIndex((b) => b.name === name && b.key === key);
-    if (same >= 0) this.buffer[same] = { name, payload, key };
-    else this.buffer.push({ name, payload, key });
+    const slot = key === null ? undefined : `${name}\u0000${key}`;
+    const same = slot === undefined ? undefined : this.keyed.get(slot);
+    if (same !== undefined) this.buffer[same] = { name, payload, key };
+    else {
+      if (slot !== undefined) this.keyed.set(slot, this.buffer.length);
+      this.buffer.push({ name, payload, key });
+    }
     this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 20).unref();
   }
 
@@ -83,6 +102,11 @@ export class SqliteChangeFeed implements ChangeFeed {
     this.listeners.clear();
   }
 
+  /** In a group commit: writes the buffer when its oldest event has waited half of flushMs (the timer writes it otherwise). */
+  private flushIfDue(): void {
+    if (this.buffer.length > 0 && this.o.clock.now() - this.bufferedAt >= (this.o.flushMs ?? 20) / 2) this.flush();
+  }
+
   /** Writes the buffered events in one transaction. A failure loses only notifications, never data. */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -91,6 +115,7 @@ export class SqliteChangeFeed implements ChangeFeed {
     const at = this.o.clock.now();
     const rows = this.buffer.map((b) => ({ origin: this.origin, event: b.name, payload: JSON.stringify(b.payload), at }));
     this.buffer = [];
+    this.keyed.clear();
     try {
       this.repo.appendAll(rows);
       if (++this.flushes % PRUNE_EVERY === 0) this.repo.prune(this.o.keepRows ?? 10_000);

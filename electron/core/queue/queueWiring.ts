@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,7 +156,12 @@ export class TakeChecks {
       hasWatermark(provider: string): boolean;
       onFailed(takeId: string, reason: string): void;
     },
-  ) {}
+  ) {
+    this.jobOf = d.db.conn.prepare<{ id: string }, { params_json: string; provider: string }>('SELECT params_json, provider FROM jobs WHERE id = @id');
+  }
+
+  /** The take's job (its params and provider): prepared once, not per take. */
+  private readonly jobOf: Statement<{ id: string }, { params_json: string; provider: string }>;
 
   schedule(takeId: string): void {
     const p = this.run(takeId).finally(() => this.inflight.delete(p));
@@ -175,7 +181,7 @@ export class TakeChecks {
     const { d } = this;
     const take = d.takes.get(takeId);
     if (!take.artifactId) return;
-    const row = d.db.conn.prepare<{ id: string }, { params_json: string; provider: string }>('SELECT params_json, provider FROM jobs WHERE id = @id').get({ id: take.jobId });
+    const row = this.jobOf.get({ id: take.jobId });
     const params = row ? (JSON.parse(row.params_json) as Partial<GenerationParams>) : {};
     const size = params.ratio ? sizeOfRatio(params.ratio) : undefined;
     try {
