@@ -130,12 +130,11 @@ export async function projectOf(core: Core, ref: string): Promise<Project> {
 }
 
 /**
- * Runs a one-shot command on core: opens it, aborts the signal on Ctrl-C (SIGINT) or SIGTERM, disposes
- * it after, and turns errors into their exit code. Returns 0 when fn returns. While it runs, a signal
- * never kills the process outright: the work stops, removes what it half wrote, and then the process
- * exits (CANCELLED, exit 1) — a second Ctrl-C changes nothing.
+ * Ctrl-C (SIGINT) and SIGTERM abort the returned signal instead of killing the process, until
+ * `release()`: the work stops, removes what it half wrote, and the command exits (CANCELLED, exit 1).
+ * A second Ctrl-C changes nothing.
  */
-export async function withCore(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core, signal: AbortSignal) => unknown): Promise<number> {
+export function stopOnSignal(io: CliIo): { signal: AbortSignal; release(): void } {
   const abort = new AbortController();
   const stop = () => {
     if (!abort.signal.aborted) io.err('circletake: stopping; removing what was half written…');
@@ -143,16 +142,30 @@ export async function withCore(dataDir: string | undefined, io: CliIo, json: boo
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  return {
+    signal: abort.signal,
+    release: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/**
+ * Runs a one-shot command on core: opens it, passes the signal Ctrl-C aborts (stopOnSignal), disposes
+ * it after, and turns errors into their exit code. Returns 0 when fn returns.
+ */
+export async function withCore(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core, signal: AbortSignal) => unknown): Promise<number> {
+  const stop = stopOnSignal(io);
   let core: Core | undefined;
   try {
     core = openCore(dataDir);
-    await fn(core, abort.signal);
+    await fn(core, stop.signal);
     return 0;
   } catch (e) {
     return reportError(e, io, json);
   } finally {
     await core?.dispose();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stop.release();
   }
 }

@@ -106,6 +106,31 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     expect(await published()).toBe(2);
   });
 
+  it('`call export.run` stops on Ctrl-C as cleanly (SIGINT once the sequence is being made)', { timeout: 120_000 }, async () => {
+    const to = join(t.dir, 'by-call');
+    const { core, cleanup } = testCore({ dataDir: t.dir });
+    const projectId = core.projects.list().find((p) => p.name === 'Cut')!.id;
+    await cleanup();
+    const child = spawn(process.execPath, cliArgs('call', 'export.run', '--input', JSON.stringify({ projectId, toDir: to })), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const work = join(t.dir, 'tmp', 'export');
+    let isSent = false;
+    for (let i = 0; i < 3000 && !isSent && child.exitCode === null; i++) {
+      if (listAll(work).some((f) => f.startsWith('ct-sequence-'))) {
+        process.kill(-child.pid!, 'SIGINT');
+        isSent = true;
+      } else await new Promise((r) => setTimeout(r, 10));
+    }
+    const code = await closed;
+    expect(isSent).toBe(true);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(existsSync(to)).toBe(false);
+    expect(listAll(work)).toEqual([]);
+  });
+
   it('stitch goes through stitch.run: Ctrl-C leaves no file, then the sequence whole with its fixed --json fields', { timeout: 120_000 }, async () => {
     const out = join(t.dir, 'cuts', 'spot.mp4');
     mkdirSync(join(t.dir, 'cuts'));

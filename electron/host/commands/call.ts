@@ -4,7 +4,7 @@ import type { ErrorPayload, Result } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import { errorLines, EXIT, exitCodeFor } from '../cliExit';
 import type { CliIo, Command } from '../cliSupport';
-import { CLI_CONTEXT, dataDirOption, openCore, parseFlags, reportError, UsageError } from '../cliSupport';
+import { CLI_CONTEXT, dataDirOption, openCore, parseFlags, reportError, stopOnSignal, UsageError } from '../cliSupport';
 
 /**
  * circletake call NAME [--input JSON]   one contract call, its Result printed as JSON
@@ -12,8 +12,8 @@ import { CLI_CONTEXT, dataDirOption, openCore, parseFlags, reportError, UsageErr
  * The CLI's raw door onto the contract: the same dispatch the window and the browser host use, as the
  * owner. Scripts can make any call; the batch form answers many calls from one process.
  */
-async function one(core: Core, name: string, input: unknown): Promise<{ exit: number; result: Result<unknown> }> {
-  const result = await core.dispatch(name, input, CLI_CONTEXT);
+async function one(core: Core, name: string, input: unknown, signal: AbortSignal): Promise<{ exit: number; result: Result<unknown> }> {
+  const result = await core.dispatch(name, input, { ...CLI_CONTEXT, signal });
   return { exit: result.ok ? EXIT.ok : exitCodeFor(result.error.code), result };
 }
 
@@ -26,9 +26,10 @@ function parseInput(text: string | undefined): unknown {
   }
 }
 
-async function batch(core: Core, io: CliIo): Promise<number> {
+async function batch(core: Core, io: CliIo, signal: AbortSignal): Promise<number> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
+    if (signal.aborted) break;
     if (line.trim() === '') continue;
     let req: { name?: unknown; input?: unknown };
     try {
@@ -38,9 +39,10 @@ async function batch(core: Core, io: CliIo): Promise<number> {
       io.out(JSON.stringify({ exit: EXIT.refused, result: { ok: false, error } }));
       continue;
     }
-    io.out(JSON.stringify(await one(core, typeof req?.name === 'string' ? req.name : String(req?.name), req?.input)));
+    io.out(JSON.stringify(await one(core, typeof req?.name === 'string' ? req.name : String(req?.name), req?.input, signal)));
   }
-  return EXIT.ok;
+  lines.close();
+  return signal.aborted ? EXIT.failed : EXIT.ok;
 }
 
 export const callCommand: Command = {
@@ -56,10 +58,13 @@ export const callCommand: Command = {
     if (values.batch ? positionals.length !== 0 : positionals.length !== 1) throw new UsageError('use `call NAME [--input JSON]` or `call --batch`');
     const input = parseInput(values.input);
     let core: Core | undefined;
+    // Ctrl-C stops a long call (export.run, stitch.run…) cleanly, removing what it half wrote; a batch
+    // answers the line in hand and reads no more (exit 1).
+    const stop = stopOnSignal(io);
     try {
       core = openCore(values['data-dir']);
-      if (values.batch) return await batch(core, io);
-      const { exit, result } = await one(core, positionals[0]!, input);
+      if (values.batch) return await batch(core, io, stop.signal);
+      const { exit, result } = await one(core, positionals[0]!, input, stop.signal);
       io.out(JSON.stringify(result));
       if (!result.ok) io.err(`circletake: ${errorLines(result.error)}`);
       return exit;
@@ -67,6 +72,7 @@ export const callCommand: Command = {
       return reportError(e, io, true);
     } finally {
       await core?.dispose();
+      stop.release();
     }
   },
 };
