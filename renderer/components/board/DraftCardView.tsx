@@ -21,10 +21,11 @@ export const DraftCardView = memo(function DraftCardView({ draft, showShot }: { 
     <div className="card draft" role="option" aria-selected={false}>
       <span className="visually-hidden">{`Draft: variation ${draft.n + 1} of ${draft.model}, ${waiting ?? draft.jobStatus}`}</span>
       <div className="card-body" aria-hidden="true">
-        <div className="poster placeholder generating" />
+        <div className="poster placeholder generating">
+          <span className="poster-dur">{fmtSec(draft.durationSec)}</span>
+        </div>
         <div className="card-line">
           <span className="card-model">{draft.model}</span>
-          <span>{fmtSec(draft.durationSec)}</span>
           {!isReviewer && <span className="card-credits">~{fmtCredits(draft.credits)} cr</span>}
         </div>
         {showShot && <div className="card-shot muted">{showShot}</div>}

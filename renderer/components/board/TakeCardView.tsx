@@ -60,7 +60,7 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
     >
       <span className="visually-hidden">{label}</span>
       <div className="card-body" aria-hidden="true">
-        <Poster card={card} />
+        <Poster card={card} credits={isReviewer ? null : `${fmtCredits(card.credits)} cr`} />
         <div className="card-line">
           <span className="card-number" title={card.sourceNumber ? `Take ${card.number}, made from take ${card.sourceNumber}` : `Take ${card.number} of this shot`}>
             T{card.number}
@@ -69,11 +69,6 @@ export const TakeCardView = memo(function TakeCardView({ card, isFocused, isTabS
           <span className="card-model" title={card.model}>
             {card.model}
           </span>
-          {!isReviewer && (
-            <span className="card-credits" title="credits this take cost">
-              {fmtCredits(card.credits)} cr
-            </span>
-          )}
         </div>
         {showShot && <div className="card-shot muted">{showShot}</div>}
         <div className="card-checks" aria-label={checkSummary(card)}>
@@ -183,7 +178,8 @@ export function Progress({ value, label }: { value: number; label: string }) {
 }
 
 /** The poster (made on first view) and, on hover, a scrub through the sprite's frames. */
-function Poster({ card }: { card: TakeCard }) {
+/** `credits` (null for reviewers) sits in the poster's corner, so the model keeps the line below whole. */
+function Poster({ card, credits }: { card: TakeCard; credits: string | null }) {
   const door = useAppStore((s) => s.mediaDoor);
   const thumbs = useAppStore((s) => (card.artifactId ? s.thumbs[card.artifactId] : undefined));
   const loadThumbs = useAppStore((s) => s.loadThumbs);
@@ -196,6 +192,7 @@ function Poster({ card }: { card: TakeCard }) {
   if (!card.artifactId || typeof thumbs !== 'object' || isBroken) {
     return (
       <div className={`poster placeholder${thumbs === 'loading' ? ' generating' : ''}`} aria-hidden="true">
+        {credits !== null && <CreditsBadge text={credits} />}
         <span className="poster-dur">{fmtSec(card.durationSec)}</span>
       </div>
     );
@@ -223,7 +220,16 @@ function Poster({ card }: { card: TakeCard }) {
       <img src={mediaUrl(door, cls, thumbs.posterId)} alt="" draggable={false} onError={() => setBroken(true)} />
       {sprite && <div className="scrub" style={sprite} data-frame={scrub} />}
       {scrub !== null && <span className="scrub-time">{(scrub * thumbs.intervalSec).toFixed(1)} s</span>}
+      {credits !== null && <CreditsBadge text={credits} />}
       <span className="poster-dur">{fmtSec(card.durationSec)}</span>
     </div>
+  );
+}
+
+function CreditsBadge({ text }: { text: string }) {
+  return (
+    <span className="card-credits poster-credits" title="credits this take cost">
+      {text}
+    </span>
   );
 }
