@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
@@ -11,6 +11,10 @@ import { testCore } from '../support/core';
 import { openPostgres, pgNeed } from '../support/engines';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
+import { startS3 } from '../support/s3Server';
+import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { GetObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 
 // Moving a desktop into a studio (issue #16 item 6): every row copied into PostgreSQL once, the books
 // balancing on both sides, a repeat a no-op, and the refusals that keep one set of books per studio.
@@ -176,5 +180,65 @@ describeWith([ffmpegNeed, pgNeed], 'circletake studio import: a desktop moved in
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ studioDatabase: { where: '127.0.0.1:1/studio', error: expect.stringContaining('Cannot reach PostgreSQL') } });
     expect(bad.stdout + bad.stderr).not.toContain('pw-secret-2');
+  });
+
+  it('--media copies the clips into the studio bucket, verified and resumable; a repeat copies nothing; a changed file is left out', async () => {
+    const { file } = await desktop('Dunes');
+    const dataDir = dirname(file);
+    const { url, engine } = await openPostgres();
+    const s3 = await startS3();
+    cleanups.push(() => s3.close());
+    // Asynchronous: s3rver answers from this process, so it must not be blocked while the CLI runs.
+    const run = (...extra: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+        const child = spawn(process.execPath, ['bin/circletake.js', 'studio', 'import', '--from', dataDir, '--database-url', url, '--json', ...extra], {
+          env: { ...process.env, CIRCLETAKE_STORE_URL: '', AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+        child.on('close', (status) => {
+          clearTimeout(timer);
+          done({ status, stdout, stderr });
+        });
+      });
+    const store = s3.url('studio');
+    const media = (r: Awaited<ReturnType<typeof run>>) => (JSON.parse(r.stdout) as { media: { uploaded: number; alreadyThere: number; done: number; mismatched: string[] } }).media;
+
+    const noStore = await run('--media');
+    expect([noStore.status, noStore.stderr]).toEqual([2, expect.stringContaining('--store-url s3://')]);
+
+    const first = await run('--media', '--store-url', store);
+    expect(first.status).toBe(0);
+    const artifacts = await engine.all<{ id: string; class: string; rel_path: string; sha256: string }>('SELECT id, class, rel_path, sha256 FROM artifacts ORDER BY id');
+    expect(artifacts.length).toBeGreaterThanOrEqual(2);
+    expect(media(first)).toMatchObject({ uploaded: artifacts.length, done: 0, mismatched: [] });
+    for (const a of artifacts) {
+      expect(a.rel_path).toBe(`${a.sha256}.mp4`);
+      const obj = await s3.raw.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `studio/${a.class}/${a.rel_path}` }));
+      const bytes = Buffer.from(await obj.Body!.transformToByteArray());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(a.sha256);
+    }
+    expect(media(await run('--media', '--store-url', store))).toMatchObject({ uploaded: 0, alreadyThere: 0, done: artifacts.length });
+
+    // A run that stopped before pointing one row at the bucket, with that object lost: the next run redoes that one only.
+    const desktopDb = openDesktop(file);
+    const layout = (id: string) => (desktopDb.conn.prepare('SELECT rel_path FROM artifacts WHERE id = ?').pluck().get(id) as string);
+    const [a, b] = artifacts;
+    await engine.run('UPDATE artifacts SET rel_path = ? WHERE id = ?', [layout(a!.id), a!.id]);
+    await s3.raw.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `studio/${a!.class}/${a!.rel_path}` }));
+    expect(media(await run('--media', '--store-url', store))).toMatchObject({ uploaded: 1, done: artifacts.length - 1 });
+
+    // A clip whose file changed on the desktop after it was stored is reported and left out.
+    await engine.run('UPDATE artifacts SET rel_path = ? WHERE id = ?', [layout(b!.id), b!.id]);
+    await s3.raw.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `studio/${b!.class}/${b!.rel_path}` }));
+    appendFileSync(`${dataDir}/${b!.class}/${layout(b!.id)}`, 'changed');
+    const changed = await run('--media', '--store-url', store);
+    expect(changed.status).toBe(1);
+    expect(media(changed).mismatched).toEqual([b!.id]);
+    expect(changed.stderr).toContain('no longer match the sha256');
+    expect(await engine.get('SELECT rel_path FROM artifacts WHERE id = ?', [b!.id])).toEqual({ rel_path: layout(b!.id) });
   });
 });

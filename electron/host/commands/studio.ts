@@ -6,17 +6,20 @@ import { PgEngine } from '../../core/db/engine/pgEngine';
 import { migratePg } from '../../core/db/pg/pgMigrate';
 import { systemClock, silentLogger } from '../../core/nodePorts';
 import { importDesktop, type DesktopImportReport } from '../../core/studio/desktopImport';
+import { createBackend, storeConfigFrom } from '../../core/media/store/backend/createBackend';
+import { moveMedia, type MediaMoveReport } from '../../core/studio/mediaMove';
 import type { CliIo, Command } from '../cliSupport';
 import { parseFlags, reportError, UsageError } from '../cliSupport';
 
 /**
- * circletake studio import --from <data dir> [--database-url URL] [--no-ledger] [--json]
+ * circletake studio import --from <data dir> [--database-url URL] [--no-ledger] [--media --store-url s3://…] [--json]
  * Moves a desktop's projects, shots, takes, tags, comments, jobs and ledger history into a studio's
- * PostgreSQL database, once (a repeat is a no-op), with the books checked on both sides. Media files
- * stay where they are. Not a contract entry: it works on two databases, neither of them the data dir a
+ * PostgreSQL database, once (a repeat is a no-op), with the books checked on both sides. With --media it
+ * also copies the desktop's preview and release files into the studio's bucket, verified by sha256,
+ * resumable (Ctrl-C stops between clips; run it again to go on). Not a contract entry: it works on two databases, neither of them the data dir a
  * running core has open.
  */
-const USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--json]';
+const USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--media [--store-url s3://bucket/prefix?endpoint=…]] [--json]';
 
 export function databaseUrlOf(flag: string | undefined): string {
   const url = flag ?? process.env.CIRCLETAKE_DATABASE_URL;
@@ -43,7 +46,15 @@ function print(r: DesktopImportReport, where: string, io: CliIo): void {
   io.out(`imported desktop ${r.sourceId} into ${where}: ${rows} rows in ${r.tables.length} tables${r.withLedger ? '' : ' (without its ledger)'}`);
   for (const t of r.tables.filter((x) => x.rows > 0)) io.out(`  ${t.table.padEnd(26)} ${String(t.rows).padStart(8)}${t.skipped ? `  (${t.skipped} already there)` : ''}`);
   if (r.books) io.out(`books balance: ${r.books.accounts} accounts, posted ${r.books.postedCredits}, held ${r.books.pendingCredits}`);
-  io.out('media files stay on this machine until they are moved to the studio\'s storage');
+}
+
+function printMedia(m: MediaMoveReport, io: CliIo): void {
+  io.out(`media: ${m.uploaded} clip(s) copied (${(m.bytes / 1024 / 1024).toFixed(1)} MB), ${m.alreadyThere} already in the bucket, ${m.done} moved before`);
+  if (m.gone.length > 0) io.out(`  ${m.gone.length} clip(s) were swept by retention on the desktop: their metadata moved, their files are gone`);
+}
+
+function warnMismatched(m: MediaMoveReport, io: CliIo): void {
+  if (m.mismatched.length > 0) io.err(`circletake: ${m.mismatched.length} file(s) no longer match the sha256 recorded when they were stored (${m.mismatched.join(', ')}); they were not copied`);
 }
 
 export const studioCommand: Command = {
@@ -55,18 +66,44 @@ export const studioCommand: Command = {
     try {
       const [sub, ...rest] = argv;
       if (sub !== 'import') throw new UsageError(`unknown studio command "${sub ?? ''}". Usage: ${USAGE}`);
-      const { values } = parseFlags(rest, { from: { type: 'string' }, 'database-url': { type: 'string' }, 'no-ledger': { type: 'boolean' }, json: { type: 'boolean' } });
+      const { values } = parseFlags(rest, {
+        from: { type: 'string' },
+        'database-url': { type: 'string' },
+        'no-ledger': { type: 'boolean' },
+        media: { type: 'boolean' },
+        'store-url': { type: 'string' },
+        json: { type: 'boolean' },
+      });
       if (!values.from) throw new UsageError(`--from is required. Usage: ${USAGE}`);
+      if (values['store-url'] !== undefined && !values.media) throw new UsageError('--store-url is for --media: add --media to copy the clips into that store');
       const file = desktopFile(values.from);
+      const store = values.media ? storeConfigFrom(values['store-url']) : null;
+      if (store?.kind === 'local') throw new UsageError('--media copies clips into the studio\'s object store: give --store-url s3://bucket/prefix?endpoint=… (or set CIRCLETAKE_STORE_URL)');
       const engine = new PgEngine({ url: databaseUrlOf(values['database-url']), max: 2, statementTimeoutMs: 120_000 });
       const source = Db.open({ file, logger: silentLogger, clock: systemClock });
       try {
         await migratePg(engine);
         const report = await importDesktop({ source, target: engine, withLedger: values['no-ledger'] !== true, now: systemClock.now() });
         const where = (await engine.info()).where;
-        if (json) io.out(JSON.stringify({ ok: true, where, ...report }));
-        else print(report, where, io);
-        return 0;
+        if (!json) print(report, where, io);
+        let media: MediaMoveReport | undefined;
+        if (store) {
+          const backend = createBackend(store, silentLogger)!;
+          const stop = new AbortController();
+          const onInt = () => stop.abort(new AppError('CANCELLED', 'Stopped by Ctrl-C: the clips copied so far are kept; run the same command again to go on.'));
+          process.once('SIGINT', onInt);
+          try {
+            media = await moveMedia({ source, dataDir: resolve(values.from), target: engine, backend, signal: stop.signal });
+          } finally {
+            process.off('SIGINT', onInt);
+            backend.dispose();
+          }
+          if (!json) printMedia(media, io);
+          warnMismatched(media, io);
+        }
+        if (json) io.out(JSON.stringify({ ok: true, where, ...report, ...(media ? { media } : {}) }));
+        else if (!store) io.out('media files stay on this machine: add --media --store-url s3://… to copy them into the studio\'s bucket');
+        return media && media.mismatched.length > 0 ? 1 : 0;
       } finally {
         source.dispose();
         await engine.close();
