@@ -117,6 +117,20 @@ export class ArtifactRepo {
     return this.s.sweptObjects.all().map((r) => ({ cls: r.class, relPath: r.rel_path }));
   }
 
+  /** Marks each swept (call inside a transaction): the ids it changed, and the records no unswept row shares any more. */
+  markManySwept(ids: readonly string[], now: number): { swept: string[]; goes: ArtifactRecord[] } {
+    const swept: string[] = [];
+    const goes: ArtifactRecord[] = [];
+    for (const id of ids) {
+      const rec = this.get(id);
+      if (!rec) continue;
+      const { changed, remainingUsers } = this.markSwept(id, rec.artifact.class, rec.relPath, now);
+      if (changed) swept.push(id);
+      if (changed && remainingUsers === 0) goes.push(rec);
+    }
+    return { swept, goes };
+  }
+
   /** Marks swept; returns how many unswept rows still use the same file afterwards. */
   markSwept(id: string, cls: ArtifactClass, relPath: string, now: number): { changed: boolean; remainingUsers: number } {
     const changed = this.s.markSwept.run({ id, now }).changes > 0;

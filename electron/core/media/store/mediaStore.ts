@@ -197,17 +197,7 @@ export class MediaStore {
    */
   async sweepMany(ids: readonly string[]): Promise<{ swept: string[]; removed: string[]; freedBytes: number; failedDeletes: number }> {
     const now = this.opts.clock.now();
-    const goes: ArtifactRecord[] = [];
-    const swept: string[] = [];
-    this.opts.db.immediate(() => {
-      for (const id of ids) {
-        const rec = this.repo.get(id);
-        if (!rec) continue;
-        const { changed, remainingUsers } = this.repo.markSwept(id, rec.artifact.class, rec.relPath, now);
-        if (changed) swept.push(id);
-        if (changed && remainingUsers === 0) goes.push(rec);
-      }
-    });
+    const { swept, goes } = this.opts.db.immediate(() => this.repo.markManySwept(ids, now));
     const { deleted, failed } = await this.homes.deleteRecords(goes);
     const gone = goes.filter((r) => deleted.has(r));
     return { swept, removed: gone.map((r) => r.artifact.id), freedBytes: gone.reduce((sum, r) => sum + r.artifact.sizeBytes, 0), failedDeletes: failed };
@@ -246,10 +236,8 @@ export class MediaStore {
   private unswept(id: string): ArtifactRecord {
     const rec = this.record(id);
     if (rec.artifact.sweptAt !== null) {
-      throw new AppError('NOT_FOUND', `The file of ${id} was removed by retention on ${new Date(rec.artifact.sweptAt).toISOString().slice(0, 10)}; its params and metadata remain.`, {
-        id,
-        reason: 'swept',
-      });
+      const day = new Date(rec.artifact.sweptAt).toISOString().slice(0, 10);
+      throw new AppError('NOT_FOUND', `The file of ${id} was removed by retention on ${day}; its params and metadata remain.`, { id, reason: 'swept' });
     }
     return rec;
   }
@@ -303,5 +291,4 @@ export class MediaStore {
       { id: existing.artifact.id, jobId: input.jobId, n: input.n },
     );
   }
-
 }
