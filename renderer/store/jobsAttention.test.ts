@@ -43,6 +43,15 @@ describe('jobs that need a decision', () => {
     expect(store.getState().notices.at(-1)!.text).toMatch(/needs a decision/);
     expect(selectNeedsDecision(store.getState())).toBe(3);
 
+    // Another process's job that failed at once arrives as one snapshot, already failed: still news.
+    // The dead letter known at load, heard of again, is not.
+    transport.emit('jobs.changed', { job: job('job_00000000000c', { status: 'failed', errorCode: 'ASSET.INVALID' }) });
+    expect(store.getState().notices).toHaveLength(3);
+    transport.emit('jobs.changed', { job: old });
+    expect(store.getState().notices).toHaveLength(3);
+    expect(selectNeedsDecision(store.getState())).toBe(4);
+    transport.emit('jobs.changed', { job: job('job_00000000000c', { status: 'discarded' }) });
+
     // Settled (discarded, resolved): off the count.
     transport.emit('jobs.changed', { job: job('job_00000000000a', { status: 'discarded' }) });
     transport.emit('jobs.changed', { job: job('job_00000000000b', { status: 'queued' }) });

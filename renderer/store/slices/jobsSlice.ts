@@ -60,10 +60,16 @@ export interface JobsSlice {
 export const createJobsSlice =
   (api: Api): StateCreator<AppState, [], [], JobsSlice> =>
   (set, get) => {
-    const put = (job: Job) => {
+    /**
+     * A job into the cache; a toast when it has just come to need a decision. From an event, a job never
+     * seen here counts too: another process's job that failed within one flush of the change feed
+     * arrives as one snapshot, already failed (a dead letter known at load is not news).
+     */
+    const put = (job: Job, isEvent = false) => {
       const was = get().jobs[job.id];
       set({ jobs: { ...get().jobs, [job.id]: job } });
-      if (was && !NEEDS_DECISION.has(was.status) && NEEDS_DECISION.has(job.status)) get().notify('error', troubleToast(job));
+      const wasDecided = was ? NEEDS_DECISION.has(was.status) : get().deadLetters.some((j) => j.id === job.id);
+      if ((was || isEvent) && !wasDecided && NEEDS_DECISION.has(job.status)) get().notify('error', troubleToast(job));
       const isDead = job.status === 'failed';
       const dl = get().deadLetters;
       if (isDead || dl.some((j) => j.id === job.id)) set({ deadLetters: isDead ? [job, ...dl.filter((j) => j.id !== job.id)] : dl.filter((j) => j.id !== job.id) });
@@ -129,7 +135,7 @@ export const createJobsSlice =
         set({ exportProgress: { ...get().exportProgress, [projectId]: fraction } });
       },
       applyJobChanged({ job }) {
-        put(job);
+        put(job, true);
       },
       applyJobProgressed({ jobId, n, progress, providerStatus }) {
         const job = get().jobs[jobId];
