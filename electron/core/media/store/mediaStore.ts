@@ -222,6 +222,11 @@ export class MediaStore {
     return { deleted, failed };
   }
 
+  /** Resolves once the local cache of remote clips has finished evicting (tests, dispose). */
+  idle(): Promise<void> {
+    return this.homes.idle();
+  }
+
   dispose(): void {
     this.contentLock.clear();
     this.homes.dispose();

@@ -96,6 +96,11 @@ export class StoreHomes {
     return { deleted, failed };
   }
 
+  /** Resolves once the cache's pending evictions are done. */
+  idle(): Promise<void> {
+    return this.cache.idle();
+  }
+
   dispose(): void {
     if (this.backend !== this.local) this.backend.dispose();
   }
