@@ -47,7 +47,7 @@ export function boardKit() {
     db,
     {
       shots: (p) => shots.list(p),
-      takes: (p) => takes.list(p),
+      takes: (p, s) => takes.list(p, s),
       take: (id) => takes.get(id),
       jobs: (p) =>
         jobs.s.list

@@ -42,6 +42,28 @@ describe('BoardService', () => {
     expect(v.shots[0]!.takes.find((t) => t.id === ids[2])!.tags).toMatchObject([{ tag: 'promising', author: 'ana', isAuto: false }]);
   });
 
+  it('answers one shot with only its takes and their marks, the same cards as the whole project shows', () => {
+    const { k, p, shot, ids } = setup(3);
+    const other = k.shots.create(p.id, 'Close');
+    seedJob(k.conn, { id: 'job_0000000002', projectId: p.id, shotId: other.id, variations: 2 });
+    const far = ['tk_00000000f0', 'tk_00000000f1'];
+    far.forEach((id, i) => seedTake(k.conn, { id, jobId: 'job_0000000002', projectId: p.id, shotId: other.id, n: i, checks: checkReport(), createdAt: 3000 + i }));
+    k.board.tag([ids[0]!, far[0]!], 'promising', 'ana');
+    k.board.rate([ids[1]!, far[1]!], 4, 'ana');
+    k.board.setOverride([far[1]!], 'out', 'ana');
+    k.board.addComment(far[0]!, 'warmer', 'ben');
+    const whole = k.board.view(p.id);
+    for (const [s, mine] of [[shot.id, ids], [other.id, far]] as const) {
+      const one = k.board.view(p.id, s);
+      expect(one.shots.map((x) => x.shot.id)).toEqual([s]);
+      expect(one.shots[0]!.takes.map((t) => t.id).sort()).toEqual([...mine].sort());
+      expect(one.shots[0]!.takes).toEqual(whole.shots.find((x) => x.shot.id === s)!.takes);
+    }
+    const closeUp = k.board.view(p.id, other.id).shots[0]!.takes;
+    expect(closeUp.find((t) => t.id === far[0])).toMatchObject({ comments: 1, tags: [{ tag: 'promising', author: 'ana' }] });
+    expect(closeUp.find((t) => t.id === far[1])).toMatchObject({ override: 'out', stars: [{ stars: 4, author: 'ana' }] });
+  });
+
   it('keeps one verdict per author, shows every author, and emits board.changed with the marks', () => {
     const { k, p, ids } = setup(2);
     k.seen.length = 0;
