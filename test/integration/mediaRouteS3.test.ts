@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredArtifact } from '../../electron/core/media/store/artifact';
+import { answerMediaRequest } from '../../electron/core/media/serve/mediaRequest';
+import type { Core } from '../../electron/core/createCore';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { testCore } from '../support/core';
@@ -17,6 +19,7 @@ import { tempDir } from '../support/tmp';
 let s3: TestS3;
 let host: RunningHost;
 let cleanup: () => Promise<void>;
+let core: Core;
 let preview: StoredArtifact;
 let release: StoredArtifact;
 const src = tempDir('ct-route-s3-');
@@ -26,6 +29,7 @@ beforeAll(async () => {
   s3 = await startS3('circletake-route');
   const t = testCore({ config: { storeUrl: s3.url('route'), storeCredentials: s3.credentials } });
   cleanup = t.cleanup;
+  core = t.core;
   const pid = t.core.projects.create('Media').id;
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, body.subarray(0, 1000));
@@ -73,5 +77,15 @@ describe('GET /media/<id> from S3', () => {
       expect((await get(path, 'reviewer')).status, path).toBe(404);
     }
     expect((await get(`/media/${release.id}`, 'producer')).status).toBe(200);
+  });
+
+  it("the Electron protocols' logic proxies the same way: by id, by range, only the scheme's own class", async () => {
+    const ask = (url: string, cls: 'preview' | 'release', range: string | null = null) => answerMediaRequest({ url, method: 'GET', range }, cls, core.resolveMedia);
+    const a = ask(`media-release://media/${release.id}`, 'release', 'bytes=10-19');
+    expect(a.status).toBe(206);
+    expect(a.body && 'open' in a.body).toBe(true);
+    if (a.body && 'open' in a.body) expect(Buffer.concat(await (await a.body.open()).toArray()).equals(body.subarray(10, 20))).toBe(true);
+    expect(ask(`media-preview://media/${release.id}`, 'preview').status).toBe(404);
+    expect(ask(`media-release://media/${preview.id}`, 'release').status).toBe(404);
   });
 });
