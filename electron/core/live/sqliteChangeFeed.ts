@@ -15,11 +15,7 @@ export interface SqliteChangeFeedOptions {
   flushMs?: number;
   /** Rows kept in the table; older ones are pruned. */
   keepRows?: number;
-  /**
-   * Writes the buffer inside the database's group commits too (Db.rideAlong), so most batches cost no commit
-   * of their own: once the oldest buffered event has waited half of flushMs (a busy queue commits every few
-   * milliseconds, and a job's snapshot changing in each of those commits is then written once, not each time).
-   */
+  /** Writes the buffer inside the database's group commits too (Db.rideAlong), so most batches cost no commit of their own. */
   rideAlong?: (write: () => void) => () => void;
 }
 
@@ -53,8 +49,6 @@ export class SqliteChangeFeed implements ChangeFeed {
   private buffer: { name: EventName; payload: unknown; key: string | null }[] = [];
   /** Where each coalesced event's unsent copy sits in the buffer. */
   private readonly keyed = new Map<string, number>();
-  /** When the oldest buffered event was published (the clock's time). */
-  private bufferedAt = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private cursor = 0;
@@ -66,12 +60,13 @@ export class SqliteChangeFeed implements ChangeFeed {
 
   constructor(private readonly o: SqliteChangeFeedOptions) {
     this.repo = new ChangeRepo(o.conn);
-    this.offRide = o.rideAlong?.(() => this.flushIfDue()) ?? null;
+    // Every group commit carries the buffer: waiting for a later one to coalesce more was measured to leave
+    // the timer writing batches in commits of their own (an fsync each) under load.
+    this.offRide = o.rideAlong?.(() => this.flush()) ?? null;
   }
 
   publish(name: EventName, payload: unknown): void {
     if (this.isDisposed) return;
-    if (this.buffer.length === 0) this.bufferedAt = this.o.clock.now();
     const keyOf = COALESCE[name];
     const key = keyOf ? keyOf(payload as Record<string, unknown>) : null;
     const slot = key === null ? undefined : `${name}\u0000${key}`;
@@ -100,11 +95,6 @@ export class SqliteChangeFeed implements ChangeFeed {
     this.isDisposed = true;
     this.stopTail();
     this.listeners.clear();
-  }
-
-  /** In a group commit: writes the buffer when its oldest event has waited half of flushMs (the timer writes it otherwise). */
-  private flushIfDue(): void {
-    if (this.buffer.length > 0 && this.o.clock.now() - this.bufferedAt >= (this.o.flushMs ?? 20) / 2) this.flush();
   }
 
   /** Writes the buffered events in one transaction. A failure loses only notifications, never data. */

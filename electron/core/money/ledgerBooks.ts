@@ -19,7 +19,13 @@ export interface Now {
   day: string;
 }
 
-export const nowOf = (ms: number): Now => ({ ms, iso: new Date(ms).toISOString(), day: dayOf(ms) });
+let lastNow: Now | null = null;
+
+/** The time as the ledger writes it (read many times per write at the same millisecond: formatted once). */
+export const nowOf = (ms: number): Now => {
+  if (lastNow?.ms !== ms) lastNow = { ms, iso: new Date(ms).toISOString(), day: dayOf(ms) };
+  return lastNow;
+};
 
 export type OpFields = Partial<Pick<OpRow, 'reservation_id' | 'job_id' | 'project_id' | 'user_id' | 'stage' | 'artifact_class' | 'reason'>>;
 

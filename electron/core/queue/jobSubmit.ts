@@ -117,7 +117,8 @@ export class JobSubmitter {
       status: job.status,
       cacheHit: result.cacheHit,
       creditsSaved: result.saved,
-      takes: this.d.takes.byJob(takeJobId).map((t) => ({ id: t.id, path: null, artifactClass: t.artifactClass })),
+      // A job made by this submit has no takes yet; a cache hit has its original's, a join its job's so far.
+      takes: takeJobId === jobId ? [] : this.d.takes.byJob(takeJobId).map((t) => ({ id: t.id, path: null, artifactClass: t.artifactClass })),
       credits: { reserved: job.reservedCredits, captured: job.capturedCredits, before: job.creditsBefore, after: job.creditsAfter },
     };
   }
