@@ -31,9 +31,23 @@ export const Take = z.object({
 });
 export type Take = z.infer<typeof Take>;
 
+/** Where a take's clip is on this machine (null once retention swept it): `circletake submit --wait` prints it. */
+export const TakeFile = z.object({
+  id: TakeId,
+  path: z.string().nullable(),
+  artifactClass: ArtifactClass,
+  checkStatus: Take.shape.checkStatus,
+});
+export type TakeFile = z.infer<typeof TakeFile>;
+
 export const takesCalls = {
   'takes.list': query(z.object({ projectId: ProjectId, shotId: ShotId.optional() }).strict(), z.array(Take), 'reviewer'),
   'takes.get': query(z.object({ id: TakeId }).strict(), Take, 'reviewer'),
+  /**
+   * A job's takes with their files (for a cache hit, the takes of the job it reuses). The owner's only:
+   * paths name the owner's disk; every other session plays media by id.
+   */
+  'takes.files': query(z.object({ jobId: JobId }).strict(), z.array(TakeFile)),
 } as const;
 
 export const takesEvents = {

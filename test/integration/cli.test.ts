@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ffmpegNeed, itWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
 
 const bin = ['bin/circletake.js'];
@@ -67,6 +68,23 @@ describe('circletake CLI', () => {
     const report = JSON.parse(r.stdout) as { binaries: { name: string }[]; database: { error?: string } };
     expect(report.binaries.map((b) => b.name)).toEqual(['ffmpeg', 'ffprobe', 'chromium', 'electron']);
     expect(report.database.error).toContain(file);
+  });
+
+  itWith(ffmpegNeed, 'submit --wait prints each take with its file, through takes.files (a cache hit: the takes it reuses)', async () => {
+    const params = JSON.stringify({ provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a paper boat on a puddle' });
+    const first = cli('submit', '--json', params, '--project', 'Files', '--wait', '--data-dir', t.dir);
+    expect(first.status, first.stderr).toBe(0);
+    const a = JSON.parse(first.stdout) as { jobId: string; status: string; takes: { id: string; path: string | null; artifactClass: string; checkStatus: string }[] };
+    expect(a.status).toBe('succeeded');
+    expect(a.takes).toHaveLength(1);
+    expect(a.takes[0]).toMatchObject({ artifactClass: 'preview', checkStatus: expect.stringMatching(/^(passed|failed|pending|error)$/) });
+    expect(statSync(a.takes[0]!.path!).size).toBeGreaterThan(1000);
+    const again = JSON.parse(cli('submit', '--json', params, '--project', 'Files', '--data-dir', t.dir).stdout) as typeof a;
+    expect(again.jobId).not.toBe(a.jobId);
+    expect(again.takes.map((x) => x.id)).toEqual(a.takes.map((x) => x.id));
+    // The entry itself: the owner's only, NOT_FOUND for a job that is not there.
+    const none = cli('call', 'takes.files', '--input', '{"jobId":"job_0000000000nothere"}', '--data-dir', t.dir);
+    expect([none.status, JSON.parse(none.stdout).error.code]).toEqual([3, 'NOT_FOUND']);
   });
 
   it('serve prints a loopback URL carrying the token, and serves calls', async () => {

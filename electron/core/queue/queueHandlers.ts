@@ -4,10 +4,10 @@ import type { Handlers } from '../dispatch';
 type QueueCalls =
   | 'jobs.submit' | 'jobs.lookup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume' | 'jobs.setPriority' | 'jobs.moveBefore'
   | 'jobs.deadLetters' | 'jobs.retry' | 'jobs.discard' | 'jobs.resolveUnknown' | 'queue.status' | 'queue.pause' | 'queue.resume'
-  | 'takes.list' | 'takes.get' | 'finalize.plan' | 'finalize.run';
+  | 'takes.list' | 'takes.get' | 'takes.files' | 'finalize.plan' | 'finalize.run';
 
 /** The queue's and takes' contract entries: thin calls into JobQueue and TakeService. */
-export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer'>): Pick<Handlers, QueueCalls> {
+export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer' | 'takePath'>): Pick<Handlers, QueueCalls> {
   const q = core.queue;
   return {
     'jobs.submit': (input, ctx) => q.submit(ctx.author ? { ...input, userId: ctx.author } : input),
@@ -34,6 +34,10 @@ export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer'>)
     },
     'takes.list': ({ projectId, shotId }) => core.takes.list(projectId, shotId),
     'takes.get': ({ id }) => core.takes.get(id),
+    'takes.files': ({ jobId }) => {
+      const job = q.get(jobId); // NOT_FOUND for an unknown job
+      return core.takes.byJob(job.cacheOfJobId ?? job.id).map((t) => ({ id: t.id, path: core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus }));
+    },
     'finalize.plan': ({ projectId, top, topPercent }, ctx) =>
       core.finalizer.plan(projectId, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, ctx.role),
     'finalize.run': ({ projectId, takeIds, expectedCredits }) => core.finalizer.run(projectId, takeIds, expectedCredits),

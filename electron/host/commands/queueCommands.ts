@@ -27,9 +27,8 @@ async function waitForJob(core: Core, jobId: string): Promise<Job> {
   }
 }
 
-function withPaths(core: Core, r: SubmitResult, job: Job): SubmitResult & { error?: { code: string; message: string } } {
-  const jobForTakes = job.cacheOfJobId ?? job.id;
-  const takes = core.takes.byJob(jobForTakes).map((t) => ({ id: t.id, path: core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus }));
+async function withPaths(core: Core, r: SubmitResult, job: Job): Promise<SubmitResult & { error?: { code: string; message: string } }> {
+  const takes = await call(core, 'takes.files', { jobId: job.id });
   const out: SubmitResult & { error?: { code: string; message: string } } = {
     ...r,
     status: job.status,
@@ -76,7 +75,7 @@ export const submitCommand: Command = {
         noCache: values['no-cache'] === true,
       });
       const job = values.wait ? await waitForJob(core, r.jobId) : await call(core, 'jobs.get', { id: r.jobId });
-      const out = withPaths(core, r, job);
+      const out = await withPaths(core, r, job);
       io.out(JSON.stringify(out));
       return out.error && values.wait ? 1 : 0;
     } catch (e) {
