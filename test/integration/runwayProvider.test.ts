@@ -28,15 +28,22 @@ function probe(file: string): { width: number; height: number; duration: number;
 
 describe('RunwayProvider against the fake Runway (real SDK)', () => {
   it('text to video: create → waiting states → SUCCEEDED → a real MP4 of the requested shape and length', async () => {
-    h = await runwayHarness();
+    // The fake's clock moves only when the test moves it: the waiting states are seen whatever the load.
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    h = await runwayHarness({ now: () => now });
     const created = await h.provider.create({ jobId: 'job_1', variation: 0, params: h.params() }, h.signal);
     expect(created.estimatedCredits).toBe(60); // gen4.5 12/s × 5 s
     const sent = h.fake.task(created.taskId)!;
     expect(sent.endpoint).toBe('text_to_video');
     expect(sent.body).toMatchObject({ model: 'gen4.5', ratio: '1280:720', duration: 5, promptText: PROMPT });
-    const { final, seen } = await h.settle(created.taskId);
-    expect(seen[0]).toBe('PENDING');
-    expect(seen).toContain('RUNNING');
+    const seen: string[] = [];
+    let final = await h.provider.get(created.taskId, h.signal);
+    for (let step = 0; step < 20 && !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(final.status); step++) {
+      if (seen.at(-1) !== final.status) seen.push(final.status);
+      now += 20; // PENDING lasts 30 ms and RUNNING 80 ms on the fake's clock
+      final = await h.provider.get(created.taskId, h.signal);
+    }
+    expect(seen).toEqual(['PENDING', 'RUNNING']);
     expect(final).toMatchObject({ status: 'SUCCEEDED', costCredits: 60 });
     const dest = join(tmp.dir, 'take.part');
     await h.provider.download(final.outputs![0]!, dest, h.signal);
