@@ -10,6 +10,9 @@ import type { QueueLock } from './queueLock';
 
 export type { SubmitRequest } from './jobSubmit';
 
+/** How long a running job's step waits to be announced together with its next ones. */
+const ANNOUNCE_MS = 5;
+
 /** What the queue needs: the runner's ports (jobRunner.ts), the submitter's (jobSubmit.ts) and the scheduler's own. */
 export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'emitJob'>, Pick<SubmitDeps, 'projects' | 'shots' | 'policy'> {
   lock: QueueLock;
@@ -39,12 +42,15 @@ export class JobQueue {
   private readonly leaseMs: number;
   /** When kick last looked for expired leases. */
   private leaseScanAt = Number.NEGATIVE_INFINITY;
+  /** Running jobs whose snapshot is to be announced (emitJobSoon), and the timer that will. */
+  private readonly toAnnounce = new Set<string>();
+  private announceTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: JobQueueDeps) {
     this.repo = new JobRepo(d.db.conn);
     this.attempts = new AttemptLog(d.db.conn);
     this.leaseMs = d.leaseMs ?? 60_000;
-    this.runner = new JobRunner({ ...d, repo: this.repo, attempts: this.attempts, emitJob: (id) => this.emitJob(id) });
+    this.runner = new JobRunner({ ...d, repo: this.repo, attempts: this.attempts, emitJob: (id) => this.emitJobSoon(id) });
     this.submitter = new JobSubmitter(d, this.repo, this.attempts, { kick: () => this.kick(), get: (id) => this.get(id) });
   }
 
@@ -251,6 +257,7 @@ export class JobQueue {
   /** Finishes when every job in flight has stopped (used by tests and benches). */
   async idle(): Promise<void> {
     while (this.running.size > 0 || this.claims.size > 0) await Promise.all([...this.claims, ...[...this.running.values()].map((r) => r.done)]);
+    this.announce();
   }
 
   async dispose(): Promise<void> {
@@ -261,6 +268,7 @@ export class JobQueue {
     await Promise.allSettled([...this.claims]);
     for (const r of this.running.values()) r.ctl.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    this.announce();
     this.d.lock.release();
   }
 
@@ -329,13 +337,33 @@ export class JobQueue {
         setImmediate(() => this.kick());
       });
     this.running.set(id, { ctl, done });
-    this.d.events.emit('jobs.changed', { job: toJob(row, this.repo.tasks(id)) });
+    this.emitJobSoon(id);
     this.emitQueue();
   }
 
   private concurrency(): number {
     const providers = [...this.d.providers.keys()];
     return Math.max(1, ...providers.map((p) => this.d.gate.concurrency(p)));
+  }
+
+  /**
+   * A running job's own steps (claimed, created at the provider, settled) follow each other within
+   * milliseconds when the provider is quick: its snapshot is announced once per few milliseconds, read when
+   * sent, so the UI gets its latest state without a read and an event per step. What a caller does
+   * (submit, cancel, pause, retry…) is still announced at once.
+   */
+  private emitJobSoon(id: string): void {
+    this.toAnnounce.add(id);
+    this.announceTimer ??= setTimeout(() => this.announce(), ANNOUNCE_MS);
+  }
+
+  private announce(): void {
+    if (this.announceTimer) clearTimeout(this.announceTimer);
+    this.announceTimer = null;
+    const ids = [...this.toAnnounce];
+    this.toAnnounce.clear();
+    if (!this.d.db.conn.open) return;
+    for (const id of ids) this.emitJob(id);
   }
 
   private emitJob(id: string): void {
