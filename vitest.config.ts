@@ -13,6 +13,9 @@ export default defineConfig({
     // One throwaway PostgreSQL for the suites that run on both engines (test/support/engines.ts).
     globalSetup: ['test/support/pgGlobalSetup.ts'],
     pool: 'forks',
+    // Two forks on two cores (the default would be one): many files spend their time waiting on child
+    // processes, ffmpeg, PostgreSQL and HTTP servers, so the second fork roughly halves the wall time.
+    maxWorkers: 2,
     // Generous: integration tests spawn the CLI and ffmpeg, and 2 cores may be shared with other work.
     testTimeout: 90_000,
     hookTimeout: 60_000,
