@@ -1,7 +1,5 @@
 import type { DoctorReport } from '../../shared/contract/system';
-import { PgEngine } from '../core/db/engine/pgEngine';
 import { describeUrl } from '../core/db/engine/pgErrors';
-import { pgMigrations } from '../core/db/pg/pgMigrate';
 
 /**
  * What doctor says about the studio's PostgreSQL named by CIRCLETAKE_DATABASE_URL: reachable or not, its
@@ -10,6 +8,8 @@ import { pgMigrations } from '../core/db/pg/pgMigrate';
 export async function probeStudioDatabase(url: string | undefined): Promise<DoctorReport['studioDatabase']> {
   if (!url) return undefined;
   const where = describeUrl(url);
+  // Loaded only when a studio is named: every doctor run would otherwise load the PostgreSQL driver.
+  const [{ PgEngine }, { pgMigrations }] = await Promise.all([import('../core/db/engine/pgEngine'), import('../core/db/pg/pgMigrate')]);
   const engine = new PgEngine({ url, max: 1, statementTimeoutMs: 5_000 });
   try {
     const info = await engine.info();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { makeClip, makeNonVideo, makeTruncated, makeZeroByte, mediaBinaries } from '../support/clips';
-import { FakeClock, testCore } from '../support/core';
+import { FakeClock, testCore, settleJob } from '../support/core';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
@@ -50,21 +50,7 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-async function settle(jobId: string) {
-  for (let i = 0; i < 1000; i++) {
-    const j = core.queue.get(jobId);
-    if (!['queued', 'running', 'paused'].includes(j.status)) {
-      await core.queue.idle();
-      await core.takeChecks.idle();
-      return core.queue.get(jobId);
-    }
-    // Retries wait on the (fake) clock: move it past any backoff and let the queue look again.
-    clock.advance(10 * 60_000);
-    core.queue.kick();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
-}
+const settle = (jobId: string) => settleJob(core, clock, jobId);
 
 describeWith(ffmpegNeed, 'bad media from a provider', () => {
 

@@ -2,9 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
 import { systemClock } from '../../electron/core/nodePorts';
-import { testCore } from '../support/core';
+import { testCore, settleAll } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
 import { submitRequest } from '../support/parsed';
@@ -17,15 +16,6 @@ import { submitRequest } from '../support/parsed';
 const t = tempDir('ct-cli-export-');
 afterAll(() => t.cleanup());
 const cliArgs = (...args: string[]) => ['bin/circletake.js', ...args, '--data-dir', t.dir];
-
-async function settle(core: Core): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    if (!core.queue.list().some((j) => ['queued', 'running', 'paused'].includes(j.status))) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await core.queue.idle();
-  await core.takeChecks.idle();
-}
 
 /** Every file and folder under dir, relative, hidden ones included. */
 function listAll(dir: string): string[] {
@@ -61,12 +51,12 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
       const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720' };
       const a = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'opening: a harbour at dawn' }, projectName: 'Cut', shotName: 'Open' }));
       const b = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'closing: the lighthouse' }, projectName: 'Cut', shotName: 'Close' }));
-      await settle(core);
+      await settleAll(core);
       for (const j of [a, b]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
       const projectId = core.queue.get(a.jobId).projectId;
       const plan = core.finalizer.plan(projectId, { top: 1 });
       await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
-      await settle(core);
+      await settleAll(core);
       takeIds = (await core.finals.finals(projectId)).map((f) => f.takeId);
       expect(takeIds).toHaveLength(2);
     } finally {

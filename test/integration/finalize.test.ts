@@ -3,7 +3,7 @@ import type { CallOutput } from '../../shared/contract';
 import type { Core } from '../../electron/core/createCore';
 import {} from '../support/clips';
 import { systemClock } from '../../electron/core/nodePorts';
-import { testCore } from '../support/core';
+import { testCore, settleAll } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { submitRequest } from '../support/parsed';
 
@@ -13,16 +13,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
-
-async function settleAll(core: Core) {
-  for (let i = 0; i < 2000; i++) {
-    const open = core.queue.list().filter((j) => ['queued', 'running', 'paused'].includes(j.status));
-    if (open.length === 0) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await core.queue.idle();
-  await core.takeChecks.idle();
-}
 
 const localAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'local')!.available;
 

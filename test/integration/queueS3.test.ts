@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { makeClip, mediaBinaries } from '../support/clips';
-import { FakeClock, testCore } from '../support/core';
+import { FakeClock, testCore, settleJob } from '../support/core';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { submitRequest } from '../support/parsed';
 import { startS3, type TestS3 } from '../support/s3Server';
@@ -46,20 +46,7 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-async function settle(jobId: string) {
-  for (let i = 0; i < 1000; i++) {
-    const j = core.queue.get(jobId);
-    if (!['queued', 'running', 'paused'].includes(j.status)) {
-      await core.queue.idle();
-      await core.takeChecks.idle();
-      return core.queue.get(jobId);
-    }
-    clock.advance(10 * 60_000); // past any backoff
-    core.queue.kick();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`job ${jobId} did not settle`);
-}
+const settle = (jobId: string) => settleJob(core, clock, jobId);
 
 describeWith(ffmpegNeed, 'the queue on S3', () => {
   it('stores a finished take in the bucket and auto-checks it through the cache', { timeout: 120_000 }, async () => {

@@ -1,13 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
 import { Db } from '../../electron/core/db/db';
 import { SqliteEngine } from '../../electron/core/db/engine/sqliteEngine';
 import { systemClock } from '../../electron/core/nodePorts';
 import { checkBooks } from '../../electron/core/studio/booksCheck';
 import { importDesktop } from '../../electron/core/studio/desktopImport';
-import { testCore } from '../support/core';
+import { testCore, settleAll } from '../support/core';
 import { openPostgres, pgNeed } from '../support/engines';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
@@ -25,15 +24,6 @@ afterEach(async () => {
 
 const owner = { role: 'owner', door: 'cli' } as const;
 
-async function settle(core: Core): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (!core.queue.list().some((j) => ['queued', 'running', 'paused'].includes(j.status))) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await core.queue.idle();
-  await core.takeChecks.idle();
-}
-
 /** A desktop that has done a day's work: a job of two takes, a tag and a comment, then closed. */
 async function desktop(projectName: string, opts: { run?: boolean } = {}): Promise<{ file: string }> {
   const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
@@ -47,7 +37,7 @@ async function desktop(projectName: string, opts: { run?: boolean } = {}): Promi
   );
   if (!sub.ok) throw new Error(sub.error.message);
   if (opts.run !== false) {
-    await settle(core);
+    await settleAll(core);
     const [take] = core.takes.byJob((sub.value as { jobId: string }).jobId);
     expect((await core.dispatch('tags.add', { takeIds: [take!.id], tag: 'promising' }, owner)).ok).toBe(true);
     expect((await core.dispatch('comments.add', { takeId: take!.id, body: 'the kite dips at 0:01', atSec: 1 }, owner)).ok).toBe(true);

@@ -2,12 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { Db } from '../../core/db/db';
-import { PgEngine } from '../../core/db/engine/pgEngine';
-import { migratePg } from '../../core/db/pg/pgMigrate';
 import { systemClock, silentLogger } from '../../core/nodePorts';
-import { importDesktop, type DesktopImportReport } from '../../core/studio/desktopImport';
+import type { DesktopImportReport } from '../../core/studio/desktopImport';
 import { createBackend, storeConfigFrom } from '../../core/media/store/backend/createBackend';
-import { moveMedia, type MediaMoveReport } from '../../core/studio/mediaMove';
+import type { MediaMoveReport } from '../../core/studio/mediaMove';
 import type { CliIo, Command } from '../cliSupport';
 import { parseFlags, reportError, UsageError } from '../cliSupport';
 
@@ -77,6 +75,13 @@ export const studioCommand: Command = {
       if (!values.from) throw new UsageError(`--from is required. Usage: ${USAGE}`);
       if (values['store-url'] !== undefined && !values.media) throw new UsageError('--store-url is for --media: add --media to copy the clips into that store');
       const file = desktopFile(values.from);
+      // The PostgreSQL driver is loaded by this command only, not by every CLI start.
+      const [{ PgEngine }, { migratePg }, { importDesktop }, { moveMedia }] = await Promise.all([
+        import('../../core/db/engine/pgEngine'),
+        import('../../core/db/pg/pgMigrate'),
+        import('../../core/studio/desktopImport'),
+        import('../../core/studio/mediaMove'),
+      ]);
       const store = values.media ? storeConfigFrom(values['store-url']) : null;
       if (store?.kind === 'local') throw new UsageError('--media copies clips into the studio\'s object store: give --store-url s3://bucket/prefix?endpoint=… (or set CIRCLETAKE_STORE_URL)');
       const engine = new PgEngine({ url: databaseUrlOf(values['database-url']), max: 2, statementTimeoutMs: 120_000 });
