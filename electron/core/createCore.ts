@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CoreEvents } from './coreEvents';
 import { SqliteChangeFeed } from './live/sqliteChangeFeed';
 import { Db } from './db/db';
+import type { SqlEngine } from './db/engine/sqlEngine';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import { scopeByRole } from './policy/roleScope';
@@ -98,6 +99,8 @@ export interface Core {
   db: Db;
   events: CoreEvents;
   projects: ProjectService;
+  /** The storage engine port (SQLite here: the same connection as db, with group commit); repositories on the port use it. */
+  engine: SqlEngine;
   /** Plan configs and rate cards (built-in + <dataDir>/plans, <dataDir>/rates), the active plan. */
   plans: PlanRegistry;
   /** The credit ledger: reserve / capture / void, grants, purchases, balances, history. */
@@ -338,6 +341,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     board,
     labels,
     finalizer,
+    engine: db.engine,
     insight,
     benchmark,
     projectSpend,
@@ -361,7 +365,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       ledger.dispose();
       plans.dispose();
       events.dispose();
-      db.dispose();
+      await db.close();
     },
   };
   const dispatch = hideMoneyFromReviewers(

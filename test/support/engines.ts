@@ -4,7 +4,7 @@ import { afterEach, describe, inject } from 'vitest';
 import { Db } from '../../electron/core/db/db';
 import { PgEngine, type PgEngineOptions } from '../../electron/core/db/engine/pgEngine';
 import type { SqlEngine } from '../../electron/core/db/engine/sqlEngine';
-import { SqliteEngine } from '../../electron/core/db/engine/sqliteEngine';
+import type { SqliteEngine } from '../../electron/core/db/engine/sqliteEngine';
 import { migratePg } from '../../electron/core/db/pg/pgMigrate';
 import { createDatabase } from './pgCluster';
 import { describeWith, need } from './needs';
@@ -31,8 +31,8 @@ export async function openSqlite(): Promise<OpenedSqlite> {
   const tmp = tempDir('ct-engine-');
   const file = `${tmp.dir}/circletake.db`;
   const db = Db.open({ file, logger: { log() {} }, clock: { now: () => Date.now() } });
-  const engine = new SqliteEngine(db.conn, file);
-  cleanups.push(tmp.cleanup, () => db.dispose(), () => engine.close());
+  const engine = db.engine;
+  cleanups.push(tmp.cleanup, () => db.close());
   return { engine, db, file };
 }
 

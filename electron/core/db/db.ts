@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } 
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Clock, Logger } from '../ports';
+import { SqliteEngine } from './engine/sqliteEngine';
 import { GroupCommit } from './groupCommit';
 import { latestVersion, migrate, pendingMigrations } from './migrate';
 import type { Migration } from './migration';
@@ -32,6 +33,13 @@ export class Db {
   readonly file: string;
   readonly backupDir: string;
   readonly appliedMigrations: number[];
+  /**
+   * The engine port over the same connection (engine/sqlEngine.ts): repositories moved onto the port run
+   * here. Its transactions are group commits too. A synchronous Db call made inside an engine transaction
+   * body joins that transaction (better-sqlite3 nests it as a savepoint), so code on the port and code not
+   * yet moved can share one transaction; never await Db.group inside an engine body.
+   */
+  readonly engine: SqliteEngine;
   private readonly grouped: GroupCommit;
   /**
    * One transaction function for every call: it runs the function it is given. better-sqlite3 builds four
@@ -47,6 +55,7 @@ export class Db {
     this.appliedMigrations = applied;
     this.tx = conn.transaction((fn: () => unknown) => fn());
     this.grouped = new GroupCommit(conn, this.tx);
+    this.engine = new SqliteEngine(conn, file);
   }
 
   static open(opts: DbOptions): Db {
@@ -115,7 +124,18 @@ export class Db {
 
   /** Runs `fn` inside every group commit (see GroupCommit.addRider); returns the way to stop. */
   rideAlong(fn: () => void): () => void {
-    return this.grouped.addRider(fn);
+    const offGroup = this.grouped.addRider(fn);
+    const offEngine = this.engine.addRider(fn);
+    return () => {
+      offGroup();
+      offEngine();
+    };
+  }
+
+  /** Waits for the engine's queued transactions, then closes (prefer this where the caller can await). */
+  async close(): Promise<void> {
+    await this.engine.close();
+    this.dispose();
   }
 
   dispose(): void {

@@ -21,6 +21,7 @@ export class SqliteEngine implements SqlEngine {
   private scheduled: NodeJS.Immediate | null = null;
   private flushing = false;
   private committed = 0;
+  private readonly riders = new Set<() => void>();
   /** What a transaction body is given: statements that run at once, inside the open transaction. */
   private readonly inside: Queryable = {
     forUpdate: '',
@@ -70,6 +71,16 @@ export class SqliteEngine implements SqlEngine {
     });
   }
 
+  /**
+   * Synchronous work that rides along in every group commit after the queued bodies, each in its own
+   * savepoint (the SQLite change feed writes its buffered events there; Db.rideAlong registers here too).
+   * A rider that throws costs only its own writes.
+   */
+  addRider(fn: () => void): () => void {
+    this.riders.add(fn);
+    return () => this.riders.delete(fn);
+  }
+
   /** Commits made so far (one per group), for tests and benches. */
   get commits(): number {
     return this.committed;
@@ -103,6 +114,16 @@ export class SqliteEngine implements SqlEngine {
           this.conn.exec('ROLLBACK TO piece');
           this.conn.exec('RELEASE piece');
           results.push({ ok: false, error });
+        }
+      }
+      for (const ride of this.riders) {
+        this.conn.exec('SAVEPOINT ride');
+        try {
+          ride();
+          this.conn.exec('RELEASE ride');
+        } catch {
+          this.conn.exec('ROLLBACK TO ride');
+          this.conn.exec('RELEASE ride');
         }
       }
       this.conn.exec('COMMIT');
