@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Db } from '../../electron/core/db/db';
+import { latestVersion } from '../../electron/core/db/migrate';
+import { migrations } from '../../electron/core/db/migrations';
 import { SqliteEngine } from '../../electron/core/db/engine/sqliteEngine';
 import { systemClock } from '../../electron/core/nodePorts';
 import { checkBooks } from '../../electron/core/studio/booksCheck';
@@ -165,7 +167,7 @@ describeWith([ffmpegNeed, pgNeed], 'circletake studio import: a desktop moved in
     expect(good.status).toBe(0);
     const report = JSON.parse(good.stdout) as { database: { engine: string; serverVersion: string }; studioDatabase: { engine: string; schemaVersion: number; appSchemaVersion: number; serverVersion: string } };
     expect(report.database).toMatchObject({ engine: 'sqlite', serverVersion: expect.stringMatching(/^SQLite 3\./) });
-    expect(report.studioDatabase).toMatchObject({ engine: 'postgres', serverVersion: expect.stringMatching(/^PostgreSQL \d+/), schemaVersion: 820, appSchemaVersion: 820 });
+    expect(report.studioDatabase).toMatchObject({ engine: 'postgres', serverVersion: expect.stringMatching(/^PostgreSQL \d+/), schemaVersion: latestVersion(migrations), appSchemaVersion: latestVersion(migrations) });
     const bad = doctor('postgres://studio:pw-secret-2@127.0.0.1:1/studio');
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ studioDatabase: { where: '127.0.0.1:1/studio', error: expect.stringContaining('Cannot reach PostgreSQL') } });

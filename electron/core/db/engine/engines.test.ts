@@ -6,6 +6,8 @@ import { describeWith } from '../../../../test/support/needs';
 import { PgEngine } from './pgEngine';
 import { constraintOf, numberPlaceholders } from './sqlEngine';
 import { migratePg, SCHEMA_TABLE } from '../pg/pgMigrate';
+import { latestVersion } from '../migrate';
+import { migrations } from '../migrations';
 
 const NOW = '2026-12-03T00:00:00.000Z';
 
@@ -39,7 +41,7 @@ describeEachEngine('the engine port', (open) => {
     );
     expect(row).toEqual({ credits: 10 ** 12, total: 10 ** 12 });
     const info = await engine.info();
-    expect(info.schemaVersion).toBe(820);
+    expect(info.schemaVersion).toBe(latestVersion(migrations));
     expect(info.serverVersion).toMatch(engine.name === 'sqlite' ? /^SQLite 3\./ : /^PostgreSQL \d+/);
   });
 
@@ -279,6 +281,6 @@ describeWith(pgNeed, 'PostgreSQL engine: what SQLite gives by having one writer'
     expect(applied.flat()).toEqual([]); // openPostgres already migrated; a repeat applies nothing
     const first = anotherPgEngine(url);
     await first.run(`INSERT INTO ${SCHEMA_TABLE} (version, name) VALUES (99990, 'from-the-future')`);
-    await expect(migratePg(first)).rejects.toMatchObject({ code: 'DB_FROM_FUTURE', details: { dbVersion: 99990, appVersion: 820 } });
+    await expect(migratePg(first)).rejects.toMatchObject({ code: 'DB_FROM_FUTURE', details: { dbVersion: 99990, appVersion: latestVersion(migrations) } });
   });
 });

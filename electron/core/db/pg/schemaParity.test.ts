@@ -40,7 +40,8 @@ describeWith(pgNeed, 'the PostgreSQL schema mirrors the SQLite schema', () => {
     const pg = (
       await engine.all<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
         `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-         WHERE table_schema = 'public' AND table_name <> 'circletake_schema' AND table_name NOT LIKE 'studio\\_%'`,
+         WHERE table_schema = 'public' AND table_name <> 'circletake_schema' AND table_name NOT LIKE 'studio\\_%'
+           AND column_name <> 'rowid'`, // SQLite's rowid is implicit; PostgreSQL's is a column (migration 0830)
       )
     ).map((c) => ({ table: c.table_name, column: c.column_name, type: c.data_type, notNull: c.is_nullable === 'NO' }));
     expect(pg.sort(byName)).toEqual(sqlite.sort(byName));
@@ -54,7 +55,7 @@ describeWith(pgNeed, 'the PostgreSQL schema mirrors the SQLite schema', () => {
     const { engine } = await openPostgres();
     const pg = (
       await engine.all<{ indexname: string }>(
-        `SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = 'public' AND i.tablename NOT LIKE 'studio\\_%'
+        `SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = 'public' AND i.tablename NOT LIKE 'studio\\_%' AND i.indexname NOT LIKE '%\\_rowid'
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
       )
     ).map((r) => r.indexname);
