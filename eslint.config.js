@@ -102,8 +102,22 @@ export default tseslint.config(
     ],
   }),
   layer(['electron/main/**/*.ts'], {
-    regexes: [['(^|/)renderer(/|$)', 'main may not import from renderer/.']],
+    regexes: [
+      ['(^|/)renderer(/|$)', 'main may not import from renderer/.'],
+      ['(^|/)core/createCore$|(^|/)utility/coreService$', 'main hosts no core (issue #18): it reaches the core through a CoreTransport (electron/main/coreTransport.ts).'],
+    ],
   }),
+  {
+    ...layer(['electron/utility/**/*.ts'], {
+      paths: [electronPkg],
+      regexes: [
+        ['^electron(/|$)', 'the core process is a utilityProcess: it speaks to main over process.parentPort, never with the electron API.'],
+        ['(^|/)renderer(/|$)', 'the core process may not import from renderer/.'],
+        ['(^|\\.\\./)(main|preload)(/|$)', 'the core process may not import from main or preload (only tests drive it with main\'s client).'],
+      ],
+    }),
+    ignores: ['**/*.test.ts'],
+  },
   layer(['renderer/**/*.ts', 'renderer/**/*.tsx'], {
     paths: [electronPkg, ...noNode],
     regexes: [

@@ -16,6 +16,8 @@ const RANK: Record<Role, number> = { reviewer: 1, producer: 2, owner: 3 };
  * owner. An event missing here (a new one) reaches the owner only until someone decides.
  */
 export const EVENT_ROLE: Partial<Record<EventName, Role>> = {
+  // Whether the app's core is up: everyone whose window depends on it.
+  'system.coreStatus': 'reviewer',
   'projects.changed': 'reviewer',
   'shots.changed': 'reviewer',
   'takes.changed': 'reviewer',

@@ -1,41 +1,65 @@
 import { app, BrowserWindow, dialog, Notification, safeStorage, session } from 'electron';
 import { join } from 'node:path';
-import { createCore, type Core } from '../core/createCore';
-import { createIds, createStderrLogger, systemClock } from '../core/nodePorts';
-import type { Ports } from '../core/ports';
+import { createStderrLogger } from '../core/nodePorts';
+import type { Logger } from '../core/ports';
 import { handleAppProtocol, registerSchemes } from './appProtocol';
+import type { MainServices } from './coreClient';
+import type { CoreTransport } from './coreTransport';
 import { keychainPorts } from './keychain';
 import { handleMediaProtocols } from './mediaProtocol';
-import { IDLE, onJobChanged } from './batchProgress';
 import { registerIpc } from './ipc';
-import { serveReviewsOnDemand } from './reviewServer';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
+import { SupervisedCore } from './supervisedCore';
+import { spawnUtilityCore } from './utilityCore';
 
-// The Electron composition root: ports implemented with Electron, then core, IPC and the window.
+// The Electron composition root: windows, protocols and IPC. It hosts no core: local mode runs the core
+// in a utilityProcess (electron/utility), and main relays contract calls, events and media through a
+// CoreTransport (coreTransport.ts), the seam where remote mode (a studio) will plug in.
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-let core: Core | undefined;
-let stopReviews: (() => Promise<void>) | undefined;
+const logLevel = process.env.CIRCLETAKE_LOG_LEVEL === 'debug' ? 'debug' : 'info';
+let transport: CoreTransport | undefined;
 
-function electronPorts(): Ports {
+/** What only Electron main can do for the core: OS notifications, the folder picker, the keychain's Runway key, the taskbar. */
+function mainServices(runwayKey: () => Promise<string | null>): MainServices {
   return {
-    clock: systemClock,
-    ids: createIds(systemClock),
-    logger: createStderrLogger(process.env.CIRCLETAKE_LOG_LEVEL === 'debug' ? 'debug' : 'info'),
-    notifier: {
-      notify: (title, body) => {
-        if (Notification.isSupported()) new Notification({ title, body }).show();
-      },
+    runwayKey,
+    notify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
     },
-    dialogs: {
-      // The export's folder picker: a native dialog on the focused window.
-      pickFolder: async (title) => {
-        const opts = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
-        const win = BrowserWindow.getFocusedWindow();
-        const r = await (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
-        return r.canceled ? null : (r.filePaths[0] ?? null);
-      },
+    // The export's folder picker: a native dialog on the focused window.
+    pickFolder: async (title) => {
+      const opts = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const win = BrowserWindow.getFocusedWindow();
+      const r = await (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    progress: (value) => {
+      for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.setProgressBar(value);
     },
   };
+}
+
+/** Local mode: the core in a utilityProcess. Remote mode (#18, a studio's URL + token) will return its client here instead. */
+async function startTransport(dataDir: string, logger: Logger): Promise<CoreTransport> {
+  // The prompt key and the Runway key in the OS keychain (safeStorage, main only), or loud fallbacks where it protects nothing.
+  const keys = await keychainPorts({ dataDir, safe: safeStorage, logger });
+  return SupervisedCore.start({
+    spawn: () => spawnUtilityCore(join(import.meta.dirname, 'core.js')),
+    config: {
+      dataDir,
+      appVersion: app.getVersion(),
+      isStrict: !app.isPackaged,
+      ...(process.env.CIRCLETAKE_SQLITE_BINDING ? { sqliteBinding: process.env.CIRCLETAKE_SQLITE_BINDING } : {}),
+      // Only keys the keychain unsealed cross over; otherwise the core reads its own 0600 key file.
+      ...(keys.state.isUsable ? { secretKeysHex: { prompt: keys.secretKeys.key('prompt').toString('hex') } } : {}),
+      runwayKeyFromMain: true,
+      hasDialogs: true,
+      rendererDir: join(import.meta.dirname, '../renderer'),
+      logLevel,
+    },
+    services: mainServices(() => keys.runwayKeys.getKey()),
+    logger,
+  });
 }
 
 function createWindow(): BrowserWindow {
@@ -86,43 +110,18 @@ if (!app.requestSingleInstanceLock()) {
       });
     }
     handleAppProtocol(join(import.meta.dirname, '../renderer'));
-    const ports = electronPorts();
+    const logger = createStderrLogger(logLevel);
     const dataDir = process.env.CIRCLETAKE_DATA_DIR ?? app.getPath('userData');
     try {
-      // The prompt key and the Runway key in the OS keychain (safeStorage), or loud fallbacks where it protects nothing.
-      const keys = await keychainPorts({ dataDir, safe: safeStorage, logger: ports.logger });
-      core = createCore(
-        {
-          dataDir,
-          appVersion: app.getVersion(),
-          isStrict: !app.isPackaged,
-          secretKeys: keys.secretKeys,
-          runwayKeys: keys.runwayKeys,
-          ...(process.env.CIRCLETAKE_SQLITE_BINDING ? { sqliteBinding: process.env.CIRCLETAKE_SQLITE_BINDING } : {}),
-        },
-        ports,
-      );
+      transport = await startTransport(dataDir, logger);
     } catch (e) {
-      ports.logger.log('error', 'Circle Take could not start', { error: (e as Error).message });
+      logger.log('error', 'Circle Take could not start', { error: (e as Error).message });
       dialog.showErrorBox('Circle Take could not start', (e as Error).message);
       app.quit();
       return;
     }
-    registerIpc(core, devServerUrl);
-    stopReviews = serveReviewsOnDemand(core, join(import.meta.dirname, '../renderer'));
-    core.queue.start();
-    core.retention.startDaily();
-    handleMediaProtocols(core.resolveMedia);
-    // Running work shows in the taskbar; the end of a batch raises an OS notification.
-    let batch = IDLE;
-    const notifyBatch = core.ports.notifier;
-    core.events.subscribe((name, payload) => {
-      if (name !== 'jobs.changed') return;
-      const u = onJobChanged(batch, (payload as { job: { id: string; status: string } }).job);
-      batch = u.state;
-      for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.setProgressBar(u.progress);
-      if (u.notice) notifyBatch.notify(u.notice.title, u.notice.body);
-    });
+    registerIpc(transport, logger, devServerUrl);
+    handleMediaProtocols(transport);
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -132,8 +131,12 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
-    void stopReviews?.();
-    void core?.dispose();
+  // Quit waits (bounded, SupervisedCore's disposeTimeoutMs) for the core to dispose itself in its process.
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting || !transport) return;
+    quitting = true;
+    event.preventDefault();
+    void transport.dispose().finally(() => app.quit());
   });
 }

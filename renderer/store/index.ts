@@ -59,6 +59,8 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('benchmark.progressed', (e) => s().applyBenchmarkProgressed(e)),
     api.on('media.swept', (e) => s().applySwept(e.artifactIds)),
     api.on('review.changed', (e) => s().applyReviewChanged(e)),
+    // The app's core process stopped or came back (Electron): said once, as an error until it is back.
+    api.on('system.coreStatus', (e) => s().notify(e.state === 'restarted' ? 'info' : 'error', e.message)),
     api.on('plans.changed', () => void s().loadCredits().catch((err: unknown) => console.warn('circletake: reloading plans failed', err))),
   ];
   return () => offs.forEach((off) => off());

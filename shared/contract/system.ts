@@ -74,4 +74,12 @@ export const systemCalls = {
   'system.pickFolder': query(z.object({ title: z.string().max(100).optional() }).strict(), z.object({ dir: z.string().nullable() })),
 } as const;
 
-export const systemEvents = {} as const;
+/** The desktop's core process (Electron): it stopped (calls fail until it is back), was restarted, or is gone for good. */
+export const CoreStatus = z
+  .object({ state: z.enum(['stopped', 'restarted', 'failed']), message: z.string().max(500) })
+  .strict();
+export type CoreStatus = z.infer<typeof CoreStatus>;
+
+export const systemEvents = {
+  'system.coreStatus': CoreStatus,
+} as const;

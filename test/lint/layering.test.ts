@@ -22,6 +22,10 @@ describe('layer rules', () => {
     ['renderer/bad.ts', "import { readFileSync } from 'fs';\nexport const r = readFileSync;\n"],
     ['renderer/components/Bad.tsx', "import { x } from '../../electron/core/createCore';\nexport const y = x;\n"],
     ['electron/preload/bad.ts', "import { x } from '../core/createCore';\nexport const y = x;\n"],
+    ['electron/main/bad.ts', "import { createCore } from '../core/createCore';\nexport const c = createCore;\n"],
+    ['electron/main/bad.ts', "import { serveCore } from '../utility/coreService';\nexport const s = serveCore;\n"],
+    ['electron/utility/bad.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    ['electron/utility/bad.ts', "import { registerIpc } from '../main/ipc';\nexport const r = registerIpc;\n"],
   ])('%s refuses a bad import', async (file, code) => {
     expect(await restricted(file, code)).not.toHaveLength(0);
   });
@@ -31,7 +35,8 @@ describe('layer rules', () => {
     ['electron/core/ok.ts', "import { join } from 'node:path';\nimport { AppError } from '../../shared/errors';\nexport const a = [join, AppError];\n"],
     ['electron/host/ok.ts', "import { createCore } from '../core/createCore';\nexport const c = createCore;\n"],
     ['renderer/ok.ts', "import { contract } from '../shared/contract';\nexport const c = contract;\n"],
-    ['electron/main/ok.ts', "import { app } from 'electron';\nimport { createCore } from '../core/createCore';\nexport const a = [app, createCore];\n"],
+    ['electron/main/ok.ts', "import { app } from 'electron';\nimport type { MediaRequest } from '../utility/protocol';\nexport const a = [app] as unknown as MediaRequest[];\n"],
+    ['electron/utility/ok.ts', "import { createCore } from '../core/createCore';\nexport const c = createCore;\n"],
   ])('%s allows a good import', async (file, code) => {
     expect(await restricted(file, code)).toEqual([]);
   });

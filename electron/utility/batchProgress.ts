@@ -1,6 +1,6 @@
 /**
  * What the taskbar shows and when to notify: a batch is the run of jobs between two idle moments.
- * Pure (no Electron), so it is tested under Node; electron/main/index.ts feeds it and applies it.
+ * Pure (no Electron), so it is tested under Node; the core process (electron/utility/coreService.ts) feeds it; main applies the result.
  */
 export interface BatchState {
   /** Jobs seen active since the queue was last idle, and which of them have finished. */
