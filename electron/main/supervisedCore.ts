@@ -88,11 +88,14 @@ export class SupervisedCore implements CoreTransport {
     this.disposing = true;
     const handle = this.handle;
     const c = await Promise.race([this.up, delay(this.o.disposeTimeoutMs ?? 5000).then(() => null)]);
+    let ended = false;
     if (c && handle) {
+      const exited = this.exitOf.get(handle)!.then(() => (ended = true));
       const timeout = delay(this.o.disposeTimeoutMs ?? 5000).then(() => this.o.logger.log('warn', 'the core did not finish disposing in time; stopping its process'));
-      await Promise.race([c.dispose(), this.exitOf.get(handle), timeout]);
+      // Disposed, the core process ends itself; only one that does not within the bound is killed.
+      await Promise.race([c.dispose().then(() => exited), exited, timeout]);
     }
-    handle?.kill();
+    if (!ended) handle?.kill();
     this.up = Promise.resolve(null);
     this.stoppedWhy = 'Circle Take is quitting';
   }
@@ -136,7 +139,7 @@ export class SupervisedCore implements CoreTransport {
     this.status({ state: 'stopped', message: `Circle Take's core stopped (${why}). Restarting it; calls made meanwhile wait.` });
     this.up = this.launch().then(
       (c) => {
-        this.status({ state: 'restarted', message: "Circle Take's core was restarted. Work in flight was recovered by the queue; reopen a view if it looks out of date." });
+        this.status({ state: 'restarted', message: "Circle Take's core was restarted; reopen a view if it looks out of date." });
         return c;
       },
       (e: unknown) => {
