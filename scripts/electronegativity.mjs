@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const repoRoot = resolve(here, '..');
 /** What ships to users as Electron code: the shell, the bridge, the UI (core and host never touch Electron). */
-export const SCANNED = ['electron/main', 'electron/preload', 'renderer', 'package.json'];
+export const SCANNED = ['electron/main', 'electron/utility', 'electron/preload', 'renderer', 'package.json'];
 export const WAIVERS_FILE = join(repoRoot, 'scripts', 'electronegativity-waivers.json');
 const MIN_REASON = 30;
 
