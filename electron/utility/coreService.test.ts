@@ -25,6 +25,8 @@ const progress: number[] = [];
 const asked: string[] = [];
 let ended = 0;
 let previewId: string;
+let seededProject: string;
+const DRAFT = { provider: 'local', model: 'gen4_turbo', prompt: 'a lighthouse at dusk, slow push in', negativePrompt: '', seed: '', durationSec: 5, ratio: '1280:720', variations: 1, audio: false, artifactClass: 'preview', outputFormat: null, sourceTakeId: null } as const;
 const promptKey = 'ab'.repeat(32);
 
 const services: MainServices = {
@@ -53,7 +55,11 @@ beforeAll(async () => {
   const seed = testCore({ dataDir: data.dir, clock: systemClock, config: { secretKeys: { key: () => Buffer.from(promptKey, 'hex') } } });
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, Buffer.from('preview-bytes-0123456789'));
-  previewId = (await seed.core.media.putPreview({ projectId: seed.core.projects.create('Seeded').id, jobId: 'job_utility0001', n: 0, fromFile: f })).id;
+  seededProject = seed.core.projects.create('Seeded').id;
+  previewId = (await seed.core.media.putPreview({ projectId: seededProject, jobId: 'job_utility0001', n: 0, fromFile: f })).id;
+  // A prompt sealed with the keychain's key (the one main will hand over).
+  const saved = await seed.core.dispatch('drafts.save', { projectId: seededProject, shotId: null, values: DRAFT }, { role: 'owner', door: 'cli' });
+  expect(saved.ok).toBe(true);
   await seed.core.dispose();
   const config: CoreProcessConfig = { dataDir: data.dir, appVersion: '0.0.0-test', isStrict: true, secretKeysHex: { prompt: promptKey }, runwayKeyFromMain: true, hasDialogs: true, rendererDir: null, logLevel: 'info' };
   transport = await SupervisedCore.start({
@@ -97,6 +103,9 @@ describe('the core process over a message channel (no Electron)', () => {
   it('uses the prompt key main handed over from the keychain, not a key file of its own', async () => {
     const info = await transport.call('system.info', {}, owner);
     expect(info).toMatchObject({ ok: true, value: { door: 'electron', dataDir: data.dir } });
+    // The prompt sealed with that key opens in the core process (another key would refuse it).
+    const drafts = await transport.call('drafts.list', { projectId: seededProject }, owner);
+    expect(drafts).toMatchObject({ ok: true, value: [{ values: { prompt: DRAFT.prompt } }] });
     expect(existsSync(join(data.dir, 'keys', 'prompt.key'))).toBe(false);
   });
 
@@ -116,6 +125,14 @@ describe('the core process over a message channel (no Electron)', () => {
       const r = await transport.media({ url, method: 'GET', range: null, cls });
       expect([r.status, r.body]).toEqual([404, null]);
     }
+  });
+
+  it("relays a batch's taskbar progress and its end-of-batch notice to main", async () => {
+    const submitted = await transport.call('jobs.submit', { params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over a field' }, projectName: 'Batch' }, owner);
+    expect(submitted, JSON.stringify(submitted)).toMatchObject({ ok: true });
+    await expect.poll(() => notices, { timeout: 60_000 }).toContainEqual(expect.stringMatching(/^Circle Take: batch finished.*: 1 job done/));
+    expect(progress[0]).toBe(0);
+    expect(progress.at(-1)).toBe(-1);
   });
 
   it('disposes the core on quit and ends the process; later calls answer the stopped error at once', async () => {
