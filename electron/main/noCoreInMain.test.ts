@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { itWith, need } from '../../test/support/needs';
 
 /**
  * Electron main hosts no core (issue #18 item 5): what electron/main/index.ts loads at run time —
@@ -71,5 +72,36 @@ describe('Electron main creates no core in-process', () => {
     expect(utility.packages.has('better-sqlite3')).toBe(true);
     // The core process never imports Electron's main-process API (it runs in a utilityProcess).
     expect(utility.packages.has('electron')).toBe(false);
+  });
+});
+
+/** The packages a built ESM bundle loads, following its relative chunk imports. */
+function bundlePackages(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"([^"]+)"/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec));
+      else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    }
+  }
+  return packages;
+}
+
+describe('the built main bundle (out/main, electron-vite)', () => {
+  const index = resolve(root, 'out/main/index.js');
+  const core = resolve(root, 'out/main/core.js');
+  itWith(need('the built bundles in out/', existsSync(index) && existsSync(core), { fix: 'npx electron-vite build' }), "main's index.js loads no database driver or media tool; core.js (the utilityProcess entry) does", () => {
+    const main = bundlePackages(index);
+    expect(main.has('electron')).toBe(true);
+    expect([...main].filter((p) => ['better-sqlite3', 'pg', 'sharp', '@runwayml/sdk', '@aws-sdk/client-s3'].includes(p))).toEqual([]);
+    const utility = bundlePackages(core);
+    expect(utility.has('better-sqlite3')).toBe(true);
+    expect(utility.has('electron')).toBe(false);
   });
 });
