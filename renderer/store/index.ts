@@ -39,6 +39,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
 /** Feeds the domain caches from core's events. Returns the unsubscribe. */
 export function connectEvents(store: AppStore, api: Api): () => void {
   const s = () => store.getState();
+  let coreDown = '';
   const offs = [
     api.on('projects.changed', (e) => s().applyProjectChanged(e)),
     api.on('shots.changed', (e) => s().applyShotsChanged(e)),
@@ -59,8 +60,12 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('benchmark.progressed', (e) => s().applyBenchmarkProgressed(e)),
     api.on('media.swept', (e) => s().applySwept(e.artifactIds)),
     api.on('review.changed', (e) => s().applyReviewChanged(e)),
-    // The app's core process stopped or came back (Electron): said once, as an error until it is back.
-    api.on('system.coreStatus', (e) => s().notify(e.state === 'restarted' ? 'info' : 'error', e.message)),
+    // The app's core process stopped or came back (Electron): an error while it is down, replaced once it is back.
+    api.on('system.coreStatus', (e) => {
+      if (e.state === 'restarted') for (const n of s().notices) if (n.text === coreDown) s().dismissNotice(n.id);
+      coreDown = e.state === 'restarted' ? '' : e.message;
+      s().notify(e.state === 'restarted' ? 'info' : 'error', e.message);
+    }),
     api.on('plans.changed', () => void s().loadCredits().catch((err: unknown) => console.warn('circletake: reloading plans failed', err))),
   ];
   return () => offs.forEach((off) => off());
