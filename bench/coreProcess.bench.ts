@@ -1,0 +1,80 @@
+// The desktop's core in its own process (issue 18 item 5): what the relay costs a contract call, and
+// what it buys main's thread.
+//   1. `projects.list` calls per second through SupervisedCore to the core process (a Node child
+//      speaking electron/utility/protocol.ts, as the utilityProcess does), against the same call
+//      dispatched in-process (how Electron main ran it before);
+//   2. main's longest event-loop block (perf_hooks) during a burst of concurrent calls: in-process the
+//      core's work runs on main's thread; with the core process main only relays — but it still decodes
+//      every answer, so a burst of large answers blocks main too (Node's child IPC here; Electron's
+//      parentPort differs). Answers going straight to the renderer over a MessagePort would remove that.
+import { fork } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createCore } from '../electron/core/createCore';
+import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';
+import type { CoreProcessHandle } from '../electron/main/supervisedCore';
+import { SupervisedCore } from '../electron/main/supervisedCore';
+import type { CoreToMain, MainToCore } from '../electron/utility/protocol';
+import { tempDir } from '../test/support/tmp';
+import { fmt, measure, printRatio } from './support';
+
+const root = resolve(import.meta.dirname, '..');
+const CALLS = 300;
+const PROJECTS = 200;
+const owner = { role: 'owner', door: 'electron' } as const;
+
+function spawnChild(): CoreProcessHandle {
+  const child = fork(join(root, 'test/support/coreChild.ts'), [], { cwd: root, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  return {
+    wire: {
+      post: (msg: MainToCore) => void (child.connected && child.send(msg)),
+      listen(cb: (msg: CoreToMain) => void) {
+        const l = (m: unknown) => cb(m as CoreToMain);
+        child.on('message', l);
+        return () => child.off('message', l);
+      },
+    },
+    onExit: (cb) => child.once('exit', (code, signal) => cb(signal ? `signal ${signal}` : `exit code ${code}`)),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+/** The longest main's event loop was held up while the burst ran (a timer late by that much). */
+async function loopDelayMaxMs(burst: () => Promise<unknown>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await burst();
+  await new Promise((r) => setTimeout(r, 20)); // let the sampling timer see the last block
+  h.disable();
+  return h.max / 1e6;
+}
+
+export default async function run(): Promise<void> {
+  const data = tempDir('ct-bench-coreproc-');
+  const core = createCore({ dataDir: data.dir, appVersion: 'bench', isStrict: false }, { clock: systemClock, ids: createIds(systemClock), logger: silentLogger, notifier: { notify: () => undefined } });
+  for (let i = 0; i < PROJECTS; i++) core.projects.create(`Project ${i}`);
+  const viaProcess = await SupervisedCore.start({
+    spawn: spawnChild,
+    config: { dataDir: data.dir, appVersion: 'bench', isStrict: false, runwayKeyFromMain: false, hasDialogs: false, rendererDir: null, logLevel: 'info' },
+    services: { runwayKey: async () => null, pickFolder: async () => null, notify: () => undefined, progress: () => undefined },
+    logger: silentLogger,
+  });
+  try {
+    const calls = (call: (n: string, i: unknown) => Promise<unknown>) => async () => {
+      for (let i = 0; i < CALLS; i++) await call('projects.list', {});
+      return CALLS;
+    };
+    const relayed = await measure(`projects.list (${PROJECTS} projects) via the core process`, 'calls/s', calls((n, i) => viaProcess.call(n, i, owner)));
+    const inProcess = await measure(`projects.list (${PROJECTS} projects) in-process (baseline)`, 'calls/s', calls((n, i) => core.dispatch(n, i, owner)));
+    printRatio(relayed, inProcess, 'the relay costs a call well under a millisecond');
+
+    const burst = (call: (n: string, i: unknown) => Promise<unknown>) => () => Promise.all(Array.from({ length: CALLS }, () => call('projects.list', {})));
+    const lagProcess = await loopDelayMaxMs(burst((n, i) => viaProcess.call(n, i, owner)));
+    const lagInProcess = await loopDelayMaxMs(burst((n, i) => core.dispatch(n, i, owner)));
+    console.log(`  main's longest event-loop block during ${CALLS} concurrent calls: core process ${fmt(lagProcess)} ms, in-process ${fmt(lagInProcess)} ms`);
+  } finally {
+    await viaProcess.dispose();
+    await core.dispose();
+    data.cleanup();
+  }
+}
