@@ -20,6 +20,7 @@ export class CoreProcessClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; fallback: unknown }>();
   private nextId = 1;
   private failedWith: string | null = null;
+  private wasReady = false;
   private readonly off: () => void;
   /** The core's pid once it is up; rejects with the reason it could not start. */
   readonly ready: Promise<number>;
@@ -67,8 +68,9 @@ export class CoreProcessClient {
     this.pending.clear();
   }
 
-  get isFailed(): boolean {
-    return this.failedWith !== null;
+  /** It said `ready` and has not failed since: an exit now is a crash of a running core. */
+  get isUp(): boolean {
+    return this.wasReady && this.failedWith === null;
   }
 
   private request(msg: (id: number) => MainToCore, fallback: unknown): Promise<unknown> {
@@ -83,6 +85,7 @@ export class CoreProcessClient {
   private receive(msg: CoreToMain): void {
     switch (msg.t) {
       case 'ready':
+        this.wasReady = true;
         return this.settleReady.resolve(msg.pid);
       case 'failed':
         return this.fail(`it could not start: ${msg.message}`);

@@ -23,13 +23,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function start(opts: { pickFolder?: MainServices['pickFolder']; disposeTimeoutMs?: number } = {}) {
+function start(opts: { pickFolder?: MainServices['pickFolder']; disposeTimeoutMs?: number; entries?: string[] } = {}) {
   const data = tempDir('ct-supervised-');
   const children: ChildProcess[] = [];
   const exits: string[] = [];
   const statuses: CoreStatus[] = [];
   const spawn = (): CoreProcessHandle => {
-    const child = fork(join(root, 'test/support/coreChild.ts'), [], { cwd: root, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const entry = opts.entries?.[children.length] ?? 'test/support/coreChild.ts';
+    const child = fork(join(root, entry), [], { cwd: root, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     children.push(child);
     return {
       wire: {
@@ -109,6 +110,19 @@ describe('the supervised core process (a Node child standing in for the utilityP
     expect(s.statuses[2]!.message).toMatch(/stopped again .*not restarted/);
     expect(await t.call('projects.list', {}, owner)).toMatchObject({ ok: false, error: { code: 'DB_UNAVAILABLE' } });
     expect(s.children).toHaveLength(2);
+  });
+
+  it('a restart that dies before it is up is said once (failed), and calls answer the stopped error', async () => {
+    // The second process is a module that does not exist: Node exits 1 before the core could say ready.
+    const s = start({ entries: ['test/support/coreChild.ts', 'test/support/no-such-core-entry.ts'] });
+    const t = await s.started;
+    process.kill((await t.pid())!, 'SIGKILL');
+    await expect.poll(() => s.statuses.map((x) => x.state), { timeout: 30_000 }).toEqual(['stopped', 'failed']);
+    expect(s.statuses[1]!.message).toMatch(/could not be restarted \(exit code 1\)/);
+    const r = await t.call('projects.list', {}, owner);
+    expect(r).toMatchObject({ ok: false, error: { code: 'DB_UNAVAILABLE' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.statuses).toHaveLength(2);
   });
 
   it('quit disposes the core in its process (it exits 0, the database closed); a hung core is killed after the bounded wait', async () => {

@@ -87,7 +87,7 @@ export class SupervisedCore implements CoreTransport {
   async dispose(): Promise<void> {
     this.disposing = true;
     const handle = this.handle;
-    const c = await Promise.race([this.up, delay(this.o.disposeTimeoutMs ?? 5000).then(() => null)]);
+    const c = await Promise.race([this.up.catch(() => null), delay(this.o.disposeTimeoutMs ?? 5000).then(() => null)]);
     let ended = false;
     if (c && handle) {
       const exited = this.exitOf.get(handle)!.then(() => (ended = true));
@@ -125,7 +125,7 @@ export class SupervisedCore implements CoreTransport {
   }
 
   private exited(handle: CoreProcessHandle, client: CoreProcessClient, why: string): void {
-    const wasUp = !client.isFailed;
+    const wasUp = client.isUp; // an exit before `ready` is launch()'s to report
     client.fail(why);
     if (handle !== this.handle || this.disposing || !wasUp) return;
     this.o.logger.log('error', 'the core process stopped', { why });
