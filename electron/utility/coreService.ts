@@ -47,6 +47,8 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
           isStrict: config.isStrict,
           ...(config.sqliteBinding ? { sqliteBinding: config.sqliteBinding } : {}),
           ...(config.resourcesDir ? { resourcesDir: config.resourcesDir } : {}),
+          ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}),
+          ...(config.storeCredentials ? { storeCredentials: config.storeCredentials } : {}),
           ...(config.secretKeysHex ? { secretKeys: hexKeys(config.secretKeysHex) } : {}),
           ...(config.runwayKeyFromMain ? { runwayKeys: { getKey: () => ask<string | null>({ op: 'runwayKey' }) } } : {}),
         },
@@ -107,7 +109,7 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
       case 'media':
         return wire.post({ t: 'result', id: msg.id, value: media ? media.answer(msg.req) : { status: 503, headers: {}, body: null } });
       case 'pull':
-        return wire.post({ t: 'result', id: msg.id, value: media ? await media.pull(msg.stream).catch(() => ({ done: true })) : { done: true } });
+        return wire.post({ t: 'result', id: msg.id, value: media ? await media.pull(msg.stream).catch((e: unknown) => endStream(core, e)) : { done: true } });
       case 'cancel':
         return media?.cancel(msg.stream);
       case 'dispose':
@@ -132,6 +134,12 @@ function corePorts(config: CoreProcessConfig, wire: Wire<MainToCore, CoreToMain>
     notifier: { notify: (title, body) => wire.post({ t: 'notify', title, body }) },
     ...(config.hasDialogs ? { dialogs: { pickFolder: (title: string) => ask<string | null>({ op: 'pickFolder', title }) } } : {}),
   };
+}
+
+/** A media stream that failed mid-way ends short (the player sees fewer bytes than announced); the log says why. */
+function endStream(core: Core | null, e: unknown): { done: true } {
+  core?.ports.logger.log('warn', 'a media stream from the object store failed', { error: (e as Error)?.message });
+  return { done: true };
 }
 
 /** The keys main unsealed from the OS keychain, held in this process's memory only. */

@@ -25,6 +25,9 @@ export interface CoreProcessConfig {
   /** The built renderer, for the review server the first share link starts (null: no review server). */
   rendererDir: string | null;
   logLevel: 'debug' | 'info';
+  /** Where the preview and release stores live (default: CIRCLETAKE_STORE_URL in the core process's environment, else the data dir). */
+  storeUrl?: string;
+  storeCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export interface WireCallContext {
