@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, DB_FILE_NAME, type Core } from '../electron/core/createCore';
-import { prepareLedger, SPEND_FROM_ENTRIES } from '../electron/core/money/ledgerRepo';
+import { ledgerStatements, SPEND_FROM_ENTRIES } from '../electron/core/money/ledgerRepo';
 import { checkTotals } from '../electron/core/money/ledgerViews';
 import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';
 import { dayOf } from '../shared/money/cycles';
@@ -93,7 +93,7 @@ async function prepare(entries: number): Promise<Books> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-bench-submit-'));
   let core = open(dir);
   const projectId = core.projects.create('Bench').id;
-  core.ledger.grant({ id: 'bench-credits', pool: 'local:grant', credits: 100_000_000 });
+  await core.ledger.grant({ id: 'bench-credits', pool: 'local:grant', credits: 100_000_000 });
   await core.dispose();
   const t0 = process.hrtime.bigint();
   seed(dir, entries, projectId);
@@ -136,16 +136,16 @@ export default async function bench(): Promise<void> {
         oldGuardSums(b.core, b.projectId);
         oldMs[i]!.push(Number(process.hrtime.bigint() - s) / 1e6);
         const g = process.hrtime.bigint();
-        for (let k = 0; k < 50; k++) b.core.ledger.guardState(b.projectId);
+        for (let k = 0; k < 50; k++) await b.core.ledger.guardState(b.projectId);
         guardMs[i]!.push(Number(process.hrtime.bigint() - g) / 1e6 / 50);
       }
     }
     for (const [i, b] of all.entries()) {
       const c0 = process.hrtime.bigint();
-      const check = checkTotals(prepareLedger(b.core.db.conn));
+      const check = await checkTotals(ledgerStatements(b.core.engine));
       b.checkMs = Number(process.hrtime.bigint() - c0) / 1e6;
       const a0 = process.hrtime.bigint();
-      const audit = b.core.ledger.audit();
+      const audit = await b.core.ledger.audit();
       b.auditMs = Number(process.hrtime.bigint() - a0) / 1e6;
       if (!check.ok) throw new Error(`the startup check fails after the bench: ${check.problems.slice(0, 3).join('; ')}`);
       if (!audit.ok) throw new Error(`books do not balance after the bench: ${audit.problems.slice(0, 3).join('; ')}`);

@@ -185,8 +185,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     settings: new MoneySettings(db),
     versions: new ConfigVersions(db),
   });
-  const ledger = new CreditLedger({ db, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
-  if (ledger.isSafe) ledger.syncPlan();
+  // Opens asynchronously (system accounts, startup audit, the plan applied); every ledger call waits for it.
+  const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
   const calibrations = new CalibrationStore(db.conn);
   const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn), calibration: calibrations.lookup });
   const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
@@ -285,8 +285,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const insight = new InsightService({
     db, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
     settings: new InsightSettingsStore(db.conn, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
-    plannedFinals: (projectId) => {
-      const p = finalizer.plan(projectId);
+    plannedFinals: async (projectId) => {
+      const p = await finalizer.plan(projectId);
       return { items: p.items.length, totalCredits: p.totalCredits, pools: p.pools };
     },
   });

@@ -42,12 +42,12 @@ async function makeHistory(dataDir: string): Promise<{ projectId: string }> {
   const takes = core.takes.list(projectId).filter((t) => t.artifactClass === 'preview' && t.checkStatus !== 'pending');
   core.board.tag(takes.slice(0, 3).map((t) => t.id), 'promising', 'ana');
   if (takes[3]) core.board.tag([takes[3].id], 'discard', 'ben');
-  const plan = core.finalizer.plan(projectId);
+  const plan = await core.finalizer.plan(projectId);
   const run = await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
   await settle(core, run.jobIds);
   const finals = core.takes.list(projectId).filter((t) => t.artifactClass === 'release');
   core.board.markPublished(finals.slice(0, 2).map((t) => t.id), 'export-1');
-  core.ledger.setProjectBudget(projectId, 1_500);
+  await core.ledger.setProjectBudget(projectId, 1_500);
   await b.cleanup();
   return { projectId };
 }

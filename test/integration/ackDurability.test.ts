@@ -37,20 +37,22 @@ function round(dataDir: string, firstSeed: number, killAfter: number, isEarly: b
   });
 }
 
-function audit(dataDir: string, acked: number[]) {
+async function audit(dataDir: string, acked: number[]) {
   const { core, cleanup } = testCore({ dataDir });
   const conn = core.db.conn;
   const jobs = conn.prepare('SELECT id, params_json, reservation_id FROM jobs').all() as { id: string; params_json: string; reservation_id: string | null }[];
   const bySeed = new Map(jobs.map((j) => [(JSON.parse(j.params_json) as { seed: number }).seed, j]));
   const lost = acked.filter((s) => !bySeed.has(s));
-  const unreserved = jobs.filter((j) => !j.reservation_id || core.ledger.reservationsForJob(j.id).length !== 1);
+  const reservations = new Map<string, Awaited<ReturnType<typeof core.ledger.reservationsForJob>>>();
+  for (const j of jobs) reservations.set(j.id, await core.ledger.reservationsForJob(j.id));
+  const unreserved = jobs.filter((j) => !j.reservation_id || reservations.get(j.id)!.length !== 1);
   const result = {
     jobs: jobs.length,
     lost,
     unreserved: unreserved.length,
-    pendingHolds: jobs.filter((j) => core.ledger.reservationsForJob(j.id)[0]?.state === 'pending').length,
+    pendingHolds: jobs.filter((j) => reservations.get(j.id)![0]?.state === 'pending').length,
     integrity: conn.pragma('integrity_check', { simple: true }),
-    booksBalance: core.ledger.audit().ok,
+    booksBalance: (await core.ledger.audit()).ok,
   };
   return { result, cleanup };
 }
@@ -73,7 +75,7 @@ describe('Q1: an acknowledged job survives a kill -9 right after its acknowledge
       // The next life starts past anything the killed one may have committed after its last ack.
       next = r.acked[r.acked.length - 1]! + 10;
     }
-    const { result, cleanup } = audit(dir.dir, acked);
+    const { result, cleanup } = await audit(dir.dir, acked);
     await cleanup();
     console.log(`Q1: ${acked.length} acknowledged, ${result.jobs} in the database after ${ROUNDS} kills`);
     expect(result.lost).toEqual([]);
@@ -89,7 +91,7 @@ describe('Q1: an acknowledged job survives a kill -9 right after its acknowledge
     dirs.push(dir);
     const acked: number[] = [];
     for (let k = 0; k < 2; k++) acked.push(...(await round(dir.dir, k * 100, 2, true)).acked);
-    const { result, cleanup } = audit(dir.dir, acked);
+    const { result, cleanup } = await audit(dir.dir, acked);
     await cleanup();
     expect(result.lost.length).toBeGreaterThan(0);
     expect(result.integrity).toBe('ok');

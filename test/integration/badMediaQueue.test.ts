@@ -32,7 +32,7 @@ let provider: FileQueueProvider;
 const clock = new FakeClock();
 const kinds = ['zero-byte', 'non-video', 'truncated', 'good'] as const;
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!mediaBinaries) return;
   const files = [
     makeZeroByte(dir.dir),
@@ -42,7 +42,7 @@ beforeAll(() => {
   ];
   provider = new FileQueueProvider(files);
   ({ core, cleanup } = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 } } }));
-  core.ledger.purchase({ id: 'buy-bad-media', surface: 'api', credits: 5000 });
+  await core.ledger.purchase({ id: 'buy-bad-media', surface: 'api', credits: 5000 });
   core.queue.start();
 }, 60_000);
 afterAll(async () => {
@@ -85,7 +85,7 @@ describeWith(ffmpegNeed, 'bad media from a provider', () => {
     expect(results[2]).toMatchObject({ status: 'succeeded', checkStatus: 'failed', detail: expect.stringMatching(/truncated or damaged/) });
     expect(results[3]).toMatchObject({ kind: 'good', status: 'succeeded', checkStatus: 'passed' });
     expect(provider.creates).toHaveLength(4);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
     // No temp or partial file left in the stores.
     const leftovers = ['preview', 'release'].flatMap((c) => {
       try {

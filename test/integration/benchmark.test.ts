@@ -61,7 +61,7 @@ async function localCore(): Promise<{ core: Core; dataDir: string; planFile: str
   const planFile = writeTinyConfigs(t.dir);
   const c = testCore({ dataDir: t.dir, clock: systemClock, config: { localSim: { queueMs: 0, fps: 12 }, pollIntervalMs: { local: 20 } } });
   cleanups.push(t.cleanup, c.cleanup);
-  c.core.money.activate('tiny-local');
+  await c.core.money.activate('tiny-local');
   c.core.queue.start();
   return { core: c.core, dataDir: t.dir, planFile };
 }
@@ -121,7 +121,7 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     const project = core.projects.findByName(`Benchmark ${today}`)!;
     const take = core.takes.list(project.id).find((t) => t.artifactClass === 'preview' && t.checkStatus === 'passed')!;
     core.board.tag([take.id], 'promising', 'ana');
-    const f = core.insight.forecast({ projectId: project.id });
+    const f = await core.insight.forecast({ projectId: project.id });
     const job = core.queue.get(take.jobId);
     expect(f.planned).toEqual([{ label: `Finalize the shortlist of Benchmark ${today} (1 take)`, projectId: project.id, credits: 4 * job.durationSec!, surfaces: { local: 4 * job.durationSec! } }]);
   }, 180_000);
@@ -142,7 +142,7 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     const t = testCore({ clock: systemClock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 10 } } });
     cleanups.push(() => fake.stop(), t.cleanup);
     const core = t.core;
-    core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5_000 });
+    await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5_000 });
     core.queue.start();
 
     // 5 × 60 + 5 × 240 credits at 12/s: refused until confirmed, and nothing was created.

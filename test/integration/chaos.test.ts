@@ -61,9 +61,9 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     const { core, dataDir } = t;
     mkdirSync(join(dataDir, 'plans'), { recursive: true });
     writeFileSync(join(dataDir, 'plans', 'chaos-api.yaml'), chaosPlan(core.config.resourcesDir ?? join(process.cwd(), 'resources')));
-    core.money.reload();
-    core.money.activate('chaos-api');
-    core.ledger.purchase({ id: 'chaos-buy', surface: 'api', credits: 200_000 });
+    await core.money.reload();
+    await core.money.activate('chaos-api');
+    await core.ledger.purchase({ id: 'chaos-buy', surface: 'api', credits: 200_000 });
 
     // Submitted and acknowledged by this process; run by the child.
     const rnd = seeded(SEED);
@@ -103,9 +103,9 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     expect(fake.stats().createPosts).toBe(0);
     for (const id of ids) {
       expect(['queued', 'running']).toContain(core.queue.get(id).status);
-      expect(core.ledger.reservationsForJob(id).map((r) => r.state)).toEqual(['pending']);
+      expect((await core.ledger.reservationsForJob(id)).map((r) => r.state)).toEqual(['pending']);
     }
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
 
     for (let k = 0; k < KILLS; k++) {
       child = await startWorker();
@@ -132,11 +132,11 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     console.log(`chaos outcome: ${JSON.stringify(statuses)}; fake ${JSON.stringify(fake.stats())}`);
     expect(jobs.filter((j) => !terminal.has(j.status))).toEqual([]);
     expect(integrity()).toBe('ok');
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
 
     // Each terminal job's reservation resolved exactly once; an UNKNOWN job still holds its own.
     for (const j of jobs) {
-      const rs = core.ledger.reservationsForJob(j.id);
+      const rs = await core.ledger.reservationsForJob(j.id);
       expect(rs).toHaveLength(1);
       if (j.status === 'unknown') expect(rs[0]!.state).toBe('pending');
       else expect(rs[0]!.state).toBe((j.capturedCredits ?? 0) > 0 ? 'captured' : 'voided');

@@ -54,7 +54,7 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
       await settleAll(core);
       for (const j of [a, b]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
       const projectId = core.queue.get(a.jobId).projectId;
-      const plan = core.finalizer.plan(projectId, { top: 1 });
+      const plan = await core.finalizer.plan(projectId, { top: 1 });
       await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
       await settleAll(core);
       takeIds = (await core.finals.finals(projectId)).map((f) => f.takeId);
@@ -144,7 +144,7 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     expect([bad.status, JSON.parse(bad.stdout).error.code]).toEqual([3, 'NOT_FOUND']);
   });
 
-  it('answers a relative --to from the shell folder and bad flags in one line, as before', () => {
+  it('answers a relative --to from the shell folder and bad flags in one line, as before', async () => {
     const bad = spawnSync(process.execPath, cliArgs('export', '--project', 'Cut', '--to', join(t.dir, 'x'), '--crossfade', '9'), { encoding: 'utf8' });
     expect([bad.status, bad.stderr.trim()]).toEqual([2, 'circletake: --crossfade must be seconds from 0 to 5 (got "9")']);
     const none = spawnSync(process.execPath, cliArgs('export', '--project', 'Nope', '--to', 'rel'), { encoding: 'utf8', cwd: process.cwd() });

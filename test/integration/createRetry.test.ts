@@ -31,7 +31,7 @@ async function setup() {
     await t.cleanup();
     await fake.stop();
   });
-  t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
+  await t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
   return { core: t.core, fake };
 }
 
@@ -73,10 +73,10 @@ describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4),
     const creates = fake.requests.filter((q) => q.route === 'create');
     expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(waitMs);
     expect(attemptsOf(core, r.jobId).map((a) => a.status)).toEqual(['retry', 'ok']);
-    const reservations = core.ledger.reservationsForJob(r.jobId);
+    const reservations = await core.ledger.reservationsForJob(r.jobId);
     expect(reservations).toHaveLength(1);
     expect(reservations[0]).toMatchObject({ state: 'captured', captured: fake.stats().billedCredits });
-    expect(core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 
   it('connection refused (never sent) → retried once Runway listens again, exactly one task', async () => {
@@ -93,8 +93,8 @@ describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4),
     const attempts = attemptsOf(core, r.jobId);
     expect(attempts.at(-1)!.status).toBe('ok');
     expect(attempts.slice(0, -1).every((a) => a.status === 'retry')).toBe(true);
-    expect(core.ledger.reservationsForJob(r.jobId)).toHaveLength(1);
-    expect(core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await core.ledger.reservationsForJob(r.jobId)).toHaveLength(1);
+    expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 
   type UnknownRow = { name: string; fault: Fault; created: 0 | 1 };
@@ -116,7 +116,7 @@ describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4),
     expect(job.status).toBe('unknown');
     expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: created });
     expect(attemptsOf(core, r.jobId).map((a) => a.status)).toEqual(['unknown']);
-    expect(core.ledger.reservationForJob(r.jobId)).toMatchObject({ state: 'pending', reserved: job.reservedCredits });
-    expect(core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await core.ledger.reservationForJob(r.jobId)).toMatchObject({ state: 'pending', reserved: job.reservedCredits });
+    expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 });

@@ -27,15 +27,15 @@ function setup(): Core {
 
 /** What must hold after every refusal: nothing written, the books balance, balances still answer. */
 async function unchanged(core: Core, entries: number): Promise<void> {
-  expect(core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
-  expect(core.ledger.audit().problems).toEqual([]);
+  expect(await core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
+  expect((await core.ledger.audit()).problems).toEqual([]);
   expect(await core.dispatch('credits.balances', {}, owner)).toMatchObject({ ok: true });
 }
 
 describe('credit bounds', () => {
   it('refuses 2^53−1 and anything above 10^12 in one operation as VALIDATION naming the field, writing nothing', async () => {
     const core = setup();
-    const entries = core.ledger.history({ limit: 10_000 }).length;
+    const entries = (await core.ledger.history({ limit: 10_000 })).length;
     const refused: [string, Record<string, unknown>, string][] = [
       ['credits.grant', { id: 'g-huge', pool: 'local:grant', credits: HUGE }, 'credits'],
       ['credits.grant', { id: 'g-over', pool: 'local:grant', credits: MAX_CREDITS_PER_OP + 1 }, 'credits'],
@@ -54,24 +54,22 @@ describe('credit bounds', () => {
     await unchanged(core, entries);
     // The same bound on the ledger's own door (a capture's actual cost).
     core.ledger.reserve({ id: 'r1', jobId: 'j1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 10 } });
-    expect(() => core.ledger.capture('r1', HUGE)).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'actual' } }));
-    expect(core.ledger.reservation('r1').state).toBe('pending');
+    await expect(core.ledger.capture('r1', HUGE)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'actual' } }));
+    expect((await core.ledger.reservation('r1')).state).toBe('pending');
 
     // Exactly 10^12 is allowed, and every figure stays exact.
     expect(await core.dispatch('credits.grant', { id: 'g-max', pool: 'local:grant', credits: MAX_CREDITS_PER_OP }, owner)).toMatchObject({ ok: true });
-    const local = core.ledger.balances().pools.find((p) => p.pool === 'local:grant')!;
+    const local = (await core.ledger.balances()).pools.find((p) => p.pool === 'local:grant')!;
     expect(local.posted).toBe(MAX_CREDITS_PER_OP + 10_000);
-    expect(core.ledger.audit().problems).toEqual([]);
+    expect((await core.ledger.audit()).problems).toEqual([]);
   });
 
   it('checks the total: credits issued stay within 10^15, refused naming the pool', async () => {
     const core = setup();
     const per = MAX_CREDITS_PER_OP;
     const fits = MAX_CREDITS_TOTAL / per - 1; // 999 × 10^12, plus the plan's own 10,000-credit grant
-    core.db.immediate(() => {
-      for (let i = 0; i < fits; i++) core.ledger.grant({ id: `g${i}`, pool: 'local:grant', credits: per });
-    });
-    const entries = core.ledger.history({ limit: 10_000 }).length;
+    await Promise.all(Array.from({ length: fits }, (_, i) => core.ledger.grant({ id: `g${i}`, pool: 'local:grant', credits: per })));
+    const entries = (await core.ledger.history({ limit: 10_000 })).length;
     const over = await core.dispatch('credits.purchase', { id: 'p-over', surface: 'api', credits: per }, owner);
     expect(over).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'credits', pool: 'api:purchased', max: MAX_CREDITS_TOTAL } } });
     expect((over as { error: { message: string } }).error.message).toMatch(/^credits: 1,000,000,000,000 more credits into api:purchased would put 1,000,000,000,010,000 in the books, above the 1,000,000,000,000,000 \(10\^15\)/);
@@ -79,23 +77,23 @@ describe('credit bounds', () => {
     // Taking credits out makes room again.
     expect(await core.dispatch('credits.adjust', { id: 'a-out', pool: 'local:grant', credits: -per, reason: 'correction' }, owner)).toMatchObject({ ok: true });
     expect(await core.dispatch('credits.purchase', { id: 'p-fits', surface: 'api', credits: per }, owner)).toMatchObject({ ok: true });
-    const b = core.ledger.balances();
+    const b = await core.ledger.balances();
     for (const p of b.pools) expect(Number.isSafeInteger(p.posted)).toBe(true);
-    expect(core.ledger.audit().problems).toEqual([]);
+    expect((await core.ledger.audit()).problems).toEqual([]);
   });
 
   it('validates a write\'s answer before its transaction commits: books it could not report are rolled back', async () => {
     const core = setup();
-    const entries = core.ledger.history({ limit: 10_000 }).length;
+    const entries = (await core.ledger.history({ limit: 10_000 })).length;
     // A cached total pushed past 2^53 behind the ledger's back: the next grant's answer cannot be reported.
     core.db.conn.prepare("UPDATE ledger_accounts SET credits_posted = credits_posted + 9007199254740000 WHERE id = 'local:grant'").run();
     const r = await core.dispatch('credits.grant', { id: 'g-small', pool: 'local:grant', credits: 5 }, owner);
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
-    expect(core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
+    expect(await core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
     expect(core.db.conn.prepare("SELECT count(*) AS n FROM ledger_ops WHERE id = 'g-small'").get()).toEqual({ n: 0 });
   });
 
-  it('the CLI refuses 2^53−1 with one line naming credits, exit 2; its audit balances the books and names a wrong spend total', () => {
+  it('the CLI refuses 2^53−1 with one line naming credits, exit 2; its audit balances the books and names a wrong spend total', async () => {
     const t = tempDir('ct-bounds-cli-');
     try {
       const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', t.dir], { encoding: 'utf8', timeout: 120_000 });

@@ -61,7 +61,7 @@ function chownTree(dir: string, uid: number): void {
 async function preparedJob(): Promise<{ dataDir: string; jobId: string; cleanup(): void }> {
   const d = tempDir('ct-faults-data-');
   const t = testCore({ dataDir: d.dir });
-  t.core.ledger.purchase({ id: 'buy-faults', surface: 'api', credits: 5000 });
+  await t.core.ledger.purchase({ id: 'buy-faults', surface: 'api', credits: 5000 });
   const clip = makeClip(src.dir, `big-${Math.random().toString(36).slice(2)}.mp4`, { width: 320, height: 180, durationSec: 1, audio: 'none' });
   appendFileSync(clip, Buffer.alloc(BIG_BYTES, 7)); // trailing bytes: still a readable MP4, now bigger than the limit
   const { jobId } = await t.core.queue.submit(submitRequest({ params: { provider: 'import', model: 'imported', sourceFile: clip, enteredCredits: 25, artifactClass: 'preview' }, projectName: 'Faults' }));
@@ -86,7 +86,7 @@ async function expectChargedOnce(core: Core, dataDir: string, jobId: string) {
   expect(readdirSync(join(dataDir, 'import-provider')).filter((f) => f.endsWith('.json'))).toHaveLength(1); // one provider task, never re-created
   const rs = (await core.dispatch('credits.reservations', { jobId }, { role: 'owner', door: 'cli' })) as { value: { state: string; captured: number }[] };
   expect(rs.value).toEqual([expect.objectContaining({ state: 'captured', captured: 25 })]);
-  expect(core.ledger.audit().ok).toBe(true);
+  expect((await core.ledger.audit()).ok).toBe(true);
   expect(partials(dataDir)).toEqual([]);
   await core.dispose();
 }

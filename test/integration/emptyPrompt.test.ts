@@ -17,7 +17,7 @@ describe('an empty prompt with no image', () => {
     const t = testCore();
     cleanups.push(t.cleanup);
     const ctx = { role: 'owner' as const, door: 'host' as const };
-    const history = t.core.ledger.history().length;
+    const history = (await t.core.ledger.history()).length;
     for (const prompt of [undefined, '', '   \n ']) {
       const r = await t.core.dispatch('jobs.submit', { params: { ...EMPTY, ...(prompt === undefined ? {} : { prompt }) }, projectName: 'Quiet' }, ctx);
       expect(r.ok).toBe(false);
@@ -31,15 +31,15 @@ describe('an empty prompt with no image', () => {
     const complete = { ...EMPTY, provider: 'local' as const, prompt: ' ', variations: 1, audio: false, artifactClass: 'preview' as const, upscale: false };
     await expect(t.core.queue.submit({ params: complete, projectName: 'Quiet', priority: 0, noCache: false })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'prompt' } });
     expect(t.core.queue.list()).toEqual([]);
-    expect(t.core.ledger.history()).toHaveLength(history);
-    expect(t.core.ledger.pendingReservations()).toEqual([]);
-    expect(t.core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await t.core.ledger.history()).toHaveLength(history);
+    expect(await t.core.ledger.pendingReservations()).toEqual([]);
+    expect(await t.core.ledger.audit()).toMatchObject({ ok: true });
     // With a prompt it is something to render.
     const ok = await t.core.dispatch('jobs.submit', { params: { ...EMPTY, prompt: 'surf at night' }, projectName: 'Quiet' }, ctx);
     expect(ok.ok).toBe(true);
   });
 
-  it('is refused by `circletake submit` with exit 2 and VALIDATION naming prompt; the books are untouched', () => {
+  it('is refused by `circletake submit` with exit 2 and VALIDATION naming prompt; the books are untouched', async () => {
     const d = tempDir('ct-empty-prompt-');
     cleanups.push(() => d.cleanup());
     const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/circletake.js', ...args, '--data-dir', d.dir], { encoding: 'utf8', timeout: 60_000 });

@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const localAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'local')!.available;
+const localAvailable = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'local')!.available;
 
 describeWith(ffmpegNeed, 'finalize', () => {
   it('re-renders only the shortlist at release class, after a confirmed plan, and never promotes a preview', async () => {
@@ -29,12 +29,12 @@ describeWith(ffmpegNeed, 'finalize', () => {
     core.board.tag([drop!.id], 'discard', 'reviewer-1');
     const projectId = core.queue.get(a.jobId).projectId;
 
-    const plan = core.finalizer.plan(projectId, { top: 1 });
+    const plan = await core.finalizer.plan(projectId, { top: 1 });
     expect(plan.items.map((i) => i.takeId)).toEqual([keep!.id]);
     expect(plan.canRun).toBe(true);
     expect(plan.previewCredits).toBe(keep!.credits);
     expect(plan.totalCredits).toBe(plan.items[0]!.releaseCredits);
-    const before = localAvailable(core);
+    const before = await localAvailable(core);
     expect(plan.before.local).toBe(before);
     expect(plan.after.local).toBe(before - plan.totalCredits);
     expect(plan.multiplier).toBeCloseTo(plan.totalCredits / plan.previewCredits, 2);
@@ -48,7 +48,7 @@ describeWith(ffmpegNeed, 'finalize', () => {
     await settleAll(core);
     const job = core.queue.get(run.jobIds[0]!);
     expect(job).toMatchObject({ status: 'succeeded', artifactClass: 'release', sourceTakeId: keep!.id });
-    expect(localAvailable(core)).toBe(plan.after.local);
+    expect(await localAvailable(core)).toBe(plan.after.local);
     const [release] = core.takes.byJob(job.id);
     expect(release).toMatchObject({ artifactClass: 'release', sourceTakeId: keep!.id, checkStatus: 'passed' });
     expect(core.takePath(release!.id)).toContain('/release/');
@@ -85,8 +85,8 @@ describeWith(ffmpegNeed, 'finalize on a plan that forbids release', () => {
     await settleAll(core);
     const [take] = core.takes.byJob(a.jobId);
     core.board.tag([take!.id], 'promising', 'r');
-    core.money.activate('runway-free');
-    const plan = core.finalizer.plan(core.queue.get(a.jobId).projectId, { top: 1 });
+    await core.money.activate('runway-free');
+    const plan = await core.finalizer.plan(core.queue.get(a.jobId).projectId, { top: 1 });
     expect(plan.canRun).toBe(false);
     expect(plan.refusals.map((r) => r.rule)).toContain('outputs.release_allowed');
     await expect(core.finalizer.run(plan.projectId, [take!.id], 1_000_000)).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
@@ -109,7 +109,7 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     for (const j of [first, second]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
     // Reorder: Close goes first in the sequence.
     core.shots.move(core.queue.get(second.jobId).shotId, 1);
-    const plan = core.finalizer.plan(projectId, { top: 1 });
+    const plan = await core.finalizer.plan(projectId, { top: 1 });
     expect(plan.items).toHaveLength(2);
     await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
     await settleAll(core);
@@ -176,7 +176,7 @@ describeWith(ffmpegNeed, 'finalize without a seed', () => {
     const takes = core.takes.byJob(a.jobId);
     core.board.tag(takes.map((x) => x.id), 'promising', 'r');
     const projectId = core.queue.get(a.jobId).projectId;
-    const plan = core.finalizer.plan(projectId, { topPercent: 100 });
+    const plan = await core.finalizer.plan(projectId, { topPercent: 100 });
     expect(plan.items).toHaveLength(2);
     const run = await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
     await settleAll(core);

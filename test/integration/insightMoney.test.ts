@@ -37,10 +37,10 @@ afterEach(async () => {
 const drafts = { params: { provider: 'local' as const, model: 'gen4_turbo', durationSec: 5, variations: 2 }, count: 10, label: "Next week's drafts" };
 
 describe('spend forecast', () => {
-  it('says whether queued and planned work fit each pool, at the current pace, with the burn-down', () => {
+  it('says whether queued and planned work fit each pool, at the current pace, with the burn-down', async () => {
     // Keep the seeded shortlist out of it (its jobs carry no real prompt to re-render).
     core.db.conn.prepare("INSERT INTO shortlist_overrides (take_id, project_id, override, author, created_at) VALUES (?, ?, 'out', 'ana', ?)").run(seeded.takes.T7, seeded.p2, NOW);
-    const f = core.insight.forecast({ planned: [drafts] });
+    const f = await core.insight.forecast({ planned: [drafts] });
     expect(f.horizonDays).toBe(30);
     expect(f.planned).toEqual([{ label: "Next week's drafts", projectId: null, credits: 500, surfaces: { local: 500 } }]);
     const local = f.pools.find((p) => p.pool === 'local:grant')!;
@@ -64,24 +64,24 @@ describe('spend forecast', () => {
     expect(future[29]).toEqual({ day: '2026-12-23', credits: 8_745, isProjected: true });
   });
 
-  it('flags planned work that does not fit, the day the pool runs dry, and a project budget', () => {
+  it('flags planned work that does not fit, the day the pool runs dry, and a project budget', async () => {
     core.db.conn.prepare("INSERT INTO shortlist_overrides (take_id, project_id, override, author, created_at) VALUES (?, ?, 'out', 'ana', ?)").run(seeded.takes.T7, seeded.p2, NOW);
-    core.ledger.setProjectBudget(seeded.p1, 400);
-    const f = core.insight.forecast({ projectId: seeded.p1, planned: [{ ...drafts, count: 190 }] });
+    await core.ledger.setProjectBudget(seeded.p1, 400);
+    const f = await core.insight.forecast({ projectId: seeded.p1, planned: [{ ...drafts, count: 190 }] });
     const local = f.pools.find((p) => p.pool === 'local:grant')!;
     // 190 × 50 = 9,500 planned: 195 left today, gone in 13 days at 15 a day.
     expect(local).toMatchObject({ planned: 9_500, fits: true, projectedLeft: -255, fitsAtPace: false, runsOutOn: '2026-12-06' });
     // The project has spent 265 (holds included) of 400; 9,500 more does not fit.
     expect(f.budgets).toEqual([{ projectId: seeded.p1, projectName: 'Spot', budget: 400, spent: 265, planned: 9_500, left: -9_365, fits: false }]);
-    const over = core.insight.forecast({ planned: [{ ...drafts, count: 200 }] }).pools.find((p) => p.pool === 'local:grant')!;
+    const over = (await core.insight.forecast({ planned: [{ ...drafts, count: 200 }] })).pools.find((p) => p.pool === 'local:grant')!;
     expect(over).toMatchObject({ planned: 10_000, fits: false, runsOutOn: '2026-11-23' });
   });
 });
 
 describe('calibration', () => {
-  const quote = (ratio: string) => core.money.quote({ provider: 'local', model: 'gen4_turbo', durationSec: 10, ratio, variations: 4, audio: false, artifactClass: 'preview', upscale: false });
+  const quote = async (ratio: string) => await core.money.quote({ provider: 'local', model: 'gen4_turbo', durationSec: 10, ratio, variations: 4, audio: false, artifactClass: 'preview', upscale: false });
 
-  it('shows the learned rate beside the card with sample counts, and changes no estimate until switched on', () => {
+  it('shows the learned rate beside the card with sample counts, and changes no estimate until switched on', async () => {
     const view = core.insight.calibration();
     expect(view.minSamples).toBe(5);
     const turbo = view.entries.find((e) => e.model === 'gen4_turbo')!;
@@ -94,36 +94,36 @@ describe('calibration', () => {
       { resolution: '720:1280', samples: 2, cardCreditsPerSecond: 5, learnedCreditsPerSecond: 5.2, factor: 1.04 },
     ]);
     expect(view.entries.find((e) => e.model === 'gen4.5')).toMatchObject({ hasEnoughSamples: false, overall: { samples: 1, factor: 1.1 } });
-    expect(quote('1280:720').estimate.credits).toBe(200);
-    expect(quote('1280:720').estimate.factors.map((f) => f.name)).not.toContain('calibration');
+    expect((await quote('1280:720')).estimate.credits).toBe(200);
+    expect((await quote('1280:720')).estimate.factors.map((f) => f.name)).not.toContain('calibration');
   });
 
-  it('once switched on, the estimator uses the rate frozen at that moment, and says so; off restores the card', () => {
+  it('once switched on, the estimator uses the rate frozen at that moment, and says so; off restores the card', async () => {
     core.insight.setCalibration('local', 'gen4_turbo', true);
     expect(events.filter((e) => e.name === 'insight.calibrationChanged').map((e) => e.payload)).toEqual([{ provider: 'local', model: 'gen4_turbo', isEnabled: true }]);
-    const q = quote('1280:720');
+    const q = await quote('1280:720');
     expect(q.estimate.credits).toBe(195);
     expect(q.estimate.factors.find((f) => f.name === 'calibration')).toEqual({
       name: 'calibration', from: 'rate card', to: 'learned (4.88/s learned vs 5/s card, n=6 at 1280:720, since 2026-11-23)', multiplier: 0.975,
     });
     // 720:1280 has 2 samples (< 5): every resolution's rate together applies.
-    expect(quote('720:1280').estimate.credits).toBe(198);
+    expect((await quote('720:1280')).estimate.credits).toBe(198);
     // The submit-time check reserves the calibrated figure too.
-    expect(core.money.check({ provider: 'local', model: 'gen4_turbo', durationSec: 10, ratio: '1280:720', variations: 4, audio: false, artifactClass: 'preview', upscale: false }).credits).toBe(195);
+    expect((await core.money.check({ provider: 'local', model: 'gen4_turbo', durationSec: 10, ratio: '1280:720', variations: 4, audio: false, artifactClass: 'preview', upscale: false })).credits).toBe(195);
 
     // New attempts change what is learned, never what is applied.
     insertAttempt(core.db.conn, { job: seeded.jobs.J9!, status: 'ok', start: '2026-11-23T11:00:00Z', latency: 1_000, queue: 1_000, est: 25, charged: 100 });
     const after = core.insight.calibration().entries.find((e) => e.model === 'gen4_turbo')!;
     expect(after.groups[0]).toMatchObject({ samples: 7, factor: 1.3111 });
     expect(after.applied!.groups[0]).toMatchObject({ samples: 6, factor: 0.975 });
-    expect(quote('1280:720').estimate.credits).toBe(195);
+    expect((await quote('1280:720')).estimate.credits).toBe(195);
 
     core.insight.setCalibration('local', 'gen4_turbo', false);
-    expect(quote('1280:720').estimate.credits).toBe(200);
+    expect((await quote('1280:720')).estimate.credits).toBe(200);
     expect(core.insight.calibration().entries.find((e) => e.model === 'gen4_turbo')!.isEnabled).toBe(false);
   });
 
-  it('refuses to switch on a rate learned from too few samples, naming the count and the way out', () => {
+  it('refuses to switch on a rate learned from too few samples, naming the count and the way out', async () => {
     expect(() => core.insight.setCalibration('local', 'gen4.5', true)).toThrow(/model: local\/gen4.5 has 1 successful attempt with a known cost in the last 90 days; a learned rate needs 5/);
     expect(core.insight.calibration().entries.find((e) => e.model === 'gen4.5')!.isEnabled).toBe(false);
   });
@@ -140,10 +140,10 @@ describe('calibration', () => {
 });
 
 describe('per-project spend thresholds', () => {
-  const spend = (credits: number, key: string) => {
+  const spend = async (credits: number, key: string) => {
     const id = `rsv_thr_${key}`;
-    core.ledger.reserve({ id, jobId: seeded.jobs.J9!, projectId: seeded.p2, stage: 'generate', artifactClass: 'preview', amounts: { local: credits } });
-    core.ledger.capture(id, credits);
+    await core.ledger.reserve({ id, jobId: seeded.jobs.J9!, projectId: seeded.p2, stage: 'generate', artifactClass: 'preview', amounts: { local: credits } });
+    await core.ledger.capture(id, credits);
     return id;
   };
   const crossedEvents = () => events.filter((e) => e.name === 'insight.thresholdCrossed').map((e) => e.payload);
@@ -152,22 +152,22 @@ describe('per-project spend thresholds', () => {
     // Short has spent 60 already; 100 is crossed later, 50 is behind it (recorded silently).
     const view = core.projectSpend.set(seeded.p2, [100, 50]);
     expect(view).toEqual({ projectId: seeded.p2, projectName: 'Short', thresholds: [50, 100], source: 'set', spent: 60, crossed: [50] });
-    spend(30, 'a');
+    await spend(30, 'a');
     await new Promise((r) => setImmediate(r));
     expect(crossedEvents()).toEqual([]);
-    spend(15, 'b');
+    await spend(15, 'b');
     await new Promise((r) => setImmediate(r));
     expect(crossedEvents()).toEqual([{ projectId: seeded.p2, projectName: 'Short', threshold: 100, spent: 105 }]);
     expect(notices).toEqual(['Project spend: Project "Short" has spent 105 credits, past its 100 threshold.']);
-    spend(10, 'c');
+    await spend(10, 'c');
     await new Promise((r) => setImmediate(r));
     expect(crossedEvents()).toHaveLength(1);
     // A refund of 20 takes Short to 95: re-armed; the next spend past 100 is a new crossing.
     core.ledger.refund({ id: 'thr-refund', reservationId: 'rsv_thr_c', credits: 10, reason: 'test' });
-    core.ledger.refund({ id: 'thr-refund-2', reservationId: 'rsv_thr_b', credits: 10, reason: 'test' });
+    await core.ledger.refund({ id: 'thr-refund-2', reservationId: 'rsv_thr_b', credits: 10, reason: 'test' });
     await new Promise((r) => setImmediate(r));
     expect(core.projectSpend.view(seeded.p2)).toMatchObject({ spent: 95, crossed: [50] });
-    spend(6, 'd');
+    await spend(6, 'd');
     await new Promise((r) => setImmediate(r));
     expect(crossedEvents()).toEqual([
       { projectId: seeded.p2, projectName: 'Short', threshold: 100, spent: 105 },
@@ -177,12 +177,12 @@ describe('per-project spend thresholds', () => {
     expect(core.db.conn.prepare('SELECT crossings FROM project_spend_crossings WHERE project_id = ? AND threshold = 100').get(seeded.p2)).toEqual({ crossings: 2 });
   });
 
-  it('falls back to 50/80/100 % of the budget, and back to none when the budget goes', () => {
+  it('falls back to 50/80/100 % of the budget, and back to none when the budget goes', async () => {
     expect(core.projectSpend.view(seeded.p2)).toMatchObject({ thresholds: [], source: 'none' });
-    core.ledger.setProjectBudget(seeded.p2, 150);
+    await core.ledger.setProjectBudget(seeded.p2, 150);
     expect(core.projectSpend.view(seeded.p2)).toMatchObject({ thresholds: [75, 120, 150], source: 'budget' });
     expect(core.projectSpend.check(seeded.p2)).toEqual([]);
-    expect(spend(20, 'e')).toBe('rsv_thr_e');
+    expect(await spend(20, 'e')).toBe('rsv_thr_e');
     expect(crossedEvents()).toEqual([{ projectId: seeded.p2, projectName: 'Short', threshold: 75, spent: 80 }]);
   });
 

@@ -28,14 +28,14 @@ async function settle(core: Core, id: string) {
   throw new Error(`job ${id} did not settle: ${JSON.stringify(core.queue.get(id))}`);
 }
 
-const localAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'local')!.available;
+const localAvailable = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'local')!.available;
 
-function expectReleased(core: Core, jobId: string, before: number) {
-  const reservations = core.ledger.reservationsForJob(jobId);
+async function expectReleased(core: Core, jobId: string, before: number) {
+  const reservations = await core.ledger.reservationsForJob(jobId);
   expect(reservations).toHaveLength(1);
   expect(reservations[0]).toMatchObject({ state: 'voided', captured: 0 });
-  expect(localAvailable(core)).toBe(before);
-  expect(core.ledger.audit()).toMatchObject({ ok: true });
+  expect(await localAvailable(core)).toBe(before);
+  expect(await core.ledger.audit()).toMatchObject({ ok: true });
 }
 
 describe('a job that cannot run', () => {
@@ -43,9 +43,9 @@ describe('a job that cannot run', () => {
     const data = tempDir('ct-cannot-run-');
     cleanups.push(() => data.cleanup());
     const first = testCore({ dataDir: data.dir });
-    const before = localAvailable(first.core);
+    const before = await localAvailable(first.core);
     const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a secret heist beat' }, projectName: 'Keys' }));
-    expect(first.core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    expect((await first.core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
     await first.core.dispose();
     // The race this issue fixed left jobs sealed with a key that was then replaced: replay that.
     writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -59,12 +59,12 @@ describe('a job that cannot run', () => {
     expect(job.errorMessage).toMatch(/^prompt: .*cannot be decrypted.*credits are released/);
     expect(job.tasks.map((t) => t.status)).toEqual(['failed']);
     expect(second.core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
-    expectReleased(second.core, r.jobId, before);
+    await expectReleased(second.core, r.jobId, before);
     expect(logs.join('\n')).not.toContain('a secret heist beat');
     // Retrying it from the dead letters cannot help: refused naming the prompt, nothing reserved again.
-    const history = second.core.ledger.history().length;
-    expect(() => second.core.queue.retry(r.jobId)).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'prompt' } }));
-    expect(second.core.ledger.history()).toHaveLength(history);
+    const history = (await second.core.ledger.history()).length;
+    await expect(second.core.queue.retry(r.jobId)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'prompt' } }));
+    expect(await second.core.ledger.history()).toHaveLength(history);
     expect(second.core.queue.get(r.jobId).status).toBe('failed');
     await second.core.dispose();
 
@@ -74,7 +74,7 @@ describe('a job that cannot run', () => {
     third.core.queue.start();
     await third.core.queue.idle();
     expect(third.core.queue.get(r.jobId).status).toBe('failed');
-    expect(third.core.ledger.pendingReservations()).toEqual([]);
+    expect(await third.core.ledger.pendingReservations()).toEqual([]);
   });
 
   itWith(ffmpegNeed, 'whose take is finalized after its prompt key was replaced is refused naming the take, not INTERNAL', async () => {
@@ -92,8 +92,8 @@ describe('a job that cannot run', () => {
     writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
     const second = testCore({ dataDir: data.dir, clock: { now: () => Date.now() } });
     cleanups.push(() => second.core.dispose());
-    expect(() => second.core.finalizer.plan(projectId, { top: 1 })).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'takeIds', takeId: take!.id } }));
-    expect(second.core.ledger.pendingReservations()).toEqual([]);
+    await expect(second.core.finalizer.plan(projectId, { top: 1 })).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'takeIds', takeId: take!.id } }));
+    expect(await second.core.ledger.pendingReservations()).toEqual([]);
   });
 
   it.each(['import', 'local'] as const)('whose input file is gone (%s) ends failed naming the field, reservation released', async (provider) => {
@@ -105,24 +105,24 @@ describe('a job that cannot run', () => {
     // An import must at least look like a video (an MP4 header) to be accepted at submit.
     if (provider === 'import') writeFileSync(file, Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(2048, 3)]));
     else copyFileSync(join('resources', 'watermark.png'), file);
-    if (provider === 'import') t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
+    if (provider === 'import') await t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
     const params =
       provider === 'import'
         ? { provider, model: 'imported', sourceFile: file, enteredCredits: 25, artifactClass: 'preview' as const }
         : { provider, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storyboard frame, animated', promptImage: file };
     const surface = provider === 'import' ? 'api' : 'local';
-    const available = () => t.core.ledger.balances().surfaces.find((s) => s.surface === surface)!.available;
-    const before = available();
+    const available = async () => (await t.core.ledger.balances()).surfaces.find((s) => s.surface === surface)!.available;
+    const before = await available();
     const r = await t.core.queue.submit(submitRequest({ params, projectName: 'Files' }));
-    expect(available()).toBeLessThan(before);
+    expect(await available()).toBeLessThan(before);
     rmSync(file);
     t.core.queue.start();
     const job = await settle(t.core, r.jobId);
     const field = provider === 'import' ? 'sourceFile' : 'promptImage';
     expect(job).toMatchObject({ status: 'failed', errorCode: 'INPUT_MISSING', capturedCredits: 0 });
     expect(job.errorMessage).toContain(`${field}: the file ${file} is gone`);
-    expect(t.core.ledger.reservationForJob(r.jobId)).toMatchObject({ state: 'voided', captured: 0 });
-    expect(available()).toBe(before);
-    expect(t.core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await t.core.ledger.reservationForJob(r.jobId)).toMatchObject({ state: 'voided', captured: 0 });
+    expect(await available()).toBe(before);
+    expect(await t.core.ledger.audit()).toMatchObject({ ok: true });
   });
 });

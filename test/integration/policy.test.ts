@@ -17,11 +17,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup() {
+async function setup() {
   const assets = tempDir('ct-policy-assets-');
   const t = testCore({ config: { providerOverrides: [new ScriptedProvider('runway', join(assets.dir, 'none.mp4'), 25)] } });
   cleanups.push(t.cleanup, assets.cleanup);
-  t.core.ledger.purchase({ id: 'buy-policy', surface: 'api', credits: 5000 });
+  await t.core.ledger.purchase({ id: 'buy-policy', surface: 'api', credits: 5000 });
   const image = join(assets.dir, 'storyboard.png');
   writeFileSync(image, Buffer.from('not really a png, but an asset with content'));
   const clip = join(assets.dir, 'delivery', 'hero.mp4');
@@ -37,10 +37,10 @@ const submitWith = (promptImage: string, project: { projectId?: string; projectN
   ...project,
 });
 
-const counts = (core: Core) => ({
+const counts = async (core: Core) => ({
   jobs: (core.db.conn.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n,
   projects: core.projects.list().length,
-  ledger: core.ledger.history({ limit: 10_000 }).length,
+  ledger: (await core.ledger.history({ limit: 10_000 })).length,
 });
 
 /** A user copy of the active plan with a sensitive-input allowlist, made active. */
@@ -58,10 +58,10 @@ function allowPlan(core: Core, dataDir: string, allowlist: string[]) {
 
 describe('sensitive inputs at submit', () => {
   it('refuses a Confidential prompt image, naming the label, the plan and its (empty) allowlist, and writes nothing', async () => {
-    const { core, image, call } = setup();
+    const { core, image, call } = await setup();
     const p = core.projects.create('Heist');
     expect(await call('labels.set', { projectId: p.id, file: image, label: 'confidential' })).toMatchObject({ ok: true, value: { label: 'confidential', source: 'user', fileName: 'storyboard.png' } });
-    const before = counts(core);
+    const before = await counts(core);
     const r = await call('jobs.submit', submitWith(image, { projectId: p.id }));
     expect(r).toMatchObject({
       ok: false,
@@ -75,11 +75,11 @@ describe('sensitive inputs at submit', () => {
     const copy = join(image, '..', 'renamed.png');
     writeFileSync(copy, readFileSync(image));
     expect(await call('jobs.submit', submitWith(copy, { projectName: 'Brand new' }))).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
-    expect(counts(core)).toEqual(before);
+    expect(await counts(core)).toEqual(before);
   });
 
   it('lets an Internal or unlabeled input through, and an allowlisted project (by name or id) use a Restricted one', async () => {
-    const { core, dataDir, image, call } = setup();
+    const { core, dataDir, image, call } = await setup();
     const p = core.projects.create('Heist');
     const other = core.projects.create('Other');
     expect(await call('jobs.submit', submitWith(image, { projectId: p.id }))).toMatchObject({ ok: true });
@@ -96,7 +96,7 @@ describe('sensitive inputs at submit', () => {
   });
 
   it('reads labels from an import manifest and refuses the imported clip they cover', async () => {
-    const { core, assets, clip, call } = setup();
+    const { core, assets, clip, call } = await setup();
     const p = core.projects.create('Delivery');
     const manifest = join(assets, 'delivery', 'manifest.yaml');
     writeFileSync(manifest, stringify({ label: 'internal', assets: [{ file: 'hero.mp4', label: 'restricted' }] }));
@@ -111,8 +111,8 @@ describe('sensitive inputs at submit', () => {
 });
 
 describe('circletake label', () => {
-  it('labels a file and lists it; an unknown label or project exits 2', () => {
-    const { core, image, dataDir } = setup();
+  it('labels a file and lists it; an unknown label or project exits 2', async () => {
+    const { core, image, dataDir } = await setup();
     core.projects.create('Cli spot');
     const cli = (...a: string[]) => spawnSync(process.execPath, ['bin/circletake.js', 'label', ...a, '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
     const set = cli(image, '--project', 'Cli spot', '--as', 'confidential', '--json');

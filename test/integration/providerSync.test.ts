@@ -45,31 +45,31 @@ async function settle(core: Core, id: string) {
   return j;
 }
 
-const api = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'api') ?? { posted: 0, reserved: 0, available: 0 };
-const syncs = (core: Core) => core.ledger.history({ kind: 'provider_sync' });
+const api = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'api') ?? { posted: 0, reserved: 0, available: 0 };
+const syncs = async (core: Core) => await core.ledger.history({ kind: 'provider_sync' });
 const submit = (core: Core, durationSec = 2, prompt = 'a heron lifts off a canal') =>
   core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec, ratio: '1280:720', prompt }, projectName: 'Canal' }));
 
 describe('Runway balance → the books', () => {
   it('is read at start and mirrored as one provider_sync entry; an identical reading changes nothing', async () => {
     const { core } = await setup();
-    expect(api(core).posted).toBe(0);
+    expect((await api(core)).posted).toBe(0);
     core.queue.start();
     const c = await until('the start reading', () => core.providerSync!.comparison());
     expect(c).toMatchObject({ why: 'start', providerCredits: 10_000, booksCredits: 10_000, drift: 10_000, mirrored: 10_000, outstanding: 0, pool: 'api:purchased' });
     expect(c.explanation).toMatch(/^added at Runway: 10000 credits .*mirrored into the books/);
-    expect(syncs(core)).toMatchObject([{ kind: 'provider_sync', pool: 'api:purchased', credits: 10_000, reason: expect.stringMatching(/^provider_sync runway: 0 → 10000 \(read /) }]);
-    expect(api(core)).toMatchObject({ posted: 10_000, available: 10_000 });
+    expect(await syncs(core)).toMatchObject([{ kind: 'provider_sync', pool: 'api:purchased', credits: 10_000, reason: expect.stringMatching(/^provider_sync runway: 0 → 10000 \(read /) }]);
+    expect(await api(core)).toMatchObject({ posted: 10_000, available: 10_000 });
     // A second reading: in step, nothing written. The same reading replayed: nothing written either.
     const again = await core.providerSync!.refresh('manual', 0);
     expect(again).toMatchObject({ drift: 0, mirrored: 0, explanation: 'in step with Runway' });
-    const replay = core.ledger.providerSync({ id: `provider_sync:runway:${c.readAt}:10000`, provider: 'runway', surface: 'api', credits: 10_000, readAt: c.readAt }, { sinceEntry: core.ledger.lastEntry(), isQuiet: () => true });
+    const replay = await core.ledger.providerSync({ id: `provider_sync:runway:${c.readAt}:10000`, provider: 'runway', surface: 'api', credits: 10_000, readAt: c.readAt }, { sinceEntry: await core.ledger.lastEntry(), isQuiet: () => true });
     expect(replay).toMatchObject({ replayed: true, mirrored: 10_000 });
-    expect(syncs(core)).toHaveLength(1);
+    expect(await syncs(core)).toHaveLength(1);
     // The contract door answers the provider's figure beside the books'.
     const r = await core.dispatch('credits.balances', {}, { role: 'owner', door: 'host' });
     expect(r).toMatchObject({ ok: true, value: { provider: { providerCredits: 10_000, booksCredits: 10_000, drift: 0 } } });
-    expect(core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 
   itWith(ffmpegNeed, 'after a job settles it is read again: the books and Runway agree, captured = billed', async () => {
@@ -86,9 +86,9 @@ describe('Runway balance → the books', () => {
     const billed = fake.stats().billedCredits;
     expect(job.capturedCredits).toBe(billed);
     expect(c).toMatchObject({ providerCredits: 10_000 - billed, booksCredits: 10_000 - billed, drift: 0, heldAtProvider: 0 });
-    expect(api(core).posted).toBe(fake.stats().creditBalance);
-    expect(syncs(core)).toHaveLength(1);
-    expect(core.ledger.audit()).toMatchObject({ ok: true });
+    expect((await api(core)).posted).toBe(fake.stats().creditBalance);
+    expect(await syncs(core)).toHaveLength(1);
+    expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 
   itWith(ffmpegNeed, 'shows spend elsewhere as drift, explains it, mirrors it, and lists the usage mismatch in the audit', async () => {
@@ -103,8 +103,8 @@ describe('Runway balance → the books', () => {
     const c = await core.providerSync!.refresh('manual', 0);
     expect(c).toMatchObject({ drift: -620, mirrored: -620, outstanding: 0, providerCredits: 10_000 - ours - 620 });
     expect(c!.explanation).toMatch(/^spent elsewhere: 620 credits left Runway's balance outside this app .*mirrored into the books/);
-    expect(syncs(core).map((e) => e.credits)).toEqual([-620, 10_000]);
-    expect(api(core).posted).toBe(fake.stats().creditBalance);
+    expect((await syncs(core)).map((e) => e.credits)).toEqual([-620, 10_000]);
+    expect((await api(core)).posted).toBe(fake.stats().creditBalance);
     const audit = await core.dispatch('credits.audit', {}, { role: 'owner', door: 'host' });
     if (!audit.ok) throw new Error(audit.error.message);
     const value = audit.value as { ok: boolean; usage: { mismatches: { model: string; providerCredits: number; booksCredits: number; explanation: string }[]; error: string | null } };
@@ -126,7 +126,7 @@ describe('Runway balance → the books', () => {
     const first = await submit(core, 5);
     await until('the first task at Runway', () => fake.stats().tasksCreated === 1);
     fake.spendElsewhere(9_900);
-    const history = core.ledger.history().length;
+    const history = (await core.ledger.history()).length;
     clock.advance(61_000); // the reading is now stale: the submit reads Runway again first
     const refused = await submit(core, 5, 'the heron lands on a barge').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'INSUFFICIENT_CREDITS', details: { rule: 'provider_balance', pool: 'api:purchased', needed: 60, providerCredits: 40, reserved: 60 } });
@@ -136,8 +136,8 @@ describe('Runway balance → the books', () => {
     expect(c.explanation).toMatch(/spent elsewhere: 9900 credits .*not mirrored while 1 task is in flight/);
     expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1 });
     expect(core.queue.list().map((j) => j.id)).toEqual([first.jobId]);
-    expect(core.ledger.history()).toHaveLength(history);
-    expect(core.ledger.audit()).toMatchObject({ ok: true });
+    expect(await core.ledger.history()).toHaveLength(history);
+    expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 });
 

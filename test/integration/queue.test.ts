@@ -32,7 +32,7 @@ interface Setup {
   logs: string[];
 }
 
-function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean; clock?: FakeClock } = {}): Setup {
+async function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean; clock?: FakeClock } = {}): Promise<Setup> {
   const provider = opts.provider ?? new ScriptedProvider('runway', clip, 25);
   const logs: string[] = [];
   const t = testCore({
@@ -42,7 +42,7 @@ function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: 
     config: { providerOverrides: [provider], pollIntervalMs: { runway: 5, local: 20 }, leaseMs: 2_000 },
   });
   cleanups.push(t.cleanup);
-  if (opts.credits !== 0) t.core.ledger.purchase({ id: `buy-${Math.random()}`, surface: 'api', credits: opts.credits ?? 1000 });
+  if (opts.credits !== 0) await t.core.ledger.purchase({ id: `buy-${Math.random()}`, surface: 'api', credits: opts.credits ?? 1000 });
   if (opts.start !== false) t.core.queue.start();
   return { core: t.core, provider, dataDir: t.dataDir, logs };
 }
@@ -57,7 +57,7 @@ const params = (p: Partial<GenerationParamsInput> = {}): GenerationParamsInput =
   ...p,
 });
 
-const apiAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'api')!.available;
+const apiAvailable = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'api')!.available;
 
 async function settle(core: Core, jobId: string) {
   for (let i = 0; i < 400; i++) {
@@ -75,8 +75,8 @@ async function settle(core: Core, jobId: string) {
 describeWith(ffmpegNeed, 'job queue', () => {
 
   it('reserves at submit, stores the takes, captures what the provider billed, and checks each take', async () => {
-    const { core, provider } = setup();
-    const before = apiAvailable(core);
+    const { core, provider } = await setup();
+    const before = await apiAvailable(core);
     const r = await core.queue.submit(submitRequest({ params: params({ variations: 2 }), projectName: 'Spot', shotName: 'Open' }));
     expect(r.cacheHit).toBe(false);
     expect(r.credits.reserved).toBe(120); // gen4.5: 12/s × 5 s × 2
@@ -84,8 +84,8 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(job.status).toBe('succeeded');
     expect(provider.creates).toHaveLength(2);
     expect(job.capturedCredits).toBe(provider.billed);
-    expect(apiAvailable(core)).toBe(before - provider.billed);
-    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('captured');
+    expect(await apiAvailable(core)).toBe(before - provider.billed);
+    expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('captured');
     const takes = core.takes.byJob(r.jobId);
     expect(takes.map((t) => t.n)).toEqual([0, 1]);
     for (const t of takes) {
@@ -98,15 +98,15 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('answers the same intent from the cache: no charge, the takes back, the credits saved said', async () => {
-    const { core, provider } = setup();
+    const { core, provider } = await setup();
     const first = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const done = await settle(core, first.jobId);
-    const balance = apiAvailable(core);
+    const balance = await apiAvailable(core);
     const again = await core.queue.submit(submitRequest({ params: params({ prompt: `  ${PROMPT.replace(' ', '   ')} ` }), projectName: 'Spot' }));
     expect(again.cacheHit).toBe(true);
     expect(again.creditsSaved).toBe(done.capturedCredits);
     expect(again.takes.map((t) => t.id)).toEqual(core.takes.byJob(first.jobId).map((t) => t.id));
-    expect(apiAvailable(core)).toBe(balance);
+    expect(await apiAvailable(core)).toBe(balance);
     expect(provider.creates).toHaveLength(1);
     // New creative intent, or an explicit re-roll, is a new key.
     const changed = await core.queue.submit(submitRequest({ params: params({ seed: 7 }), projectName: 'Spot' }));
@@ -116,8 +116,8 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('refuses bad input and over-budget work without writing a job, a take or a ledger entry', async () => {
-    const { core } = setup({ credits: 1000 });
-    const history = core.ledger.history().length;
+    const { core } = await setup({ credits: 1000 });
+    const history = (await core.ledger.history()).length;
     await expect(core.queue.submit(submitRequest({ params: params({ model: 'no-such-model' }), projectName: 'Spot' }))).rejects.toMatchObject({ code: 'VALIDATION' });
     // veo3.1 with audio: 40/s × 8 s × 4 = 1,280 credits against 1,000 bought.
     await expect(core.queue.submit(submitRequest({ params: params({ model: 'veo3.1', durationSec: 8, audio: true, variations: 4 }), projectName: 'Spot' }))).rejects.toMatchObject({
@@ -128,7 +128,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       details: { field: 'promptImage' },
     });
     expect(core.queue.list()).toEqual([]);
-    expect(core.ledger.history()).toHaveLength(history);
+    expect(await core.ledger.history()).toHaveLength(history);
   });
 
   it('retries a create the provider refused with 429 and creates the task once', async () => {
@@ -137,7 +137,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       { kind: 'error', verdict: 'retry', httpStatus: 503 },
       { kind: 'ok' },
     );
-    const { core } = setup({ provider });
+    const { core } = await setup({ provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
@@ -148,24 +148,24 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('holds a job whose create outcome is unknown, with its reservation, until the user decides', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown', message: 'socket hang up after sending' });
-    const { core } = setup({ provider });
+    const { core } = await setup({ provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('unknown');
     expect(job.errorMessage).toMatch(/resubmit|abandon/);
-    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
     expect(provider.creates).toHaveLength(1); // the provider did create one
     core.queue.resolveUnknown(r.jobId, 'abandon');
     const abandoned = await settle(core, r.jobId);
     expect(abandoned.status).toBe('failed');
     expect(abandoned.capturedCredits).toBe(0);
-    expect(core.ledger.reservationForJob(r.jobId)?.state).not.toBe('pending');
+    expect((await core.ledger.reservationForJob(r.jobId))?.state).not.toBe('pending');
     expect(provider.creates).toHaveLength(1);
   });
 
   it('resubmits an unknown job only when the user says so', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown' });
-    const { core } = setup({ provider });
+    const { core } = await setup({ provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     await settle(core, r.jobId);
     core.queue.resolveUnknown(r.jobId, 'resubmit');
@@ -176,19 +176,19 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('fails a job the provider refuses outright into the dead letters; retry re-reserves and runs it', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'fatal', httpStatus: 400, message: "Invalid parameter 'promptText'" });
-    const { core } = setup({ provider });
-    const before = apiAvailable(core);
+    const { core } = await setup({ provider });
+    const before = await apiAvailable(core);
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const failed = await settle(core, r.jobId);
     expect(failed.status).toBe('failed');
     expect(failed.errorMessage).toContain("Invalid parameter 'promptText'");
-    expect(apiAvailable(core)).toBe(before);
+    expect(await apiAvailable(core)).toBe(before);
     expect(core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
-    core.queue.retry(r.jobId);
+    await core.queue.retry(r.jobId);
     const ok = await settle(core, r.jobId);
     expect(ok.status).toBe('succeeded');
     expect(core.queue.deadLetters()).toEqual([]);
-    expect(apiAvailable(core)).toBe(before - provider.billed);
+    expect(await apiAvailable(core)).toBe(before - provider.billed);
   });
 
   it('retries a task the provider failed with a retryable code, and settles on every attempt billed', async () => {
@@ -196,7 +196,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       { kind: 'ok', statuses: ['RUNNING', 'FAILED'], failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' },
       { kind: 'ok', cost: 60 },
     );
-    const { core } = setup({ provider });
+    const { core } = await setup({ provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
@@ -206,7 +206,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('does not retry a moderation failure', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'ok', statuses: ['FAILED'], failureCode: 'SAFETY.INPUT.TEXT' });
-    const { core } = setup({ provider });
+    const { core } = await setup({ provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('failed');
@@ -215,29 +215,29 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('cancels before submission (reservation released) and after (provider asked, settled on its final cost)', async () => {
-    const { core, provider } = setup({ start: false });
-    const before = apiAvailable(core);
+    const { core, provider } = await setup({ start: false });
+    const before = await apiAvailable(core);
     const waiting = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
-    expect(apiAvailable(core)).toBe(before - waiting.credits.reserved);
-    const cancelled = core.queue.cancel(waiting.jobId);
+    expect(await apiAvailable(core)).toBe(before - waiting.credits.reserved);
+    const cancelled = await core.queue.cancel(waiting.jobId);
     expect(cancelled.status).toBe('cancelled');
-    expect(apiAvailable(core)).toBe(before);
-    expect(core.ledger.reservationForJob(waiting.jobId)?.state).not.toBe('pending');
+    expect(await apiAvailable(core)).toBe(before);
+    expect((await core.ledger.reservationForJob(waiting.jobId))?.state).not.toBe('pending');
 
     provider.script({ kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'SUCCEEDED'], cost: 40 });
     core.queue.start();
     const running = await core.queue.submit(submitRequest({ params: params({ seed: 9 }), projectName: 'Spot' }));
     for (let i = 0; i < 200 && core.queue.get(running.jobId).tasks[0]!.status !== 'submitted'; i++) await new Promise((r) => setTimeout(r, 5));
-    core.queue.cancel(running.jobId);
+    await core.queue.cancel(running.jobId);
     const end = await settle(core, running.jobId);
     expect(end.status).toBe('cancelled');
     expect(provider.cancels).toHaveLength(1);
     expect(end.capturedCredits).toBe(40); // the provider's final cost for a cancelled task
-    expect(apiAvailable(core)).toBe(before - 40);
+    expect(await apiAvailable(core)).toBe(before - 40);
   });
 
   it('runs by priority, then by queue order; pause holds everything', async () => {
-    const { core, provider } = setup({ start: false });
+    const { core, provider } = await setup({ start: false });
     const a = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
     const b = await core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const c = await core.queue.submit(submitRequest({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 }));
@@ -252,7 +252,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('keeps jobs waiting with their reservations while the provider breaker is open', async () => {
-    const { core, provider } = setup({ start: false });
+    const { core, provider } = await setup({ start: false });
     core.gate.forceOpen('runway');
     core.queue.start();
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
@@ -261,7 +261,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(job.status).toBe('queued');
     expect(job.attempts).toBe(0);
     expect(provider.creates).toHaveLength(0);
-    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
     expect(core.queue.status().breakers).toContainEqual(expect.objectContaining({ provider: 'runway', state: 'open' }));
     // Closing the breaker lets it run at once, as its first attempt.
     core.gate.reset('runway');
@@ -272,7 +272,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('a job the half-open breaker turns away is not charged an attempt, and runs once the trial succeeds', async () => {
     const clock = new FakeClock(Date.now());
-    const { core, provider } = setup({ start: false, clock });
+    const { core, provider } = await setup({ start: false, clock });
     core.gate.forceOpen('runway');
     clock.advance(11 * 60_000); // past the plan's 10-minute window: half-open, one trial allowed
     const trial = await core.gate.admit('runway', new AbortController().signal);
@@ -283,7 +283,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const held = core.queue.get(r.jobId);
     expect(held).toMatchObject({ status: 'queued', errorCode: 'PROVIDER_UNAVAILABLE', attempts: 0 });
     expect(provider.creates).toHaveLength(0);
-    expect(core.ledger.reservationForJob(r.jobId)?.state).toBe('pending');
+    expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
     trial!.success();
     clock.advance(1_000);
     expect(await settle(core, r.jobId)).toMatchObject({ status: 'succeeded', attempts: 1 });
@@ -292,7 +292,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('a restart frees jobs a breaker of the old process deferred, and only those', async () => {
     const dataDir = tempDir('ct-queue-undefer-');
     const clock = new FakeClock();
-    const first = setup({ dataDir: dataDir.dir, start: false, clock });
+    const first = await setup({ dataDir: dataDir.dir, start: false, clock });
     const held = await first.core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
     const backedOff = await first.core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const later = clock.now() + 60 * 60_000;
@@ -301,14 +301,14 @@ describeWith(ffmpegNeed, 'job queue', () => {
     defer.run(later, 'RATE_LIMITED', backedOff.jobId);
     await first.core.dispose();
     cleanups.splice(cleanups.length - 1, 1);
-    const second = setup({ dataDir: dataDir.dir, credits: 0, clock });
+    const second = await setup({ dataDir: dataDir.dir, credits: 0, clock });
     cleanups.push(async () => dataDir.cleanup());
     expect((await settle(second.core, held.jobId)).status).toBe('succeeded');
     expect(second.core.queue.get(backedOff.jobId)).toMatchObject({ status: 'queued', attempts: 0 });
   });
 
   it('never writes the prompt to the database in clear, to a path, or to a log line', async () => {
-    const { core, dataDir, logs } = setup();
+    const { core, dataDir, logs } = await setup();
     const r = await core.queue.submit(submitRequest({ params: params({ negativePrompt: 'no seagulls anywhere in frame' }), projectName: 'Spot' }));
     await settle(core, r.jobId);
     core.db.conn.pragma('wal_checkpoint(TRUNCATE)');
@@ -334,7 +334,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 describeWith(ffmpegNeed, 'spend notifications per user', () => {
   it('notifies once when a user\'s spend through the queue crosses a plan threshold', async () => {
     const provider = new ScriptedProvider('runway', clip, 600);
-    const { core } = setup({ provider, credits: 5000 });
+    const { core } = await setup({ provider, credits: 5000 });
     const crossed: unknown[] = [];
     core.events.subscribe((name, p) => name === 'credits.thresholdCrossed' && crossed.push(p));
     // gen4.5 10 s × 5 variations = 600 reserved; the provider bills 600 per task.

@@ -71,7 +71,7 @@ describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
 
   it('every write of a stale lease holder changes 0 rows once the job was claimed again', async () => {
     const { core, clock } = setup({ start: false });
-    core.ledger.purchase({ id: 'buy-q2a', surface: 'api', credits: 1000 });
+    await core.ledger.purchase({ id: 'buy-q2a', surface: 'api', credits: 1000 });
     const { jobId } = await submit(core);
     const s = core.queue.repo.s;
     const t0 = clock.now();
@@ -100,10 +100,10 @@ describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
     const provider = new ScriptedProvider('runway', clip, 25);
     provider.fallback = { kind: 'ok', statuses: [...Array<'RUNNING'>(40).fill('RUNNING'), 'SUCCEEDED'] };
     const { core, clock, logs } = setup({ provider });
-    core.ledger.purchase({ id: 'buy-q2b', surface: 'api', credits: 1000 });
+    await core.ledger.purchase({ id: 'buy-q2b', surface: 'api', credits: 1000 });
     const { jobId } = await submit(core);
     await until(() => core.queue.repo.tasks(jobId)[0]?.status === 'submitted', 'the create');
-    const available = core.ledger.balances().surfaces.find((x) => x.surface === 'api')!.available;
+    const available = (await core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available;
     // Worker A stalls (a long GC, a sleeping laptop) past its lease; another worker reclaims the job.
     clock.advance(LEASE * 2);
     core.db.immediate(() => {
@@ -116,9 +116,9 @@ describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
     expect(row(core, jobId)).toEqual(reclaimed); // A changed nothing after the reclaim
     expect(core.queue.repo.tasks(jobId)[0]).toMatchObject({ status: 'submitted' });
     expect(await reservations(core, jobId)).toEqual([expect.objectContaining({ state: 'pending', captured: null })]);
-    expect(core.ledger.balances().surfaces.find((x) => x.surface === 'api')!.available).toBe(available);
+    expect((await core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available).toBe(available);
     expect(provider.creates).toHaveLength(1);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 });
 
@@ -128,7 +128,7 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
     const dir = tempDir('ct-q3-');
     cleanups.push(async () => dir.cleanup());
     const first = setup({ clock, dataDir: dir.dir, start: false });
-    first.core.ledger.purchase({ id: 'buy-q3a', surface: 'api', credits: 1000 });
+    await first.core.ledger.purchase({ id: 'buy-q3a', surface: 'api', credits: 1000 });
     const { jobId } = await submit(first.core);
     first.core.queue.repo.s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE }); // the crashed boot's claim
     await first.cleanup(); // that boot is gone (its data dir stays)
@@ -148,7 +148,7 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
     const dir = tempDir('ct-q3-');
     cleanups.push(async () => dir.cleanup());
     const first = setup({ clock, dataDir: dir.dir, start: false });
-    first.core.ledger.purchase({ id: 'buy-q3b', surface: 'api', credits: 1000 });
+    await first.core.ledger.purchase({ id: 'buy-q3b', surface: 'api', credits: 1000 });
     const { jobId } = await submit(first.core, 'Exhausted');
     const max = row(first.core, jobId).max_attempts;
     const s = first.core.queue.repo.s;
@@ -158,7 +158,7 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
       if (i < max - 1) s.requeueExpired.run({ id: jobId, now: clock.now() });
     }
     expect(row(first.core, jobId)).toMatchObject({ status: 'running', attempts: max });
-    const before = first.core.ledger.balances().surfaces.find((x) => x.surface === 'api')!.available;
+    const before = (await first.core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available;
     await first.cleanup();
 
     const second = setup({ clock, dataDir: first.dataDir, provider: first.provider });
@@ -167,8 +167,8 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
     expect(second.core.queue.get(jobId)).toMatchObject({ status: 'failed', errorCode: 'RETRIES_EXHAUSTED', capturedCredits: 0 });
     expect(second.core.queue.deadLetters().map((j) => j.id)).toContain(jobId);
     expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'voided' })]);
-    expect(second.core.ledger.balances().surfaces.find((x) => x.surface === 'api')!.available).toBeGreaterThan(before);
+    expect((await second.core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available).toBeGreaterThan(before);
     expect(first.provider.creates).toHaveLength(0);
-    expect(second.core.ledger.audit().ok).toBe(true);
+    expect((await second.core.ledger.audit()).ok).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   provider = new SwitchableProvider('runway', '', 25);
   provider.output = makeClip(dir.dir, 'good.mp4', { width: 640, height: 360, durationSec: 1, audio: 'none' });
   ({ core, cleanup } = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, storeUrl: s3.url('queue'), storeCredentials: s3.credentials } }));
-  core.ledger.purchase({ id: 'buy-queue-s3', surface: 'api', credits: 5000 });
+  await core.ledger.purchase({ id: 'buy-queue-s3', surface: 'api', credits: 5000 });
   core.queue.start();
 }, 60_000);
 afterAll(async () => {
@@ -70,6 +70,6 @@ describeWith(ffmpegNeed, 'the queue on S3', () => {
     expect(job.errorMessage).toMatch(/^Could not store the output: Could not store s3:\/\/circletake-queue\/queue\/preview\/[0-9a-f]{64}\.mp4: .*bucket "circletake-queue"/);
     expect(core.takes.byJob(jobId)).toEqual([]);
     expect(core.media.list(job.projectId).filter((x) => x.jobId === jobId)).toEqual([]);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ async function setup() {
     await t.cleanup();
     await fake.stop();
   });
-  t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
+  await t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
   t.core.queue.start();
   return { core: t.core, fake };
 }
@@ -57,7 +57,7 @@ describeWith(ffmpegNeed, 'the runner under Runway faults (real path)', () => {
     // Retry-After: 1 was honoured as a floor on the wait.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
     expect(job.capturedCredits).toBe(fake.stats().billedCredits);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 
   it('our own bad requests (400) fail their jobs without opening the breaker; later work still runs', async () => {
@@ -70,6 +70,6 @@ describeWith(ffmpegNeed, 'the runner under Runway faults (real path)', () => {
     const ok = await settle(core, (await core.queue.submit(submitRequest({ params: { ...params, seed: 99 }, projectName: 'Coast' }))).jobId);
     expect(ok.status).toBe('succeeded');
     expect(fake.stats().tasksCreated).toBe(1);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 });

@@ -23,11 +23,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup(): { core: Core; provider: ScriptedProvider } {
+async function setup(): Promise<{ core: Core; provider: ScriptedProvider }> {
   const provider = new ScriptedProvider('runway', clip, 60);
   const t = testCore({ config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, leaseMs: 2_000 } });
   cleanups.push(t.cleanup);
-  t.core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
+  await t.core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
   t.core.queue.start();
   return { core: t.core, provider };
 }
@@ -42,7 +42,7 @@ const params = (p: Partial<GenerationParamsInput> = {}): GenerationParamsInput =
   ...p,
 });
 
-const apiAvailable = (core: Core) => core.ledger.balances().surfaces.find((s) => s.surface === 'api')!.available;
+const apiAvailable = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'api')!.available;
 
 async function finished(core: Core, jobId: string) {
   for (let i = 0; i < 500; i++) {
@@ -58,40 +58,40 @@ async function finished(core: Core, jobId: string) {
 }
 
 /** Empties the API pools with a recorded adjustment (the books keep balancing). */
-function emptyWallet(core: Core): void {
-  for (const p of core.ledger.balances().pools) {
-    if (p.surface === 'api' && p.available > 0) core.ledger.adjust({ id: `empty-${p.pool}`, pool: p.pool as never, credits: -p.available, reason: 'test: an empty wallet' });
+async function emptyWallet(core: Core): Promise<void> {
+  for (const p of (await core.ledger.balances()).pools) {
+    if (p.surface === 'api' && p.available > 0) await core.ledger.adjust({ id: `empty-${p.pool}`, pool: p.pool as never, credits: -p.available, reason: 'test: an empty wallet' });
   }
-  expect(apiAvailable(core)).toBe(0);
+  expect(await apiAvailable(core)).toBe(0);
 }
 
 describeWith(ffmpegNeed, 'what a submit costs', () => {
   it('answers a finished request from the cache with an empty wallet: free, nothing reserved, the books balance', async () => {
-    const { core, provider } = setup();
+    const { core, provider } = await setup();
     const first = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect((await finished(core, first.jobId)).status).toBe('succeeded');
-    emptyWallet(core);
-    const entries = core.ledger.history({ limit: 10_000 }).length;
+    await emptyWallet(core);
+    const entries = (await core.ledger.history({ limit: 10_000 })).length;
 
     // Through the contract, as the window and the CLI call it.
     const again = await core.dispatch('jobs.submit', { params: params(), projectName: 'Spot' }, { role: 'owner', door: 'cli' });
     expect(again).toMatchObject({ ok: true, value: { cacheHit: true, creditsSaved: 60, credits: { reserved: 0, captured: 0 } } });
     const hit = (again as { value: { jobId: string } }).value.jobId;
     expect(core.queue.get(hit)).toMatchObject({ status: 'succeeded', cacheOfJobId: first.jobId, capturedCredits: 0 });
-    expect(core.ledger.reservationsForJob(hit)).toEqual([]);
-    expect(core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
-    expect(apiAvailable(core)).toBe(0);
+    expect(await core.ledger.reservationsForJob(hit)).toEqual([]);
+    expect(await core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
+    expect(await apiAvailable(core)).toBe(0);
     expect(provider.creates).toHaveLength(1);
 
     // A fresh render on the same empty wallet is still refused, naming the pool, with nothing written.
     const fresh = await core.dispatch('jobs.submit', { params: params({ seed: 7 }), projectName: 'Spot' }, { role: 'owner', door: 'cli' });
     expect(fresh).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_CREDITS', details: { pool: 'api:purchased' } } });
-    expect(core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
-    expect(core.ledger.audit().problems).toEqual([]);
+    expect(await core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
+    expect((await core.ledger.audit()).problems).toEqual([]);
   });
 
   it('prices and guards a real render once, inside the reserving transaction; a cache hit not at all', async () => {
-    const { core } = setup();
+    const { core } = await setup();
     const seen: boolean[] = [];
     const real = core.ledger.guardState.bind(core.ledger);
     const spy = vi.spyOn(core.ledger, 'guardState').mockImplementation((projectId) => {
@@ -113,7 +113,7 @@ describeWith(ffmpegNeed, 'what a submit costs', () => {
       code: expect.stringMatching(/INSUFFICIENT_CREDITS|POLICY_REFUSED/),
     });
     expect(seen).toEqual([true]);
-    expect(core.ledger.audit().problems).toEqual([]);
-    expect(apiAvailable(core)).toBe(1000 - 60);
+    expect((await core.ledger.audit()).problems).toEqual([]);
+    expect(await apiAvailable(core)).toBe(1000 - 60);
   });
 });

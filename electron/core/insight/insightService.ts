@@ -44,7 +44,7 @@ export interface InsightServiceDeps {
   calibrations: CalibrationStore;
   settings: InsightSettingsStore;
   /** The shortlist awaiting finalize in a project, priced at release spec (the finalizer's plan). */
-  plannedFinals?: (projectId: string) => PlannedFinals;
+  plannedFinals?: (projectId: string) => Promise<PlannedFinals>;
 }
 
 export interface ReportRange {
@@ -119,7 +119,7 @@ export class InsightService {
     });
   }
 
-  forecast(req: { projectId?: string | undefined; planned?: z.input<typeof PlannedInput>[]; horizonDays?: number }): Forecast {
+  async forecast(req: { projectId?: string | undefined; planned?: z.input<typeof PlannedInput>[]; horizonDays?: number }): Promise<Forecast> {
     const plannedIn = (req.planned ?? []).map((p, i) => {
       const r = PlannedInput.safeParse(p);
       if (!r.success) throw validationError(r.error.issues.map((x) => ({ ...x, path: ['planned', i, ...x.path] })), 'insight.forecast');
@@ -132,23 +132,23 @@ export class InsightService {
     const planned: PlannedWork[] = [];
     for (const [id, name] of names) {
       if (req.projectId && id !== req.projectId) continue;
-      const finals = this.finalsOf(id);
+      const finals = await this.finalsOf(id);
       if (finals && finals.items > 0) planned.push({ label: `Finalize the shortlist of ${name} (${finals.items} take${finals.items === 1 ? '' : 's'})`, projectId: id, credits: finals.totalCredits, surfaces: finals.pools });
     }
     for (const p of plannedIn) planned.push(this.priced(p.params, p.count, p.label, req.projectId ?? null));
     const historyFrom = addDays(today, -(DEFAULT_RANGE_DAYS - 1));
+    const budgetRows = this.repo.budgets().filter((b) => !req.projectId || b.projectId === req.projectId);
+    const budgets = [];
+    for (const b of budgetRows) budgets.push({ ...b, spent: (await this.d.ledger.guardState(b.projectId)).project?.spent ?? 0 });
     const input = {
       nowMs: now,
       horizonDays,
-      balances: this.d.ledger.balances(),
+      balances: await this.d.ledger.balances(),
       planned,
       recentSpend: this.repo.spend(addDays(today, -6), addDays(today, 1), null),
       history: this.repo.poolDays(historyFrom),
       historyFrom,
-      budgets: this.repo
-        .budgets()
-        .filter((b) => !req.projectId || b.projectId === req.projectId)
-        .map((b) => ({ ...b, spent: this.d.ledger.guardState(b.projectId).project?.spent ?? 0 })),
+      budgets,
     };
     return { asOf: new Date(now).toISOString(), horizonDays, planned, pools: poolForecasts(input), budgets: budgetForecasts(input) };
   }
@@ -208,10 +208,10 @@ export class InsightService {
     return this.repo.attempts({ from: now - CALIBRATION_WINDOW_DAYS * DAY_MS, to: now + 1, project: null });
   }
 
-  private finalsOf(projectId: string): PlannedFinals | null {
+  private async finalsOf(projectId: string): Promise<PlannedFinals | null> {
     if (!this.d.plannedFinals) return null;
     try {
-      return this.d.plannedFinals(projectId);
+      return await this.d.plannedFinals(projectId);
     } catch (e) {
       this.d.logger.log('warn', 'the shortlist awaiting finalize could not be priced; left out of the forecast', { projectId, error: (e as Error).message });
       return null;

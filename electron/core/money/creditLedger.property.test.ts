@@ -115,21 +115,21 @@ function refuseAtContract(call: keyof typeof contract, input: unknown): void {
   if (!r.success) throw validationError(r.error.issues, call);
 }
 
-function expectCode(fn: () => unknown, code: string): void {
+async function expectCode(fn: () => unknown, code: string): Promise<void> {
   if (code === 'CONFLICT') stats.conflicts++;
   let got = 'no error';
   try {
-    fn();
+    await fn();
   } catch (e) {
     got = (e as { code?: string }).code ?? String(e);
   }
   expect(got).toBe(code);
 }
 
-function verify(m: Model, r: Real): void {
+async function verify(m: Model, r: Real): Promise<void> {
   const ledger = r.core.ledger;
-  ledger.balances(); // applies a due cycle reset, as the app does before showing balances
-  const audit = ledger.audit();
+  await ledger.balances(); // applies a due cycle reset, as the app does before showing balances
+  const audit = await ledger.audit();
   expect(audit.problems).toEqual([]);
   const real = r.core.db.conn
     .prepare("SELECT id, credits_posted - debits_posted AS posted, debits_pending AS pending, closed_at IS NOT NULL AS closed FROM ledger_accounts WHERE kind <> 'system' ORDER BY id")
@@ -140,7 +140,7 @@ function verify(m: Model, r: Real): void {
   const resolutions = r.core.db.conn.prepare("SELECT reservation_id AS rid, count(*) AS n FROM ledger_ops WHERE kind IN ('capture','void') GROUP BY reservation_id").all() as { rid: string; n: number }[];
   for (const x of resolutions) expect(x.n).toBe(1);
   // The guard and the spend notices read running totals; they must say what summing the entries says.
-  const state = ledger.guardState('prj_p');
+  const state = await ledger.guardState('prj_p');
   const day = dayOf(m.now);
   for (const surface of ['web', 'local'] as const) expect(state.spentToday[surface]).toBe(summed(r, SPENT_ON_DAY, { surface, day }));
   expect(state.project?.spent).toBe(summed(r, SPENT_BY_PROJECT, { project: 'prj_p' }));
@@ -149,43 +149,43 @@ function verify(m: Model, r: Real): void {
     summed(r, SPENT_BY_USER_IN_MONTH, { user: 'ana', month }),
   );
   for (const res of m.reservations) {
-    expect(ledger.reservation(res.id).state).toBe(res.state);
+    expect((await ledger.reservation(res.id)).state).toBe(res.state);
     expect(resolutions.some((x) => x.rid === res.id)).toBe(res.state !== 'pending');
   }
 }
 
-type Cmd = fc.Command<Model, Real>;
-const cmd = (name: string, check: (m: Model) => boolean, run: (m: Model, r: Real) => void): Cmd => ({
+type Cmd = fc.AsyncCommand<Model, Real>;
+const cmd = (name: string, check: (m: Model) => boolean, run: (m: Model, r: Real) => Promise<void>): Cmd => ({
   check,
-  run(m, r) {
+  async run(m, r) {
     stats.commands++;
-    run(m, r);
-    verify(m, r);
+    await run(m, r);
+    await verify(m, r);
   },
   toString: () => name,
 });
 
 const grant = (pool: 'web:grant' | 'local:grant', credits: number) =>
-  cmd(`grant(${pool}, ${credits})`, () => true, (m, r) => {
+  cmd(`grant(${pool}, ${credits})`, () => true, async (m, r) => {
     const id = `g${m.seq++}`;
     // Malformed credits never reach the ledger: the contract (dispatch's one validation) refuses them, naming the field.
-    if (!Number.isInteger(credits) || credits <= 0) return expectCode(() => refuseAtContract('credits.grant', { id, pool, credits }), 'VALIDATION');
-    r.core.ledger.grant({ id, pool, credits });
+    if (!Number.isInteger(credits) || credits <= 0) return await expectCode(async () => refuseAtContract('credits.grant', { id, pool, credits }), 'VALIDATION');
+    await r.core.ledger.grant({ id, pool, credits });
     account(m, pool, pool.startsWith('web') ? 'web' : 'local', 'grant').posted += credits;
     m.ops.push({ id, kind: 'grant', input: { id, pool, credits } });
   });
 
 const purchase = (credits: number) =>
-  cmd(`purchase(${credits})`, () => true, (m, r) => {
+  cmd(`purchase(${credits})`, () => true, async (m, r) => {
     const id = `p${m.seq++}`;
-    if (credits < 1000) return expectCode(() => r.core.ledger.purchase({ id, surface: 'web', credits }), 'VALIDATION');
-    r.core.ledger.purchase({ id, surface: 'web', credits });
+    if (credits < 1000) return await expectCode(async () => await r.core.ledger.purchase({ id, surface: 'web', credits }), 'VALIDATION');
+    await r.core.ledger.purchase({ id, surface: 'web', credits });
     account(m, 'web:purchased', 'web', 'purchased').posted += credits;
     m.ops.push({ id, kind: 'purchase', input: { id, surface: 'web', credits } });
   });
 
 const reserve = (web: number, local: number) =>
-  cmd(`reserve(web ${web}, local ${local})`, () => true, (m, r) => {
+  cmd(`reserve(web ${web}, local ${local})`, () => true, async (m, r) => {
     const id = `r${m.seq++}`;
     const amounts: Partial<Record<Surface, number>> = {};
     if (web > 0 || local === 0) amounts.web = web;
@@ -194,9 +194,9 @@ const reserve = (web: number, local: number) =>
     const plans = (Object.keys(amounts) as Surface[]).map((s) => ({ s, ...drain(m, s, amounts[s]!) }));
     if (plans.some((p) => p.short > 0)) {
       stats.refusedReserves++;
-      return expectCode(() => r.core.ledger.reserve(input), 'INSUFFICIENT_CREDITS');
+      return await expectCode(async () => await r.core.ledger.reserve(input), 'INSUFFICIENT_CREDITS');
     }
-    r.core.ledger.reserve(input);
+    await r.core.ledger.reserve(input);
     const legs = plans.flatMap((p) => p.legs);
     for (const l of legs) m.accounts.get(l.account)!.pending += l.credits;
     m.reservations.push({ id, amounts, legs, state: 'pending', actual: null });
@@ -221,15 +221,15 @@ function choose(m: Model, pick: number): Res {
 }
 
 const capture = (pick: number, percent: number) =>
-  cmd(`capture(#${pick}, ${percent}%)`, (m) => m.reservations.length > 0, (m, r) => {
+  cmd(`capture(#${pick}, ${percent}%)`, (m) => m.reservations.length > 0, async (m, r) => {
     const res = choose(m, pick);
     const main: Surface = res.amounts.web !== undefined ? 'web' : 'local';
     const actual = Math.round(((res.amounts[main] ?? 0) * percent) / 100);
     if (res.state !== 'pending') {
-      if (res.state === 'captured' && res.actual === actual) return expect(r.core.ledger.capture(res.id, actual).replayed).toBe(true);
-      return expectCode(() => r.core.ledger.capture(res.id, actual), 'CONFLICT');
+      if (res.state === 'captured' && res.actual === actual) return expect((await r.core.ledger.capture(res.id, actual)).replayed).toBe(true);
+      return await expectCode(async () => await r.core.ledger.capture(res.id, actual), 'CONFLICT');
     }
-    const s = r.core.ledger.capture(res.id, actual);
+    const s = await r.core.ledger.capture(res.id, actual);
     stats.captures++;
     for (const surface of Object.keys(res.amounts) as Surface[]) {
       let want = surface === main ? actual : res.amounts[surface]!;
@@ -253,34 +253,34 @@ const capture = (pick: number, percent: number) =>
   });
 
 const voidIt = (pick: number) =>
-  cmd(`void(#${pick})`, (m) => m.reservations.length > 0, (m, r) => {
+  cmd(`void(#${pick})`, (m) => m.reservations.length > 0, async (m, r) => {
     const res = choose(m, pick);
-    if (res.state === 'voided') return expect(r.core.ledger.void(res.id, 'cancelled').replayed).toBe(true);
-    if (res.state === 'captured') return expectCode(() => r.core.ledger.void(res.id, 'cancelled'), 'CONFLICT');
-    r.core.ledger.void(res.id, 'cancelled');
+    if (res.state === 'voided') return expect((await r.core.ledger.void(res.id, 'cancelled')).replayed).toBe(true);
+    if (res.state === 'captured') return await expectCode(async () => await r.core.ledger.void(res.id, 'cancelled'), 'CONFLICT');
+    await r.core.ledger.void(res.id, 'cancelled');
     for (const l of res.legs) release(m, l, 0);
     res.state = 'voided';
   });
 
 const resend = (pick: number, isAltered: boolean) =>
-  cmd(`resend(#${pick}${isAltered ? ', altered' : ''})`, (m) => m.ops.length > 0, (m, r) => {
+  cmd(`resend(#${pick}${isAltered ? ', altered' : ''})`, (m) => m.ops.length > 0, async (m, r) => {
     const op = m.ops[pick % m.ops.length]!;
     const input = structuredClone(op.input) as Record<string, unknown>;
     if (isAltered) {
       if (op.kind === 'reserve') input.jobId = `${String(input.jobId)}-other`;
       else input.credits = (input.credits as number) + 1;
     }
-    const call = () =>
-      op.kind === 'grant' ? r.core.ledger.grant(input as never) : op.kind === 'purchase' ? r.core.ledger.purchase(input as never) : r.core.ledger.reserve(input as never);
-    if (isAltered) expectCode(call, 'CONFLICT');
+    const call = async () =>
+      op.kind === 'grant' ? await r.core.ledger.grant(input as never) : op.kind === 'purchase' ? await r.core.ledger.purchase(input as never) : await r.core.ledger.reserve(input as never);
+    if (isAltered) await expectCode(call, 'CONFLICT');
     else {
       stats.replays++;
-      call();
+      await call();
     }
   });
 
 const advance = (hours: number) =>
-  cmd(`advance(${hours} h)`, () => true, (m, r) => {
+  cmd(`advance(${hours} h)`, () => true, async (m, r) => {
     if (cycleAt(m.now, ALLOWANCE).start !== cycleAt(m.now + hours * 3_600_000, ALLOWANCE).start) stats.monthEnds++;
     m.now += hours * 3_600_000;
     r.clock.t = m.now;
@@ -288,10 +288,9 @@ const advance = (hours: number) =>
   });
 
 const restart = () =>
-  cmd('restart', () => true, (_m, r) => {
+  cmd('restart', () => true, async (_m, r) => {
     stats.restarts++;
-    r.core.db.dispose();
-    void r.core.dispose();
+    await r.core.dispose();
     r.core = testCore({ dataDir: r.dataDir, clock: r.clock }).core;
   });
 
@@ -317,28 +316,28 @@ const dirs: (() => void)[] = [];
 afterAll(() => dirs.forEach((d) => d()));
 
 describe('credit ledger, model-based (L1–L4, L6–L8)', () => {
-  it('matches the model after every step of random grant/purchase/reserve/capture/void/expire/resend/restart', () => {
+  it('matches the model after every step of random grant/purchase/reserve/capture/void/expire/resend/restart', async () => {
     console.log(`ledger property seed: ${SEED} (replay: LEDGER_SEED=${SEED} npx vitest run electron/core/money/creditLedger.property.test.ts)`);
     const planText = readFileSync(join(findResourcesDir(), 'plans', 'runway-standard.yaml'), 'utf8')
       .replace('name: runway-standard', `name: ${PLAN}`)
       .replace('over_reserve: cap', 'over_reserve: debit');
-    fc.assert(
-      fc.property(fc.commands(commands, { maxCommands: 60, size: 'max' }), (cmds) => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'max' }), async (cmds) => {
         const t = tempDir('ct-vopr-');
         dirs.push(t.cleanup);
         mkdirSync(join(t.dir, 'plans'));
         writeFileSync(join(t.dir, 'plans', `${PLAN}.yaml`), planText);
         const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
         const real: Real = { core: testCore({ dataDir: t.dir, clock }).core, clock, dataDir: t.dir };
-        real.core.money.activate(PLAN);
+        await real.core.money.activate(PLAN);
         const model: Model = { now: clock.t, seq: 0, accounts: new Map(), reservations: [], ops: [] };
         account(model, 'local:grant', 'local', 'grant').posted = 10_000;
         syncModel(model);
         try {
-          verify(model, real);
-          fc.modelRun(() => ({ model, real }), cmds);
+          await verify(model, real);
+          await fc.asyncModelRun(() => ({ model, real }), cmds);
         } finally {
-          void real.core.dispose();
+          await real.core.dispose();
         }
       }),
       { seed: SEED, numRuns: RUNS },

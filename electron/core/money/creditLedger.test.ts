@@ -8,15 +8,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup(plan = 'runway-api', clock = new FakeClock()) {
+async function setup(plan = 'runway-api', clock = new FakeClock()) {
   const t = testCore({ clock });
   cleanups.push(t.cleanup);
-  if (plan !== 'runway-api') t.core.money.activate(plan);
+  await t.core.ledger.ready; // the books open asynchronously (the plan's grants are announced then)
+  if (plan !== 'runway-api') await t.core.money.activate(plan);
   return { core: t.core, clock, dataDir: t.dataDir };
 }
 
 const rows = (core: Core, table: string) => (core.db.conn.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-const avail = (core: Core, pool: string) => core.ledger.balances().pools.find((p) => p.pool === pool)?.available ?? 0;
+const avail = async (core: Core, pool: string) => (await core.ledger.balances()).pools.find((p) => p.pool === pool)?.available ?? 0;
 const job = (id: string, amounts: Record<string, number>, extra: Record<string, unknown> = {}) => ({
   id: `res-${id}`,
   jobId: id,
@@ -27,9 +28,9 @@ const job = (id: string, amounts: Record<string, number>, extra: Record<string, 
   ...extra,
 });
 
-function codeOf(fn: () => unknown): string {
+async function codeOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return `${(e as { code?: string }).code}:${(e as Error).name}`;
   }
@@ -37,18 +38,18 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('CreditLedger: grants, purchases, adjustments', () => {
-  it('starts with the plan grants and records purchases in the purchased pool', () => {
-    const { core } = setup();
-    expect(avail(core, 'local:grant')).toBe(10_000);
-    core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
-    expect(avail(core, 'api:purchased')).toBe(1000);
-    core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
-    expect(avail(core, 'api:purchased')).toBe(1000);
-    expect(codeOf(() => core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 2000 }))).toBe('CONFLICT:IdempotencyConflictError');
+  it('starts with the plan grants and records purchases in the purchased pool', async () => {
+    const { core } = await setup();
+    expect((await avail(core, 'local:grant'))).toBe(10_000);
+    await core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
+    expect((await avail(core, 'api:purchased'))).toBe(1000);
+    await core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
+    expect((await avail(core, 'api:purchased'))).toBe(1000);
+    expect(await codeOf(async () => await core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 2000 }))).toBe('CONFLICT:IdempotencyConflictError');
   });
 
   it('refuses bad input clearly and writes nothing', async () => {
-    const { core } = setup('runway-free');
+    const { core } = await setup('runway-free');
     const before = [rows(core, 'ledger_ops'), rows(core, 'ledger_entries')];
     // Malformed requests are refused by the contract (the one validation; the ledger does not parse again).
     const malformed: [string, unknown, string][] = [
@@ -62,26 +63,26 @@ describe('CreditLedger: grants, purchases, adjustments', () => {
       expect(r.ok ? 'accepted' : `${r.error.code} ${r.error.message}`).toContain(`VALIDATION ${call}: ${msg}`);
     }
     // Well-formed requests the plan or the books refuse are the ledger's own rules.
-    const refused: [() => unknown, RegExp][] = [
-      [() => core.ledger.grant({ id: 'g4', pool: 'web:allowance', credits: 5 }), /pool: plan runway-free has no allowance on web/],
-      [() => core.ledger.purchase({ id: 'p1', surface: 'web', credits: 1000 }), /^Plan runway-free cannot buy web credits/],
-      [() => core.ledger.adjust({ id: 'a1', pool: 'web:grant', credits: -500, reason: 'oops' }), /^Not enough credits in web:grant: needs 500, 125 available/],
+    const refused: [() => Promise<unknown>, RegExp][] = [
+      [async () => await core.ledger.grant({ id: 'g4', pool: 'web:allowance', credits: 5 }), /pool: plan runway-free has no allowance on web/],
+      [async () => await core.ledger.purchase({ id: 'p1', surface: 'web', credits: 1000 }), /^Plan runway-free cannot buy web credits/],
+      [async () => await core.ledger.adjust({ id: 'a1', pool: 'web:grant', credits: -500, reason: 'oops' }), /^Not enough credits in web:grant: needs 500, 125 available/],
     ];
-    for (const [fn, msg] of refused) expect(fn).toThrow(msg);
-    core.money.activate('runway-standard');
+    for (const [fn, msg] of refused) await expect(fn()).rejects.toThrow(msg);
+    await core.money.activate('runway-standard');
     const mid = [rows(core, 'ledger_ops'), rows(core, 'ledger_entries')];
-    expect(() => core.ledger.purchase({ id: 'p2', surface: 'web', credits: 999 })).toThrow('credits: a purchase on plan runway-standard must be at least 1000 credits (got 999)');
+    await expect(core.ledger.purchase({ id: 'p2', surface: 'web', credits: 999 })).rejects.toThrow('credits: a purchase on plan runway-standard must be at least 1000 credits (got 999)');
     expect([rows(core, 'ledger_ops'), rows(core, 'ledger_entries')]).toEqual(mid);
     expect(mid[0]! - before[0]!).toBe(1); // only Standard's allowance was granted by the switch
   });
 
-  it('adjusts with a reason, up or down', () => {
-    const { core } = setup();
-    core.ledger.adjust({ id: 'fix-1', pool: 'local:grant', credits: -400, reason: 'simulation reset' });
-    core.ledger.adjust({ id: 'fix-2', pool: 'api:purchased', credits: 30, reason: 'reconciled with /usage' });
-    expect(avail(core, 'local:grant')).toBe(9600);
-    expect(avail(core, 'api:purchased')).toBe(30);
-    expect(core.ledger.history({ kind: 'adjust' }).map((h) => [h.pool, h.credits, h.reason])).toEqual([
+  it('adjusts with a reason, up or down', async () => {
+    const { core } = await setup();
+    await core.ledger.adjust({ id: 'fix-1', pool: 'local:grant', credits: -400, reason: 'simulation reset' });
+    await core.ledger.adjust({ id: 'fix-2', pool: 'api:purchased', credits: 30, reason: 'reconciled with /usage' });
+    expect((await avail(core, 'local:grant'))).toBe(9600);
+    expect((await avail(core, 'api:purchased'))).toBe(30);
+    expect((await core.ledger.history({ kind: 'adjust' })).map((h) => [h.pool, h.credits, h.reason])).toEqual([
       ['api:purchased', 30, 'reconciled with /usage'],
       ['local:grant', -400, 'simulation reset'],
     ]);
@@ -89,10 +90,10 @@ describe('CreditLedger: grants, purchases, adjustments', () => {
 });
 
 describe('CreditLedger: reserve, capture, void', () => {
-  it('draws allowance first, then purchased, and records credits before and after per pool', () => {
-    const { core } = setup('runway-standard');
-    core.ledger.purchase({ id: 'buy', surface: 'web', credits: 1000 });
-    const r = core.ledger.reserve(job('j1', { web: 700 }));
+  it('draws allowance first, then purchased, and records credits before and after per pool', async () => {
+    const { core } = await setup('runway-standard');
+    await core.ledger.purchase({ id: 'buy', surface: 'web', credits: 1000 });
+    const r = await core.ledger.reserve(job('j1', { web: 700 }));
     expect(r.legs.map((l) => [l.pool, l.credits])).toEqual([
       ['web:allowance', 625],
       ['web:purchased', 75],
@@ -100,21 +101,21 @@ describe('CreditLedger: reserve, capture, void', () => {
     expect(r.creditsBefore).toEqual({ 'web:allowance': 625, 'web:purchased': 1000 });
     expect(r.creditsAfter).toEqual({ 'web:allowance': 0, 'web:purchased': 925 });
     // reserve answers with what reservation(id) reads back from the books.
-    expect(core.ledger.reservation(r.id)).toEqual(r);
-    expect(core.ledger.balances().pools.find((p) => p.pool === 'web:purchased')).toMatchObject({ posted: 1000, reserved: 75, available: 925 });
-    const s = core.ledger.capture(r.id, 650);
+    expect(await core.ledger.reservation(r.id)).toEqual(r);
+    expect((await core.ledger.balances()).pools.find((p) => p.pool === 'web:purchased')).toMatchObject({ posted: 1000, reserved: 75, available: 925 });
+    const s = await core.ledger.capture(r.id, 650);
     expect(s).toMatchObject({ reserved: 700, captured: 650, released: 50, excess: null, creditsAfter: { 'web:allowance': 0, 'web:purchased': 975 } });
-    expect(core.ledger.reservation(r.id)).toMatchObject({ state: 'captured', captured: 650, creditsAfter: { 'web:purchased': 975 } });
-    expect(core.ledger.reservationForJob('j1')?.legs.map((l) => l.captured)).toEqual([625, 25]);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect(await core.ledger.reservation(r.id)).toMatchObject({ state: 'captured', captured: 650, creditsAfter: { 'web:purchased': 975 } });
+    expect((await core.ledger.reservationForJob('j1'))?.legs.map((l) => l.captured)).toEqual([625, 25]);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 
-  it('refuses a reservation that does not fit, naming the pool, the shortfall and the ways out; nothing written', () => {
-    const { core } = setup('runway-standard');
+  it('refuses a reservation that does not fit, naming the pool, the shortfall and the ways out; nothing written', async () => {
+    const { core } = await setup('runway-standard');
     const before = rows(core, 'ledger_entries');
     let err: { code?: string; message?: string; details?: Record<string, unknown> } = {};
     try {
-      core.ledger.reserve(job('big', { web: 700 }));
+      await core.ledger.reserve(job('big', { web: 700 }));
     } catch (e) {
       err = e as typeof err;
     }
@@ -124,130 +125,130 @@ describe('CreditLedger: reserve, capture, void', () => {
     );
     expect(err.details).toMatchObject({ rule: 'balance', pool: 'web:purchased', shortfall: 75 });
     expect(rows(core, 'ledger_entries')).toBe(before);
-    expect(core.ledger.reservationForJob('big')).toBeUndefined();
+    expect(await core.ledger.reservationForJob('big')).toBeUndefined();
   });
 
-  it('resolves once: an identical resend is a replay, anything else is refused with a typed error', () => {
-    const { core } = setup();
-    const r = core.ledger.reserve(job('j', { local: 60 }));
-    expect(core.ledger.reserve(job('j', { local: 60 })).id).toBe(r.id);
-    expect(codeOf(() => core.ledger.reserve(job('j', { local: 61 })))).toBe('CONFLICT:IdempotencyConflictError');
-    const first = core.ledger.capture(r.id, 50);
+  it('resolves once: an identical resend is a replay, anything else is refused with a typed error', async () => {
+    const { core } = await setup();
+    const r = await core.ledger.reserve(job('j', { local: 60 }));
+    expect((await core.ledger.reserve(job('j', { local: 60 }))).id).toBe(r.id);
+    expect(await codeOf(async () => await core.ledger.reserve(job('j', { local: 61 })))).toBe('CONFLICT:IdempotencyConflictError');
+    const first = await core.ledger.capture(r.id, 50);
     expect(first.replayed).toBe(false);
-    expect(core.ledger.capture(r.id, 50)).toEqual({ ...first, replayed: true });
+    expect(await core.ledger.capture(r.id, 50)).toEqual({ ...first, replayed: true });
     const entries = rows(core, 'ledger_entries');
-    expect(codeOf(() => core.ledger.capture(r.id, 40))).toBe('CONFLICT:ReservationResolvedError');
-    expect(codeOf(() => core.ledger.void(r.id, 'cancelled'))).toBe('CONFLICT:ReservationResolvedError');
-    expect(codeOf(() => core.ledger.void(r.id, 'cancelled', { id: 'other-id' }))).toBe('CONFLICT:ReservationResolvedError');
-    expect(codeOf(() => core.ledger.capture('nope', 1))).toBe('NOT_FOUND:AppError');
+    expect(await codeOf(async () => await core.ledger.capture(r.id, 40))).toBe('CONFLICT:ReservationResolvedError');
+    expect(await codeOf(async () => await core.ledger.void(r.id, 'cancelled'))).toBe('CONFLICT:ReservationResolvedError');
+    expect(await codeOf(async () => await core.ledger.void(r.id, 'cancelled', { id: 'other-id' }))).toBe('CONFLICT:ReservationResolvedError');
+    expect(await codeOf(async () => await core.ledger.capture('nope', 1))).toBe('NOT_FOUND:AppError');
     expect(rows(core, 'ledger_entries')).toBe(entries);
-    expect(avail(core, 'local:grant')).toBe(9950);
+    expect((await avail(core, 'local:grant'))).toBe(9950);
   });
 
-  it('voids a reservation, releasing every leg', () => {
-    const { core } = setup();
-    const r = core.ledger.reserve(job('v', { local: 300 }));
-    expect(avail(core, 'local:grant')).toBe(9700);
-    expect(core.ledger.void(r.id, 'provider failed: refunded')).toMatchObject({ kind: 'void', captured: 0, released: 300 });
-    expect(avail(core, 'local:grant')).toBe(10_000);
-    expect(core.ledger.reservation(r.id).state).toBe('voided');
-    expect(core.ledger.pendingReservations()).toEqual([]);
+  it('voids a reservation, releasing every leg', async () => {
+    const { core } = await setup();
+    const r = await core.ledger.reserve(job('v', { local: 300 }));
+    expect((await avail(core, 'local:grant'))).toBe(9700);
+    expect(await core.ledger.void(r.id, 'provider failed: refunded')).toMatchObject({ kind: 'void', captured: 0, released: 300 });
+    expect((await avail(core, 'local:grant'))).toBe(10_000);
+    expect((await core.ledger.reservation(r.id)).state).toBe('voided');
+    expect(await core.ledger.pendingReservations()).toEqual([]);
   });
 
-  it('caps an actual cost above the reservation on plans with over_reserve: cap', () => {
-    const { core } = setup('runway-standard');
-    const r = core.ledger.reserve(job('c', { web: 100 }));
-    const s = core.ledger.capture(r.id, 130);
+  it('caps an actual cost above the reservation on plans with over_reserve: cap', async () => {
+    const { core } = await setup('runway-standard');
+    const r = await core.ledger.reserve(job('c', { web: 100 }));
+    const s = await core.ledger.capture(r.id, 130);
     expect(s).toMatchObject({ captured: 100, excess: { credits: 30, policy: 'cap', charged: false } });
-    expect(avail(core, 'web:allowance')).toBe(525);
+    expect((await avail(core, 'web:allowance'))).toBe(525);
   });
 
-  it('charges the excess as a separate debit on plans with over_reserve: debit, and never overdraws', () => {
-    const { core } = setup();
-    core.ledger.purchase({ id: 'b', surface: 'api', credits: 1000 });
-    const ok = core.ledger.capture(core.ledger.reserve(job('d1', { api: 100 })).id, 130);
+  it('charges the excess as a separate debit on plans with over_reserve: debit, and never overdraws', async () => {
+    const { core } = await setup();
+    await core.ledger.purchase({ id: 'b', surface: 'api', credits: 1000 });
+    const ok = await core.ledger.capture((await core.ledger.reserve(job('d1', { api: 100 }))).id, 130);
     expect(ok).toMatchObject({ captured: 100, excess: { credits: 30, policy: 'debit', charged: true } });
-    expect(avail(core, 'api:purchased')).toBe(870);
-    const r = core.ledger.reserve(job('d2', { api: 800 }));
-    const fail = core.ledger.capture(r.id, 1000);
+    expect((await avail(core, 'api:purchased'))).toBe(870);
+    const r = await core.ledger.reserve(job('d2', { api: 800 }));
+    const fail = await core.ledger.capture(r.id, 1000);
     expect(fail.excess).toMatchObject({ credits: 200, charged: false, reason: 'the separate debit failed: api short by 130' });
-    expect(avail(core, 'api:purchased')).toBe(70);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect((await avail(core, 'api:purchased'))).toBe(70);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 
-  it('holds the platform fee and the provider cost on separate surfaces', () => {
-    const { core } = setup('platform-reseller-example');
-    core.ledger.purchase({ id: 'b1', surface: 'api', credits: 1000 });
-    core.ledger.purchase({ id: 'b2', surface: 'platform', credits: 100 });
-    const r = core.ledger.reserve(job('p', { api: 50, platform: 52 }));
+  it('holds the platform fee and the provider cost on separate surfaces', async () => {
+    const { core } = await setup('platform-reseller-example');
+    await core.ledger.purchase({ id: 'b1', surface: 'api', credits: 1000 });
+    await core.ledger.purchase({ id: 'b2', surface: 'platform', credits: 100 });
+    const r = await core.ledger.reserve(job('p', { api: 50, platform: 52 }));
     expect(r.legs.map((l) => l.pool)).toEqual(['api:purchased', 'platform:purchased']);
-    const s = core.ledger.capture(r.id, 0);
+    const s = await core.ledger.capture(r.id, 0);
     expect(s).toMatchObject({ reserved: 102, captured: 52, released: 50 });
-    expect([avail(core, 'api:purchased'), avail(core, 'platform:purchased')]).toEqual([1000, 48]);
+    expect([(await avail(core, 'api:purchased')), (await avail(core, 'platform:purchased'))]).toEqual([1000, 48]);
   });
 
-  it('refunds captured credits up to what was charged, last-drawn first', () => {
-    const { core } = setup('runway-standard');
-    core.ledger.purchase({ id: 'b', surface: 'web', credits: 1000 });
-    const r = core.ledger.reserve(job('r', { web: 700 }));
-    core.ledger.capture(r.id, 700);
-    core.ledger.refund({ id: 'rf1', reservationId: r.id, credits: 100, reason: 'provider error, support refunded' });
-    expect([avail(core, 'web:allowance'), avail(core, 'web:purchased')]).toEqual([25, 1000]);
-    expect(() => core.ledger.refund({ id: 'rf2', reservationId: r.id, credits: 601, reason: 'x' })).toThrow('credits: at most 600 credits');
-    const v = core.ledger.reserve(job('v', { web: 10 }));
-    expect(() => core.ledger.refund({ id: 'rf3', reservationId: v.id, credits: 1, reason: 'x' })).toThrow(/not captured yet/);
+  it('refunds captured credits up to what was charged, last-drawn first', async () => {
+    const { core } = await setup('runway-standard');
+    await core.ledger.purchase({ id: 'b', surface: 'web', credits: 1000 });
+    const r = await core.ledger.reserve(job('r', { web: 700 }));
+    await core.ledger.capture(r.id, 700);
+    await core.ledger.refund({ id: 'rf1', reservationId: r.id, credits: 100, reason: 'provider error, support refunded' });
+    expect([(await avail(core, 'web:allowance')), (await avail(core, 'web:purchased'))]).toEqual([25, 1000]);
+    await expect(core.ledger.refund({ id: 'rf2', reservationId: r.id, credits: 601, reason: 'x' })).rejects.toThrow('credits: at most 600 credits');
+    const v = await core.ledger.reserve(job('v', { web: 10 }));
+    await expect(core.ledger.refund({ id: 'rf3', reservationId: v.id, credits: 1, reason: 'x' })).rejects.toThrow(/not captured yet/);
   });
 });
 
 describe('CreditLedger: transactions and events', () => {
   it('joins an outer transaction: commits with it, rolls back with it, and announces only what committed', async () => {
-    const { core } = setup();
+    const { core } = await setup();
     const seen: string[] = [];
     core.events.subscribe((name, p) => name === 'credits.changed' && seen.push((p as { opId: string }).opId));
     core.db.conn.exec('CREATE TABLE IF NOT EXISTS t_outer (x TEXT)');
-    expect(() =>
-      core.db.immediate(() => {
-        core.db.conn.prepare("INSERT INTO t_outer VALUES ('job row')").run();
-        core.ledger.reserve(job('o1', { local: 10 }));
+    await expect(
+      core.engine.tx(async (q) => {
+        await q.run("INSERT INTO t_outer VALUES ('job row')");
+        await core.ledger.reserve(job('o1', { local: 10 }), q);
         throw new Error('the queue failed after reserving');
       }),
-    ).toThrow('the queue failed');
+    ).rejects.toThrow('the queue failed');
     await Promise.resolve();
     expect(rows(core, 't_outer')).toBe(0);
-    expect(core.ledger.reservationForJob('o1')).toBeUndefined();
+    expect(await core.ledger.reservationForJob('o1')).toBeUndefined();
     expect(seen).toEqual([]);
 
-    core.db.immediate(() => {
-      core.db.conn.prepare("INSERT INTO t_outer VALUES ('job row')").run();
-      core.ledger.reserve(job('o2', { local: 10 }));
-      // A refused capture inside the outer transaction rolls back only its savepoint.
-      expect(() => core.ledger.capture('missing', 1)).toThrow(/No reservation/);
+    await core.engine.tx(async (q) => {
+      await q.run("INSERT INTO t_outer VALUES ('job row')");
+      await core.ledger.reserve(job('o2', { local: 10 }), q);
+      // A refused capture inside the outer transaction writes nothing; the transaction goes on.
+      await expect(core.ledger.capture('missing', 1, { q })).rejects.toThrow(/No reservation/);
       expect(seen).toEqual([]);
     });
     expect(seen).toEqual([]);
     await new Promise((r) => setTimeout(r, 0));
     expect(seen).toEqual(['res-o2']);
     expect(rows(core, 't_outer')).toBe(1);
-    core.ledger.capture('res-o2', 10);
+    await core.ledger.capture('res-o2', 10);
     expect(seen).toEqual(['res-o2', 'resolve:res-o2']);
   });
 
-  it('notifies once when a user passes a spend threshold in a month', () => {
-    const { core } = setup();
+  it('notifies once when a user passes a spend threshold in a month', async () => {
+    const { core } = await setup();
     const crossed: unknown[] = [];
     core.events.subscribe((name, p) => name === 'credits.thresholdCrossed' && crossed.push(p));
     for (const [i, n] of [600, 500, 300].entries()) {
-      const r = core.ledger.reserve(job(`u${i}`, { local: n }, { userId: 'ana' }));
-      core.ledger.capture(r.id, n);
+      const r = await core.ledger.reserve(job(`u${i}`, { local: n }, { userId: 'ana' }));
+      await core.ledger.capture(r.id, n);
     }
     expect(crossed).toEqual([{ userId: 'ana', period: '2026-11', threshold: 1000, spent: 1100 }]);
   });
 });
 
 describe('CreditLedger: append-only books', () => {
-  it('triggers refuse UPDATE and DELETE on entries and operations', () => {
-    const { core } = setup();
-    core.ledger.reserve(job('a', { local: 5 }));
+  it('triggers refuse UPDATE and DELETE on entries and operations', async () => {
+    const { core } = await setup();
+    await core.ledger.reserve(job('a', { local: 5 }));
     expect(() => core.db.conn.prepare('UPDATE ledger_entries SET amount = 1').run()).toThrow(/append-only/);
     expect(() => core.db.conn.prepare('DELETE FROM ledger_entries').run()).toThrow(/append-only/);
     expect(() => core.db.conn.prepare("UPDATE ledger_ops SET kind = 'grant'").run()).toThrow(/append-only/);
@@ -258,22 +259,22 @@ describe('CreditLedger: append-only books', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const first = testCore({ dataDir: t.dir });
-    first.core.ledger.reserve(job('a', { local: 5 }));
-    expect(first.core.ledger.audit()).toMatchObject({ ok: true, totals: { debitsPending: 5, creditsPending: 5 } });
+    await first.core.ledger.reserve(job('a', { local: 5 }));
+    expect(await first.core.ledger.audit()).toMatchObject({ ok: true, totals: { debitsPending: 5, creditsPending: 5 } });
     first.core.db.conn.prepare("UPDATE ledger_accounts SET credits_posted = credits_posted + 1000 WHERE id = 'local:grant'").run();
-    expect(first.core.ledger.audit().problems).toEqual(['account local:grant: cached totals differ from its entries', 'posted debits 10000 ≠ posted credits 11000']);
+    expect((await first.core.ledger.audit()).problems).toEqual(['account local:grant: cached totals differ from its entries', 'posted debits 10000 ≠ posted credits 11000']);
     await first.core.dispose();
     const second = testCore({ dataDir: t.dir });
     cleanups.push(second.cleanup);
-    expect(() => second.core.ledger.reserve(job('b', { local: 5 }))).toThrow(/failed its audit.*money writes are refused/);
-    expect(second.core.ledger.balances().pools.length).toBeGreaterThan(0);
+    await expect(second.core.ledger.reserve(job('b', { local: 5 }))).rejects.toThrow(/failed its audit.*money writes are refused/);
+    expect((await second.core.ledger.balances()).pools.length).toBeGreaterThan(0);
   });
 
   it('opens on the accounts alone: the startup check never reads the entries, the full audit rebuilds from them', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const first = testCore({ dataDir: t.dir });
-    first.core.ledger.reserve(job('a', { local: 5 }));
+    await first.core.ledger.reserve(job('a', { local: 5 }));
     // An entry the cached totals do not know (entries take INSERTs; only UPDATE and DELETE are refused).
     first.core.db.conn
       .prepare("INSERT INTO ledger_entries (id, op_id, debit_account, credit_account, amount, is_pending, created_at, day) VALUES ('stray#0', 'res-a', 'local:grant', 'sys:spend', 7, 0, '2026-11-22T10:00:00.000Z', '2026-11-22')")
@@ -283,23 +284,23 @@ describe('CreditLedger: append-only books', () => {
     cleanups.push(second.cleanup);
     // Opening costs the same at any history length, so it cannot see this; money still moves...
     expect(second.core.ledger.isSafe).toBe(true);
-    expect(() => second.core.ledger.reserve(job('b', { local: 5 }))).not.toThrow();
+    await expect(second.core.ledger.reserve(job('b', { local: 5 }))).resolves.toBeDefined();
     // ...and `ledger audit`, which rebuilds every total from the entries, names both accounts.
-    expect(second.core.ledger.audit().problems).toEqual(expect.arrayContaining(['account local:grant: cached totals differ from its entries', 'account sys:spend: cached totals differ from its entries']));
+    expect((await second.core.ledger.audit()).problems).toEqual(expect.arrayContaining(['account local:grant: cached totals differ from its entries', 'account sys:spend: cached totals differ from its entries']));
   });
 
   it('answers history by pool, project, user, stage, artifact class and day', async () => {
-    const { core, clock } = setup();
-    core.ledger.capture(core.ledger.reserve(job('h1', { local: 10 }, { userId: 'ana' })).id, 10);
+    const { core, clock } = await setup();
+    await core.ledger.capture((await core.ledger.reserve(job('h1', { local: 10 }, { userId: 'ana' }))).id, 10);
     clock.advance(86_400_000);
-    core.ledger.capture(core.ledger.reserve(job('h2', { local: 20 }, { projectId: 'prj_b', stage: 'export', artifactClass: 'release' })).id, 20);
-    const ids = (f: Parameters<Core['ledger']['history']>[0]) => [...new Set(core.ledger.history(f).map((h) => h.jobId))];
-    expect(ids({ projectId: 'prj_b' })).toEqual(['h2']);
-    expect(ids({ userId: 'ana' })).toEqual(['h1']);
-    expect(ids({ stage: 'export' })).toEqual(['h2']);
-    expect(ids({ artifactClass: 'preview', pool: 'local:grant', kind: 'capture' })).toEqual(['h1']);
-    expect(ids({ day: '2026-11-22', kind: 'reserve' })).toEqual(['h1']);
-    const h2 = core.ledger.history({ jobId: 'h2' });
+    await core.ledger.capture((await core.ledger.reserve(job('h2', { local: 20 }, { projectId: 'prj_b', stage: 'export', artifactClass: 'release' }))).id, 20);
+    const ids = async (f: Parameters<Core['ledger']['history']>[0]) => [...new Set((await core.ledger.history(f)).map((h) => h.jobId))];
+    expect(await ids({ projectId: 'prj_b' })).toEqual(['h2']);
+    expect(await ids({ userId: 'ana' })).toEqual(['h1']);
+    expect(await ids({ stage: 'export' })).toEqual(['h2']);
+    expect(await ids({ artifactClass: 'preview', pool: 'local:grant', kind: 'capture' })).toEqual(['h1']);
+    expect(await ids({ day: '2026-11-22', kind: 'reserve' })).toEqual(['h1']);
+    const h2 = await core.ledger.history({ jobId: 'h2' });
     expect(h2.map((h) => [h.kind, h.credits, h.isPending])).toEqual([
       ['capture', -20, false],
       ['reserve', -20, true],
@@ -310,34 +311,34 @@ describe('CreditLedger: append-only books', () => {
 });
 
 describe('CreditLedger: cycles (L6)', () => {
-  it('expires unused allowance at the cycle end, never purchased credits or live reservations', () => {
+  it('expires unused allowance at the cycle end, never purchased credits or live reservations', async () => {
     const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
-    const { core } = setup('runway-standard', clock);
-    core.ledger.purchase({ id: 'buy', surface: 'web', credits: 1000 });
-    const r = core.ledger.reserve(job('m', { web: 100 }));
-    expect(core.ledger.balances().pools.find((p) => p.pool === 'web:allowance')).toMatchObject({ available: 525, resetsAt: '2026-12-01' });
+    const { core } = await setup('runway-standard', clock);
+    await core.ledger.purchase({ id: 'buy', surface: 'web', credits: 1000 });
+    const r = await core.ledger.reserve(job('m', { web: 100 }));
+    expect((await core.ledger.balances()).pools.find((p) => p.pool === 'web:allowance')).toMatchObject({ available: 525, resetsAt: '2026-12-01' });
 
     clock.t = Date.parse('2026-12-01T00:00:01Z');
-    const after = core.ledger.balances();
+    const after = await core.ledger.balances();
     expect(after.pools.find((p) => p.pool === 'web:allowance')).toMatchObject({ available: 625, reserved: 100, resetsAt: '2027-01-01' });
     expect(after.pools.find((p) => p.pool === 'web:purchased')?.available).toBe(1000);
-    expect(core.ledger.history({ kind: 'expire' }).map((h) => h.credits)).toEqual([-525]);
+    expect((await core.ledger.history({ kind: 'expire' })).map((h) => h.credits)).toEqual([-525]);
 
     // Captured after the month end: the 40 it releases belong to the old cycle and expire at once.
-    expect(core.ledger.capture(r.id, 60)).toMatchObject({ captured: 60, released: 40 });
-    expect(core.ledger.history({ kind: 'expire' }).map((h) => h.credits)).toEqual([-40, -525]);
-    expect(avail(core, 'web:allowance')).toBe(625);
-    core.ledger.syncPlan();
-    expect(avail(core, 'web:allowance')).toBe(625);
-    expect(core.ledger.audit().ok).toBe(true);
+    expect(await core.ledger.capture(r.id, 60)).toMatchObject({ captured: 60, released: 40 });
+    expect((await core.ledger.history({ kind: 'expire' })).map((h) => h.credits)).toEqual([-40, -525]);
+    expect((await avail(core, 'web:allowance'))).toBe(625);
+    await core.ledger.syncPlan();
+    expect((await avail(core, 'web:allowance'))).toBe(625);
+    expect((await core.ledger.audit()).ok).toBe(true);
   });
 
-  it('gives a one-time grant once, even when the plan is switched away and back', () => {
-    const { core } = setup('runway-free');
-    expect(avail(core, 'web:grant')).toBe(125);
-    core.money.activate('runway-pro');
-    core.money.activate('runway-free');
-    expect(avail(core, 'web:grant')).toBe(125);
-    expect(avail(core, 'web:allowance')).toBe(2250);
+  it('gives a one-time grant once, even when the plan is switched away and back', async () => {
+    const { core } = await setup('runway-free');
+    expect((await avail(core, 'web:grant'))).toBe(125);
+    await core.money.activate('runway-pro');
+    await core.money.activate('runway-free');
+    expect((await avail(core, 'web:grant'))).toBe(125);
+    expect((await avail(core, 'web:allowance'))).toBe(2250);
   });
 });

@@ -9,7 +9,7 @@ import { SpendTotals } from './ledgerSpend';
 import { available } from './ledgerViews';
 
 /**
- * The ledger's low-level bookkeeping, used only inside a write transaction: accounts, op rows with
+ * The ledger's low-level bookkeeping, used only inside a write transaction (async over the engine port): accounts, op rows with
  * idempotency, double-entry rows with their cached account totals and running spend totals, and the
  * ordered sources of a surface.
  */
@@ -47,33 +47,39 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
+/** The system accounts every book has (created once, when the ledger opens). */
+export async function ensureSystemAccounts(s: LedgerStatements): Promise<void> {
+  const t = new Date(0).toISOString();
+  for (const [id, neg] of [
+    [SYS.issuance, 1],
+    [SYS.spend, 0],
+    [SYS.expired, 0],
+    [SYS.refunds, 1],
+    [SYS.provider, 1],
+  ] as const) {
+    await s.insertAccount.run({ id, pool: null, surface: null, kind: 'system', cycle_start: null, cycle_end: null, may_go_negative: neg, created_at: t });
+  }
+}
+
+/** One transaction's bookkeeping (made per transaction, over that transaction's statements). */
 export class Books {
   readonly spend: SpendTotals;
 
   constructor(readonly s: LedgerStatements) {
     this.spend = new SpendTotals(s);
-    const t = new Date(0).toISOString();
-    for (const [id, neg] of [
-      [SYS.issuance, 1],
-      [SYS.spend, 0],
-      [SYS.expired, 0],
-      [SYS.refunds, 1],
-      [SYS.provider, 1],
-    ] as const) {
-      s.insertAccount.run({ id, pool: null, surface: null, kind: 'system', cycle_start: null, cycle_end: null, may_go_negative: neg, created_at: t });
-    }
   }
 
   /** An existing op with this id and identical fields (a resend), or undefined for a new id; throws for the same id with other fields. `op`: the row, when the caller has read it already. */
-  existing(id: string, kind: string, request: object, op: OpRow | undefined = this.s.op.get({ id })): OpRow | undefined {
+  async existing(id: string, kind: string, request: object, known?: OpRow | null): Promise<OpRow | undefined> {
+    const op = known === undefined ? await this.s.op.get({ id }) : (known ?? undefined);
     if (!op) return undefined;
     if (op.kind === kind && op.request === canonicalJson(request)) return op;
     throw new IdempotencyConflictError(id, op.kind, differing(JSON.parse(op.request) as Record<string, unknown>, request, op.kind !== kind));
   }
 
-  insertOp(id: string, kind: string, request: object, result: object, t: Now, f: OpFields = {}): void {
+  async insertOp(id: string, kind: string, request: object, result: object, t: Now, f: OpFields = {}): Promise<void> {
     this.spend.noteOp({ id, project_id: f.project_id ?? null, user_id: f.user_id ?? null });
-    this.s.insertOp.run({
+    await this.s.insertOp.run({
       id,
       kind,
       request: canonicalJson(request),
@@ -91,22 +97,22 @@ export class Books {
   }
 
   /** A posted (or, with isPending, a held) transfer. */
-  transfer(id: string, opId: string, debit: string, credit: string, amount: number, t: Now, isPending = false): void {
+  async transfer(id: string, opId: string, debit: string, credit: string, amount: number, t: Now, isPending = false): Promise<void> {
     if (amount <= 0) return;
-    this.s.insertEntry.run({ id, op_id: opId, debit_account: debit, credit_account: credit, amount, is_pending: isPending ? 1 : 0, pending_id: null, resolution: null, created_at: t.iso, day: t.day });
+    await this.s.insertEntry.run({ id, op_id: opId, debit_account: debit, credit_account: credit, amount, is_pending: isPending ? 1 : 0, pending_id: null, resolution: null, created_at: t.iso, day: t.day });
     if (isPending) {
-      this.s.addTotals.run({ id: debit, dp: 0, cp: 0, dpe: amount, cpe: 0 });
-      this.s.addTotals.run({ id: credit, dp: 0, cp: 0, dpe: 0, cpe: amount });
+      await this.s.addTotals.run({ id: debit, dp: 0, cp: 0, dpe: amount, cpe: 0 });
+      await this.s.addTotals.run({ id: credit, dp: 0, cp: 0, dpe: 0, cpe: amount });
     } else {
-      this.s.addTotals.run({ id: debit, dp: amount, cp: 0, dpe: 0, cpe: 0 });
-      this.s.addTotals.run({ id: credit, dp: 0, cp: amount, dpe: 0, cpe: 0 });
+      await this.s.addTotals.run({ id: debit, dp: amount, cp: 0, dpe: 0, cpe: 0 });
+      await this.s.addTotals.run({ id: credit, dp: 0, cp: amount, dpe: 0, cpe: 0 });
     }
-    if (credit === SYS.spend) this.spend.add(opId, debit, t.day, isPending ? amount : 0, isPending ? 0 : amount);
+    if (credit === SYS.spend) await this.spend.add(opId, debit, t.day, isPending ? amount : 0, isPending ? 0 : amount);
   }
 
   /** Resolves a held transfer once: posts `amount` of it (0 = void) and releases the rest. */
-  resolve(id: string, opId: string, hold: EntryRow, amount: number, t: Now): void {
-    this.s.insertEntry.run({
+  async resolve(id: string, opId: string, hold: EntryRow, amount: number, t: Now): Promise<void> {
+    await this.s.insertEntry.run({
       id,
       op_id: opId,
       debit_account: hold.debit_account,
@@ -118,13 +124,13 @@ export class Books {
       created_at: t.iso,
       day: t.day,
     });
-    this.s.addTotals.run({ id: hold.debit_account, dp: amount, cp: 0, dpe: -hold.amount, cpe: 0 });
-    this.s.addTotals.run({ id: hold.credit_account, dp: 0, cp: amount, dpe: 0, cpe: -hold.amount });
-    if (hold.credit_account === SYS.spend) this.spend.resolved({ opId: hold.op_id, account: hold.debit_account, day: hold.day, amount: hold.amount }, opId, t.day, amount);
+    await this.s.addTotals.run({ id: hold.debit_account, dp: amount, cp: 0, dpe: -hold.amount, cpe: 0 });
+    await this.s.addTotals.run({ id: hold.credit_account, dp: 0, cp: amount, dpe: 0, cpe: -hold.amount });
+    if (hold.credit_account === SYS.spend) await this.spend.resolved({ opId: hold.op_id, account: hold.debit_account, day: hold.day, amount: hold.amount }, opId, t.day, amount);
   }
 
   /** The account a pool's credits go to now (creating it): the current cycle's for an allowance. */
-  poolAccount(plan: PlanConfig, surface: Surface, kind: PoolKind, t: Now): string {
+  async poolAccount(plan: PlanConfig, surface: Surface, kind: PoolKind, t: Now): Promise<string> {
     if (kind === 'allowance') {
       const a = plan.pools[surface]?.allowance;
       if (!a) {
@@ -132,18 +138,18 @@ export class Books {
       }
       const c = cycleAt(t.ms, a);
       const id = `${surface}:allowance:${c.start}`;
-      this.s.insertAccount.run({ id, pool: poolId(surface, 'allowance'), surface, kind, cycle_start: c.start, cycle_end: c.end, may_go_negative: 0, created_at: t.iso });
+      await this.s.insertAccount.run({ id, pool: poolId(surface, 'allowance'), surface, kind, cycle_start: c.start, cycle_end: c.end, may_go_negative: 0, created_at: t.iso });
       return id;
     }
     const id = poolId(surface, kind);
-    this.s.insertAccount.run({ id, pool: id, surface, kind, cycle_start: null, cycle_end: null, may_go_negative: 0, created_at: t.iso });
+    await this.s.insertAccount.run({ id, pool: id, surface, kind, cycle_start: null, cycle_end: null, may_go_negative: 0, created_at: t.iso });
     return id;
   }
 
   /** A surface's open accounts in draw order (allowances soonest-ending first, then grant, then purchased). */
-  sources(surface: Surface): Source[] {
+  async sources(surface: Surface): Promise<Source[]> {
     const out: Source[] = [];
-    const pools = this.accountsByPool(surface);
+    const pools = await this.accountsByPool(surface);
     for (const kind of DRAW_ORDER) {
       for (const a of pools.get(poolId(surface, kind)) ?? []) {
         if (a.closed_at === null) out.push({ account: a.id, pool: a.pool!, available: available(a) });
@@ -153,10 +159,10 @@ export class Books {
   }
 
   /** Available credits per pool of the given surfaces (pools with an account). */
-  snapshot(surfaces: Iterable<Surface>): Record<string, number> {
+  async snapshot(surfaces: Iterable<Surface>): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const s of surfaces) {
-      const pools = this.accountsByPool(s);
+      const pools = await this.accountsByPool(s);
       for (const kind of DRAW_ORDER) {
         const rows = pools.get(poolId(s, kind));
         if (rows && rows.length > 0) out[poolId(s, kind)] = rows.reduce((n, a) => n + available(a), 0);
@@ -166,9 +172,9 @@ export class Books {
   }
 
   /** A surface's accounts by pool, each pool's in cycle order: one read for all its pools. */
-  private accountsByPool(surface: Surface): Map<string, AccountRow[]> {
+  private async accountsByPool(surface: Surface): Promise<Map<string, AccountRow[]>> {
     const out = new Map<string, AccountRow[]>();
-    for (const a of this.s.accountsOfSurface.all({ surface })) {
+    for (const a of await this.s.accountsOfSurface.all({ surface })) {
       const list = out.get(a.pool!);
       if (list) list.push(a);
       else out.set(a.pool!, [a]);
@@ -176,8 +182,8 @@ export class Books {
     return out;
   }
 
-  isClosed(account: string): boolean {
-    return (this.s.account.get({ id: account })?.closed_at ?? null) !== null;
+  async isClosed(account: string): Promise<boolean> {
+    return ((await this.s.account.get({ id: account }))?.closed_at ?? null) !== null;
   }
 }
 

@@ -10,17 +10,17 @@ import { SYS, type EntryRow } from './ledgerRepo';
  * Purchased and granted credits never expire, and live reservations are never touched: a hold made
  * before the end can be captured after it, and what it releases then expires at once.
  */
-export function syncCycles(ctx: LedgerCtx, t: Now): void {
+export async function syncCycles(ctx: LedgerCtx, t: Now): Promise<void> {
   const { s, books } = ctx;
-  for (const a of s.dueAllowances.all({ today: t.day })) {
+  for (const a of await s.dueAllowances.all({ today: t.day })) {
     const left = a.credits_posted - a.debits_posted - a.debits_pending;
     if (left > 0) {
       const id = `expire:${a.id}`;
-      books.insertOp(id, 'expire', { account: a.id, credits: left }, { account: a.id, credits: left, cycleEnd: a.cycle_end }, t, { reason: `allowance cycle ended ${a.cycle_end}` });
-      books.transfer(`${id}#0`, id, a.id, SYS.expired, left, t);
+      await books.insertOp(id, 'expire', { account: a.id, credits: left }, { account: a.id, credits: left, cycleEnd: a.cycle_end }, t, { reason: `allowance cycle ended ${a.cycle_end}` });
+      await books.transfer(`${id}#0`, id, a.id, SYS.expired, left, t);
       ctx.note('expire', id);
     }
-    s.closeAccount.run({ id: a.id, now: t.iso });
+    await s.closeAccount.run({ id: a.id, now: t.iso });
   }
   const plan = ctx.plan();
   const name = plan.plan.name;
@@ -29,36 +29,36 @@ export function syncCycles(ctx: LedgerCtx, t: Now): void {
     if (!rules) continue;
     for (const g of rules.grants) {
       const id = `grant:${surface}:${g.id}`;
-      if (s.op.get({ id })) continue;
-      const account = books.poolAccount(plan, surface, 'grant', t);
+      if (await s.op.get({ id })) continue;
+      const account = await books.poolAccount(plan, surface, 'grant', t);
       const reason = `plan ${name}: ${g.id}`;
-      books.insertOp(id, 'grant', { pool: poolId(surface, 'grant'), credits: g.credits, reason }, { account }, t, { reason });
-      books.transfer(`${id}#0`, id, SYS.issuance, account, g.credits, t);
+      await books.insertOp(id, 'grant', { pool: poolId(surface, 'grant'), credits: g.credits, reason }, { account }, t, { reason });
+      await books.transfer(`${id}#0`, id, SYS.issuance, account, g.credits, t);
       ctx.note('grant', id);
     }
     if (rules.allowance) {
       const c = cycleAt(t.ms, rules.allowance);
       const id = `allowance:${name}:${surface}:${c.start}`;
-      if (s.op.get({ id })) continue;
-      const account = books.poolAccount(plan, surface, 'allowance', t);
+      if (await s.op.get({ id })) continue;
+      const account = await books.poolAccount(plan, surface, 'allowance', t);
       const reason = `plan ${name}: allowance for the cycle from ${c.start}`;
-      books.insertOp(id, 'allowance', { pool: poolId(surface, 'allowance'), credits: rules.allowance.credits, cycle: c.start }, { account, cycleEnd: c.end }, t, { reason });
-      books.transfer(`${id}#0`, id, SYS.issuance, account, rules.allowance.credits, t);
+      await books.insertOp(id, 'allowance', { pool: poolId(surface, 'allowance'), credits: rules.allowance.credits, cycle: c.start }, { account, cycleEnd: c.end }, t, { reason });
+      await books.transfer(`${id}#0`, id, SYS.issuance, account, rules.allowance.credits, t);
       ctx.note('allowance', id);
     }
   }
 }
 
 /** Credits released back into a closed (ended) allowance account expire at once. */
-export function expireReleased(ctx: LedgerCtx, holds: EntryRow[], posts: Map<string, number>, opId: string, t: Now): void {
-  holds.forEach((h, i) => {
+export async function expireReleased(ctx: LedgerCtx, holds: EntryRow[], posts: Map<string, number>, opId: string, t: Now): Promise<void> {
+  for (const [i, h] of holds.entries()) {
     const back = h.amount - (posts.get(h.id) ?? 0);
-    if (back > 0 && ctx.books.isClosed(h.debit_account)) expireNow(ctx, `expire:${h.debit_account}:${opId}#${i}`, h.debit_account, back, t);
-  });
+    if (back > 0 && (await ctx.books.isClosed(h.debit_account))) await expireNow(ctx, `expire:${h.debit_account}:${opId}#${i}`, h.debit_account, back, t);
+  }
 }
 
-export function expireNow(ctx: LedgerCtx, id: string, account: string, amount: number, t: Now): void {
-  ctx.books.insertOp(id, 'expire', { account, credits: amount }, { account, credits: amount }, t, { reason: 'released after its allowance cycle ended' });
-  ctx.books.transfer(`${id}#0`, id, account, SYS.expired, amount, t);
+export async function expireNow(ctx: LedgerCtx, id: string, account: string, amount: number, t: Now): Promise<void> {
+  await ctx.books.insertOp(id, 'expire', { account, credits: amount }, { account, credits: amount }, t, { reason: 'released after its allowance cycle ended' });
+  await ctx.books.transfer(`${id}#0`, id, account, SYS.expired, amount, t);
   ctx.note('expire', id);
 }

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import { bindAll, named } from '../db/engine/namedSql';
+import type { Queryable } from '../db/engine/sqlEngine';
 
 /**
  * SQL for the credit ledger (tables from migrations 0100 and 0800). Statements are prepared once;
@@ -67,22 +68,24 @@ export interface SpendRow {
  */
 export const SPEND_FROM_ENTRIES = `
   WITH spend AS (
-    SELECT e.amount, e.day, e.is_pending AS is_hold, a.pool, o.project_id AS project, o.user_id AS user
+    SELECT e.amount, e.day, e.is_pending AS is_hold, a.pool, o.project_id AS project, o.user_id AS usr
     FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account JOIN ledger_ops o ON o.id = e.op_id
     WHERE e.credit_account = 'sys:spend' AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))
   ),
   keyed AS (
     SELECT 'pool' AS scope, pool AS key, day, amount, is_hold FROM spend WHERE pool IS NOT NULL
     UNION ALL SELECT 'project', project, day, amount, is_hold FROM spend WHERE project IS NOT NULL
-    UNION ALL SELECT 'user', user, day, amount, is_hold FROM spend WHERE user IS NOT NULL
+    UNION ALL SELECT 'user', usr, day, amount, is_hold FROM spend WHERE usr IS NOT NULL
   ),
   periods AS (
     SELECT scope, key, day AS period, amount, is_hold FROM keyed
     UNION ALL SELECT scope, key, substr(day, 1, 7), amount, is_hold FROM keyed
     UNION ALL SELECT scope, key, 'all', amount, is_hold FROM keyed
   )
-  SELECT scope, key, period, SUM(CASE WHEN is_hold = 1 THEN amount ELSE 0 END) AS held, SUM(CASE WHEN is_hold = 1 THEN 0 ELSE amount END) AS posted
-  FROM periods GROUP BY scope, key, period HAVING held <> 0 OR posted <> 0`;
+  SELECT * FROM (
+    SELECT scope, key, period, SUM(CASE WHEN is_hold = 1 THEN amount ELSE 0 END) AS held, SUM(CASE WHEN is_hold = 1 THEN 0 ELSE amount END) AS posted
+    FROM periods GROUP BY scope, key, period
+  ) totals WHERE held <> 0 OR posted <> 0`;
 
 export const SYS = {
   issuance: 'sys:issuance',
@@ -93,90 +96,93 @@ export const SYS = {
   provider: 'sys:provider',
 } as const;
 
-export function prepareLedger(db: Database.Database) {
-  return {
-    account: db.prepare<{ id: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE id = @id'),
-    accountsOfPool: db.prepare<{ pool: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE pool = @pool ORDER BY cycle_start, id'),
+/** The ledger's statements, parsed once; `ledgerStatements(q)` binds them to an engine or a transaction. */
+const LEDGER = {
+    account: named<{ id: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE id = @id'),
+    accountsOfPool: named<{ pool: string }, AccountRow>('SELECT * FROM ledger_accounts WHERE pool = @pool ORDER BY cycle_start, id'),
     /** Every pool account of a surface in one read (Books groups them by pool; the same order per pool as accountsOfPool). */
-    accountsOfSurface: db.prepare<{ surface: string }, AccountRow>("SELECT * FROM ledger_accounts WHERE surface = @surface AND kind <> 'system' ORDER BY pool, cycle_start, id"),
-    poolAccounts: db.prepare<[], AccountRow>("SELECT * FROM ledger_accounts WHERE kind <> 'system' ORDER BY surface, pool, cycle_start"),
-    allAccounts: db.prepare<[], AccountRow>('SELECT * FROM ledger_accounts ORDER BY id'),
-    dueAllowances: db.prepare<{ today: string }, AccountRow>(
+    accountsOfSurface: named<{ surface: string }, AccountRow>("SELECT * FROM ledger_accounts WHERE surface = @surface AND kind <> 'system' ORDER BY pool, cycle_start, id", { locks: true }),
+    poolAccounts: named<void, AccountRow>("SELECT * FROM ledger_accounts WHERE kind <> 'system' ORDER BY surface, pool, cycle_start"),
+    allAccounts: named<void, AccountRow>('SELECT * FROM ledger_accounts ORDER BY id'),
+    dueAllowances: named<{ today: string }, AccountRow>(
       "SELECT * FROM ledger_accounts WHERE kind = 'allowance' AND closed_at IS NULL AND cycle_end <= @today ORDER BY cycle_end",
     ),
-    insertAccount: db.prepare<Omit<AccountRow, 'debits_posted' | 'credits_posted' | 'debits_pending' | 'credits_pending' | 'closed_at'>>(
-      `INSERT OR IGNORE INTO ledger_accounts (id, pool, surface, kind, cycle_start, cycle_end, may_go_negative, created_at)
-       VALUES (@id, @pool, @surface, @kind, @cycle_start, @cycle_end, @may_go_negative, @created_at)`,
+    insertAccount: named<Omit<AccountRow, 'debits_posted' | 'credits_posted' | 'debits_pending' | 'credits_pending' | 'closed_at'>>(
+      `INSERT INTO ledger_accounts (id, pool, surface, kind, cycle_start, cycle_end, may_go_negative, created_at)
+       VALUES (@id, @pool, @surface, @kind, @cycle_start, @cycle_end, @may_go_negative, @created_at) ON CONFLICT (id) DO NOTHING`,
     ),
-    closeAccount: db.prepare<{ id: string; now: string }>('UPDATE ledger_accounts SET closed_at = @now WHERE id = @id AND closed_at IS NULL'),
-    addTotals: db.prepare<{ id: string; dp: number; cp: number; dpe: number; cpe: number }>(
+    closeAccount: named<{ id: string; now: string }>('UPDATE ledger_accounts SET closed_at = @now WHERE id = @id AND closed_at IS NULL'),
+    addTotals: named<{ id: string; dp: number; cp: number; dpe: number; cpe: number }>(
       `UPDATE ledger_accounts SET debits_posted = debits_posted + @dp, credits_posted = credits_posted + @cp,
          debits_pending = debits_pending + @dpe, credits_pending = credits_pending + @cpe WHERE id = @id`,
     ),
-    op: db.prepare<{ id: string }, OpRow>('SELECT * FROM ledger_ops WHERE id = @id'),
-    insertOp: db.prepare<OpRow>(
+    op: named<{ id: string }, OpRow>('SELECT * FROM ledger_ops WHERE id = @id'),
+    insertOp: named<OpRow>(
       `INSERT INTO ledger_ops (id, kind, request, result, reservation_id, job_id, project_id, user_id, stage, artifact_class, reason, created_at, day)
        VALUES (@id, @kind, @request, @result, @reservation_id, @job_id, @project_id, @user_id, @stage, @artifact_class, @reason, @created_at, @day)`,
     ),
-    resolutionOf: db.prepare<{ rid: string }, OpRow>("SELECT * FROM ledger_ops WHERE reservation_id = @rid AND kind IN ('capture', 'void')"),
-    opsOfReservation: db.prepare<{ rid: string }, OpRow>('SELECT * FROM ledger_ops WHERE reservation_id = @rid ORDER BY rowid'),
-    reservationsOfJob: db.prepare<{ job: string }, OpRow>("SELECT * FROM ledger_ops WHERE job_id = @job AND kind = 'reserve' ORDER BY rowid"),
-    pendingReservations: db.prepare<[], OpRow>(
+    resolutionOf: named<{ rid: string }, OpRow>("SELECT * FROM ledger_ops WHERE reservation_id = @rid AND kind IN ('capture', 'void')"),
+    opsOfReservation: named<{ rid: string }, OpRow>('SELECT * FROM ledger_ops WHERE reservation_id = @rid ORDER BY rowid'),
+    reservationsOfJob: named<{ job: string }, OpRow>("SELECT * FROM ledger_ops WHERE job_id = @job AND kind = 'reserve' ORDER BY rowid"),
+    pendingReservations: named<void, OpRow>(
       "SELECT o.* FROM ledger_ops o WHERE o.kind = 'reserve' AND NOT EXISTS (SELECT 1 FROM ledger_ops r WHERE r.reservation_id = o.id AND r.kind IN ('capture', 'void')) ORDER BY o.rowid",
     ),
-    insertEntry: db.prepare<EntryRow>(
+    insertEntry: named<EntryRow>(
       `INSERT INTO ledger_entries (id, op_id, debit_account, credit_account, amount, is_pending, pending_id, resolution, created_at, day)
        VALUES (@id, @op_id, @debit_account, @credit_account, @amount, @is_pending, @pending_id, @resolution, @created_at, @day)`,
     ),
-    entriesOfOp: db.prepare<{ op: string }, EntryRow>('SELECT * FROM ledger_entries WHERE op_id = @op ORDER BY rowid'),
-    entry: db.prepare<{ id: string }, EntryRow>('SELECT * FROM ledger_entries WHERE id = @id'),
+    entriesOfOp: named<{ op: string }, EntryRow>('SELECT * FROM ledger_entries WHERE op_id = @op ORDER BY rowid'),
+    entry: named<{ id: string }, EntryRow>('SELECT * FROM ledger_entries WHERE id = @id'),
     /** The newest entry's rowid: it changes with every write, so a reading compared across it is stale. */
-    lastEntry: db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM ledger_entries'),
-    allEntries: db.prepare<[], EntryRow>('SELECT * FROM ledger_entries ORDER BY rowid'),
+    lastEntry: named<void, { n: number | null }>('SELECT max(rowid) AS n FROM ledger_entries'),
+    allEntries: named<void, EntryRow>('SELECT * FROM ledger_entries ORDER BY rowid'),
     /** Adds to the running spend of one scope and key on a day, its month and all time (ledger_spend, migration 0800). */
-    addSpend: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; held: number; posted: number }>(
+    addSpend: named<{ scope: SpendScope; key: string; day: string; month: string; held: number; posted: number }>(
       `INSERT INTO ledger_spend (scope, key, period, held, posted) VALUES (@scope, @key, @day, @held, @posted), (@scope, @key, @month, @held, @posted), (@scope, @key, 'all', @held, @posted)
-       ON CONFLICT(scope, period, key) DO UPDATE SET held = held + excluded.held, posted = posted + excluded.posted`,
+       ON CONFLICT(scope, period, key) DO UPDATE SET held = ledger_spend.held + excluded.held, posted = ledger_spend.posted + excluded.posted`,
     ),
     /** A hold resolved: it no longer counts as held on its day, its month and all time. */
-    releaseHeld: db.prepare<{ scope: SpendScope; key: string; day: string; month: string; n: number }>(
+    releaseHeld: named<{ scope: SpendScope; key: string; day: string; month: string; n: number }>(
       `UPDATE ledger_spend SET held = held - @n WHERE scope = @scope AND key = @key AND period IN (@day, @month, 'all')`,
     ),
     /** Every pool's spend (held + posted) in one period. */
-    poolSpendIn: db.prepare<{ period: string }, { key: string; n: number }>(`SELECT key, held + posted AS n FROM ledger_spend WHERE scope = 'pool' AND period = @period`),
-    spendOf: db.prepare<{ scope: SpendScope; key: string; period: string }, SpendRow>('SELECT * FROM ledger_spend WHERE scope = @scope AND key = @key AND period = @period'),
-    allSpend: db.prepare<[], SpendRow>('SELECT * FROM ledger_spend WHERE held <> 0 OR posted <> 0 ORDER BY scope, key, period'),
+    poolSpendIn: named<{ period: string }, { key: string; n: number }>(`SELECT key, held + posted AS n FROM ledger_spend WHERE scope = 'pool' AND period = @period`),
+    spendOf: named<{ scope: SpendScope; key: string; period: string }, SpendRow>('SELECT * FROM ledger_spend WHERE scope = @scope AND key = @key AND period = @period'),
+    allSpend: named<void, SpendRow>('SELECT * FROM ledger_spend WHERE held <> 0 OR posted <> 0 ORDER BY scope, key, period'),
     /** The same totals rebuilt from the entries (the audit's full recomputation). */
-    spendFromEntries: db.prepare<[], SpendRow>(`${SPEND_FROM_ENTRIES} ORDER BY scope, key, period`),
-    history: db.prepare<Record<string, string | number | null>, EntryRow & OpRow & { pool: string; account: string; entry_id: string; op_kind: string; entry_day: string; entry_created: string; pool_is_debit: number }>(
+    spendFromEntries: named<void, SpendRow>(`${SPEND_FROM_ENTRIES} ORDER BY scope, key, period`),
+    history: named<Record<string, string | number | null>, EntryRow & OpRow & { pool: string; account: string; entry_id: string; op_kind: string; entry_day: string; entry_created: string; pool_is_debit: number }>(
       `SELECT e.id AS entry_id, e.amount, e.is_pending, e.pending_id, e.resolution, e.day AS entry_day, e.created_at AS entry_created,
               o.id AS op_id, o.kind AS op_kind, o.reservation_id, o.job_id, o.project_id, o.user_id, o.stage, o.artifact_class, o.reason,
-              a.id AS account, a.pool AS pool, (a.id = e.debit_account) AS pool_is_debit
+              a.id AS account, a.pool AS pool, CASE WHEN a.id = e.debit_account THEN 1 ELSE 0 END AS pool_is_debit
        FROM ledger_entries e
        JOIN ledger_ops o ON o.id = e.op_id
        JOIN ledger_accounts a ON a.kind <> 'system' AND (a.id = e.debit_account OR a.id = e.credit_account)
-       WHERE (@pool IS NULL OR a.pool = @pool) AND (@surface IS NULL OR a.surface = @surface)
-         AND (@project IS NULL OR o.project_id = @project) AND (@user IS NULL OR o.user_id = @user)
-         AND (@job IS NULL OR o.job_id = @job) AND (@stage IS NULL OR o.stage = @stage)
-         AND (@class IS NULL OR o.artifact_class = @class) AND (@kind IS NULL OR o.kind = @kind)
-         AND (@day IS NULL OR e.day = @day)
+       WHERE (CAST(@pool AS TEXT) IS NULL OR a.pool = @pool) AND (CAST(@surface AS TEXT) IS NULL OR a.surface = @surface)
+         AND (CAST(@project AS TEXT) IS NULL OR o.project_id = @project) AND (CAST(@user AS TEXT) IS NULL OR o.user_id = @user)
+         AND (CAST(@job AS TEXT) IS NULL OR o.job_id = @job) AND (CAST(@stage AS TEXT) IS NULL OR o.stage = @stage)
+         AND (CAST(@class AS TEXT) IS NULL OR o.artifact_class = @class) AND (CAST(@kind AS TEXT) IS NULL OR o.kind = @kind)
+         AND (CAST(@day AS TEXT) IS NULL OR e.day = @day)
        ORDER BY e.rowid DESC LIMIT @limit`,
     ),
-    getSetting: db.prepare<{ key: string }, { value: string }>('SELECT value FROM money_settings WHERE key = @key'),
-    setSetting: db.prepare<{ key: string; value: string }>(
+    getSetting: named<{ key: string }, { value: string }>('SELECT value FROM money_settings WHERE key = @key'),
+    setSetting: named<{ key: string; value: string }>(
       'INSERT INTO money_settings (key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     ),
-    deleteSetting: db.prepare<{ key: string }>('DELETE FROM money_settings WHERE key = @key'),
-    budget: db.prepare<{ project: string }, { credits: number }>('SELECT credits FROM money_budgets WHERE project_id = @project'),
-    setBudget: db.prepare<{ project: string; credits: number; now: string }>(
+    deleteSetting: named<{ key: string }>('DELETE FROM money_settings WHERE key = @key'),
+    budget: named<{ project: string }, { credits: number }>('SELECT credits FROM money_budgets WHERE project_id = @project'),
+    setBudget: named<{ project: string; credits: number; now: string }>(
       `INSERT INTO money_budgets (project_id, credits, updated_at) VALUES (@project, @credits, @now)
        ON CONFLICT(project_id) DO UPDATE SET credits = excluded.credits, updated_at = excluded.updated_at`,
     ),
-    clearBudget: db.prepare<{ project: string }>('DELETE FROM money_budgets WHERE project_id = @project'),
-    insertNotice: db.prepare<{ user: string; period: string; threshold: number; spent: number; now: string }>(
-      'INSERT OR IGNORE INTO money_notices (user_id, period, threshold, spent, created_at) VALUES (@user, @period, @threshold, @spent, @now)',
+    clearBudget: named<{ project: string }>('DELETE FROM money_budgets WHERE project_id = @project'),
+    insertNotice: named<{ user: string; period: string; threshold: number; spent: number; now: string }>(
+      'INSERT INTO money_notices (user_id, period, threshold, spent, created_at) VALUES (@user, @period, @threshold, @spent, @now) ON CONFLICT DO NOTHING',
     ),
-  };
-}
+};
 
-export type LedgerStatements = ReturnType<typeof prepareLedger>;
+export type LedgerStatements = ReturnType<typeof ledgerStatements>;
+
+export function ledgerStatements(q: Queryable) {
+  return bindAll(q, LEDGER);
+}

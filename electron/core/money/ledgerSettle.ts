@@ -45,27 +45,29 @@ export function actualBySurface(amounts: Partial<Record<Surface, number>>, actua
   return out;
 }
 
-export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, actual: Actual, reason: string | null, opId: string): Settlement {
+export async function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, actual: Actual, reason: string | null, opId: string): Promise<Settlement> {
   const { s, books } = ctx;
-  const res = s.op.get({ id: rid });
+  const res = await s.op.get({ id: rid });
   if (!res || res.kind !== 'reserve') throw new AppError('NOT_FOUND', `No reservation ${rid}.`, { field: 'reservationId', reservationId: rid });
   const amounts = (JSON.parse(res.request) as { amounts: Partial<Record<Surface, number>> }).amounts;
   const want = kind === 'void' ? {} : actualBySurface(amounts, actual);
   const request = kind === 'void' ? { reservationId: rid, reason } : { reservationId: rid, actual: want };
 
-  const same = s.op.get({ id: opId });
-  if (same && same.reservation_id === rid && (same.kind === 'capture' || same.kind === 'void') && !(same.kind === kind && isSame(ctx, same, request))) {
+  const same = await s.op.get({ id: opId });
+  if (same && same.reservation_id === rid && (same.kind === 'capture' || same.kind === 'void') && !(same.kind === kind && (await isSame(ctx, same, request)))) {
     throw new ReservationResolvedError(rid, same.kind, same.id, same.created_at);
   }
-  const prior = same && books.existing(opId, kind, request, same);
+  const prior = same && (await books.existing(opId, kind, request, same));
   if (prior) return { ...(JSON.parse(prior.result) as Settlement), replayed: true };
-  const done = s.resolutionOf.get({ rid });
+  const done = await s.resolutionOf.get({ rid });
   if (done) throw new ReservationResolvedError(rid, done.kind as 'capture' | 'void', done.id, done.created_at);
 
   const t = ctx.now();
-  const holds = s.entriesOfOp.all({ op: rid }).filter((e) => e.is_pending === 1);
+  const holds = (await s.entriesOfOp.all({ op: rid })).filter((e) => e.is_pending === 1);
   const surfaces = new Set<Surface>([...(Object.keys(amounts) as Surface[]), ...(Object.keys(want) as Surface[])]);
-  const before = books.snapshot(surfaces);
+  const before = await books.snapshot(surfaces);
+  const surfaceOf = new Map<string, string | null>();
+  for (const h of holds) if (!surfaceOf.has(h.debit_account)) surfaceOf.set(h.debit_account, (await s.account.get({ id: h.debit_account }))!.surface);
   const posts = new Map<string, number>();
   const deltas: Record<string, number> = {};
   const excessBy: Partial<Record<Surface, number>> = {};
@@ -73,7 +75,7 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
   let captured = 0;
   let excess = 0;
   for (const surface of surfaces) {
-    const mine = holds.filter((h) => s.account.get({ id: h.debit_account })!.surface === surface);
+    const mine = holds.filter((h) => surfaceOf.get(h.debit_account) === surface);
     const held = mine.reduce((n, h) => n + h.amount, 0);
     const take = Math.min(want[surface] ?? 0, held);
     allocate(
@@ -91,7 +93,7 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
   for (const h of holds) {
     const back = h.amount - (posts.get(h.id) ?? 0);
     const pool = poolOfAccount(h.debit_account);
-    if (back > 0 && !books.isClosed(h.debit_account)) deltas[pool] = (deltas[pool] ?? 0) + back;
+    if (back > 0 && !(await books.isClosed(h.debit_account))) deltas[pool] = (deltas[pool] ?? 0) + back;
   }
 
   const policy = ctx.plan().settlement.over_reserve;
@@ -101,7 +103,7 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
   if (excess > 0 && policy === 'debit') {
     const short: string[] = [];
     for (const [surface, n] of Object.entries(excessBy) as [Surface, number][]) {
-      const p = drain(books.sources(surface), n);
+      const p = drain(await books.sources(surface), n);
       if (p.shortfall > 0) short.push(`${surface} short by ${p.shortfall}`);
       debitLegs.push(...p.legs);
     }
@@ -125,13 +127,13 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
     replayed: false,
   };
   const fields = { reservation_id: rid, job_id: res.job_id, project_id: res.project_id, user_id: res.user_id, stage: res.stage, artifact_class: res.artifact_class, reason };
-  books.insertOp(opId, kind, request, settlement, t, fields);
-  holds.forEach((h, i) => books.resolve(`${opId}#${i}`, opId, h, posts.get(h.id) ?? 0, t));
-  expireReleased(ctx, holds, posts, opId, t);
+  await books.insertOp(opId, kind, request, settlement, t, fields);
+  for (const [i, h] of holds.entries()) await books.resolve(`${opId}#${i}`, opId, h, posts.get(h.id) ?? 0, t);
+  await expireReleased(ctx, holds, posts, opId, t);
   if (debitLegs.length > 0) {
     const debitId = `${opId}:excess`;
-    books.insertOp(debitId, 'debit', { reservationId: rid, credits: excess }, { legs: debitLegs }, t, { ...fields, reason: 'actual cost above the reservation' });
-    debitLegs.forEach((l, i) => books.transfer(`${debitId}#${i}`, debitId, l.account, SYS.spend, l.credits, t));
+    await books.insertOp(debitId, 'debit', { reservationId: rid, credits: excess }, { legs: debitLegs }, t, { ...fields, reason: 'actual cost above the reservation' });
+    for (const [i, l] of debitLegs.entries()) await books.transfer(`${debitId}#${i}`, debitId, l.account, SYS.spend, l.credits, t);
     ctx.note('debit', debitId, rid, res.job_id, res.user_id);
   }
   ctx.note(kind, opId, rid, res.job_id, res.user_id);
@@ -139,9 +141,9 @@ export function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: string, ac
   return settlement;
 }
 
-function isSame(ctx: LedgerCtx, op: OpRow, request: object): boolean {
+async function isSame(ctx: LedgerCtx, op: OpRow, request: object): Promise<boolean> {
   try {
-    return ctx.books.existing(op.id, op.kind, request) !== undefined;
+    return (await ctx.books.existing(op.id, op.kind, request, op)) !== undefined;
   } catch (e) {
     // A conflict only means "not the same request"; settle() raises the error that fits.
     if (e instanceof IdempotencyConflictError) return false;
@@ -150,13 +152,13 @@ function isSame(ctx: LedgerCtx, op: OpRow, request: object): boolean {
 }
 
 /** Gives back captured credits of a settled reservation, last-drawn first, up to what it was charged. */
-export function refundCaptured(ctx: LedgerCtx, req: { id: string; reservationId: string; credits: number; reason: string }): void {
+export async function refundCaptured(ctx: LedgerCtx, req: { id: string; reservationId: string; credits: number; reason: string }): Promise<void> {
   const { s, books } = ctx;
   const request = { reservationId: req.reservationId, credits: req.credits, reason: req.reason };
-  if (books.existing(req.id, 'refund', request)) return;
-  const res = s.op.get({ id: req.reservationId });
+  if (await books.existing(req.id, 'refund', request)) return;
+  const res = await s.op.get({ id: req.reservationId });
   if (!res || res.kind !== 'reserve') throw new AppError('NOT_FOUND', `No reservation ${req.reservationId}.`, { field: 'reservationId' });
-  const done = s.resolutionOf.get({ rid: req.reservationId });
+  const done = await s.resolutionOf.get({ rid: req.reservationId });
   if (!done || done.kind !== 'capture') {
     throw new AppError(
       'VALIDATION',
@@ -166,8 +168,8 @@ export function refundCaptured(ctx: LedgerCtx, req: { id: string; reservationId:
   }
   const charged: { account: string; credits: number }[] = [];
   let refunded = 0;
-  for (const op of s.opsOfReservation.all({ rid: req.reservationId })) {
-    for (const e of s.entriesOfOp.all({ op: op.id })) {
+  for (const op of await s.opsOfReservation.all({ rid: req.reservationId })) {
+    for (const e of await s.entriesOfOp.all({ op: op.id })) {
       if (op.kind === 'refund') refunded += e.amount;
       else if (e.credit_account === SYS.spend && !e.is_pending && e.amount > 0) charged.push({ account: e.debit_account, credits: e.amount });
     }
@@ -177,7 +179,7 @@ export function refundCaptured(ctx: LedgerCtx, req: { id: string; reservationId:
     throw new AppError('VALIDATION', `credits: at most ${left} credits of ${req.reservationId} can still be refunded (asked ${req.credits})`, { field: 'credits', max: left });
   }
   const t = ctx.now();
-  books.insertOp(req.id, 'refund', request, { credits: req.credits }, t, {
+  await books.insertOp(req.id, 'refund', request, { credits: req.credits }, t, {
     reservation_id: req.reservationId,
     job_id: res.job_id,
     project_id: res.project_id,
@@ -190,12 +192,12 @@ export function refundCaptured(ctx: LedgerCtx, req: { id: string; reservationId:
   const sizes = charged.map((c) => c.credits);
   const upTo = allocateBack(sizes, refunded + req.credits);
   const earlier = allocateBack(sizes, refunded);
-  upTo.forEach((x, i) => {
+  for (const [i, x] of upTo.entries()) {
     const amount = x - earlier[i]!;
-    if (amount <= 0) return;
+    if (amount <= 0) continue;
     const account = charged[i]!.account;
-    books.transfer(`${req.id}#${i}`, req.id, SYS.refunds, account, amount, t);
-    if (books.isClosed(account)) expireNow(ctx, `expire:${account}:${req.id}#${i}`, account, amount, t);
-  });
+    await books.transfer(`${req.id}#${i}`, req.id, SYS.refunds, account, amount, t);
+    if (await books.isClosed(account)) await expireNow(ctx, `expire:${account}:${req.id}#${i}`, account, amount, t);
+  }
   ctx.note('refund', req.id, req.reservationId, res.job_id, res.user_id);
 }

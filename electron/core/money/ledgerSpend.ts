@@ -26,31 +26,31 @@ export class SpendTotals {
   }
 
   /** A hold (pending) or a post on `day` from `account`, under op `opId`. */
-  add(opId: string, account: string, day: string, held: number, posted: number): void {
+  async add(opId: string, account: string, day: string, held: number, posted: number): Promise<void> {
     if (held === 0 && posted === 0) return;
     const month = day.slice(0, 7);
-    for (const [scope, key] of this.keys(opId, account)) this.s.addSpend.run({ scope, key, day, month, held, posted });
+    for (const [scope, key] of await this.keys(opId, account)) await this.s.addSpend.run({ scope, key, day, month, held, posted });
   }
 
   /** A hold made under `holdOpId` on `holdDay` resolved by `opId` today, posting `posted` of its `held`. */
-  resolved(hold: { opId: string; account: string; day: string; amount: number }, opId: string, day: string, posted: number): void {
+  async resolved(hold: { opId: string; account: string; day: string; amount: number }, opId: string, day: string, posted: number): Promise<void> {
     const month = hold.day.slice(0, 7);
-    for (const [scope, key] of this.keys(hold.opId, hold.account)) this.s.releaseHeld.run({ scope, key, day: hold.day, month, n: hold.amount });
-    this.add(opId, hold.account, day, 0, posted);
+    for (const [scope, key] of await this.keys(hold.opId, hold.account)) await this.s.releaseHeld.run({ scope, key, day: hold.day, month, n: hold.amount });
+    await this.add(opId, hold.account, day, 0, posted);
   }
 
   /** Spend (held + posted) per pool on a day. */
-  poolsOn(day: string): Map<string, number> {
-    return new Map(this.s.poolSpendIn.all({ period: day }).map((r) => [r.key, r.n]));
+  async poolsOn(day: string): Promise<Map<string, number>> {
+    return new Map((await this.s.poolSpendIn.all({ period: day })).map((r) => [r.key, r.n]));
   }
 
-  of(scope: SpendScope, key: string, period: string): { held: number; posted: number } {
-    const r = this.s.spendOf.get({ scope, key, period });
+  async of(scope: SpendScope, key: string, period: string): Promise<{ held: number; posted: number }> {
+    const r = await this.s.spendOf.get({ scope, key, period });
     return { held: r?.held ?? 0, posted: r?.posted ?? 0 };
   }
 
-  private keys(opId: string, account: string): [SpendScope, string][] {
-    const op = this.last?.id === opId ? this.last : this.s.op.get({ id: opId });
+  private async keys(opId: string, account: string): Promise<[SpendScope, string][]> {
+    const op = this.last?.id === opId ? this.last : await this.s.op.get({ id: opId });
     const out: [SpendScope, string][] = [['pool', poolOfAccount(account)]];
     if (op?.project_id) out.push(['project', op.project_id]);
     if (op?.user_id) out.push(['user', op.user_id]);
@@ -59,11 +59,11 @@ export class SpendTotals {
 }
 
 /** Running totals against the entries: one problem per row that differs. */
-export function auditSpend(s: LedgerStatements): string[] {
+export async function auditSpend(s: LedgerStatements): Promise<string[]> {
   const id = (r: SpendRow) => `${r.scope} ${r.key} ${r.period}`;
-  const kept = new Map(s.allSpend.all().map((r) => [id(r), r]));
+  const kept = new Map((await s.allSpend.all()).map((r) => [id(r), r]));
   const problems: string[] = [];
-  for (const r of s.spendFromEntries.all()) {
+  for (const r of await s.spendFromEntries.all()) {
     const k = kept.get(id(r));
     kept.delete(id(r));
     if (!k || k.held !== r.held || k.posted !== r.posted) {
@@ -75,11 +75,11 @@ export function auditSpend(s: LedgerStatements): string[] {
 }
 
 /** The guard's view of recorded spend: balances per pool, today's spend per surface and the project's, from running totals. */
-export function guardStateOf(a: { balances: Balances; plan: PlanConfig; spend: SpendTotals; projectId: string | null; budget: number | null; t: Now }): GuardState {
+export async function guardStateOf(a: { balances: Balances; plan: PlanConfig; spend: SpendTotals; projectId: string | null; budget: number | null; t: Now }): Promise<GuardState> {
   const available: Partial<Record<PoolId, number>> = {};
   for (const p of a.balances.pools) available[p.pool as PoolId] = p.available;
   const spentToday: Partial<Record<Surface, number>> = {};
-  for (const [pool, n] of a.spend.poolsOn(a.t.day)) {
+  for (const [pool, n] of await a.spend.poolsOn(a.t.day)) {
     const surface = parsePoolId(pool)?.surface;
     if (surface) spentToday[surface] = (spentToday[surface] ?? 0) + n;
   }
@@ -89,7 +89,7 @@ export function guardStateOf(a: { balances: Balances; plan: PlanConfig; spend: S
     const allowance = a.plan.pools[s]?.allowance;
     resetsAt[s] = allowance ? cycleAt(a.t.ms, allowance).end : null;
   }
-  const project = a.projectId ? a.spend.of('project', a.projectId, 'all') : null;
+  const project = a.projectId ? await a.spend.of('project', a.projectId, 'all') : null;
   return {
     available,
     spentToday,

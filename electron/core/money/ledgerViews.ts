@@ -12,15 +12,15 @@ export function poolOfAccount(account: string): string {
   return account.split(':').slice(0, 2).join(':');
 }
 
-export function reservationView(s: LedgerStatements, op: OpRow): Reservation {
+export async function reservationView(s: LedgerStatements, op: OpRow): Promise<Reservation> {
   const req = JSON.parse(op.request) as { amounts: Reservation['amounts'] };
   const res = JSON.parse(op.result) as { creditsBefore: Record<string, number>; creditsAfter: Record<string, number> };
-  const holds = s.entriesOfOp.all({ op: op.id }).filter((e) => e.is_pending === 1);
-  const resolution = s.resolutionOf.get({ rid: op.id });
+  const holds = (await s.entriesOfOp.all({ op: op.id })).filter((e) => e.is_pending === 1);
+  const resolution = await s.resolutionOf.get({ rid: op.id });
   const posted = new Map<string, number>();
   let after = res.creditsAfter;
   if (resolution) {
-    for (const e of s.entriesOfOp.all({ op: resolution.id })) if (e.pending_id) posted.set(e.pending_id, e.amount);
+    for (const e of await s.entriesOfOp.all({ op: resolution.id })) if (e.pending_id) posted.set(e.pending_id, e.amount);
     after = (JSON.parse(resolution.result) as { creditsAfter: Record<string, number> }).creditsAfter;
   }
   const legs = holds.map((h) => ({
@@ -53,7 +53,7 @@ export function available(a: AccountRow): number {
   return a.credits_posted - a.debits_posted - a.debits_pending;
 }
 
-export function readBalances(s: LedgerStatements, configured: readonly string[], asOf: string): Balances {
+export async function readBalances(s: LedgerStatements, configured: readonly string[], asOf: string): Promise<Balances> {
   const byPool = new Map<string, PoolBalance>();
   const ensure = (pool: string): PoolBalance | undefined => {
     const parsed = parsePoolId(pool);
@@ -66,7 +66,7 @@ export function readBalances(s: LedgerStatements, configured: readonly string[],
     return b;
   };
   for (const p of configured) ensure(p);
-  for (const a of s.poolAccounts.all()) {
+  for (const a of await s.poolAccounts.all()) {
     const b = ensure(a.pool!);
     if (!b) continue;
     b.posted += a.credits_posted - a.debits_posted;
@@ -86,7 +86,7 @@ export function readBalances(s: LedgerStatements, configured: readonly string[],
   return { pools, surfaces: [...surfaces.values()], asOf };
 }
 
-type HistoryRow = ReturnType<LedgerStatements['history']['all']>[number];
+type HistoryRow = Awaited<ReturnType<LedgerStatements['history']['all']>>[number];
 
 export function historyView(rows: HistoryRow[]): HistoryEntry[] {
   return rows.map((r) => {
@@ -119,13 +119,13 @@ export interface AuditReport {
 }
 
 /** Rebuilds every account's totals from the entries and checks them against the cached ones and the invariants. */
-export function audit(s: LedgerStatements): AuditReport {
+export async function audit(s: LedgerStatements): Promise<AuditReport> {
   const problems: string[] = [];
-  const accounts = s.allAccounts.all();
+  const accounts = await s.allAccounts.all();
   const rebuilt = new Map<string, { dp: number; cp: number; dpe: number; cpe: number }>();
   for (const a of accounts) rebuilt.set(a.id, { dp: 0, cp: 0, dpe: 0, cpe: 0 });
   const pendingAmount = new Map<string, EntryRow>();
-  for (const e of s.allEntries.all()) {
+  for (const e of await s.allEntries.all()) {
     const d = rebuilt.get(e.debit_account);
     const c = rebuilt.get(e.credit_account);
     if (!d || !c) {
@@ -166,8 +166,8 @@ export function audit(s: LedgerStatements): AuditReport {
  * reservations (L2). It reads the accounts only, so opening the books costs the same at any length of
  * history; the entries are rebuilt against those totals by the full audit (`ledger audit`).
  */
-export function checkTotals(s: LedgerStatements): AuditReport {
-  return checkAccounts(s.allAccounts.all(), []);
+export async function checkTotals(s: LedgerStatements): Promise<AuditReport> {
+  return checkAccounts(await s.allAccounts.all(), []);
 }
 
 function checkAccounts(accounts: readonly AccountRow[], problems: string[]): AuditReport {

@@ -14,7 +14,7 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
     'credits.balances': async ({ fresh }) => {
       // Runway first (at most once a minute unless asked): a conclusive reading is mirrored before the books are read.
       const provider = (await core.providerSync?.refresh('manual', fresh ? 0 : undefined)) ?? null;
-      return { ...core.ledger.balances(), provider };
+      return { ...(await core.ledger.balances()), provider };
     },
     'credits.provider': () => ({ comparison: core.providerSync?.comparison() ?? null, usage: core.providerSync?.usageCheck() ?? null }),
     'credits.syncProvider': async () => {
@@ -22,8 +22,8 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
       return { comparison, usage: (await core.providerSync?.reconcileUsage()) ?? null };
     },
     'credits.history': (filter) => core.ledger.history(filter),
-    'credits.reservations': ({ jobId, pendingOnly }) => {
-      const all = jobId ? core.ledger.reservationsForJob(jobId) : core.ledger.pendingReservations();
+    'credits.reservations': async ({ jobId, pendingOnly }) => {
+      const all = jobId ? await core.ledger.reservationsForJob(jobId) : await core.ledger.pendingReservations();
       return pendingOnly ? all.filter((r) => r.state === 'pending') : all;
     },
     'credits.grant': (req) => core.ledger.grant(req),
@@ -33,6 +33,6 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
       core.projects.get(projectId); // NOT_FOUND for a project that does not exist: no budget for nothing
       return core.ledger.setProjectBudget(projectId, credits);
     },
-    'credits.audit': async () => ({ ...core.ledger.audit(), usage: (await core.providerSync?.reconcileUsage()) ?? null }),
+    'credits.audit': async () => ({ ...(await core.ledger.audit()), usage: (await core.providerSync?.reconcileUsage()) ?? null }),
   };
 }

@@ -14,12 +14,12 @@ function setup() {
 }
 
 describe('MoneyService', () => {
-  it('check() returns the estimate to reserve, or throws the guard refusal naming rule, pool, shortfall and ways out', () => {
+  it('check() returns the estimate to reserve, or throws the guard refusal naming rule, pool, shortfall and ways out', async () => {
     const core = setup();
-    expect(core.money.check({ provider: 'local', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false }).pools).toEqual({ local: 60 });
+    expect((await core.money.check({ provider: 'local', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false })).pools).toEqual({ local: 60 });
     let err: { code?: string; message?: string; details?: { rule?: string; pool?: string; shortfall?: number } } = {};
     try {
-      core.money.check({ provider: 'runway', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false });
+      await core.money.check({ provider: 'runway', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false });
     } catch (e) {
       err = e as typeof err;
     }
@@ -28,7 +28,7 @@ describe('MoneyService', () => {
     expect(err.message).toMatch(/^Not enough API credits: this job needs 60, 0 available .* Ways out: .*buy 1000 credits \(minimum purchase 1000\)/);
   });
 
-  it('refuses to switch to a rate card that lacks a model the projects use, changing nothing', () => {
+  it('refuses to switch to a rate card that lacks a model the projects use, changing nothing', async () => {
     const core = setup();
     const project = core.projects.create('Spot');
     const shot = core.shots.create(project.id, 'Opening');
@@ -41,10 +41,10 @@ describe('MoneyService', () => {
       )
       .run({ p: project.id, s: shot.id });
     expect(modelsInUse(core.db.conn)).toEqual(['gen4.5']);
-    expect(() => core.money.activate('runway-api', 'generic-pixel')).toThrow(
+    await expect(core.money.activate('runway-api', 'generic-pixel')).rejects.toThrow(
       'rates: rate card generic-pixel has no price for gen4.5, used by your projects; add it to the card or pick another card',
     );
     expect(core.money.view().active).toMatchObject({ plan: 'runway-api', rateCard: 'runway-api' });
-    expect(core.money.activate('runway-free').active.plan).toBe('runway-free');
+    expect((await core.money.activate('runway-free')).active.plan).toBe('runway-free');
   });
 });

@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/engine/sqlEngine';
 import type { EstimateResult, PlansView, Quote } from '../../../shared/contract/credits';
 import { compare } from '../../../shared/money/compare';
 import { estimate, type CalibrationLookup } from '../../../shared/money/estimate';
@@ -50,9 +51,9 @@ export class MoneyService {
   }
 
   /** Estimate + guard under today's spend, with balances before → after. Never throws for a refusal. */
-  quote(params: EstimateParams, projectId?: string | null): Quote {
-    const { est, verdict } = this.evaluate(params, projectId);
-    const balances = this.d.ledger.balances();
+  async quote(params: EstimateParams, projectId?: string | null): Promise<Quote> {
+    const { est, verdict } = await this.evaluate(params, projectId);
+    const balances = await this.d.ledger.balances();
     const before: Partial<Record<Surface, number>> = {};
     const after: Partial<Record<Surface, number>> = {};
     for (const s of Object.keys(est.pools) as Surface[]) {
@@ -68,22 +69,22 @@ export class MoneyService {
     return this.d.plans.problems().filter((p) => p.since !== undefined);
   }
 
-  /** For the queue at submit: the estimate to reserve, or the guard's refusal as an AppError. */
-  check(params: EstimateParams, projectId?: string | null): Estimate {
-    const { est, verdict } = this.evaluate(params, projectId);
+  /** For the queue at submit, inside its transaction `q`: the estimate to reserve, or the guard's refusal as an AppError. */
+  async check(params: EstimateParams, projectId?: string | null, q?: Queryable): Promise<Estimate> {
+    const { est, verdict } = await this.evaluate(params, projectId, q);
     if (!verdict.ok) throw guardError(verdict);
     return est;
   }
 
-  activate(name: string, rates?: string | null): PlansView {
+  async activate(name: string, rates?: string | null): Promise<PlansView> {
     this.d.plans.activate(name, { rates: rates ?? null, modelsInUse: this.d.modelsInUse?.() ?? [] });
-    this.d.ledger.syncPlan();
+    await this.d.ledger.syncPlan();
     return this.announce();
   }
 
-  reload(): PlansView {
+  async reload(): Promise<PlansView> {
     this.d.plans.reload();
-    this.d.ledger.syncPlan();
+    await this.d.ledger.syncPlan();
     return this.announce();
   }
 
@@ -126,10 +127,10 @@ export class MoneyService {
     };
   }
 
-  private evaluate(params: EstimateParams, projectId?: string | null): { est: Estimate; verdict: GuardVerdict } {
+  private async evaluate(params: EstimateParams, projectId?: string | null, q?: Queryable): Promise<{ est: Estimate; verdict: GuardVerdict }> {
     const { plan, rateCard } = this.pricing();
     const est = estimate(params, rateCard, plan, this.d.calibration);
-    const verdict = guard({ params, estimate: est, plan, rateCard, state: this.d.ledger.guardState(projectId ?? null) });
+    const verdict = guard({ params, estimate: est, plan, rateCard, state: await this.d.ledger.guardState(projectId ?? null, q) });
     return { est, verdict };
   }
 

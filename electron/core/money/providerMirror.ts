@@ -28,9 +28,9 @@ export interface MirrorResult {
 }
 
 /** Credits posted (granted/bought/synced minus captured and expired) on a surface's pool accounts. */
-export function postedOn(ctx: LedgerCtx, surface: Surface): number {
+export async function postedOn(ctx: LedgerCtx, surface: Surface): Promise<number> {
   let n = 0;
-  for (const a of ctx.s.poolAccounts.all()) if (a.surface === surface) n += a.credits_posted - a.debits_posted;
+  for (const a of await ctx.s.poolAccounts.all()) if (a.surface === surface) n += a.credits_posted - a.debits_posted;
   return n;
 }
 
@@ -41,22 +41,22 @@ export function postedOn(ctx: LedgerCtx, surface: Surface): number {
  * to sys:provider (spent elsewhere) — never below what reservations hold; the rest stays outstanding.
  * Idempotent by the reading: the same reading again changes nothing. Runs inside the ledger's write.
  */
-export function mirrorProvider(ctx: LedgerCtx, r: ProviderReading): MirrorResult {
+export async function mirrorProvider(ctx: LedgerCtx, r: ProviderReading): Promise<MirrorResult> {
   const request = { provider: r.provider, surface: r.surface, credits: r.credits, readAt: r.readAt };
-  const prior = ctx.books.existing(r.id, 'provider_sync', request);
+  const prior = await ctx.books.existing(r.id, 'provider_sync', request);
   if (prior) return { ...(JSON.parse(prior.result) as Omit<MirrorResult, 'replayed'>), replayed: true };
   const t = ctx.now();
-  const from = postedOn(ctx, r.surface);
+  const from = await postedOn(ctx, r.surface);
   const delta = r.credits - from;
   if (delta === 0) return { from, to: from, mirrored: 0, outstanding: 0, replayed: false };
-  const before = ctx.books.snapshot([r.surface]);
+  const before = await ctx.books.snapshot([r.surface]);
   let mirrored = delta;
   let outstanding = 0;
   const entries: { debit: string; credit: string; credits: number }[] = [];
   if (delta > 0) {
-    entries.push({ debit: SYS.provider, credit: ctx.books.poolAccount(ctx.plan(), r.surface, 'purchased', t), credits: delta });
+    entries.push({ debit: SYS.provider, credit: await ctx.books.poolAccount(ctx.plan(), r.surface, 'purchased', t), credits: delta });
   } else {
-    const plan = drain(ctx.books.sources(r.surface), -delta);
+    const plan = drain(await ctx.books.sources(r.surface), -delta);
     for (const l of plan.legs) entries.push({ debit: l.account, credit: SYS.provider, credits: l.credits });
     outstanding = -plan.shortfall;
     mirrored = delta + plan.shortfall;
@@ -64,8 +64,8 @@ export function mirrorProvider(ctx: LedgerCtx, r: ProviderReading): MirrorResult
   }
   const result = { from, to: from + mirrored, mirrored, outstanding, creditsBefore: before };
   const reason = `provider_sync ${r.provider}: ${from} → ${from + mirrored} (read ${r.readAt})`;
-  ctx.books.insertOp(r.id, 'provider_sync', request, result, t, { reason });
-  entries.forEach((e, i) => ctx.books.transfer(`${r.id}#${i}`, r.id, e.debit, e.credit, e.credits, t));
+  await ctx.books.insertOp(r.id, 'provider_sync', request, result, t, { reason });
+  for (const [i, e] of entries.entries()) await ctx.books.transfer(`${r.id}#${i}`, r.id, e.debit, e.credit, e.credits, t);
   ctx.note('provider_sync', r.id);
   ctx.logger.log('info', 'provider balance mirrored into the books', { provider: r.provider, from, to: from + mirrored, outstanding, pools: entries.map((e) => poolOfAccount(e.debit === SYS.provider ? e.credit : e.debit)) });
   return { from, to: from + mirrored, mirrored, outstanding, replayed: false };

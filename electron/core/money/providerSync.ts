@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/engine/sqlEngine';
 import { AppError } from '../../../shared/errors';
 import { dayOf } from '../../../shared/money/cycles';
 import type { PlanConfig } from '../../../shared/money/planSchema';
@@ -70,13 +71,13 @@ export class ProviderSync {
 
   /**
    * Refuses (INSUFFICIENT_CREDITS, naming the pool) a Runway job bigger than the provider's last reading
-   * minus what this app holds reserved on the API pools. Synchronous: runs inside the submit transaction.
+   * minus what this app holds reserved on the API pools. Runs inside the submit transaction `q`.
    */
-  check(provider: string, credits: number): void {
+  async check(provider: string, credits: number, q?: Queryable): Promise<void> {
     if (provider !== PROVIDER || credits <= 0) return;
     const last = this.comparison();
     if (!last) return;
-    const held = this.d.ledger.balances().surfaces.find((s) => s.surface === 'api')?.reserved ?? 0;
+    const held = (await this.d.ledger.balances(q)).surfaces.find((s) => s.surface === 'api')?.reserved ?? 0;
     const available = last.providerCredits - held;
     if (credits <= available) return;
     const waysOut = ['buy API credits at Runway (dev.runwayml.com)', 'a cheaper model', 'a shorter clip', 'wait for jobs in flight to settle'];
@@ -116,7 +117,7 @@ export class ProviderSync {
     if (this.isDisposed || !(await this.d.hasKey())) return this.comparison();
     this.lastTryAt = this.d.clock.now();
     const quietBefore = this.d.repo.inFlight(PROVIDER).tasks === 0;
-    const since = this.d.ledger.lastEntry();
+    const since = await this.d.ledger.lastEntry();
     let credits: number | null;
     try {
       credits = (await this.withSignal(why === 'start' || why === 'settle' ? 15_000 : 5_000, (s) => this.d.source.account(s))).creditBalance;
@@ -126,13 +127,13 @@ export class ProviderSync {
     }
     if (credits === null || !Number.isInteger(credits) || this.isDisposed) return this.comparison();
     const readAt = new Date(this.lastTryAt).toISOString();
-    const postedBefore = this.posted();
+    const postedBefore = await this.posted();
     const isApiPlan = this.d.plan().plan.surface === 'api';
     let mirrored = 0;
     let mirroredOutstanding = 0;
     if (isApiPlan && quietBefore) {
       try {
-        const m = this.d.ledger.providerSync({ id: `provider_sync:runway:${readAt}:${credits}`, provider: PROVIDER, surface: 'api', credits, readAt }, { sinceEntry: since, isQuiet: () => this.d.repo.inFlight(PROVIDER).tasks === 0 });
+        const m = await this.d.ledger.providerSync({ id: `provider_sync:runway:${readAt}:${credits}`, provider: PROVIDER, surface: 'api', credits, readAt }, { sinceEntry: since, isQuiet: () => this.d.repo.inFlight(PROVIDER).tasks === 0 });
         // A replayed reading moved nothing now (its entry was written by the first).
         mirrored = m && !m.replayed ? m.mirrored : 0;
         mirroredOutstanding = m && !m.replayed ? m.outstanding : 0;
@@ -147,7 +148,7 @@ export class ProviderSync {
       provider: PROVIDER,
       pool: POOL,
       providerCredits: credits,
-      booksCredits: this.posted() - flight.credits,
+      booksCredits: (await this.posted()) - flight.credits,
       heldAtProvider: flight.credits,
       drift,
       mirrored,
@@ -162,8 +163,8 @@ export class ProviderSync {
     return c;
   }
 
-  private posted(): number {
-    return this.d.ledger.balances().surfaces.find((s) => s.surface === 'api')?.posted ?? 0;
+  private async posted(): Promise<number> {
+    return (await this.d.ledger.balances()).surfaces.find((s) => s.surface === 'api')?.posted ?? 0;
   }
 
   private async withSignal<T>(timeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {

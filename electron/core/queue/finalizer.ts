@@ -33,7 +33,7 @@ export interface FinalizerDeps {
 export class Finalizer {
   constructor(private readonly d: FinalizerDeps) {}
 
-  plan(projectId: string, select: { top?: number; topPercent?: number } = {}, author = 'owner'): FinalizePlan {
+  async plan(projectId: string, select: { top?: number; topPercent?: number } = {}, author = 'owner'): Promise<FinalizePlan> {
     if (select.top !== undefined && select.topPercent !== undefined) {
       throw new AppError('VALIDATION', 'top: give --top N or --top-percent X, not both.', { field: 'top' });
     }
@@ -57,12 +57,13 @@ export class Finalizer {
     const shotNames = new Map(this.d.shots.list(projectId).map((s) => [s.id, s.name]));
     const pools: Record<string, number> = {};
     const refusals: Refusal[] = [];
-    const items = cards.map((card) => {
+    const items = [];
+    for (const card of cards) {
       const params = this.releaseParams(card.id);
-      const quote = this.d.money.quote(params, projectId);
+      const quote = await this.d.money.quote(params, projectId);
       for (const [surface, credits] of Object.entries(quote.estimate.pools)) pools[surface] = (pools[surface] ?? 0) + (credits ?? 0);
       for (const r of quote.refusals) if (r.rule !== 'balance' && !refusals.some((x) => x.rule === r.rule && x.message === r.message)) refusals.push(r);
-      return {
+      items.push({
         takeId: card.id,
         shotId: card.shotId,
         shotName: shotNames.get(card.shotId) ?? card.shotId,
@@ -71,9 +72,9 @@ export class Finalizer {
         ratio: params.ratio ?? null,
         previewCredits: this.d.takes.get(card.id).credits,
         releaseCredits: quote.estimate.credits,
-      };
-    });
-    const balances = this.d.ledger.balances();
+      });
+    }
+    const balances = await this.d.ledger.balances();
     const before: Record<string, number> = {};
     const after: Record<string, number> = {};
     for (const [surface, need] of Object.entries(pools)) {
@@ -114,7 +115,7 @@ export class Finalizer {
   }
 
   async run(projectId: string, takeIds: readonly string[], expectedCredits: number): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }> {
-    const plan = this.plan(projectId);
+    const plan = await this.plan(projectId);
     const planned = new Set(plan.items.map((i) => i.takeId));
     const stray = takeIds.filter((id) => !planned.has(id));
     if (stray.length > 0) {

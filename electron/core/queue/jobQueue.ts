@@ -115,20 +115,21 @@ export class JobQueue {
   }
 
   /** Before submission: the reservation is released at once. After: the provider is asked to cancel and the job settles on its final cost. */
-  cancel(id: string): Job {
+  async cancel(id: string): Promise<Job> {
+    await this.d.money.ready;
     const job = this.get(id);
     const now = this.d.clock.now();
     if (job.status === 'queued' || job.status === 'paused') {
       const hasProviderTask = job.tasks.some((t) => t.status === 'submitted' || t.status === 'intent' || t.status === 'unknown');
       if (!hasProviderTask) {
-        this.d.db.immediate(() => {
+        await this.d.db.engine.tx(async (q) => {
           const row = this.repo.get(id)!;
           const captured = this.attempts.chargedFor(id);
           const cap = !row.reservation_id
             ? { captured: 0, after: null }
             : captured === 0
-              ? { captured: 0, after: this.d.money.release(row.reservation_id, 'cancelled before submission').after }
-              : this.d.money.capture(row.reservation_id, captured);
+              ? { captured: 0, after: (await this.d.money.release(row.reservation_id, 'cancelled before submission', q)).after }
+              : await this.d.money.capture(row.reservation_id, captured, q);
           if (this.repo.s.finishUnleased.run({ id, from: job.status, status: 'cancelled', captured: cap.captured, after: cap.after, code: 'CANCELLED', message: null, now }).changes === 0) {
             throw new AppError('CONFLICT', 'The job changed while cancelling; try again.');
           }
@@ -187,19 +188,20 @@ export class JobQueue {
   }
 
   /** A dead letter back to the queue: reserved again (the money guard runs again). */
-  retry(id: string): Job {
+  async retry(id: string): Promise<Job> {
+    await this.d.money.ready;
     const job = this.get(id);
     if (job.status !== 'failed') throw new AppError('CONFLICT', `Only a failed job can be retried (this one is ${job.status}).`);
     const row = this.repo.get(id)!;
     const { params, cannotRun } = openJobParams(row, this.d.vault);
     // A prompt that no longer decrypts cannot be sent again; a missing file may have been put back (the runner checks again).
     if (cannotRun?.code === 'PROMPT_UNREADABLE') throw new AppError('VALIDATION', cannotRun.message, { field: 'prompt' });
-    this.d.db.immediate(() => {
-      const priced = this.d.money.check(params, job.projectId);
+    await this.d.db.engine.tx(async (q) => {
+      const priced = await this.d.money.check(params, job.projectId, q);
       this.repo.s.failedToPending.run({ id });
       this.repo.s.resetForRetry.run({ id, now: this.d.clock.now(), maxAttempts: this.d.money.settings(job.provider).backoff.maxRetries + 1 });
       const reservationId = `rsv_${id}_r${this.d.ids.newId('x').slice(-6)}`;
-      const snap = this.d.money.reserve({ reservationId, jobId: id, projectId: job.projectId, artifactClass: job.artifactClass, stage: stageOf(params), priced });
+      const snap = await this.d.money.reserve({ reservationId, jobId: id, projectId: job.projectId, artifactClass: job.artifactClass, stage: stageOf(params), priced }, q);
       this.repo.s.setReservation.run({ id, reservationId, reserved: priced.credits, before: snap.before });
     });
     this.emitJob(id);

@@ -5,6 +5,7 @@ import type { GenerationParams } from '../../../shared/jobParams';
 import type { ProviderId } from '../../../shared/money/params';
 import type { CoreEvents } from '../coreEvents';
 import type { Db } from '../db/db';
+import type { Queryable } from '../db/engine/sqlEngine';
 import type { Clock, Ids, Logger } from '../ports';
 import { ProviderCallError, type Provider, type TaskState } from '../providers/provider';
 import type { PromptVault } from '../security/promptVault';
@@ -70,6 +71,7 @@ export class JobRunner {
 
   /** `claimed`: the row as the claim wrote it (the scheduler has it already); read here otherwise. */
   async run(jobId: string, signal: AbortSignal, claimed?: JobRow): Promise<void> {
+    await this.d.money.ready;
     const row = claimed ?? this.d.repo.get(jobId);
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
@@ -97,7 +99,7 @@ export class JobRunner {
         if (changed === 0) throw new LeaseLost();
       } else {
         // Already settled in the last task's own commit when it could be (settleIfLast).
-        if (!ctx.isSettled) await this.d.db.group(() => this.settle(ctx));
+        if (!ctx.isSettled) await this.d.db.engine.tx((q) => this.settle(ctx, q));
         if (row.provider === 'runway') void this.d.funds?.refresh('settle', 0);
       }
     } catch (e) {
@@ -254,7 +256,7 @@ export class JobRunner {
         const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
         const after = await this.balance(ctx);
         const end = this.d.clock.now();
-        await this.d.db.group(() => {
+        await this.d.db.engine.tx(async (q) => {
           this.d.takes.insert({
             id: takeId, jobId: row.id, projectId: row.project_id, shotId: row.shot_id, n: task.n, artifactClass: row.artifact_class as 'preview' | 'release',
             artifactId: stored.artifactId, sourceTakeId: row.source_take_id, model: row.model, durationSec: stored.durationSec,
@@ -262,7 +264,7 @@ export class JobRunner {
           });
           this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' });
           if (attempt) this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end });
-          this.settleIfLast(ctx);
+          await this.settleIfLast(ctx, q);
         });
         this.d.takes.announce(takeId);
         this.d.onTakeStored(takeId);
@@ -292,12 +294,12 @@ export class JobRunner {
       const isCancelled = state.status === 'CANCELLED';
       const after = await this.balance(ctx);
       const retryable = !isCancelled && isRetryableFailure(state.failureCode) && this.d.repo.get(row.id)!.is_cancel_requested === 0;
-      await this.d.db.group(() => {
+      await this.d.db.engine.tx(async (q) => {
         if (attempt) this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now });
         if (retryable) this.d.repo.s.taskBackToPending.run({ id: row.id, n: task.n });
         else {
           this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status });
-          this.settleIfLast(ctx);
+          await this.settleIfLast(ctx, q);
         }
       });
       return retryable ? null : { kind: 'done' };
@@ -320,20 +322,24 @@ export class JobRunner {
    * Inside a task's final transaction: when every task has now ended, settle the job in the same commit
    * (a single-variation job ends its task and captures its money in one fsync).
    */
-  private settleIfLast(ctx: Ctx): void {
+  private async settleIfLast(ctx: Ctx, q: Queryable): Promise<void> {
     const tasks = this.d.repo.tasks(ctx.row.id);
     if (!tasks.every((t) => TASK_ENDED.includes(t.status))) return;
+    // Its own savepoint (both engines): a settle that fails leaves the task's writes to commit; run() settles again on its own and the error surfaces there.
+    await q.exec('SAVEPOINT settle_job');
     try {
-      // Its own savepoint: a settle that fails leaves the task's writes to commit; run() settles again on its own and the error surfaces there.
-      this.d.db.savepoint(() => this.settle(ctx, tasks));
+      await this.settle(ctx, q, tasks);
+      await q.exec('RELEASE SAVEPOINT settle_job');
       ctx.isSettled = true;
     } catch (e) {
+      await q.exec('ROLLBACK TO SAVEPOINT settle_job');
+      await q.exec('RELEASE SAVEPOINT settle_job');
       if (e instanceof LeaseLost) throw e;
     }
   }
 
   /** All tasks terminal: capture what the provider billed over every attempt, release the rest, end the job. Runs inside the caller's transaction. */
-  private settle(ctx: Ctx, tasks = this.d.repo.tasks(ctx.row.id)): void {
+  private async settle(ctx: Ctx, q: Queryable, tasks = this.d.repo.tasks(ctx.row.id)): Promise<void> {
     const { row } = ctx;
     const job = this.d.repo.s.leaseState.get({ id: row.id })!;
     const outcome = jobOutcome(tasks, job.is_cancel_requested === 1);
@@ -348,8 +354,8 @@ export class JobRunner {
     const cap = !row.reservation_id
       ? { captured: 0, after: null }
       : charged === 0
-        ? { captured: 0, after: this.d.money.release(row.reservation_id, `job ${outcome.status} with nothing billed`).after }
-        : this.d.money.capture(row.reservation_id, charged);
+        ? { captured: 0, after: (await this.d.money.release(row.reservation_id, `job ${outcome.status} with nothing billed`, q)).after }
+        : await this.d.money.capture(row.reservation_id, charged, q);
     if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now }).changes === 0) {
       throw new LeaseLost();
     }

@@ -42,6 +42,7 @@ export class JobSubmitter {
   ) {}
 
   async submit(input: SubmitRequest): Promise<SubmitResult> {
+    await this.d.money.ready;
     const params = input.params;
     // No money for nothing (a money rule, not a parse): the contract refuses this too, naming params.prompt.
     if (!hasSomethingToRender(params)) {
@@ -73,7 +74,7 @@ export class JobSubmitter {
     const jobId = this.d.ids.newId('job');
 
     // Acknowledged only after the commit that holds it (Q1), shared with the other writes of this tick.
-    const result = await this.d.db.group((): { jobId: string; cacheHit: boolean; saved: number } => {
+    const result = await this.d.db.engine.tx(async (q): Promise<{ jobId: string; cacheHit: boolean; saved: number }> => {
       // Looked up again here: a submit sharing this commit may have just created the project.
       const name = input.projectName ?? 'Untitled';
       const projectId = project?.id ?? this.d.projects.findByName(name)?.id ?? this.d.projects.create(name).id;
@@ -99,12 +100,12 @@ export class JobSubmitter {
         return { jobId, cacheHit: true, saved };
       }
       // A real render: priced and guarded once, in the transaction that reserves it.
-      const priced = this.d.money.check(params, projectId);
-      this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0);
+      const priced = await this.d.money.check(params, projectId, q);
+      await this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0, q);
       this.repo.s.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
       for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
       const reservationId = `rsv_${jobId}`;
-      const snap = this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced });
+      const snap = await this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced }, q);
       this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
       return { jobId, cacheHit: false, saved: 0 };
     });

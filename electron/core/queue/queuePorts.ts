@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/engine/sqlEngine';
 import type { GenerationParams } from '../../../shared/jobParams';
 import type { ArtifactClass, ProviderId } from '../../../shared/money/params';
 
@@ -33,13 +34,15 @@ export interface QueueMoney {
    * model…), POLICY_REFUSED or INSUFFICIENT_CREDITS naming the rule, the pool and the way out.
    * A cache hit never gets here: it is free whatever the wallet holds.
    */
-  check(params: GenerationParams, projectId: string): PricedJob;
-  /** Runs inside the submit transaction. */
-  reserve(args: { reservationId: string; jobId: string; projectId: string; userId?: string | undefined; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }): BalanceSnapshot;
-  /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction. */
-  capture(reservationId: string, actualCredits: number): { captured: number; after: number | null };
-  /** Releases the whole reservation (cancel before submission, refund, abandon). */
-  release(reservationId: string, reason: string): { after: number | null };
+  /** Settles once the books are open (awaited before a transaction that reserves or settles: a transaction body cannot wait for it). */
+  ready: Promise<void>;
+  check(params: GenerationParams, projectId: string, q: Queryable): Promise<PricedJob>;
+  /** Runs inside the submit transaction `q`. */
+  reserve(args: { reservationId: string; jobId: string; projectId: string; userId?: string | undefined; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }, q: Queryable): Promise<BalanceSnapshot>;
+  /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction `q`. */
+  capture(reservationId: string, actualCredits: number, q: Queryable): Promise<{ captured: number; after: number | null }>;
+  /** Releases the whole reservation (cancel before submission, refund, abandon), inside the caller's transaction `q`. */
+  release(reservationId: string, reason: string, q: Queryable): Promise<{ after: number | null }>;
   settings(provider: ProviderId): QueueSettings;
 }
 
@@ -100,5 +103,5 @@ export interface ProviderFunds {
   /** Reads the provider's balance unless the last reading is younger than maxAgeMs (0: read now). Never throws. */
   refresh(why: 'start' | 'submit' | 'settle', maxAgeMs?: number): Promise<unknown>;
   /** Throws INSUFFICIENT_CREDITS naming the pool when the provider's last reading cannot pay `credits` now. Runs inside the submit transaction. */
-  check(provider: ProviderId, credits: number): void;
+  check(provider: ProviderId, credits: number, q: Queryable): Promise<void>;
 }

@@ -45,12 +45,13 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
   const total = (m: Record<string, number>) => Object.values(m).reduce((a, v) => a + v, 0);
   const poolsOf = (surfaces: string[]) => (p: string) => surfaces.some((s) => p.startsWith(`${s}:`));
   return {
-    check(params, projectId) {
-      const est = money.check(params, projectId || null);
+    ready: ledger.ready,
+    async check(params, projectId, q) {
+      const est = await money.check(params, projectId || null, q);
       return { credits: est.credits, pools: est.pools as Record<string, number>, usd: est.usd };
     },
-    reserve({ reservationId, jobId, projectId, userId, artifactClass, stage, priced }) {
-      const r = ledger.reserve({ id: reservationId, jobId, projectId, ...(userId ? { userId } : {}), stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> });
+    async reserve({ reservationId, jobId, projectId, userId, artifactClass, stage, priced }, q) {
+      const r = await ledger.reserve({ id: reservationId, jobId, projectId, ...(userId ? { userId } : {}), stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> }, q);
       const surfaces = Object.keys(priced.pools);
       const inSurface = poolsOf(surfaces);
       const before = Object.entries(r.creditsBefore).filter(([p]) => inSurface(p));
@@ -59,12 +60,12 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
     },
     // A settlement's creditsAfter holds exactly the pools of the reservation's surfaces (the queue settles
     // a number, so no other surface is touched): their sum is the balance after, with no second read.
-    capture(reservationId, actual) {
-      const s = ledger.capture(reservationId, actual);
+    async capture(reservationId, actual, q) {
+      const s = await ledger.capture(reservationId, actual, { q });
       return { captured: s.captured, after: total(s.creditsAfter) };
     },
-    release(reservationId, reason) {
-      return { after: total(ledger.void(reservationId, reason).creditsAfter) };
+    async release(reservationId, reason, q) {
+      return { after: total((await ledger.void(reservationId, reason, { q })).creditsAfter) };
     },
     settings: planSettings(plans),
   };
@@ -117,7 +118,7 @@ export function createProviders(s: ProviderSetup): Map<ProviderId, Provider> {
       const est = s.money.estimate({ params: { ...params, variations: 1 } }).estimate;
       return est.pools.local ?? est.credits;
     },
-    balance: () => s.ledger.balances().surfaces.find((x) => x.surface === 'local')?.available ?? null,
+    balance: async () => (await s.ledger.balances()).surfaces.find((x) => x.surface === 'local')?.available ?? null,
     watermark: burnIn(s.resourcesDir),
     clock: s.ports.clock,
     logger: s.ports.logger,

@@ -117,11 +117,13 @@ export class PgEngine implements SqlEngine {
       let committing = false;
       try {
         await client.query(opts.isolation === 'lockRows' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
-        const value = await fn(this.queryable(client));
+        const committed: (() => void)[] = [];
+        const value = await fn(this.queryable(client, committed));
         committing = true;
         await client.query('COMMIT');
         client.off('error', onError);
         client.release();
+        runAll(committed);
         return value;
       } catch (e) {
         const lost = isLostConnection(e);
@@ -180,9 +182,15 @@ export class PgEngine implements SqlEngine {
     }
   }
 
-  private queryable(client: pg.PoolClient): Queryable {
+  afterCommit(fn: () => void): void {
+    runAll([fn]);
+  }
+
+  /** `committed`: where a transaction's afterCommit work waits for its COMMIT (outside one: run at once). */
+  private queryable(client: pg.PoolClient, committed?: (() => void)[]): Queryable {
     return {
       forUpdate: ' FOR UPDATE',
+      afterCommit: (fn) => (committed ? committed.push(fn) : runAll([fn])),
       all: async <R>(sql: string, params: SqlParams = []) => (await client.query(this.prepared(sql, params))).rows as R[],
       get: async <R>(sql: string, params: SqlParams = []) => (await client.query(this.prepared(sql, params))).rows[0] as R | undefined,
       run: async (sql: string, params: SqlParams = []) => ({ changes: (await client.query(this.prepared(sql, params))).rowCount ?? 0 }),
@@ -206,4 +214,14 @@ export class PgEngine implements SqlEngine {
 function pause(attempt: number): Promise<void> {
   const ceiling = Math.min(40, 5 * 2 ** attempt);
   return new Promise((r) => setTimeout(r, Math.random() * ceiling));
+}
+
+function runAll(fns: readonly (() => void)[]): void {
+  for (const fn of fns) {
+    try {
+      fn();
+    } catch {
+      // After-commit work may not undo the commit; a failing one costs only itself.
+    }
+  }
 }

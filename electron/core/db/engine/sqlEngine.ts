@@ -34,6 +34,12 @@ export interface Queryable {
    * empty on SQLite (BEGIN IMMEDIATE already holds the only write lock).
    */
   readonly forUpdate: string;
+  /**
+   * Runs `fn` once the transaction this Queryable belongs to has committed (at once outside a
+   * transaction): where a repository announces what it wrote. Never runs for a body that was rolled
+   * back, or for an attempt that PostgreSQL made run again. `fn` must not throw (it is logged nowhere).
+   */
+  afterCommit(fn: () => void): void;
 }
 
 export interface TxOptions {

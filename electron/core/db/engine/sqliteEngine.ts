@@ -22,6 +22,8 @@ export class SqliteEngine implements SqlEngine {
   private flushing = false;
   private committed = 0;
   private readonly riders = new Set<() => void>();
+  /** The afterCommit work of the body running now (moved to the group's list when it succeeds). */
+  private pieceHooks: (() => void)[] = [];
   /** What a transaction body is given: statements that run at once, inside the open transaction. */
   private readonly inside: Queryable = {
     forUpdate: '',
@@ -29,6 +31,7 @@ export class SqliteEngine implements SqlEngine {
     get: <R>(sql: string, params: SqlParams = []) => settle(() => this.getNow<R>(sql, params)),
     run: (sql: string, params: SqlParams = []) => settle(() => this.runNow(sql, params)),
     exec: (script: string) => settle(() => void this.conn.exec(script)),
+    afterCommit: (fn) => this.pieceHooks.push(fn),
   };
 
   constructor(
@@ -51,6 +54,10 @@ export class SqliteEngine implements SqlEngine {
 
   run(sql: string, params: SqlParams = []): Promise<RunResult> {
     return this.inTx ? this.afterTurn(() => this.runNow(sql, params)) : settle(() => this.runNow(sql, params));
+  }
+
+  afterCommit(fn: () => void): void {
+    runAll([fn]);
   }
 
   exec(script: string): Promise<void> {
@@ -102,14 +109,17 @@ export class SqliteEngine implements SqlEngine {
     this.turn = new Promise<void>((r) => (release = r));
     this.inTx = true;
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const hooks: (() => void)[] = [];
     try {
       if (this.conn.inTransaction) throw new AppError('INTERNAL', 'A SQLite transaction is already open on this connection; an engine transaction cannot nest inside it.');
       this.conn.exec('BEGIN IMMEDIATE');
       for (const p of batch) {
         this.conn.exec('SAVEPOINT piece');
+        this.pieceHooks = [];
         try {
           results.push({ ok: true, value: await p.fn(this.inside) });
           this.conn.exec('RELEASE piece');
+          hooks.push(...this.pieceHooks);
         } catch (error) {
           this.conn.exec('ROLLBACK TO piece');
           this.conn.exec('RELEASE piece');
@@ -128,6 +138,7 @@ export class SqliteEngine implements SqlEngine {
       }
       this.conn.exec('COMMIT');
       this.committed++;
+      runAll(hooks);
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of the group is on disk.
       if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
@@ -198,6 +209,16 @@ interface Pending {
   fn: (q: Queryable) => Promise<unknown>;
   resolve(value: unknown): void;
   reject(reason: unknown): void;
+}
+
+function runAll(fns: readonly (() => void)[]): void {
+  for (const fn of fns) {
+    try {
+      fn();
+    } catch {
+      // After-commit work may not undo the commit; a failing one costs only itself.
+    }
+  }
 }
 
 function settle<T>(work: () => T): Promise<T> {

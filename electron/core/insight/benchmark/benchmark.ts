@@ -163,13 +163,13 @@ export class Benchmark {
     }
     await ensureDir(join(this.d.dataDir, 'plans'));
     await writeFileDurable(pr.targetFile, pr.text);
-    this.d.money.reload();
+    await this.d.money.reload();
     const entry = this.d.plans.list().plans.find((e) => e.name === pr.plan);
     const version = pr.changes.find((c) => c.path === 'plan.version')?.to as number;
     if (!entry || entry.file !== pr.targetFile || entry.config.plan.version !== version) {
       if (pr.targetFile !== pr.baseFile) await rm(pr.targetFile, { force: true });
       else await writeFileDurable(pr.targetFile, base);
-      this.d.money.reload();
+      await this.d.money.reload();
       const problem = this.d.plans.problems().find((x) => x.file === pr.targetFile);
       throw new AppError('INTERNAL', `The plans did not take ${basename(pr.targetFile)}${problem ? ` (${problem.field}: ${problem.message})` : ''}; it was removed again.`, { file: pr.targetFile });
     }
@@ -218,7 +218,7 @@ export class Benchmark {
         isCancelled = true;
         this.d.logger.log('warn', 'benchmark job took too long; cancelling it', { jobId });
         try {
-          this.d.queue.cancel(jobId);
+          await this.d.queue.cancel(jobId);
         } catch (e) {
           // It may have finished in between: the next look sees its end.
           if (!isAppError(e) || e.code !== 'CONFLICT') throw e;

@@ -58,7 +58,7 @@ export interface LocalProviderDeps {
   /** Credits one variation of these params costs on the simulated pool (from the rate card). */
   priceOne(params: GenerationParams): number;
   /** The simulated pool's balance, for credits_before/after. */
-  balance(): number | null;
+  balance(): Promise<number | null>;
   watermark: { file: string; filter: string } | null;
   clock: Clock;
   logger: Logger;
@@ -157,7 +157,7 @@ export class LocalProvider implements Provider {
   }
 
   async account(): Promise<AccountInfo> {
-    return { creditBalance: this.d.balance(), limits: {} };
+    return { creditBalance: await this.d.balance(), limits: {} };
   }
 
   dispose(): void {
