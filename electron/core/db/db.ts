@@ -4,7 +4,6 @@ import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Clock, Logger } from '../ports';
 import { SqliteEngine } from './engine/sqliteEngine';
-import { GroupCommit } from './groupCommit';
 import { latestVersion, migrate, pendingMigrations } from './migrate';
 import type { Migration } from './migration';
 import { migrations as allMigrations } from './migrations';
@@ -40,7 +39,6 @@ export class Db {
    * yet moved can share one transaction; never await Db.group inside an engine body.
    */
   readonly engine: SqliteEngine;
-  private readonly grouped: GroupCommit;
   /**
    * One transaction function for every call: it runs the function it is given. better-sqlite3 builds four
    * wrappers per `conn.transaction(fn)`, which hot paths (every ledger write, every piece of a group commit)
@@ -54,7 +52,6 @@ export class Db {
     this.backupDir = backupDir;
     this.appliedMigrations = applied;
     this.tx = conn.transaction((fn: () => unknown) => fn());
-    this.grouped = new GroupCommit(conn, this.tx);
     this.engine = new SqliteEngine(conn, file);
   }
 
@@ -116,20 +113,16 @@ export class Db {
 
   /**
    * The same, sharing its commit (one fsync) with the other work queued in this turn of the event loop;
-   * resolves once that commit is on disk (groupCommit.ts). For hot paths that can wait for a tick.
+   * resolves once that commit is on disk (the engine's group commit, engine/sqliteEngine.ts). For hot paths that can wait for a tick.
    */
   group<T>(fn: () => T): Promise<T> {
-    return this.grouped.run(fn);
+    // The engine's group commit: synchronous pieces and engine transactions of one tick share one COMMIT.
+    return this.engine.tx(async () => fn());
   }
 
-  /** Runs `fn` inside every group commit (see GroupCommit.addRider); returns the way to stop. */
+  /** Runs `fn` inside every group commit (see SqliteEngine.addRider); returns the way to stop. */
   rideAlong(fn: () => void): () => void {
-    const offGroup = this.grouped.addRider(fn);
-    const offEngine = this.engine.addRider(fn);
-    return () => {
-      offGroup();
-      offEngine();
-    };
+    return this.engine.addRider(fn);
   }
 
   /** Waits for the engine's queued transactions, then closes (prefer this where the caller can await). */
@@ -139,7 +132,8 @@ export class Db {
   }
 
   dispose(): void {
-    this.grouped.flush();
+    // Work queued and not yet committed was never acknowledged; it is refused, not lost silently (close() commits it).
+    this.engine.abandon();
     if (this.conn.open) this.conn.close();
   }
 }

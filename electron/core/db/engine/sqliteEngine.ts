@@ -88,6 +88,13 @@ export class SqliteEngine implements SqlEngine {
     return () => this.riders.delete(fn);
   }
 
+  /** Refuses the transactions queued and not started (the connection is closing without waiting for them). */
+  abandon(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    for (const p of this.pending.splice(0)) p.reject(new AppError('DB_UNAVAILABLE', 'The database closed before this change was committed; nothing of it was saved.', { reason: 'closed' }));
+  }
+
   /** Commits made so far (one per group), for tests and benches. */
   get commits(): number {
     return this.committed;

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/tmp';
-import { countCommits } from '../../../test/support/walCommits';
-import { Db } from './db';
-import { silentLogger, systemClock } from '../nodePorts';
+import { tempDir } from '../../../../test/support/tmp';
+import { countCommits } from '../../../../test/support/walCommits';
+import { Db } from '../db';
+import { silentLogger, systemClock } from '../../nodePorts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -69,12 +69,17 @@ describe('Db.group (group commit)', () => {
     expect(seen()).toEqual([]);
   });
 
-  it('commits what is queued before the connection closes', async () => {
+  it('commits what is queued when closed with close(); dispose() refuses what it did not commit', async () => {
     const { db, seen } = open();
     const insert = db.conn.prepare('INSERT INTO t (v) VALUES (?)');
     const piece = db.group(() => insert.run(7));
-    db.dispose();
+    await db.close();
     await piece;
     expect(seen()).toEqual([7]);
+    const again = open();
+    const lost = again.db.group(() => again.db.conn.prepare('INSERT INTO t (v) VALUES (?)').run(8));
+    again.db.dispose();
+    await expect(lost).rejects.toMatchObject({ code: 'DB_UNAVAILABLE' });
+    expect(again.seen()).toEqual([]);
   });
 });
