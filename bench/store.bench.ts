@@ -51,10 +51,11 @@ export default async function storeBench(): Promise<void> {
       const a: StoredArtifact = put.value;
       // What ffmpeg consumers get: a local file (on S3, downloaded into the verified cache).
       const cached = await withMemoryPeak(() => core.media.withLocalFile(a, (f) => Promise.resolve(f)));
+      const release = await core.media.getRelease(a.id);
       const exported = await withMemoryPeak(() =>
         core.exporter.exportRelease({
           projectId: project.id,
-          entries: [{ shotPosition: 1, takeId: 'tk_bench00001', paramsHash: 'bench', model: 'bench', credits: 0, artifact: core.media.getRelease(a.id) }],
+          entries: [{ shotPosition: 1, takeId: 'tk_bench00001', paramsHash: 'bench', model: 'bench', credits: 0, artifact: release }],
           toDir: join(work.dir, `export-${label}`),
         }),
       );

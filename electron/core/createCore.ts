@@ -155,7 +155,7 @@ export interface Core {
   /** A take's or a job's settings as a draft (reuse, edit & retry). */
   recipes: Recipes;
   /** The absolute file of a take's artifact, or null when it has been swept. */
-  takePath(takeId: string): string | null;
+  takePath(takeId: string): Promise<string | null>;
   /** The finals of a project (its release takes in shot order), for stitch and export. */
   finals: FinalsSource;
   dispatch: Dispatcher;
@@ -194,12 +194,12 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
   const backend = createBackend(storeConfig, ports.logger, config.storeCredentials);
   const media = new MediaStore({
-    dataDir: config.dataDir, db, clock: ports.clock, ids: ports.ids, logger: ports.logger, events,
+    dataDir: config.dataDir, engine: db.engine, clock: ports.clock, ids: ports.ids, logger: ports.logger, events,
     ...(backend ? { backend } : {}),
     ...(config.mediaCacheBytes !== undefined ? { cacheBytes: config.mediaCacheBytes } : {}),
   });
   const checker = new AutoChecker({ runner: ffmpeg, logger: ports.logger, defaultWatermark: defaultWatermarkSpec(mediaResources) });
-  const watermarks = new WatermarkRegistry({ db, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
+  const watermarks = new WatermarkRegistry({ engine: db.engine, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
   const artifactChecks = new ArtifactChecks({ db, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
   const thumbnails = new ThumbnailService({ runner: ffmpeg, store: media, logger: ports.logger });
   const stitcher = new Stitcher({ runner: ffmpeg, store: media, logger: ports.logger });
@@ -239,7 +239,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       : null;
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
   const checkFailedHooks: ((takeId: string, reason: string) => void)[] = [];
-  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: (p) => watermarks.list().some((w) => w.provider === p), onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
+  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
   const labels = new AssetLabels({ db, projects, clock: ports.clock, plan: () => plans.active().plan });
   const queue: JobQueue = new JobQueue({
     db,
@@ -293,11 +293,11 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const benchmark = new Benchmark({ db, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
   const reviewLinks = new ReviewLinks(db, events, ports.clock, ports.ids);
   const projectSpend = new ProjectSpendNotices({ db, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
-  const takePath = (takeId: string): string | null => {
+  const takePath = async (takeId: string): Promise<string | null> => {
     const t = takes.get(takeId);
     if (!t.artifactId) return null;
-    const found = media.resolveFile(t.artifactId, t.artifactClass);
-    return found?.file ?? (media.resolveObject(t.artifactId, t.artifactClass) ? media.locationOf(media.get(t.artifactId)) : null);
+    const found = await media.resolveFile(t.artifactId, t.artifactClass);
+    return found?.file ?? ((await media.resolveObject(t.artifactId, t.artifactClass)) ? media.locationOf(await media.get(t.artifactId)) : null);
   };
   const protection: ProtectionSource = takeProtection({ db, board });
   const retention = new RetentionSweeper({

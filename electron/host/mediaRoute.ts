@@ -25,7 +25,7 @@ export async function serveMedia(
   } catch {
     return sendError(res, { code: 'VALIDATION', message: 'The media id is not valid %-encoding.', details: { field: '(path)' } });
   }
-  const a = answerById(id, { method: req.method ?? 'GET', range: req.headers.range ?? null }, undefined, resolve);
+  const a = await answerById(id, { method: req.method ?? 'GET', range: req.headers.range ?? null }, undefined, resolve);
   if (a.status === 404) {
     return sendError(res, { code: 'NOT_FOUND', message: `No media with id "${id.slice(0, 80)}" (unknown, removed by retention, or not made yet).` });
   }

@@ -32,9 +32,9 @@ async function store(): Promise<void> {
 
 async function exportAll(): Promise<void> {
   const ids = process.env.CT_ARTIFACTS!.split(',');
-  const entries = ids.map((id, i) => ({ shotPosition: i + 1, takeId: `tk_fault${String(i).padStart(6, '0')}`, paramsHash: 'p', model: 'gen4.5', credits: 25, artifact: core.media.getRelease(id) }));
+  const entries = await Promise.all(ids.map(async (id, i) => ({ shotPosition: i + 1, takeId: `tk_fault${String(i).padStart(6, '0')}`, paramsHash: 'p', model: 'gen4.5', credits: 25, artifact: await core.media.getRelease(id) })));
   try {
-    const r = await core.exporter.exportRelease({ projectId: core.media.getRelease(ids[0]!).projectId, entries, toDir: process.env.CT_EXPORT_TO! });
+    const r = await core.exporter.exportRelease({ projectId: entries[0]!.artifact.projectId, entries, toDir: process.env.CT_EXPORT_TO! });
     out({ ok: true, dir: r.dir });
   } catch (e) {
     out({ ok: false, error: isAppError(e) ? e.toPayload() : { code: 'THROWN', message: String(e) } });

@@ -51,7 +51,7 @@ describeWith(ffmpegNeed, 'finalize', () => {
     expect(await localAvailable(core)).toBe(plan.after.local);
     const [release] = core.takes.byJob(job.id);
     expect(release).toMatchObject({ artifactClass: 'release', sourceTakeId: keep!.id, checkStatus: 'passed' });
-    expect(core.takePath(release!.id)).toContain('/release/');
+    expect(await core.takePath(release!.id)).toContain('/release/');
     // The release re-render carries no watermark: its check says so.
     expect(release!.checks!.find((c) => c.name === 'watermark')).toMatchObject({ ok: true });
     // The preview is untouched and still a preview.

@@ -46,7 +46,7 @@ describeWith(ffmpegNeed, 'ffmpeg consumers on S3', () => {
   it('makes thumbnails from a clip in the bucket, served by id', { timeout: 60_000 }, async () => {
     const set = await core.thumbnails.forArtifact(finals[0]!);
     expect(existsSync(set.posterFile) && existsSync(set.spriteFile)).toBe(true);
-    expect(core.resolveMedia(`${finals[0]!.id}.poster`, 'release')).toMatchObject({ contentType: 'image/webp', class: 'release' });
+    expect(await core.resolveMedia(`${finals[0]!.id}.poster`, 'release')).toMatchObject({ contentType: 'image/webp', class: 'release' });
   });
 
   it('stitches two clips from the bucket through a cache smaller than both, which shrinks back after', { timeout: 120_000 }, async () => {

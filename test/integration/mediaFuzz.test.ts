@@ -95,11 +95,11 @@ const safeDecode = (s: string): string | null => {
 };
 
 describe('the Electron media protocols (core/media/serve/mediaRequest)', () => {
-  it(`serve only an exact stored id of their own class, never anything else (seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(attack(), fc.constantFrom<ArtifactClass>('preview', 'release'), fc.constantFrom('media', 'evil', '', 'media.evil'), (path, cls, hostPart) => {
+  it(`serve only an exact stored id of their own class, never anything else (seed ${SEED})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(attack(), fc.constantFrom<ArtifactClass>('preview', 'release'), fc.constantFrom('media', 'evil', '', 'media.evil'), async (path, cls, hostPart) => {
         const url = `media-${cls}://${hostPart}/${path}`;
-        const a = answerMediaRequest({ url, method: 'GET', range: null }, cls, core.resolveMedia);
+        const a = await answerMediaRequest({ url, method: 'GET', range: null }, cls, core.resolveMedia);
         const body = bodyOf(a);
         let parsed: URL | null = null;
         try {
@@ -121,12 +121,12 @@ describe('the Electron media protocols (core/media/serve/mediaRequest)', () => {
     );
   });
 
-  it('keep each scheme to its own root: a release id on media-preview: is 404, and the other way round', () => {
-    expect(answerMediaRequest({ url: `media-preview://media/${releaseId}`, method: 'GET', range: null }, 'preview', core.resolveMedia).status).toBe(404);
-    expect(answerMediaRequest({ url: `media-release://media/${previewId}`, method: 'GET', range: null }, 'release', core.resolveMedia).status).toBe(404);
-    expect(answerMediaRequest({ url: `media-release://media/${previewId}`, method: 'GET', range: null }, 'preview', core.resolveMedia).status).toBe(404);
-    expect(answerMediaRequest({ url: `media-preview://media/${previewId}`, method: 'POST', range: null }, 'preview', core.resolveMedia).status).toBe(404);
-    const ok = answerMediaRequest({ url: `media-preview://media/${previewId}`, method: 'GET', range: 'bytes=0-6' }, 'preview', core.resolveMedia);
+  it('keep each scheme to its own root: a release id on media-preview: is 404, and the other way round', async () => {
+    expect((await answerMediaRequest({ url: `media-preview://media/${releaseId}`, method: 'GET', range: null }, 'preview', core.resolveMedia)).status).toBe(404);
+    expect((await answerMediaRequest({ url: `media-release://media/${previewId}`, method: 'GET', range: null }, 'release', core.resolveMedia)).status).toBe(404);
+    expect((await answerMediaRequest({ url: `media-release://media/${previewId}`, method: 'GET', range: null }, 'preview', core.resolveMedia)).status).toBe(404);
+    expect((await answerMediaRequest({ url: `media-preview://media/${previewId}`, method: 'POST', range: null }, 'preview', core.resolveMedia)).status).toBe(404);
+    const ok = await answerMediaRequest({ url: `media-preview://media/${previewId}`, method: 'GET', range: 'bytes=0-6' }, 'preview', core.resolveMedia);
     expect(ok.status).toBe(206);
     expect(bodyOf(ok)?.toString()).toBe('preview');
   });
@@ -159,8 +159,8 @@ describe('the host route GET /media/<id>', () => {
 
 describe('symlinks swapped in after the check', () => {
   /** A resolver that lets the real one check the path, then swaps the file for a symlink before the open. */
-  const swapping = (swap: (file: string) => void): MediaResolver => (id, cls) => {
-    const m = core.resolveMedia(id, cls);
+  const swapping = (swap: (file: string) => void): MediaResolver => async (id, cls) => {
+    const m = await core.resolveMedia(id, cls);
     if (m && 'file' in m) swap(m.file);
     return m;
   };
@@ -169,8 +169,8 @@ describe('symlinks swapped in after the check', () => {
     const f = join(src.dir, 'victim.mp4');
     writeFileSync(f, 'victim-bytes');
     const a = await core.media.putPreview({ projectId: core.projects.create('Victim').id, jobId: 'job_mfuzz00003', n: 0, fromFile: f });
-    const file = core.media.fileOf(a);
-    const r = answerById(a.id, { method: 'GET', range: null }, 'preview', swapping((p) => {
+    const file = await core.media.fileOf(a);
+    const r = await answerById(a.id, { method: 'GET', range: null }, 'preview', swapping((p) => {
       renameSync(p, `${p}.moved`);
       symlinkSync(join(outside.dir, 'secret.txt'), p);
     }));
@@ -188,13 +188,13 @@ describe('symlinks swapped in after the check', () => {
     const f = join(src.dir, 'victim2.mp4');
     writeFileSync(f, 'victim2-bytes');
     const a = await core.media.putPreview({ projectId: core.projects.create('Victim2').id, jobId: 'job_mfuzz00004', n: 0, fromFile: f });
-    const file = core.media.fileOf(a);
+    const file = await core.media.fileOf(a);
     const day = dirname(file);
     // Outside, a folder holding a file with the clip's own name.
     const fake = join(outside.dir, 'fakeday');
     mkdirSync(fake, { recursive: true });
     writeFileSync(join(fake, file.slice(day.length + 1)), SECRET);
-    const r = answerById(a.id, { method: 'GET', range: null }, 'preview', swapping(() => {
+    const r = await answerById(a.id, { method: 'GET', range: null }, 'preview', swapping(() => {
       renameSync(day, `${day}.moved`);
       symlinkSync(fake, day);
     }));
@@ -202,7 +202,7 @@ describe('symlinks swapped in after the check', () => {
     expect(bodyOf(r)).toBeNull();
     rmSync(day);
     renameSync(`${day}.moved`, day);
-    const back = answerById(a.id, { method: 'GET', range: null }, 'preview', core.resolveMedia);
+    const back = await answerById(a.id, { method: 'GET', range: null }, 'preview', core.resolveMedia);
     expect(bodyOf(back)?.toString()).toBe('victim2-bytes');
   });
 

@@ -81,11 +81,11 @@ describe('GET /media/<id> from S3', () => {
 
   it("the Electron protocols' logic proxies the same way: by id, by range, only the scheme's own class", async () => {
     const ask = (url: string, cls: 'preview' | 'release', range: string | null = null) => answerMediaRequest({ url, method: 'GET', range }, cls, core.resolveMedia);
-    const a = ask(`media-release://media/${release.id}`, 'release', 'bytes=10-19');
+    const a = await ask(`media-release://media/${release.id}`, 'release', 'bytes=10-19');
     expect(a.status).toBe(206);
     expect(a.body && 'open' in a.body).toBe(true);
     if (a.body && 'open' in a.body) expect(Buffer.concat(await (await a.body.open()).toArray()).equals(body.subarray(10, 20))).toBe(true);
-    expect(ask(`media-preview://media/${release.id}`, 'preview').status).toBe(404);
-    expect(ask(`media-release://media/${preview.id}`, 'release').status).toBe(404);
+    expect((await ask(`media-preview://media/${release.id}`, 'preview')).status).toBe(404);
+    expect((await ask(`media-release://media/${preview.id}`, 'release')).status).toBe(404);
   });
 });

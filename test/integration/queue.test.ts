@@ -90,7 +90,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(takes.map((t) => t.n)).toEqual([0, 1]);
     for (const t of takes) {
       expect(t.artifactClass).toBe('preview');
-      expect(core.takePath(t.id)).toMatch(new RegExp(`/preview/${job.projectId}/\\d{4}-\\d{2}-\\d{2}/${job.id}-\\d\\.mp4$`));
+      expect(await core.takePath(t.id)).toMatch(new RegExp(`/preview/${job.projectId}/\\d{4}-\\d{2}-\\d{2}/${job.id}-\\d\\.mp4$`));
       expect(t.checkStatus).not.toBe('pending');
     }
     // Variations get distinct seeds so they are distinct takes.

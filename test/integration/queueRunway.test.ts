@@ -48,7 +48,7 @@ describeWith(ffmpegNeed, 'queue × Runway (fake server, real SDK)', () => {
     expect(job.capturedCredits).toBe(fake.stats().billedCredits);
     const takes = core.takes.byJob(job.id);
     expect(takes).toHaveLength(2);
-    expect(takes.every((t) => core.takePath(t.id) !== null)).toBe(true);
+    expect(await Promise.all(takes.map((t) => core.takePath(t.id)))).not.toContain(null);
     // Runway previews carry no Circle Take badge and none is registered for runway: that check passes.
     // (The fake serves 1/10-size clips to stay fast, so the resolution check rightly flags them.)
     for (const t of takes) {

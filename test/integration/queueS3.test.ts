@@ -56,8 +56,8 @@ describeWith(ffmpegNeed, 'the queue on S3', () => {
     const take = core.takes.get(core.takes.byJob(jobId)[0]!.id);
     // The auto-check decoded the clip from the bucket (through the cache): every frame read.
     expect(take.checks?.find((c) => c.name === 'decode')).toMatchObject({ ok: true, detail: expect.stringMatching(/^24 frames .* without errors/) });
-    const a = core.media.get(take.artifactId!);
-    expect(core.media.locationOf(a)).toBe(`s3://${s3.bucket}/queue/preview/${a.sha256}.mp4`);
+    const a = await core.media.get(take.artifactId!);
+    expect(await core.media.locationOf(a)).toBe(`s3://${s3.bucket}/queue/preview/${a.sha256}.mp4`);
   });
 
   it('an upload that never succeeds fails the job, charged once, with no take and no artifact', { timeout: 120_000 }, async () => {
@@ -69,7 +69,7 @@ describeWith(ffmpegNeed, 'the queue on S3', () => {
     expect(job).toMatchObject({ status: 'failed', errorCode: 'IO_FAILED', capturedCredits: 25 });
     expect(job.errorMessage).toMatch(/^Could not store the output: Could not store s3:\/\/circletake-queue\/queue\/preview\/[0-9a-f]{64}\.mp4: .*bucket "circletake-queue"/);
     expect(core.takes.byJob(jobId)).toEqual([]);
-    expect(core.media.list(job.projectId).filter((x) => x.jobId === jobId)).toEqual([]);
+    expect((await core.media.list(job.projectId)).filter((x) => x.jobId === jobId)).toEqual([]);
     expect((await core.ledger.audit()).ok).toBe(true);
   });
 });

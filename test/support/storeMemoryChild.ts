@@ -15,8 +15,9 @@ const projectId = core.projects.create('Memory').id;
 const put = await withMemoryPeak(() => core.media.putRelease({ projectId, jobId: 'job_memory0001', n: 0, fromFile: file }));
 const a = put.value;
 const cached = await withMemoryPeak(() => core.media.withLocalFile(a, (f) => Promise.resolve(f)));
+const release = await core.media.getRelease(a.id);
 const exported = await withMemoryPeak(() =>
-  core.exporter.exportRelease({ projectId, entries: [{ shotPosition: 1, takeId: 'tk_memory0001', paramsHash: 'm', model: 'm', credits: 0, artifact: core.media.getRelease(a.id) }], toDir: outDir }),
+  core.exporter.exportRelease({ projectId, entries: [{ shotPosition: 1, takeId: 'tk_memory0001', paramsHash: 'm', model: 'm', credits: 0, artifact: release }], toDir: outDir }),
 );
 await core.dispose();
 process.stdout.write(`${JSON.stringify({ sha256: a.sha256, sizeBytes: a.sizeBytes, put: put.peak, cached: cached.peak, exported: exported.peak, exportedSha: exported.value.manifest.takes[0]!.sha256 })}\n`);

@@ -62,7 +62,7 @@ describeWith(ffmpegNeed, 'media through the contract', () => {
   it('gives thumbnails as media ids', async () => {
     const r = await core.dispatch('media.thumbnails', { id: previewId }, reviewer);
     expect(r).toMatchObject({ ok: true, value: { posterId: `${previewId}.poster`, spriteId: `${previewId}.sprite`, frames: 10 } });
-    expect(core.resolveMedia(`${previewId}.poster`)).not.toBeNull();
+    expect(await core.resolveMedia(`${previewId}.poster`)).not.toBeNull();
   });
 
   it('never makes thumbnails of a release take for a reviewer (FORBIDDEN, no file written)', async () => {

@@ -22,8 +22,8 @@ type MediaCalls =
 export function createMediaHandlers(core: Pick<Core, 'media' | 'artifactChecks' | 'checker' | 'thumbnails' | 'watermarks' | 'retention'>): Pick<Handlers, MediaCalls> {
   return {
     ...checkFileHandler(core.checker),
-    'media.get': ({ id }) => toDto(core.media.get(id)),
-    'media.list': ({ projectId, class: cls }) => core.media.list(projectId, cls).map(toDto),
+    'media.get': async ({ id }) => toDto(await core.media.get(id)),
+    'media.list': async ({ projectId, class: cls }) => (await core.media.list(projectId, cls)).map(toDto),
     'media.check': ({ id, expect, provider }) =>
       core.artifactChecks.check(id, {
         ...(provider ? { provider } : {}),
@@ -33,7 +33,7 @@ export function createMediaHandlers(core: Pick<Core, 'media' | 'artifactChecks' 
       }),
     'media.lastCheck': ({ id }) => core.artifactChecks.last(id),
     'media.thumbnails': async ({ id }, ctx) => {
-      const a = core.media.get(id);
+      const a = await core.media.get(id);
       // A reviewer sees previews only (as the media route serves them): nothing is made for a release take.
       if (ctx.role === 'reviewer' && a.class !== 'preview') {
         throw new AppError('FORBIDDEN', `${id} is a release take; a reviewer session sees previews only.`, { field: 'id', id });

@@ -30,22 +30,22 @@ export interface ResolvedObject {
   class: ArtifactClass;
 }
 
-export type MediaResolver = (mediaId: string, cls?: ArtifactClass) => ResolvedMedia | null;
+export type MediaResolver = (mediaId: string, cls?: ArtifactClass) => Promise<ResolvedMedia | null>;
 
 const MEDIA_ID = /^(art_[0-9a-z]{10,40})(?:\.(poster|sprite))?$/;
 
 export function createMediaResolver(store: MediaStore, thumbs: ThumbnailService): MediaResolver {
-  return (mediaId, cls) => {
+  return async (mediaId, cls) => {
     const m = MEDIA_ID.exec(mediaId);
     if (!m) return null;
     const [, id, kind] = m;
     if (kind === undefined) {
-      const r = store.resolveFile(id!, cls);
+      const r = await store.resolveFile(id!, cls);
       if (r) return { ...r, root: store.rootOf(r.class) };
-      const o = store.resolveObject(id!, cls);
+      const o = await store.resolveObject(id!, cls);
       return o ? { object: o.open, contentType: o.contentType, sizeBytes: o.sizeBytes, class: o.class } : null;
     }
-    const a = store.find(id!);
+    const a = await store.find(id!);
     if (!a) return null;
     const t = thumbs.resolveFile(a, kind as 'poster' | 'sprite', cls);
     return t ? { ...t, sizeBytes: statSync(t.file).size, class: a.class, root: store.rootOf(a.class) } : null;

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
 import type { ProviderId } from '../../../shared/money/params';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock } from '../ports';
 import { ensureDir, ioError, sha256File } from './store/fileOps';
+import { watermarkRepo, type WatermarkRow } from './watermarkRepo';
 import { CORNERS, defaultWatermarkSpec, loadWatermark, type Corner, type WatermarkSpec } from './watermark';
 
 /**
@@ -24,47 +24,22 @@ export interface RegisteredWatermarkInfo {
   registeredAt: number;
 }
 
-interface Row {
-  provider: ProviderId;
-  sha256: string;
-  corner: Corner;
-  margin_px: number;
-  width: number;
-  height: number;
-  registered_at: number;
-}
-
 export class WatermarkRegistry {
   private readonly dir: string;
-  private readonly s: {
-    get: Database.Statement<{ provider: string }, Row>;
-    all: Database.Statement<[], Row>;
-    upsert: Database.Statement<Row>;
-  };
 
-  constructor(private readonly deps: { db: Db; dataDir: string; clock: Clock; resourcesDir?: string }) {
+  constructor(private readonly deps: { engine: SqlEngine; dataDir: string; clock: Clock; resourcesDir?: string }) {
     this.dir = join(deps.dataDir, 'watermarks');
-    this.s = {
-      get: deps.db.conn.prepare('SELECT * FROM watermarks WHERE provider = @provider'),
-      all: deps.db.conn.prepare('SELECT * FROM watermarks ORDER BY provider'),
-      upsert: deps.db.conn.prepare(
-        `INSERT INTO watermarks (provider, sha256, corner, margin_px, width, height, registered_at)
-         VALUES (@provider, @sha256, @corner, @margin_px, @width, @height, @registered_at)
-         ON CONFLICT(provider) DO UPDATE SET sha256 = excluded.sha256, corner = excluded.corner, margin_px = excluded.margin_px,
-           width = excluded.width, height = excluded.height, registered_at = excluded.registered_at`,
-      ),
-    };
   }
 
   /** The watermark to look for in a provider's previews. */
-  specFor(provider: string | undefined): WatermarkSpec {
-    const row = provider ? this.s.get.get({ provider }) : undefined;
+  async specFor(provider: string | undefined): Promise<WatermarkSpec> {
+    const row = provider ? await watermarkRepo.get(this.deps.engine, provider) : undefined;
     if (!row) return defaultWatermarkSpec(this.deps.resourcesDir);
     return { imageFile: join(this.dir, `${row.sha256}.png`), corner: row.corner, marginPx: row.margin_px };
   }
 
-  list(): RegisteredWatermarkInfo[] {
-    return this.s.all.all().map(toInfo);
+  async list(): Promise<RegisteredWatermarkInfo[]> {
+    return (await watermarkRepo.all(this.deps.engine)).map(toInfo);
   }
 
   async register(input: { provider: ProviderId; imageFile: string; corner: Corner; marginPx: number }): Promise<RegisteredWatermarkInfo> {
@@ -82,7 +57,7 @@ export class WatermarkRegistry {
       });
       await rename(tmp, target);
     }
-    const row: Row = {
+    const row: WatermarkRow = {
       provider: input.provider,
       sha256,
       corner: input.corner,
@@ -91,12 +66,13 @@ export class WatermarkRegistry {
       height: loaded.height,
       registered_at: this.deps.clock.now(),
     };
-    this.deps.db.immediate(() => this.s.upsert.run(row));
+    // The image is in place first; the row that names it is written after, in its own transaction.
+    await this.deps.engine.tx((q) => watermarkRepo.upsert(q, row));
     return toInfo(row);
   }
 }
 
-const toInfo = (r: Row): RegisteredWatermarkInfo => ({
+const toInfo = (r: WatermarkRow): RegisteredWatermarkInfo => ({
   provider: r.provider,
   sha256: r.sha256,
   corner: r.corner,

@@ -36,7 +36,7 @@ export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer' |
     'takes.get': ({ id }) => core.takes.get(id),
     'takes.files': ({ jobId }) => {
       const job = q.get(jobId); // NOT_FOUND for an unknown job
-      return core.takes.byJob(job.cacheOfJobId ?? job.id).map((t) => ({ id: t.id, path: core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus }));
+      return Promise.all(core.takes.byJob(job.cacheOfJobId ?? job.id).map(async (t) => ({ id: t.id, path: await core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus })));
     },
     'finalize.plan': ({ projectId, top, topPercent }, ctx) =>
       core.finalizer.plan(projectId, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, ctx.role),

@@ -83,7 +83,7 @@ export function queueMedia(dataDir: string, store: MediaStore, runner: FfmpegRun
       });
       const a = artifactClass === 'release' ? await store.putRelease({ projectId, jobId, n, fromFile }) : await store.putPreview({ projectId, jobId, n, fromFile });
       const v = probe.video;
-      return { artifactId: a.id, path: store.locationOf(a), durationSec: probe.durationSec ?? null, width: v?.width ?? null, height: v?.height ?? null };
+      return { artifactId: a.id, path: await store.locationOf(a), durationSec: probe.durationSec ?? null, width: v?.width ?? null, height: v?.height ?? null };
     },
   };
 }
@@ -154,7 +154,7 @@ export class TakeChecks {
       artifactChecks: ArtifactChecks;
       logger: Ports['logger'];
       /** True when the user registered a watermark image for this provider. */
-      hasWatermark(provider: string): boolean;
+      hasWatermark(provider: string): Promise<boolean>;
       onFailed(takeId: string, reason: string): void;
     },
   ) {
@@ -186,6 +186,7 @@ export class TakeChecks {
     const params = row ? (JSON.parse(row.params_json) as Partial<GenerationParams>) : {};
     const size = params.ratio ? sizeOfRatio(params.ratio) : undefined;
     try {
+      const ownWatermark = row && row.provider !== 'local' ? await d.hasWatermark(row.provider) : true;
       const report = await d.artifactChecks.check(
         take.artifactId,
         {
@@ -195,7 +196,7 @@ export class TakeChecks {
           ...(row ? { provider: row.provider } : {}),
           // Only the simulator burns a watermark into previews; another provider's previews are expected
           // to carry one only if the user registered it. Otherwise our badge must simply be absent.
-          ...(row && row.provider !== 'local' && !d.hasWatermark(row.provider) ? { watermarkExpected: false } : {}),
+          ...(!ownWatermark ? { watermarkExpected: false } : {}),
         },
         this.ctl.signal,
       );

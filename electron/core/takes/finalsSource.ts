@@ -16,7 +16,7 @@ export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService;
     'SELECT status, params_hash, params_json, prompt_sealed FROM jobs WHERE id = @id',
   );
   return {
-    finals(projectId: string): FinalEntry[] {
+    async finals(projectId: string): Promise<FinalEntry[]> {
       const shots = d.shots.list(projectId);
       const position = new Map(shots.map((s) => [s.id, s.position]));
       const shotName = new Map(shots.map((s) => [s.id, s.name]));
@@ -26,13 +26,13 @@ export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService;
       for (const take of d.takes.list(projectId)) {
         if (take.artifactClass !== 'release' || !take.artifactId || !position.has(take.shotId)) continue;
         if (jobOf.get({ id: take.jobId })?.status !== 'succeeded') continue;
-        const a = d.media.find(take.artifactId);
+        const a = await d.media.find(take.artifactId);
         if (!a || a.sweptAt !== null) continue;
         const score = take.sourceTakeId ? (scores.get(take.sourceTakeId) ?? 0) : 0;
         const cur = best.get(take.shotId);
         if (!cur || score > cur.score || (score === cur.score && take.createdAt > cur.take.createdAt)) best.set(take.shotId, { take, score });
       }
-      return [...best.values()].map(({ take }) => {
+      return Promise.all([...best.values()].map(async ({ take }) => {
         const job = jobOf.get({ id: take.jobId })!;
         const seed = (JSON.parse(job.params_json) as { seed?: unknown }).seed;
         const number = cards.get(take.sourceTakeId ?? take.id)?.number;
@@ -50,7 +50,7 @@ export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService;
           paramsHash: job.params_hash,
           model: take.model,
           credits: take.credits,
-          artifact: d.media.getRelease(take.artifactId!),
+          artifact: await d.media.getRelease(take.artifactId!),
           // The reviewers commented on the preview this final re-renders (the card on the board).
           comments: d.board.comments(take.sourceTakeId ?? take.id).map((c) => ({
             author: c.author,
@@ -61,7 +61,7 @@ export function takesFinals(d: { db: Db; takes: TakeService; shots: ShotService;
             createdAt: new Date(c.createdAt).toISOString(),
           })),
         };
-      });
+      }));
     },
   };
 }

@@ -47,10 +47,10 @@ export class ArtifactChecks {
   }
 
   async check(artifactId: string, req: ArtifactCheckRequest = {}, signal?: AbortSignal): Promise<CheckReport> {
-    const a = this.deps.store.get(artifactId);
+    const a = await this.deps.store.get(artifactId);
     const expectations: CheckExpectations = {
       artifactClass: a.class,
-      watermark: this.deps.watermarks.specFor(req.provider),
+      watermark: await this.deps.watermarks.specFor(req.provider),
       ...(req.durationSec !== undefined ? { durationSec: req.durationSec } : {}),
       ...(req.resolution ? { resolution: req.resolution } : {}),
       ...(req.audio !== undefined ? { audio: req.audio } : {}),

@@ -114,7 +114,7 @@ describe('Exporter', () => {
       const pid = t.core.projects.create('Tamper').id;
       const good = await t.core.media.putRelease({ projectId: pid, jobId: 'job_tamp01', n: 0, fromFile: file('t1.mp4', 1000, 5) });
       const bad = await t.core.media.putRelease({ projectId: pid, jobId: 'job_tamp02', n: 0, fromFile: file('t2.mp4', 1000, 6) });
-      writeFileSync(t.core.media.fileOf(bad), Buffer.alloc(1000, 7));
+      writeFileSync(await t.core.media.fileOf(bad), Buffer.alloc(1000, 7));
       const to = join(dest.dir, 'tamper');
       const e = (n: number, a: ReleaseArtifact): ExportEntry => ({ shotPosition: n, takeId: `tk_000000000${n}`, paramsHash: 'p', model: 'm', credits: 1, artifact: a });
       const err = await t.core.exporter.exportRelease({ projectId: pid, entries: [e(1, good), e(2, bad)], toDir: to }).catch((x: unknown) => x);

@@ -64,11 +64,12 @@ export class Exporter {
   async exportRelease(input: ExportInput): Promise<ExportResult> {
     if (input.entries.length === 0) throw new AppError('VALIDATION', 'Nothing to export: the project has no finals yet. Finalize at least one take.', { field: 'entries' });
     const dir = resolve(input.toDir);
-    const plan = input.entries.map((e) => {
-      const a = this.deps.store.getRelease(requireRelease(e.artifact, 'Export').id);
-      this.deps.store.locationOf(a); // NOT_FOUND now, before any folder is made, when retention swept it
-      return { entry: e, artifact: a, name: takeFileName(e, a.id) };
-    });
+    const plan: { entry: ExportEntry; artifact: ReleaseArtifact; name: string }[] = [];
+    for (const e of input.entries) {
+      const a = await this.deps.store.getRelease(requireRelease(e.artifact, 'Export').id);
+      await this.deps.store.locationOf(a); // NOT_FOUND now, before any folder is made, when retention swept it
+      plan.push({ entry: e, artifact: a, name: takeFileName(e, a.id) });
+    }
     const names = new Set(plan.map((p) => p.name));
     if (names.size !== plan.length) throw new AppError('VALIDATION', 'Two finals would get the same file name: each take may appear once.', { field: 'entries' });
     if (input.stitched && !existsSync(input.stitched.file)) throw new AppError('NOT_FOUND', `No stitched sequence at ${input.stitched.file}.`, { field: 'stitched' });

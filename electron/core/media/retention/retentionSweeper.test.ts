@@ -54,16 +54,16 @@ describe('retention', () => {
     expect(plan.goes.map((g) => g.artifactId)).toEqual([old.id]);
     expect(plan.kept).toEqual([expect.objectContaining({ artifactId: shortlisted.id, keptBecause: 'shortlisted', ageDays: 8 })]);
     expect(asked[0]!.sort()).toEqual([old.id, shortlisted.id].sort());
-    expect(existsSync(core.media.fileOf(old))).toBe(true); // the dry run changed nothing
+    expect(existsSync(await core.media.fileOf(old))).toBe(true); // the dry run changed nothing
 
-    const path = core.media.fileOf(old);
+    const path = await core.media.fileOf(old);
     const done = await sweeper.sweep();
     expect(done.goes.map((g) => g.artifactId)).toEqual([old.id]);
     expect(done.bytesFreed).toBe(old.sizeBytes);
     expect(existsSync(path)).toBe(false);
-    expect(core.media.get(old.id).sweptAt).toBe(clock.now());
+    expect((await core.media.get(old.id)).sweptAt).toBe(clock.now());
     expect(events).toEqual([old.id]);
-    expect(core.media.fileOf(young)).toBeTruthy();
+    expect(await core.media.fileOf(young)).toBeTruthy();
 
     clock.advance(83 * DAY_MS); // releases are 91 days old
     const later = await sweeper.plan();

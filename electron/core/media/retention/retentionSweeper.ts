@@ -45,7 +45,7 @@ export class RetentionSweeper {
     const now = this.deps.clock.now();
     const p = this.policy;
     const limit = cutoffs(now, p);
-    const candidates = [...this.deps.store.liveOlderThan('preview', limit.preview), ...this.deps.store.liveOlderThan('release', limit.release)];
+    const candidates = [...(await this.deps.store.liveOlderThan('preview', limit.preview)), ...(await this.deps.store.liveOlderThan('release', limit.release))];
     const protectedIds = candidates.length > 0 ? await this.deps.protection.protectedArtifacts(candidates.map((a) => a.id)) : new Map<string, string>();
     return planRetention(candidates, protectedIds, now, p);
   }

@@ -22,7 +22,7 @@ export interface MediaAnswer {
 
 export const NOT_FOUND: MediaAnswer = Object.freeze({ status: 404, headers: { 'content-type': 'text/plain' }, body: null });
 
-export function answerMediaRequest(req: { url: string; method: string; range: string | null }, cls: ArtifactClass, resolve: MediaResolver): MediaAnswer {
+export async function answerMediaRequest(req: { url: string; method: string; range: string | null }, cls: ArtifactClass, resolve: MediaResolver): Promise<MediaAnswer> {
   let url: URL;
   try {
     url = new URL(req.url);
@@ -40,8 +40,8 @@ export function answerMediaRequest(req: { url: string; method: string; range: st
 }
 
 /** The same answer for a decoded media id (the host's GET /media/<id> uses this too). */
-export function answerById(id: string, req: { method: string; range: string | null }, cls: ArtifactClass | undefined, resolve: MediaResolver): MediaAnswer {
-  const media = resolve(id, cls);
+export async function answerById(id: string, req: { method: string; range: string | null }, cls: ArtifactClass | undefined, resolve: MediaResolver): Promise<MediaAnswer> {
+  const media = await resolve(id, cls);
   if (!media || (cls !== undefined && media.class !== cls)) return NOT_FOUND;
   if ('object' in media) {
     const range = parseRange(req.range, media.sizeBytes);

@@ -51,7 +51,8 @@ export class Stitcher {
   async stitch(artifacts: readonly ReleaseArtifact[], outFile: string, opts: StitchOptions = {}): Promise<StitchResult> {
     if (artifacts.length === 0) throw new AppError('VALIDATION', 'Nothing to stitch: the project has no finals yet. Finalize at least one take.', { field: 'artifacts' });
     // Runtime guard as well as the type: a preview never reaches a sequence.
-    const finals = artifacts.map((a) => this.deps.store.getRelease(requireRelease(a, 'Stitch').id));
+    const finals: ReleaseArtifact[] = [];
+    for (const a of artifacts) finals.push(await this.deps.store.getRelease(requireRelease(a, 'Stitch').id));
     const out = resolve(outFile);
     const d = opts.crossfadeSec ?? DEFAULT_CROSSFADE_SEC;
     if (!(d >= 0 && d <= 5)) throw new AppError('VALIDATION', `crossfadeSec must be from 0 to 5 seconds (got ${d}).`, { field: 'crossfadeSec' });

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { ArtifactClass } from '../../../../shared/money/params';
+import type { Queryable } from '../../db/engine/sqlEngine';
 import { mintArtifact, type StoredArtifact } from './artifact';
 
 interface Row {
@@ -37,103 +37,81 @@ const toRecord = (r: Row): ArtifactRecord => ({
   }),
 });
 
-/** The artifacts table. Statements prepared once; named parameters. */
-export class ArtifactRepo {
-  private readonly s;
+const one = (r: Row | undefined): ArtifactRecord | undefined => (r ? toRecord(r) : undefined);
 
-  constructor(db: Database.Database) {
-    this.s = {
-      get: db.prepare<{ id: string }, Row>(`SELECT ${COLS} FROM artifacts WHERE id = @id`),
-      byJob: db.prepare<{ cls: string; jobId: string; n: number }, Row>(`SELECT ${COLS} FROM artifacts WHERE class = @cls AND job_id = @jobId AND n = @n`),
-      liveByContent: db.prepare<{ cls: string; sha: string }, Row>(
-        `SELECT ${COLS} FROM artifacts WHERE class = @cls AND sha256 = @sha AND swept_at IS NULL ORDER BY created_at, rowid LIMIT 1`,
-      ),
-      byProject: db.prepare<{ projectId: string }, Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = @projectId ORDER BY created_at, rowid`),
-      byProjectClass: db.prepare<{ projectId: string; cls: string }, Row>(
-        `SELECT ${COLS} FROM artifacts WHERE project_id = @projectId AND class = @cls ORDER BY created_at, rowid`,
-      ),
-      liveOlderThan: db.prepare<{ cls: string; before: number }, Row>(
-        `SELECT ${COLS} FROM artifacts WHERE class = @cls AND swept_at IS NULL AND created_at < @before ORDER BY created_at, rowid`,
-      ),
-      insert: db.prepare<Row>(
-        `INSERT INTO artifacts (${COLS}) VALUES (@id, @class, @project_id, @job_id, @n, @rel_path, @sha256, @size_bytes, @created_at, @swept_at)`,
-      ),
-      markSwept: db.prepare<{ id: string; now: number }>('UPDATE artifacts SET swept_at = @now WHERE id = @id AND swept_at IS NULL'),
-      liveUsersOfPath: db.prepare<{ cls: string; rel: string }, { n: number }>(
-        'SELECT count(*) AS n FROM artifacts WHERE class = @cls AND rel_path = @rel AND swept_at IS NULL',
-      ),
-      // Objects whose every row is swept: what retention should have deleted (retried until gone).
-      sweptObjects: db.prepare<[], { class: ArtifactClass; rel_path: string }>(
-        `SELECT DISTINCT a.class, a.rel_path FROM artifacts a WHERE a.swept_at IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM artifacts b WHERE b.class = a.class AND b.sha256 = a.sha256 AND b.rel_path = a.rel_path AND b.swept_at IS NULL)`,
-      ),
-    };
-  }
+/**
+ * The artifacts table, on either engine: every method takes the Queryable it runs on (the engine, or a
+ * transaction's `q`). Ties in time are broken by id (time-ordered), never by rowid.
+ */
+export const artifactRepo = {
+  async get(q: Queryable, id: string): Promise<ArtifactRecord | undefined> {
+    return one(await q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE id = ?`, [id]));
+  },
 
-  get(id: string): ArtifactRecord | undefined {
-    const r = this.s.get.get({ id });
-    return r ? toRecord(r) : undefined;
-  }
+  async byJob(q: Queryable, cls: ArtifactClass, jobId: string, n: number): Promise<ArtifactRecord | undefined> {
+    return one(await q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND job_id = ? AND n = ?`, [cls, jobId, n]));
+  },
 
-  byJob(cls: ArtifactClass, jobId: string, n: number): ArtifactRecord | undefined {
-    const r = this.s.byJob.get({ cls, jobId, n });
-    return r ? toRecord(r) : undefined;
-  }
+  async liveByContent(q: Queryable, cls: ArtifactClass, sha: string): Promise<ArtifactRecord | undefined> {
+    return one(await q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND sha256 = ? AND swept_at IS NULL ORDER BY created_at, id LIMIT 1`, [cls, sha]));
+  },
 
-  liveByContent(cls: ArtifactClass, sha: string): ArtifactRecord | undefined {
-    const r = this.s.liveByContent.get({ cls, sha });
-    return r ? toRecord(r) : undefined;
-  }
+  async list(q: Queryable, projectId: string, cls?: ArtifactClass): Promise<ArtifactRecord[]> {
+    const rows = cls
+      ? await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = ? AND class = ? ORDER BY created_at, id`, [projectId, cls])
+      : await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = ? ORDER BY created_at, id`, [projectId]);
+    return rows.map(toRecord);
+  },
 
-  list(projectId: string, cls?: ArtifactClass): ArtifactRecord[] {
-    return (cls ? this.s.byProjectClass.all({ projectId, cls }) : this.s.byProject.all({ projectId })).map(toRecord);
-  }
+  async liveOlderThan(q: Queryable, cls: ArtifactClass, before: number): Promise<ArtifactRecord[]> {
+    const rows = await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND swept_at IS NULL AND created_at < ? ORDER BY created_at, id`, [cls, before]);
+    return rows.map(toRecord);
+  },
 
-  liveOlderThan(cls: ArtifactClass, before: number): ArtifactRecord[] {
-    return this.s.liveOlderThan.all({ cls, before }).map(toRecord);
-  }
+  async insert(
+    q: Queryable,
+    rec: { id: string; cls: ArtifactClass; projectId: string; jobId: string; n: number; relPath: string; sha256: string; sizeBytes: number; createdAt: number },
+  ): Promise<void> {
+    await q.run(`INSERT INTO artifacts (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`, [
+      rec.id,
+      rec.cls,
+      rec.projectId,
+      rec.jobId,
+      rec.n,
+      rec.relPath,
+      rec.sha256,
+      rec.sizeBytes,
+      rec.createdAt,
+    ]);
+  },
 
-  insert(rec: { id: string; cls: ArtifactClass; projectId: string; jobId: string; n: number; relPath: string; sha256: string; sizeBytes: number; createdAt: number }): void {
-    this.s.insert.run({
-      id: rec.id,
-      class: rec.cls,
-      project_id: rec.projectId,
-      job_id: rec.jobId,
-      n: rec.n,
-      rel_path: rec.relPath,
-      sha256: rec.sha256,
-      size_bytes: rec.sizeBytes,
-      created_at: rec.createdAt,
-      swept_at: null,
-    });
-  }
+  /** Unswept rows of the class that use this file. */
+  async liveUsers(q: Queryable, cls: ArtifactClass, relPath: string): Promise<number> {
+    const r = await q.get<{ n: number }>('SELECT count(*) AS n FROM artifacts WHERE class = ? AND rel_path = ? AND swept_at IS NULL', [cls, relPath]);
+    return Number(r?.n ?? 0);
+  },
 
-  liveUsers(cls: ArtifactClass, relPath: string): number {
-    return this.s.liveUsersOfPath.get({ cls, rel: relPath })!.n;
-  }
-
-  /** Keys (by class) that no unswept row uses but some swept row named. */
-  sweptObjects(): { cls: ArtifactClass; relPath: string }[] {
-    return this.s.sweptObjects.all().map((r) => ({ cls: r.class, relPath: r.rel_path }));
-  }
+  /** Keys (by class) that no unswept row uses but some swept row named: what retention should have deleted. */
+  async sweptObjects(q: Queryable): Promise<{ cls: ArtifactClass; relPath: string }[]> {
+    const rows = await q.all<{ class: ArtifactClass; rel_path: string }>(
+      `SELECT DISTINCT a.class, a.rel_path FROM artifacts a WHERE a.swept_at IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM artifacts b WHERE b.class = a.class AND b.sha256 = a.sha256 AND b.rel_path = a.rel_path AND b.swept_at IS NULL)`,
+    );
+    return rows.map((r) => ({ cls: r.class, relPath: r.rel_path }));
+  },
 
   /** Marks each swept (call inside a transaction): the ids it changed, and the records no unswept row shares any more. */
-  markManySwept(ids: readonly string[], now: number): { swept: string[]; goes: ArtifactRecord[] } {
+  async markManySwept(q: Queryable, ids: readonly string[], now: number): Promise<{ swept: string[]; goes: ArtifactRecord[] }> {
     const swept: string[] = [];
     const goes: ArtifactRecord[] = [];
     for (const id of ids) {
-      const rec = this.get(id);
+      const rec = await artifactRepo.get(q, id);
       if (!rec) continue;
-      const { changed, remainingUsers } = this.markSwept(id, rec.artifact.class, rec.relPath, now);
-      if (changed) swept.push(id);
-      if (changed && remainingUsers === 0) goes.push(rec);
+      const changed = (await q.run('UPDATE artifacts SET swept_at = ? WHERE id = ? AND swept_at IS NULL', [now, id])).changes > 0;
+      if (!changed) continue;
+      swept.push(id);
+      if ((await artifactRepo.liveUsers(q, rec.artifact.class, rec.relPath)) === 0) goes.push(rec);
     }
     return { swept, goes };
-  }
-
-  /** Marks swept; returns how many unswept rows still use the same file afterwards. */
-  markSwept(id: string, cls: ArtifactClass, relPath: string, now: number): { changed: boolean; remainingUsers: number } {
-    const changed = this.s.markSwept.run({ id, now }).changes > 0;
-    return { changed, remainingUsers: this.s.liveUsersOfPath.get({ cls, rel: relPath })!.n };
-  }
-}
+  },
+};

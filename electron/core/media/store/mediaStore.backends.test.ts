@@ -61,9 +61,9 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
     expect(await objects(core, 'preview')).toHaveLength(1);
     if (kind === 's3') {
       expect(await objects(core, 'preview')).toEqual([`${a.sha256}.mp4`]);
-      expect(core.media.locationOf(a)).toBe(`s3://${s3.bucket}/${core.config.storeUrl!.split('/')[3]!.split('?')[0]}/preview/${a.sha256}.mp4`);
+      expect(await core.media.locationOf(a)).toBe(`s3://${s3.bucket}/${core.config.storeUrl!.split('/')[3]!.split('?')[0]}/preview/${a.sha256}.mp4`);
     } else {
-      expect(core.media.locationOf(a)).toBe(core.media.fileOf(a));
+      expect(await core.media.locationOf(a)).toBe(await core.media.fileOf(a));
     }
   });
 
@@ -74,7 +74,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
       core.media.putPreview({ projectId: project.id, jobId: 'job_two222', n: 1, fromFile: file('b.mp4', 'same') }),
     ]);
     expect(b.id).not.toBe(a.id);
-    expect(core.media.locationOf(b)).toBe(core.media.locationOf(a));
+    expect(await core.media.locationOf(b)).toBe(await core.media.locationOf(a));
     await core.media.putRelease({ projectId: project.id, jobId: 'job_one111', n: 0, fromFile: file('c.mp4', 'same') });
     expect(await objects(core, 'preview')).toHaveLength(1);
     expect(await objects(core, 'release')).toHaveLength(1);
@@ -109,7 +109,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
     await expect(bytes(core, a)).rejects.toThrow(/removed by retention/);
     expect(await core.media.sweepMany([b.id, c.id])).toMatchObject({ swept: [b.id, c.id], removed: [b.id, c.id], freedBytes: 12, failedDeletes: 0 });
     expect(await objects(core, 'preview')).toEqual([]);
-    expect(core.media.get(b.id).sweptAt).toBe(core.ports.clock.now());
+    expect((await core.media.get(b.id)).sweptAt).toBe(core.ports.clock.now());
     expect(await core.media.sweep(b.id)).toEqual({ removedFile: false, freedBytes: 0 });
     const d = await core.media.putPreview({ projectId: project.id, jobId: 'job_sweep4', n: 0, fromFile: file('d.mp4', 'shared') });
     expect(await bytes(core, d)).toBe('shared');
@@ -119,9 +119,9 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
     const { core, project, file } = setup();
     const p = await core.media.putPreview({ projectId: project.id, jobId: 'job_serve1', n: 0, fromFile: file('p.mp4', 'served-bytes') });
     const r = await core.media.putRelease({ projectId: project.id, jobId: 'job_serve2', n: 0, fromFile: file('r.mp4', 'release-bytes') });
-    expect(core.resolveMedia(r.id, 'preview')).toBeNull();
-    expect(core.resolveMedia(p.id, 'release')).toBeNull();
-    const m = core.resolveMedia(p.id, 'preview');
+    expect(await core.resolveMedia(r.id, 'preview')).toBeNull();
+    expect(await core.resolveMedia(p.id, 'release')).toBeNull();
+    const m = await core.resolveMedia(p.id, 'preview');
     expect(m).toMatchObject({ class: 'preview', contentType: 'video/mp4', sizeBytes: 12 });
     if (kind === 's3') {
       expect(m && 'object' in m).toBe(true);
@@ -138,7 +138,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
     const a = await first.core.media.putRelease({ projectId: first.project.id, jobId: 'job_keep01', n: 0, fromFile: first.file('a.mp4', 'persist') });
     await first.core.dispose();
     const second = setup(join(t.dir, 'data'), 'restart');
-    expect(second.core.media.getRelease(a.id)).toEqual(a);
+    expect(await second.core.media.getRelease(a.id)).toEqual(a);
     expect(await bytes(second.core, a)).toBe('persist');
   });
 });

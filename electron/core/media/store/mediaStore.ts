@@ -4,10 +4,10 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../../../shared/errors';
 import type { ArtifactClass } from '../../../../shared/money/params';
 import type { CoreEvents } from '../../coreEvents';
-import type { Db } from '../../db/db';
+import { constraintOf, type SqlEngine } from '../../db/engine/sqlEngine';
 import type { Clock, Ids, Logger } from '../../ports';
 import { toDto, type PreviewArtifact, type ReleaseArtifact, type StoredArtifact } from './artifact';
-import { ArtifactRepo, type ArtifactRecord } from './artifactRepo';
+import { artifactRepo as repo, type ArtifactRecord } from './artifactRepo';
 import { LocalBackend } from './backend/localBackend';
 import { CAS_KEY, casKey, type ByteRange, type ObjectBackend } from './backend/objectBackend';
 import { assertReadableFile, sha256File } from './fileOps';
@@ -24,12 +24,12 @@ export { insideRoot } from './insideRoot';
  *
  *   const a = await media.putPreview({ projectId, jobId, n, fromFile });   // → PreviewArtifact
  *   const r = await media.putRelease({ projectId, jobId, n, fromFile });   // → ReleaseArtifact
- *   media.get(id); media.getRelease(id); media.fileOf(artifact); media.list(projectId, cls?)
+ *   await media.get(id); await media.getRelease(id); await media.fileOf(artifact); await media.list(projectId, cls?)
  *
  * - Layout `{class}/{projectId}/{yyyy-mm-dd}/{jobId}-{n}.mp4` under the data dir (storeLayout.ts).
  * - A put copies `fromFile` (the caller keeps and removes its own temp file) into `{class}/.tmp`,
  *   hashing on the way, fsyncs, renames into place and fsyncs the folder, then records the row with
- *   its sha256. Identical content in the same class is stored once: a second put with the same bytes
+ *   its sha256 (in its own transaction, after the file is in place). Identical content in the same class is stored once: a second put with the same bytes
  *   gets its own artifact id but shares the first file.
  * - Putting the same (class, jobId, n) again with the same bytes returns the existing artifact (a retried
  *   download); different bytes are a CONFLICT.
@@ -45,7 +45,8 @@ export { insideRoot } from './insideRoot';
  */
 export interface MediaStoreOptions {
   dataDir: string;
-  db: Db;
+  /** The database holding the artifacts table (SQLite or PostgreSQL). */
+  engine: SqlEngine;
   clock: Clock;
   ids: Ids;
   logger: Logger;
@@ -67,7 +68,6 @@ export interface PutInput {
 }
 
 export class MediaStore {
-  private readonly repo: ArtifactRepo;
   private readonly roots: Record<ArtifactClass, string>;
   /** Serializes puts of the same content so identical bytes are stored once even when racing. */
   private readonly contentLock = new KeyedLock();
@@ -77,7 +77,6 @@ export class MediaStore {
   readonly backend: ObjectBackend;
 
   constructor(private readonly opts: MediaStoreOptions) {
-    this.repo = new ArtifactRepo(opts.db.conn);
     this.roots = { preview: join(opts.dataDir, 'preview'), release: join(opts.dataDir, 'release') };
     this.local = new LocalBackend(this.roots);
     this.backend = opts.backend ?? this.local;
@@ -97,24 +96,24 @@ export class MediaStore {
     return this.put('release', input) as Promise<ReleaseArtifact>;
   }
 
-  find(id: string): StoredArtifact | undefined {
-    return this.repo.get(id)?.artifact;
+  async find(id: string): Promise<StoredArtifact | undefined> {
+    return (await repo.get(this.opts.engine, id))?.artifact;
   }
 
-  get(id: string): StoredArtifact {
-    const a = this.find(id);
+  async get(id: string): Promise<StoredArtifact> {
+    const a = await this.find(id);
     if (!a) throw new AppError('NOT_FOUND', `No stored clip with id ${id}.`, { field: 'id', id });
     return a;
   }
 
-  getPreview(id: string): PreviewArtifact {
-    const a = this.get(id);
+  async getPreview(id: string): Promise<PreviewArtifact> {
+    const a = await this.get(id);
     if (a.class !== 'preview') throw new AppError('POLICY_REFUSED', `${id} is a release artifact, not a preview.`, { id, class: a.class });
     return a;
   }
 
-  getRelease(id: string): ReleaseArtifact {
-    const a = this.get(id);
+  async getRelease(id: string): Promise<ReleaseArtifact> {
+    const a = await this.get(id);
     if (a.class !== 'release') {
       throw new AppError('POLICY_REFUSED', `${id} is a preview. Only release artifacts may be exported, stitched or published; finalize the take to render one.`, {
         id,
@@ -125,18 +124,18 @@ export class MediaStore {
     return a;
   }
 
-  list(projectId: string, cls?: ArtifactClass): StoredArtifact[] {
-    return this.repo.list(projectId, cls).map((r) => r.artifact);
+  async list(projectId: string, cls?: ArtifactClass): Promise<StoredArtifact[]> {
+    return (await repo.list(this.opts.engine, projectId, cls)).map((r) => r.artifact);
   }
 
   /** Live artifacts of a class created before `before` (ms), oldest first: retention's candidates. */
-  liveOlderThan(cls: ArtifactClass, before: number): StoredArtifact[] {
-    return this.repo.liveOlderThan(cls, before).map((r) => r.artifact);
+  async liveOlderThan(cls: ArtifactClass, before: number): Promise<StoredArtifact[]> {
+    return (await repo.liveOlderThan(this.opts.engine, cls, before)).map((r) => r.artifact);
   }
 
   /** Absolute path of a clip kept in the local folders. NOT_FOUND when swept; use withLocalFiles for any backend. */
-  fileOf(a: StoredArtifact): string {
-    const rec = this.unswept(a.id);
+  async fileOf(a: StoredArtifact): Promise<string> {
+    const rec = await this.unswept(a.id);
     if (!isLayoutPath(rec.relPath)) {
       throw new AppError('NOT_FOUND', `${a.id} lives in object storage (${this.backend.locationOf(rec.artifact.class, rec.relPath)}), not in a local folder.`, { id: a.id });
     }
@@ -144,8 +143,8 @@ export class MediaStore {
   }
 
   /** Where a clip lives, for display: a local path or s3://bucket/key. Never a credential. */
-  locationOf(a: StoredArtifact): string {
-    const rec = this.unswept(a.id);
+  async locationOf(a: StoredArtifact): Promise<string> {
+    const rec = await this.unswept(a.id);
     return this.homes.of(rec).locationOf(rec.artifact.class, rec.relPath);
   }
 
@@ -154,7 +153,7 @@ export class MediaStore {
    * remote ones through the bounded cache, verified by sha256 and kept from eviction until `fn` ends.
    */
   async withLocalFiles<T>(artifacts: readonly StoredArtifact[], fn: (files: string[]) => Promise<T>): Promise<T> {
-    return this.homes.withFiles(artifacts.map((a) => this.unswept(a.id)), fn);
+    return this.homes.withFiles(await Promise.all(artifacts.map((a) => this.unswept(a.id))), fn);
   }
 
   withLocalFile<T>(a: StoredArtifact, fn: (file: string) => Promise<T>): Promise<T> {
@@ -163,15 +162,15 @@ export class MediaStore {
 
   /** Streams a clip into `toFile` (which must not exist), hashed and fsynced; all or nothing. */
   async copyOut(a: StoredArtifact, toFile: string, signal?: AbortSignal): Promise<{ sha256: string; sizeBytes: number }> {
-    return this.homes.copyOut(this.unswept(a.id), toFile, signal);
+    return this.homes.copyOut(await this.unswept(a.id), toFile, signal);
   }
 
   /**
    * For the media routes: the file of an artifact id, only if it lies inside the root of `cls` (when
    * given). Null for anything unknown, swept, off-layout, missing, or resolving outside the root.
    */
-  resolveFile(id: string, cls?: ArtifactClass): { file: string; class: ArtifactClass; contentType: string; sizeBytes: number } | null {
-    const rec = this.repo.get(id);
+  async resolveFile(id: string, cls?: ArtifactClass): Promise<{ file: string; class: ArtifactClass; contentType: string; sizeBytes: number } | null> {
+    const rec = await repo.get(this.opts.engine, id);
     if (!rec || rec.artifact.sweptAt !== null) return null;
     if (cls && rec.artifact.class !== cls) return null;
     if (!isLayoutPath(rec.relPath)) return null;
@@ -182,8 +181,8 @@ export class MediaStore {
   }
 
   /** For the media routes: a clip held by a remote backend, opened by byte range. Same rules as resolveFile. */
-  resolveObject(id: string, cls?: ArtifactClass): { class: ArtifactClass; contentType: string; sizeBytes: number; open: (range?: ByteRange) => Promise<Readable> } | null {
-    const rec = this.repo.get(id);
+  async resolveObject(id: string, cls?: ArtifactClass): Promise<{ class: ArtifactClass; contentType: string; sizeBytes: number; open: (range?: ByteRange) => Promise<Readable> } | null> {
+    const rec = await repo.get(this.opts.engine, id);
     if (!rec || rec.artifact.sweptAt !== null) return null;
     if ((cls && rec.artifact.class !== cls) || !CAS_KEY.test(rec.relPath) || this.backend.kind === 'local') return null;
     const { class: c, sizeBytes } = rec.artifact;
@@ -197,7 +196,7 @@ export class MediaStore {
    */
   async sweepMany(ids: readonly string[]): Promise<{ swept: string[]; removed: string[]; freedBytes: number; failedDeletes: number }> {
     const now = this.opts.clock.now();
-    const { swept, goes } = this.opts.db.immediate(() => this.repo.markManySwept(ids, now));
+    const { swept, goes } = await this.opts.engine.tx((q) => repo.markManySwept(q, ids, now));
     const { deleted, failed } = await this.homes.deleteRecords(goes);
     const gone = goes.filter((r) => deleted.has(r));
     return { swept, removed: gone.map((r) => r.artifact.id), freedBytes: gone.reduce((sum, r) => sum + r.artifact.sizeBytes, 0), failedDeletes: failed };
@@ -205,7 +204,7 @@ export class MediaStore {
 
   /** Retention, one artifact: as sweepMany. Returns whether its file went. */
   async sweep(id: string): Promise<{ removedFile: boolean; freedBytes: number }> {
-    this.record(id);
+    await this.record(id);
     const r = await this.sweepMany([id]);
     return { removedFile: r.removed.includes(id), freedBytes: r.freedBytes };
   }
@@ -217,7 +216,7 @@ export class MediaStore {
    * store's timestamps), so a put storing the same content again right now is left alone.
    */
   async retryDeletes(graceMs = 10 * 60_000): Promise<{ deleted: number; failed: number }> {
-    const { deleted, failed } = await this.homes.deleteLeftovers(this.repo.sweptObjects(), Date.now() - graceMs);
+    const { deleted, failed } = await this.homes.deleteLeftovers(await repo.sweptObjects(this.opts.engine), Date.now() - graceMs);
     if (deleted + failed > 0) this.opts.logger.log(failed ? 'warn' : 'info', 'retention retried deletes', { deleted, failed });
     return { deleted, failed };
   }
@@ -232,14 +231,14 @@ export class MediaStore {
     this.homes.dispose();
   }
 
-  private record(id: string): ArtifactRecord {
-    const rec = this.repo.get(id);
+  private async record(id: string): Promise<ArtifactRecord> {
+    const rec = await repo.get(this.opts.engine, id);
     if (!rec) throw new AppError('NOT_FOUND', `No stored clip with id ${id}.`, { field: 'id', id });
     return rec;
   }
 
-  private unswept(id: string): ArtifactRecord {
-    const rec = this.record(id);
+  private async unswept(id: string): Promise<ArtifactRecord> {
+    const rec = await this.record(id);
     if (rec.artifact.sweptAt !== null) {
       const day = new Date(rec.artifact.sweptAt).toISOString().slice(0, 10);
       throw new AppError('NOT_FOUND', `The file of ${id} was removed by retention on ${day}; its params and metadata remain.`, { id, reason: 'swept' });
@@ -252,7 +251,8 @@ export class MediaStore {
     const relPath = clipRelPath({ ...input, createdAt }); // validates ids, n and ext first
     await assertReadableFile(input.fromFile);
 
-    const existing = this.repo.byJob(cls, input.jobId, input.n);
+    const { engine } = this.opts;
+    const existing = await repo.byJob(engine, cls, input.jobId, input.n);
     if (existing) return this.samePutAgain(existing, input);
 
     const staged = await this.backend.stage(cls, input.fromFile, input.signal);
@@ -260,24 +260,24 @@ export class MediaStore {
     return this.contentLock.run(`${cls}:${sha256}`, async () => {
       try {
         const key = this.backend.kind === 'local' ? relPath : casKey(sha256, input.ext ?? 'mp4');
-        const dup = this.repo.liveByContent(cls, sha256);
+        const dup = await repo.liveByContent(engine, cls, sha256);
         let finalRel = key;
         if (dup && (await this.homes.of(dup).head(cls, dup.relPath))) finalRel = dup.relPath;
         else await staged.commit(key, contentTypeOf(key), input.signal);
         const id = this.opts.ids.newId('art');
         try {
-          this.opts.db.immediate(() => this.repo.insert({ id, cls, projectId: input.projectId, jobId: input.jobId, n: input.n, relPath: finalRel, sha256, sizeBytes, createdAt }));
+          await engine.tx((q) => repo.insert(q, { id, cls, projectId: input.projectId, jobId: input.jobId, n: input.n, relPath: finalRel, sha256, sizeBytes, createdAt }));
         } catch (e) {
           // No row, no object: remove what this put placed (a shared one belongs to its rows).
-          if (finalRel === key && this.repo.liveUsers(cls, key) === 0) await this.backend.deleteMany(cls, [key]).catch(() => undefined);
-          const raced = this.repo.byJob(cls, input.jobId, input.n);
+          if (finalRel === key && (await repo.liveUsers(engine, cls, key)) === 0) await this.backend.deleteMany(cls, [key]).catch(() => undefined);
+          const raced = await repo.byJob(engine, cls, input.jobId, input.n);
           if (raced) return this.samePutAgain(raced, input);
-          if (String((e as Error).message).includes('FOREIGN KEY')) {
+          if (constraintOf(e) === 'foreignKey') {
             throw new AppError('NOT_FOUND', `No project with id ${input.projectId}; a clip must belong to a project.`, { field: 'projectId' });
           }
           throw e;
         }
-        const artifact = this.get(id);
+        const artifact = await this.get(id);
         this.opts.events?.emit('media.stored', { artifact: toDto(artifact) });
         this.opts.logger.log('info', 'clip stored', { id, class: cls, jobId: input.jobId, n: input.n, sha256, sizeBytes, shared: finalRel !== key, backend: this.backend.kind });
         return artifact;

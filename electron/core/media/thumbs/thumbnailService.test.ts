@@ -54,7 +54,7 @@ describeWith(ffmpegNeed, 'ThumbnailService', () => {
   });
 
   it('is keyed by content: another artifact with the same bytes reuses the set', async () => {
-    const b = await core.media.putPreview({ projectId: a.projectId, jobId: 'job_thumb2', n: 0, fromFile: core.media.fileOf(a) });
+    const b = await core.media.putPreview({ projectId: a.projectId, jobId: 'job_thumb2', n: 0, fromFile: await core.media.fileOf(a) });
     const before = runs;
     const t = await thumbs.forArtifact(b);
     expect(runs).toBe(before);
@@ -63,14 +63,14 @@ describeWith(ffmpegNeed, 'ThumbnailService', () => {
 
   it('serves poster and sprite by media id, inside the class root, and keeps them after a sweep', async () => {
     const resolve = createMediaResolver(core.media, thumbs);
-    expect(resolve(`${a.id}.poster`)).toMatchObject({ contentType: 'image/webp', class: 'preview' });
-    expect(resolve(`${a.id}.sprite`, 'preview')).not.toBeNull();
-    expect(resolve(`${a.id}.sprite`, 'release')).toBeNull();
-    expect(resolve(`${a.id}.thumb`)).toBeNull();
-    expect(resolve(`${a.id}/../x`)).toBeNull();
+    expect(await resolve(`${a.id}.poster`)).toMatchObject({ contentType: 'image/webp', class: 'preview' });
+    expect(await resolve(`${a.id}.sprite`, 'preview')).not.toBeNull();
+    expect(await resolve(`${a.id}.sprite`, 'release')).toBeNull();
+    expect(await resolve(`${a.id}.thumb`)).toBeNull();
+    expect(await resolve(`${a.id}/../x`)).toBeNull();
     await core.media.sweep(a.id);
-    expect(resolve(a.id)).toBeNull();
-    expect(resolve(`${a.id}.poster`)).not.toBeNull();
+    expect(await resolve(a.id)).toBeNull();
+    expect(await resolve(`${a.id}.poster`)).not.toBeNull();
   });
 
   it('refuses a file that is not a video', async () => {

@@ -85,7 +85,7 @@ describe('S3 backend', () => {
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_down01', n: 0, fromFile: file('x') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'unreachable', setting: 'CIRCLETAKE_STORE_URL' } });
     expect(String((err as Error).message)).toMatch(/cannot be reached.*CIRCLETAKE_STORE_URL/);
-    expect(c.media.list(project.id)).toEqual([]);
+    expect(await c.media.list(project.id)).toEqual([]);
     expect(await exists(`down/preview/${sha('x')}.mp4`)).toBe(false);
   });
 
@@ -94,7 +94,7 @@ describe('S3 backend', () => {
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_nobkt1', n: 0, fromFile: file('y') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'no-bucket', bucket: 'no-such-bucket' } });
     expect(String((err as Error).message)).toMatch(/"no-such-bucket".*does not exist\. Create it, or fix the bucket name in CIRCLETAKE_STORE_URL/);
-    expect(c.media.list(project.id)).toEqual([]);
+    expect(await c.media.list(project.id)).toEqual([]);
   });
 
   it('bad credentials: names the credential settings, never their values, no row', async () => {
@@ -103,7 +103,7 @@ describe('S3 backend', () => {
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_creds1', n: 0, fromFile: file('z') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'credentials', setting: 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' } });
     expect(JSON.stringify({ m: (err as Error).message, d: (err as { details: unknown }).details })).not.toMatch(/AKIAWRONG|not-the-secret/);
-    expect(c.media.list(project.id)).toEqual([]);
+    expect(await c.media.list(project.id)).toEqual([]);
   });
 
   it('an object changed in the bucket behind our back is never used: the cache refuses it and keeps nothing', async () => {
@@ -138,7 +138,7 @@ describe('S3 backend under injected HTTP faults', () => {
     s3.armFaults([{ kind: 'answer', status: 503, code: 'SlowDown' }, { kind: 'answer', status: 503, code: 'SlowDown' }]);
     const a = await c.media.putPreview({ projectId: project.id, jobId: 'job_slow01', n: 0, fromFile: file('slow but stored') });
     expect(s3.faultsServed() - before).toBe(2);
-    expect(c.media.list(project.id).map((x) => x.id)).toEqual([a.id]);
+    expect((await c.media.list(project.id)).map((x) => x.id)).toEqual([a.id]);
     const got = await s3.raw.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `slow/preview/${a.sha256}.mp4` }));
     expect(await got.Body!.transformToString()).toBe('slow but stored');
   });
@@ -164,7 +164,7 @@ describe('S3 backend under injected HTTP faults', () => {
     const skew = await c.media.putPreview({ projectId: project.id, jobId: 'job_skew01', n: 0, fromFile: file('skewed') }).catch((e: unknown) => e);
     expect(skew).toMatchObject({ code: 'IO_FAILED', details: { reason: 'clock-skew', setting: 'system clock' } });
     expect(String((skew as Error).message)).toMatch(/clock is too far off.*enable NTP/);
-    expect(c.media.list(project.id)).toEqual([]);
+    expect(await c.media.list(project.id)).toEqual([]);
     expect(await exists(`never/preview/${sha('never')}.mp4`)).toBe(false);
     expect(await exists(`never/preview/${sha('skewed')}.mp4`)).toBe(false);
   });
