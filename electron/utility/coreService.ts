@@ -107,7 +107,7 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
         return wire.post({ t: 'result', id: msg.id, value });
       }
       case 'media':
-        return wire.post({ t: 'result', id: msg.id, value: media ? media.answer(msg.req) : { status: 503, headers: {}, body: null } });
+        return wire.post({ t: 'result', id: msg.id, value: media ? await media.answer(msg.req) : { status: 503, headers: {}, body: null } });
       case 'pull':
         return wire.post({ t: 'result', id: msg.id, value: media ? await media.pull(msg.stream).catch((e: unknown) => endStream(core, e)) : { done: true } });
       case 'cancel':

@@ -16,9 +16,9 @@ export class MediaAnswers {
 
   constructor(private readonly resolve: MediaResolver) {}
 
-  answer(req: MediaRequest): WireMediaAnswer {
+  async answer(req: MediaRequest): Promise<WireMediaAnswer> {
     let seen: ResolvedMedia | null = null;
-    const a = answerMediaRequest(req, req.cls, (id, cls) => (seen = this.resolve(id, cls)));
+    const a = await answerMediaRequest(req, req.cls, async (id, cls) => (seen = await this.resolve(id, cls)));
     if (!a.body) return { status: a.status, headers: a.headers, body: null };
     if ('fd' in a.body) {
       const { fd, start, end } = a.body;

@@ -41,7 +41,7 @@ const one = (r: Row | undefined): ArtifactRecord | undefined => (r ? toRecord(r)
 
 /**
  * The artifacts table, on either engine: every method takes the Queryable it runs on (the engine, or a
- * transaction's `q`). Ties in time are broken by id (time-ordered), never by rowid.
+ * transaction's `q`). Ties in time keep the order rows were written (rowid: implicit in SQLite, an identity column in PostgreSQL, migration 0830).
  */
 export const artifactRepo = {
   async get(q: Queryable, id: string): Promise<ArtifactRecord | undefined> {
@@ -53,18 +53,18 @@ export const artifactRepo = {
   },
 
   async liveByContent(q: Queryable, cls: ArtifactClass, sha: string): Promise<ArtifactRecord | undefined> {
-    return one(await q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND sha256 = ? AND swept_at IS NULL ORDER BY created_at, id LIMIT 1`, [cls, sha]));
+    return one(await q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND sha256 = ? AND swept_at IS NULL ORDER BY created_at, rowid LIMIT 1`, [cls, sha]));
   },
 
   async list(q: Queryable, projectId: string, cls?: ArtifactClass): Promise<ArtifactRecord[]> {
     const rows = cls
-      ? await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = ? AND class = ? ORDER BY created_at, id`, [projectId, cls])
-      : await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = ? ORDER BY created_at, id`, [projectId]);
+      ? await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = ? AND class = ? ORDER BY created_at, rowid`, [projectId, cls])
+      : await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE project_id = ? ORDER BY created_at, rowid`, [projectId]);
     return rows.map(toRecord);
   },
 
   async liveOlderThan(q: Queryable, cls: ArtifactClass, before: number): Promise<ArtifactRecord[]> {
-    const rows = await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND swept_at IS NULL AND created_at < ? ORDER BY created_at, id`, [cls, before]);
+    const rows = await q.all<Row>(`SELECT ${COLS} FROM artifacts WHERE class = ? AND swept_at IS NULL AND created_at < ? ORDER BY created_at, rowid`, [cls, before]);
     return rows.map(toRecord);
   },
 
