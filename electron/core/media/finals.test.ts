@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../test/support/clips';
@@ -24,6 +23,8 @@ describe('orderedFinals', () => {
 describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () => {
   const src = tempDir('ct-finals-src-');
   const out = tempDir('ct-finals-out-');
+  // Its own temp folder: other test files make ct-sequence-* folders in the system one at the same time.
+  const work = tempDir('ct-finals-work-');
   let core: Core;
   let cleanup: () => Promise<void>;
   let projectId: string;
@@ -46,6 +47,7 @@ describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () 
     await cleanup();
     src.cleanup();
     out.cleanup();
+    work.cleanup();
   });
 
   it('stitches the finals in shot order', async () => {
@@ -54,17 +56,16 @@ describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () 
   });
 
   it('exports takes, the stitched sequence and the manifest; no temp files remain', async () => {
-    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('ct-sequence-')).length;
-    const r = await exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: tmpdir() }, projectId, join(out.dir, 'export'));
+    const r = await exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: work.dir }, projectId, join(out.dir, 'export'));
     expect(readdirSync(r.dir).sort()).toEqual(['manifest.json', 'sequence.mp4', 'shot-01-tk_0000000001.mp4', 'shot-02-tk_0000000002.mp4']);
     const m = JSON.parse(readFileSync(r.manifestFile, 'utf8')) as Manifest;
     expect(m.takes.map((t) => t.takeId)).toEqual(['tk_0000000001', 'tk_0000000002']);
     expect(m.creditsSpent).toBe(30);
     expect(m.sequence?.file).toBe('sequence.mp4');
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('ct-sequence-')).length).toBe(before);
+    expect(readdirSync(work.dir)).toEqual([]);
   });
 
   it('says clearly when a project has no finals', async () => {
-    await expect(exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: tmpdir() }, 'prj_other000000', out.dir)).rejects.toThrow(/has no finals yet/);
+    await expect(exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: work.dir }, 'prj_other000000', out.dir)).rejects.toThrow(/has no finals yet/);
   });
 });
