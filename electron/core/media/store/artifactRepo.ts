@@ -44,8 +44,8 @@ const one = (r: Row | undefined): ArtifactRecord | undefined => (r ? toRecord(r)
  * transaction's `q`). Ties in time keep the order rows were written (rowid: implicit in SQLite, an identity column in PostgreSQL, migration 0830).
  */
 export const artifactRepo = {
-  async get(q: Queryable, id: string): Promise<ArtifactRecord | undefined> {
-    return one(await q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE id = ?`, [id]));
+  get(q: Queryable, id: string): Promise<ArtifactRecord | undefined> {
+    return q.get<Row>(`SELECT ${COLS} FROM artifacts WHERE id = ?`, [id]).then(one);
   },
 
   async byJob(q: Queryable, cls: ArtifactClass, jobId: string, n: number): Promise<ArtifactRecord | undefined> {

@@ -101,9 +101,7 @@ export class MediaStore {
   }
 
   async get(id: string): Promise<StoredArtifact> {
-    const a = await this.find(id);
-    if (!a) throw new AppError('NOT_FOUND', `No stored clip with id ${id}.`, { field: 'id', id });
-    return a;
+    return (await this.record(id)).artifact;
   }
 
   async getPreview(id: string): Promise<PreviewArtifact> {
@@ -238,7 +236,8 @@ export class MediaStore {
   }
 
   private async unswept(id: string): Promise<ArtifactRecord> {
-    const rec = await this.record(id);
+    const rec = await repo.get(this.opts.engine, id);
+    if (!rec) throw new AppError('NOT_FOUND', `No stored clip with id ${id}.`, { field: 'id', id });
     if (rec.artifact.sweptAt !== null) {
       const day = new Date(rec.artifact.sweptAt).toISOString().slice(0, 10);
       throw new AppError('NOT_FOUND', `The file of ${id} was removed by retention on ${day}; its params and metadata remain.`, { id, reason: 'swept' });
