@@ -17,6 +17,7 @@ export interface MediaOnEngine {
   dataDir: string;
   src: string;
   project: { id: string };
+  events: CoreEvents;
   /** Event names emitted so far. */
   seen: EventName[];
   /** Writes a source clip into the temp source folder. */
@@ -49,6 +50,7 @@ export async function mediaOnEngine(engine: SqlEngine, clock = new FakeClock()):
     dataDir: data.dir,
     src: src.dir,
     project,
+    events,
     seen,
     file(name, body) {
       const f = join(src.dir, name);

@@ -2,8 +2,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, testCore } from '../../../../test/support/core';
+import { describeEachEngine } from '../../../../test/support/engines';
+import { mediaOnEngine } from '../../../../test/support/mediaOnEngine';
 import { tempDir } from '../../../../test/support/tmp';
 import { silentLogger } from '../../nodePorts';
+import type { MediaStore } from '../store/mediaStore';
 import { DAY_MS, planRetention } from './retentionPolicy';
 import { RetentionSweeper, type ProtectionSource } from './retentionSweeper';
 
@@ -19,20 +22,28 @@ async function world() {
   const src = tempDir();
   cleanups.push(src.cleanup);
   const pid = t.core.projects.create('Keep').id;
-  let i = 0;
-  const put = async (cls: 'preview' | 'release') => {
-    const f = join(src.dir, `${++i}.mp4`);
-    writeFileSync(f, `clip ${i}`);
-    return cls === 'preview'
-      ? t.core.media.putPreview({ projectId: pid, jobId: `job_ret00${i}`, n: 0, fromFile: f })
-      : t.core.media.putRelease({ projectId: pid, jobId: `job_ret00${i}`, n: 0, fromFile: f });
-  };
-  return { ...t, clock, put };
+  return { ...t, clock, put: putter(t.core.media, pid, src.dir) };
 }
 
-describe('retention', () => {
+/** Stores a distinct small clip of the class. */
+function putter(media: MediaStore, projectId: string, dir: string) {
+  let i = 0;
+  return async (cls: 'preview' | 'release') => {
+    const f = join(dir, `${++i}.mp4`);
+    writeFileSync(f, `clip ${i}`);
+    return cls === 'preview' ? media.putPreview({ projectId, jobId: `job_ret00${i}`, n: 0, fromFile: f }) : media.putRelease({ projectId, jobId: `job_ret00${i}`, n: 0, fromFile: f });
+  };
+}
+
+describeEachEngine('retention over the store', (open) => {
+  async function onEngine() {
+    const m = await mediaOnEngine(await open());
+    cleanups.push(m.cleanup);
+    return { ...m, core: { media: m.media, events: m.events }, put: putter(m.media, m.project.id, m.src) };
+  }
+
   it('previews go after 7 days unless shortlisted or awaiting finalize; releases after 90 unless published', async () => {
-    const { core, clock, put } = await world();
+    const { core, clock, put } = await onEngine();
     const old = await put('preview');
     const shortlisted = await put('preview');
     const release = await put('release');
@@ -76,6 +87,33 @@ describe('retention', () => {
     );
   });
 
+  it('takes the days from the policy (e.g. the plan) each time', async () => {
+    const { core, clock, put } = await onEngine();
+    await put('preview');
+    clock.advance(2 * DAY_MS);
+    let days = 7;
+    const s = new RetentionSweeper({ store: core.media, protection: { protectedArtifacts: () => new Map() }, clock, logger: silentLogger, policy: () => ({ previewDays: days }) });
+    expect((await s.plan()).goes).toHaveLength(0);
+    days = 1;
+    expect((await s.plan()).goes).toHaveLength(1);
+  });
+
+  it('a crash between the mark and the delete: the next retry removes the file no live row uses, and only that one', async () => {
+    const { media, engine, clock, put } = await onEngine();
+    const gone = await put('preview');
+    const kept = await put('preview');
+    const file = await media.fileOf(gone);
+    // What a crash after the sweep's transaction leaves: the row marked, the file still there.
+    await engine.tx((q) => q.run('UPDATE artifacts SET swept_at = ? WHERE id = ?', [clock.now(), gone.id]));
+    expect(existsSync(file)).toBe(true);
+    expect(await media.retryDeletes(0)).toEqual({ deleted: 1, failed: 0 });
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(await media.fileOf(kept))).toBe(true);
+    expect(await media.retryDeletes(0)).toEqual({ deleted: 0, failed: 0 });
+  });
+});
+
+describe('retention in the core', () => {
   it("core's sweeper asks the takes what to keep: an old preview no take protects goes, with the plan's days", async () => {
     const { core, clock, put } = await world();
     const a = await put('preview');
@@ -84,17 +122,6 @@ describe('retention', () => {
     expect(plan.goes.map((g) => g.artifactId)).toEqual([a.id]);
     expect(plan.kept).toEqual([]);
     expect(core.retention.policy).toEqual({ previewDays: 7, releaseDays: 90 });
-  });
-
-  it('takes the days from the policy (e.g. the plan) each time', async () => {
-    const { core, clock, put } = await world();
-    await put('preview');
-    clock.advance(2 * DAY_MS);
-    let days = 7;
-    const s = new RetentionSweeper({ store: core.media, protection: { protectedArtifacts: () => new Map() }, clock, logger: silentLogger, policy: () => ({ previewDays: days }) });
-    expect((await s.plan()).goes).toHaveLength(0);
-    days = 1;
-    expect((await s.plan()).goes).toHaveLength(1);
   });
 
   it('planRetention is pure: ages in days, protected ones kept, swept ones ignored', () => {
