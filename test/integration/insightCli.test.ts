@@ -22,7 +22,7 @@ afterAll(() => {
 beforeAll(async () => {
   const clock = new FakeClock(START);
   const t = testCore({ dataDir: seeded.dir, clock });
-  seedInsight(t.core, clock);
+  await seedInsight(t.core, clock);
   await t.core.dispose();
 });
 

@@ -13,7 +13,7 @@ let notices: string[];
 let cleanup: () => Promise<void>;
 const events: { name: EventName; payload: unknown }[] = [];
 
-beforeEach(() => {
+beforeEach(async () => {
   clock = new FakeClock(START);
   const t = testCore({ clock });
   core = t.core;
@@ -27,7 +27,7 @@ beforeEach(() => {
   };
   events.length = 0;
   core.events.subscribe((name, payload) => events.push({ name, payload }));
-  seeded = seedInsight(core, clock);
+  seeded = await seedInsight(core, clock);
 });
 
 afterEach(async () => {

@@ -17,7 +17,7 @@ beforeEach(async () => {
   const t = testCore({ clock });
   core = t.core;
   cleanup = t.cleanup;
-  seeded = seedInsight(core, clock);
+  seeded = await seedInsight(core, clock);
   core.insight.setSettings({ workingHours: { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5], utcOffsetMinutes: 0 } });
 });
 

@@ -94,9 +94,9 @@ describeWith(ffmpegNeed, 'what a submit costs', () => {
     const { core } = await setup();
     const seen: boolean[] = [];
     const real = core.ledger.guardState.bind(core.ledger);
-    const spy = vi.spyOn(core.ledger, 'guardState').mockImplementation((projectId) => {
-      seen.push(core.db.conn.inTransaction);
-      return real(projectId);
+    const spy = vi.spyOn(core.ledger, 'guardState').mockImplementation((projectId, q) => {
+      seen.push(core.db.conn.inTransaction && q !== undefined);
+      return real(projectId, q);
     });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect(r.credits.reserved).toBe(60);

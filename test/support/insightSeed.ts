@@ -115,12 +115,13 @@ export interface Seeded {
 }
 
 /** Moves the clock, then runs fn (ledger ops are dated by the clock). */
-function on(clock: FakeClock, iso: string, fn: () => void): void {
+async function on(clock: FakeClock, iso: string, fn: () => Promise<unknown>): Promise<void> {
   clock.t = at(iso);
-  fn();
+  await fn();
 }
 
-export function seedInsight(core: Core, clock: FakeClock): Seeded {
+export async function seedInsight(core: Core, clock: FakeClock): Promise<Seeded> {
+  await core.ledger.ready;
   const conn = core.db.conn;
   clock.t = START;
   const p1 = core.projects.create('Spot').id;
@@ -164,40 +165,40 @@ export function seedInsight(core: Core, clock: FakeClock): Seeded {
   const L = core.ledger;
   const reserve = (k: string, credits: number, stage: 'generate' | 'upscale' | 'export', cls: 'preview' | 'release', projectId = p1) =>
     L.reserve({ id: `rsv_${jobs[k]}`, jobId: jobs[k]!, projectId, stage, artifactClass: cls, amounts: { local: credits } });
-  on(clock, '2026-11-03T10:01:30Z', () => {
-    reserve('J1', 50, 'generate', 'preview');
-    L.capture(`rsv_${jobs.J1}`, 50);
+  await on(clock, '2026-11-03T10:01:30Z', async () => {
+    await reserve('J1', 50, 'generate', 'preview');
+    await L.capture(`rsv_${jobs.J1}`, 50);
   });
-  on(clock, '2026-11-04T10:00:30Z', () => {
-    reserve('J2', 25, 'generate', 'preview');
-    L.capture(`rsv_${jobs.J2}`, 25);
+  await on(clock, '2026-11-04T10:00:30Z', async () => {
+    await reserve('J2', 25, 'generate', 'preview');
+    await L.capture(`rsv_${jobs.J2}`, 25);
   });
-  on(clock, '2026-11-10T09:07:00Z', () => {
-    reserve('J3', 50, 'generate', 'preview');
-    L.capture(`rsv_${jobs.J3}`, 50);
+  await on(clock, '2026-11-10T09:07:00Z', async () => {
+    await reserve('J3', 50, 'generate', 'preview');
+    await L.capture(`rsv_${jobs.J3}`, 50);
   });
-  on(clock, '2026-11-11T14:11:40Z', () => {
-    reserve('J4', 50, 'export', 'release');
-    L.capture(`rsv_${jobs.J4}`, 50);
+  await on(clock, '2026-11-11T14:11:40Z', async () => {
+    await reserve('J4', 50, 'export', 'release');
+    await L.capture(`rsv_${jobs.J4}`, 50);
   });
-  on(clock, '2026-11-17T11:03:20Z', () => {
-    reserve('J5', 60, 'upscale', 'preview', p2);
-    L.capture(`rsv_${jobs.J5}`, 60);
+  await on(clock, '2026-11-17T11:03:20Z', async () => {
+    await reserve('J5', 60, 'upscale', 'preview', p2);
+    await L.capture(`rsv_${jobs.J5}`, 60);
   });
-  on(clock, '2026-11-18T15:01:20Z', () => {
-    reserve('J6', 50, 'export', 'release');
-    L.capture(`rsv_${jobs.J6}`, 40);
+  await on(clock, '2026-11-18T15:01:20Z', async () => {
+    await reserve('J6', 50, 'export', 'release');
+    await L.capture(`rsv_${jobs.J6}`, 40);
   });
-  on(clock, '2026-11-18T15:25:05Z', () => {
-    reserve('J7', 25, 'generate', 'preview');
-    L.capture(`rsv_${jobs.J7}`, 0);
+  await on(clock, '2026-11-18T15:25:05Z', async () => {
+    await reserve('J7', 25, 'generate', 'preview');
+    await L.capture(`rsv_${jobs.J7}`, 0);
   });
-  on(clock, '2026-11-19T09:00:00Z', () => L.refund({ id: 'refund-j3', reservationId: `rsv_${jobs.J3}`, credits: 20, reason: 'provider refunded a bad output' }));
-  on(clock, '2026-11-23T10:00:40Z', () => {
-    reserve('J9', 25, 'generate', 'preview');
-    L.capture(`rsv_${jobs.J9}`, 25);
+  await on(clock, '2026-11-19T09:00:00Z', () => L.refund({ id: 'refund-j3', reservationId: `rsv_${jobs.J3}`, credits: 20, reason: 'provider refunded a bad output' }));
+  await on(clock, '2026-11-23T10:00:40Z', async () => {
+    await reserve('J9', 25, 'generate', 'preview');
+    await L.capture(`rsv_${jobs.J9}`, 25);
   });
-  on(clock, '2026-11-23T11:29:59Z', () => void reserve('J10', 25, 'generate', 'preview'));
+  await on(clock, '2026-11-23T11:29:59Z', () => reserve('J10', 25, 'generate', 'preview'));
 
   // Takes, reviewers' verdicts, overrides, published marks.
   const T = (k: string) => `tk_${k.toLowerCase()}seed00000000`;
