@@ -200,11 +200,11 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   const checker = new AutoChecker({ runner: ffmpeg, logger: ports.logger, defaultWatermark: defaultWatermarkSpec(mediaResources) });
   const watermarks = new WatermarkRegistry({ engine: db.engine, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
-  const artifactChecks = new ArtifactChecks({ db, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
+  const artifactChecks = new ArtifactChecks({ engine: db.engine, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
   const thumbnails = new ThumbnailService({ runner: ffmpeg, store: media, logger: ports.logger });
   const stitcher = new Stitcher({ runner: ffmpeg, store: media, logger: ports.logger });
   const exporter = new Exporter({ store: media, clock: ports.clock, logger: ports.logger });
-  const takes = new TakeService(db, events, ports.clock);
+  const takes = new TakeService(db.engine, events, ports.clock);
   const vault = new PromptVault(config.secretKeys ?? new FileKeys(config.dataDir));
   const settings = planSettings(plans);
   const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => events.emit('queue.changed', queue.status()) });
@@ -238,8 +238,10 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
         })
       : null;
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
-  const checkFailedHooks: ((takeId: string, reason: string) => void)[] = [];
-  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: (id, why) => checkFailedHooks.forEach((h) => h(id, why)) });
+  const checkFailedHooks: ((takeId: string, reason: string) => Promise<void>)[] = [];
+  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: async (id, why) => {
+    for (const h of checkFailedHooks) await h(id, why);
+  } });
   const labels = new AssetLabels({ db, projects, clock: ports.clock, plan: () => plans.active().plan });
   const queue: JobQueue = new JobQueue({
     db,
@@ -264,7 +266,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   });
   const board = new BoardService(
-    db,
+    db.engine,
     {
       shots: (projectId) => shots.list(projectId),
       takes: (projectId, shotId) => takes.list(projectId, shotId),
@@ -280,7 +282,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const drafts = new DraftService(db, { projects, shots, vault, clock: ports.clock });
   const recipes = new Recipes({ repo: queue.repo, vault, takes });
   const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
-  const finals = takesFinals({ db, takes, shots, media, board, vault });
+  const finals = takesFinals({ engine: db.engine, takes, shots, media, board, vault });
   const publisher = new Publisher({ dataDir: config.dataDir, projects, finals, stitcher, exporter, board, events, clock: ports.clock });
   const insight = new InsightService({
     db, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
@@ -294,12 +296,12 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const reviewLinks = new ReviewLinks(db, events, ports.clock, ports.ids);
   const projectSpend = new ProjectSpendNotices({ db, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = async (takeId: string): Promise<string | null> => {
-    const t = takes.get(takeId);
+    const t = await takes.get(takeId);
     if (!t.artifactId) return null;
     const found = await media.resolveFile(t.artifactId, t.artifactClass);
     return found?.file ?? ((await media.resolveObject(t.artifactId, t.artifactClass)) ? media.locationOf(await media.get(t.artifactId)) : null);
   };
-  const protection: ProtectionSource = takeProtection({ db, board });
+  const protection: ProtectionSource = takeProtection({ engine: db.engine, board });
   const retention = new RetentionSweeper({
     store: media,
     protection,

@@ -39,14 +39,14 @@ async function makeHistory(dataDir: string): Promise<{ projectId: string }> {
   const projectId = core.projects.findByName('Harbour spot')!.id;
   // The same intent again: a cache hit.
   await core.queue.submit(submitRequest({ params: draft(1), projectName: 'Harbour spot', shotName: 'Opening' }));
-  const takes = core.takes.list(projectId).filter((t) => t.artifactClass === 'preview' && t.checkStatus !== 'pending');
-  core.board.tag(takes.slice(0, 3).map((t) => t.id), 'promising', 'ana');
-  if (takes[3]) core.board.tag([takes[3].id], 'discard', 'ben');
+  const takes = (await core.takes.list(projectId)).filter((t) => t.artifactClass === 'preview' && t.checkStatus !== 'pending');
+  await core.board.tag(takes.slice(0, 3).map((t) => t.id), 'promising', 'ana');
+  if (takes[3]) (await core.board.tag([takes[3].id], 'discard', 'ben'));
   const plan = await core.finalizer.plan(projectId);
   const run = await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
   await settle(core, run.jobIds);
-  const finals = core.takes.list(projectId).filter((t) => t.artifactClass === 'release');
-  core.board.markPublished(finals.slice(0, 2).map((t) => t.id), 'export-1');
+  const finals = (await core.takes.list(projectId)).filter((t) => t.artifactClass === 'release');
+  await core.board.markPublished(finals.slice(0, 2).map((t) => t.id), 'export-1');
   await core.ledger.setProjectBudget(projectId, 1_500);
   await b.cleanup();
   return { projectId };

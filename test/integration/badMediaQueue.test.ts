@@ -62,12 +62,12 @@ describeWith(ffmpegNeed, 'bad media from a provider', () => {
         projectName: 'Bad media',
       }));
       const job = await settle(jobId);
-      const take = core.takes.byJob(jobId)[0];
-      const checks = take ? core.takes.get(take.id).checks : null;
+      const take = (await core.takes.byJob(jobId))[0];
+      const checks = take ? (await core.takes.get(take.id)).checks : null;
       results.push({
         kind,
         status: job.status,
-        checkStatus: take ? core.takes.get(take.id).checkStatus : null,
+        checkStatus: take ? (await core.takes.get(take.id)).checkStatus : null,
         errorCode: job.errorCode,
         detail: checks?.find((c) => c.name === 'decode')?.detail ?? job.errorMessage ?? '',
       });

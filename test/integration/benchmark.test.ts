@@ -119,8 +119,8 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     // The benchmark's takes are real: shortlist one and the forecast counts its release re-render.
     await core.takeChecks.idle();
     const project = core.projects.findByName(`Benchmark ${today}`)!;
-    const take = core.takes.list(project.id).find((t) => t.artifactClass === 'preview' && t.checkStatus === 'passed')!;
-    core.board.tag([take.id], 'promising', 'ana');
+    const take = (await core.takes.list(project.id)).find((t) => t.artifactClass === 'preview' && t.checkStatus === 'passed')!;
+    await core.board.tag([take.id], 'promising', 'ana');
     const f = await core.insight.forecast({ projectId: project.id });
     const job = core.queue.get(take.jobId);
     expect(f.planned).toEqual([{ label: `Finalize the shortlist of Benchmark ${today} (1 take)`, projectId: project.id, credits: 4 * job.durationSec!, surfaces: { local: 4 * job.durationSec! } }]);

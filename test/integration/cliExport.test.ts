@@ -52,7 +52,7 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
       const a = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'opening: a harbour at dawn' }, projectName: 'Cut', shotName: 'Open' }));
       const b = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'closing: the lighthouse' }, projectName: 'Cut', shotName: 'Close' }));
       await settleAll(core);
-      for (const j of [a, b]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
+      for (const j of [a, b]) (await core.board.tag((await core.takes.byJob(j.jobId)).map((tk) => tk.id), 'promising', 'producer'));
       const projectId = core.queue.get(a.jobId).projectId;
       const plan = await core.finalizer.plan(projectId, { top: 1 });
       await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
@@ -64,10 +64,12 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     }
   }, 120_000);
 
-  const published = () => {
+  const published = async () => {
     const { core, cleanup } = testCore({ dataDir: t.dir });
-    const n = takeIds.filter((id) => core.board.publishedAt(id) !== null).length;
-    return cleanup().then(() => n);
+    let n = 0;
+    for (const id of takeIds) if ((await core.board.publishedAt(id)) !== null) n++;
+    await cleanup();
+    return n;
   };
 
   it('stops on Ctrl-C with nothing half written, then exports whole, printing its fixed --json fields', { timeout: 120_000 }, async () => {

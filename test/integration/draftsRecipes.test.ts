@@ -97,7 +97,7 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', negativePrompt: 'people', seed: 7, variations: 2 };
     const first = await core.queue.submit(submitRequest({ params, projectName: 'Stacks', shotName: 'Dunes' }));
     await settle(core);
-    const [, second] = core.takes.byJob(first.jobId).sort((a, b) => a.n - b.n);
+    const [, second] = (await core.takes.byJob(first.jobId)).sort((a, b) => a.n - b.n);
 
     const recipe = await value<Recipe>(core, 'takes.recipe', { id: second!.id });
     expect(recipe).toMatchObject({ shotId: second!.shotId, values: { model: 'gen4_turbo', prompt: 'a kite over dunes', negativePrompt: 'people', seed: '8', variations: 1, durationSec: 2, sourceTakeId: second!.id } });
@@ -107,7 +107,7 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
     // The reuse, changed a little: a new job stacked on its source.
     const reused = await core.queue.submit(submitRequest({ params: { ...params, variations: 1, seed: 8, prompt: 'a kite over dunes, closer' }, projectId: recipe.projectId, shotId: recipe.shotId, sourceTakeId: second!.id }));
     await settle(core);
-    const [made] = core.takes.byJob(reused.jobId);
+    const [made] = await core.takes.byJob(reused.jobId);
     expect(made).toMatchObject({ artifactClass: 'preview', sourceTakeId: second!.id });
 
     const view = await value<BoardView>(core, 'board.view', { projectId: recipe.projectId });

@@ -24,9 +24,9 @@ describeWith(ffmpegNeed, 'finalize', () => {
     core.queue.start();
     const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName: 'Fin', shotName: 'Open' }));
     await settleAll(core);
-    const [keep, drop] = core.takes.byJob(a.jobId);
-    core.board.tag([keep!.id], 'promising', 'reviewer-1');
-    core.board.tag([drop!.id], 'discard', 'reviewer-1');
+    const [keep, drop] = await core.takes.byJob(a.jobId);
+    await core.board.tag([keep!.id], 'promising', 'reviewer-1');
+    await core.board.tag([drop!.id], 'discard', 'reviewer-1');
     const projectId = core.queue.get(a.jobId).projectId;
 
     const plan = await core.finalizer.plan(projectId, { top: 1 });
@@ -49,13 +49,13 @@ describeWith(ffmpegNeed, 'finalize', () => {
     const job = core.queue.get(run.jobIds[0]!);
     expect(job).toMatchObject({ status: 'succeeded', artifactClass: 'release', sourceTakeId: keep!.id });
     expect(await localAvailable(core)).toBe(plan.after.local);
-    const [release] = core.takes.byJob(job.id);
+    const [release] = (await core.takes.byJob(job.id));
     expect(release).toMatchObject({ artifactClass: 'release', sourceTakeId: keep!.id, checkStatus: 'passed' });
     expect(await core.takePath(release!.id)).toContain('/release/');
     // The release re-render carries no watermark: its check says so.
     expect(release!.checks!.find((c) => c.name === 'watermark')).toMatchObject({ ok: true });
     // The preview is untouched and still a preview.
-    expect(core.takes.get(keep!.id).artifactClass).toBe('preview');
+    expect((await core.takes.get(keep!.id)).artifactClass).toBe('preview');
   });
 
   it('refuses a release job that claims to re-render a release take (only previews are re-rendered)', async () => {
@@ -66,7 +66,7 @@ describeWith(ffmpegNeed, 'finalize', () => {
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x', artifactClass: 'release' as const };
     const a = await core.queue.submit(submitRequest({ params, projectName: 'Fin' }));
     await settleAll(core);
-    const [take] = core.takes.byJob(a.jobId);
+    const [take] = await core.takes.byJob(a.jobId);
     expect(take!.artifactClass).toBe('release');
     await expect(core.queue.submit(submitRequest({ params: { ...params, seed: 9 }, projectName: 'Fin', sourceTakeId: take!.id }))).rejects.toMatchObject({
       code: 'VALIDATION',
@@ -83,8 +83,8 @@ describeWith(ffmpegNeed, 'finalize on a plan that forbids release', () => {
     core.queue.start();
     const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'free tier' }, projectName: 'Free' }));
     await settleAll(core);
-    const [take] = core.takes.byJob(a.jobId);
-    core.board.tag([take!.id], 'promising', 'r');
+    const [take] = (await core.takes.byJob(a.jobId));
+    await core.board.tag([take!.id], 'promising', 'r');
     await core.money.activate('runway-free');
     const plan = await core.finalizer.plan(core.queue.get(a.jobId).projectId, { top: 1 });
     expect(plan.canRun).toBe(false);
@@ -106,7 +106,7 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     const second = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'closing: lighthouse' }, projectName: 'Seq', shotName: 'Close' }));
     await settleAll(core);
     const projectId = core.queue.get(first.jobId).projectId;
-    for (const j of [first, second]) core.board.tag(core.takes.byJob(j.jobId).map((tk) => tk.id), 'promising', 'producer');
+    for (const j of [first, second]) (await core.board.tag((await core.takes.byJob(j.jobId)).map((tk) => tk.id), 'promising', 'producer'));
     // Reorder: Close goes first in the sequence.
     core.shots.move(core.queue.get(second.jobId).shotId, 1);
     const plan = await core.finalizer.plan(projectId, { top: 1 });
@@ -122,9 +122,9 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     expect(manifest.takes.map((x) => x.shotPosition)).toEqual([1, 2]);
     expect(manifest.takes.every((x) => /^[0-9a-f]{64}$/.test(x.sha256))).toBe(true);
     // Exported finals are Published on the board, and retention keeps published releases.
-    for (const f of finals) expect(core.board.publishedAt(f.takeId)).not.toBeNull();
+    for (const f of finals) expect(await core.board.publishedAt(f.takeId)).not.toBeNull();
     const { takeProtection } = await import('../../electron/core/takes/takeProtection');
-    const published = await takeProtection({ db: core.db, board: core.board }).protectedArtifacts(finals.map((f) => f.artifact.id));
+    const published = await takeProtection({ engine: core.db.engine, board: core.board }).protectedArtifacts(finals.map((f) => f.artifact.id));
     expect([...published.values()].every((why) => why.includes('published'))).toBe(true);
     expect(published.size).toBe(finals.length);
 
@@ -173,8 +173,8 @@ describeWith(ffmpegNeed, 'finalize without a seed', () => {
     core.queue.start();
     const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'no seed given', variations: 2 }, projectName: 'NoSeed' }));
     await settleAll(core);
-    const takes = core.takes.byJob(a.jobId);
-    core.board.tag(takes.map((x) => x.id), 'promising', 'r');
+    const takes = await core.takes.byJob(a.jobId);
+    await core.board.tag(takes.map((x) => x.id), 'promising', 'r');
     const projectId = core.queue.get(a.jobId).projectId;
     const plan = await core.finalizer.plan(projectId, { topPercent: 100 });
     expect(plan.items).toHaveLength(2);

@@ -85,8 +85,8 @@ describe('a job that cannot run', () => {
     const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes' }, projectName: 'Fin' }));
     expect((await settle(first.core, r.jobId)).status).toBe('succeeded');
     await first.core.takeChecks.idle();
-    const [take] = first.core.takes.byJob(r.jobId);
-    first.core.board.tag([take!.id], 'promising', 'reviewer-1');
+    const [take] = await first.core.takes.byJob(r.jobId);
+    await first.core.board.tag([take!.id], 'promising', 'reviewer-1');
     const projectId = first.core.queue.get(r.jobId).projectId;
     await first.core.dispose();
     writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });

@@ -86,7 +86,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(job.capturedCredits).toBe(provider.billed);
     expect(await apiAvailable(core)).toBe(before - provider.billed);
     expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('captured');
-    const takes = core.takes.byJob(r.jobId);
+    const takes = (await core.takes.byJob(r.jobId));
     expect(takes.map((t) => t.n)).toEqual([0, 1]);
     for (const t of takes) {
       expect(t.artifactClass).toBe('preview');
@@ -105,7 +105,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const again = await core.queue.submit(submitRequest({ params: params({ prompt: `  ${PROMPT.replace(' ', '   ')} ` }), projectName: 'Spot' }));
     expect(again.cacheHit).toBe(true);
     expect(again.creditsSaved).toBe(done.capturedCredits);
-    expect(again.takes.map((t) => t.id)).toEqual(core.takes.byJob(first.jobId).map((t) => t.id));
+    expect(again.takes.map((t) => t.id)).toEqual((await core.takes.byJob(first.jobId)).map((t) => t.id));
     expect(await apiAvailable(core)).toBe(balance);
     expect(provider.creates).toHaveLength(1);
     // New creative intent, or an explicit re-roll, is a new key.

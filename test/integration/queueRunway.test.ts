@@ -46,13 +46,13 @@ describeWith(ffmpegNeed, 'queue × Runway (fake server, real SDK)', () => {
     expect(fake.stats().tasksCreated).toBe(2);
     expect(fake.stats().createPosts).toBe(2);
     expect(job.capturedCredits).toBe(fake.stats().billedCredits);
-    const takes = core.takes.byJob(job.id);
+    const takes = await core.takes.byJob(job.id);
     expect(takes).toHaveLength(2);
     expect(await Promise.all(takes.map((t) => core.takePath(t.id)))).not.toContain(null);
     // Runway previews carry no Circle Take badge and none is registered for runway: that check passes.
     // (The fake serves 1/10-size clips to stay fast, so the resolution check rightly flags them.)
     for (const t of takes) {
-      const checks = core.takes.get(t.id).checks!;
+      const checks = (await core.takes.get(t.id)).checks!;
       expect(checks.find((c) => c.name === 'watermark')).toMatchObject({ ok: true });
       expect(checks.find((c) => c.name === 'decode')).toMatchObject({ ok: true });
       expect(checks.find((c) => c.name === 'resolution')).toMatchObject({ ok: false, value: '128x72' });

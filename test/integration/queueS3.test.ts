@@ -53,7 +53,7 @@ describeWith(ffmpegNeed, 'the queue on S3', () => {
     const { jobId } = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'on s3', seed: 1 }, projectName: 'Queue S3' }));
     const job = await settle(jobId);
     expect(job.status).toBe('succeeded');
-    const take = core.takes.get(core.takes.byJob(jobId)[0]!.id);
+    const take = await core.takes.get((await core.takes.byJob(jobId))[0]!.id);
     // The auto-check decoded the clip from the bucket (through the cache): every frame read.
     expect(take.checks?.find((c) => c.name === 'decode')).toMatchObject({ ok: true, detail: expect.stringMatching(/^24 frames .* without errors/) });
     const a = await core.media.get(take.artifactId!);
@@ -68,7 +68,7 @@ describeWith(ffmpegNeed, 'the queue on S3', () => {
     s3.setDown(false);
     expect(job).toMatchObject({ status: 'failed', errorCode: 'IO_FAILED', capturedCredits: 25 });
     expect(job.errorMessage).toMatch(/^Could not store the output: Could not store s3:\/\/circletake-queue\/queue\/preview\/[0-9a-f]{64}\.mp4: .*bucket "circletake-queue"/);
-    expect(core.takes.byJob(jobId)).toEqual([]);
+    expect((await core.takes.byJob(jobId))).toEqual([]);
     expect((await core.media.list(job.projectId)).filter((x) => x.jobId === jobId)).toEqual([]);
     expect((await core.ledger.audit()).ok).toBe(true);
   });

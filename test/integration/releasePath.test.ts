@@ -87,7 +87,7 @@ describe('the producer’s export route', () => {
 
   it('never streams the preview to a reviewer as release, nor a release to a reviewer at all', async () => {
     const reviewer = host.tokens.issue('reviewer', 'Rae');
-    const [liarTake, honestTake] = [core.takes.get('tk_rpliar00001'), core.takes.get('tk_rphonest00001')];
+    const [liarTake, honestTake] = [(await core.takes.get('tk_rpliar00001')), (await core.takes.get('tk_rphonest00001'))];
     const media = (id: string) => rawRequest(`${host.url}media/${id}`, { headers: { authorization: `Bearer ${reviewer}` } });
     expect((await media(liarTake.artifactId!)).status).toBe(200); // it is a preview, whatever the take row says
     expect((await media(honestTake.artifactId!)).status).toBe(404);

@@ -28,10 +28,10 @@ describeWith(ffmpegNeed, 'retention × takes', () => {
     const r = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'kept or swept', variations: 2 }, projectName: 'Ret' }));
     for (let i = 0; i < 500 && core.queue.get(r.jobId).status !== 'succeeded'; i++) await new Promise((res) => setTimeout(res, 10));
     await core.takeChecks.idle();
-    const [keep, drop] = core.takes.byJob(r.jobId);
-    core.board.tag([keep!.id], 'promising', 'reviewer');
-    core.board.tag([drop!.id], 'discard', 'reviewer');
-    core.board.setRule(core.queue.get(r.jobId).projectId, { mode: 'top', n: 1, percent: 10 }, 'reviewer');
+    const [keep, drop] = await core.takes.byJob(r.jobId);
+    await core.board.tag([keep!.id], 'promising', 'reviewer');
+    await core.board.tag([drop!.id], 'discard', 'reviewer');
+    await core.board.setRule(core.queue.get(r.jobId).projectId, { mode: 'top', n: 1, percent: 10 }, 'reviewer');
 
     clock.advance(8 * 24 * 3600 * 1000); // past the 7-day preview retention
     const plan = await core.retention.plan();

@@ -107,7 +107,7 @@ const rpc = (name: string, input: unknown, role: Role, base = host.url) =>
   rawRequest(`${base}rpc/${name}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
 
 describe('the role of every contract entry', () => {
-  it('matches the review table: reviewers see and tag, producers add finalize, export and money reads, the rest is the owner’s', () => {
+  it('matches the review table: reviewers see and tag, producers add finalize, export and money reads, the rest is the owner’s', async () => {
     const wrong = callNames.filter((n) => contract[n].role !== expectedRole(n)).map((n) => `${n}: contract says ${contract[n].role}, table says ${expectedRole(n)}`);
     expect(wrong).toEqual([]);
     // No reviewer entry spends, touches the ledger, the queue, release media or export.
@@ -239,7 +239,7 @@ describe('events by role', () => {
 
   it('sends a reviewer no money — neither in answers nor in events — while a producer gets the credits', async () => {
     // A release re-render of the take held as UNKNOWN: its job (with estimated/reserved credits) rides in board.view's activeJobs.
-    seedJob(core.db.conn, { id: 'job_revmoney001', projectId, shotId: core.takes.get(takeId).shotId, artifactClass: 'release', status: 'unknown', sourceTakeId: takeId, estimatedCredits: 120 });
+    seedJob(core.db.conn, { id: 'job_revmoney001', projectId, shotId: (await core.takes.get(takeId)).shotId, artifactClass: 'release', status: 'unknown', sourceTakeId: takeId, estimatedCredits: 120 });
     const moneyKeys = (v: unknown, at = ''): string[] =>
       Array.isArray(v)
         ? v.flatMap((x, i) => moneyKeys(x, `${at}[${i}]`))
@@ -265,7 +265,7 @@ describe('events by role', () => {
     const heard = { reviewer: [] as { event: string; payload: unknown }[], producer: [] as { event: string; payload: unknown }[] };
     rev.on('message', (m) => heard.reviewer.push(JSON.parse(String(m)) as { event: string; payload: unknown }));
     prod.on('message', (m) => heard.producer.push(JSON.parse(String(m)) as { event: string; payload: unknown }));
-    core.events.emit('takes.changed', { take: core.takes.get(takeId) });
+    core.events.emit('takes.changed', { take: (await core.takes.get(takeId)) });
     core.events.emit('jobs.changed', { job: core.queue.get('job_revmoney001') });
     await rpc('tags.add', { takeIds: [takeId], tag: 'needs-fix' }, 'owner');
     await new Promise((r) => setTimeout(r, 200));

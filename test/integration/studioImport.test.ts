@@ -40,7 +40,7 @@ async function desktop(projectName: string, opts: { run?: boolean } = {}): Promi
   if (!sub.ok) throw new Error(sub.error.message);
   if (opts.run !== false) {
     await settleAll(core);
-    const [take] = core.takes.byJob((sub.value as { jobId: string }).jobId);
+    const [take] = await core.takes.byJob((sub.value as { jobId: string }).jobId);
     expect((await core.dispatch('tags.add', { takeIds: [take!.id], tag: 'promising' }, owner)).ok).toBe(true);
     expect((await core.dispatch('comments.add', { takeId: take!.id, body: 'the kite dips at 0:01', atSec: 1 }, owner)).ok).toBe(true);
   }

@@ -1,79 +1,71 @@
-import { join } from 'node:path';
 import type { EventName } from '../../shared/contract';
+import type { Job, JobStatus } from '../../shared/contract/jobs';
+import type { Shot } from '../../shared/contract/shots';
+import { isActiveJob } from '../../shared/board/derive';
 import { BoardService } from '../../electron/core/board/boardService';
 import { CoreEvents } from '../../electron/core/coreEvents';
-import { Db } from '../../electron/core/db/db';
 import { migrations as registered } from '../../electron/core/db/migrations';
-import * as m0210 from '../../electron/core/db/migrations/0210-create-jobs';
-import * as m0400 from '../../electron/core/db/migrations/0400-create-take-tags';
-import * as m0410 from '../../electron/core/db/migrations/0410-create-take-comments';
-import * as m0420 from '../../electron/core/db/migrations/0420-create-shortlist';
-import * as m0430 from '../../electron/core/db/migrations/0430-create-board-actions';
-import * as m0440 from '../../electron/core/db/migrations/0440-create-take-published';
 import type { Migration } from '../../electron/core/db/migration';
+import type { SqlEngine } from '../../electron/core/db/engine/sqlEngine';
 import { createIds, silentLogger } from '../../electron/core/nodePorts';
-import { ProjectService } from '../../electron/core/projects/projectService';
-import { isActiveJob } from '../../shared/board/derive';
-import { JobRepo, toJob } from '../../electron/core/queue/jobRepo';
-import { ShotService } from '../../electron/core/shots/shotService';
+import { toJob, type JobRow, type TaskRow } from '../../electron/core/queue/jobRepo';
 import { TakeService } from '../../electron/core/takes/takeService';
+import { seedJobQ, seedTakeQ, type SeedJob, type SeedTake } from './boardSeed';
 import { FakeClock } from './core';
-import { tempDir } from './tmp';
 
-/** The queue's and the board's migrations, whether or not index.ts registers them yet. */
+/** Every registered migration (the queue's and the board's among them). */
 export function boardMigrations(): Migration[] {
-  const byVersion = new Map<number, Migration>();
-  for (const m of [...registered, m0210, m0400, m0410, m0420, m0430, m0440]) byVersion.set(m.version, m);
-  return [...byVersion.values()].sort((a, b) => a.version - b.version);
+  return [...registered];
 }
 
 /**
- * A real BoardService on a temp-file SQLite database with the real project, shot and take services,
- * wired as createCore wires it (jobs read through the queue's repository). Events are recorded.
+ * A real BoardService and TakeService on one engine (SQLite or PostgreSQL: see describeEachEngine).
+ * Projects, shots and jobs are rows written here with plain SQL and read back through the board's
+ * sources port, as createCore adapts the shot service and the queue to it. Events are recorded.
  */
-export function boardKit() {
-  const tmp = tempDir('ct-board-');
+export function boardKit(engine: SqlEngine) {
   const clock = new FakeClock();
   const ids = createIds(clock);
-  const db = Db.open({ file: join(tmp.dir, 'circletake.db'), logger: silentLogger, clock, migrations: boardMigrations() });
   const events = new CoreEvents(silentLogger, true);
   const seen: { name: EventName; payload: unknown }[] = [];
   events.subscribe((name, payload) => seen.push({ name, payload }));
-  const projects = new ProjectService(db, events, clock, ids);
-  const shots = new ShotService(db, projects, events, clock, ids);
-  const takes = new TakeService(db, events, clock);
-  const jobs = new JobRepo(db.conn);
-  const board = new BoardService(
-    db,
-    {
-      shots: (p) => shots.list(p),
-      takes: (p, s) => takes.list(p, s),
-      take: (id) => takes.get(id),
-      jobs: (p) =>
-        jobs.s.list
-          .all({ projectId: p, limit: 100_000 })
-          .filter((r) => isActiveJob(r) || r.artifact_class === 'release')
-          .map((r) => toJob(r, jobs.tasks(r.id))),
-    },
-    events,
-    clock,
-    ids,
-    silentLogger,
-  );
+  const takes = new TakeService(engine, events, clock);
+  let positions = 0;
+  const shots = async (projectId: string): Promise<Shot[]> =>
+    (await engine.all<{ id: string; project_id: string; name: string; position: number; created_at: string; updated_at: string }>(
+      'SELECT id, project_id, name, position, created_at, updated_at FROM shots WHERE project_id = ? AND deleted_at IS NULL ORDER BY position',
+      [projectId],
+    )).map((r) => ({ id: r.id, projectId: r.project_id, name: r.name, position: r.position, createdAt: r.created_at, updatedAt: r.updated_at }));
+  const jobs = async (projectId: string): Promise<Job[]> => {
+    const out: Job[] = [];
+    for (const r of await engine.all<JobRow>('SELECT * FROM jobs WHERE project_id = ? ORDER BY seq', [projectId])) {
+      if (!isActiveJob({ status: r.status as JobStatus }) && r.artifact_class !== 'release') continue;
+      out.push(toJob(r, await engine.all<TaskRow>('SELECT * FROM job_tasks WHERE job_id = ? ORDER BY n', [r.id])));
+    }
+    return out;
+  };
+  const board = new BoardService(engine, { shots, takes: (p, s) => takes.list(p, s), take: (id) => takes.get(id), jobs }, events, clock, ids, silentLogger);
   return {
-    db,
-    conn: db.conn,
+    engine,
     clock,
     events,
     seen,
-    projects,
-    shots,
     takes,
     board,
+    async project(name: string): Promise<{ id: string }> {
+      const id = ids.newId('prj');
+      await engine.run('INSERT INTO projects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)', [id, name, 't', 't']);
+      return { id };
+    },
+    async shot(projectId: string, name: string): Promise<{ id: string }> {
+      const id = ids.newId('sh');
+      await engine.run('INSERT INTO shots (id, project_id, name, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [id, projectId, name, ++positions, 't', 't']);
+      return { id };
+    },
+    seedJob: (j: SeedJob) => seedJobQ(engine, j),
+    seedTake: (t: SeedTake) => seedTakeQ(engine, t),
     cleanup() {
       events.dispose();
-      db.dispose();
-      tmp.cleanup();
     },
   };
 }

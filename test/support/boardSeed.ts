@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CheckResult } from '../../shared/contract/takes';
+import type { Queryable } from '../../electron/core/db/engine/sqlEngine';
 
 /**
  * Writes jobs and takes straight into the queue's tables (migration 0210), for board tests and the
@@ -87,6 +88,32 @@ export function seedTake(conn: Database.Database, t: SeedTake): void {
       checks: t.checks === undefined || t.checks === null ? null : JSON.stringify(t.checks),
       at: t.createdAt ?? 1_790_000_000_000,
     });
+}
+
+/** seedJob on the engine port (either engine). */
+export async function seedJobQ(q: Queryable, j: SeedJob): Promise<void> {
+  const now = j.createdAt ?? 1_790_000_000_000;
+  const seq = Number((await q.get<{ s: number }>('SELECT COALESCE(max(seq), 0) + 1 AS s FROM jobs'))!.s);
+  await q.run(
+    `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
+      idempotency_key, source_take_id, status, priority, seq, max_attempts, estimated_credits, output_spec, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, 'seedhash', ?, ?, ?, 0, ?, 3, ?, '{}', ?, ?)`,
+    [j.id, j.projectId, j.shotId, j.provider ?? 'local', j.model ?? 'gen4_turbo', j.artifactClass ?? 'preview', j.variations ?? 1, new Uint8Array([0]), j.id, j.sourceTakeId ?? null, j.status ?? 'succeeded', seq, j.estimatedCredits ?? 25, now, now],
+  );
+  for (const [n, t] of (j.tasks ?? []).entries()) {
+    await q.run('INSERT INTO job_tasks (job_id, n, status, progress, take_id) VALUES (?, ?, ?, ?, ?)', [j.id, n, t.status, t.progress ?? null, t.takeId ?? null]);
+  }
+}
+
+/** seedTake on the engine port (either engine). */
+export async function seedTakeQ(q: Queryable, t: SeedTake): Promise<void> {
+  await q.run(
+    `INSERT INTO takes (id, job_id, project_id, shot_id, n, artifact_class, artifact_id, source_take_id, model, duration_sec, width, height, credits,
+      check_status, checks_json, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1280, 720, ?, ?, ?, ?)`,
+    [t.id, t.jobId, t.projectId, t.shotId, t.n ?? 0, t.artifactClass ?? 'preview', t.artifactId ?? null, t.sourceTakeId ?? null, t.model ?? 'gen4_turbo', t.durationSec ?? 5,
+      t.credits ?? 25, t.checkStatus ?? 'passed', t.checks === undefined || t.checks === null ? null : JSON.stringify(t.checks), t.createdAt ?? 1_790_000_000_000],
+  );
 }
 
 const CHECK_NAMES = ['decode', 'duration', 'resolution', 'black', 'freeze', 'audio', 'watermark'] as const;

@@ -38,10 +38,10 @@ describe('board handlers', () => {
   it('uses the role as the author when none is given, and undo reverts it', async () => {
     const { core, p } = setup();
     await core.dispatch('tags.add', { takeIds: ['tk_0000000002'], tag: 'discard' }, { role: 'owner', door: 'cli' });
-    expect(core.board.marks('tk_0000000002').tags).toMatchObject([{ author: 'owner', tag: 'discard' }]);
+    expect((await core.board.marks('tk_0000000002')).tags).toMatchObject([{ author: 'owner', tag: 'discard' }]);
     const u = await core.dispatch('board.undo', { projectId: p.id }, { role: 'owner', door: 'cli' });
     expect(u).toMatchObject({ ok: true, value: { undone: 'tag discard on 1 take', remaining: 0, marks: [{ takeId: 'tk_0000000002', tags: [] }], rule: null } });
-    expect(core.board.marks('tk_0000000002').tags).toEqual([]);
+    expect((await core.board.marks('tk_0000000002')).tags).toEqual([]);
   });
 
   it('refuses a shortlist rule change from a reviewer and a bad rule with the field named', async () => {
@@ -50,13 +50,13 @@ describe('board handlers', () => {
     expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const bad = await core.dispatch('shortlist.auto', { projectId: p.id, rule: { mode: 'top', n: 0, percent: 10 } }, { role: 'owner', door: 'host' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('rule.n') } });
-    expect(core.board.rule(p.id).n).toBe(3);
+    expect((await core.board.rule(p.id)).n).toBe(3);
   });
 
   it('names an unknown take and writes nothing', async () => {
     const { core } = setup();
     const r = await core.dispatch('tags.add', { takeIds: ['tk_0000000001', 'tk_000000nope'], tag: 'promising' }, { role: 'owner', door: 'host' });
     expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('tk_000000nope') } });
-    expect(core.board.marks('tk_0000000001').tags).toEqual([]);
+    expect((await core.board.marks('tk_0000000001')).tags).toEqual([]);
   });
 });

@@ -16,11 +16,12 @@ import { toFacts } from '../../../shared/board/facts';
 import type { Take } from '../../../shared/contract/takes';
 import { AppError, assertNever } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Ids, Logger } from '../ports';
-import { BoardRepo } from './boardRepo';
+import { boardRepo as repo } from './boardRepo';
 import type { BoardSources } from './boardSources';
-import { UndoLog, type UndoBefore } from './undoLog';
+import { undoLog, type UndoBefore } from './undoLog';
+import type { Queryable } from '../db/engine/sqlEngine';
 
 /** The author the auto-check tags as; people may not use it. */
 export const AUTO_AUTHOR = 'auto-check';
@@ -30,29 +31,23 @@ export const AUTO_AUTHOR = 'auto-check';
  * undo of tag and shortlist actions, and the derived view (stages, scores, shortlist) per shot.
  */
 export class BoardService {
-  private readonly repo: BoardRepo;
-  private readonly undoLog: UndoLog;
-
   constructor(
-    private readonly db: Db,
+    private readonly engine: SqlEngine,
     private readonly sources: BoardSources,
     private readonly events: CoreEvents,
     private readonly clock: Clock,
     private readonly ids: Ids,
     private readonly logger: Logger,
-  ) {
-    this.repo = new BoardRepo(db.conn);
-    this.undoLog = new UndoLog(db.conn);
-  }
+  ) {}
 
-  view(projectId: string, shotId?: string): BoardView {
-    const shots = this.sources.shots(projectId).filter((s) => shotId === undefined || s.id === shotId);
+  async view(projectId: string, shotId?: string): Promise<BoardView> {
+    const shots = (await this.sources.shots(projectId)).filter((s) => shotId === undefined || s.id === shotId);
     if (shotId !== undefined && shots.length === 0) throw new AppError('NOT_FOUND', `No shot with id ${shotId} in this project.`, { field: 'shotId', id: shotId });
-    const rule = this.rule(projectId);
+    const rule = await this.rule(projectId);
     // One shot asked for: only its takes and marks are read (the renderer loads a big board shot by shot).
-    const facts = this.sources.takes(projectId, shotId).map(toFacts);
-    const marks = this.repo.marksForProject(projectId, shotId);
-    const jobs = this.sources.jobs(projectId);
+    const facts = (await this.sources.takes(projectId, shotId)).map(toFacts);
+    const marks = await repo.marksForProject(this.engine, projectId, shotId);
+    const jobs = await this.sources.jobs(projectId);
     const releases = releasesOf(jobs, facts);
     const drafts = draftsOf(jobs);
     const marksOf = (id: string) => marks.get(id) ?? emptyMarks(id);
@@ -75,126 +70,138 @@ export class BoardService {
   }
 
   /** The takes now in the Shortlist column of every shot (what finalize acts on). */
-  shortlisted(projectId: string): TakeCard[] {
-    return this.view(projectId).shots.flatMap((s) => s.takes.filter((t) => t.stage === 'shortlist'));
+  async shortlisted(projectId: string): Promise<TakeCard[]> {
+    return (await this.view(projectId)).shots.flatMap((s) => s.takes.filter((t) => t.stage === 'shortlist'));
   }
 
-  rule(projectId: string): ShortlistRule {
-    return this.repo.ruleOf(projectId) ?? DEFAULT_SHORTLIST_RULE;
+  async rule(projectId: string): Promise<ShortlistRule> {
+    return (await repo.ruleOf(this.engine, projectId)) ?? DEFAULT_SHORTLIST_RULE;
   }
 
   /** Sets the author's verdict on each take, replacing their previous one. Undoable. */
-  tag(takeIds: readonly string[], tag: TagName, author: string): BoardChange {
+  async tag(takeIds: readonly string[], tag: TagName, author: string): Promise<BoardChange> {
     const who = this.person(author);
-    const { projectId, takes } = this.takesOfOneProject(takeIds);
+    const { projectId, takes } = await this.takesOfOneProject(takeIds);
     const at = this.clock.now();
-    this.db.immediate(() => {
-      const items = takes.map((t) => ({ takeId: t.id, mark: this.repo.tagOf(t.id, who) }));
-      for (const t of takes) this.repo.putTag(t.id, projectId, { tag, author: who, isAuto: false, reason: null, at });
-      this.undoLog.push(projectId, who, `tag ${tag} on ${count(takes.length)}`, { kind: 'tags', items }, at);
+    const ids = takes.map((t) => t.id);
+    return this.changedBy(projectId, ids, async (q) => {
+      const items = [];
+      for (const id of ids) items.push({ takeId: id, mark: await repo.tagOf(q, id, who) });
+      for (const id of ids) await repo.putTag(q, id, projectId, { tag, author: who, isAuto: false, reason: null, at });
+      await undoLog.push(q, projectId, who, `tag ${tag} on ${count(ids.length)}`, { kind: 'tags', items }, at);
     });
-    return this.changed(projectId, takes.map((t) => t.id));
   }
 
   /** Clears the author's verdict (only when it is `tag`, when given). Undoable. */
-  untag(takeIds: readonly string[], tag: TagName | undefined, author: string): BoardChange {
+  async untag(takeIds: readonly string[], tag: TagName | undefined, author: string): Promise<BoardChange> {
     const who = this.person(author);
-    const { projectId, takes } = this.takesOfOneProject(takeIds);
+    const { projectId, takes } = await this.takesOfOneProject(takeIds);
     const at = this.clock.now();
-    this.db.immediate(() => {
-      const items = takes.map((t) => ({ takeId: t.id, mark: this.repo.tagOf(t.id, who) })).filter((i) => i.mark !== null && (tag === undefined || i.mark.tag === tag));
+    const ids = takes.map((t) => t.id);
+    return this.changedBy(projectId, ids, async (q) => {
+      const items = [];
+      for (const id of ids) {
+        const mark = await repo.tagOf(q, id, who);
+        if (mark !== null && (tag === undefined || mark.tag === tag)) items.push({ takeId: id, mark });
+      }
       if (items.length === 0) return;
-      for (const i of items) this.repo.dropTag(i.takeId, who);
-      this.undoLog.push(projectId, who, `remove ${tag ?? 'tag'} from ${count(items.length)}`, { kind: 'tags', items }, at);
+      for (const i of items) await repo.dropTag(q, i.takeId, who);
+      await undoLog.push(q, projectId, who, `remove ${tag ?? 'tag'} from ${count(items.length)}`, { kind: 'tags', items }, at);
     });
-    return this.changed(projectId, takes.map((t) => t.id));
   }
 
   /** Sets the author's star rating (1–5) of each take, or clears it (null). Undoable. */
-  rate(takeIds: readonly string[], stars: number | null, author: string): BoardChange {
+  async rate(takeIds: readonly string[], stars: number | null, author: string): Promise<BoardChange> {
     const who = this.person(author);
-    const { projectId, takes } = this.takesOfOneProject(takeIds);
+    const { projectId, takes } = await this.takesOfOneProject(takeIds);
     const at = this.clock.now();
-    this.db.immediate(() => {
-      const items = takes.map((t) => ({ takeId: t.id, mark: this.repo.starOf(t.id, who) })).filter((i) => stars !== null || i.mark !== null);
+    const ids = takes.map((t) => t.id);
+    return this.changedBy(projectId, ids, async (q) => {
+      const items = [];
+      for (const id of ids) {
+        const mark = await repo.starOf(q, id, who);
+        if (stars !== null || mark !== null) items.push({ takeId: id, mark });
+      }
       if (items.length === 0) return;
       for (const i of items) {
-        if (stars === null) this.repo.dropStar(i.takeId, who);
-        else this.repo.putStar(i.takeId, projectId, { author: who, stars, at });
+        if (stars === null) await repo.dropStar(q, i.takeId, who);
+        else await repo.putStar(q, i.takeId, projectId, { author: who, stars, at });
       }
-      this.undoLog.push(projectId, who, stars === null ? `clear the stars of ${count(items.length)}` : `${stars} ★ on ${count(items.length)}`, { kind: 'stars', items }, at);
+      await undoLog.push(q, projectId, who, stars === null ? `clear the stars of ${count(items.length)}` : `${stars} ★ on ${count(items.length)}`, { kind: 'stars', items }, at);
     });
-    return this.changed(projectId, takes.map((t) => t.id));
   }
 
   /** The auto-check's verdict: needs-fix with the failing checks as the reason. Not undoable; idempotent. */
-  autoTag(takeId: string, reason: string): void {
-    const take = this.sources.take(takeId);
-    this.db.immediate(() => this.repo.putTag(takeId, take.projectId, { tag: 'needs-fix', author: AUTO_AUTHOR, isAuto: true, reason: reason.slice(0, 500), at: this.clock.now() }));
+  async autoTag(takeId: string, reason: string): Promise<void> {
+    const take = await this.sources.take(takeId);
+    const mark = { tag: 'needs-fix' as const, author: AUTO_AUTHOR, isAuto: true, reason: reason.slice(0, 500), at: this.clock.now() };
+    await this.changedBy(take.projectId, [takeId], (q) => repo.putTag(q, takeId, take.projectId, mark));
     this.logger.log('info', 'auto-tagged needs-fix', { takeId });
-    this.changed(take.projectId, [takeId]);
   }
 
   /** Clears the auto-check's verdict (a re-check passed). */
-  clearAutoTag(takeId: string): void {
-    const take = this.sources.take(takeId);
-    if (this.db.immediate(() => this.repo.dropTag(takeId, AUTO_AUTHOR)) > 0) this.changed(take.projectId, [takeId]);
+  async clearAutoTag(takeId: string): Promise<void> {
+    const take = await this.sources.take(takeId);
+    if ((await this.engine.tx((q) => repo.dropTag(q, takeId, AUTO_AUTHOR))) > 0) await this.changed(take.projectId, [takeId]);
   }
 
   /** Manual shortlist override: 'in', 'out', or null to let the score decide. Undoable. */
-  setOverride(takeIds: readonly string[], override: Override | null, author: string): BoardChange {
-    const { projectId, takes } = this.takesOfOneProject(takeIds);
+  async setOverride(takeIds: readonly string[], override: Override | null, author: string): Promise<BoardChange> {
+    const { projectId, takes } = await this.takesOfOneProject(takeIds);
     const at = this.clock.now();
-    this.db.immediate(() => {
-      const items = takes.map((t) => {
-        const was = this.repo.overrideOf(t.id);
-        return { takeId: t.id, was: was ? { override: was.override, author: was.author, at: was.at } : null };
-      });
-      for (const t of takes) {
-        if (override === null) this.repo.dropOverride(t.id);
-        else this.repo.putOverride(t.id, projectId, { takeId: t.id, override, author, at });
+    const ids = takes.map((t) => t.id);
+    return this.changedBy(projectId, ids, async (q) => {
+      const items = [];
+      for (const id of ids) {
+        const was = await repo.overrideOf(q, id);
+        items.push({ takeId: id, was: was ? { override: was.override, author: was.author, at: was.at } : null });
+      }
+      for (const id of ids) {
+        if (override === null) await repo.dropOverride(q, id);
+        else await repo.putOverride(q, id, projectId, { takeId: id, override, author, at });
       }
       const label = override === 'in' ? 'shortlist' : override === 'out' ? 'keep out of the shortlist' : 'clear the shortlist override of';
-      this.undoLog.push(projectId, author, `${label} ${count(takes.length)}`, { kind: 'override', items }, at);
+      await undoLog.push(q, projectId, author, `${label} ${count(ids.length)}`, { kind: 'override', items }, at);
     });
-    return this.changed(projectId, takes.map((t) => t.id));
   }
 
   /** Sets how the shortlist is cut. Undoable. */
-  setRule(projectId: string, rule: ShortlistRule, author: string): BoardChange {
+  async setRule(projectId: string, rule: ShortlistRule, author: string): Promise<BoardChange> {
     const at = this.clock.now();
-    this.db.immediate(() => {
-      const was = this.repo.ruleOf(projectId);
-      this.repo.putRule(projectId, rule, at);
-      this.undoLog.push(projectId, author, rule.mode === 'top' ? `shortlist the top ${rule.n}` : `shortlist the top ${rule.percent} %`, { kind: 'rule', rule: was }, at);
+    await this.engine.tx(async (q) => {
+      const was = await repo.ruleOf(q, projectId);
+      await repo.putRule(q, projectId, rule, at);
+      await undoLog.push(q, projectId, author, rule.mode === 'top' ? `shortlist the top ${rule.n}` : `shortlist the top ${rule.percent} %`, { kind: 'rule', rule: was }, at);
     });
     return this.emitChange({ projectId, marks: [], rule });
   }
 
   /** Reverts the author's newest tag or shortlist action in this project. */
-  undo(projectId: string, author: string): UndoResult {
+  async undo(projectId: string, author: string): Promise<UndoResult> {
     const at = this.clock.now();
-    const done = this.db.immediate(() => {
-      const top = this.undoLog.top(projectId, author);
-      if (!top) return null;
-      const touched = this.restore(projectId, author, top.before);
-      this.undoLog.markUndone(top.id, at);
-      return { label: top.label, touched, isRule: top.before.kind === 'rule' };
+    const { done, remaining, marks, rule } = await this.engine.tx(async (q) => {
+      const top = await undoLog.top(q, projectId, author);
+      const undone = top ? { label: top.label, touched: await this.restore(q, projectId, author, top.before), isRule: top.before.kind === 'rule' } : null;
+      if (top) await undoLog.markUndone(q, top.id, at);
+      const after = await undoLog.count(q, projectId, author);
+      if (!undone) return { done: null, remaining: after, marks: [], rule: null };
+      const touched = [];
+      for (const id of undone.touched) touched.push(await repo.marksOf(q, id));
+      return { done: undone, remaining: after, marks: touched, rule: undone.isRule ? ((await repo.ruleOf(q, projectId)) ?? DEFAULT_SHORTLIST_RULE) : null };
     });
-    const remaining = this.undoLog.count(projectId, author);
     if (!done) return { undone: null, remaining, marks: [], rule: null };
-    const change = this.emitChange({ projectId, marks: done.touched.map((id) => this.repo.marksOf(id)), rule: done.isRule ? this.rule(projectId) : null });
+    const change = this.emitChange({ projectId, marks, rule });
     return { undone: done.label, remaining, marks: change.marks, rule: change.rule };
   }
 
-  comments(takeId: string): Comment[] {
-    this.sources.take(takeId);
-    return this.repo.comments(takeId);
+  async comments(takeId: string): Promise<Comment[]> {
+    await this.sources.take(takeId);
+    return repo.comments(this.engine, takeId);
   }
 
   /** A comment on the take, optionally at a timecode (and range end), with a drawing on that frame. */
-  addComment(takeId: string, body: string, author: string, at: Pick<NewComment, 'atSec' | 'endSec' | 'drawing'> = {}): Comment {
-    const take = this.sources.take(takeId);
+  async addComment(takeId: string, body: string, author: string, at: Pick<NewComment, 'atSec' | 'endSec' | 'drawing'> = {}): Promise<Comment> {
+    const take = await this.sources.take(takeId);
     const within = (sec: number | undefined, field: string): number | null => {
       if (sec === undefined) return null;
       if (take.durationSec !== null && sec > take.durationSec + 0.001) {
@@ -212,16 +219,15 @@ export class BoardService {
       drawing: at.drawing ?? null,
       createdAt: this.clock.now(),
     };
-    this.db.immediate(() => this.repo.addComment({ ...c, projectId: take.projectId }));
-    this.changed(take.projectId, [takeId]);
+    await this.changedBy(take.projectId, [takeId], (q) => repo.addComment(q, { ...c, projectId: take.projectId }));
     return c;
   }
 
-  deleteComment(id: string): { id: string } {
-    const c = this.repo.comment(id);
+  async deleteComment(id: string): Promise<{ id: string }> {
+    const c = await repo.comment(this.engine, id);
     if (!c) throw new AppError('NOT_FOUND', `No comment with id ${id}. List the take's comments to see the ids that exist.`, { field: 'id', id });
-    this.db.immediate(() => this.repo.deleteComment(id, this.clock.now()));
-    this.changed(c.projectId, [c.takeId]);
+    const at = this.clock.now();
+    await this.changedBy(c.projectId, [c.takeId], (q) => repo.deleteComment(q, id, at));
     return { id };
   }
 
@@ -229,55 +235,59 @@ export class BoardService {
    * Marks takes exported (the export calls this). A release take counts for the preview it
    * re-renders, which is the card on the board. Idempotent: the first publish time stays.
    */
-  markPublished(takeIds: readonly string[], exportRef: string | null = null): void {
-    const byProject = new Map<string, string[]>();
+  async markPublished(takeIds: readonly string[], exportRef: string | null = null): Promise<void> {
     const at = this.clock.now();
-    this.db.immediate(() => {
-      for (const id of takeIds) {
-        const t = this.sources.take(id);
-        const shown = t.artifactClass === 'release' && t.sourceTakeId !== null ? t.sourceTakeId : t.id;
-        if (this.repo.putPublished(shown, t.projectId, at, exportRef) > 0) byProject.set(t.projectId, [...(byProject.get(t.projectId) ?? []), shown]);
+    const shown: { id: string; projectId: string }[] = [];
+    for (const id of takeIds) {
+      const t = await this.sources.take(id);
+      shown.push({ id: t.artifactClass === 'release' && t.sourceTakeId !== null ? t.sourceTakeId : t.id, projectId: t.projectId });
+    }
+    const changes = await this.engine.tx(async (q) => {
+      const byProject = new Map<string, BoardMarks[]>();
+      for (const s of shown) {
+        if ((await repo.putPublished(q, s.id, s.projectId, at, exportRef)) > 0) byProject.set(s.projectId, [...(byProject.get(s.projectId) ?? []), await repo.marksOf(q, s.id)]);
       }
+      return byProject;
     });
-    for (const [projectId, ids] of byProject) this.changed(projectId, ids);
+    for (const [projectId, marks] of changes) this.emitChange({ projectId, marks, rule: null });
   }
 
   /**
    * When the take's release was exported, or null. A release take answers for the preview it
    * re-renders (the card that holds the published mark).
    */
-  publishedAt(takeId: string): number | null {
-    const t = this.sources.take(takeId);
-    return this.repo.marksOf(t.artifactClass === 'release' && t.sourceTakeId !== null ? t.sourceTakeId : t.id).publishedAt;
+  async publishedAt(takeId: string): Promise<number | null> {
+    const t = await this.sources.take(takeId);
+    return (await repo.marksOf(this.engine, t.artifactClass === 'release' && t.sourceTakeId !== null ? t.sourceTakeId : t.id)).publishedAt;
   }
 
-  marks(takeId: string): BoardMarks {
-    return this.repo.marksOf(takeId);
+  async marks(takeId: string): Promise<BoardMarks> {
+    return repo.marksOf(this.engine, takeId);
   }
 
-  private restore(projectId: string, author: string, before: UndoBefore): string[] {
+  private async restore(q: Queryable, projectId: string, author: string, before: UndoBefore): Promise<string[]> {
     switch (before.kind) {
       case 'tags':
         for (const i of before.items) {
-          if (i.mark) this.repo.putTag(i.takeId, projectId, i.mark);
-          else this.repo.dropTag(i.takeId, author);
+          if (i.mark) await repo.putTag(q, i.takeId, projectId, i.mark);
+          else await repo.dropTag(q, i.takeId, author);
         }
         return before.items.map((i) => i.takeId);
       case 'override':
         for (const i of before.items) {
-          if (i.was) this.repo.putOverride(i.takeId, projectId, { takeId: i.takeId, ...i.was });
-          else this.repo.dropOverride(i.takeId);
+          if (i.was) await repo.putOverride(q, i.takeId, projectId, { takeId: i.takeId, ...i.was });
+          else await repo.dropOverride(q, i.takeId);
         }
         return before.items.map((i) => i.takeId);
       case 'stars':
         for (const i of before.items) {
-          if (i.mark) this.repo.putStar(i.takeId, projectId, i.mark);
-          else this.repo.dropStar(i.takeId, author);
+          if (i.mark) await repo.putStar(q, i.takeId, projectId, i.mark);
+          else await repo.dropStar(q, i.takeId, author);
         }
         return before.items.map((i) => i.takeId);
       case 'rule':
-        if (before.rule) this.repo.putRule(projectId, before.rule, this.clock.now());
-        else this.repo.dropRule(projectId);
+        if (before.rule) await repo.putRule(q, projectId, before.rule, this.clock.now());
+        else await repo.dropRule(q, projectId);
         return [];
       default:
         return assertNever(before, 'undo entry');
@@ -292,8 +302,9 @@ export class BoardService {
     return who;
   }
 
-  private takesOfOneProject(takeIds: readonly string[]): { projectId: string; takes: Take[] } {
-    const takes = [...new Set(takeIds)].map((id) => this.sources.take(id));
+  private async takesOfOneProject(takeIds: readonly string[]): Promise<{ projectId: string; takes: Take[] }> {
+    const takes: Take[] = [];
+    for (const id of new Set(takeIds)) takes.push(await this.sources.take(id));
     const projectId = takes[0]!.projectId;
     const other = takes.find((t) => t.projectId !== projectId);
     if (other) {
@@ -302,8 +313,24 @@ export class BoardService {
     return { projectId, takes };
   }
 
-  private changed(projectId: string, takeIds: readonly string[]): BoardChange {
-    return this.emitChange({ projectId, marks: takeIds.map((id) => this.repo.marksOf(id)), rule: null });
+  /**
+   * Runs the change and reads the touched takes' marks in one transaction (what is announced is what
+   * was committed), then announces them: after the commit, never inside the body.
+   */
+  private async changedBy(projectId: string, takeIds: readonly string[], change: (q: Queryable) => Promise<unknown>): Promise<BoardChange> {
+    const marks = await this.engine.tx(async (q) => {
+      await change(q);
+      const out: BoardMarks[] = [];
+      for (const id of takeIds) out.push(await repo.marksOf(q, id));
+      return out;
+    });
+    return this.emitChange({ projectId, marks, rule: null });
+  }
+
+  private async changed(projectId: string, takeIds: readonly string[]): Promise<BoardChange> {
+    const marks: BoardMarks[] = [];
+    for (const id of takeIds) marks.push(await repo.marksOf(this.engine, id));
+    return this.emitChange({ projectId, marks, rule: null });
   }
 
   private emitChange(change: BoardChange): BoardChange {

@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { Override, ShortlistRule, StarMark, TagMark } from '../../../shared/contract/board';
 import { AppError } from '../../../shared/errors';
+import type { Queryable } from '../db/engine/sqlEngine';
 
 /**
  * What an action replaced, so undo can put it back. Parsed with zod on the way out: a row that
@@ -25,41 +25,30 @@ export interface UndoEntry {
 }
 
 /** The board's undo log (board_actions): one stack per project and author. */
-export class UndoLog {
-  private readonly s;
+export const undoLog = {
+  async push(q: Queryable, projectId: string, author: string, label: string, before: UndoBefore, at: number): Promise<void> {
+    await q.run('INSERT INTO board_actions (project_id, author, kind, label, before_json, created_at) VALUES (?, ?, ?, ?, ?, ?)', [projectId, author, before.kind, label, JSON.stringify(before), at]);
+  },
 
-  constructor(db: Database.Database) {
-    this.s = {
-      push: db.prepare(`INSERT INTO board_actions (project_id, author, kind, label, before_json, created_at) VALUES (@projectId, @author, @kind, @label, @json, @at)`),
-      top: db.prepare<{ projectId: string; author: string }, { id: number; label: string; before_json: string }>(
-        `SELECT id, label, before_json FROM board_actions WHERE project_id = @projectId AND author = @author AND undone_at IS NULL ORDER BY id DESC LIMIT 1`,
-      ),
-      count: db.prepare<{ projectId: string; author: string }, { n: number }>(
-        `SELECT count(*) AS n FROM board_actions WHERE project_id = @projectId AND author = @author AND undone_at IS NULL`,
-      ),
-      markUndone: db.prepare<{ id: number; at: number }>(`UPDATE board_actions SET undone_at = @at WHERE id = @id AND undone_at IS NULL`),
-    };
-  }
-
-  push(projectId: string, author: string, label: string, before: UndoBefore, at: number): void {
-    this.s.push.run({ projectId, author, kind: before.kind, label, json: JSON.stringify(before), at });
-  }
-
-  top(projectId: string, author: string): UndoEntry | null {
-    const r = this.s.top.get({ projectId, author });
+  async top(q: Queryable, projectId: string, author: string): Promise<UndoEntry | null> {
+    const r = await q.get<{ id: number; label: string; before_json: string }>(
+      'SELECT id, label, before_json FROM board_actions WHERE project_id = ? AND author = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1',
+      [projectId, author],
+    );
     if (!r) return null;
     const parsed = UndoBefore.safeParse(JSON.parse(r.before_json));
     if (!parsed.success) {
       throw new AppError('INTERNAL', `Undo entry ${r.id} cannot be read back (${parsed.error.issues[0]?.message ?? 'bad shape'}); nothing was changed.`, { actionId: r.id });
     }
-    return { id: r.id, label: r.label, before: parsed.data };
-  }
+    return { id: Number(r.id), label: r.label, before: parsed.data };
+  },
 
-  count(projectId: string, author: string): number {
-    return this.s.count.get({ projectId, author })?.n ?? 0;
-  }
+  async count(q: Queryable, projectId: string, author: string): Promise<number> {
+    const r = await q.get<{ n: number }>('SELECT count(*) AS n FROM board_actions WHERE project_id = ? AND author = ? AND undone_at IS NULL', [projectId, author]);
+    return Number(r?.n ?? 0);
+  },
 
-  markUndone(id: number, at: number): void {
-    this.s.markUndone.run({ id, at });
-  }
-}
+  async markUndone(q: Queryable, id: number, at: number): Promise<void> {
+    await q.run('UPDATE board_actions SET undone_at = ? WHERE id = ? AND undone_at IS NULL', [at, id]);
+  },
+};

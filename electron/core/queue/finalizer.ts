@@ -11,6 +11,7 @@ import type { PromptVault } from '../security/promptVault';
 import { openJobParams } from './jobInputs';
 import type { ShotService } from '../shots/shotService';
 import type { TakeService } from '../takes/takeService';
+import type { Take } from '../../../shared/contract/takes';
 import type { JobQueue } from './jobQueue';
 import { simulatorSeed } from '../providers/local/localProvider';
 
@@ -38,15 +39,15 @@ export class Finalizer {
       throw new AppError('VALIDATION', 'top: give --top N or --top-percent X, not both.', { field: 'top' });
     }
     if (select.top !== undefined || select.topPercent !== undefined) {
-      const rule = this.d.board.rule(projectId);
-      this.d.board.setRule(
+      const rule = await this.d.board.rule(projectId);
+      await this.d.board.setRule(
         projectId,
         select.top !== undefined ? { ...rule, mode: 'top', n: select.top } : { ...rule, mode: 'percent', percent: select.topPercent! },
         author,
       );
     }
     const skipped: { takeId: string; reason: string }[] = [];
-    const cards = this.d.board.shortlisted(projectId).filter((c) => {
+    const cards = (await this.d.board.shortlisted(projectId)).filter((c) => {
       if (c.artifactClass !== 'preview') return false;
       if (this.providerOf(c.jobId) === 'import') {
         skipped.push({ takeId: c.id, reason: 'an imported clip is re-rendered where it was made; import its release version' });
@@ -59,7 +60,8 @@ export class Finalizer {
     const refusals: Refusal[] = [];
     const items = [];
     for (const card of cards) {
-      const params = this.releaseParams(card.id);
+      const take = await this.d.takes.get(card.id);
+      const params = await this.releaseParams(take);
       const quote = await this.d.money.quote(params, projectId);
       for (const [surface, credits] of Object.entries(quote.estimate.pools)) pools[surface] = (pools[surface] ?? 0) + (credits ?? 0);
       for (const r of quote.refusals) if (r.rule !== 'balance' && !refusals.some((x) => x.rule === r.rule && x.message === r.message)) refusals.push(r);
@@ -70,7 +72,7 @@ export class Finalizer {
         model: params.model,
         durationSec: params.durationSec ?? null,
         ratio: params.ratio ?? null,
-        previewCredits: this.d.takes.get(card.id).credits,
+        previewCredits: take.credits,
         releaseCredits: quote.estimate.credits,
       });
     }
@@ -135,7 +137,7 @@ export class Finalizer {
     const failed: { takeId: string; code: string; message: string }[] = [];
     for (const item of chosen) {
       try {
-        const r = await this.d.queue.submit({ params: this.releaseParams(item.takeId), projectId, shotId: item.shotId, sourceTakeId: item.takeId, priority: 0, noCache: false });
+        const r = await this.d.queue.submit({ params: await this.releaseParams(await this.d.takes.get(item.takeId)), projectId, shotId: item.shotId, sourceTakeId: item.takeId, priority: 0, noCache: false });
         jobIds.push(r.jobId);
       } catch (e) {
         if (!isAppError(e)) throw e;
@@ -150,8 +152,8 @@ export class Finalizer {
   }
 
   /** The release spec for a preview take: its job's params at release class, one variation, same seed. */
-  private releaseParams(takeId: string): GenerationParams {
-    const take = this.d.takes.get(takeId);
+  private async releaseParams(take: Take): Promise<GenerationParams> {
+    const takeId = take.id;
     if (take.artifactClass !== 'preview') throw new AppError('VALIDATION', `takeIds: ${takeId} is already a release take.`, { field: 'takeIds' });
     const row = this.d.db.conn.prepare<{ id: string }, { params_json: string; prompt_sealed: Buffer }>('SELECT params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
     if (!row) throw new AppError('NOT_FOUND', `The job behind take ${takeId} is gone.`, { field: 'takeIds' });

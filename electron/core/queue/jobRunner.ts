@@ -256,8 +256,9 @@ export class JobRunner {
         const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
         const after = await this.balance(ctx);
         const end = this.d.clock.now();
+        // An engine transaction (the take's repository is on the port); the queue's synchronous steps join it.
         await this.d.db.engine.tx(async (q) => {
-          this.d.takes.insert({
+          await this.d.takes.insertIn(q, {
             id: takeId, jobId: row.id, projectId: row.project_id, shotId: row.shot_id, n: task.n, artifactClass: row.artifact_class as 'preview' | 'release',
             artifactId: stored.artifactId, sourceTakeId: row.source_take_id, model: row.model, durationSec: stored.durationSec,
             width: stored.width, height: stored.height, credits: cost,
@@ -266,7 +267,7 @@ export class JobRunner {
           if (attempt) this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end });
           await this.settleIfLast(ctx, q);
         });
-        this.d.takes.announce(takeId);
+        await this.d.takes.announce(takeId);
         this.d.onTakeStored(takeId);
         return { kind: 'done' };
       } catch (e) {

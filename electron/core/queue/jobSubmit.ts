@@ -59,7 +59,7 @@ export class JobSubmitter {
     this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
     // A release job re-renders its source preview (finalize); a preview job stacks on the take it reuses.
     if (input.sourceTakeId) {
-      const source = this.d.takes.get(input.sourceTakeId);
+      const source = await this.d.takes.get(input.sourceTakeId);
       if (params.artifactClass === 'release' && source.artifactClass !== 'preview') {
         throw new AppError('VALIDATION', 'sourceTakeId: a release job re-renders a preview take (finalize); it never promotes one.', { field: 'sourceTakeId' });
       }
@@ -119,7 +119,7 @@ export class JobSubmitter {
       cacheHit: result.cacheHit,
       creditsSaved: result.saved,
       // A job made by this submit has no takes yet; a cache hit has its original's, a join its job's so far.
-      takes: takeJobId === jobId ? [] : this.d.takes.byJob(takeJobId).map((t) => ({ id: t.id, path: null, artifactClass: t.artifactClass })),
+      takes: takeJobId === jobId ? [] : (await this.d.takes.byJob(takeJobId)).map((t) => ({ id: t.id, path: null, artifactClass: t.artifactClass })),
       credits: { reserved: job.reservedCredits, captured: job.capturedCredits, before: job.creditsBefore, after: job.creditsAfter },
     };
   }

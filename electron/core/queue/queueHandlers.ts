@@ -34,9 +34,9 @@ export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer' |
     },
     'takes.list': ({ projectId, shotId }) => core.takes.list(projectId, shotId),
     'takes.get': ({ id }) => core.takes.get(id),
-    'takes.files': ({ jobId }) => {
+    'takes.files': async ({ jobId }) => {
       const job = q.get(jobId); // NOT_FOUND for an unknown job
-      return Promise.all(core.takes.byJob(job.cacheOfJobId ?? job.id).map(async (t) => ({ id: t.id, path: await core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus })));
+      return Promise.all((await core.takes.byJob(job.cacheOfJobId ?? job.id)).map(async (t) => ({ id: t.id, path: await core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus })));
     },
     'finalize.plan': ({ projectId, top, topPercent }, ctx) =>
       core.finalizer.plan(projectId, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, ctx.role),

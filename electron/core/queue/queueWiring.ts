@@ -155,7 +155,7 @@ export class TakeChecks {
       logger: Ports['logger'];
       /** True when the user registered a watermark image for this provider. */
       hasWatermark(provider: string): Promise<boolean>;
-      onFailed(takeId: string, reason: string): void;
+      onFailed(takeId: string, reason: string): Promise<void>;
     },
   ) {
     this.jobOf = d.db.conn.prepare<{ id: string }, { params_json: string; provider: string }>('SELECT params_json, provider FROM jobs WHERE id = @id');
@@ -180,7 +180,7 @@ export class TakeChecks {
 
   private async run(takeId: string): Promise<void> {
     const { d } = this;
-    const take = d.takes.get(takeId);
+    const take = await d.takes.get(takeId);
     if (!take.artifactId) return;
     const row = this.jobOf.get({ id: take.jobId });
     const params = row ? (JSON.parse(row.params_json) as Partial<GenerationParams>) : {};
@@ -201,12 +201,12 @@ export class TakeChecks {
         this.ctl.signal,
       );
       if (this.ctl.signal.aborted) return;
-      d.takes.recordChecks(takeId, report.ok ? 'passed' : 'failed', report.checks);
-      if (!report.ok) d.onFailed(takeId, report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; '));
+      await d.takes.recordChecks(takeId, report.ok ? 'passed' : 'failed', report.checks);
+      if (!report.ok) await d.onFailed(takeId, report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; '));
     } catch (e) {
       if (this.ctl.signal.aborted) return;
       d.logger.log('error', 'auto-check failed to run', { takeId, error: (e as Error).message });
-      d.takes.recordChecks(takeId, 'error', null);
+      await d.takes.recordChecks(takeId, 'error', null);
     }
   }
 }

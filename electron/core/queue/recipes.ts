@@ -45,8 +45,8 @@ export class Recipes {
   constructor(private readonly d: { repo: JobRepo; vault: PromptVault; takes: TakeService }) {}
 
   /** The take's own prompt, seed and settings, one variation, stacked on the take (a preview reuse). */
-  ofTake(takeId: string): Recipe {
-    const t = this.d.takes.get(takeId);
+  async ofTake(takeId: string): Promise<Recipe> {
+    const t = await this.d.takes.get(takeId);
     const p = jobParams(this.d.repo, this.d.vault, t.jobId);
     // A release re-render stacks on the preview it re-renders, as a preview again (cheap to iterate).
     const source = t.artifactClass === 'release' && t.sourceTakeId ? t.sourceTakeId : t.id;

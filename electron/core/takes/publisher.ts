@@ -35,7 +35,7 @@ export class Publisher {
         this.d.events.emit('export.progressed', { projectId, fraction });
       },
     });
-    this.d.board.markPublished(
+    await this.d.board.markPublished(
       r.manifest.takes.map((t) => t.takeId),
       r.manifestFile,
     );

@@ -1,5 +1,5 @@
 import type { BoardService } from '../board/boardService';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { ProtectionSource } from '../media/retention/retentionSweeper';
 
 /**
@@ -7,32 +7,29 @@ import type { ProtectionSource } from '../media/retention/retentionSweeper';
  * awaiting its release re-render, and a release that has been published. Everything else past its
  * plan's retention days may go (its params and metadata stay).
  */
-export function takeProtection(d: { db: Db; board: BoardService }): ProtectionSource {
-  const takesOf = d.db.conn.prepare<{ id: string }, { id: string; project_id: string; artifact_class: string }>(
-    'SELECT id, project_id, artifact_class FROM takes WHERE artifact_id = @id',
-  );
-  const pendingRelease = d.db.conn.prepare<{ id: string }, { n: number }>(
-    "SELECT count(*) AS n FROM jobs WHERE source_take_id = @id AND status IN ('queued', 'paused', 'running', 'unknown')",
-  );
+export function takeProtection(d: { engine: SqlEngine; board: BoardService }): ProtectionSource {
+  const takesOf = (id: string) => d.engine.all<{ id: string; project_id: string; artifact_class: string }>('SELECT id, project_id, artifact_class FROM takes WHERE artifact_id = ?', [id]);
+  const pendingRelease = async (id: string) =>
+    Number((await d.engine.get<{ n: number }>("SELECT count(*) AS n FROM jobs WHERE source_take_id = ? AND status IN ('queued', 'paused', 'running', 'unknown')", [id]))?.n ?? 0);
   return {
-    protectedArtifacts(ids) {
+    async protectedArtifacts(ids) {
       const out = new Map<string, string>();
       const cards = new Map<string, Map<string, { isShortlisted: boolean; publishedAt: number | null }>>();
-      const cardsOf = (projectId: string) => {
+      const cardsOf = async (projectId: string) => {
         let m = cards.get(projectId);
         if (!m) {
-          m = new Map(d.board.view(projectId).shots.flatMap((s) => s.takes.map((t) => [t.id, t] as const)));
+          m = new Map((await d.board.view(projectId)).shots.flatMap((s) => s.takes.map((t) => [t.id, t] as const)));
           cards.set(projectId, m);
         }
         return m;
       };
       for (const id of ids) {
-        for (const take of takesOf.all({ id })) {
-          const card = cardsOf(take.project_id).get(take.id);
+        for (const take of await takesOf(id)) {
+          const card = (await cardsOf(take.project_id)).get(take.id);
           if (take.artifact_class === 'preview') {
-            if (pendingRelease.get({ id: take.id })!.n > 0) out.set(id, `take ${take.id} is awaiting its release re-render`);
+            if ((await pendingRelease(take.id)) > 0) out.set(id, `take ${take.id} is awaiting its release re-render`);
             else if (card?.isShortlisted) out.set(id, `take ${take.id} is shortlisted`);
-          } else if (d.board.publishedAt(take.id) !== null) out.set(id, `take ${take.id} was published`);
+          } else if ((await d.board.publishedAt(take.id)) !== null) out.set(id, `take ${take.id} was published`);
         }
       }
       return out;

@@ -1,7 +1,6 @@
-import type Database from 'better-sqlite3';
 import { CheckReport } from '../../../../shared/contract/media';
 import type { CoreEvents } from '../../coreEvents';
-import type { Db } from '../../db/db';
+import type { Queryable, SqlEngine } from '../../db/engine/sqlEngine';
 import type { Clock, Logger } from '../../ports';
 import type { MediaStore } from '../store/mediaStore';
 import type { WatermarkRegistry } from '../watermarkRegistry';
@@ -30,21 +29,24 @@ export interface ArtifactCheckRequest {
   watermarkExpected?: boolean;
 }
 
-export class ArtifactChecks {
-  private readonly s: {
-    save: Database.Statement<{ id: string; ok: number; report: string; at: number }>;
-    last: Database.Statement<{ id: string }, { report: string; checked_at: number }>;
-  };
+/** The artifact_checks table: the latest report per artifact. */
+export const artifactCheckRepo = {
+  async save(q: Queryable, artifactId: string, report: CheckReport, at: number): Promise<void> {
+    await q.run(
+      `INSERT INTO artifact_checks (artifact_id, ok, report, checked_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (artifact_id) DO UPDATE SET ok = excluded.ok, report = excluded.report, checked_at = excluded.checked_at`,
+      [artifactId, report.ok ? 1 : 0, JSON.stringify(report), at],
+    );
+  },
 
-  constructor(private readonly deps: { db: Db; store: MediaStore; checker: AutoChecker; watermarks: WatermarkRegistry; clock: Clock; logger: Logger; events?: CoreEvents }) {
-    this.s = {
-      save: deps.db.conn.prepare(
-        `INSERT INTO artifact_checks (artifact_id, ok, report, checked_at) VALUES (@id, @ok, @report, @at)
-         ON CONFLICT(artifact_id) DO UPDATE SET ok = excluded.ok, report = excluded.report, checked_at = excluded.checked_at`,
-      ),
-      last: deps.db.conn.prepare('SELECT report, checked_at FROM artifact_checks WHERE artifact_id = @id'),
-    };
-  }
+  async last(q: Queryable, artifactId: string): Promise<{ artifactId: string; report: CheckReport; checkedAt: number } | null> {
+    const row = await q.get<{ report: string; checked_at: number }>('SELECT report, checked_at FROM artifact_checks WHERE artifact_id = ?', [artifactId]);
+    return row ? { artifactId, report: CheckReport.parse(JSON.parse(row.report)), checkedAt: row.checked_at } : null;
+  },
+};
+
+export class ArtifactChecks {
+  constructor(private readonly deps: { engine: SqlEngine; store: MediaStore; checker: AutoChecker; watermarks: WatermarkRegistry; clock: Clock; logger: Logger; events?: CoreEvents }) {}
 
   async check(artifactId: string, req: ArtifactCheckRequest = {}, signal?: AbortSignal): Promise<CheckReport> {
     const a = await this.deps.store.get(artifactId);
@@ -59,15 +61,14 @@ export class ArtifactChecks {
       ...(req.watermarkExpected !== undefined ? { watermarkExpected: req.watermarkExpected } : {}),
     };
     const report = await this.deps.store.withLocalFile(a, (file) => this.deps.checker.check(file, expectations, signal));
-    this.deps.db.immediate(() => this.s.save.run({ id: a.id, ok: report.ok ? 1 : 0, report: JSON.stringify(report), at: this.deps.clock.now() }));
+    const at = this.deps.clock.now();
+    await this.deps.engine.tx((q) => artifactCheckRepo.save(q, a.id, report, at));
     this.deps.events?.emit('media.checked', { artifactId: a.id, ok: report.ok });
     this.deps.logger.log('info', 'clip checked', { id: a.id, ok: report.ok, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) });
     return report;
   }
 
-  last(artifactId: string): { artifactId: string; report: CheckReport; checkedAt: number } | null {
-    const row = this.s.last.get({ id: artifactId });
-    if (!row) return null;
-    return { artifactId, report: CheckReport.parse(JSON.parse(row.report)), checkedAt: row.checked_at };
+  last(artifactId: string): Promise<{ artifactId: string; report: CheckReport; checkedAt: number } | null> {
+    return artifactCheckRepo.last(this.deps.engine, artifactId);
   }
 }
