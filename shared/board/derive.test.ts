@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardMarks, ShortlistRule, TagMark, TakeFacts } from '../contract/board';
+import { TakeCard, TakeFacts, type BoardMarks, type ShortlistRule, type TagMark } from '../contract/board';
+import type { Take } from '../contract/takes';
 import type { Job } from '../contract/jobs';
 import { cachedMarks, columnsOf, createDeriveCache, cutSize, deriveShot, draftsOf, emptyMarks, releasesOf, shortlistOf } from './derive';
+import { factsOf, toFacts } from './facts';
 import { score } from './score';
 
 let seq = 0;
@@ -239,5 +241,33 @@ describe('the derive cache', () => {
     const third = run(cache);
     expect(third).toEqual(run());
     expect(third[3]!.stage).toBe('tag');
+  });
+});
+
+describe('one take shape from take to card', () => {
+  it('a card is the facts plus what the board derived: every field of the contract, nothing else', () => {
+    const t = take({ checks: [{ name: 'black', ok: false, detail: 'black: 82 % of frames' }] });
+    const [card] = deriveShot([t], marksFrom({ [t.id]: { tags: [mark('promising')] } }), () => null, rule());
+    // A field the card builder forgot, or one it added, fails the contract's strict parse.
+    expect(TakeCard.strict().parse(card)).toEqual(card);
+    expect(factsOf(card!)).toEqual(t);
+    expect(Object.keys(factsOf(card!))).toEqual(Object.keys(TakeFacts.shape));
+  });
+
+  it('facts of a stored take keep a check detail only where the check failed', () => {
+    const stored: Take = {
+      ...take(),
+      checks: [
+        { name: 'decode', ok: true, value: 0, detail: 'decode ok' },
+        { name: 'black', ok: false, value: 82, detail: 'black: 82 % of frames' },
+      ],
+    };
+    const facts = toFacts(stored);
+    expect(facts.checks).toEqual([
+      { name: 'decode', ok: true },
+      { name: 'black', ok: false, detail: 'black: 82 % of frames' },
+    ]);
+    expect({ ...facts, checks: stored.checks }).toEqual(stored);
+    expect(toFacts({ ...stored, checks: null }).checks).toBeNull();
   });
 });

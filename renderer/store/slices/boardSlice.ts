@@ -1,8 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { EventPayload } from '../../../shared/contract';
 import { DEFAULT_SHORTLIST_RULE, type BoardChange, type BoardMarks, type Override, type ShortlistRule, type TagMark, type TagName, type TakeCard, type TakeFacts } from '../../../shared/contract/board';
-import { emptyMarks, factsOf } from '../../../shared/board/derive';
-import { toFacts } from '../../../shared/board/facts';
+import { emptyMarks } from '../../../shared/board/derive';
+import { factsOf, toFacts } from '../../../shared/board/facts';
 import type { Api } from '../../api/client';
 import type { AppState } from '../index';
 
