@@ -58,7 +58,7 @@ export function boardKit(engine: SqlEngine) {
       return { id };
     },
     async shot(projectId: string, name: string): Promise<{ id: string }> {
-      const id = ids.newId('sh');
+      const id = ids.newId('sht');
       await engine.run('INSERT INTO shots (id, project_id, name, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [id, projectId, name, ++positions, 't', 't']);
       return { id };
     },

@@ -187,7 +187,7 @@ export class TakeChecks {
     const size = params.ratio ? sizeOfRatio(params.ratio) : undefined;
     try {
       const ownWatermark = row && row.provider !== 'local' ? await d.hasWatermark(row.provider) : true;
-      const report = await d.artifactChecks.check(
+      const report = await d.artifactChecks.run(
         take.artifactId,
         {
           ...(params.durationSec !== undefined ? { durationSec: params.durationSec } : {}),

@@ -1,3 +1,4 @@
+import type { CheckReport } from '../../../shared/contract/media';
 import type { CheckResult, Take } from '../../../shared/contract/takes';
 import type { ArtifactClass } from '../../../shared/money/params';
 import type { Queryable } from '../db/engine/sqlEngine';
@@ -87,7 +88,17 @@ export const takeRepo = {
     return (await q.all<TakeRow>(`SELECT ${COLS} FROM takes WHERE job_id = ? ORDER BY n`, [jobId])).map(takeOf);
   },
 
-  async setChecks(q: Queryable, id: string, status: Take['checkStatus'], checks: CheckResult[] | null): Promise<void> {
-    await q.run('UPDATE takes SET check_status = ?, checks_json = ? WHERE id = ?', [status, checks ? JSON.stringify(checks) : null, id]);
+  /** The auto-check's verdicts on the take: their one home (see migration 0840). */
+  async setChecks(q: Queryable, id: string, status: Take['checkStatus'], checks: CheckResult[] | null, at: number): Promise<void> {
+    await q.run('UPDATE takes SET check_status = ?, checks_json = ?, checked_at = ? WHERE id = ?', [status, checks ? JSON.stringify(checks) : null, at, id]);
+  },
+
+  /** The newest auto-check verdicts of a take of this clip, as a check report, or null. */
+  async verdictOfArtifact(q: Queryable, artifactId: string): Promise<{ report: CheckReport; checkedAt: number } | null> {
+    const r = await q.get<{ check_status: Take['checkStatus']; checks_json: string; checked_at: number }>(
+      "SELECT check_status, checks_json, checked_at FROM takes WHERE artifact_id = ? AND checks_json IS NOT NULL AND check_status IN ('passed', 'failed') ORDER BY checked_at DESC, id LIMIT 1",
+      [artifactId],
+    );
+    return r ? { report: { ok: r.check_status === 'passed', checks: JSON.parse(r.checks_json) as CheckResult[] }, checkedAt: r.checked_at } : null;
   },
 };

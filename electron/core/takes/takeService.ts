@@ -32,11 +32,16 @@ export class TakeService {
     return takeRepo.byJob(this.engine, jobId);
   }
 
+  /**
+   * The auto-check's verdicts on the take, stored once (on the take) and announced once: `takes.changed`
+   * carries the take with its status and checks.
+   */
   async recordChecks(id: string, status: Take['checkStatus'], checks: CheckResult[] | null): Promise<Take> {
+    const at = this.clock.now();
     const take = this.found(
       id,
       await this.engine.tx(async (q) => {
-        await takeRepo.setChecks(q, id, status, checks);
+        await takeRepo.setChecks(q, id, status, checks, at);
         return takeRepo.get(q, id);
       }),
     );

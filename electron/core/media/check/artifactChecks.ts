@@ -1,4 +1,5 @@
 import { CheckReport } from '../../../../shared/contract/media';
+import { takeRepo } from '../../takes/takeRepo';
 import type { CoreEvents } from '../../coreEvents';
 import type { Queryable, SqlEngine } from '../../db/engine/sqlEngine';
 import type { Clock, Logger } from '../../ports';
@@ -13,9 +14,15 @@ import type { CheckExpectations, CheckThresholds } from './expectations';
  *   const report = await core.artifactChecks.check(artifactId, { durationSec, resolution, audio, provider, thresholds }, signal);
  *
  * The class comes from the artifact (watermark expected on previews, absent on releases), the
- * watermark from the provider's registration (or the bundled badge). The report is stored (latest per
- * artifact, kept after retention) and `media.checked` is emitted. Tagging a failing take needs-fix is
- * the takes service's job: it reads `report.ok` and the failing checks' details.
+ * watermark from the provider's registration (or the bundled badge).
+ *
+ * Where verdicts are stored — once: a check run by hand (`check`: `circletake check`, media.check) is
+ * stored here, in artifact_checks (the latest per artifact, kept after retention), and announced by
+ * `media.checked`. The auto-check of a new take (`run`) stores nothing here: its verdicts belong to the
+ * take (takes.check_status/checks_json/checked_at, written by the take service and announced by
+ * `takes.changed`), because they answer that take's own job (its duration, size, audio, provider) and are
+ * what the board, the finals and the insight read; a check by hand answers whatever was asked then.
+ * `last` answers the newer of the two. (Before migration 0840 the auto-check wrote both.)
  */
 export interface ArtifactCheckRequest {
   durationSec?: number;
@@ -29,6 +36,13 @@ export interface ArtifactCheckRequest {
   watermarkExpected?: boolean;
 }
 
+/** A clip's check as media.lastCheck answers it. */
+export interface StoredCheck {
+  artifactId: string;
+  report: CheckReport;
+  checkedAt: number;
+}
+
 /** The artifact_checks table: the latest report per artifact. */
 export const artifactCheckRepo = {
   async save(q: Queryable, artifactId: string, report: CheckReport, at: number): Promise<void> {
@@ -39,16 +53,36 @@ export const artifactCheckRepo = {
     );
   },
 
-  async last(q: Queryable, artifactId: string): Promise<{ artifactId: string; report: CheckReport; checkedAt: number } | null> {
+  /** The latest check run by hand. */
+  async last(q: Queryable, artifactId: string): Promise<StoredCheck | null> {
     const row = await q.get<{ report: string; checked_at: number }>('SELECT report, checked_at FROM artifact_checks WHERE artifact_id = ?', [artifactId]);
     return row ? { artifactId, report: CheckReport.parse(JSON.parse(row.report)), checkedAt: row.checked_at } : null;
+  },
+
+  /** The newest check of the clip: by hand (artifact_checks) or the auto-check of its take (takes). */
+  async latest(q: Queryable, artifactId: string): Promise<StoredCheck | null> {
+    const byHand = await artifactCheckRepo.last(q, artifactId);
+    const auto = await takeRepo.verdictOfArtifact(q, artifactId);
+    if (!auto) return byHand;
+    if (byHand && byHand.checkedAt >= auto.checkedAt) return byHand;
+    return { artifactId, report: auto.report, checkedAt: auto.checkedAt };
   },
 };
 
 export class ArtifactChecks {
   constructor(private readonly deps: { engine: SqlEngine; store: MediaStore; checker: AutoChecker; watermarks: WatermarkRegistry; clock: Clock; logger: Logger; events?: CoreEvents }) {}
 
+  /** A check run by hand: stored as the artifact's latest report and announced. */
   async check(artifactId: string, req: ArtifactCheckRequest = {}, signal?: AbortSignal): Promise<CheckReport> {
+    const report = await this.run(artifactId, req, signal);
+    const at = this.deps.clock.now();
+    await this.deps.engine.tx((q) => artifactCheckRepo.save(q, artifactId, report, at));
+    this.deps.events?.emit('media.checked', { artifactId, ok: report.ok });
+    return report;
+  }
+
+  /** Checks the clip and answers the report; stores and announces nothing (the caller owns the verdict). */
+  async run(artifactId: string, req: ArtifactCheckRequest = {}, signal?: AbortSignal): Promise<CheckReport> {
     const a = await this.deps.store.get(artifactId);
     const expectations: CheckExpectations = {
       artifactClass: a.class,
@@ -61,14 +95,12 @@ export class ArtifactChecks {
       ...(req.watermarkExpected !== undefined ? { watermarkExpected: req.watermarkExpected } : {}),
     };
     const report = await this.deps.store.withLocalFile(a, (file) => this.deps.checker.check(file, expectations, signal));
-    const at = this.deps.clock.now();
-    await this.deps.engine.tx((q) => artifactCheckRepo.save(q, a.id, report, at));
-    this.deps.events?.emit('media.checked', { artifactId: a.id, ok: report.ok });
     this.deps.logger.log('info', 'clip checked', { id: a.id, ok: report.ok, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) });
     return report;
   }
 
-  last(artifactId: string): Promise<{ artifactId: string; report: CheckReport; checkedAt: number } | null> {
-    return artifactCheckRepo.last(this.deps.engine, artifactId);
+  /** The newest check of the clip, by hand or automatic, or null. */
+  last(artifactId: string): Promise<StoredCheck | null> {
+    return artifactCheckRepo.latest(this.deps.engine, artifactId);
   }
 }
