@@ -14,13 +14,13 @@ import {
 import { deriveShot, draftsOf, emptyMarks, isActiveJob, releasesOf } from '../../../shared/board/derive';
 import { toFacts } from '../../../shared/board/facts';
 import type { Take } from '../../../shared/contract/takes';
-import { AppError, assertNever } from '../../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
 import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Ids, Logger } from '../ports';
 import { boardRepo as repo } from './boardRepo';
 import type { BoardSources } from './boardSources';
-import { undoLog, type UndoBefore } from './undoLog';
+import { undoLog } from './undoLog';
 import type { Queryable } from '../db/engine/sqlEngine';
 
 /** The author the auto-check tags as; people may not use it. */
@@ -181,7 +181,7 @@ export class BoardService {
     const at = this.clock.now();
     const { done, remaining, marks, rule } = await this.engine.tx(async (q) => {
       const top = await undoLog.top(q, projectId, author);
-      const undone = top ? { label: top.label, touched: await this.restore(q, projectId, author, top.before), isRule: top.before.kind === 'rule' } : null;
+      const undone = top ? { label: top.label, touched: await undoLog.restore(q, projectId, author, top.before, at), isRule: top.before.kind === 'rule' } : null;
       if (top) await undoLog.markUndone(q, top.id, at);
       const after = await undoLog.count(q, projectId, author);
       if (!undone) return { done: null, remaining: after, marks: [], rule: null };
@@ -263,35 +263,6 @@ export class BoardService {
 
   async marks(takeId: string): Promise<BoardMarks> {
     return repo.marksOf(this.engine, takeId);
-  }
-
-  private async restore(q: Queryable, projectId: string, author: string, before: UndoBefore): Promise<string[]> {
-    switch (before.kind) {
-      case 'tags':
-        for (const i of before.items) {
-          if (i.mark) await repo.putTag(q, i.takeId, projectId, i.mark);
-          else await repo.dropTag(q, i.takeId, author);
-        }
-        return before.items.map((i) => i.takeId);
-      case 'override':
-        for (const i of before.items) {
-          if (i.was) await repo.putOverride(q, i.takeId, projectId, { takeId: i.takeId, ...i.was });
-          else await repo.dropOverride(q, i.takeId);
-        }
-        return before.items.map((i) => i.takeId);
-      case 'stars':
-        for (const i of before.items) {
-          if (i.mark) await repo.putStar(q, i.takeId, projectId, i.mark);
-          else await repo.dropStar(q, i.takeId, author);
-        }
-        return before.items.map((i) => i.takeId);
-      case 'rule':
-        if (before.rule) await repo.putRule(q, projectId, before.rule, this.clock.now());
-        else await repo.dropRule(q, projectId);
-        return [];
-      default:
-        return assertNever(before, 'undo entry');
-    }
   }
 
   private person(author: string): string {

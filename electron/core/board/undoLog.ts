@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Override, ShortlistRule, StarMark, TagMark } from '../../../shared/contract/board';
-import { AppError } from '../../../shared/errors';
+import { AppError, assertNever } from '../../../shared/errors';
+import { boardRepo as repo } from './boardRepo';
 import type { Queryable } from '../db/engine/sqlEngine';
 
 /**
@@ -50,5 +51,35 @@ export const undoLog = {
 
   async markUndone(q: Queryable, id: number, at: number): Promise<void> {
     await q.run('UPDATE board_actions SET undone_at = ? WHERE id = ? AND undone_at IS NULL', [at, id]);
+  },
+
+  /** Puts back what an action replaced; answers the takes it touched. */
+  async restore(q: Queryable, projectId: string, author: string, before: UndoBefore, at: number): Promise<string[]> {
+    switch (before.kind) {
+      case 'tags':
+        for (const i of before.items) {
+          if (i.mark) await repo.putTag(q, i.takeId, projectId, i.mark);
+          else await repo.dropTag(q, i.takeId, author);
+        }
+        return before.items.map((i) => i.takeId);
+      case 'override':
+        for (const i of before.items) {
+          if (i.was) await repo.putOverride(q, i.takeId, projectId, { takeId: i.takeId, ...i.was });
+          else await repo.dropOverride(q, i.takeId);
+        }
+        return before.items.map((i) => i.takeId);
+      case 'stars':
+        for (const i of before.items) {
+          if (i.mark) await repo.putStar(q, i.takeId, projectId, i.mark);
+          else await repo.dropStar(q, i.takeId, author);
+        }
+        return before.items.map((i) => i.takeId);
+      case 'rule':
+        if (before.rule) await repo.putRule(q, projectId, before.rule, at);
+        else await repo.dropRule(q, projectId);
+        return [];
+      default:
+        return assertNever(before, 'undo entry');
+    }
   },
 };
