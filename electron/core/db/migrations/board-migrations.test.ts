@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../db/migrate';
-import * as m0400 from '../db/migrations/0400-create-take-tags';
-import * as m0410 from '../db/migrations/0410-create-take-comments';
-import * as m0420 from '../db/migrations/0420-create-shortlist';
-import * as m0430 from '../db/migrations/0430-create-board-actions';
-import * as m0440 from '../db/migrations/0440-create-take-published';
-import { boardMigrations } from '../../../test/support/boardKit';
-import { seedJob, seedTake } from '../../../test/support/boardSeed';
+import { migrate } from '../migrate';
+import * as m0400 from './0400-create-take-tags';
+import * as m0410 from './0410-create-take-comments';
+import * as m0420 from './0420-create-shortlist';
+import * as m0430 from './0430-create-board-actions';
+import * as m0440 from './0440-create-take-published';
+import { boardMigrations } from '../../../../test/support/boardKit';
+import { seedJob, seedTake } from '../../../../test/support/boardSeed';
 
 /** A database migrated up to (not including) the board, with one project, shot, job and take. */
 function beforeBoard() {
