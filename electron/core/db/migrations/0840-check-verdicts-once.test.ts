@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { migrate } from '../migrate';
 import { migrations } from '../migrations';
 import type { Queryable } from '../engine/sqlEngine';
+import { SqliteEngine } from '../engine/sqliteEngine';
 import { openPostgres, pgNeed } from '../../../../test/support/engines';
 import { describeWith } from '../../../../test/support/needs';
 import { seedJobQ, seedTakeQ, checkReport } from '../../../../test/support/boardSeed';
@@ -48,13 +49,7 @@ it('0840 keeps each verdict once on SQLite: on the take, stamped; the copies in 
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db, migrations.filter((m) => m.version < 840), ':memory:');
-  const q: Queryable = {
-    forUpdate: '',
-    all: async (sql, params = []) => db.prepare(sql).all(...params) as never,
-    get: async (sql, params = []) => db.prepare(sql).get(...params) as never,
-    run: async (sql, params = []) => ({ changes: db.prepare(sql).run(...params).changes }),
-    exec: async (script) => void db.exec(script),
-  };
+  const q = new SqliteEngine(db, ':memory:');
   await seed(q);
   db.transaction(() => m0840.up(db)).immediate();
   await expectMigrated(q);
