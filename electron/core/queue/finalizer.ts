@@ -155,7 +155,7 @@ export class Finalizer {
   private async releaseParams(take: Take): Promise<GenerationParams> {
     const takeId = take.id;
     if (take.artifactClass !== 'preview') throw new AppError('VALIDATION', `takeIds: ${takeId} is already a release take.`, { field: 'takeIds' });
-    const row = this.d.db.conn.prepare<{ id: string }, { params_json: string; prompt_sealed: Buffer }>('SELECT params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
+    const row = this.d.db.conn.prepare<{ id: string }, { id: string; params_json: string; prompt_sealed: Buffer }>('SELECT id, params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
     if (!row) throw new AppError('NOT_FOUND', `The job behind take ${takeId} is gone.`, { field: 'takeIds' });
     const { params, cannotRun } = openJobParams(row, this.d.vault);
     if (cannotRun?.code === 'PROMPT_UNREADABLE') throw new AppError('VALIDATION', `takeIds: take ${takeId} cannot be re-rendered — ${cannotRun.message}`, { field: 'takeIds', takeId });

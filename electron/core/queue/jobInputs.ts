@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { GenerationParams } from '../../../shared/jobParams';
+import { decodeParams } from './jobParamsColumn';
 import type { PromptVault } from '../security/promptVault';
 import type { JobRow } from './jobRepo';
 
@@ -14,8 +15,8 @@ export interface CannotRun {
  * reservation released — never wedge as `running` holding money. The message names the field and the
  * way out; it never carries the prompt.
  */
-export function openJobParams(row: Pick<JobRow, 'params_json' | 'prompt_sealed'>, vault: Pick<PromptVault, 'open'>): { params: GenerationParams; cannotRun: CannotRun | null } {
-  const clear = JSON.parse(row.params_json) as GenerationParams;
+export function openJobParams(row: Pick<JobRow, 'id' | 'params_json' | 'prompt_sealed'>, vault: Pick<PromptVault, 'open'>): { params: GenerationParams; cannotRun: CannotRun | null } {
+  const clear = decodeParams(row.params_json, row.id);
   let params: GenerationParams;
   try {
     params = { ...clear, ...vault.open(row.prompt_sealed) };

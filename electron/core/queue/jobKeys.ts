@@ -45,12 +45,6 @@ export function outputSpecOf(p: GenerationParams): string {
   return ['video', seconds, p.ratio ?? 'default', p.outputFormat ?? 'mp4', p.artifactClass].join('/');
 }
 
-/** The params stored in clear beside the sealed prompt: everything but the creative text. */
-export function clearParams(p: GenerationParams): Omit<GenerationParams, 'prompt' | 'negativePrompt'> {
-  const { prompt: _p, negativePrompt: _n, ...rest } = p;
-  return rest;
-}
-
 /** The ledger stage a job's spend is reported under. */
 export function stageOf(p: Pick<GenerationParams, 'artifactClass' | 'upscale'>): Stage {
   if (p.artifactClass === 'release') return 'export';

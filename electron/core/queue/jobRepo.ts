@@ -1,3 +1,4 @@
+import { decodeParams } from './jobParamsColumn';
 import type Database from 'better-sqlite3';
 import type { Job, JobStatus } from '../../../shared/contract/jobs';
 import type { ArtifactClass, ProviderId } from '../../../shared/money/params';
@@ -99,7 +100,7 @@ export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'paused', 'running', 'unk
 export const TERMINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'partial', 'failed', 'cancelled', 'discarded'];
 
 export function toJob(r: JobRow, tasks: TaskRow[]): Job {
-  const params = JSON.parse(r.params_json) as { durationSec?: number; ratio?: string };
+  const params = decodeParams(r.params_json, r.id);
   return {
     id: r.id,
     projectId: r.project_id,

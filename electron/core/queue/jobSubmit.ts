@@ -8,7 +8,8 @@ import { hasSomethingToRender } from '../../../shared/jobParams';
 import type { ProjectService } from '../projects/projectService';
 import type { ShotService } from '../shots/shotService';
 import type { AttemptLog } from './attemptLog';
-import { clearParams, jobKeys, stageOf } from './jobKeys';
+import { jobKeys, stageOf } from './jobKeys';
+import { encodeParams } from './jobParamsColumn';
 import type { JobRepo } from './jobRepo';
 import type { RunnerDeps } from './jobRunner';
 
@@ -84,7 +85,7 @@ export class JobSubmitter {
       if (existing && existing.status !== 'succeeded') return { jobId: existing.id, cacheHit: false, saved: 0 };
       const row = (estimatedCredits: number) => ({
         projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
-        paramsJson: JSON.stringify(clearParams(params)), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
+        paramsJson: encodeParams(params), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
         sourceTakeId: input.sourceTakeId ?? null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
         estimatedCredits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
       });

@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
-import type { GenerationParams } from '../../../shared/jobParams';
 import type { ProviderId } from '../../../shared/money/params';
 import type { Surface } from '../../../shared/money/pools';
 import type { Db } from '../db/db';
@@ -23,6 +22,7 @@ import type { Provider } from '../providers/provider';
 import { RunwayProvider } from '../providers/runway/runwayProvider';
 import type { KeySource } from '../providers/runway/keySource';
 import type { TakeService } from '../takes/takeService';
+import { decodeParams, type StoredParams } from './jobParamsColumn';
 import { backoffFromPlan, fullJitterDelayMs, mathRng } from './resilience';
 import type { QueueMedia, QueueMoney, QueueSettings } from './queuePorts';
 
@@ -183,7 +183,7 @@ export class TakeChecks {
     const take = await d.takes.get(takeId);
     if (!take.artifactId) return;
     const row = this.jobOf.get({ id: take.jobId });
-    const params = row ? (JSON.parse(row.params_json) as Partial<GenerationParams>) : {};
+    const params: Partial<StoredParams> = row ? decodeParams(row.params_json, take.jobId) : {};
     const size = params.ratio ? sizeOfRatio(params.ratio) : undefined;
     try {
       const ownWatermark = row && row.provider !== 'local' ? await d.hasWatermark(row.provider) : true;

@@ -5,12 +5,13 @@ import { simulatorSeed } from '../providers/local/localProvider';
 import type { PromptVault } from '../security/promptVault';
 import type { TakeService } from '../takes/takeService';
 import type { JobRepo } from './jobRepo';
+import { openParams } from './jobParamsColumn';
 
 /** A job's params as submitted: the clear settings plus the sealed prompt fields. */
 export function jobParams(repo: JobRepo, vault: PromptVault, jobId: string): GenerationParams {
   const row = repo.get(jobId);
   if (!row) throw new AppError('NOT_FOUND', `No job with id ${jobId}. \`circletake jobs\` lists them.`, { field: 'id', id: jobId });
-  return { ...(JSON.parse(row.params_json) as GenerationParams), ...vault.open(row.prompt_sealed) };
+  return openParams(row, vault);
 }
 
 /**

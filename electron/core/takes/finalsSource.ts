@@ -1,3 +1,4 @@
+import { decodeParams } from '../queue/jobParamsColumn';
 import type { BoardService } from '../board/boardService';
 import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { FinalEntry, FinalsSource } from '../media/finals';
@@ -35,7 +36,7 @@ export function takesFinals(d: { engine: SqlEngine; takes: TakeService; shots: S
       const out: FinalEntry[] = [];
       for (const { take } of best.values()) {
         const job = (await jobOf(take.jobId))!;
-        const seed = (JSON.parse(job.params_json) as { seed?: unknown }).seed;
+        const seed = decodeParams(job.params_json, take.jobId).seed;
         const number = cards.get(take.sourceTakeId ?? take.id)?.number;
         const comments = await d.board.comments(take.sourceTakeId ?? take.id);
         out.push({
