@@ -19,20 +19,20 @@ const SMALL = 100;
 const KEY_SAMPLES = 120;
 const LOAD_RUNS = 5;
 
-function seed(dataDir: string): { big: string; small: string } {
+async function seed(dataDir: string): Promise<{ big: string; small: string }> {
   const clock = { now: () => Date.now() };
   const core = createCore({ dataDir, appVersion: 'bench', isStrict: false }, { clock, ids: createIds(clock), logger: silentLogger, notifier: { notify: () => undefined } });
   try {
-    const big = core.projects.create('A season');
-    const small = core.projects.create('One hundred');
+    const big = await core.projects.create('A season');
+    const small = await core.projects.create('One hundred');
     for (let k = 0; k < SHOTS; k++) {
-      const shotId = core.shots.create(big.id, `Shot ${k + 1}`).id;
+      const shotId = (await core.shots.create(big.id, `Shot ${k + 1}`)).id;
       seedManyTakes(core.db.conn, { projectId: big.id, shotId, count: BIG / SHOTS, idPrefix: `s${String(k).padStart(2, '0')}` });
     }
-    seedManyTakes(core.db.conn, { projectId: small.id, shotId: core.shots.create(small.id, 'Open').id, count: SMALL, idPrefix: 'sml' });
+    seedManyTakes(core.db.conn, { projectId: small.id, shotId: (await core.shots.create(small.id, 'Open')).id, count: SMALL, idPrefix: 'sml' });
     return { big: big.id, small: small.id };
   } finally {
-    void core.dispose();
+    await core.dispose();
   }
 }
 
@@ -119,7 +119,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 export default async function main(): Promise<void> {
   const data = tempDataDir();
   let browser: Browser | null = null;
-  const ids = seed(data.dir);
+  const ids = await seed(data.dir);
   // Measure what users run: the host without dev-time output validation (a packaged app's mode).
   const wasEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';

@@ -20,8 +20,8 @@ export default async function bench(): Promise<void> {
   const t = testCore({ clock });
   const core = t.core;
   try {
-    const p = core.projects.create('Bench').id;
-    const shot = core.shots.create(p, 'One').id;
+    const p = (await core.projects.create('Bench')).id;
+    const shot = (await core.shots.create(p, 'One')).id;
     const conn = core.db.conn;
     const statuses = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'fail', 'retry', 'canceled', 'cache_hit'] as const;
     conn.transaction(() => {

@@ -16,14 +16,14 @@ import { CHROMIUM_ARGS, chromiumForTests } from '../electron/host/chromium';
 const SAMPLES = 40;
 const TAGS = ['needs-fix', 'discard'] as const;
 
-function seed(dataDir: string): { projectId: string; takes: string[] } {
+async function seed(dataDir: string): Promise<{ projectId: string; takes: string[] }> {
   const clock = { now: () => Date.now() };
   const core = createCore({ dataDir, appVersion: 'bench', isStrict: false }, { clock, ids: createIds(clock), logger: silentLogger, notifier: { notify: () => undefined } });
   try {
-    const p = core.projects.create('Live');
-    return { projectId: p.id, takes: seedManyTakes(core.db.conn, { projectId: p.id, shotId: core.shots.create(p.id, 'Open').id, count: 4, idPrefix: 'live' }) };
+    const p = await core.projects.create('Live');
+    return { projectId: p.id, takes: seedManyTakes(core.db.conn, { projectId: p.id, shotId: (await core.shots.create(p.id, 'Open')).id, count: 4, idPrefix: 'live' }) };
   } finally {
-    void core.dispose();
+    await core.dispose();
   }
 }
 
@@ -63,7 +63,7 @@ async function viaHost(host: HostProcess, takeId: string, tag: string): Promise<
 
 export default async function main(): Promise<void> {
   const data = tempDataDir();
-  const { projectId, takes } = seed(data.dir);
+  const { projectId, takes } = await seed(data.dir);
   const host = await startHostProcess(data.dir);
   const other = spawn(process.execPath, ['--import', 'tsx', 'bench/liveChanger.ts', data.dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: other.stdout! })[Symbol.asyncIterator]();

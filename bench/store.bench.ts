@@ -46,7 +46,7 @@ export default async function storeBench(): Promise<void> {
     console.log(`  one ${sizeMb} MB clip, S3 = s3rver on 127.0.0.1 in another process (multipart, 8 MiB parts)`);
     const results: Record<string, Record<string, { secs: number; peak: MemoryPeak }>> = {};
     for (const { label, core } of cores) {
-      const project = core.projects.create('Bench');
+      const project = await core.projects.create('Bench');
       const put = await withMemoryPeak(() => core.media.putRelease({ projectId: project.id, jobId: 'job_bench00001', n: 0, fromFile: src }));
       const a: StoredArtifact = put.value;
       // What ffmpeg consumers get: a local file (on S3, downloaded into the verified cache).

@@ -92,7 +92,7 @@ interface Books {
 async function prepare(entries: number): Promise<Books> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-bench-submit-'));
   let core = open(dir);
-  const projectId = core.projects.create('Bench').id;
+  const projectId = (await core.projects.create('Bench')).id;
   await core.ledger.grant({ id: 'bench-credits', pool: 'local:grant', credits: 100_000_000 });
   await core.dispose();
   const t0 = process.hrtime.bigint();

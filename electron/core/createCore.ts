@@ -176,7 +176,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   // Every process on this data dir hears the others' events through the change feed (electron/core/live).
   const events = new CoreEvents(ports.logger, config.isStrict, new SqliteChangeFeed({ conn: db.conn, clock: ports.clock, logger: ports.logger, rideAlong: (write) => db.rideAlong(write) }));
-  const projects = new ProjectService(db, events, ports.clock, ports.ids);
+  const projects = new ProjectService(db.engine, events, ports.clock, ports.ids);
   const plans = new PlanRegistry({
     builtinDir: config.resourcesDir ?? findResourcesDir(),
     dataDir: config.dataDir,
@@ -189,7 +189,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
   const calibrations = new CalibrationStore(db.conn);
   const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn), calibration: calibrations.lookup });
-  const shots = new ShotService(db, projects, events, ports.clock, ports.ids);
+  const shots = new ShotService(db.engine, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
   const backend = createBackend(storeConfig, ports.logger, config.storeCredentials);
@@ -242,7 +242,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: async (id, why) => {
     for (const h of checkFailedHooks) await h(id, why);
   } });
-  const labels = new AssetLabels({ db, projects, clock: ports.clock, plan: () => plans.active().plan });
+  const labels = new AssetLabels({ engine: db.engine, projects, clock: ports.clock, plan: () => plans.active().plan });
   const queue: JobQueue = new JobQueue({
     db,
     projects,
@@ -279,7 +279,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ports.logger,
   );
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
-  const drafts = new DraftService(db, { projects, shots, vault, clock: ports.clock });
+  const drafts = new DraftService(db.engine, { projects, shots, vault, clock: ports.clock });
   const recipes = new Recipes({ repo: queue.repo, vault, takes });
   const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
   const finals = takesFinals({ engine: db.engine, takes, shots, media, board, vault });
@@ -371,7 +371,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     },
   };
   const dispatch = hideMoneyFromReviewers(
-    createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db, config.dataDir), config.dataDir), ports.logger, config.isStrict),
+    createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db.engine, config.dataDir), config.dataDir), ports.logger, config.isStrict),
   );
   return { ...partial, dispatch };
 }

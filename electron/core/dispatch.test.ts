@@ -28,7 +28,7 @@ describe('dispatch', () => {
     expect(r2).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'name' } } });
     const r3 = await core.dispatch('projects.create', { name: 'ok', extra: 1 }, owner);
     expect(r3).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(core.projects.list()).toEqual([]);
+    expect(await core.projects.list()).toEqual([]);
   });
 
   it('refuses calls above the caller role', async () => {

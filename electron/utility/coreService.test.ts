@@ -55,7 +55,7 @@ beforeAll(async () => {
   const seed = testCore({ dataDir: data.dir, clock: systemClock, config: { secretKeys: { key: () => Buffer.from(promptKey, 'hex') } } });
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, Buffer.from('preview-bytes-0123456789'));
-  seededProject = seed.core.projects.create('Seeded').id;
+  seededProject = (await seed.core.projects.create('Seeded')).id;
   previewId = (await seed.core.media.putPreview({ projectId: seededProject, jobId: 'job_utility0001', n: 0, fromFile: f })).id;
   // A prompt sealed with the keychain's key (the one main will hand over).
   const saved = await seed.core.dispatch('drafts.save', { projectId: seededProject, shotId: null, values: DRAFT }, { role: 'owner', door: 'cli' });
@@ -144,7 +144,7 @@ describe('the core process over a message channel (no Electron)', () => {
     // Another core opens it and sees the project made over the channel.
     const again = testCore({ dataDir: data.dir });
     try {
-      expect(again.core.projects.list().map((p) => p.name)).toContain('Over the channel');
+      expect((await again.core.projects.list()).map((p) => p.name)).toContain('Over the channel');
     } finally {
       await again.core.dispose();
     }

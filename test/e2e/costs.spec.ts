@@ -20,7 +20,7 @@ async function explore(dataDir: string): Promise<void> {
   }
   while (jobs.some((id) => ['queued', 'running', 'paused'].includes(core.queue.get(id).status))) await new Promise((r) => setTimeout(r, 50));
   await core.takeChecks.idle();
-  const projectId = core.projects.findByName('Exploring')!.id;
+  const projectId = (await core.projects.findByName('Exploring'))!.id;
   await core.board.markPublished((await core.takes.list(projectId)).slice(0, 2).map((t) => t.id), 'export-1');
   await cleanup();
 }

@@ -36,7 +36,7 @@ async function makeHistory(dataDir: string): Promise<{ projectId: string }> {
   const jobs = [];
   for (let i = 1; i <= 5; i++) jobs.push((await core.queue.submit(submitRequest({ params: draft(i), projectName: 'Harbour spot', shotName: i <= 3 ? 'Opening' : 'Ending' }))).jobId);
   await settle(core, jobs);
-  const projectId = core.projects.findByName('Harbour spot')!.id;
+  const projectId = (await core.projects.findByName('Harbour spot'))!.id;
   // The same intent again: a cache hit.
   await core.queue.submit(submitRequest({ params: draft(1), projectName: 'Harbour spot', shotName: 'Opening' }));
   const takes = (await core.takes.list(projectId)).filter((t) => t.artifactClass === 'preview' && t.checkStatus !== 'pending');

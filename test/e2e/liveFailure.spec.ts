@@ -16,8 +16,8 @@ test('a job failing in another process shows its card and a toast on the ownerâ€
   // moderation refuses every prompt (not retried).
   const other = testCore({ dataDir: data.dir, clock: systemClock, config: { localSim: { failureRate: 1, failureCode: 'SAFETY.INPUT.TEXT', queueMs: 300 }, pollIntervalMs: { local: 20 } } });
   other.core.queue.start();
-  const project = other.core.projects.create('Harbour');
-  const shot = other.core.shots.create(project.id, 'Pier');
+  const project = await other.core.projects.create('Harbour');
+  const shot = await other.core.shots.create(project.id, 'Pier');
   const host = await startHostProcess(data.dir);
   try {
     await page.goto(host.openUrl);

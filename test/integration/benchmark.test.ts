@@ -105,7 +105,7 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     ]);
     const diffLines = r.proposal.diff.split('\n').filter((l) => /^[-+] /.test(l) || /^[-+]\s/.test(l));
     expect(diffLines).toEqual(['-  version: 1', '-  checked_at: "2026-09-23"', '+  version: 2', `+  checked_at: "${today}"`]);
-    expect(core.benchmark.list().map((b) => b.id)).toEqual([r.id]);
+    expect((await core.benchmark.list()).map((b) => b.id)).toEqual([r.id]);
 
     // Nothing changes until the user applies it; then the plans reload with the new file.
     expect(core.plans.plan('tiny-local').plan.version).toBe(1);
@@ -113,12 +113,12 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     expect(applied).toEqual({ id: r.id, plan: 'tiny-local', file: planFile, version: 2, checkedAt: today });
     expect(core.plans.plan('tiny-local').plan).toMatchObject({ version: 2, checked_at: today });
     expect(readFileSync(planFile, 'utf8')).toContain('# The Runway developer API');
-    expect(core.benchmark.get(r.id).appliedAt).not.toBeNull();
+    expect((await core.benchmark.get(r.id)).appliedAt).not.toBeNull();
     await expect(core.benchmark.apply(r.id)).rejects.toMatchObject({ code: 'CONFLICT' });
 
     // The benchmark's takes are real: shortlist one and the forecast counts its release re-render.
     await core.takeChecks.idle();
-    const project = core.projects.findByName(`Benchmark ${today}`)!;
+    const project = (await core.projects.findByName(`Benchmark ${today}`))!;
     const take = (await core.takes.list(project.id)).find((t) => t.artifactClass === 'preview' && t.checkStatus === 'passed')!;
     await core.board.tag([take.id], 'promising', 'ana');
     const f = await core.insight.forecast({ projectId: project.id });
@@ -133,7 +133,7 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     writeFileSync(planFile, edited);
     await expect(core.benchmark.apply(r.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/changed since the benchmark; nothing was written/) });
     expect(readFileSync(planFile, 'utf8')).toBe(edited);
-    expect(core.benchmark.get(r.id).appliedAt).toBeNull();
+    expect((await core.benchmark.get(r.id)).appliedAt).toBeNull();
   }, 180_000);
 
   it('against Runway (the fake server): needs confirmation, then measures the balance and proposes the limits it met', async () => {

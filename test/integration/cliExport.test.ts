@@ -101,7 +101,7 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
   it('`call export.run` stops on Ctrl-C as cleanly (SIGINT once the sequence is being made)', { timeout: 120_000 }, async () => {
     const to = join(t.dir, 'by-call');
     const { core, cleanup } = testCore({ dataDir: t.dir });
-    const projectId = core.projects.list().find((p) => p.name === 'Cut')!.id;
+    const projectId = (await core.projects.list()).find((p) => p.name === 'Cut')!.id;
     await cleanup();
     const child = spawn(process.execPath, cliArgs('call', 'export.run', '--input', JSON.stringify({ projectId, toDir: to })), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -156,7 +156,7 @@ describe('the IPC door (createIpcCallHandler, as ipc.ts registers it)', () => {
   });
 
   it('refuses forged senders before looking at the payload, and changes nothing', { timeout: 60_000 }, async () => {
-    const projects = core.projects.list().length;
+    const projects = (await core.projects.list()).length;
     const forged = fc.oneof(
       fc.constant(null),
       fc.constant({ senderFrame: null }),
@@ -172,7 +172,7 @@ describe('the IPC door (createIpcCallHandler, as ipc.ts registers it)', () => {
       }),
       { seed: SEED, numRuns: 300 },
     );
-    expect(core.projects.list().length).toBe(projects);
+    expect((await core.projects.list()).length).toBe(projects);
   });
 });
 
@@ -241,8 +241,8 @@ describe('the CLI door (circletake call, through core.dispatch as the owner)', (
   it(`answers every entry's fuzzed payloads with a Result and the documented exit code (seed ${SEED})`, { timeout: 240_000 }, async () => {
     // A project with a shot to aim at, so plausible payloads reach real rows.
     const { core: seedCore } = testCore({ dataDir: t.dir });
-    const project = seedCore.projects.create('Fuzz');
-    const shot = seedCore.shots.create(project.id, 'Opening');
+    const project = await seedCore.projects.create('Fuzz');
+    const shot = await seedCore.shots.create(project.id, 'Opening');
     await seedCore.dispose();
     const known = [project.id, shot.id];
     const sample = (name: CallName, arb: fc.Arbitrary<unknown>) => fc.sample(arb, { seed: SEED, numRuns: CLI_RUNS }).map((p) => ({ name, input: jsonRoundTrip(p) }));

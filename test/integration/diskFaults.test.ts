@@ -135,7 +135,7 @@ describeWith(linuxNeed, 'exporting when the disk fills or the folder is locked',
     const d = tempDir('ct-faults-export-');
     chmodSync(d.dir, 0o755);
     const t = testCore({ dataDir: join(d.dir, 'data') });
-    const p = t.core.projects.create('Export faults');
+    const p = await t.core.projects.create('Export faults');
     const f = join(src.dir, `release-${Math.random().toString(36).slice(2)}.mp4`);
     appendFileSync(f, Buffer.alloc(BIG_BYTES, 5));
     const a = await t.core.media.putRelease({ projectId: p.id, jobId: 'job_fault00001', n: 0, fromFile: f });

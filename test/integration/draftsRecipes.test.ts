@@ -44,8 +44,8 @@ describe('drafts', () => {
     const dir = tempDir('ct-drafts-');
     cleanups.push(dir.cleanup);
     const a = testCore({ dataDir: dir.dir });
-    const project = a.core.projects.create('Drafts');
-    const shot = a.core.shots.create(project.id, 'Opening');
+    const project = await a.core.projects.create('Drafts');
+    const shot = await a.core.shots.create(project.id, 'Opening');
     await value(a.core, 'drafts.save', { projectId: project.id, shotId: shot.id, values });
     await value(a.core, 'drafts.save', { projectId: project.id, shotId: null, newShotName: 'Ending', values: { ...values, prompt: 'another one' } });
     await a.core.dispose();
@@ -61,16 +61,16 @@ describe('drafts', () => {
     ]);
     expect(list[1]!.values).toEqual(values);
     // A shot deleted since: its draft is left out.
-    b.core.shots.delete(shot.id);
+    await b.core.shots.delete(shot.id);
     expect((await value<Draft[]>(b.core, 'drafts.list', { projectId: project.id })).map((d) => d.shotId)).toEqual([null]);
   });
 
   it('refuses a shot of another project and bad values, naming the field; reviewers may not read drafts', async () => {
     const t = testCore();
     cleanups.push(t.cleanup);
-    const p1 = t.core.projects.create('One');
-    const p2 = t.core.projects.create('Two');
-    const other = t.core.shots.create(p2.id, 'Elsewhere');
+    const p1 = await t.core.projects.create('One');
+    const p2 = await t.core.projects.create('Two');
+    const other = await t.core.shots.create(p2.id, 'Elsewhere');
     await expect(value(t.core, 'drafts.save', { projectId: p1.id, shotId: other.id, values })).rejects.toMatchObject({ error: { code: 'VALIDATION', details: { field: 'shotId' } } });
     const bad = await t.core.dispatch('drafts.save', { projectId: p1.id, shotId: null, values: { ...values, variations: 99 } }, owner);
     expect(bad.ok ? null : bad.error.message).toMatch(/variations/);
@@ -120,7 +120,7 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
     expect(byId.get(made!.id)).toMatchObject({ number: 3, sourceNumber: secondNumber });
 
     // A take from another project is not a source.
-    const elsewhere = core.projects.create('Elsewhere');
+    const elsewhere = await core.projects.create('Elsewhere');
     await expect(core.queue.submit(submitRequest({ params: { ...params, seed: 99 }, projectId: elsewhere.id, shotName: 'X', sourceTakeId: second!.id }))).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'sourceTakeId' } });
   });
 });

@@ -108,7 +108,7 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     const projectId = core.queue.get(first.jobId).projectId;
     for (const j of [first, second]) (await core.board.tag((await core.takes.byJob(j.jobId)).map((tk) => tk.id), 'promising', 'producer'));
     // Reorder: Close goes first in the sequence.
-    core.shots.move(core.queue.get(second.jobId).shotId, 1);
+    await core.shots.move(core.queue.get(second.jobId).shotId, 1);
     const plan = await core.finalizer.plan(projectId, { top: 1 });
     expect(plan.items).toHaveLength(2);
     await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);

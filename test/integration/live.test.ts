@@ -21,8 +21,8 @@ beforeAll(async () => {
   const t = testCore();
   ({ core, dataDir, cleanup } = t);
   host = await startHost({ core, rendererDir });
-  projectId = core.projects.create('Live').id;
-  const shotId = core.shots.create(projectId, 'Opening').id;
+  projectId = (await core.projects.create('Live')).id;
+  const shotId = (await core.shots.create(projectId, 'Opening')).id;
   seedJob(core.db.conn, { id: 'job_live000001', projectId, shotId });
   seedTake(core.db.conn, { id: takeId, jobId: 'job_live000001', projectId, shotId });
 });

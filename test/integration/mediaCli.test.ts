@@ -101,7 +101,7 @@ describe('circletake retention, stitch, export', () => {
 
   it('stitch by project name reaches the finals through core, and says when there are none', async () => {
     const { core } = testCore({ dataDir: t.dir });
-    core.projects.create('Spot');
+    await core.projects.create('Spot');
     await core.dispose();
     const r = cli('stitch', '--project', 'Spot', '--out', join(t.dir, 'a.mp4'), '--data-dir', t.dir);
     expect(r.status).toBe(2);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const clips = [makeClip(dir.dir, 'a.mp4', { width: 320, height: 180, durationSec: 1 }), makeClip(dir.dir, 'b.mp4', { width: 320, height: 180, durationSec: 1, fps: 25 })];
   limit = Math.min(...clips.map((c) => statSync(c).size)) + 1; // room for one clip, not two
   ({ core, cleanup } = testCore({ config: { storeUrl: s3.url('consumers'), storeCredentials: s3.credentials, mediaCacheBytes: limit } }));
-  const projectId = core.projects.create('Consumers').id;
+  const projectId = (await core.projects.create('Consumers')).id;
   finals = [
     await core.media.putRelease({ projectId, jobId: 'job_cons0001', n: 0, fromFile: clips[0]! }),
     await core.media.putRelease({ projectId, jobId: 'job_cons0002', n: 0, fromFile: clips[1]! }),

@@ -33,7 +33,7 @@ let releaseId: string;
 beforeAll(async () => {
   const t = testCore();
   ({ core, cleanup, dataDir } = t);
-  const pid = core.projects.create('Fuzz').id;
+  const pid = (await core.projects.create('Fuzz')).id;
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, Buffer.from('preview-bytes'));
   previewId = (await core.media.putPreview({ projectId: pid, jobId: 'job_mfuzz00001', n: 0, fromFile: f })).id;
@@ -168,7 +168,7 @@ describe('symlinks swapped in after the check', () => {
   it('a clip replaced by a symlink to a file outside the store serves nothing', async () => {
     const f = join(src.dir, 'victim.mp4');
     writeFileSync(f, 'victim-bytes');
-    const a = await core.media.putPreview({ projectId: core.projects.create('Victim').id, jobId: 'job_mfuzz00003', n: 0, fromFile: f });
+    const a = await core.media.putPreview({ projectId: (await core.projects.create('Victim')).id, jobId: 'job_mfuzz00003', n: 0, fromFile: f });
     const file = await core.media.fileOf(a);
     const r = await answerById(a.id, { method: 'GET', range: null }, 'preview', swapping((p) => {
       renameSync(p, `${p}.moved`);
@@ -187,7 +187,7 @@ describe('symlinks swapped in after the check', () => {
   it('a folder on the way swapped for a symlink to outside serves nothing, even with a look-alike file there', async () => {
     const f = join(src.dir, 'victim2.mp4');
     writeFileSync(f, 'victim2-bytes');
-    const a = await core.media.putPreview({ projectId: core.projects.create('Victim2').id, jobId: 'job_mfuzz00004', n: 0, fromFile: f });
+    const a = await core.media.putPreview({ projectId: (await core.projects.create('Victim2')).id, jobId: 'job_mfuzz00004', n: 0, fromFile: f });
     const file = await core.media.fileOf(a);
     const day = dirname(file);
     // Outside, a folder holding a file with the clip's own name.

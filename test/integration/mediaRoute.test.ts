@@ -19,7 +19,7 @@ const body = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
 beforeAll(async () => {
   const t = testCore();
   cleanup = t.cleanup;
-  const pid = t.core.projects.create('Media').id;
+  const pid = (await t.core.projects.create('Media')).id;
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, body);
   preview = await t.core.media.putPreview({ projectId: pid, jobId: 'job_route01', n: 0, fromFile: f });

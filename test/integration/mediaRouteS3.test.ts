@@ -30,7 +30,7 @@ beforeAll(async () => {
   const t = testCore({ config: { storeUrl: s3.url('route'), storeCredentials: s3.credentials } });
   cleanup = t.cleanup;
   core = t.core;
-  const pid = t.core.projects.create('Media').id;
+  const pid = (await t.core.projects.create('Media')).id;
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, body.subarray(0, 1000));
   preview = await t.core.media.putPreview({ projectId: pid, jobId: 'job_route01', n: 0, fromFile: f });

@@ -68,7 +68,7 @@ describe('money calls', () => {
     expect(b.surfaces.find((s) => s.surface === 'api')?.available).toBe(1000);
     expect(changes.map((c) => c.kind)).toEqual(['purchase', 'grant', 'adjust']);
     expect(changes[2]!.balances.pools.find((p) => p.pool === 'api:purchased')?.available).toBe(1000);
-    const prj = core.projects.create('Budgeted').id;
+    const prj = (await core.projects.create('Budgeted')).id;
     expect(await value('credits.setBudget', { projectId: prj, credits: 100 })).toEqual({ projectId: prj, budget: 100 });
     const quote = await value<{ refusals: { rule: string }[] }>('credits.quote', { params: { model: 'gen4.5', durationSec: 10 }, projectId: prj });
     expect(quote.refusals.map((r) => r.rule)).toEqual(['budgets.project']);

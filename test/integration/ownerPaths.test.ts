@@ -17,7 +17,7 @@ describe("the owner's paths", () => {
     expect(asOwner).toMatch(/"\/[^"]*\.yaml"/); // the owner's view names where each plan file is
     expect(asProducer).not.toMatch(/"(\/|[A-Za-z]:\\\\)[^"]*"/);
     expect(asProducer).not.toContain(t.dataDir);
-    const p = t.core.projects.create('Paths');
+    const p = await t.core.projects.create('Paths');
     const exp = JSON.stringify(await t.core.dispatch('export.run', { projectId: p.id, toDir: 'deliver' }, producer));
     expect(exp).not.toContain(t.dataDir);
   });

@@ -39,7 +39,7 @@ const submitWith = (promptImage: string, project: { projectId?: string; projectN
 
 const counts = async (core: Core) => ({
   jobs: (core.db.conn.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n,
-  projects: core.projects.list().length,
+  projects: (await core.projects.list()).length,
   ledger: (await core.ledger.history({ limit: 10_000 })).length,
 });
 
@@ -59,7 +59,7 @@ function allowPlan(core: Core, dataDir: string, allowlist: string[]) {
 describe('sensitive inputs at submit', () => {
   it('refuses a Confidential prompt image, naming the label, the plan and its (empty) allowlist, and writes nothing', async () => {
     const { core, image, call } = await setup();
-    const p = core.projects.create('Heist');
+    const p = await core.projects.create('Heist');
     expect(await call('labels.set', { projectId: p.id, file: image, label: 'confidential' })).toMatchObject({ ok: true, value: { label: 'confidential', source: 'user', fileName: 'storyboard.png' } });
     const before = await counts(core);
     const r = await call('jobs.submit', submitWith(image, { projectId: p.id }));
@@ -80,8 +80,8 @@ describe('sensitive inputs at submit', () => {
 
   it('lets an Internal or unlabeled input through, and an allowlisted project (by name or id) use a Restricted one', async () => {
     const { core, dataDir, image, call } = await setup();
-    const p = core.projects.create('Heist');
-    const other = core.projects.create('Other');
+    const p = await core.projects.create('Heist');
+    const other = await core.projects.create('Other');
     expect(await call('jobs.submit', submitWith(image, { projectId: p.id }))).toMatchObject({ ok: true });
     await call('labels.set', { projectId: p.id, file: image, label: 'internal' });
     expect(await call('jobs.submit', { ...submitWith(image, { projectId: p.id }), noCache: true })).toMatchObject({ ok: true });
@@ -89,7 +89,7 @@ describe('sensitive inputs at submit', () => {
     allowPlan(core, dataDir, ['heist', other.id]);
     expect(await call('jobs.submit', { ...submitWith(image, { projectId: p.id }), noCache: true })).toMatchObject({ ok: true });
     expect(await call('jobs.submit', { ...submitWith(image, { projectId: other.id }), noCache: true })).toMatchObject({ ok: true });
-    const third = core.projects.create('Third');
+    const third = await core.projects.create('Third');
     const r = await call('jobs.submit', { ...submitWith(image, { projectId: third.id }), noCache: true });
     expect(r).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED', message: expect.stringContaining(`is labeled Restricted, and project "Third" is not on plan allow-test's allowlist`), details: { allowlist: ['heist', other.id] } } });
     expect((r as { error: { message: string } }).error.message).toContain(`which lists "heist", "${other.id}"`);
@@ -97,7 +97,7 @@ describe('sensitive inputs at submit', () => {
 
   it('reads labels from an import manifest and refuses the imported clip they cover', async () => {
     const { core, assets, clip, call } = await setup();
-    const p = core.projects.create('Delivery');
+    const p = await core.projects.create('Delivery');
     const manifest = join(assets, 'delivery', 'manifest.yaml');
     writeFileSync(manifest, stringify({ label: 'internal', assets: [{ file: 'hero.mp4', label: 'restricted' }] }));
     expect(await call('labels.importManifest', { projectId: p.id, manifestFile: manifest })).toMatchObject({ ok: true, value: [{ label: 'restricted', source: 'manifest', fileName: 'hero.mp4' }] });
@@ -106,14 +106,14 @@ describe('sensitive inputs at submit', () => {
     // A bad manifest is refused as a whole, saying where.
     writeFileSync(manifest, stringify({ assets: [{ file: 'hero.mp4' }, { file: 'missing.mp4', label: 'public' }] }));
     expect(await call('labels.importManifest', { projectId: p.id, manifestFile: manifest })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('assets.0.label') } });
-    expect(core.labels.list(p.id)).toHaveLength(1);
+    expect(await core.labels.list(p.id)).toHaveLength(1);
   });
 });
 
 describe('circletake label', () => {
   it('labels a file and lists it; an unknown label or project exits 2', async () => {
     const { core, image, dataDir } = await setup();
-    core.projects.create('Cli spot');
+    await core.projects.create('Cli spot');
     const cli = (...a: string[]) => spawnSync(process.execPath, ['bin/circletake.js', 'label', ...a, '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
     const set = cli(image, '--project', 'Cli spot', '--as', 'confidential', '--json');
     expect(set.status).toBe(0);

@@ -44,8 +44,8 @@ beforeAll(async () => {
     ['liar', 'preview'],
     ['honest', 'release'],
   ] as const) {
-    const p = core.projects.create(`Project ${key}`);
-    const shot = core.shots.create(p.id, 'Shot 1');
+    const p = await core.projects.create(`Project ${key}`);
+    const shot = await core.shots.create(p.id, 'Shot 1');
     writeFileSync(f, Buffer.alloc(700, key === 'liar' ? 1 : 2));
     const jobId = `job_rp${key}00001`;
     const art = cls === 'preview' ? await core.media.putPreview({ projectId: p.id, jobId, n: 0, fromFile: f }) : await core.media.putRelease({ projectId: p.id, jobId, n: 0, fromFile: f });

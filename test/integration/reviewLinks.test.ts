@@ -18,8 +18,8 @@ const takeId = 'tk_share00001';
 beforeAll(async () => {
   const ta = testCore();
   const tb = testCore({ dataDir: ta.dataDir });
-  const projectId = ta.core.projects.create('Shared').id;
-  const shotId = ta.core.shots.create(projectId, 'Opening').id;
+  const projectId = (await ta.core.projects.create('Shared')).id;
+  const shotId = (await ta.core.shots.create(projectId, 'Opening')).id;
   seedJob(ta.core.db.conn, { id: 'job_share00001', projectId, shotId });
   seedTake(ta.core.db.conn, { id: takeId, jobId: 'job_share00001', projectId, shotId });
   a = { host: await startHost({ core: ta.core, rendererDir }), cleanup: ta.cleanup };

@@ -87,8 +87,8 @@ beforeAll(async () => {
   tokens.owner = host.ownerToken;
   tokens.reviewer = host.tokens.issue('reviewer', 'Rita');
   tokens.producer = host.tokens.issue('producer', 'Paul');
-  projectId = core.projects.create('Review').id;
-  const shotId = core.shots.create(projectId, 'Shot 1').id;
+  projectId = (await core.projects.create('Review')).id;
+  const shotId = (await core.shots.create(projectId, 'Shot 1')).id;
   seedJob(core.db.conn, { id: 'job_rev0000001', projectId, shotId });
   seedTake(core.db.conn, { id: takeId, jobId: 'job_rev0000001', projectId, shotId });
   const f = join(src.dir, 'clip.mp4');
@@ -189,7 +189,7 @@ describe('media for each role', () => {
 
 describe('state changes need POST', () => {
   it('answers GET, HEAD, PUT and DELETE on every call with an error, changing nothing', async () => {
-    const before = core.projects.list().length;
+    const before = (await core.projects.list()).length;
     const paused = core.queue.isPaused();
     for (const name of callNames) {
       for (const method of ['GET', 'HEAD', 'PUT', 'DELETE']) {
@@ -197,7 +197,7 @@ describe('state changes need POST', () => {
         expect(r.status, `${method} ${name}`).toBeGreaterThanOrEqual(400);
       }
     }
-    expect(core.projects.list().length).toBe(before);
+    expect((await core.projects.list()).length).toBe(before);
     expect(core.queue.isPaused()).toBe(paused);
   });
 

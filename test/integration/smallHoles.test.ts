@@ -28,7 +28,7 @@ describe('small holes', () => {
   });
 
   it('refuses NUL, lone surrogates and bidi overrides in project and shot names, naming the character', async () => {
-    const p = core.projects.create('Clean');
+    const p = await core.projects.create('Clean');
     const cases: [string, string][] = [
       ['a\u0000b', 'U+0000 (NUL)'],
       ['inv\u202Eexe.mp4', 'U+202E (RIGHT-TO-LEFT OVERRIDE'],
@@ -48,7 +48,7 @@ describe('small holes', () => {
         expect((r as { error: { message: string } }).error.message).toContain(said);
       }
     }
-    expect(core.projects.list().map((x) => x.name)).toEqual(['Clean']);
+    expect((await core.projects.list()).map((x) => x.name)).toEqual(['Clean']);
     // A real emoji (a surrogate pair) and right-to-left text are names like any other.
     expect(await core.dispatch('projects.create', { name: 'שלום 🎬' }, owner)).toMatchObject({ ok: true });
   });
@@ -61,6 +61,6 @@ describe('small holes', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'sourceFile' } } });
     expect((r as { error: { message: string } }).error.message).toContain('storyboard.mp4 is not a video');
     expect(core.queue.list()).toHaveLength(jobs);
-    expect(core.projects.findByName('Imports')).toBeUndefined();
+    expect(await core.projects.findByName('Imports')).toBeUndefined();
   });
 });

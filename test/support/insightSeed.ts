@@ -124,10 +124,10 @@ export async function seedInsight(core: Core, clock: FakeClock): Promise<Seeded>
   await core.ledger.ready;
   const conn = core.db.conn;
   clock.t = START;
-  const p1 = core.projects.create('Spot').id;
-  const p2 = core.projects.create('Short').id;
-  const shot1 = core.shots.create(p1, 'Opening').id;
-  const shot2 = core.shots.create(p2, 'Ending').id;
+  const p1 = (await core.projects.create('Spot')).id;
+  const p2 = (await core.projects.create('Short')).id;
+  const shot1 = (await core.shots.create(p1, 'Opening')).id;
+  const shot2 = (await core.shots.create(p2, 'Ending')).id;
   const J = (k: string) => `job_${k.toLowerCase()}seed0000000`;
   const jobs: Record<string, string> = {};
   for (const k of ['J1', 'J2', 'J3', 'J4', 'J5', 'J6', 'J7', 'J8', 'J9', 'J10']) jobs[k] = J(k);

@@ -11,7 +11,7 @@ const core = createCore(
   { dataDir, appVersion: '0.0.0-test', isStrict: true, storeUrl, storeCredentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
   testPorts(),
 );
-const projectId = core.projects.create('Memory').id;
+const projectId = (await core.projects.create('Memory')).id;
 const put = await withMemoryPeak(() => core.media.putRelease({ projectId, jobId: 'job_memory0001', n: 0, fromFile: file }));
 const a = put.value;
 const cached = await withMemoryPeak(() => core.media.withLocalFile(a, (f) => Promise.resolve(f)));

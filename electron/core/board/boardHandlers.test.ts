@@ -13,8 +13,8 @@ async function setup() {
   const t = testCore();
   cleanups.push(t.cleanup);
   const { core } = t;
-  const p = core.projects.create('Spot');
-  const s = core.shots.create(p.id, 'Open');
+  const p = await core.projects.create('Spot');
+  const s = await core.shots.create(p.id, 'Open');
   await seedJobQ(core.db.engine, { id: 'job_0000000001', projectId: p.id, shotId: s.id, variations: 2 });
   await seedTakeQ(core.db.engine, { id: 'tk_0000000001', jobId: 'job_0000000001', projectId: p.id, shotId: s.id, checks: checkReport() });
   await seedTakeQ(core.db.engine, { id: 'tk_0000000002', jobId: 'job_0000000001', projectId: p.id, shotId: s.id, n: 1, checks: checkReport() });

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Queryable } from '../db/engine/sqlEngine';
 
 export interface DraftRow {
   project_id: string;
@@ -9,27 +9,21 @@ export interface DraftRow {
   updated_at: number;
 }
 
-/** SQL for the drafts table: one row per project and shot (`shot_key` '' for a new shot). */
-export class DraftRepo {
-  private readonly s;
+const COLS = 'project_id, shot_key, new_shot_name, values_json, prompt_sealed, updated_at';
 
-  constructor(conn: Database.Database) {
-    this.s = {
-      list: conn.prepare<{ projectId: string }, DraftRow>('SELECT * FROM drafts WHERE project_id = @projectId ORDER BY updated_at DESC, shot_key'),
-      upsert: conn.prepare<DraftRow>(`
-        INSERT INTO drafts (project_id, shot_key, new_shot_name, values_json, prompt_sealed, updated_at)
-        VALUES (@project_id, @shot_key, @new_shot_name, @values_json, @prompt_sealed, @updated_at)
-        ON CONFLICT (project_id, shot_key) DO UPDATE SET
-          new_shot_name = excluded.new_shot_name, values_json = excluded.values_json,
-          prompt_sealed = excluded.prompt_sealed, updated_at = excluded.updated_at`),
-    };
-  }
+/** SQL for the drafts table: one row per project and shot (`shot_key` '' for a new shot), on either engine. */
+export const draftRepo = {
+  list(q: Queryable, projectId: string): Promise<DraftRow[]> {
+    return q.all<DraftRow>(`SELECT ${COLS} FROM drafts WHERE project_id = ? ORDER BY updated_at DESC, shot_key`, [projectId]);
+  },
 
-  list(projectId: string): DraftRow[] {
-    return this.s.list.all({ projectId });
-  }
-
-  put(row: DraftRow): void {
-    this.s.upsert.run(row);
-  }
-}
+  async put(q: Queryable, row: DraftRow): Promise<void> {
+    await q.run(
+      `INSERT INTO drafts (${COLS}) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, shot_key) DO UPDATE SET
+         new_shot_name = excluded.new_shot_name, values_json = excluded.values_json,
+         prompt_sealed = excluded.prompt_sealed, updated_at = excluded.updated_at`,
+      [row.project_id, row.shot_key, row.new_shot_name, row.values_json, row.prompt_sealed, row.updated_at],
+    );
+  },
+};

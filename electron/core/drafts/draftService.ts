@@ -1,41 +1,35 @@
 import type { z } from 'zod';
 import { type Draft, DraftValues, SaveDraft } from '../../../shared/contract/drafts';
 import { AppError } from '../../../shared/errors';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock } from '../ports';
 import type { ProjectService } from '../projects/projectService';
 import type { PromptVault } from '../security/promptVault';
 import type { ShotService } from '../shots/shotService';
-import { DraftRepo, type DraftRow } from './draftRepo';
+import { draftRepo as repo, type DraftRow } from './draftRepo';
 
 /**
  * Drafts: the form as the user left it, per project and shot, so a tab change, a restart or another
  * door finds it again. The prompt fields are sealed at rest (PromptVault); the rest is plain JSON.
  */
 export class DraftService {
-  private readonly repo: DraftRepo;
-
   constructor(
-    db: Db,
+    private readonly engine: SqlEngine,
     private readonly d: { projects: ProjectService; shots: ShotService; vault: PromptVault; clock: Clock },
-  ) {
-    this.repo = new DraftRepo(db.conn);
-  }
+  ) {}
 
-  list(projectId: string): Draft[] {
-    this.d.projects.get(projectId);
-    const live = new Set(this.d.shots.list(projectId).map((s) => s.id));
+  async list(projectId: string): Promise<Draft[]> {
+    const live = new Set((await this.d.shots.list(projectId)).map((s) => s.id)); // NOT_FOUND for an unknown project
     // A draft of a deleted shot, or one an older or newer version stored differently, is left out.
-    return this.repo
-      .list(projectId)
+    return (await repo.list(this.engine, projectId))
       .filter((r) => r.shot_key === '' || live.has(r.shot_key))
       .flatMap((r) => this.toDraft(r) ?? []);
   }
 
-  save(raw: z.input<typeof SaveDraft>): Draft {
+  async save(raw: z.input<typeof SaveDraft>): Promise<Draft> {
     const input = SaveDraft.parse(raw);
-    this.d.projects.get(input.projectId);
-    if (input.shotId !== null && this.d.shots.get(input.shotId).projectId !== input.projectId) {
+    await this.d.projects.get(input.projectId);
+    if (input.shotId !== null && (await this.d.shots.get(input.shotId)).projectId !== input.projectId) {
       throw new AppError('VALIDATION', `shotId: shot ${input.shotId} belongs to another project.`, { field: 'shotId' });
     }
     const { prompt, negativePrompt, ...rest } = input.values;
@@ -47,7 +41,7 @@ export class DraftService {
       prompt_sealed: this.d.vault.seal({ prompt, negativePrompt }),
       updated_at: this.d.clock.now(),
     };
-    this.repo.put(row);
+    await this.engine.tx((q) => repo.put(q, row));
     return { projectId: input.projectId, shotId: input.shotId, newShotName: input.newShotName, values: input.values, updatedAt: row.updated_at };
   }
 

@@ -32,7 +32,7 @@ describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () 
 
   beforeAll(async () => {
     ({ core, cleanup } = testCore());
-    projectId = core.projects.create('Finals').id;
+    projectId = (await core.projects.create('Finals')).id;
     const list: FinalEntry[] = [];
     for (const [pos, d] of [
       [2, 1.5],

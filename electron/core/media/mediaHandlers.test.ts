@@ -26,7 +26,7 @@ describeWith(ffmpegNeed, 'media through the contract', () => {
   beforeAll(async () => {
     ({ core, cleanup, dataDir } = testCore());
     core.events.subscribe((n) => events.push(n));
-    projectId = core.projects.create('Contract').id;
+    projectId = (await core.projects.create('Contract')).id;
     previewId = (await core.media.putPreview({ projectId, jobId: 'job_mh0001', n: 0, fromFile: makeClip(src.dir, 'p.mp4', { watermark: true }) })).id;
     watermarkedReleaseId = (await core.media.putRelease({ projectId, jobId: 'job_mh0002', n: 0, fromFile: makeClip(src.dir, 'r.mp4', { watermark: true, durationSec: 1 }) })).id;
   }, 60_000);

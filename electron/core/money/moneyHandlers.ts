@@ -29,8 +29,8 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
     'credits.grant': (req) => core.ledger.grant(req),
     'credits.purchase': (req) => core.ledger.purchase(req),
     'credits.adjust': (req) => core.ledger.adjust(req),
-    'credits.setBudget': ({ projectId, credits }) => {
-      core.projects.get(projectId); // NOT_FOUND for a project that does not exist: no budget for nothing
+    'credits.setBudget': async ({ projectId, credits }) => {
+      await core.projects.get(projectId); // NOT_FOUND for a project that does not exist: no budget for nothing
       return core.ledger.setProjectBudget(projectId, credits);
     },
     'credits.audit': async () => ({ ...(await core.ledger.audit()), usage: (await core.providerSync?.reconcileUsage()) ?? null }),

@@ -30,8 +30,8 @@ describe('MoneyService', () => {
 
   it('refuses to switch to a rate card that lacks a model the projects use, changing nothing', async () => {
     const core = setup();
-    const project = core.projects.create('Spot');
-    const shot = core.shots.create(project.id, 'Opening');
+    const project = await core.projects.create('Spot');
+    const shot = await core.shots.create(project.id, 'Opening');
     expect(modelsInUse(core.db.conn)).toEqual([]);
     core.db.conn
       .prepare(

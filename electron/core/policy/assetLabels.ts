@@ -5,9 +5,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import type { PlanConfig } from '../../../shared/money/planSchema';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock } from '../ports';
 import type { ProjectService } from '../projects/projectService';
+import { policyRepo as repo, type LabelRow } from './policyRepo';
 import { SENSITIVITY, sensitiveInputRefusal, type LabeledInput, type Sensitivity } from './sensitivity';
 
 /**
@@ -23,16 +24,7 @@ export interface AssetLabel {
   setAt: number;
 }
 
-interface Row {
-  project_id: string;
-  sha256: string;
-  label: Sensitivity;
-  source: 'user' | 'manifest';
-  file_name: string;
-  set_at: number;
-}
-
-const toLabel = (r: Row): AssetLabel => ({ projectId: r.project_id, sha256: r.sha256, label: r.label, source: r.source, fileName: r.file_name, setAt: r.set_at });
+const toLabel = (r: LabelRow): AssetLabel => ({ projectId: r.project_id, sha256: r.sha256, label: r.label, source: r.source, fileName: r.file_name, setAt: r.set_at });
 
 /** An import manifest: the assets a delivery brings and their labels (paths relative to the manifest). */
 export const LabelManifest = z
@@ -45,44 +37,32 @@ export const LabelManifest = z
 const MAX_HASHED_BYTES = 4 * 1024 * 1024 * 1024;
 
 export class AssetLabels {
-  private readonly s;
+  constructor(private readonly d: { engine: SqlEngine; projects: ProjectService; clock: Clock; plan: () => PlanConfig }) {}
 
-  constructor(private readonly d: { db: Db; projects: ProjectService; clock: Clock; plan: () => PlanConfig }) {
-    const c = d.db.conn;
-    this.s = {
-      upsert: c.prepare(
-        `INSERT INTO asset_labels (project_id, sha256, label, source, file_name, set_at) VALUES (@projectId, @sha256, @label, @source, @fileName, @at)
-         ON CONFLICT(project_id, sha256) DO UPDATE SET label = excluded.label, source = excluded.source, file_name = excluded.file_name, set_at = excluded.set_at`,
-      ),
-      remove: c.prepare<{ projectId: string; sha256: string }>(`DELETE FROM asset_labels WHERE project_id = @projectId AND sha256 = @sha256`),
-      list: c.prepare<{ projectId: string }, Row>(`SELECT * FROM asset_labels WHERE project_id = @projectId ORDER BY set_at, sha256`),
-      bySha: c.prepare<{ sha256: string }, Row>(`SELECT * FROM asset_labels WHERE sha256 = @sha256`),
-    };
-  }
-
-  list(projectId: string): AssetLabel[] {
-    this.d.projects.get(projectId);
-    return this.s.list.all({ projectId }).map(toLabel);
+  async list(projectId: string): Promise<AssetLabel[]> {
+    await this.d.projects.get(projectId);
+    return (await repo.labels(this.d.engine, projectId)).map(toLabel);
   }
 
   /** Labels a file (by its content) in a project. */
-  set(projectId: string, file: string, label: Sensitivity, source: 'user' | 'manifest' = 'user', field = 'file'): AssetLabel {
-    this.d.projects.get(projectId);
+  async set(projectId: string, file: string, label: Sensitivity, source: 'user' | 'manifest' = 'user', field = 'file'): Promise<AssetLabel> {
+    await this.d.projects.get(projectId);
     const sha256 = hashFile(file, field);
-    this.s.upsert.run({ projectId, sha256, label, source, fileName: basename(file).slice(0, 255), at: this.d.clock.now() });
-    return toLabel(this.s.list.all({ projectId }).find((r) => r.sha256 === sha256)!);
+    const row: LabelRow = { project_id: projectId, sha256, label, source, file_name: basename(file).slice(0, 255), set_at: this.d.clock.now() };
+    await this.d.engine.tx((q) => repo.putLabel(q, row));
+    return toLabel(row);
   }
 
-  remove(projectId: string, sha256: string): { sha256: string } {
-    if (this.s.remove.run({ projectId, sha256 }).changes === 0) {
+  async remove(projectId: string, sha256: string): Promise<{ sha256: string }> {
+    if ((await this.d.engine.tx((q) => repo.removeLabel(q, projectId, sha256))) === 0) {
       throw new AppError('NOT_FOUND', `No label on ${sha256.slice(0, 12)}… in this project. List the labels to see them.`, { field: 'sha256' });
     }
     return { sha256 };
   }
 
   /** Reads an import manifest (JSON or YAML) and labels every asset it lists, all or nothing. */
-  importManifest(projectId: string, manifestFile: string): AssetLabel[] {
-    this.d.projects.get(projectId);
+  async importManifest(projectId: string, manifestFile: string): Promise<AssetLabel[]> {
+    await this.d.projects.get(projectId);
     if (!isAbsolute(manifestFile) || !existsSync(manifestFile)) {
       throw new AppError('VALIDATION', `manifestFile: no manifest at ${manifestFile} (give its absolute path).`, { field: 'manifestFile' });
     }
@@ -104,27 +84,28 @@ export class AssetLabels {
     });
     const hashed = planned.map((p) => ({ ...p, sha256: hashFile(p.file, `manifestFile: assets.${p.n}.file`) }));
     const at = this.d.clock.now();
-    this.d.db.immediate(() => {
-      for (const h of hashed) this.s.upsert.run({ projectId, sha256: h.sha256, label: h.label, source: 'manifest', fileName: basename(h.file).slice(0, 255), at });
+    const rows = new Map<string, LabelRow>();
+    for (const h of hashed) rows.set(h.sha256, { project_id: projectId, sha256: h.sha256, label: h.label, source: 'manifest', file_name: basename(h.file).slice(0, 255), set_at: at });
+    await this.d.engine.tx(async (q) => {
+      for (const r of rows.values()) await repo.putLabel(q, r);
     });
-    const mine = new Set(hashed.map((h) => h.sha256));
-    return this.s.list.all({ projectId }).filter((r) => mine.has(r.sha256)).map(toLabel);
+    return [...rows.values()].sort((a, b) => a.sha256.localeCompare(b.sha256)).map(toLabel);
   }
 
   /**
    * The submit-time policy hook (called by the job queue before anything is written). `inputs` are
    * the queue's input hashes: `sha256:<hex>` a prompt image, `source:<hex>` an imported clip.
    */
-  checkSubmit(o: { projectId: string | null; projectName: string | null; inputs: readonly string[] }): void {
+  async checkSubmit(o: { projectId: string | null; projectName: string | null; inputs: readonly string[] }): Promise<void> {
     const labeled: LabeledInput[] = [];
     for (const h of o.inputs) {
       const m = /^(sha256|source):([0-9a-f]{64})$/.exec(h);
       if (!m) continue;
       const field = m[1] === 'source' ? 'params.sourceFile' : 'params.promptImage';
-      for (const r of this.s.bySha.all({ sha256: m[2]! })) labeled.push({ field, fileName: r.file_name, label: r.label });
+      for (const r of await repo.labelsOfContent(this.d.engine, m[2]!)) labeled.push({ field, fileName: r.file_name, label: r.label });
     }
     if (labeled.length === 0) return;
-    const project = o.projectId ? this.d.projects.get(o.projectId) : null;
+    const project = o.projectId ? await this.d.projects.get(o.projectId) : null;
     const plan = this.d.plan();
     const refusal = sensitiveInputRefusal({
       inputs: labeled,

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
-import type { Db } from '../db/db';
+import type { Queryable } from '../db/engine/sqlEngine';
 import type { CallContext, Handler, Handlers } from '../dispatch';
+import { policyRepo } from './policyRepo';
 
 /**
  * What a review-server token may do beyond its role in the contract: a token session acts under the
@@ -17,22 +18,21 @@ import type { CallContext, Handler, Handlers } from '../dispatch';
 type Authored = 'tags.add' | 'tags.remove' | 'stars.set' | 'comments.add' | 'board.undo' | 'shortlist.auto' | 'shortlist.set';
 const AUTHORED: readonly Authored[] = ['tags.add', 'tags.remove', 'stars.set', 'comments.add', 'board.undo', 'shortlist.auto', 'shortlist.set'];
 
-export function scopeByRole(handlers: Handlers, db: Db, dataDir: string): Handlers {
+export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string): Handlers {
   const scoped: Handlers = { ...handlers };
   for (const name of AUTHORED) {
     const inner = handlers[name] as Handler<typeof name>;
     (scoped as Record<Authored, Handler<Authored>>)[name] = ((input: { author?: string }, ctx: CallContext) =>
       inner((ctx.author === undefined ? input : { ...input, author: ctx.author }) as never, ctx)) as Handler<Authored>;
   }
-  const authorOf = db.conn.prepare<{ id: string }, { author: string }>(`SELECT author FROM take_comments WHERE id = @id AND deleted_at IS NULL`);
   const deleteComment = handlers['comments.delete'];
-  scoped['comments.delete'] = (input, ctx) => {
+  scoped['comments.delete'] = async (input, ctx) => {
     if (ctx.author !== undefined) {
-      const row = authorOf.get({ id: input.id });
-      if (row && row.author !== ctx.author) {
-        throw new AppError('FORBIDDEN', `That comment is ${row.author}'s; a review session removes only its own comments (${ctx.author}).`, {
+      const author = await policyRepo.commentAuthor(db, input.id);
+      if (author !== null && author !== ctx.author) {
+        throw new AppError('FORBIDDEN', `That comment is ${author}'s; a review session removes only its own comments (${ctx.author}).`, {
           field: 'id',
-          author: row.author,
+          author,
         });
       }
     }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { Project } from '../../../shared/contract/projects';
+import type { Queryable } from '../db/engine/sqlEngine';
 
 interface ProjectRow {
   id: string;
@@ -9,57 +9,34 @@ interface ProjectRow {
 }
 
 const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at });
+const COLS = 'id, name, created_at, updated_at';
 
-/** Projects table access. Statements are prepared once; parameters are named. */
-export class ProjectRepo {
-  private readonly stmts;
+/** The projects table, on either engine: each method runs on `q` (the engine, or a caller's transaction). */
+export const projectRepo = {
+  async list(q: Queryable): Promise<Project[]> {
+    const rows = await q.all<ProjectRow>(`SELECT ${COLS} FROM projects WHERE deleted_at IS NULL ORDER BY created_at, rowid`);
+    return rows.map(toProject);
+  },
 
-  constructor(db: Database.Database) {
-    this.stmts = {
-      list: db.prepare<[], ProjectRow>(
-        'SELECT id, name, created_at, updated_at FROM projects WHERE deleted_at IS NULL ORDER BY created_at, rowid',
-      ),
-      get: db.prepare<{ id: string }, ProjectRow>(
-        'SELECT id, name, created_at, updated_at FROM projects WHERE id = @id AND deleted_at IS NULL',
-      ),
-      byName: db.prepare<{ name: string }, ProjectRow>(
-        'SELECT id, name, created_at, updated_at FROM projects WHERE lower(name) = lower(@name) AND deleted_at IS NULL',
-      ),
-      insert: db.prepare<{ id: string; name: string; now: string }>(
-        'INSERT INTO projects (id, name, created_at, updated_at) VALUES (@id, @name, @now, @now)',
-      ),
-      rename: db.prepare<{ id: string; name: string; now: string }>(
-        'UPDATE projects SET name = @name, updated_at = @now WHERE id = @id AND deleted_at IS NULL',
-      ),
-      softDelete: db.prepare<{ id: string; now: string }>(
-        'UPDATE projects SET deleted_at = @now, updated_at = @now WHERE id = @id AND deleted_at IS NULL',
-      ),
-    };
-  }
-
-  list(): Project[] {
-    return this.stmts.list.all().map(toProject);
-  }
-
-  get(id: string): Project | undefined {
-    const r = this.stmts.get.get({ id });
+  async get(q: Queryable, id: string): Promise<Project | undefined> {
+    const r = await q.get<ProjectRow>(`SELECT ${COLS} FROM projects WHERE id = ? AND deleted_at IS NULL`, [id]);
     return r ? toProject(r) : undefined;
-  }
+  },
 
-  findByName(name: string): Project | undefined {
-    const r = this.stmts.byName.get({ name });
+  async findByName(q: Queryable, name: string): Promise<Project | undefined> {
+    const r = await q.get<ProjectRow>(`SELECT ${COLS} FROM projects WHERE lower(name) = lower(?) AND deleted_at IS NULL`, [name]);
     return r ? toProject(r) : undefined;
-  }
+  },
 
-  insert(id: string, name: string, now: string): void {
-    this.stmts.insert.run({ id, name, now });
-  }
+  async insert(q: Queryable, id: string, name: string, now: string): Promise<void> {
+    await q.run('INSERT INTO projects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)', [id, name, now, now]);
+  },
 
-  rename(id: string, name: string, now: string): number {
-    return this.stmts.rename.run({ id, name, now }).changes;
-  }
+  async rename(q: Queryable, id: string, name: string, now: string): Promise<number> {
+    return (await q.run('UPDATE projects SET name = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL', [name, now, id])).changes;
+  },
 
-  softDelete(id: string, now: string): number {
-    return this.stmts.softDelete.run({ id, now }).changes;
-  }
-}
+  async softDelete(q: Queryable, id: string, now: string): Promise<number> {
+    return (await q.run('UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL', [now, now, id])).changes;
+  },
+};

@@ -55,7 +55,7 @@ export class Finalizer {
       }
       return true;
     });
-    const shotNames = new Map(this.d.shots.list(projectId).map((s) => [s.id, s.name]));
+    const shotNames = new Map((await this.d.shots.list(projectId)).map((s) => [s.id, s.name]));
     const pools: Record<string, number> = {};
     const refusals: Refusal[] = [];
     const items = [];

@@ -3,8 +3,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
+import type { Project } from '../../../shared/contract/projects';
 import { AppError } from '../../../shared/errors';
 import { hasSomethingToRender } from '../../../shared/jobParams';
+import type { Queryable } from '../db/engine/sqlEngine';
 import type { ProjectService } from '../projects/projectService';
 import type { ShotService } from '../shots/shotService';
 import type { AttemptLog } from './attemptLog';
@@ -25,7 +27,7 @@ export interface SubmitDeps extends Pick<RunnerDeps, 'db' | 'takes' | 'providers
   projects: ProjectService;
   shots: ShotService;
   /** Compliance at submit (electron/core/policy): throws POLICY_REFUSED before anything is written. */
-  policy?: { checkSubmit(o: { projectId: string | null; projectName: string | null; inputs: readonly string[] }): void };
+  policy?: { checkSubmit(o: { projectId: string | null; projectName: string | null; inputs: readonly string[] }): Promise<void> };
 }
 
 /**
@@ -56,8 +58,8 @@ export class JobSubmitter {
     provider.validate(params);
     const inputs = this.inputHashes(params.promptImage);
     if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
-    const project = this.resolveProject(input);
-    this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
+    const project = await this.resolveProject(input);
+    await this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
     // A release job re-renders its source preview (finalize); a preview job stacks on the take it reuses.
     if (input.sourceTakeId) {
       const source = await this.d.takes.get(input.sourceTakeId);
@@ -75,11 +77,20 @@ export class JobSubmitter {
     const jobId = this.d.ids.newId('job');
 
     // Acknowledged only after the commit that holds it (Q1), shared with the other writes of this tick.
+    // An engine transaction (the project and shot services are on the engine port); the queue's own writes join it.
+    let made: { project: Project | null; shotsOf: string | null } = { project: null, shotsOf: null };
     const result = await this.d.db.engine.tx(async (q): Promise<{ jobId: string; cacheHit: boolean; saved: number }> => {
+      made = { project: null, shotsOf: null };
       // Looked up again here: a submit sharing this commit may have just created the project.
       const name = input.projectName ?? 'Untitled';
-      const projectId = project?.id ?? this.d.projects.findByName(name)?.id ?? this.d.projects.create(name).id;
-      const shotId = this.resolveShot(projectId, input).id;
+      let projectId = project?.id ?? (await this.d.projects.findByNameIn(q, name))?.id;
+      if (projectId === undefined) {
+        made.project = await this.d.projects.createIn(q, name);
+        projectId = made.project.id;
+      }
+      const shot = await this.resolveShot(q, projectId, input);
+      if (shot.made) made.shotsOf = projectId;
+      const shotId = shot.id;
       // The cache first: a finished answer is free whatever the wallet holds, so a hit is never priced or guarded.
       const existing = this.repo.s.byKey.get({ key: keys.idempotencyKey });
       if (existing && existing.status !== 'succeeded') return { jobId: existing.id, cacheHit: false, saved: 0 };
@@ -110,6 +121,8 @@ export class JobSubmitter {
       this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
       return { jobId, cacheHit: false, saved: 0 };
     });
+    if (made.project) this.d.projects.announceCreated(made.project);
+    if (made.shotsOf) await this.d.shots.announce(made.shotsOf);
     const job = this.hooks.get(result.jobId);
     this.d.events.emit('jobs.changed', { job });
     this.hooks.kick();
@@ -155,19 +168,20 @@ export class JobSubmitter {
     return { hashes: [`sha256:${createHash('sha256').update(readFileSync(promptImage)).digest('hex')}`], bytes: size };
   }
 
-  private resolveProject(input: SubmitRequest) {
+  private async resolveProject(input: SubmitRequest): Promise<Project | undefined> {
     if (input.projectId) return this.d.projects.get(input.projectId);
     if (input.projectName) return this.d.projects.findByName(input.projectName);
     throw new AppError('VALIDATION', 'projectId: name the project the job belongs to (projectId or projectName).', { field: 'projectId' });
   }
 
-  private resolveShot(projectId: string, input: SubmitRequest) {
+  private async resolveShot(q: Queryable, projectId: string, input: SubmitRequest): Promise<{ id: string; made: boolean }> {
     if (input.shotId) {
-      const shot = this.d.shots.get(input.shotId);
+      const shot = await this.d.shots.getIn(q, input.shotId);
       if (shot.projectId !== projectId) throw new AppError('VALIDATION', 'shotId: that shot belongs to another project.', { field: 'shotId' });
-      return shot;
+      return { id: shot.id, made: false };
     }
     const name = input.shotName ?? 'Shot 1';
-    return this.d.shots.findByName(projectId, name) ?? this.d.shots.create(projectId, name);
+    const found = await this.d.shots.findByNameIn(q, projectId, name);
+    return found ? { id: found.id, made: false } : { id: (await this.d.shots.createIn(q, projectId, name)).id, made: true };
   }
 }

@@ -1,124 +1,113 @@
-import type Database from 'better-sqlite3';
 import type { Shot } from '../../../shared/contract/shots';
 import { AppError } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
+import type { Queryable, SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Ids } from '../ports';
 import type { ProjectService } from '../projects/projectService';
-
-interface ShotRow {
-  id: string;
-  project_id: string;
-  name: string;
-  position: number;
-  created_at: string;
-  updated_at: string;
-}
-const toShot = (r: ShotRow): Shot => ({ id: r.id, projectId: r.project_id, name: r.name, position: r.position, createdAt: r.created_at, updatedAt: r.updated_at });
-const COLS = 'id, project_id, name, position, created_at, updated_at';
+import { shotRepo as repo } from './shotRepo';
 
 /** Shots: slots in a project's sequence. Positions are dense 1..n; finals are stitched in that order. */
 export class ShotService {
-  private readonly s;
-
   constructor(
-    private readonly db: Db,
+    private readonly engine: SqlEngine,
     private readonly projects: ProjectService,
     private readonly events: CoreEvents,
     private readonly clock: Clock,
     private readonly ids: Ids,
-  ) {
-    const c: Database.Database = db.conn;
-    this.s = {
-      list: c.prepare<{ projectId: string }, ShotRow>(`SELECT ${COLS} FROM shots WHERE project_id = @projectId AND deleted_at IS NULL ORDER BY position`),
-      get: c.prepare<{ id: string }, ShotRow>(`SELECT ${COLS} FROM shots WHERE id = @id AND deleted_at IS NULL`),
-      byName: c.prepare<{ projectId: string; name: string }, ShotRow>(
-        `SELECT ${COLS} FROM shots WHERE project_id = @projectId AND lower(name) = lower(@name) AND deleted_at IS NULL`,
-      ),
-      insert: c.prepare(`INSERT INTO shots (id, project_id, name, position, created_at, updated_at) VALUES (@id, @projectId, @name, @position, @now, @now)`),
-      rename: c.prepare(`UPDATE shots SET name = @name, updated_at = @now WHERE id = @id`),
-      setPosition: c.prepare(`UPDATE shots SET position = @position, updated_at = @now WHERE id = @id`),
-      softDelete: c.prepare(`UPDATE shots SET deleted_at = @now, updated_at = @now WHERE id = @id`),
-    };
+  ) {}
+
+  async list(projectId: string): Promise<Shot[]> {
+    await this.projects.get(projectId);
+    return repo.list(this.engine, projectId);
   }
 
-  list(projectId: string): Shot[] {
-    this.projects.get(projectId);
-    return this.s.list.all({ projectId }).map(toShot);
+  get(id: string): Promise<Shot> {
+    return this.getIn(this.engine, id);
   }
 
-  get(id: string): Shot {
-    const r = this.s.get.get({ id });
-    if (!r) throw new AppError('NOT_FOUND', `No shot with id ${id}. List the project's shots to see the ids that exist.`, { field: 'id', id });
-    return toShot(r);
+  /** The shot, read through `q` (a caller's transaction), or NOT_FOUND naming the id. */
+  async getIn(q: Queryable, id: string): Promise<Shot> {
+    const shot = await repo.get(q, id);
+    if (!shot) throw new AppError('NOT_FOUND', `No shot with id ${id}. List the project's shots to see the ids that exist.`, { field: 'id', id });
+    return shot;
   }
 
-  findByName(projectId: string, name: string): Shot | undefined {
-    const r = this.s.byName.get({ projectId, name: name.trim() });
-    return r ? toShot(r) : undefined;
+  findByName(projectId: string, name: string): Promise<Shot | undefined> {
+    return this.findByNameIn(this.engine, projectId, name);
   }
 
-  create(projectId: string, name: string): Shot {
+  findByNameIn(q: Queryable, projectId: string, name: string): Promise<Shot | undefined> {
+    return repo.findByName(q, projectId, name.trim());
+  }
+
+  async create(projectId: string, name: string): Promise<Shot> {
+    const shot = await this.engine.tx((q) => this.createIn(q, projectId, name));
+    await this.announce(projectId);
+    return shot;
+  }
+
+  /** Appends the shot inside the caller's transaction; the caller announces the project's shots (announce) after commit. */
+  async createIn(q: Queryable, projectId: string, name: string): Promise<Shot> {
     const clean = name.trim();
     const id = this.ids.newId('sht');
-    this.db.immediate(() => {
-      this.projects.get(projectId);
-      this.assertNameFree(projectId, clean);
-      const position = this.s.list.all({ projectId }).length + 1;
-      this.s.insert.run({ id, projectId, name: clean, position, now: this.now() });
-    });
-    this.changed(projectId);
-    return this.get(id);
+    await this.projects.getIn(q, projectId);
+    await this.assertNameFree(q, projectId, clean);
+    await repo.insert(q, { id, projectId, name: clean, now: this.now() });
+    return this.getIn(q, id);
   }
 
-  rename(id: string, name: string): Shot {
+  async rename(id: string, name: string): Promise<Shot> {
     const clean = name.trim();
-    const shot = this.get(id);
-    this.db.immediate(() => {
-      this.assertNameFree(shot.projectId, clean, id);
-      this.s.rename.run({ id, name: clean, now: this.now() });
+    const shot = await this.engine.tx(async (q) => {
+      const { projectId } = await this.getIn(q, id);
+      await this.assertNameFree(q, projectId, clean, id);
+      await repo.rename(q, id, clean, this.now());
+      return this.getIn(q, id);
     });
-    this.changed(shot.projectId);
-    return this.get(id);
+    await this.announce(shot.projectId);
+    return shot;
   }
 
-  move(id: string, position: number): Shot[] {
-    const shot = this.get(id);
-    this.db.immediate(() => {
-      const order = this.s.list.all({ projectId: shot.projectId }).map((r) => r.id).filter((sid) => sid !== id);
+  async move(id: string, position: number): Promise<Shot[]> {
+    const projectId = await this.engine.tx(async (q) => {
+      const shot = await this.getIn(q, id);
+      const order = (await repo.list(q, shot.projectId)).map((s) => s.id).filter((sid) => sid !== id);
       const at = Math.min(Math.max(position, 1), order.length + 1) - 1;
       order.splice(at, 0, id);
-      this.renumber(order);
+      await this.renumber(q, order);
+      return shot.projectId;
     });
-    return this.changed(shot.projectId);
+    return this.announce(projectId);
   }
 
-  delete(id: string): { id: string } {
-    const shot = this.get(id);
-    this.db.immediate(() => {
-      this.s.softDelete.run({ id, now: this.now() });
-      this.renumber(this.s.list.all({ projectId: shot.projectId }).map((r) => r.id));
+  async delete(id: string): Promise<{ id: string }> {
+    const projectId = await this.engine.tx(async (q) => {
+      const shot = await this.getIn(q, id);
+      await repo.softDelete(q, id, this.now());
+      await this.renumber(q, (await repo.list(q, shot.projectId)).map((s) => s.id));
+      return shot.projectId;
     });
-    this.changed(shot.projectId);
+    await this.announce(projectId);
     return { id };
   }
 
-  private renumber(ids: string[]): void {
-    const now = this.now();
-    ids.forEach((sid, i) => this.s.setPosition.run({ id: sid, position: i + 1, now }));
+  /** Tells every door the project's shots as they now are (after the commit that changed them); returns them. */
+  async announce(projectId: string): Promise<Shot[]> {
+    const shots = await repo.list(this.engine, projectId);
+    this.events.emit('shots.changed', { projectId, shots });
+    return shots;
   }
 
-  private assertNameFree(projectId: string, name: string, exceptId?: string): void {
-    const clash = this.findByName(projectId, name);
+  private async renumber(q: Queryable, ids: string[]): Promise<void> {
+    const now = this.now();
+    for (const [i, sid] of ids.entries()) await repo.setPosition(q, sid, i + 1, now);
+  }
+
+  private async assertNameFree(q: Queryable, projectId: string, name: string, exceptId?: string): Promise<void> {
+    const clash = await repo.findByName(q, projectId, name);
     if (clash && clash.id !== exceptId) {
       throw new AppError('CONFLICT', `This project already has a shot named "${clash.name}". Pick another name.`, { field: 'name', existingId: clash.id });
     }
-  }
-
-  private changed(projectId: string): Shot[] {
-    const shots = this.s.list.all({ projectId }).map(toShot);
-    this.events.emit('shots.changed', { projectId, shots });
-    return shots;
   }
 
   private now(): string {

@@ -18,7 +18,7 @@ export function takesFinals(d: { engine: SqlEngine; takes: TakeService; shots: S
     d.engine.get<{ status: string; params_hash: string; params_json: string; prompt_sealed: Buffer }>('SELECT status, params_hash, params_json, prompt_sealed FROM jobs WHERE id = ?', [id]);
   return {
     async finals(projectId: string): Promise<FinalEntry[]> {
-      const shots = d.shots.list(projectId);
+      const shots = await d.shots.list(projectId);
       const position = new Map(shots.map((s) => [s.id, s.position]));
       const shotName = new Map(shots.map((s) => [s.id, s.name]));
       const cards = new Map((await d.board.view(projectId)).shots.flatMap((s) => s.takes.map((t) => [t.id, t] as const)));

@@ -25,9 +25,10 @@ export class Publisher {
   async export(projectId: string, toDir: string, opts: { withSequence?: boolean; crossfadeSec?: number; signal?: AbortSignal; withPrompts?: boolean } = {}): Promise<ExportResult> {
     mkdirSync(this.tmpDir, { recursive: true });
     let last = 0;
+    const projectName = (await this.d.projects.get(projectId)).name;
     const r = await exportProject({ finals: this.d.finals, stitcher: this.d.stitcher, exporter: this.d.exporter, tmpDir: this.tmpDir }, projectId, toDir, {
       ...opts,
-      projectName: this.d.projects.get(projectId).name,
+      projectName,
       onProgress: (fraction) => {
         const now = this.d.clock.now();
         if (now - last < 100 && fraction < 1) return;

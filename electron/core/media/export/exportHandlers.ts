@@ -13,8 +13,8 @@ import { MANIFEST_NAME, SEQUENCE_NAME, takeFileName, type Manifest } from './man
  */
 export function exportHandlers(core: Pick<Core, 'publisher' | 'finals' | 'stitcher' | 'projects' | 'events'>): Pick<Handlers, 'export.check' | 'export.run' | 'stitch.run'> {
   return {
-    'stitch.run': ({ projectId, outFile, crossfadeSec, overwrite }, ctx) => {
-      core.projects.get(projectId); // NOT_FOUND before anything else
+    'stitch.run': async ({ projectId, outFile, crossfadeSec, overwrite }, ctx) => {
+      await core.projects.get(projectId); // NOT_FOUND before anything else
       return stitchProject(core, projectId, absolutePath(outFile, 'outFile', 'file'), {
         overwrite,
         ...(crossfadeSec === undefined ? {} : { crossfadeSec }),

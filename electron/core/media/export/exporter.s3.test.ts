@@ -35,7 +35,7 @@ function clip(name: string, bytes: number, fill: number): string {
 async function exportFrom(kind: 'local' | 's3', toDir: string) {
   const t = testCore({ config: kind === 's3' ? { storeUrl: s3.url(`exp-${kind}`), storeCredentials: s3.credentials } : {} });
   cores.push(t);
-  const projectId = t.core.projects.create('Export').id;
+  const projectId = (await t.core.projects.create('Export')).id;
   const r1 = await t.core.media.putRelease({ projectId, jobId: 'job_exp001', n: 0, fromFile: clip(`${kind}-a.mp4`, 400_000, 1) });
   const r2 = await t.core.media.putRelease({ projectId, jobId: 'job_exp002', n: 0, fromFile: clip(`${kind}-b.mp4`, 300_000, 2) });
   const entries = [

@@ -51,7 +51,7 @@ describe('Exporter', () => {
 
   beforeAll(async () => {
     ({ core, cleanup } = testCore());
-    projectId = core.projects.create('Export').id;
+    projectId = (await core.projects.create('Export')).id;
     const r1 = await core.media.putRelease({ projectId, jobId: 'job_exp001', n: 0, fromFile: file('a.mp4', 400_000, 1) });
     const r2 = await core.media.putRelease({ projectId, jobId: 'job_exp002', n: 0, fromFile: file('b.mp4', 300_000, 2) });
     preview = await core.media.putPreview({ projectId, jobId: 'job_exp003', n: 0, fromFile: file('p.mp4', 100, 3) });
@@ -111,7 +111,7 @@ describe('Exporter', () => {
   it('stops on a stored file that no longer matches its sha256, leaving no partial files', async () => {
     const t = testCore();
     try {
-      const pid = t.core.projects.create('Tamper').id;
+      const pid = (await t.core.projects.create('Tamper')).id;
       const good = await t.core.media.putRelease({ projectId: pid, jobId: 'job_tamp01', n: 0, fromFile: file('t1.mp4', 1000, 5) });
       const bad = await t.core.media.putRelease({ projectId: pid, jobId: 'job_tamp02', n: 0, fromFile: file('t2.mp4', 1000, 6) });
       writeFileSync(await t.core.media.fileOf(bad), Buffer.alloc(1000, 7));

@@ -21,7 +21,7 @@ async function world() {
   cleanups.push(t.cleanup);
   const src = tempDir();
   cleanups.push(src.cleanup);
-  const pid = t.core.projects.create('Keep').id;
+  const pid = (await t.core.projects.create('Keep')).id;
   return { ...t, clock, put: putter(t.core.media, pid, src.dir) };
 }
 

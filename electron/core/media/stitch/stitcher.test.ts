@@ -21,7 +21,7 @@ describeWith(ffmpegNeed, 'Stitcher', () => {
 
   beforeAll(async () => {
     ({ core, cleanup } = testCore());
-    const p = core.projects.create('Stitch');
+    const p = await core.projects.create('Stitch');
     const put = (jobId: string, file: string) => core.media.putRelease({ projectId: p.id, jobId, n: 0, fromFile: file });
     finals = [
       await put('job_shot01', makeClip(src.dir, '1.mp4', { width: 640, height: 360, fps: 24, durationSec: 2 })),
@@ -76,7 +76,7 @@ describeWith(ffmpegNeed, 'Stitcher', () => {
   });
 
   it('cancel kills ffmpeg and removes the partial file', async () => {
-    const p = core.projects.create('Long');
+    const p = await core.projects.create('Long');
     const long = await Promise.all(
       [1, 2].map(async (i) => core.media.putRelease({ projectId: p.id, jobId: `job_long0${i}`, n: 0, fromFile: makeClip(src.dir, `l${i}.mp4`, { durationSec: 6 }) })),
     );

@@ -30,7 +30,7 @@ afterEach(async () => {
 
 let prefixes = 0;
 describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) => {
-  function setup(dataDir?: string, prefix = `t${++prefixes}`) {
+  async function setup(dataDir?: string, prefix = `t${++prefixes}`) {
     const t = testCore({ ...(dataDir ? { dataDir } : {}), config: kind === 's3' ? { storeUrl: s3.url(prefix), storeCredentials: s3.credentials } : {} });
     cleanups.push(t.cleanup);
     const src = tempDir('ct-src-');
@@ -40,7 +40,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
       writeFileSync(f, body);
       return f;
     };
-    return { ...t, project: t.core.projects.create(`Spot ${++prefixes}`), file, prefix };
+    return { ...t, project: await t.core.projects.create(`Spot ${++prefixes}`), file, prefix };
   }
   const objects = async (core: Core, cls: ArtifactClass) => {
     const keys: string[] = [];
@@ -50,7 +50,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   const bytes = (core: Core, a: StoredArtifact) => core.media.withLocalFile(a, (f) => readFile(f, 'utf8'));
 
   it('stores a clip with its sha256, readable back through a local file and by streaming out', async () => {
-    const { core, project, file, dataDir } = setup();
+    const { core, project, file, dataDir } = await setup();
     const src = file('a.mp4', 'clip A bytes');
     const a = await core.media.putPreview({ projectId: project.id, jobId: 'job_abc123', n: 0, fromFile: src });
     expect(a.sha256).toBe(await sha256File(src));
@@ -68,7 +68,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   });
 
   it('stores identical content once per class, even when two puts race', async () => {
-    const { core, project, file } = setup();
+    const { core, project, file } = await setup();
     const [a, b] = await Promise.all([
       core.media.putPreview({ projectId: project.id, jobId: 'job_one111', n: 0, fromFile: file('a.mp4', 'same') }),
       core.media.putPreview({ projectId: project.id, jobId: 'job_two222', n: 1, fromFile: file('b.mp4', 'same') }),
@@ -81,7 +81,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   });
 
   it('returns the same artifact for a retried put of the same bytes, and refuses different bytes', async () => {
-    const { core, project, file } = setup();
+    const { core, project, file } = await setup();
     const a = await core.media.putPreview({ projectId: project.id, jobId: 'job_retry1', n: 2, fromFile: file('a.mp4', 'v1') });
     expect(await core.media.putPreview({ projectId: project.id, jobId: 'job_retry1', n: 2, fromFile: file('a2.mp4', 'v1') })).toEqual(a);
     await expect(core.media.putPreview({ projectId: project.id, jobId: 'job_retry1', n: 2, fromFile: file('b.mp4', 'v2') })).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -90,7 +90,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   });
 
   it('leaves no object behind when the row cannot be written (unknown project)', async () => {
-    const { core, file } = setup();
+    const { core, file } = await setup();
     await expect(core.media.putPreview({ projectId: 'prj_0000000000unknown', jobId: 'job_none02', n: 0, fromFile: file('a.mp4', 'y') })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       details: { field: 'projectId' },
@@ -99,7 +99,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   });
 
   it('sweeps: the object goes (in a batch) unless a live artifact shares it; metadata stays', async () => {
-    const { core, project, file } = setup();
+    const { core, project, file } = await setup();
     const a = await core.media.putPreview({ projectId: project.id, jobId: 'job_sweep1', n: 0, fromFile: file('a.mp4', 'shared') });
     const b = await core.media.putPreview({ projectId: project.id, jobId: 'job_sweep2', n: 0, fromFile: file('b.mp4', 'shared') });
     const c = await core.media.putPreview({ projectId: project.id, jobId: 'job_sweep3', n: 0, fromFile: file('c.mp4', 'other!') });
@@ -116,7 +116,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   });
 
   it('serves a clip by id with byte ranges, only within the class asked for', async () => {
-    const { core, project, file } = setup();
+    const { core, project, file } = await setup();
     const p = await core.media.putPreview({ projectId: project.id, jobId: 'job_serve1', n: 0, fromFile: file('p.mp4', 'served-bytes') });
     const r = await core.media.putRelease({ projectId: project.id, jobId: 'job_serve2', n: 0, fromFile: file('r.mp4', 'release-bytes') });
     expect(await core.resolveMedia(r.id, 'preview')).toBeNull();
@@ -134,10 +134,10 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   it('keeps artifacts and their bytes across a restart', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
-    const first = setup(join(t.dir, 'data'), 'restart');
+    const first = await setup(join(t.dir, 'data'), 'restart');
     const a = await first.core.media.putRelease({ projectId: first.project.id, jobId: 'job_keep01', n: 0, fromFile: first.file('a.mp4', 'persist') });
     await first.core.dispose();
-    const second = setup(join(t.dir, 'data'), 'restart');
+    const second = await setup(join(t.dir, 'data'), 'restart');
     expect(await second.core.media.getRelease(a.id)).toEqual(a);
     expect(await bytes(second.core, a)).toBe('persist');
   });

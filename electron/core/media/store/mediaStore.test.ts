@@ -191,7 +191,7 @@ describe('MediaStore in the core', () => {
     const src = join(t.dir, 'src.mp4');
     writeFileSync(src, 'persist');
     const first = testCore({ dataDir: join(t.dir, 'data') });
-    const project = first.core.projects.create('Kept');
+    const project = await first.core.projects.create('Kept');
     const a = await first.core.media.putRelease({ projectId: project.id, jobId: 'job_keep01', n: 0, fromFile: src });
     await first.core.dispose();
     const second = testCore({ dataDir: join(t.dir, 'data') });

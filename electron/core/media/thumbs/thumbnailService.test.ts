@@ -27,7 +27,7 @@ describeWith(ffmpegNeed, 'ThumbnailService', () => {
     ({ core, cleanup } = testCore());
     runner = new FfmpegRunner({ ffmpegPath: mediaBinaries!.ffmpeg, ffprobePath: mediaBinaries!.ffprobe, logger });
     thumbs = new ThumbnailService({ runner, store: core.media, logger, concurrency: 2 });
-    const project = core.projects.create('Thumbs');
+    const project = await core.projects.create('Thumbs');
     a = await core.media.putPreview({ projectId: project.id, jobId: 'job_thumb1', n: 0, fromFile: makeClip(src.dir, 'a.mp4', { width: 912, height: 512, durationSec: 3 }) });
   }, 60_000);
   afterAll(async () => {

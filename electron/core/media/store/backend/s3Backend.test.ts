@@ -43,10 +43,10 @@ const exists = (key: string) =>
     () => false,
   );
 
-function core(url: string, credentials = s3.credentials) {
+async function core(url: string, credentials = s3.credentials) {
   const t = testCore({ config: { storeUrl: url, storeCredentials: credentials } });
   cleanups.push(t.cleanup);
-  return { core: t.core, dataDir: t.dataDir, project: t.core.projects.create('Faults') };
+  return { core: t.core, dataDir: t.dataDir, project: await t.core.projects.create('Faults') };
 }
 
 describe('S3 backend', () => {
@@ -81,7 +81,7 @@ describe('S3 backend', () => {
     await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((ok) => closed.close(() => ok())); // nothing listens there now
-    const { core: c, project } = core(s3.url('down', { endpoint: `http://127.0.0.1:${port}` }));
+    const { core: c, project } = await core(s3.url('down', { endpoint: `http://127.0.0.1:${port}` }));
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_down01', n: 0, fromFile: file('x') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'unreachable', setting: 'CIRCLETAKE_STORE_URL' } });
     expect(String((err as Error).message)).toMatch(/cannot be reached.*CIRCLETAKE_STORE_URL/);
@@ -90,7 +90,7 @@ describe('S3 backend', () => {
   });
 
   it('a wrong bucket: names the bucket and the way out, no row', async () => {
-    const { core: c, project } = core(s3.url('p', { bucket: 'no-such-bucket' }));
+    const { core: c, project } = await core(s3.url('p', { bucket: 'no-such-bucket' }));
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_nobkt1', n: 0, fromFile: file('y') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'no-bucket', bucket: 'no-such-bucket' } });
     expect(String((err as Error).message)).toMatch(/"no-such-bucket".*does not exist\. Create it, or fix the bucket name in CIRCLETAKE_STORE_URL/);
@@ -99,7 +99,7 @@ describe('S3 backend', () => {
 
   it('bad credentials: names the credential settings, never their values, no row', async () => {
     const secret = 'not-the-secret-9f8e7d6c5b4a';
-    const { core: c, project } = core(s3.url('creds'), { accessKeyId: 'AKIAWRONGWRONGWRONG1', secretAccessKey: secret });
+    const { core: c, project } = await core(s3.url('creds'), { accessKeyId: 'AKIAWRONGWRONGWRONG1', secretAccessKey: secret });
     const err = await c.media.putPreview({ projectId: project.id, jobId: 'job_creds1', n: 0, fromFile: file('z') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IO_FAILED', details: { reason: 'credentials', setting: 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' } });
     expect(JSON.stringify({ m: (err as Error).message, d: (err as { details: unknown }).details })).not.toMatch(/AKIAWRONG|not-the-secret/);
@@ -107,7 +107,7 @@ describe('S3 backend', () => {
   });
 
   it('an object changed in the bucket behind our back is never used: the cache refuses it and keeps nothing', async () => {
-    const { core: c, project, dataDir } = core(s3.url('tamper'));
+    const { core: c, project, dataDir } = await core(s3.url('tamper'));
     const a = await c.media.putRelease({ projectId: project.id, jobId: 'job_tamp01', n: 0, fromFile: file('original bytes') });
     await s3.raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `tamper/release/${a.sha256}.mp4`, Body: 'tampered bytes' }));
     const err = await c.media.withLocalFile(a, () => Promise.resolve('used')).catch((e: unknown) => e);
@@ -119,7 +119,7 @@ describe('S3 backend', () => {
   });
 
   it('a failed delete is retried by the next sweep, not forgotten', async () => {
-    const { core: c, project } = core(s3.url('retry'));
+    const { core: c, project } = await core(s3.url('retry'));
     const a = await c.media.putPreview({ projectId: project.id, jobId: 'job_retr01', n: 0, fromFile: file('to be swept') });
     s3.setDown(true);
     expect(await c.media.sweepMany([a.id])).toMatchObject({ swept: [a.id], removed: [], failedDeletes: 1 });
@@ -133,7 +133,7 @@ describe('S3 backend', () => {
 
 describe('S3 backend under injected HTTP faults', () => {
   it('SlowDown (503) twice, then fine: the upload is retried with backoff and stored once', async () => {
-    const { core: c, project } = core(s3.url('slow'));
+    const { core: c, project } = await core(s3.url('slow'));
     const before = s3.faultsServed();
     s3.armFaults([{ kind: 'answer', status: 503, code: 'SlowDown' }, { kind: 'answer', status: 503, code: 'SlowDown' }]);
     const a = await c.media.putPreview({ projectId: project.id, jobId: 'job_slow01', n: 0, fromFile: file('slow but stored') });
@@ -144,7 +144,7 @@ describe('S3 backend under injected HTTP faults', () => {
   });
 
   it('a connection reset mid-upload is retried; the object is whole', async () => {
-    const { core: c, project } = core(s3.url('reset'));
+    const { core: c, project } = await core(s3.url('reset'));
     const body = Buffer.alloc(2 * 1024 * 1024, 5);
     const before = s3.faultsServed();
     s3.armFaults([{ kind: 'reset', afterBytes: 300_000 }]);
@@ -155,7 +155,7 @@ describe('S3 backend under injected HTTP faults', () => {
   });
 
   it('SlowDown that never ends, and a skewed clock: named, no row, no object', async () => {
-    const { core: c, project } = core(s3.url('never'));
+    const { core: c, project } = await core(s3.url('never'));
     s3.armFaults(Array.from({ length: 4 }, () => ({ kind: 'answer' as const, status: 503, code: 'SlowDown' })));
     const slow = await c.media.putPreview({ projectId: project.id, jobId: 'job_never1', n: 0, fromFile: file('never') }).catch((e: unknown) => e);
     expect(slow).toMatchObject({ code: 'IO_FAILED', details: { reason: 'slow-down', bucket: s3.bucket } });
