@@ -293,7 +293,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     },
   });
   const benchmark = new Benchmark({ db, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
-  const reviewLinks = new ReviewLinks(db, events, ports.clock, ports.ids);
+  const reviewLinks = new ReviewLinks(db.engine, events, ports.clock, ports.ids);
   const projectSpend = new ProjectSpendNotices({ db, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = async (takeId: string): Promise<string | null> => {
     const t = await takes.get(takeId);

@@ -123,19 +123,19 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   /** The token's role and label; the owner token counts only from this machine (loopback). */
   // A token is this process's (the owner's, or one `circletake review` printed) or a review link made in the app (any process).
-  const sessionFromRequest = (req: IncomingMessage, allowCookie: boolean): { role: Role; label: string; token: string; linkId?: string } | null => {
+  const sessionFromRequest = async (req: IncomingMessage, allowCookie: boolean): Promise<{ role: Role; label: string; token: string; linkId?: string } | null> => {
     const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, sessionCookie(port)) : null];
     for (const token of candidates) {
       if (!token) continue;
       const entry = tokens.entryOf(token);
       if (entry?.role === 'owner' && !isLoopbackAddress(req.socket.remoteAddress)) return null;
       if (entry) return { ...entry, token };
-      const link = core.reviewLinks.lookup(token);
+      const link = await core.reviewLinks.lookup(token);
       if (link) return { role: link.role, label: link.name, token, linkId: link.id };
     }
     return null;
   };
-  const roleFromRequest = (req: IncomingMessage, allowCookie: boolean): Role | null => sessionFromRequest(req, allowCookie)?.role ?? null;
+  const roleFromRequest = async (req: IncomingMessage, allowCookie: boolean): Promise<Role | null> => (await sessionFromRequest(req, allowCookie))?.role ?? null;
 
   /**
    * The request body, up to maxBody bytes. A longer one is read to its end and dropped (so the client
@@ -159,7 +159,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, name: string) => {
-    const session = sessionFromRequest(req, false);
+    const session = await sessionFromRequest(req, false);
     const role = session?.role;
     if (!session || !role) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).' });
     let input: unknown = {};
@@ -201,7 +201,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     }
     if (url.pathname === '/session') {
       if (req.method !== 'POST') return sendError(res, { code: 'VALIDATION', message: 'POST /session with the token header.' });
-      const session = sessionFromRequest(req, false);
+      const session = await sessionFromRequest(req, false);
       if (!session) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
       res.setHeader('set-cookie', `${sessionCookie(port)}=${session.token}; HttpOnly; SameSite=Strict; Path=/`);
       return sendJson(res, 200, { ok: true, value: { role: session.role } });
@@ -209,7 +209,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
     if (url.pathname.startsWith('/media/')) {
       // Token via header or the session cookie (a <video src> cannot send headers).
-      const mediaRole = roleFromRequest(req, true);
+      const mediaRole = await roleFromRequest(req, true);
       if (!mediaRole) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token for media. Open the URL Circle Take printed.' });
       // Reviewers stream previews only: a release id resolves to nothing for them (404).
       const resolveMedia = opts.resolveMedia ?? core.resolveMedia;
@@ -256,21 +256,29 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
     if (url.pathname !== '/events') return refuse(404, 'Not Found');
     if (!peerAllowed(req) || checkHostAndOrigin(req, true)) return refuse(403, 'Forbidden');
-    const session = sessionFromRequest(req, true);
-    if (!session) return refuse(401, 'Unauthorized');
-    if (clients.size >= maxConnections) return refuse(503, 'Service Unavailable');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.set(ws, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}) });
-      ws.on('close', () => clients.delete(ws));
-      // Clients never need to send; anything they send is ignored, and a flood closes the socket
-      // (1008). A message over maxPayload is closed by ws itself (1009).
-      const bucket = new TokenBucket({ capacity: wsLimit.burst, refillPerSec: wsLimit.perSecond }, clock);
-      // ws reports a protocol violation (e.g. over maxPayload) as an error before closing; unheard it would crash the host.
-      ws.on('error', (e) => core.ports.logger.log('warn', 'events socket closed on a protocol error', { error: e.message }));
-      ws.on('message', () => {
-        if (!bucket.tryTake() && ws.readyState === ws.OPEN) ws.close(1008, 'too many messages');
-      });
-    });
+    // A review link's token is looked up in the database (any process may have made or revoked it).
+    sessionFromRequest(req, true).then(
+      (session) => {
+        if (!session) return refuse(401, 'Unauthorized');
+        if (clients.size >= maxConnections) return refuse(503, 'Service Unavailable');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          clients.set(ws, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}) });
+          ws.on('close', () => clients.delete(ws));
+          // Clients never need to send; anything they send is ignored, and a flood closes the socket
+          // (1008). A message over maxPayload is closed by ws itself (1009).
+          const bucket = new TokenBucket({ capacity: wsLimit.burst, refillPerSec: wsLimit.perSecond }, clock);
+          // ws reports a protocol violation (e.g. over maxPayload) as an error before closing; unheard it would crash the host.
+          ws.on('error', (e) => core.ports.logger.log('warn', 'events socket closed on a protocol error', { error: e.message }));
+          ws.on('message', () => {
+            if (!bucket.tryTake() && ws.readyState === ws.OPEN) ws.close(1008, 'too many messages');
+          });
+        });
+      },
+      (e: unknown) => {
+        core.ports.logger.log('error', 'events socket: the session could not be looked up', { error: String(e) });
+        refuse(503, 'Service Unavailable');
+      },
+    );
   });
 
   const unsubscribe = core.events.subscribeLive((event, payload) => {

@@ -3,9 +3,9 @@ import { toString as qrToString } from 'qrcode';
 import type { LinkRole, ReviewLink, SharedLink } from '../../../shared/contract/review';
 import { AppError } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Ids } from '../ports';
-import { ReviewLinkRepo } from './reviewLinkRepo';
+import { reviewLinkRepo as repo } from './reviewLinkRepo';
 
 /** Where links can be opened: the server that serves them (the browser host, or one Electron starts). */
 export interface ReviewServer {
@@ -21,17 +21,14 @@ export const tokenDigest = (token: string): string => createHash('sha256').updat
  * process hears (the change feed), so each server closes that link's sockets at once.
  */
 export class ReviewLinks {
-  private readonly repo: ReviewLinkRepo;
   private server: ReviewServer | null = null;
 
   constructor(
-    private readonly db: Db,
+    private readonly engine: SqlEngine,
     private readonly events: CoreEvents,
     private readonly clock: Clock,
     private readonly ids: Ids,
-  ) {
-    this.repo = new ReviewLinkRepo(db.conn);
-  }
+  ) {}
 
   /** The door that serves links registers here (the host when it listens; Electron lazily). */
   serveAt(server: ReviewServer | null): void {
@@ -42,7 +39,7 @@ export class ReviewLinks {
     const token = randomBytes(32).toString('hex');
     const link: ReviewLink = { id: this.ids.newId('rvl'), role, name: name.trim(), createdAt: this.clock.now() };
     const bases = this.server ? await this.server.baseUrls() : null;
-    this.db.immediate(() => this.repo.insert(link, tokenDigest(token)));
+    await this.engine.tx((q) => repo.insert(q, link, tokenDigest(token)));
     this.events.emit('review.changed', { kind: 'created', link });
     if (!bases) {
       return { link, urls: [], qrSvg: null, note: `No review server is running here. Start one with \`circletake review --lan\`; the link for ${link.name} must then be made there.` };
@@ -62,21 +59,25 @@ export class ReviewLinks {
     };
   }
 
-  list(): ReviewLink[] {
-    return this.repo.live();
+  list(): Promise<ReviewLink[]> {
+    return repo.live(this.engine);
   }
 
-  revoke(id: string): ReviewLink {
-    const link = this.repo.get(id);
-    if (!link) throw new AppError('NOT_FOUND', `No review link with id ${id}. List the live links to see their ids.`, { field: 'id', id });
+  async revoke(id: string): Promise<ReviewLink> {
+    const now = this.clock.now();
+    const { link, revoked } = await this.engine.tx(async (q) => {
+      const found = await repo.get(q, id);
+      if (!found) throw new AppError('NOT_FOUND', `No review link with id ${id}. List the live links to see their ids.`, { field: 'id', id });
+      return { link: found, revoked: await repo.revoke(q, id, now) };
+    });
     const { isRevoked: _gone, ...plain } = link;
-    if (this.db.immediate(() => this.repo.revoke(id, this.clock.now()))) this.events.emit('review.changed', { kind: 'revoked', link: plain });
+    if (revoked) this.events.emit('review.changed', { kind: 'revoked', link: plain });
     return plain;
   }
 
   /** The live link a presented token belongs to, or null (unknown or revoked). */
-  lookup(token: string | null | undefined): ReviewLink | null {
+  async lookup(token: string | null | undefined): Promise<ReviewLink | null> {
     if (!token || !/^[0-9a-f]{64}$/.test(token)) return null;
-    return this.repo.liveByDigest(tokenDigest(token));
+    return repo.liveByDigest(this.engine, tokenDigest(token));
   }
 }
