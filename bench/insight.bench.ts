@@ -38,8 +38,8 @@ export default async function bench(): Promise<void> {
     clock.t = NOW;
     const range = { since: '2026-08-26' };
     let sink = 0;
-    const subject = await measure(`insight.report() over ${ATTEMPTS.toLocaleString('en-US')} attempts`, 'attempts/s', () => {
-      sink += core.insight.report(range).attempts.total;
+    const subject = await measure(`insight.report() over ${ATTEMPTS.toLocaleString('en-US')} attempts`, 'attempts/s', async () => {
+      sink += (await core.insight.report(range)).attempts.total;
       return ATTEMPTS;
     });
     const read = conn.prepare('SELECT a.*, j.project_id FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.started_at >= ?');
@@ -48,18 +48,20 @@ export default async function bench(): Promise<void> {
       return ATTEMPTS;
     });
     printRatio(subject, baseline, 'a 90-day report well under a second');
-    const recs = await measure('insight.recommendations() (report + triggers)', 'attempts/s', () => {
-      sink += core.insight.recommendations(range).length;
+    const recs = await measure('insight.recommendations() (report + triggers)', 'attempts/s', async () => {
+      sink += (await core.insight.recommendations(range)).length;
       return ATTEMPTS;
     }, { runs: 3 });
     printRatio(recs, baseline);
 
     // The estimator's hook: a switched-on calibration costs one primary-key lookup per estimate.
-    core.insight.setSettings({ minCalibrationSamples: 5 });
-    core.insight.setCalibration('local', 'gen4_turbo', true);
+    await core.insight.setSettings({ minCalibrationSamples: 5 });
+    await core.insight.setCalibration('local', 'gen4_turbo', true);
     const { plan, rateCard } = core.plans.active();
     const params = EstimateParams.parse({ provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', variations: 2 });
-    const { lookup } = new CalibrationStore(conn);
+    const store = new CalibrationStore(core.db.engine, clock);
+    await store.ready;
+    const { lookup } = store;
     const N = 50_000;
     const hooked = await measure('estimate() with the calibration hook on', 'estimates/s', () => {
       for (let i = 0; i < N; i++) sink += estimate(params, rateCard, plan, lookup).credits;

@@ -187,7 +187,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   // Opens asynchronously (system accounts, startup audit, the plan applied); every ledger call waits for it.
   const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
-  const calibrations = new CalibrationStore(db.conn);
+  const calibrations = new CalibrationStore(db.engine, ports.clock);
   const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn), calibration: calibrations.lookup });
   const shots = new ShotService(db.engine, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
@@ -285,8 +285,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const finals = takesFinals({ engine: db.engine, takes, shots, media, board, vault });
   const publisher = new Publisher({ dataDir: config.dataDir, projects, finals, stitcher, exporter, board, events, clock: ports.clock });
   const insight = new InsightService({
-    db, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
-    settings: new InsightSettingsStore(db.conn, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
+    engine: db.engine, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
+    settings: new InsightSettingsStore(db.engine, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
     plannedFinals: async (projectId) => {
       const p = await finalizer.plan(projectId);
       return { items: p.items.length, totalCredits: p.totalCredits, pools: p.pools };

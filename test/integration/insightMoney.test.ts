@@ -82,7 +82,7 @@ describe('calibration', () => {
   const quote = async (ratio: string) => await core.money.quote({ provider: 'local', model: 'gen4_turbo', durationSec: 10, ratio, variations: 4, audio: false, artifactClass: 'preview', upscale: false });
 
   it('shows the learned rate beside the card with sample counts, and changes no estimate until switched on', async () => {
-    const view = core.insight.calibration();
+    const view = await core.insight.calibration();
     expect(view.minSamples).toBe(5);
     const turbo = view.entries.find((e) => e.model === 'gen4_turbo')!;
     expect(turbo).toMatchObject({
@@ -99,7 +99,7 @@ describe('calibration', () => {
   });
 
   it('once switched on, the estimator uses the rate frozen at that moment, and says so; off restores the card', async () => {
-    core.insight.setCalibration('local', 'gen4_turbo', true);
+    await core.insight.setCalibration('local', 'gen4_turbo', true);
     expect(events.filter((e) => e.name === 'insight.calibrationChanged').map((e) => e.payload)).toEqual([{ provider: 'local', model: 'gen4_turbo', isEnabled: true }]);
     const q = await quote('1280:720');
     expect(q.estimate.credits).toBe(195);
@@ -113,19 +113,19 @@ describe('calibration', () => {
 
     // New attempts change what is learned, never what is applied.
     insertAttempt(core.db.conn, { job: seeded.jobs.J9!, status: 'ok', start: '2026-11-23T11:00:00Z', latency: 1_000, queue: 1_000, est: 25, charged: 100 });
-    const after = core.insight.calibration().entries.find((e) => e.model === 'gen4_turbo')!;
+    const after = (await core.insight.calibration()).entries.find((e) => e.model === 'gen4_turbo')!;
     expect(after.groups[0]).toMatchObject({ samples: 7, factor: 1.3111 });
     expect(after.applied!.groups[0]).toMatchObject({ samples: 6, factor: 0.975 });
     expect((await quote('1280:720')).estimate.credits).toBe(195);
 
-    core.insight.setCalibration('local', 'gen4_turbo', false);
+    await core.insight.setCalibration('local', 'gen4_turbo', false);
     expect((await quote('1280:720')).estimate.credits).toBe(200);
-    expect(core.insight.calibration().entries.find((e) => e.model === 'gen4_turbo')!.isEnabled).toBe(false);
+    expect((await core.insight.calibration()).entries.find((e) => e.model === 'gen4_turbo')!.isEnabled).toBe(false);
   });
 
   it('refuses to switch on a rate learned from too few samples, naming the count and the way out', async () => {
-    expect(() => core.insight.setCalibration('local', 'gen4.5', true)).toThrow(/model: local\/gen4.5 has 1 successful attempt with a known cost in the last 90 days; a learned rate needs 5/);
-    expect(core.insight.calibration().entries.find((e) => e.model === 'gen4.5')!.isEnabled).toBe(false);
+    await expect(core.insight.setCalibration('local', 'gen4.5', true)).rejects.toThrow(/model: local\/gen4.5 has 1 successful attempt with a known cost in the last 90 days; a learned rate needs 5/);
+    expect((await core.insight.calibration()).entries.find((e) => e.model === 'gen4.5')!.isEnabled).toBe(false);
   });
 
   it('goes through the contract: insight.setCalibration, then credits.quote carries the factor', async () => {

@@ -18,7 +18,7 @@ beforeEach(async () => {
   core = t.core;
   cleanup = t.cleanup;
   seeded = await seedInsight(core, clock);
-  core.insight.setSettings({ workingHours: { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5], utcOffsetMinutes: 0 } });
+  await core.insight.setSettings({ workingHours: { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5], utcOffsetMinutes: 0 } });
 });
 
 afterEach(async () => {
@@ -28,8 +28,8 @@ afterEach(async () => {
 const RANGE = { since: '2026-11-02', until: '2026-11-24' };
 
 describe('insight report over a seeded database', () => {
-  it('spend per day, stage and class is the ledger net of refunds', () => {
-    const r = core.insight.report(RANGE);
+  it('spend per day, stage and class is the ledger net of refunds', async () => {
+    const r = await core.insight.report(RANGE);
     expect(r.asOf).toBe(new Date(NOW).toISOString());
     // 50 + 25 + 50 + 50 + 60 + 40 (a partial capture) + 0 (voided) − 20 (refund) + 25 = 280
     expect(r.spend.credits).toBe(280);
@@ -43,8 +43,8 @@ describe('insight report over a seeded database', () => {
     expect(refundDay.byClass.preview).toBe(-20);
   });
 
-  it('weekly spend and its change, flagged above 30 % between complete weeks only', () => {
-    const { weeks } = core.insight.report(RANGE).spend;
+  it('weekly spend and its change, flagged above 30 % between complete weeks only', async () => {
+    const { weeks } = (await core.insight.report(RANGE)).spend;
     expect(weeks).toEqual([
       { weekStart: '2026-11-02', credits: 75, change: null, isFlagged: false, isComplete: true },
       { weekStart: '2026-11-09', credits: 100, change: 0.3333, isFlagged: true, isComplete: true },
@@ -53,13 +53,13 @@ describe('insight report over a seeded database', () => {
     ]);
   });
 
-  it('counts attempts by status, the running one included', () => {
-    const { attempts } = core.insight.report(RANGE);
+  it('counts attempts by status, the running one included', async () => {
+    const { attempts } = await core.insight.report(RANGE);
     expect(attempts).toEqual({ total: 15, byStatus: { ok: 9, retry: 1, fail: 2, canceled: 1, cache_hit: 1, running: 1 } });
   });
 
-  it('p95 queue, latency and end-to-end by model and status (cache hits, refused creates and running attempts left out)', () => {
-    expect(core.insight.report(RANGE).latency).toEqual([
+  it('p95 queue, latency and end-to-end by model and status (cache hits, refused creates and running attempts left out)', async () => {
+    expect((await core.insight.report(RANGE)).latency).toEqual([
       { provider: 'local', model: 'gen4.5', status: 'ok', attempts: 1, p95QueueMs: 700_000, p95LatencyMs: 200_000, p95EndToEndMs: 900_000 },
       { provider: 'local', model: 'gen4_turbo', status: 'canceled', attempts: 1, p95QueueMs: 15_000, p95LatencyMs: 5_000, p95EndToEndMs: 20_000 },
       { provider: 'local', model: 'gen4_turbo', status: 'fail', attempts: 2, p95QueueMs: 20_000, p95LatencyMs: 50_000, p95EndToEndMs: 65_000 },
@@ -67,8 +67,8 @@ describe('insight report over a seeded database', () => {
     ]);
   });
 
-  it('export failure rate over release attempts that ended, and the worst 30 minutes', () => {
-    expect(core.insight.report(RANGE).exportFailures).toEqual({
+  it('export failure rate over release attempts that ended, and the worst 30 minutes', async () => {
+    expect((await core.insight.report(RANGE)).exportFailures).toEqual({
       attempts: 3,
       failures: 1,
       rate: 0.3333,
@@ -76,8 +76,8 @@ describe('insight report over a seeded database', () => {
     });
   });
 
-  it('rerender rate = renders ÷ shipped assets per week and over the last 7 days', () => {
-    const { rerender } = core.insight.report(RANGE);
+  it('rerender rate = renders ÷ shipped assets per week and over the last 7 days', async () => {
+    const { rerender } = await core.insight.report(RANGE);
     expect(rerender.weeks).toEqual([
       { weekStart: '2026-11-02', attempts: 3, shipped: 0, rate: null, isFlagged: false },
       { weekStart: '2026-11-09', attempts: 4, shipped: 1, rate: 4, isFlagged: true },
@@ -87,8 +87,8 @@ describe('insight report over a seeded database', () => {
     expect(rerender.last7Days).toEqual({ weekStart: '2026-11-16', attempts: 6, shipped: 2, rate: 3, isFlagged: true });
   });
 
-  it('estimate vs actual per model and picture, with the learned credits per second and where each cost came from', () => {
-    expect(core.insight.report(RANGE).estimates).toEqual([
+  it('estimate vs actual per model and picture, with the learned credits per second and where each cost came from', async () => {
+    expect((await core.insight.report(RANGE)).estimates).toEqual([
       {
         provider: 'local', model: 'gen4.5', resolution: '1280:720', samples: 1, seconds: 5, estimated: 60, actual: 66,
         error: -0.0909, meanAbsError: 0.0909, cardCreditsPerSecond: 12, learnedCreditsPerSecond: 13.2, fromBalance: 0, fromReported: 1,
@@ -105,8 +105,8 @@ describe('insight report over a seeded database', () => {
     ]);
   });
 
-  it('credits per kept take and per approved final, what the cache saved, what was refunded', () => {
-    expect(core.insight.report(RANGE).yield).toEqual({
+  it('credits per kept take and per approved final, what the cache saved, what was refunded', async () => {
+    expect((await core.insight.report(RANGE)).yield).toEqual({
       keptTakes: 4,
       approvedFinals: 2,
       shippedAssets: 3,
@@ -120,8 +120,8 @@ describe('insight report over a seeded database', () => {
     });
   });
 
-  it('narrows to one project', () => {
-    const r = core.insight.report({ ...RANGE, projectId: seeded.p2 });
+  it('narrows to one project', async () => {
+    const r = await core.insight.report({ ...RANGE, projectId: seeded.p2 });
     expect(r.spend.credits).toBe(60);
     expect(r.spend.byStage.upscale).toBe(60);
     expect(r.attempts.total).toBe(1);
@@ -129,15 +129,15 @@ describe('insight report over a seeded database', () => {
     expect(Object.is(r.yield.refunded, 0)).toBe(true);
   });
 
-  it('defaults to the last 30 days and refuses a range that ends before it starts, naming the field', () => {
-    const r = core.insight.report();
+  it('defaults to the last 30 days and refuses a range that ends before it starts, naming the field', async () => {
+    const r = await core.insight.report();
     expect([r.since, r.until]).toEqual(['2026-10-25', '2026-11-24']);
-    expect(() => core.insight.report({ since: '2026-11-24', until: '2026-11-02' })).toThrow(/since: 2026-11-24 must be before 2026-11-02/);
-    expect(() => core.insight.report({ since: '2026-02-31' })).toThrow(/since: "2026-02-31" is not a calendar day/);
+    await expect(core.insight.report({ since: '2026-11-24', until: '2026-11-02' })).rejects.toThrow(/since: 2026-11-24 must be before 2026-11-02/);
+    await expect(core.insight.report({ since: '2026-02-31' })).rejects.toThrow(/since: "2026-02-31" is not a calendar day/);
   });
 
-  it('evaluates the decision framework on the recorded data, with the evidence', () => {
-    const recs = core.insight.recommendations(RANGE);
+  it('evaluates the decision framework on the recorded data, with the evidence', async () => {
+    const recs = await core.insight.recommendations(RANGE);
     const byId = Object.fromEntries(recs.map((r) => [r.id, r]));
     // A small seeded month: three triggers are past their thresholds on too little evidence to act on.
     expect(recs.map((r) => [r.id, r.level, r.samples, r.minSamples])).toEqual([
@@ -160,17 +160,17 @@ describe('insight report over a seeded database', () => {
     expect(byId.release_blocked!.action).toMatch(/^Pay for UI export or move release work to the API pipeline/);
   });
 
-  it('judges the same hours in another time zone: the stall days are no longer working hours', () => {
+  it('judges the same hours in another time zone: the stall days are no longer working hours', async () => {
     // UTC−10: 11:00 and 15:00 UTC are 01:00 and 05:00 local.
-    core.insight.setSettings({ workingHours: { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5], utcOffsetMinutes: -600 } });
-    const stall = core.insight.recommendations(RANGE).find((r) => r.id === 'queue_stall')!;
+    await core.insight.setSettings({ workingHours: { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5], utcOffsetMinutes: -600 } });
+    const stall = (await core.insight.recommendations(RANGE)).find((r) => r.id === 'queue_stall')!;
     expect(stall.isTriggered).toBe(false);
     expect(stall.figures.stalledDays).toBe(0);
   });
 
-  it('writes the same figures as CSV, one figure a row', () => {
-    const r = core.insight.report(RANGE);
-    const csv = reportCsv(r, core.insight.recommendations(RANGE)).split('\n');
+  it('writes the same figures as CSV, one figure a row', async () => {
+    const r = await core.insight.report(RANGE);
+    const csv = reportCsv(r, await core.insight.recommendations(RANGE)).split('\n');
     expect(csv[0]).toBe('section,period,group,metric,value');
     expect(csv).toContain('spend,2026-11-02..2026-11-24,all,credits,280');
     expect(csv).toContain('spend_by_day,2026-11-19,stage:generate,credits,-20');

@@ -4,7 +4,7 @@ import type { CalibrationView, Forecast, InsightSettings, PlannedWork, Recommend
 import { AppError, validationError } from '../../../shared/errors';
 import type { EstimateParams, ProviderId } from '../../../shared/money/params';
 import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { CreditLedger } from '../money/creditLedger';
 import type { MoneyService } from '../money/moneyService';
 import type { PlanRegistry } from '../money/planRegistry';
@@ -13,7 +13,7 @@ import { exportFailures, latencyRows, rerenderLast7Days, rerenderWeeks, statusCo
 import { type CalibrationStore } from './calibrationStore';
 import { calibratedModels, calibrationGroups, estimateRows } from './estimateFigures';
 import { budgetForecasts, poolForecasts } from './forecast';
-import { InsightRepo } from './insightRepo';
+import { insightRepo as repo, type InsightRange } from './insightRepo';
 import { type InsightSettingsStore } from './insightSettings';
 import { cmp } from './insightStats';
 import { addDays, dayOf, dayStartMs, DAY_MS, isDay } from './insightTime';
@@ -34,7 +34,7 @@ export interface PlannedFinals {
 }
 
 export interface InsightServiceDeps {
-  db: Db;
+  engine: SqlEngine;
   events: CoreEvents;
   clock: Clock;
   logger: Logger;
@@ -58,11 +58,7 @@ export const CALIBRATION_WINDOW_DAYS = 90;
 const DEFAULT_RANGE_DAYS = 30;
 
 export class InsightService {
-  readonly repo: InsightRepo;
-
-  constructor(private readonly d: InsightServiceDeps) {
-    this.repo = new InsightRepo(d.db.conn);
-  }
+  constructor(private readonly d: InsightServiceDeps) {}
 
   /** [since, until) in UTC days: default the last 30 days up to now. */
   range(r: ReportRange): { since: string; until: string; projectId: string | null } {
@@ -75,20 +71,23 @@ export class InsightService {
     return { since, until, projectId: r.projectId ?? null };
   }
 
-  report(r: ReportRange = {}): Report {
+  async report(r: ReportRange = {}): Promise<Report> {
     const { since, until, projectId } = this.range(r);
     const now = this.d.clock.now();
     const from = dayStartMs(since);
     const to = dayStartMs(until);
     const week = now - 7 * DAY_MS;
-    const all = this.repo.attempts({ from: Math.min(from, week), to: Math.max(to, now + 1), project: projectId });
+    const q = this.d.engine;
+    const all = await repo.attempts(q, { from: Math.min(from, week), to: Math.max(to, now + 1), project: projectId });
     const attempts = all.filter((a) => a.startedAt >= from && a.startedAt < to);
-    const spend = this.repo.spend(since, until, projectId);
+    const spend = await repo.spend(q, since, until, projectId);
     const byDay = spendByDay(spend, since, until);
     const totals = spendTotals(byDay);
-    const range = { from, to, project: projectId };
-    const published = this.repo.published(range);
-    const recentPublished = this.repo.published({ from: week, to: now + 1, project: projectId });
+    const range: InsightRange = { from, to, project: projectId };
+    const published = await repo.published(q, range);
+    const recentPublished = await repo.published(q, { from: week, to: now + 1, project: projectId });
+    const takes = await repo.takes(q, range);
+    const cacheHits = await repo.cacheHits(q, range);
     return {
       asOf: new Date(now).toISOString(),
       since,
@@ -100,22 +99,22 @@ export class InsightService {
       exportFailures: exportFailures(attempts),
       rerender: { weeks: rerenderWeeks(attempts, published, since, until), last7Days: rerenderLast7Days(all, recentPublished, now) },
       estimates: estimateRows(attempts),
-      yield: yieldFigures({ spend, takes: this.repo.takes(range), published, cacheHits: this.repo.cacheHits(range) }),
+      yield: yieldFigures({ spend, takes, published, cacheHits }),
     };
   }
 
-  recommendations(r: ReportRange = {}): Recommendation[] {
-    const report = this.report(r);
+  async recommendations(r: ReportRange = {}): Promise<Recommendation[]> {
+    const report = await this.report(r);
     const { since, until, projectId } = this.range(r);
-    const attempts = this.repo.attempts({ from: dayStartMs(since), to: dayStartMs(until), project: projectId });
+    const attempts = await repo.attempts(this.d.engine, { from: dayStartMs(since), to: dayStartMs(until), project: projectId });
     return recommendations({
       attempts,
       weeks: report.spend.weeks,
       rerender: report.rerender.last7Days,
       exportFailures: report.exportFailures,
-      settings: this.d.settings.get(),
+      settings: await this.d.settings.get(),
       plan: this.d.plans.active().plan,
-      watermarkedReleases: this.repo.watermarkedReleases({ from: dayStartMs(since), to: dayStartMs(until), project: projectId }),
+      watermarkedReleases: await repo.watermarkedReleases(this.d.engine, { from: dayStartMs(since), to: dayStartMs(until), project: projectId }),
     });
   }
 
@@ -128,7 +127,7 @@ export class InsightService {
     const now = this.d.clock.now();
     const today = dayOf(now);
     const horizonDays = req.horizonDays ?? 30;
-    const names = this.repo.projectNames();
+    const names = await repo.projectNames(this.d.engine);
     const planned: PlannedWork[] = [];
     for (const [id, name] of names) {
       if (req.projectId && id !== req.projectId) continue;
@@ -137,7 +136,7 @@ export class InsightService {
     }
     for (const p of plannedIn) planned.push(this.priced(p.params, p.count, p.label, req.projectId ?? null));
     const historyFrom = addDays(today, -(DEFAULT_RANGE_DAYS - 1));
-    const budgetRows = this.repo.budgets().filter((b) => !req.projectId || b.projectId === req.projectId);
+    const budgetRows = (await repo.budgets(this.d.engine)).filter((b) => !req.projectId || b.projectId === req.projectId);
     const budgets = [];
     for (const b of budgetRows) budgets.push({ ...b, spent: (await this.d.ledger.guardState(b.projectId)).project?.spent ?? 0 });
     const input = {
@@ -145,32 +144,33 @@ export class InsightService {
       horizonDays,
       balances: await this.d.ledger.balances(),
       planned,
-      recentSpend: this.repo.spend(addDays(today, -6), addDays(today, 1), null),
-      history: this.repo.poolDays(historyFrom),
+      recentSpend: await repo.spend(this.d.engine, addDays(today, -6), addDays(today, 1), null),
+      history: await repo.poolDays(this.d.engine, historyFrom),
       historyFrom,
       budgets,
     };
     return { asOf: new Date(now).toISOString(), horizonDays, planned, pools: poolForecasts(input), budgets: budgetForecasts(input) };
   }
 
-  settings(): InsightSettings {
+  settings(): Promise<InsightSettings> {
     return this.d.settings.get();
   }
 
-  setSettings(patch: Partial<InsightSettings>): InsightSettings {
+  setSettings(patch: Partial<InsightSettings>): Promise<InsightSettings> {
     return this.d.settings.set(patch);
   }
 
-  calibration(): CalibrationView {
-    const min = this.d.settings.get().minCalibrationSamples;
-    const attempts = this.calibrationAttempts();
+  async calibration(): Promise<CalibrationView> {
+    const min = (await this.d.settings.get()).minCalibrationSamples;
+    const attempts = await this.calibrationAttempts();
     const models = new Map(calibratedModels(attempts).map((m) => [`${m.provider}\u0000${m.model}`, m]));
-    for (const e of this.d.calibrations.enabled()) models.set(`${e.provider}\u0000${e.model}`, { provider: e.provider, model: e.model });
+    const enabled = new Map((await this.d.calibrations.enabled()).map((e) => [`${e.provider}\u0000${e.model}`, e]));
+    for (const e of enabled.values()) models.set(`${e.provider}\u0000${e.model}`, { provider: e.provider, model: e.model });
     const entries = [...models.values()]
       .sort((a, b) => cmp(a.provider, b.provider) || cmp(a.model, b.model))
       .map(({ provider, model }) => {
         const learned = calibrationGroups(attempts, provider, model);
-        const applied = this.d.calibrations.applied(provider, model);
+        const applied = enabled.get(`${provider}\u0000${model}`)?.applied ?? null;
         return {
           provider: provider as ProviderId,
           model,
@@ -184,12 +184,12 @@ export class InsightService {
   }
 
   /** Switching on freezes what was learned so far; refused without enough samples. Never automatic. */
-  setCalibration(provider: ProviderId, model: string, isEnabled: boolean): CalibrationView {
+  async setCalibration(provider: ProviderId, model: string, isEnabled: boolean): Promise<CalibrationView> {
     const now = this.d.clock.now();
-    if (!isEnabled) this.d.calibrations.disable(provider, model, now);
+    if (!isEnabled) await this.d.calibrations.disable(provider, model, now);
     else {
-      const min = this.d.settings.get().minCalibrationSamples;
-      const learned = calibrationGroups(this.calibrationAttempts(), provider, model);
+      const min = (await this.d.settings.get()).minCalibrationSamples;
+      const learned = calibrationGroups(await this.calibrationAttempts(), provider, model);
       if (learned.overall.samples < min || learned.overall.factor === null) {
         throw new AppError(
           'VALIDATION',
@@ -197,7 +197,7 @@ export class InsightService {
           { field: 'model', samples: learned.overall.samples, needed: min },
         );
       }
-      this.d.calibrations.enable(provider, model, { ...learned, minSamples: min, since: new Date(now).toISOString() }, now);
+      await this.d.calibrations.enable(provider, model, { ...learned, minSamples: min, since: new Date(now).toISOString() }, now);
     }
     this.d.events.emit('insight.calibrationChanged', { provider, model, isEnabled });
     return this.calibration();
@@ -205,7 +205,7 @@ export class InsightService {
 
   private calibrationAttempts() {
     const now = this.d.clock.now();
-    return this.repo.attempts({ from: now - CALIBRATION_WINDOW_DAYS * DAY_MS, to: now + 1, project: null });
+    return repo.attempts(this.d.engine, { from: now - CALIBRATION_WINDOW_DAYS * DAY_MS, to: now + 1, project: null });
   }
 
   private async finalsOf(projectId: string): Promise<PlannedFinals | null> {

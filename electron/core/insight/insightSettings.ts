@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { InsightSettings } from '../../../shared/contract/insightTypes';
 import { AppError } from '../../../shared/errors';
+import type { SqlEngine } from '../db/engine/sqlEngine';
 
 /**
  * Insight's settings (table insight_settings, migration 0500), each key a JSON value with a default:
@@ -15,34 +15,32 @@ export function defaultSettings(utcOffsetMinutes: number): InsightSettings {
   };
 }
 
+/** The settings table, on either engine; values are JSON decoded here. */
 export class InsightSettingsStore {
-  private readonly s;
-
   constructor(
-    db: Database.Database,
+    private readonly engine: SqlEngine,
     private readonly defaults: InsightSettings,
-  ) {
-    this.s = {
-      all: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM insight_settings'),
-      put: db.prepare<{ key: string; value: string }>('INSERT INTO insight_settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    };
-  }
+  ) {}
 
-  get(): InsightSettings {
+  async get(): Promise<InsightSettings> {
     const stored: Record<string, unknown> = {};
-    for (const r of this.s.all.all()) stored[r.key] = JSON.parse(r.value);
+    for (const r of await this.engine.all<{ key: string; value: string }>('SELECT key, value FROM insight_settings')) stored[r.key] = JSON.parse(r.value);
     const merged = InsightSettings.safeParse({ ...this.defaults, ...stored });
     // A stored value from a future version that no longer parses falls back to the defaults, whole.
     return merged.success ? merged.data : this.defaults;
   }
 
-  set(patch: Partial<InsightSettings>): InsightSettings {
-    const next = InsightSettings.safeParse({ ...this.get(), ...patch });
+  async set(patch: Partial<InsightSettings>): Promise<InsightSettings> {
+    const next = InsightSettings.safeParse({ ...(await this.get()), ...patch });
     if (!next.success) {
       const i = next.error.issues[0]!;
       throw new AppError('VALIDATION', `${i.path.join('.')}: ${i.message}`, { field: i.path.join('.') });
     }
-    for (const [key, value] of Object.entries(patch)) if (value !== undefined) this.s.put.run({ key, value: JSON.stringify(value) });
+    await this.engine.tx(async (q) => {
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined) await q.run('INSERT INTO insight_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+      }
+    });
     return next.data;
   }
 }
