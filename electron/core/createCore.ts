@@ -294,7 +294,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   });
   const benchmark = new Benchmark({ db, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
   const reviewLinks = new ReviewLinks(db.engine, events, ports.clock, ports.ids);
-  const projectSpend = new ProjectSpendNotices({ db, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
+  const projectSpend = new ProjectSpendNotices({ engine: db.engine, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = async (takeId: string): Promise<string | null> => {
     const t = await takes.get(takeId);
     if (!t.artifactId) return null;
@@ -364,6 +364,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       await ffmpeg.dispose();
       media.dispose();
       projectSpend.dispose();
+      await projectSpend.idle();
       ledger.dispose();
       plans.dispose();
       events.dispose();

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const seed = testCore({ dataDir: data.dir, clock: systemClock, config: { storeUrl, storeCredentials: s3.credentials } });
   const f = join(src.dir, 'clip.mp4');
   writeFileSync(f, body);
-  releaseId = (await seed.core.media.putRelease({ projectId: seed.core.projects.create('Bucket').id, jobId: 'job_utilitys301', n: 0, fromFile: f })).id;
+  releaseId = (await seed.core.media.putRelease({ projectId: (await seed.core.projects.create('Bucket')).id, jobId: 'job_utilitys301', n: 0, fromFile: f })).id;
   await seed.core.dispose();
   transport = await SupervisedCore.start({
     spawn: (): CoreProcessHandle => {

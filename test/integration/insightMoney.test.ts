@@ -150,25 +150,25 @@ describe('per-project spend thresholds', () => {
 
   it('notifies once per crossing, in the app and the OS; a refund below re-arms it', async () => {
     // Short has spent 60 already; 100 is crossed later, 50 is behind it (recorded silently).
-    const view = core.projectSpend.set(seeded.p2, [100, 50]);
+    const view = await core.projectSpend.set(seeded.p2, [100, 50]);
     expect(view).toEqual({ projectId: seeded.p2, projectName: 'Short', thresholds: [50, 100], source: 'set', spent: 60, crossed: [50] });
     await spend(30, 'a');
-    await new Promise((r) => setImmediate(r));
+    await core.projectSpend.idle();
     expect(crossedEvents()).toEqual([]);
     await spend(15, 'b');
-    await new Promise((r) => setImmediate(r));
+    await core.projectSpend.idle();
     expect(crossedEvents()).toEqual([{ projectId: seeded.p2, projectName: 'Short', threshold: 100, spent: 105 }]);
     expect(notices).toEqual(['Project spend: Project "Short" has spent 105 credits, past its 100 threshold.']);
     await spend(10, 'c');
-    await new Promise((r) => setImmediate(r));
+    await core.projectSpend.idle();
     expect(crossedEvents()).toHaveLength(1);
     // A refund of 20 takes Short to 95: re-armed; the next spend past 100 is a new crossing.
     core.ledger.refund({ id: 'thr-refund', reservationId: 'rsv_thr_c', credits: 10, reason: 'test' });
     await core.ledger.refund({ id: 'thr-refund-2', reservationId: 'rsv_thr_b', credits: 10, reason: 'test' });
-    await new Promise((r) => setImmediate(r));
-    expect(core.projectSpend.view(seeded.p2)).toMatchObject({ spent: 95, crossed: [50] });
+    await core.projectSpend.idle();
+    expect(await core.projectSpend.view(seeded.p2)).toMatchObject({ spent: 95, crossed: [50] });
     await spend(6, 'd');
-    await new Promise((r) => setImmediate(r));
+    await core.projectSpend.idle();
     expect(crossedEvents()).toEqual([
       { projectId: seeded.p2, projectName: 'Short', threshold: 100, spent: 105 },
       { projectId: seeded.p2, projectName: 'Short', threshold: 100, spent: 101 },
@@ -178,16 +178,17 @@ describe('per-project spend thresholds', () => {
   });
 
   it('falls back to 50/80/100 % of the budget, and back to none when the budget goes', async () => {
-    expect(core.projectSpend.view(seeded.p2)).toMatchObject({ thresholds: [], source: 'none' });
+    expect(await core.projectSpend.view(seeded.p2)).toMatchObject({ thresholds: [], source: 'none' });
     await core.ledger.setProjectBudget(seeded.p2, 150);
-    expect(core.projectSpend.view(seeded.p2)).toMatchObject({ thresholds: [75, 120, 150], source: 'budget' });
-    expect(core.projectSpend.check(seeded.p2)).toEqual([]);
+    expect(await core.projectSpend.view(seeded.p2)).toMatchObject({ thresholds: [75, 120, 150], source: 'budget' });
+    expect(await core.projectSpend.check(seeded.p2)).toEqual([]);
     expect(await spend(20, 'e')).toBe('rsv_thr_e');
+    await core.projectSpend.idle();
     expect(crossedEvents()).toEqual([{ projectId: seeded.p2, projectName: 'Short', threshold: 75, spent: 80 }]);
   });
 
   it('refuses thresholds for a project that does not exist, through the contract too', async () => {
-    expect(() => core.projectSpend.set('prj_nothere00000', [10])).toThrow(/No project with id prj_nothere00000/);
+    await expect(core.projectSpend.set('prj_nothere00000', [10])).rejects.toThrow(/No project with id prj_nothere00000/);
     const r = await core.dispatch('insight.setThresholds', { projectId: seeded.p2, thresholds: [0] }, { role: 'owner', door: 'cli' });
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect((r as { error: { message: string } }).error.message).toMatch(/thresholds\[0\]: must be more than 0/);

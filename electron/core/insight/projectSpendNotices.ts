@@ -1,8 +1,9 @@
 import type { ProjectThresholds } from '../../../shared/contract/insightTypes';
 import { AppError } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
+import type { Queryable, SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Logger, Notifier } from '../ports';
+import { projectSpendRepo as repo } from './projectSpendRepo';
 
 /**
  * Spend notifications per project (per user ones are the ledger's: money_notices, the plan's
@@ -15,72 +16,45 @@ import type { Clock, Logger, Notifier } from '../ports';
 const BUDGET_SHARES = [0.5, 0.8, 1];
 
 export class ProjectSpendNotices {
-  private readonly s;
   private readonly unsubscribe: () => void;
+  /** Checks started by ledger events and not yet finished (idle() waits for them). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly d: { db: Db; events: CoreEvents; notifier: Notifier; clock: Clock; logger: Logger },
+    private readonly d: { engine: SqlEngine; events: CoreEvents; notifier: Notifier; clock: Clock; logger: Logger },
   ) {
-    const c = d.db.conn;
-    this.s = {
-      opProject: c.prepare<{ id: string }, { project_id: string | null }>('SELECT project_id FROM ledger_ops WHERE id = @id'),
-      spent: c.prepare<{ project: string }, { n: number | null }>(`
-        SELECT sum(CASE WHEN e.credit_account = 'sys:spend' THEN e.amount ELSE -e.amount END) AS n
-        FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
-        WHERE o.project_id = @project AND e.is_pending = 0 AND e.amount > 0 AND (e.credit_account = 'sys:spend' OR e.debit_account = 'sys:refunds')`),
-      own: c.prepare<{ project: string }, { threshold: number }>('SELECT threshold FROM project_spend_thresholds WHERE project_id = @project ORDER BY threshold'),
-      budget: c.prepare<{ project: string }, { credits: number }>('SELECT credits FROM money_budgets WHERE project_id = @project'),
-      project: c.prepare<{ project: string }, { name: string }>('SELECT name FROM projects WHERE id = @project AND deleted_at IS NULL'),
-      projects: c.prepare<[], { id: string; name: string }>('SELECT id, name FROM projects WHERE deleted_at IS NULL ORDER BY name'),
-      crossing: c.prepare<{ project: string; threshold: number }, { is_armed: number; crossings: number }>(
-        'SELECT is_armed, crossings FROM project_spend_crossings WHERE project_id = @project AND threshold = @threshold',
-      ),
-      crossings: c.prepare<{ project: string }, { threshold: number; is_armed: number }>('SELECT threshold, is_armed FROM project_spend_crossings WHERE project_id = @project ORDER BY threshold'),
-      insertCrossing: c.prepare<{ project: string; threshold: number; spent: number; now: number }>(
-        'INSERT INTO project_spend_crossings (project_id, threshold, spent, crossed_at) VALUES (@project, @threshold, @spent, @now)',
-      ),
-      recross: c.prepare<{ project: string; threshold: number; spent: number; now: number }>(
-        'UPDATE project_spend_crossings SET is_armed = 0, crossings = crossings + 1, spent = @spent, crossed_at = @now WHERE project_id = @project AND threshold = @threshold AND is_armed = 1',
-      ),
-      rearm: c.prepare<{ project: string; threshold: number }>('UPDATE project_spend_crossings SET is_armed = 1 WHERE project_id = @project AND threshold = @threshold AND is_armed = 0'),
-      clearOwn: c.prepare<{ project: string }>('DELETE FROM project_spend_thresholds WHERE project_id = @project'),
-      addOwn: c.prepare<{ project: string; threshold: number; now: number }>('INSERT INTO project_spend_thresholds (project_id, threshold, created_at) VALUES (@project, @threshold, @now)'),
-      dropStale: c.prepare<{ project: string; keep: string }>(
-        "DELETE FROM project_spend_crossings WHERE project_id = @project AND ',' || @keep || ',' NOT LIKE '%,' || threshold || ',%'",
-      ),
-    };
     this.unsubscribe = d.events.subscribe((name, payload) => {
       if (name !== 'credits.changed') return;
       const p = payload as { kind: string; opId: string };
       if (p.kind !== 'capture' && p.kind !== 'debit' && p.kind !== 'refund') return;
-      const project = this.s.opProject.get({ id: p.opId })?.project_id;
-      if (!project) return;
-      try {
-        this.check(project);
-      } catch (e) {
-        d.logger.log('error', 'project spend thresholds could not be checked', { projectId: project, error: (e as Error).message });
-      }
+      const done = this.checkOp(p.opId).finally(() => this.pending.delete(done));
+      this.pending.add(done);
     });
   }
 
+  /** Resolves once the checks that ledger events started so far have notified (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
   /** Notifies each threshold the project's spend has newly reached; re-arms those it fell back below. */
-  check(projectId: string): number[] {
-    const name = this.s.project.get({ project: projectId })?.name;
-    if (name === undefined) return [];
-    const { thresholds } = this.thresholdsOf(projectId);
+  async check(projectId: string): Promise<number[]> {
+    const name = await repo.projectName(this.d.engine, projectId);
+    if (name === null) return [];
+    const { thresholds } = await this.thresholdsOf(this.d.engine, projectId);
     // Most projects have no thresholds: no need to add up their spend.
     if (thresholds.length === 0) return [];
     const now = this.d.clock.now();
-    const crossed = this.d.db.immediate(() => {
-      const spent = this.spent(projectId);
+    const crossed = await this.d.engine.tx(async (q) => {
+      const spent = await repo.spent(q, projectId);
       const out: { threshold: number; spent: number }[] = [];
       for (const threshold of thresholds) {
-        const row = this.s.crossing.get({ project: projectId, threshold });
+        const row = await repo.crossing(q, projectId, threshold);
         if (spent >= threshold) {
-          if (!row) this.s.insertCrossing.run({ project: projectId, threshold, spent, now });
-          else if (this.s.recross.run({ project: projectId, threshold, spent, now }).changes === 0) continue;
+          if (!row) await repo.insertCrossing(q, projectId, threshold, spent, now);
+          else if (!(await repo.recross(q, projectId, threshold, spent, now))) continue;
           out.push({ threshold, spent });
-        } else if (row) this.s.rearm.run({ project: projectId, threshold });
+        } else if (row) await repo.rearm(q, projectId, threshold);
       }
       return out;
     });
@@ -92,49 +66,57 @@ export class ProjectSpendNotices {
   }
 
   /** Sets the project's own thresholds ([] = back to the budget's, if any). Crossings already behind the spend are recorded without a notification. */
-  set(projectId: string, thresholds: readonly number[]): ProjectThresholds {
-    if (this.s.project.get({ project: projectId }) === undefined) {
+  async set(projectId: string, thresholds: readonly number[]): Promise<ProjectThresholds> {
+    if ((await repo.projectName(this.d.engine, projectId)) === null) {
       throw new AppError('NOT_FOUND', `No project with id ${projectId}. \`circletake\` lists projects in the app's sidebar.`, { field: 'projectId', id: projectId });
     }
     const unique = [...new Set(thresholds)].sort((a, b) => a - b);
     const now = this.d.clock.now();
-    this.d.db.immediate(() => {
-      this.s.clearOwn.run({ project: projectId });
-      for (const t of unique) this.s.addOwn.run({ project: projectId, threshold: t, now });
-      const effective = this.thresholdsOf(projectId).thresholds;
-      this.s.dropStale.run({ project: projectId, keep: effective.join(',') });
-      const spent = this.spent(projectId);
-      for (const t of effective) if (spent >= t && !this.s.crossing.get({ project: projectId, threshold: t })) this.s.insertCrossing.run({ project: projectId, threshold: t, spent, now });
+    await this.d.engine.tx(async (q) => {
+      await repo.replaceOwn(q, projectId, unique, now);
+      const effective = (await this.thresholdsOf(q, projectId)).thresholds;
+      await repo.dropStale(q, projectId, effective);
+      const spent = await repo.spent(q, projectId);
+      for (const t of effective) if (spent >= t && !(await repo.crossing(q, projectId, t))) await repo.insertCrossing(q, projectId, t, spent, now);
     });
     return this.view(projectId);
   }
 
-  view(projectId: string): ProjectThresholds {
-    const name = this.s.project.get({ project: projectId })?.name;
-    if (name === undefined) throw new AppError('NOT_FOUND', `No project with id ${projectId}.`, { field: 'projectId', id: projectId });
-    const { thresholds, source } = this.thresholdsOf(projectId);
+  async view(projectId: string): Promise<ProjectThresholds> {
+    const q = this.d.engine;
+    const name = await repo.projectName(q, projectId);
+    if (name === null) throw new AppError('NOT_FOUND', `No project with id ${projectId}.`, { field: 'projectId', id: projectId });
+    const { thresholds, source } = await this.thresholdsOf(q, projectId);
     const live = new Set(thresholds);
-    const crossed = this.s.crossings.all({ project: projectId }).filter((c) => c.is_armed === 0 && live.has(c.threshold)).map((c) => c.threshold);
-    return { projectId, projectName: name, thresholds, source, spent: this.spent(projectId), crossed };
+    const crossed = (await repo.crossings(q, projectId)).filter((c) => c.is_armed === 0 && live.has(c.threshold)).map((c) => c.threshold);
+    return { projectId, projectName: name, thresholds, source, spent: await repo.spent(q, projectId), crossed };
   }
 
-  list(projectId?: string): ProjectThresholds[] {
-    const ids = projectId ? [projectId] : this.s.projects.all().map((p) => p.id);
-    return ids.map((id) => this.view(id));
+  async list(projectId?: string): Promise<ProjectThresholds[]> {
+    const ids = projectId ? [projectId] : await repo.projectIds(this.d.engine);
+    const out: ProjectThresholds[] = [];
+    for (const id of ids) out.push(await this.view(id));
+    return out;
   }
 
   dispose(): void {
     this.unsubscribe();
   }
 
-  private spent(projectId: string): number {
-    return this.s.spent.get({ project: projectId })?.n ?? 0;
+  private async checkOp(opId: string): Promise<void> {
+    let project: string | null = null;
+    try {
+      project = await repo.opProject(this.d.engine, opId);
+      if (project) await this.check(project);
+    } catch (e) {
+      this.d.logger.log('error', 'project spend thresholds could not be checked', { projectId: project, error: (e as Error).message });
+    }
   }
 
-  private thresholdsOf(projectId: string): { thresholds: number[]; source: ProjectThresholds['source'] } {
-    const own = this.s.own.all({ project: projectId }).map((r) => r.threshold);
+  private async thresholdsOf(q: Queryable, projectId: string): Promise<{ thresholds: number[]; source: ProjectThresholds['source'] }> {
+    const own = await repo.own(q, projectId);
     if (own.length > 0) return { thresholds: own, source: 'set' };
-    const budget = this.s.budget.get({ project: projectId })?.credits;
+    const budget = await repo.budget(q, projectId);
     if (budget) return { thresholds: [...new Set(BUDGET_SHARES.map((s) => Math.max(1, Math.ceil(budget * s))))], source: 'budget' };
     return { thresholds: [], source: 'none' };
   }
