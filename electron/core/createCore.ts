@@ -292,7 +292,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       return { items: p.items.length, totalCredits: p.totalCredits, pools: p.pools };
     },
   });
-  const benchmark = new Benchmark({ db, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
+  const benchmark = new Benchmark({ engine: db.engine, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
   const reviewLinks = new ReviewLinks(db.engine, events, ports.clock, ports.ids);
   const projectSpend = new ProjectSpendNotices({ engine: db.engine, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = async (takeId: string): Promise<string | null> => {

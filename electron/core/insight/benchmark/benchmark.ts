@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../../../../shared/errors';
 import type { GenerationParams } from '../../../../shared/jobParams';
 import type { ProviderId } from '../../../../shared/money/params';
 import type { CoreEvents } from '../../coreEvents';
-import type { Db } from '../../db/db';
+import type { SqlEngine } from '../../db/engine/sqlEngine';
 import { ensureDir, writeFileDurable } from '../../media/store/fileOps';
 import type { MoneyService } from '../../money/moneyService';
 import type { PlanRegistry } from '../../money/planRegistry';
@@ -18,6 +18,7 @@ import type { Provider } from '../../providers/provider';
 import type { JobQueue } from '../../queue/jobQueue';
 import { dayOf } from '../insightTime';
 import { benchmarkFindings, benchmarkSummary } from './benchmarkFigures';
+import { benchmarkRepo as repo, type BenchmarkRunRow } from './benchmarkRepo';
 import { benchmarkSpec, BIG_JOBS, SMALL_JOBS, type JobSpec } from './benchmarkSpec';
 import { unifiedDiff } from './lineDiff';
 import { applyChanges, proposedChanges } from './planProposal';
@@ -28,7 +29,7 @@ import { applyChanges, proposedChanges } from './planProposal';
  * only when the user says so (a user plan file in <dataDir>/plans, PlanRegistry's convention).
  */
 export interface BenchmarkDeps {
-  db: Db;
+  engine: SqlEngine;
   dataDir: string;
   queue: JobQueue;
   providers: ReadonlyMap<ProviderId, Provider>;
@@ -46,25 +47,14 @@ const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'discar
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class Benchmark {
-  private readonly s;
+  constructor(private readonly d: BenchmarkDeps) {}
 
-  constructor(private readonly d: BenchmarkDeps) {
-    const c = d.db.conn;
-    this.s = {
-      insert: c.prepare(`INSERT INTO benchmark_runs (id, provider, plan, model, day, report_json, file, created_at) VALUES (@id, @provider, @plan, @model, @day, @json, @file, @now)`),
-      all: c.prepare<[], { report_json: string; applied_at: number | null }>('SELECT report_json, applied_at FROM benchmark_runs ORDER BY created_at DESC, id DESC'),
-      one: c.prepare<{ id: string }, { report_json: string; applied_at: number | null }>('SELECT report_json, applied_at FROM benchmark_runs WHERE id = @id'),
-      applied: c.prepare<{ id: string; now: number; file: string }>('UPDATE benchmark_runs SET applied_at = @now, applied_file = @file WHERE id = @id AND applied_at IS NULL'),
-      attempts: c.prepare<{ job: string }, { status: string; queue_time_ms: number | null; started_at: number }>('SELECT status, queue_time_ms, started_at FROM attempts WHERE job_id = @job ORDER BY id'),
-    };
+  async list(): Promise<BenchmarkReport[]> {
+    return (await repo.all(this.d.engine)).map((r) => this.view(r));
   }
 
-  list(): BenchmarkReport[] {
-    return this.s.all.all().map((r) => this.view(r));
-  }
-
-  get(id: string): BenchmarkReport {
-    const r = this.s.one.get({ id });
+  async get(id: string): Promise<BenchmarkReport> {
+    const r = await repo.one(this.d.engine, id);
     if (!r) throw new AppError('NOT_FOUND', `No benchmark ${id}. \`circletake benchmark --list\` shows the runs.`, { field: 'id', id });
     return this.view(r);
   }
@@ -145,14 +135,15 @@ export class Benchmark {
     await ensureDir(join(this.d.dataDir, 'benchmarks'));
     await writeFileDurable(file, `${JSON.stringify(report, null, 2)}\n`);
     await writeFileDurable(file.replace(/\.json$/, '.plan.diff'), report.proposal.diff);
-    this.s.insert.run({ id, provider: input.provider, plan: p.target, model: p.spec.model, day, json: JSON.stringify(report), file, now: this.d.clock.now() });
+    const row = { id, provider: input.provider, plan: p.target, model: p.spec.model, day, json: JSON.stringify(report), file, now: this.d.clock.now() };
+    await this.d.engine.tx((q) => repo.insert(q, row));
     this.d.logger.log('info', 'benchmark finished', { id, provider: input.provider, model: p.spec.model, failures: summary.failures, file });
     return report;
   }
 
   /** Writes the proposed plan file and reloads the plans. Refused when the plan file changed since the run, or it was applied already. */
   async apply(id: string): Promise<{ id: string; plan: string; file: string; version: number; checkedAt: string }> {
-    const report = this.get(id);
+    const report = await this.get(id);
     if (report.appliedAt !== null) throw new AppError('CONFLICT', `Benchmark ${id}'s proposal was applied on ${report.appliedAt}.`, { id });
     const pr = report.proposal;
     const base = existsSync(pr.baseFile) ? readFileSync(pr.baseFile, 'utf8') : null;
@@ -173,7 +164,8 @@ export class Benchmark {
       const problem = this.d.plans.problems().find((x) => x.file === pr.targetFile);
       throw new AppError('INTERNAL', `The plans did not take ${basename(pr.targetFile)}${problem ? ` (${problem.field}: ${problem.message})` : ''}; it was removed again.`, { file: pr.targetFile });
     }
-    this.s.applied.run({ id, now: this.d.clock.now(), file: pr.targetFile });
+    const now = this.d.clock.now();
+    await this.d.engine.tx((q) => repo.markApplied(q, id, now, pr.targetFile));
     return { id, plan: pr.plan, file: pr.targetFile, version, checkedAt: entry.config.plan.checked_at };
   }
 
@@ -190,7 +182,7 @@ export class Benchmark {
     }
     const job = await this.waitFor(jobId);
     const after = await this.balance(provider);
-    const attempts = this.s.attempts.all({ job: jobId });
+    const attempts = await repo.attempts(this.d.engine, jobId);
     const record: BenchmarkJob = {
       ...base,
       jobId,
@@ -245,7 +237,7 @@ export class Benchmark {
     return e;
   }
 
-  private view(r: { report_json: string; applied_at: number | null }): BenchmarkReport {
+  private view(r: BenchmarkRunRow): BenchmarkReport {
     const report = JSON.parse(r.report_json) as BenchmarkReport;
     return { ...report, appliedAt: r.applied_at === null ? null : new Date(r.applied_at).toISOString() };
   }
