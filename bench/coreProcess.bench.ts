@@ -52,7 +52,7 @@ async function loopDelayMaxMs(burst: () => Promise<unknown>): Promise<number> {
 export default async function run(): Promise<void> {
   const data = tempDir('ct-bench-coreproc-');
   const core = createCore({ dataDir: data.dir, appVersion: 'bench', isStrict: false }, { clock: systemClock, ids: createIds(systemClock), logger: silentLogger, notifier: { notify: () => undefined } });
-  for (let i = 0; i < PROJECTS; i++) core.projects.create(`Project ${i}`);
+  for (let i = 0; i < PROJECTS; i++) await core.projects.create(`Project ${i}`);
   const viaProcess = await SupervisedCore.start({
     spawn: spawnChild,
     config: { dataDir: data.dir, appVersion: 'bench', isStrict: false, runwayKeyFromMain: false, hasDialogs: false, rendererDir: null, logLevel: 'info' },
