@@ -17,7 +17,7 @@ describe('ProjectService', () => {
     const { core, cleanup } = testCore();
     cleanups.push(cleanup);
     const seen: string[] = [];
-    core.events.subscribe((name, p) => seen.push(`${name}:${(p as { kind: string }).kind}`));
+    core.events.subscribe((name, p) => name === 'projects.changed' && seen.push(`${name}:${(p as { kind: string }).kind}`));
     const a = await core.projects.create('  Spring spot ');
     expect(a.name).toBe('Spring spot');
     expect(a.id).toMatch(/^prj_/);
