@@ -8,9 +8,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup() {
+async function setup() {
   const t = testCore();
   cleanups.push(t.cleanup);
+  await t.core.ledger.ready; // the books open asynchronously; their opening grant is announced then
   const owner = { role: 'owner' as const, door: 'host' as const };
   const call = async (name: string, input: unknown, ctx: { role: 'owner' | 'producer' | 'reviewer'; door: 'host' } = owner) => t.core.dispatch(name, input, ctx);
   const value = async <T>(name: string, input: unknown = {}) => {
@@ -23,7 +24,7 @@ function setup() {
 
 describe('money calls', () => {
   it('lists plans, shows the active config, and switches plans with a plans.changed event', async () => {
-    const { core, value } = setup();
+    const { core, value } = await setup();
     const seen: unknown[] = [];
     core.events.subscribe((name, p) => name === 'plans.changed' && seen.push(p));
     const view = await value<{ active: { plan: string }; plans: unknown[]; rateCards: unknown[] }>('plans.list');
@@ -37,7 +38,7 @@ describe('money calls', () => {
   });
 
   it('estimates with a comparison, and quotes with balances before → after and the guard verdict', async () => {
-    const { call, value } = setup();
+    const { call, value } = await setup();
     const est = await value<{ estimate: { credits: number }; comparison: { multiplier: number; warning: string } }>('credits.estimate', {
       params: { model: 'gen4.5', durationSec: 10, variations: 4 },
       against: { model: 'gen4.5', durationSec: 5 },
@@ -59,7 +60,7 @@ describe('money calls', () => {
   });
 
   it('grants, buys, adjusts and budgets, emitting credits.changed with the balances', async () => {
-    const { core, call, value } = setup();
+    const { core, call, value } = await setup();
     const changes: { kind: string; balances: Balances }[] = [];
     core.events.subscribe((name, p) => name === 'credits.changed' && changes.push(p as never));
     await value('credits.purchase', { id: 'buy-1', surface: 'api', credits: 1200 });
@@ -80,15 +81,15 @@ describe('money calls', () => {
   });
 
   it('lists reservations by job', async () => {
-    const { core, value } = setup();
-    core.ledger.reserve({ id: 'r-1', jobId: 'job-1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 25 } });
+    const { core, value } = await setup();
+    await core.ledger.reserve({ id: 'r-1', jobId: 'job-1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 25 } });
     const rs = await value<{ id: string; state: string; reserved: number }[]>('credits.reservations', { jobId: 'job-1' });
     expect(rs).toEqual([expect.objectContaining({ id: 'r-1', state: 'pending', reserved: 25 })]);
     expect(await value('credits.reservations', { pendingOnly: true })).toHaveLength(1);
   });
 
   it('keeps money writes to the owner and money reads from reviewers', async () => {
-    const { call } = setup();
+    const { call } = await setup();
     const producer = { role: 'producer' as const, door: 'host' as const };
     const reviewer = { role: 'reviewer' as const, door: 'host' as const };
     expect(await call('credits.balances', {}, producer)).toMatchObject({ ok: true });

@@ -28,7 +28,7 @@ export function seedJob(conn: Database.Database, j: SeedJob): void {
     .prepare(
       `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
         idempotency_key, source_take_id, status, priority, seq, max_attempts, estimated_credits, output_spec, created_at, updated_at)
-       VALUES (@id, @projectId, @shotId, @provider, @model, @cls, @variations, '{}', x'00', 'seedhash', @id, @source, @status, 0,
+       VALUES (@id, @projectId, @shotId, @provider, @model, @cls, @variations, @params, x'00', 'seedhash', @id, @source, @status, 0,
         (SELECT coalesce(max(seq), 0) + 1 FROM jobs), 3, @est, '{}', @now, @now)`,
     )
     .run({
@@ -39,6 +39,7 @@ export function seedJob(conn: Database.Database, j: SeedJob): void {
       model: j.model ?? 'gen4_turbo',
       cls: j.artifactClass ?? 'preview',
       variations: j.variations ?? 1,
+      params: seedParams(j),
       source: j.sourceTakeId ?? null,
       status: j.status ?? 'succeeded',
       est: j.estimatedCredits ?? 25,
@@ -97,8 +98,8 @@ export async function seedJobQ(q: Queryable, j: SeedJob): Promise<void> {
   await q.run(
     `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
       idempotency_key, source_take_id, status, priority, seq, max_attempts, estimated_credits, output_spec, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, 'seedhash', ?, ?, ?, 0, ?, 3, ?, '{}', ?, ?)`,
-    [j.id, j.projectId, j.shotId, j.provider ?? 'local', j.model ?? 'gen4_turbo', j.artifactClass ?? 'preview', j.variations ?? 1, new Uint8Array([0]), j.id, j.sourceTakeId ?? null, j.status ?? 'succeeded', seq, j.estimatedCredits ?? 25, now, now],
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'seedhash', ?, ?, ?, 0, ?, 3, ?, '{}', ?, ?)`,
+    [j.id, j.projectId, j.shotId, j.provider ?? 'local', j.model ?? 'gen4_turbo', j.artifactClass ?? 'preview', j.variations ?? 1, seedParams(j), new Uint8Array([0]), j.id, j.sourceTakeId ?? null, j.status ?? 'succeeded', seq, j.estimatedCredits ?? 25, now, now],
   );
   for (const [n, t] of (j.tasks ?? []).entries()) {
     await q.run('INSERT INTO job_tasks (job_id, n, status, progress, take_id) VALUES (?, ?, ?, ?, ?)', [j.id, n, t.status, t.progress ?? null, t.takeId ?? null]);
@@ -149,4 +150,9 @@ export function seedManyTakes(conn: Database.Database, o: { projectId: string; s
     }
   })();
   return ids;
+}
+
+/** A seeded job's stored settings (jobs.params_json as the queue writes it, without the prompt). */
+export function seedParams(j: { provider?: string; model?: string; artifactClass?: string; variations?: number }): string {
+  return JSON.stringify({ provider: j.provider ?? 'local', model: j.model ?? 'gen4_turbo', variations: j.variations ?? 1, audio: false, artifactClass: j.artifactClass ?? 'preview', upscale: false });
 }

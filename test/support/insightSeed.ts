@@ -40,7 +40,7 @@ export function insertJob(conn: Database.Database, j: SeedJobRow): void {
     .prepare(
       `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
         idempotency_key, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, credits_saved, output_spec, created_at, updated_at, finished_at)
-       VALUES (@id, @projectId, @shotId, 'local', @model, @cls, @variations, '{}', x'00', 'hash-' || @id, 'key-' || @id, @cacheOf, @status, 0,
+       VALUES (@id, @projectId, @shotId, 'local', @model, @cls, @variations, @params, x'00', 'hash-' || @id, 'key-' || @id, @cacheOf, @status, 0,
         (SELECT coalesce(max(seq), 0) + 1 FROM jobs), 7, @estimated, @saved, @spec, @createdAt, @createdAt, @createdAt)`,
     )
     .run({
@@ -48,6 +48,7 @@ export function insertJob(conn: Database.Database, j: SeedJobRow): void {
       projectId: j.projectId,
       shotId: j.shotId,
       model: j.model ?? 'gen4_turbo',
+      params: JSON.stringify({ provider: 'local', model: j.model ?? 'gen4_turbo', variations: j.variations ?? 1, audio: false, artifactClass: j.artifactClass ?? 'preview', upscale: false }),
       cls: j.artifactClass ?? 'preview',
       variations: j.variations ?? 1,
       cacheOf: j.cacheOf ?? null,
