@@ -82,7 +82,7 @@ async function resume(dataDir: string, jobId: string): Promise<Core> {
 async function expectChargedOnce(core: Core, dataDir: string, jobId: string) {
   const job = core.queue.get(jobId);
   expect(job).toMatchObject({ status: 'succeeded', capturedCredits: 25 });
-  expect(core.takes.byJob(jobId)).toHaveLength(1);
+  expect(await core.takes.byJob(jobId)).toHaveLength(1);
   expect(readdirSync(join(dataDir, 'import-provider')).filter((f) => f.endsWith('.json'))).toHaveLength(1); // one provider task, never re-created
   const rs = (await core.dispatch('credits.reservations', { jobId }, { role: 'owner', door: 'cli' })) as { value: { state: string; captured: number }[] };
   expect(rs.value).toEqual([expect.objectContaining({ state: 'captured', captured: 25 })]);
