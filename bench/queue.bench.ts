@@ -73,8 +73,8 @@ export async function ourQueue(dir: string, n = N, isCounted = false, submitters
     .replace(/concurrency:\n  start: \d+\n  max: \d+/, 'concurrency:\n  start: 8\n  max: 8');
   mkdirSync(join(dir, 'plans'), { recursive: true });
   writeFileSync(join(dir, 'plans', 'bench.yaml'), plan);
-  core.money.reload();
-  core.money.activate('bench');
+  await core.money.reload();
+  await core.money.activate('bench');
   const provider = zeroLatencyProvider();
   let stored = 0;
   const queue = new JobQueue({

@@ -53,7 +53,7 @@ describe('credit bounds', () => {
     }
     await unchanged(core, entries);
     // The same bound on the ledger's own door (a capture's actual cost).
-    core.ledger.reserve({ id: 'r1', jobId: 'j1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 10 } });
+    await core.ledger.reserve({ id: 'r1', jobId: 'j1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 10 } });
     await expect(core.ledger.capture('r1', HUGE)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'actual' } }));
     expect((await core.ledger.reservation('r1')).state).toBe('pending');
 

@@ -20,7 +20,7 @@ async function setup(fakeOpts: Parameters<typeof FakeRunway.start>[0] = {}) {
     await t.cleanup();
     await fake.stop();
   });
-  t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
+  await t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
   t.core.queue.start();
   return { core: t.core, fake };
 }

@@ -23,7 +23,7 @@ describeWith(ffmpegNeed, 'retention × takes', () => {
     const t = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 1 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
+    await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
     core.queue.start();
     const r = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'kept or swept', variations: 2 }, projectName: 'Ret' }));
     for (let i = 0; i < 500 && core.queue.get(r.jobId).status !== 'succeeded'; i++) await new Promise((res) => setTimeout(res, 10));

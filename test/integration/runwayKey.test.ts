@@ -73,7 +73,7 @@ describeWith(ffmpegNeed, 'a Runway job with the key in the keychain', () => {
     const { core } = t;
     const seen: string[] = [];
     core.events.subscribe((name, payload) => seen.push(JSON.stringify({ name, payload })));
-    core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
+    await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
     core.queue.start();
     const trusted = { senderFrame: { url: 'app://renderer/index.html' } };
     const ipc = (name: string, input: unknown) => createIpcCallHandler(name, core.dispatch, logger)(trusted, input).then((r) => (seen.push(JSON.stringify(r)), r));

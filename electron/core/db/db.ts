@@ -127,7 +127,12 @@ export class Db {
 
   /** Waits for the engine's queued transactions, then closes (prefer this where the caller can await). */
   async close(): Promise<void> {
-    await this.engine.close();
+    // Work queued while the last group committed (a continuation of it) is committed too, a few rounds at most.
+    for (let round = 0; round < 10; round++) {
+      await this.engine.close();
+      await new Promise((r) => setImmediate(r));
+      if (!this.engine.hasPending) break;
+    }
     this.dispose();
   }
 

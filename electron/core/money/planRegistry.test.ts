@@ -122,7 +122,7 @@ describe('PlanRegistry', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const first = testCore({ dataDir: t.dir });
-    first.core.money.activate('runway-standard');
+    await first.core.money.activate('runway-standard');
     await first.core.dispose();
     const second = testCore({ dataDir: t.dir });
     cleanups.push(second.cleanup);

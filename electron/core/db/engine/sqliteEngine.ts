@@ -88,6 +88,11 @@ export class SqliteEngine implements SqlEngine {
     return () => this.riders.delete(fn);
   }
 
+  /** Transactions queued and not yet committed. */
+  get hasPending(): boolean {
+    return this.pending.length > 0 || this.flushing;
+  }
+
   /** Refuses the transactions queued and not started (the connection is closing without waiting for them). */
   abandon(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
