@@ -7,37 +7,17 @@
 //      core's work runs on main's thread; with the core process main only relays — but it still decodes
 //      every answer, so a burst of large answers blocks main too (Node's child IPC here; Electron's
 //      parentPort differs). Answers going straight to the renderer over a MessagePort would remove that.
-import { fork } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '../electron/core/createCore';
 import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';
-import type { CoreProcessHandle } from '../electron/main/supervisedCore';
 import { SupervisedCore } from '../electron/main/supervisedCore';
-import type { CoreToMain, MainToCore } from '../electron/utility/protocol';
+import { forkCore } from '../test/support/forkCore';
 import { tempDir } from '../test/support/tmp';
 import { fmt, measure, printRatio } from './support';
 
-const root = resolve(import.meta.dirname, '..');
 const CALLS = 300;
 const PROJECTS = 200;
 const owner = { role: 'owner', door: 'electron' } as const;
-
-function spawnChild(): CoreProcessHandle {
-  const child = fork(join(root, 'test/support/coreChild.ts'), [], { cwd: root, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-  return {
-    wire: {
-      post: (msg: MainToCore) => void (child.connected && child.send(msg)),
-      listen(cb: (msg: CoreToMain) => void) {
-        const l = (m: unknown) => cb(m as CoreToMain);
-        child.on('message', l);
-        return () => child.off('message', l);
-      },
-    },
-    onExit: (cb) => child.once('exit', (code, signal) => cb(signal ? `signal ${signal}` : `exit code ${code}`)),
-    kill: () => child.kill('SIGKILL'),
-  };
-}
 
 /** The longest main's event loop was held up while the burst ran (a timer late by that much). */
 async function loopDelayMaxMs(burst: () => Promise<unknown>): Promise<number> {
@@ -54,7 +34,7 @@ export default async function run(): Promise<void> {
   const core = createCore({ dataDir: data.dir, appVersion: 'bench', isStrict: false }, { clock: systemClock, ids: createIds(systemClock), logger: silentLogger, notifier: { notify: () => undefined } });
   for (let i = 0; i < PROJECTS; i++) await core.projects.create(`Project ${i}`);
   const viaProcess = await SupervisedCore.start({
-    spawn: spawnChild,
+    spawn: () => forkCore().handle,
     config: { dataDir: data.dir, appVersion: 'bench', isStrict: false, runwayKeyFromMain: false, hasDialogs: false, rendererDir: null, logLevel: 'info' },
     services: { runwayKey: async () => null, pickFolder: async () => null, notify: () => undefined, progress: () => undefined },
     logger: silentLogger,

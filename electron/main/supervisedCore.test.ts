@@ -1,10 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreStatus } from '../../shared/contract/system';
 import { silentLogger } from '../core/nodePorts';
-import type { CoreToMain, MainToCore } from '../utility/protocol';
+import { forkCore } from '../../test/support/forkCore';
 import { tempDir } from '../../test/support/tmp';
 import type { MainServices } from './coreClient';
 import { SupervisedCore, type CoreProcessHandle } from './supervisedCore';
@@ -16,7 +16,6 @@ import { SupervisedCore, type CoreProcessHandle } from './supervisedCore';
  * a second crash leaves it stopped. Quit disposes the core in its process, and a hung core is killed
  * after the bounded wait.
  */
-const root = resolve(import.meta.dirname, '../..');
 const owner = { role: 'owner', door: 'electron' } as const;
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,25 +28,15 @@ function start(opts: { pickFolder?: MainServices['pickFolder']; disposeTimeoutMs
   const exits: string[] = [];
   const statuses: CoreStatus[] = [];
   const spawn = (): CoreProcessHandle => {
-    const entry = opts.entries?.[children.length] ?? 'test/support/coreChild.ts';
-    const child = fork(join(root, entry), [], { cwd: root, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const { child, handle } = forkCore(opts.entries?.[children.length]);
     children.push(child);
     return {
-      wire: {
-        post: (msg: MainToCore) => void (child.connected && child.send(msg)),
-        listen(cb: (msg: CoreToMain) => void) {
-          const l = (m: unknown) => cb(m as CoreToMain);
-          child.on('message', l);
-          return () => child.off('message', l);
-        },
-      },
+      ...handle,
       onExit: (cb) =>
-        child.once('exit', (code, signal) => {
-          const why = signal ? `signal ${signal}` : `exit code ${code}`;
+        handle.onExit((why) => {
           exits.push(why);
           cb(why);
         }),
-      kill: () => child.kill('SIGKILL'),
     };
   };
   const services: MainServices = {

@@ -1,7 +1,7 @@
 // The core process as a plain Node child, standing in for Electron's utilityProcess where its binary is
 // missing: the same electron/utility/coreService, spoken to over Node's IPC channel (forked with
 // serialization 'advanced', so messages are structured clones as on process.parentPort).
-// Usage: fork('test/support/coreChild.ts', [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' })
+// Usage: forkCore() (test/support/forkCore.ts).
 import { serveCore } from '../../electron/utility/coreService';
 import type { CoreToMain, MainToCore, Wire } from '../../electron/utility/protocol';
 
