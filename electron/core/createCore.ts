@@ -50,7 +50,6 @@ import type { LocalSimConfig } from './providers/local/localProvider';
 import type { Provider } from './providers/provider';
 import { envKeySource, type KeySource } from './providers/runway/keySource';
 import { FileKeys } from './security/fileKeys';
-import { ProviderBooksRepo } from './money/providerBooksRepo';
 import { ProviderSync, type ProviderBooksSource } from './money/providerSync';
 import { PromptVault, type SecretKeys } from './security/promptVault';
 import { TakeService } from './takes/takeService';
@@ -188,7 +187,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   // Opens asynchronously (system accounts, startup audit, the plan applied); every ledger call waits for it.
   const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
   const calibrations = new CalibrationStore(db.engine, ports.clock);
-  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.conn), calibration: calibrations.lookup });
+  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.engine), calibration: calibrations.lookup });
   const shots = new ShotService(db.engine, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
@@ -228,7 +227,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     runway && !runway.isSimulation && runway.account && 'usage' in runway
       ? new ProviderSync({
           ledger,
-          repo: new ProviderBooksRepo(db.conn),
+          engine: db.engine,
           settings: new MoneySettings(db),
           source: runway as Provider & ProviderBooksSource,
           hasKey: async () => (await runwayKeys.getKey()) !== null,

@@ -13,14 +13,18 @@ import { labelHandlers } from './policy/labelHandlers';
 import { reviewHandlers } from './review/reviewHandlers';
 
 /** system.*: what this install is, the tools it uses (doctor), and the window's folder picker. */
-function systemHandlers(core: Pick<Core, 'config' | 'db' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
+function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
   return {
-    'system.doctor': async () => ({
-      binaries: core.ports.tools?.() ?? [mediaToolStatus('ffmpeg'), mediaToolStatus('ffprobe')],
-      dataDir: core.config.dataDir,
-      database: { engine: 'sqlite' as const, serverVersion: `SQLite ${core.db.conn.prepare('SELECT sqlite_version() AS v').pluck().get() as string}`, file: core.db.file, version: core.db.version },
-      store: await probeStore(core.media),
-    }),
+    'system.doctor': async () => {
+      // From the engine itself: which one, its server's version and the schema version in the database (#16 item 5).
+      const info = await core.engine.info();
+      return {
+        binaries: core.ports.tools?.() ?? [mediaToolStatus('ffmpeg'), mediaToolStatus('ffprobe')],
+        dataDir: core.config.dataDir,
+        database: { engine: info.engine, serverVersion: info.serverVersion, schemaVersion: info.schemaVersion, where: info.where, file: core.db.file, version: info.schemaVersion },
+        store: await probeStore(core.media),
+      };
+    },
     'system.info': (_input, ctx) => ({
       appVersion: core.config.appVersion,
       door: ctx.door,

@@ -45,7 +45,18 @@ export const DoctorReport = z.object({
   binaries: z.array(ToolStatus),
   dataDir: z.string(),
   database: z.union([
-    z.object({ file: z.string(), version: z.number().int(), engine: z.literal('sqlite').optional(), serverVersion: z.string().optional() }),
+    z.object({
+      file: z.string(),
+      /** The schema version (the highest migration applied); the same number as schemaVersion. */
+      version: z.number().int(),
+      /** Which engine holds the core's data, from the engine itself. */
+      engine: z.enum(['sqlite', 'postgres']).optional(),
+      /** `SQLite 3.x` or `PostgreSQL 18.x`. */
+      serverVersion: z.string().optional(),
+      schemaVersion: z.number().int().optional(),
+      /** A file path, or host:port/database with no credentials. */
+      where: z.string().optional(),
+    }),
     z.object({ error: z.string() }),
   ]),
   /**

@@ -49,10 +49,12 @@ describe('circletake CLI', () => {
 
   it('doctor reports binaries, the data dir and the database version', () => {
     const r = cli('doctor', '--json', '--data-dir', t.dir);
-    const report = JSON.parse(r.stdout) as { binaries: { name: string; ok: boolean }[]; dataDir: string; database: { version: number } };
+    const report = JSON.parse(r.stdout) as { binaries: { name: string; ok: boolean }[]; dataDir: string; database: { version: number; file: string; engine: string; serverVersion: string; schemaVersion: number; where: string } };
     expect(report.binaries.map((b) => b.name)).toEqual(['ffmpeg', 'ffprobe', 'chromium', 'electron']);
     expect(report.dataDir).toBe(t.dir);
     expect(report.database.version).toBeGreaterThan(0);
+    // Which engine, its server's version and the schema version, as the engine reports them (#16 item 5).
+    expect(report.database).toMatchObject({ engine: 'sqlite', serverVersion: expect.stringMatching(/^SQLite 3\.\d+/), schemaVersion: report.database.version, where: report.database.file });
   });
 
   it('doctor goes through system.doctor, and still reports the tools when core cannot open', () => {

@@ -32,7 +32,7 @@ describe('MoneyService', () => {
     const core = setup();
     const project = await core.projects.create('Spot');
     const shot = await core.shots.create(project.id, 'Opening');
-    expect(modelsInUse(core.db.conn)).toEqual([]);
+    expect(await modelsInUse(core.engine)).toEqual([]);
     core.db.conn
       .prepare(
         `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash, idempotency_key,
@@ -40,7 +40,7 @@ describe('MoneyService', () => {
          VALUES ('job_1', @p, @s, 'local', 'gen4.5', 'preview', 1, '{}', x'00', 'h', 'k', 'succeeded', 1, 1, 60, 'video/5s', 0, 0)`,
       )
       .run({ p: project.id, s: shot.id });
-    expect(modelsInUse(core.db.conn)).toEqual(['gen4.5']);
+    expect(await modelsInUse(core.engine)).toEqual(['gen4.5']);
     await expect(core.money.activate('runway-api', 'generic-pixel')).rejects.toThrow(
       'rates: rate card generic-pixel has no price for gen4.5, used by your projects; add it to the card or pick another card',
     );

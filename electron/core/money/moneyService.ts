@@ -25,7 +25,7 @@ export interface MoneyServiceDeps {
   ledger: CreditLedger;
   events: CoreEvents;
   /** Models the projects use: a rate card without one of them cannot be made active. */
-  modelsInUse?: () => string[];
+  modelsInUse?: () => Promise<string[]>;
   /** Learned rates the user switched on per provider and model (insight's CalibrationStore); none by default. */
   calibration?: CalibrationLookup;
 }
@@ -77,7 +77,7 @@ export class MoneyService {
   }
 
   async activate(name: string, rates?: string | null): Promise<PlansView> {
-    this.d.plans.activate(name, { rates: rates ?? null, modelsInUse: this.d.modelsInUse?.() ?? [] });
+    this.d.plans.activate(name, { rates: rates ?? null, modelsInUse: (await this.d.modelsInUse?.()) ?? [] });
     await this.d.ledger.syncPlan();
     return this.announce();
   }

@@ -7,7 +7,8 @@ import type { Clock, Logger } from '../ports';
 import type { AccountInfo } from '../providers/provider';
 import type { CreditLedger } from './creditLedger';
 import type { SettingsStore } from './planRegistry';
-import type { ProviderBooksRepo } from './providerBooksRepo';
+import type { SqlEngine } from '../db/engine/sqlEngine';
+import { providerBooksRepo as repo } from './providerBooksRepo';
 
 /** What ProviderSync reads from Runway (RunwayProvider.account and .usage, over the SDK). */
 export interface ProviderBooksSource {
@@ -17,7 +18,8 @@ export interface ProviderBooksSource {
 
 export interface ProviderSyncDeps {
   ledger: CreditLedger;
-  repo: ProviderBooksRepo;
+  /** Where the books and the queue's tasks are read (providerBooksRepo). */
+  engine: SqlEngine;
   settings: SettingsStore;
   source: ProviderBooksSource;
   /** True when a Runway key is set (no key: nothing to read, nothing to compare). */
@@ -98,7 +100,7 @@ export class ProviderSync {
     let check: UsageCheck;
     try {
       const usage = await this.withSignal(15_000, (s) => this.d.source.usage({ startDate, beforeDate }, s));
-      check = { ...base, ...compareUsage(usage.results, this.d.repo.chargedByDayModel(PROVIDER, startDate, beforeDate)), error: null };
+      check = { ...base, ...compareUsage(usage.results, await repo.chargedByDayModel(this.d.engine, PROVIDER, startDate, beforeDate)), error: null };
     } catch (e) {
       this.d.logger.log('warn', 'could not read Runway usage', { error: (e as Error).message });
       check = { ...base, compared: 0, mismatches: [], error: `Could not read Runway's usage: ${(e as Error).message}` };
@@ -116,7 +118,7 @@ export class ProviderSync {
   private async read(why: ProviderReadReason): Promise<ProviderComparison | null> {
     if (this.isDisposed || !(await this.d.hasKey())) return this.comparison();
     this.lastTryAt = this.d.clock.now();
-    const quietBefore = this.d.repo.inFlight(PROVIDER).tasks === 0;
+    const quietBefore = (await repo.inFlight(this.d.engine, PROVIDER)).tasks === 0;
     const since = await this.d.ledger.lastEntry();
     let credits: number | null;
     try {
@@ -133,7 +135,7 @@ export class ProviderSync {
     let mirroredOutstanding = 0;
     if (isApiPlan && quietBefore) {
       try {
-        const m = await this.d.ledger.providerSync({ id: `provider_sync:runway:${readAt}:${credits}`, provider: PROVIDER, surface: 'api', credits, readAt }, { sinceEntry: since, isQuiet: () => this.d.repo.inFlight(PROVIDER).tasks === 0 });
+        const m = await this.d.ledger.providerSync({ id: `provider_sync:runway:${readAt}:${credits}`, provider: PROVIDER, surface: 'api', credits, readAt }, { sinceEntry: since, isQuiet: async (q) => (await repo.inFlight(q, PROVIDER)).tasks === 0 });
         // A replayed reading moved nothing now (its entry was written by the first).
         mirrored = m && !m.replayed ? m.mirrored : 0;
         mirroredOutstanding = m && !m.replayed ? m.outstanding : 0;
@@ -141,7 +143,7 @@ export class ProviderSync {
         this.d.logger.log('error', 'could not mirror the Runway balance into the books', { error: (e as Error).message });
       }
     }
-    const flight = this.d.repo.inFlight(PROVIDER);
+    const flight = await repo.inFlight(this.d.engine, PROVIDER);
     const drift = credits - (postedBefore - flight.credits);
     const outstanding = drift - mirrored;
     const c: ProviderComparison = {
