@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../../test/support/engines';
 import { FakeClock } from '../../../test/support/core';
-import { ledgerOn } from '../../../test/support/ledgerOn';
-import type { SqlEngine } from '../db/engine/sqlEngine';
+import { ledgerOn, type LedgerOn } from '../../../test/support/ledgerOn';
 
 // The ledger's rules on both engines (SQLite, the desktop; PostgreSQL, a studio): the same code, the
 // same answers. The whole-core suites (creditLedger.test.ts, the model-based property test) run on SQLite.
@@ -16,18 +15,13 @@ const job = (id: string, credits: number, extra: Record<string, unknown> = {}) =
   ...extra,
 });
 
-const localGrant = async (l: Awaited<ReturnType<typeof ledgerOn>>) => (await l.ledger.balances()).pools.find((p) => p.pool === 'local:grant')!;
-
-async function opened(engine: SqlEngine, clock = new FakeClock()) {
-  const l = await ledgerOn(engine, clock);
-  return l;
-}
+const localGrant = async (l: LedgerOn) => (await l.ledger.balances()).pools.find((p) => p.pool === 'local:grant')!;
 
 describeEachEngine('credit ledger', (open) => {
   it('opens with the plan grants once, however often it is opened', async () => {
     const engine = await open();
-    const a = await opened(engine);
-    const b = await opened(engine);
+    const a = await ledgerOn(engine);
+    const b = await ledgerOn(engine);
     expect(await localGrant(a)).toMatchObject({ posted: 10_000, reserved: 0, available: 10_000 });
     expect((await b.ledger.history({ kind: 'grant' })).length).toBe(1);
     expect(await a.ledger.audit()).toMatchObject({ ok: true, problems: [] });
@@ -36,7 +30,7 @@ describeEachEngine('credit ledger', (open) => {
   });
 
   it('reserves, captures, voids and refunds exactly once, replays a resend, and refuses a changed one', async () => {
-    const l = await opened(await open());
+    const l = await ledgerOn(await open());
     const r = await l.ledger.reserve(job('j1', 600, { userId: 'ana' }));
     expect(r).toMatchObject({ state: 'pending', reserved: 600, creditsBefore: { 'local:grant': 10_000 }, creditsAfter: { 'local:grant': 9_400 } });
     expect(await l.ledger.reserve(job('j1', 600, { userId: 'ana' }))).toMatchObject({ id: r.id, reserved: 600 });
@@ -63,7 +57,7 @@ describeEachEngine('credit ledger', (open) => {
   });
 
   it('refuses an overdraft naming the pool and the shortfall, and writes nothing', async () => {
-    const l = await opened(await open());
+    const l = await ledgerOn(await open());
     const before = (await l.ledger.history({ limit: 1000 })).length;
     await expect(l.ledger.reserve(job('big', 10_001))).rejects.toMatchObject({
       code: 'INSUFFICIENT_CREDITS',
@@ -76,7 +70,7 @@ describeEachEngine('credit ledger', (open) => {
 
   it('joins the caller transaction: rolled back with it, announced only when it commits', async () => {
     const engine = await open();
-    const l = await opened(engine);
+    const l = await ledgerOn(engine);
     const heardBefore = l.heard.length;
     await expect(
       engine.tx(async (q) => {
@@ -96,7 +90,7 @@ describeEachEngine('credit ledger', (open) => {
   it('captures a hold made before the month ended after it, with the books still balancing', async () => {
     const clock = new FakeClock(Date.parse('2026-11-30T22:00:00Z'));
     const engine = await open();
-    const l = await opened(engine, clock);
+    const l = await ledgerOn(engine, clock);
     const r = await l.ledger.reserve(job('cy', 100));
     clock.advance(2 * 86_400_000);
     await l.ledger.balances();

@@ -1,4 +1,7 @@
 import { AppError } from '../../../shared/errors';
+import { cycleAt } from '../../../shared/money/cycles';
+import type { PlanConfig } from '../../../shared/money/planSchema';
+import type { Surface } from '../../../shared/money/pools';
 
 /**
  * Typed ledger errors the queue branches on. Each changes nothing: it is thrown before any write, or
@@ -56,6 +59,18 @@ export class InsufficientCreditsError extends AppError {
     );
     this.shortfalls = shortfalls;
   }
+}
+
+/** The refusal for `short`, with the ways out the plan offers (buy, wait for the allowance reset) and the ones it always has. */
+export function insufficientCredits(plan: PlanConfig, short: Shortfall[], nowMs: number): InsufficientCreditsError {
+  const ways: string[] = [];
+  for (const s of short) {
+    const rules = plan.pools[s.surface as Surface];
+    if (rules?.purchase.allowed) ways.push(`buy ${Math.max(s.shortfall, rules.purchase.min_credits ?? 1)} ${s.surface} credits`);
+    if (rules?.allowance) ways.push(`wait for the allowance reset on ${cycleAt(nowMs, rules.allowance).end}`);
+  }
+  ways.push('a cheaper model', 'a shorter clip');
+  return new InsufficientCreditsError(short, ways);
 }
 
 /** The ledger failed its startup audit: writes are refused until it is repaired (safe mode). */

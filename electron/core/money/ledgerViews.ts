@@ -1,5 +1,7 @@
-import type { Balances, HistoryEntry, PoolBalance, Reservation } from '../../../shared/money/ledgerTypes';
-import { parsePoolId, type Surface } from '../../../shared/money/pools';
+import type { z } from 'zod';
+import { HistoryFilter, type Balances, type HistoryEntry, type PoolBalance, type Reservation } from '../../../shared/money/ledgerTypes';
+import type { PlanConfig } from '../../../shared/money/planSchema';
+import { parsePoolId, poolId, SURFACES, type Surface } from '../../../shared/money/pools';
 import type { AccountRow, EntryRow, LedgerStatements, OpRow } from './ledgerRepo';
 
 /**
@@ -49,8 +51,28 @@ export async function reservationView(s: LedgerStatements, op: OpRow): Promise<R
   };
 }
 
+/** Reservations in the order of their ops (one read of entries per reservation). */
+export async function reservationViews(s: LedgerStatements, ops: OpRow[]): Promise<Reservation[]> {
+  const out: Reservation[] = [];
+  for (const op of ops) out.push(await reservationView(s, op));
+  return out;
+}
+
 export function available(a: AccountRow): number {
   return a.credits_posted - a.debits_posted - a.debits_pending;
+}
+
+/** The pools the plan has (a surface's allowance, grants, purchases): balances list these even when empty. */
+export function configuredPools(plan: PlanConfig): string[] {
+  const out: string[] = [];
+  for (const s of SURFACES) {
+    const r = plan.pools[s];
+    if (!r) continue;
+    if (r.allowance) out.push(poolId(s, 'allowance'));
+    if (r.grants.length > 0) out.push(poolId(s, 'grant'));
+    if (r.purchase.allowed) out.push(poolId(s, 'purchased'));
+  }
+  return out;
 }
 
 export async function readBalances(s: LedgerStatements, configured: readonly string[], asOf: string): Promise<Balances> {
@@ -88,7 +110,24 @@ export async function readBalances(s: LedgerStatements, configured: readonly str
 
 type HistoryRow = Awaited<ReturnType<LedgerStatements['history']['all']>>[number];
 
-export function historyView(rows: HistoryRow[]): HistoryEntry[] {
+/** The history filter as the contract parsed it; `limit` may be left out by callers inside core (the contract's default then). */
+export type HistoryQuery = Omit<z.output<typeof HistoryFilter>, 'limit'> & { limit?: number };
+const DEFAULT_HISTORY_LIMIT = HistoryFilter.parse({}).limit;
+
+/** The entries the filter matches, as the contract shows them (credits signed from the pool's side). */
+export async function readHistory(s: LedgerStatements, f: HistoryQuery): Promise<HistoryEntry[]> {
+  const rows: HistoryRow[] = await s.history.all({
+    pool: f.pool ?? null,
+    surface: f.surface ?? null,
+    project: f.projectId ?? null,
+    user: f.userId ?? null,
+    job: f.jobId ?? null,
+    stage: f.stage ?? null,
+    class: f.artifactClass ?? null,
+    kind: f.kind ?? null,
+    day: f.day ?? null,
+    limit: f.limit ?? DEFAULT_HISTORY_LIMIT,
+  });
   return rows.map((r) => {
     const sign = r.pool_is_debit ? -1 : 1;
     return {
