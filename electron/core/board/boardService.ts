@@ -1,27 +1,13 @@
-import {
-  DEFAULT_SHORTLIST_RULE,
-  type BoardChange,
-  type BoardMarks,
-  type BoardView,
-  type Comment,
-  type NewComment,
-  type Override,
-  type ShortlistRule,
-  type TagName,
-  type TakeCard,
-  type UndoResult,
-} from '../../../shared/contract/board';
-import { deriveShot, draftsOf, emptyMarks, isActiveJob, releasesOf } from '../../../shared/board/derive';
-import { toFacts } from '../../../shared/board/facts';
+import type { BoardChange, BoardMarks, BoardView, Comment, NewComment, Override, ShortlistRule, TagName, TakeCard, UndoResult } from '../../../shared/contract/board';
 import type { Take } from '../../../shared/contract/takes';
 import { AppError } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
-import type { SqlEngine } from '../db/engine/sqlEngine';
+import type { Queryable, SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Ids, Logger } from '../ports';
 import { boardRepo as repo } from './boardRepo';
 import type { BoardSources } from './boardSources';
+import { readBoardView, shortlistRule } from './boardView';
 import { undoLog } from './undoLog';
-import type { Queryable } from '../db/engine/sqlEngine';
 
 /** The author the auto-check tags as; people may not use it. */
 export const AUTO_AUTHOR = 'auto-check';
@@ -40,33 +26,9 @@ export class BoardService {
     private readonly logger: Logger,
   ) {}
 
+  /** The derived board (see boardView.ts). */
   async view(projectId: string, shotId?: string): Promise<BoardView> {
-    const shots = (await this.sources.shots(projectId)).filter((s) => shotId === undefined || s.id === shotId);
-    if (shotId !== undefined && shots.length === 0) throw new AppError('NOT_FOUND', `No shot with id ${shotId} in this project.`, { field: 'shotId', id: shotId });
-    const rule = await this.rule(projectId);
-    // One shot asked for: only its takes and marks are read (the renderer loads a big board shot by shot).
-    const facts = (await this.sources.takes(projectId, shotId)).map(toFacts);
-    const marks = await repo.marksForProject(this.engine, projectId, shotId);
-    const jobs = await this.sources.jobs(projectId);
-    const releases = releasesOf(jobs, facts);
-    const drafts = draftsOf(jobs);
-    const marksOf = (id: string) => marks.get(id) ?? emptyMarks(id);
-    const releaseOf = (id: string) => releases.get(id) ?? null;
-    return {
-      projectId,
-      rule,
-      shots: shots.map((shot) => ({
-        shot,
-        takes: deriveShot(
-          facts.filter((t) => t.shotId === shot.id),
-          marksOf,
-          releaseOf,
-          rule,
-        ),
-        drafts: drafts.filter((d) => d.shotId === shot.id),
-      })),
-      activeJobs: jobs.filter(isActiveJob),
-    };
+    return readBoardView(this.engine, this.sources, projectId, shotId);
   }
 
   /** The takes now in the Shortlist column of every shot (what finalize acts on). */
@@ -75,7 +37,7 @@ export class BoardService {
   }
 
   async rule(projectId: string): Promise<ShortlistRule> {
-    return (await repo.ruleOf(this.engine, projectId)) ?? DEFAULT_SHORTLIST_RULE;
+    return shortlistRule(this.engine, projectId);
   }
 
   /** Sets the author's verdict on each take, replacing their previous one. Undoable. */
@@ -187,7 +149,7 @@ export class BoardService {
       if (!undone) return { done: null, remaining: after, marks: [], rule: null };
       const touched = [];
       for (const id of undone.touched) touched.push(await repo.marksOf(q, id));
-      return { done: undone, remaining: after, marks: touched, rule: undone.isRule ? ((await repo.ruleOf(q, projectId)) ?? DEFAULT_SHORTLIST_RULE) : null };
+      return { done: undone, remaining: after, marks: touched, rule: undone.isRule ? await shortlistRule(q, projectId) : null };
     });
     if (!done) return { undone: null, remaining, marks: [], rule: null };
     const change = this.emitChange({ projectId, marks, rule });
