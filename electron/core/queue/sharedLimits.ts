@@ -59,6 +59,9 @@ export interface BucketState {
 export const TOKEN = 60_000;
 const DEFAULT_RETRY_MS = 1000;
 const IN_FLIGHT_STATUSES = "('intent', 'submitted')";
+/** Tasks of a provider's model in flight (the partial index job_tasks_in_flight serves it; its test reads the plan). */
+export const IN_FLIGHT_COUNT = `SELECT COUNT(*) AS c FROM job_tasks t JOIN jobs j ON j.id = t.job_id
+     WHERE t.status IN ${IN_FLIGHT_STATUSES} AND j.provider = @provider AND j.model = @model`;
 
 interface BucketRow {
   fill: number;
@@ -81,10 +84,7 @@ const sql = {
     `SELECT COUNT(*) AS c FROM job_tasks t JOIN jobs j ON j.id = t.job_id
      WHERE t.status IN ${IN_FLIGHT_STATUSES} AND j.provider = @provider AND j.model = @model AND NOT (t.job_id = @jobId AND t.n = @n)`,
   ),
-  inFlight: named<{ provider: string; model: string }, { c: number }>(
-    `SELECT COUNT(*) AS c FROM job_tasks t JOIN jobs j ON j.id = t.job_id
-     WHERE t.status IN ${IN_FLIGHT_STATUSES} AND j.provider = @provider AND j.model = @model`,
-  ),
+  inFlight: named<{ provider: string; model: string }, { c: number }>(IN_FLIGHT_COUNT),
   allSlots: named<void, { provider: string; model: string; admitted: number; admitted_at: number | null }>(
     'SELECT provider, model, admitted, admitted_at FROM model_slots ORDER BY provider, model',
   ),
