@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../../test/support/engines';
 import { admitTask, limitRows, limitsJob, limitsSeed, writeIntent } from '../../../test/support/limitsKit';
 import type { SqlEngine } from '../db/engine/sqlEngine';
-import { admissions, admit, bucketView, inFlight, refill, TOKEN, type AdmitRequest } from './sharedLimits';
+import { admissions, admit, bucketView, inFlight, refill, tierLimits, TOKEN, type AdmitRequest } from './sharedLimits';
 
 // The tier's limits kept in the database (migration 0850) on both engines: the bucket refills by a test
 // clock's time, the concurrency limit counts the queue's own task rows, and a refusal writes nothing.
@@ -142,9 +142,28 @@ describeEachEngine('shared tier limits', (open) => {
     await expect(bad({ perMinute: 0 })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'perMinute' } });
     await expect(bad({ perMinute: 60, burst: 0.5 })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'burst' } });
     await expect(bad({ maxConcurrent: 1.5 })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/maxConcurrent/) });
+    await expect(bad({ maxConcurrent: -1 })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'maxConcurrent' } });
     await expect(bad({ model: '' })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'model' } });
     expect(await limitRows(engine)).toEqual([]);
   });
+
+  it('a model the provider allows none of (limit 0) is refused and admits nothing', async () => {
+    const engine = await opened(open);
+    await limitsJob(engine, 'job_new');
+    expect(await admitTask(engine, req({ maxConcurrent: 0 }))).toEqual({ ok: false, reason: 'concurrency', waitMs: 1000 });
+    expect(await inFlight(engine, 'runway', 'gen4_turbo')).toBe(0);
+    // The model's first admission makes its (empty) slot row to lock; a refusal admits nothing in it.
+    expect(await limitRows(engine)).toEqual([{ provider: 'runway', model: 'gen4_turbo', admitted: 0, admitted_at: null }]);
+  });
+});
+
+it("takes the plan's rate and the lower of its concurrency and the provider's reported limit for the model", () => {
+  const plan = { rate_limits: { requests_per_minute: 60, burst: 5, backoff: { initial_ms: 1, max_ms: 2, jitter: true, max_retries: 1 } }, concurrency: { start: 2, max: 4, raise_when_p95_below_minutes: 3, raise_after_minutes: 30, drop_when_p95_above_minutes: 10 } };
+  expect(tierLimits(plan)).toEqual({ perMinute: 60, burst: 5, maxConcurrent: 4 });
+  expect(tierLimits(plan, 2)).toEqual({ perMinute: 60, burst: 5, maxConcurrent: 2 });
+  expect(tierLimits(plan, 10)).toMatchObject({ maxConcurrent: 4 });
+  expect(tierLimits(plan, 0)).toMatchObject({ maxConcurrent: 0 });
+  expect(tierLimits({ ...plan, rate_limits: { ...plan.rate_limits, requests_per_minute: null } })).toMatchObject({ perMinute: null });
 });
 
 it('refill stays within the safe integers for a bucket idle for years', () => {

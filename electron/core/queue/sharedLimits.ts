@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors';
+import type { PlanConfig } from '../../../shared/money/planSchema';
 import { bindAll, named } from '../db/engine/namedSql';
 import type { Queryable } from '../db/engine/sqlEngine';
 
@@ -32,7 +33,7 @@ export interface AdmitRequest {
   perMinute: number | null;
   /** Tokens the bucket holds when full (default 1). */
   burst?: number;
-  /** Tasks of this provider and model in flight at once; null: no limit. */
+  /** Tasks of this provider and model in flight at once (0: none may start); null: no limit. */
   maxConcurrent: number | null;
   /** The task being admitted: not counted against the limit if its intent row is already written. */
   taskKey: { jobId: string; n: number };
@@ -116,6 +117,23 @@ export async function admit(q: Queryable, a: AdmitRequest): Promise<Admission> {
   return { ok: true };
 }
 
+/**
+ * The limits one admission applies, from the plan in force: its rate (`rate_limits`; Runway sets no
+ * requests per minute, so no bucket) and at most `concurrency.max` tasks of a model in flight, or fewer
+ * when the provider reports a lower limit for the model (Runway's tier: per model and organization).
+ */
+export function tierLimits(
+  plan: Pick<PlanConfig, 'rate_limits' | 'concurrency'>,
+  reportedForModel: number | null = null,
+): Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'> {
+  const max = plan.concurrency.max;
+  return {
+    perMinute: plan.rate_limits.requests_per_minute,
+    burst: plan.rate_limits.burst,
+    maxConcurrent: reportedForModel === null ? max : Math.max(0, Math.min(max, Math.floor(reportedForModel))),
+  };
+}
+
 /** Tasks of a provider's model in flight now, across every worker (intent written or submitted). */
 export async function inFlight(q: Queryable, provider: string, model: string): Promise<number> {
   return Number((await bindAll(q, sql).inFlight.get({ provider, model }))?.c ?? 0);
@@ -184,7 +202,7 @@ function checked(a: AdmitRequest): Limits {
   return {
     perMinute: a.perMinute === null ? null : whole('perMinute', a.perMinute, 1),
     burst: whole('burst', a.burst ?? 1, 1),
-    maxConcurrent: a.maxConcurrent === null ? null : whole('maxConcurrent', a.maxConcurrent, 1),
+    maxConcurrent: a.maxConcurrent === null ? null : whole('maxConcurrent', a.maxConcurrent, 0),
     retryMs: whole('retryMs', a.retryMs ?? DEFAULT_RETRY_MS, 1),
   };
 }
