@@ -16,9 +16,11 @@ import type { Queryable } from '../db/engine/sqlEngine';
  * count of tasks in flight is read from the queue's own rows (job_tasks in 'intent' or 'submitted' of
  * jobs with that provider and model) after the lock, so it includes every intent committed before.
  *
- * Call it FIRST in the intent transaction (before it locks ledger rows or others), and with
- * `isolation: 'lockRows'` on PostgreSQL: under SERIALIZABLE the same admissions are correct too, but
- * competing ones become retries (the bucket row is written by every admission).
+ * Call it at the same point of the intent transaction every time — first (before it locks ledger rows or
+ * others), or last, right after writing the intent row (`taskKey` keeps that row out of the count; on a
+ * refusal the caller then rolls its intent back) — and with `isolation: 'lockRows'` on PostgreSQL: under
+ * SERIALIZABLE the same admissions are correct too, but competing ones become retries (every admission
+ * writes the bucket row). Admissions for one provider commit one after another (`npm run bench limits`).
  *
  * A refusal writes nothing that changes a limit: the caller's transaction may commit or roll back as it
  * likes. (The first admission for a provider or model creates its row: a full bucket, no admissions.)
