@@ -181,11 +181,11 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     dataDir: config.dataDir,
     clock: ports.clock,
     logger: ports.logger,
-    settings: new MoneySettings(db),
-    versions: new ConfigVersions(db),
+    settings: new MoneySettings(db.engine),
+    versions: new ConfigVersions(db.engine),
   });
   // Opens asynchronously (system accounts, startup audit, the plan applied); every ledger call waits for it.
-  const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan });
+  const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan, planReady: plans.ready });
   const calibrations = new CalibrationStore(db.engine, ports.clock);
   const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.engine), calibration: calibrations.lookup });
   const shots = new ShotService(db.engine, projects, events, ports.clock, ports.ids);
@@ -228,7 +228,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       ? new ProviderSync({
           ledger,
           engine: db.engine,
-          settings: new MoneySettings(db),
+          settings: new MoneySettings(db.engine),
           source: runway as Provider & ProviderBooksSource,
           hasKey: async () => (await runwayKeys.getKey()) !== null,
           plan: () => plans.active().plan,
@@ -370,8 +370,14 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       await db.close();
     },
   };
-  const dispatch = hideMoneyFromReviewers(
+  const dispatchNow = hideMoneyFromReviewers(
     createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db.engine, config.dataDir), config.dataDir), ports.logger, config.isStrict),
   );
+  // Every call is answered once the plans have been read against the database (the stored version of a
+  // broken file, the chosen plan); when none is usable, the calls that price say so and the others work.
+  const dispatch: Dispatcher = async (name, input, ctx) => {
+    await plans.ready.catch(() => undefined);
+    return dispatchNow(name, input, ctx);
+  };
   return { ...partial, dispatch };
 }

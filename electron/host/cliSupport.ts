@@ -55,7 +55,8 @@ export function openCore(dataDirFlag: string | undefined, opts: { quiet?: boolea
  * For every command that prices: each plan or rate-card file broken right now, since when, and the stored
  * version that prices instead (stderr, so --json output stays one object).
  */
-export function warnBrokenConfigs(core: Core, io: CliIo): void {
+export async function warnBrokenConfigs(core: Core, io: CliIo): Promise<void> {
+  await core.plans.ready; // the files against the stored versions; refused (no usable plan) as openCore once was
   for (const p of core.money.brokenConfigs()) io.err(`circletake: warning: ${formatProblem(p)}`);
 }
 

@@ -71,16 +71,16 @@ const isValid = <T>(schema: z.ZodType<T>, text: string): T | null => {
   }
 };
 
-function fuzzFile(kind: 'plan' | 'rateCard', file: string, good: string, schema: z.ZodType<unknown>) {
+async function fuzzFile(kind: 'plan' | 'rateCard', file: string, good: string, schema: z.ZodType<unknown>): Promise<number> {
   const entryOf = () => (kind === 'plan' ? core.plans.list().plans : core.plans.list().rateCards).find((e) => e.file === file);
   writeFileSync(file, good);
-  expect(core.plans.reload().filter((p) => p.file === file)).toEqual([]);
+  expect((await core.plans.reload()).filter((p) => p.file === file)).toEqual([]);
   let lastGood = entryOf()!.config;
   let rejected = 0;
-  fc.assert(
-    fc.property(mutant(good), (text) => {
+  await fc.assert(
+    fc.asyncProperty(mutant(good), async (text) => {
       writeFileSync(file, text);
-      const problems = core.plans.reload().filter((p) => p.file === file);
+      const problems = (await core.plans.reload()).filter((p) => p.file === file);
       const entry = entryOf();
       if (problems.length > 0) {
         rejected++;
@@ -100,7 +100,7 @@ function fuzzFile(kind: 'plan' | 'rateCard', file: string, good: string, schema:
     { seed: SEED, numRuns: RUNS },
   );
   writeFileSync(file, good);
-  expect(core.plans.reload().filter((p) => p.file === file)).toEqual([]);
+  expect((await core.plans.reload()).filter((p) => p.file === file)).toEqual([]);
   return rejected;
 }
 
@@ -109,9 +109,9 @@ describe('plan and rate files under random mutations', () => {
     const good = readFileSync(join(builtin, 'plans', 'runway-pro.yaml'), 'utf8').replace(/^(\s*name:\s*)runway-pro\b/m, '$1fuzz-plan').replace(/^\s*default:.*\n/m, '');
     const file = join(dataDir, 'plans', 'fuzz-plan.yaml');
     writeFileSync(file, good);
-    core.plans.reload();
-    core.plans.activate('fuzz-plan');
-    const rejected = fuzzFile('plan', file, good, PlanConfig);
+    await core.plans.reload();
+    await core.plans.activate('fuzz-plan');
+    const rejected = await fuzzFile('plan', file, good, PlanConfig);
     expect(rejected).toBeGreaterThan(RUNS / 4);
     // The app kept working through it all: the active plan is the good one and estimates still run.
     expect(core.plans.active().plan.plan.name).toBe('fuzz-plan');
@@ -122,7 +122,7 @@ describe('plan and rate files under random mutations', () => {
   it(`rejects a broken rate card the same way (seed ${SEED})`, async () => {
     const good = readFileSync(join(builtin, 'rates', 'runway-api.yaml'), 'utf8');
     const file = join(dataDir, 'rates', 'runway-api.yaml');
-    const rejected = fuzzFile('rateCard', file, good, RateCard);
+    const rejected = await fuzzFile('rateCard', file, good, RateCard);
     expect(rejected).toBeGreaterThan(RUNS / 4);
     expect((await core.dispatch('plans.active', {}, { role: 'owner', door: 'cli' })).ok).toBe(true);
   });

@@ -44,7 +44,7 @@ const counts = async (core: Core) => ({
 });
 
 /** A user copy of the active plan with a sensitive-input allowlist, made active. */
-function allowPlan(core: Core, dataDir: string, allowlist: string[]) {
+async function allowPlan(core: Core, dataDir: string, allowlist: string[]): Promise<void> {
   const active = core.plans.active().plan.plan.name;
   const doc = parse(readFileSync(core.plans.entry('plan', active)!.file, 'utf8')) as { plan: { name: string; default?: boolean }; policy?: unknown };
   doc.plan.name = 'allow-test';
@@ -52,8 +52,8 @@ function allowPlan(core: Core, dataDir: string, allowlist: string[]) {
   doc.policy = { sensitive_allowlist: allowlist };
   mkdirSync(join(dataDir, 'plans'), { recursive: true });
   writeFileSync(join(dataDir, 'plans', 'allow-test.yaml'), stringify(doc));
-  expect(core.plans.reload()).toEqual([]);
-  core.plans.activate('allow-test');
+  expect(await core.plans.reload()).toEqual([]);
+  await core.plans.activate('allow-test');
 }
 
 describe('sensitive inputs at submit', () => {
@@ -86,7 +86,7 @@ describe('sensitive inputs at submit', () => {
     await call('labels.set', { projectId: p.id, file: image, label: 'internal' });
     expect(await call('jobs.submit', { ...submitWith(image, { projectId: p.id }), noCache: true })).toMatchObject({ ok: true });
     await call('labels.set', { projectId: p.id, file: image, label: 'restricted' });
-    allowPlan(core, dataDir, ['heist', other.id]);
+    await allowPlan(core, dataDir, ['heist', other.id]);
     expect(await call('jobs.submit', { ...submitWith(image, { projectId: p.id }), noCache: true })).toMatchObject({ ok: true });
     expect(await call('jobs.submit', { ...submitWith(image, { projectId: other.id }), noCache: true })).toMatchObject({ ok: true });
     const third = await core.projects.create('Third');

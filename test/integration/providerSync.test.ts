@@ -29,9 +29,9 @@ async function setup(o: { fake?: FakeRunwayOptions; clock?: FakeClock } = {}) {
   return { core: t.core, fake, dataDir: t.dataDir };
 }
 
-async function until<T>(what: string, fn: () => T | null | undefined | false): Promise<T> {
+async function until<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>): Promise<T> {
   for (let i = 0; i < 1000; i++) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -79,8 +79,8 @@ describe('Runway balance → the books', () => {
     const r = await submit(core);
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
-    const c = await until('the reading after settle', () => {
-      const x = core.providerSync!.comparison();
+    const c = await until('the reading after settle', async () => {
+      const x = await core.providerSync!.comparison();
       return x?.why === 'settle' ? x : null;
     });
     const billed = fake.stats().billedCredits;
@@ -96,7 +96,7 @@ describe('Runway balance → the books', () => {
     core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const job = await settle(core, (await submit(core)).jobId);
-    await until('the reading after settle', () => core.providerSync!.comparison()?.why === 'settle');
+    await until('the reading after settle', async () => (await core.providerSync!.comparison())?.why === 'settle');
     const ours = job.capturedCredits!;
     fake.spendElsewhere(500, 'gen4.5');
     fake.spendElsewhere(120, 'veo3.1');
@@ -131,7 +131,7 @@ describe('Runway balance → the books', () => {
     const refused = await submit(core, 5, 'the heron lands on a barge').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'INSUFFICIENT_CREDITS', details: { rule: 'provider_balance', pool: 'api:purchased', needed: 60, providerCredits: 40, reserved: 60 } });
     expect((refused as Error).message).toMatch(/^Not enough credits in api:purchased: Runway's balance is 40 .* this app holds 60 reserved/);
-    const c = core.providerSync!.comparison() as ProviderComparison;
+    const c = (await core.providerSync!.comparison()) as ProviderComparison;
     expect(c).toMatchObject({ why: 'submit', providerCredits: 40, heldAtProvider: 60, drift: -9_900, mirrored: 0, outstanding: -9_900 });
     expect(c.explanation).toMatch(/spent elsewhere: 9900 credits .*not mirrored while 1 task is in flight/);
     expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1 });

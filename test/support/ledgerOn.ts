@@ -1,8 +1,7 @@
 // A credit ledger over any engine, with the built-in plans (the active one: the install's default), for
-// suites that run the ledger on both engines without a whole core. The plan registry keeps its own
-// settings in a throwaway SQLite file, as a worker process would.
+// suites that run the ledger on both engines without a whole core. The plan registry keeps its settings
+// (the chosen plan) on the same engine as the books.
 import { CoreEvents } from '../../electron/core/coreEvents';
-import { Db } from '../../electron/core/db/db';
 import type { SqlEngine } from '../../electron/core/db/engine/sqlEngine';
 import { CreditLedger } from '../../electron/core/money/creditLedger';
 import { MoneySettings } from '../../electron/core/money/moneySettings';
@@ -24,14 +23,13 @@ export interface LedgerOn {
 
 export async function ledgerOn(engine: SqlEngine, clock: FakeClock | Clock = new FakeClock()): Promise<LedgerOn> {
   const tmp = tempDir('ct-ledger-on-');
-  const settingsDb = Db.open({ file: `${tmp.dir}/settings.db`, logger: silentLogger, clock });
-  const plans = new PlanRegistry({ builtinDir: findResourcesDir(), dataDir: tmp.dir, clock, logger: silentLogger, settings: new MoneySettings(settingsDb) });
+  const plans = new PlanRegistry({ builtinDir: findResourcesDir(), dataDir: tmp.dir, clock, logger: silentLogger, settings: new MoneySettings(engine) });
   const events = new CoreEvents(silentLogger, false);
   const heard: string[] = [];
   events.subscribe((name, p) => {
     if (name === 'credits.changed') heard.push((p as { opId: string }).opId);
   });
-  const ledger = new CreditLedger({ engine, events, clock, logger: silentLogger, notifier: { notify: () => undefined }, plan: () => plans.active().plan });
+  const ledger = new CreditLedger({ engine, events, clock, logger: silentLogger, notifier: { notify: () => undefined }, plan: () => plans.active().plan, planReady: plans.ready });
   await ledger.ready;
   return {
     ledger,
@@ -41,7 +39,6 @@ export async function ledgerOn(engine: SqlEngine, clock: FakeClock | Clock = new
     async close() {
       ledger.dispose();
       plans.dispose();
-      await settingsDb.close();
       tmp.cleanup();
     },
   };

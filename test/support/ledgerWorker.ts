@@ -1,7 +1,7 @@
 // A separate process reserving credits on a shared ledger (the cross-process L2 tests).
 // Usage: node --import tsx test/support/ledgerWorker.ts <dataDir | postgres://…> <workerId> <count> <credits> <startAtMs> [concurrent]
 // <dataDir>: the desktop's SQLite file in that folder. A postgres:// URL: a studio database (the plan is read
-// from the built-in plans; a throwaway folder holds this process's own settings).
+// from the built-in plans, the chosen one from the studio database's settings).
 // Every worker waits for startAtMs so their loops overlap. `concurrent`: all reservations at once, not one by one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ const isPg = /^postgres(ql)?:\/\//.test(where);
 const dataDir = isPg ? mkdtempSync(join(tmpdir(), 'ct-ledger-worker-')) : where;
 const db = Db.open({ file: join(dataDir, 'circletake.db'), logger: silentLogger, clock: systemClock });
 const engine: SqlEngine = isPg ? new PgEngine({ url: where, max: 8, applicationName: `ledger-worker-${workerId}` }) : db.engine;
-const plans = new PlanRegistry({ builtinDir: findResourcesDir(), dataDir, clock: systemClock, logger: silentLogger, settings: new MoneySettings(db) });
+const plans = new PlanRegistry({ builtinDir: findResourcesDir(), dataDir, clock: systemClock, logger: silentLogger, settings: new MoneySettings(engine) });
 const ledger = new CreditLedger({
   engine,
   events: new CoreEvents(silentLogger, false),
@@ -29,6 +29,7 @@ const ledger = new CreditLedger({
   logger: silentLogger,
   notifier: { notify: () => undefined },
   plan: () => plans.active().plan,
+  planReady: plans.ready,
 });
 await ledger.ready;
 while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 2));

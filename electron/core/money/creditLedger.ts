@@ -67,6 +67,8 @@ export interface CreditLedgerDeps {
   notifier: Notifier;
   /** The plan in force: pool rules, allowance cycles, settlement policy, budgets. */
   plan: () => PlanConfig;
+  /** Settles when `plan` answers from the database (PlanRegistry.ready): the books open after it. */
+  planReady?: Promise<unknown>;
 }
 
 export class CreditLedger {
@@ -93,6 +95,7 @@ export class CreditLedger {
   }
 
   private async open(): Promise<void> {
+    await this.d.planReady;
     await this.d.engine.tx((q) => ensureSystemAccounts(ledgerStatements(q)), { idempotent: true });
     // Accounts only (their cached totals balance, nothing overdrawn): the same cost at any length of history.
     // `audit()` (circletake ledger audit) rebuilds every total from the entries.

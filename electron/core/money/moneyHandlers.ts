@@ -16,7 +16,7 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
       const provider = (await core.providerSync?.refresh('manual', fresh ? 0 : undefined)) ?? null;
       return { ...(await core.ledger.balances()), provider };
     },
-    'credits.provider': () => ({ comparison: core.providerSync?.comparison() ?? null, usage: core.providerSync?.usageCheck() ?? null }),
+    'credits.provider': async () => ({ comparison: (await core.providerSync?.comparison()) ?? null, usage: (await core.providerSync?.usageCheck()) ?? null }),
     'credits.syncProvider': async () => {
       const comparison = (await core.providerSync?.refresh('manual', 0)) ?? null;
       return { comparison, usage: (await core.providerSync?.reconcileUsage()) ?? null };

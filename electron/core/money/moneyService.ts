@@ -18,7 +18,7 @@ import type { PlanRegistry } from './planRegistry';
  * switching. INTERFACE for the queue:
  *   check(params, projectId?) → Estimate   (estimate + guard under today's spend; throws POLICY_REFUSED /
  *                                           INSUFFICIENT_CREDITS naming rule, pool, shortfall and ways out)
- *   then ledger.reserve({ …, amounts: estimate.pools }) in the same core.db.immediate() transaction.
+ *   then ledger.reserve({ …, amounts: estimate.pools }, q) in the same engine transaction `q`.
  */
 export interface MoneyServiceDeps {
   plans: PlanRegistry;
@@ -77,13 +77,13 @@ export class MoneyService {
   }
 
   async activate(name: string, rates?: string | null): Promise<PlansView> {
-    this.d.plans.activate(name, { rates: rates ?? null, modelsInUse: (await this.d.modelsInUse?.()) ?? [] });
+    await this.d.plans.activate(name, { rates: rates ?? null, modelsInUse: (await this.d.modelsInUse?.()) ?? [] });
     await this.d.ledger.syncPlan();
     return this.announce();
   }
 
   async reload(): Promise<PlansView> {
-    this.d.plans.reload();
+    await this.d.plans.reload();
     await this.d.ledger.syncPlan();
     return this.announce();
   }
@@ -128,6 +128,7 @@ export class MoneyService {
   }
 
   private async evaluate(params: EstimateParams, projectId?: string | null, q?: Queryable): Promise<{ est: Estimate; verdict: GuardVerdict }> {
+    await this.d.plans.readChoice(q); // a plan switched by another process prices this job (inside the submit's transaction: through q)
     const { plan, rateCard } = this.pricing();
     const est = estimate(params, rateCard, plan, this.d.calibration);
     const verdict = guard({ params, estimate: est, plan, rateCard, state: await this.d.ledger.guardState(projectId ?? null, q) });

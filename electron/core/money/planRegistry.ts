@@ -1,18 +1,20 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { z } from 'zod';
-import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { PlanConfig } from '../../../shared/money/planSchema';
 import { RateCard } from '../../../shared/money/rateCardSchema';
 import type { Clock, Logger } from '../ports';
-import { formatProblem, parseConfigText, type ConfigProblem } from './configFile';
-import type { ConfigKey, ConfigVersionStore } from './configVersions';
+import type { Queryable } from '../db/engine/sqlEngine';
+import { formatProblem, type ConfigProblem } from './configFile';
+import { changesFrom, type ConfigVersionStore } from './configVersions';
+import { readConfigFiles } from './planFiles';
+import { dateBreaks, walkConfigs, type ConfigEntry, type ConfigReads, type GoodEntries, type Walked } from './planWalk';
+
+export type { ConfigEntry } from './planWalk';
 
 /**
  * INTERFACE (others build on it — keep the names):
- *   new PlanRegistry({ builtinDir, dataDir, clock, logger, settings })
- *   active(): { plan, rateCard }   plan(name)   rateCard(name)   list()   activate(name, { rates?, modelsInUse? })
- *   problems(): ConfigProblem[]    warnings(): StaleWarning[]    reload()    dispose()
+ *   new PlanRegistry({ builtinDir, dataDir, clock, logger, settings, versions? })   ready: Promise<void>
+ *   active(): { plan, rateCard }   plan(name)   rateCard(name)   list()   await activate(name, { rates?, modelsInUse? })
+ *   problems(): ConfigProblem[]    warnings(): StaleWarning[]    await reload()    await readChoice(q?)    dispose()
  *
  * Loads the built-in plan configs and rate cards (resources/plans, resources/rates) and the user's
  * (<dataDir>/plans, <dataDir>/rates; a user file with a built-in's name replaces it). Every file is
@@ -20,14 +22,12 @@ import type { ConfigKey, ConfigVersionStore } from './configVersions';
  * good config for that file stays in force. The active plan (and an optional rate-card override) is
  * remembered in the database, and so is the last good text of every file (versions): a file that is broken
  * when the app starts keeps that stored version in force, and its problem says since when it is broken.
+ *
+ * Reads stay synchronous (the estimator and the ledger's rules ask per call): the files are held in
+ * memory, and so is the chosen plan, read again in the background when older than CHOICE_REFRESH_MS
+ * and through the submit's transaction before every money check (MoneyService), so a switch made by
+ * another process on the same database prices every submit after it.
  */
-export interface ConfigEntry<T> {
-  name: string;
-  file: string;
-  source: 'builtin' | 'user';
-  config: T;
-}
-
 export interface StaleWarning {
   kind: 'plan' | 'rateCard';
   name: string;
@@ -38,8 +38,10 @@ export interface StaleWarning {
 }
 
 export interface SettingsStore {
-  get(key: string): string | null;
-  set(key: string, value: string | null): void;
+  /** Through `q` inside a transaction. */
+  get(key: string, q?: Queryable): Promise<string | null>;
+  /** Every key in one transaction; null removes a key. */
+  set(values: Readonly<Record<string, string | null>>): Promise<void>;
 }
 
 export interface PlanRegistryDeps {
@@ -53,44 +55,89 @@ export interface PlanRegistryDeps {
 }
 
 const DAY_MS = 86_400_000;
+const ACTIVE_PLAN = 'active_plan';
+const ACTIVE_RATES = 'active_rates';
+/** How old the chosen plan may grow before a synchronous reader refreshes it in the background (another process may switch). */
+export const CHOICE_REFRESH_MS = 1000;
+
+type Choice = { plan: string | null; rates: string | null };
 
 export class PlanRegistry {
   /** Last good parse per file path: what stays in force when a file goes bad. */
-  private readonly good = new Map<string, ConfigEntry<PlanConfig> | ConfigEntry<RateCard>>();
+  private readonly good: GoodEntries = new Map();
   private plans = new Map<string, ConfigEntry<PlanConfig>>();
   private cards = new Map<string, ConfigEntry<RateCard>>();
   private issues: ConfigProblem[] = [];
+  /** The chosen plan and rate-card override as last read from (or written to) the settings. */
+  private choice: Choice = { plan: null, rates: null };
+  private choiceReadAt = -Infinity;
+  /** Bumped by every change of `choice`: a read that started before one does not overwrite it. */
+  private choiceGen = 0;
+  private choosing: Promise<void> | null = null;
+  private isDisposed = false;
+  /** Why no plan is in force (every plan file broken, none stored): what every reader is answered. */
+  private unusable: AppError | null = null;
+  /**
+   * Settles when the files have been compared with the stored versions and the chosen plan has been read.
+   * Before that the registry answers from the files alone with the default plan; the ledger opens, the
+   * queue runs and every call is answered only after it.
+   */
+  readonly ready: Promise<void>;
 
   constructor(private readonly d: PlanRegistryDeps) {
-    this.reload();
-  }
-
-  /** Re-reads every file. Returns the problems found (also kept in problems()). */
-  reload(): ConfigProblem[] {
-    return this.d.versions ? this.d.versions.inOneCommit(() => this.load()) : this.load();
-  }
-
-  private load(): ConfigProblem[] {
-    const issues: ConfigProblem[] = [];
-    const cards = this.loadKind<RateCard>('rates', RateCard, (c) => c.rate_card.name, issues);
-    const plans = this.loadKind<PlanConfig>('plans', PlanConfig, (p) => p.plan.name, issues);
-    for (const [name, entry] of [...plans]) {
-      if (!cards.has(entry.config.plan.rate_card)) {
-        issues.push({
-          file: this.show(entry.file),
-          line: lineOfKey(entry.file, 'rate_card'),
-          field: 'plan.rate_card',
-          message: `names rate card "${entry.config.plan.rate_card}", which does not exist; known: ${[...cards.keys()].join(', ')}`,
-        });
-        plans.delete(name);
-      }
+    const reads = this.readAll();
+    try {
+      this.apply(walkConfigs(reads, null, this.good, this.d.logger), false);
+    } catch {
+      // No usable plan in the files alone: a stored version may still be in force; `ready` says which.
     }
-    if (plans.size === 0) throw new AppError('INTERNAL', `No usable plan config in ${this.d.builtinDir}/plans: ${issues.map(formatProblem).join('; ')}`);
-    this.plans = plans;
-    this.cards = cards;
-    this.issues = issues;
-    for (const p of issues) this.d.logger.log('warn', 'config file rejected; the last good version stays in force', { ...p });
-    return issues;
+    this.ready = this.settle(reads).then(() => undefined);
+    this.ready.catch(() => {}); // answered to every caller that awaits it
+  }
+
+  /** Re-reads every file and the chosen plan. Returns the problems found (also kept in problems()). */
+  reload(): Promise<ConfigProblem[]> {
+    return this.settle(this.readAll());
+  }
+
+  /** Reads the chosen plan and rate card again; inside a transaction through its `q`. */
+  async readChoice(q?: Queryable): Promise<void> {
+    const gen = this.choiceGen;
+    const plan = await this.d.settings.get(ACTIVE_PLAN, q);
+    const rates = await this.d.settings.get(ACTIVE_RATES, q);
+    if (gen === this.choiceGen) this.setChoice({ plan, rates });
+  }
+
+  private readAll(): ConfigReads {
+    return { rates: readConfigFiles(this.d, 'rates', RateCard), plans: readConfigFiles(this.d, 'plans', PlanConfig) };
+  }
+
+  /** The files as read, against what earlier runs stored: the last good version of a broken file stays in force. */
+  private async settle(reads: ConfigReads): Promise<ConfigProblem[]> {
+    const v = this.d.versions;
+    const stored = v ? await v.read() : null;
+    const w = walkConfigs(reads, stored, this.good, this.d.logger);
+    if (v && stored) {
+      const at = this.isoNow();
+      dateBreaks(w, stored, await v.write(changesFrom(stored, w.good, w.broken.map((b) => b.key), at)), at);
+    }
+    this.apply(w, true);
+    await this.readChoice();
+    return [...w.issues];
+  }
+
+  /** Puts a walk in force: at least one plan must remain. */
+  private apply(w: Walked, isSettled: boolean): void {
+    if (w.plans.size === 0) {
+      const e = new AppError('INTERNAL', `No usable plan config in ${this.d.builtinDir}/plans: ${w.issues.map(formatProblem).join('; ')}`);
+      if (this.plans.size === 0) this.unusable = e;
+      throw e;
+    }
+    this.unusable = null;
+    this.plans = w.plans;
+    this.cards = w.cards;
+    this.issues = w.issues;
+    if (isSettled) for (const p of w.issues) this.d.logger.log('warn', 'config file rejected; the last good version stays in force', { ...p });
   }
 
   problems(): ConfigProblem[] {
@@ -120,8 +167,9 @@ export class PlanRegistry {
 
   /** The plan in force and the rate card it prices with (the user's override, else the plan's own). */
   active(): { plan: PlanConfig; rateCard: RateCard } {
-    const plan = this.plans.get(this.d.settings.get('active_plan') ?? '')?.config ?? this.defaultPlan();
-    const override = this.d.settings.get('active_rates');
+    if (this.d.clock.now() - this.choiceReadAt > CHOICE_REFRESH_MS) this.refreshChoice();
+    const plan = this.plans.get(this.choice.plan ?? '')?.config ?? this.defaultPlan();
+    const override = this.choice.rates;
     const card = (override ? this.cards.get(override) : undefined) ?? this.cards.get(plan.plan.rate_card)!;
     return { plan, rateCard: card.config };
   }
@@ -130,7 +178,8 @@ export class PlanRegistry {
    * Makes a plan (and optionally a rate card) the active one. Refused, changing nothing, when the rate
    * card lacks a model in use (modelsInUse: models of the projects' jobs).
    */
-  activate(name: string, opts: { rates?: string | null; modelsInUse?: string[] } = {}): { plan: PlanConfig; rateCard: RateCard } {
+  async activate(name: string, opts: { rates?: string | null; modelsInUse?: string[] } = {}): Promise<{ plan: PlanConfig; rateCard: RateCard }> {
+    await this.ready;
     const plan = this.plan(name);
     const cardName = opts.rates ?? plan.plan.rate_card;
     const card = this.rateCard(cardName);
@@ -142,8 +191,9 @@ export class PlanRegistry {
         { field: 'rates', missing },
       );
     }
-    this.d.settings.set('active_plan', name);
-    this.d.settings.set('active_rates', opts.rates ?? null);
+    const choice = { plan: name, rates: opts.rates ?? null };
+    await this.d.settings.set({ [ACTIVE_PLAN]: choice.plan, [ACTIVE_RATES]: choice.rates });
+    this.setChoice(choice);
     return this.active();
   }
 
@@ -159,7 +209,7 @@ export class PlanRegistry {
         out.push({
           kind,
           name: e.name,
-          file: this.show(e.file),
+          file: e.file,
           checkedAt,
           ageDays,
           message: `${kind === 'plan' ? 'Plan' : 'Rate card'} ${e.name} was last checked ${checkedAt} (${ageDays} days ago, more than ${maxDays}): re-check its numbers against the provider and update checked_at.`,
@@ -172,98 +222,34 @@ export class PlanRegistry {
   }
 
   dispose(): void {
+    this.isDisposed = true;
     this.good.clear();
   }
 
+  private setChoice(c: Choice): void {
+    this.choice = c;
+    this.choiceGen++;
+    this.choiceReadAt = this.d.clock.now();
+  }
+
+  /** In the background, one read at a time; a failed read keeps the old choice until the next interval. */
+  private refreshChoice(): void {
+    if (this.choosing || this.isDisposed) return;
+    this.choosing = this.readChoice()
+      .catch(() => {
+        this.choiceReadAt = this.d.clock.now();
+      })
+      .finally(() => (this.choosing = null));
+  }
+
   private defaultPlan(): PlanConfig {
+    if (this.plans.size === 0) throw this.unusable ?? new AppError('INTERNAL', 'No plan config has been read yet.');
     const all = [...this.plans.values()];
     const chosen = all.find((e) => e.source === 'builtin' && e.config.plan.default) ?? all.sort((a, b) => a.name.localeCompare(b.name))[0]!;
     return chosen.config;
   }
 
-  private loadKind<T>(sub: 'plans' | 'rates', schema: z.ZodType<T>, nameOf: (c: T) => string, issues: ConfigProblem[]): Map<string, ConfigEntry<T>> {
-    const out = new Map<string, ConfigEntry<T>>();
-    for (const [source, dir] of [
-      ['builtin', join(this.d.builtinDir, sub)],
-      ['user', join(this.d.dataDir, sub)],
-    ] as const) {
-      if (!existsSync(dir)) continue;
-      const files = readdirSync(dir)
-        .filter((f) => /\.ya?ml$/i.test(f))
-        .sort();
-      const seen = new Set<string>();
-      for (const f of files) {
-        const file = join(dir, f);
-        const key: ConfigKey = { kind: sub === 'plans' ? 'plan' : 'rateCard', source, fileName: f };
-        const parsed = this.readFile(file, schema);
-        let entry: ConfigEntry<T> | undefined;
-        if (parsed.ok) {
-          const name = nameOf(parsed.value);
-          if (seen.has(name)) {
-            issues.push({ file: this.show(file), line: lineOfKey(file, 'name'), field: 'name', message: `another ${sub} file in ${dir} is already named "${name}"; rename one` });
-            continue;
-          }
-          entry = { name, file, source, config: parsed.value };
-          this.good.set(file, entry as never);
-          this.d.versions?.saveGood(key, name, parsed.text, this.isoNow());
-        } else {
-          entry = (this.good.get(file) as ConfigEntry<T> | undefined) ?? this.stored(key, file, source, schema, nameOf);
-          const since = this.d.versions?.markBroken(key, this.isoNow());
-          const kept = entry ? this.d.versions?.lastGood(key) : null;
-          issues.push({ ...parsed.problem, ...(since ? { since, inForce: kept ? { hash: kept.hash, savedAt: kept.savedAt } : null } : {}) });
-        }
-        if (entry) {
-          seen.add(entry.name);
-          out.set(entry.name, entry);
-        }
-      }
-    }
-    return out;
-  }
-
-  private readFile<T>(file: string, schema: z.ZodType<T>): { ok: true; value: T; text: string } | { ok: false; problem: ConfigProblem } {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      return { ok: false, problem: { file: this.show(file), line: 1, field: '(file)', message: `cannot be read: ${(e as Error).message}` } };
-    }
-    const parsed = parseConfigText(this.show(file), text, schema);
-    return parsed.ok ? { ok: true, value: parsed.value, text } : parsed;
-  }
-
-  /** The version stored by an earlier run, when this run has never seen the file good. */
-  private stored<T>(key: ConfigKey, file: string, source: 'builtin' | 'user', schema: z.ZodType<T>, nameOf: (c: T) => string): ConfigEntry<T> | undefined {
-    const v = this.d.versions?.lastGood(key);
-    if (!v) return undefined;
-    const parsed = parseConfigText(this.show(file), v.body, schema);
-    if (!parsed.ok) {
-      // Stored by a version of the app whose schema differed; nothing sound to keep.
-      this.d.logger.log('warn', 'stored config version no longer validates; not kept in force', { file: this.show(file), hash: v.hash });
-      return undefined;
-    }
-    const entry: ConfigEntry<T> = { name: nameOf(parsed.value), file, source, config: parsed.value };
-    this.good.set(file, entry as never);
-    return entry;
-  }
-
   private isoNow(): string {
     return new Date(this.d.clock.now()).toISOString();
-  }
-
-  /** Paths in messages are absolute: the user may have several data dirs. */
-  private show(file: string): string {
-    return file;
-  }
-}
-
-function lineOfKey(file: string, key: string): number {
-  try {
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const i = lines.findIndex((l) => new RegExp(`^\\s*${key}\\s*:`).test(l));
-    return i >= 0 ? i + 1 : 1;
-  } catch {
-    // Only used to point at a line in a message; the file was readable a moment ago.
-    return 1;
   }
 }

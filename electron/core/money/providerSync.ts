@@ -52,19 +52,19 @@ export class ProviderSync {
 
   constructor(private readonly d: ProviderSyncDeps) {}
 
-  /** The last comparison, or null before the first reading. */
-  comparison(): ProviderComparison | null {
-    return this.load(KEY.comparison, ProviderComparison);
+  /** The last comparison, or null before the first reading; inside a transaction through its `q`. */
+  comparison(q?: Queryable): Promise<ProviderComparison | null> {
+    return this.load(KEY.comparison, ProviderComparison, q);
   }
 
   /** The last usage reconciliation, or null. */
-  usageCheck(): UsageCheck | null {
+  usageCheck(): Promise<UsageCheck | null> {
     return this.load(KEY.usage, UsageCheck);
   }
 
   /** Reads Runway unless the last reading (or failed try) is younger than maxAgeMs. Never throws: a failure is logged and the last reading stands. */
   async refresh(why: ProviderReadReason, maxAgeMs = READING_MAX_AGE_MS): Promise<ProviderComparison | null> {
-    const last = this.comparison();
+    const last = await this.comparison();
     const now = this.d.clock.now();
     if (maxAgeMs > 0 && ((last && now - Date.parse(last.readAt) < maxAgeMs) || now - this.lastTryAt < maxAgeMs)) return last;
     this.reading ??= this.read(why).finally(() => (this.reading = null));
@@ -77,7 +77,7 @@ export class ProviderSync {
    */
   async check(provider: string, credits: number, q?: Queryable): Promise<void> {
     if (provider !== PROVIDER || credits <= 0) return;
-    const last = this.comparison();
+    const last = await this.comparison(q);
     if (!last) return;
     const held = (await this.d.ledger.balances(q)).surfaces.find((s) => s.surface === 'api')?.reserved ?? 0;
     const available = last.providerCredits - held;
@@ -105,7 +105,7 @@ export class ProviderSync {
       this.d.logger.log('warn', 'could not read Runway usage', { error: (e as Error).message });
       check = { ...base, compared: 0, mismatches: [], error: `Could not read Runway's usage: ${(e as Error).message}` };
     }
-    this.d.settings.set(KEY.usage, JSON.stringify(check));
+    await this.d.settings.set({ [KEY.usage]: JSON.stringify(check) });
     return check;
   }
 
@@ -160,7 +160,7 @@ export class ProviderSync {
       readAt,
       comparedAt: new Date(this.d.clock.now()).toISOString(),
     };
-    this.d.settings.set(KEY.comparison, JSON.stringify(c));
+    await this.d.settings.set({ [KEY.comparison]: JSON.stringify(c) });
     if (drift !== 0) this.d.logger.log('info', 'Runway balance compared with the books', { why, providerCredits: credits, drift, mirrored, outstanding });
     return c;
   }
@@ -181,8 +181,8 @@ export class ProviderSync {
     }
   }
 
-  private load<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
-    const raw = this.d.settings.get(key);
+  private async load<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, q?: Queryable): Promise<T | null> {
+    const raw = await this.d.settings.get(key, q);
     if (!raw) return null;
     try {
       const r = schema.safeParse(JSON.parse(raw));

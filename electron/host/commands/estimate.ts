@@ -52,7 +52,7 @@ export const estimateCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
-      warnBrokenConfigs(core, io);
+      await warnBrokenConfigs(core, io);
       const r = await call(core, 'credits.estimate', { params, ...(against ? { against } : {}), ...(values.plan ? { plan: values.plan } : {}), ...(values.rates ? { rates: values.rates } : {}) });
       const e = r.estimate;
       const out: Record<string, unknown> = {

@@ -43,7 +43,7 @@ export const finalizeCommand: Command = {
     let core: Core | undefined;
     try {
       core = openCore(values['data-dir']);
-      warnBrokenConfigs(core, io);
+      await warnBrokenConfigs(core, io);
       const project = await projectOf(core, values.project);
       const plan = await call(core, 'finalize.plan', { projectId: project.id, ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) });
       if (!values.yes) {

@@ -65,7 +65,7 @@ export const submitCommand: Command = {
       if (params.provider === undefined) params.provider = 'local';
       const priority = parseIntFlag(values.priority, 'priority', -100, 100);
       core = openCore(values['data-dir']);
-      warnBrokenConfigs(core, io);
+      await warnBrokenConfigs(core, io);
       if (values.wait) core.queue.start();
       const r = await call(core, 'jobs.submit', {
         params,
