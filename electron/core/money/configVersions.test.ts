@@ -37,6 +37,9 @@ async function registry(engine: SqlEngine, dir: string, clock: FakeClock): Promi
   return r;
 }
 
+/** Commits made by a SQLite engine so far; null on PostgreSQL (the server counts them, not the engine). */
+const commitsOf = (engine: SqlEngine): number | null => ('commits' in engine ? (engine as SqlEngine & { commits: number }).commits : null);
+
 describeEachEngine('money settings and config versions', (open) => {
   it('keeps settings by key: set, replaced, removed with null, several in one transaction', async () => {
     const engine = await open();
@@ -97,7 +100,10 @@ describeEachEngine('money settings and config versions', (open) => {
     second.dispose();
 
     clock.advance(3_600_000);
+    // A start that changes nothing writes nothing (on SQLite: not one commit).
+    const commitsBefore = commitsOf(engine);
     const third = await registry(engine, dir, clock);
+    expect(commitsOf(engine)).toBe(commitsBefore);
     expect(third.active().plan.plan.name).toBe('tight');
     expect(third.problems()[0]?.since).toBe('2026-11-22T11:00:00.000Z');
     writeFileSync(file, good.replace('credits_per_day: 10', 'credits_per_day: 20'));
