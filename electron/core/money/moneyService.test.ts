@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedJobQ } from '../../../test/support/boardSeed';
 import { testCore } from '../../../test/support/core';
 import { modelsInUse } from './modelsInUse';
 
@@ -33,13 +34,7 @@ describe('MoneyService', () => {
     const project = await core.projects.create('Spot');
     const shot = await core.shots.create(project.id, 'Opening');
     expect(await modelsInUse(core.engine)).toEqual([]);
-    core.db.conn
-      .prepare(
-        `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash, idempotency_key,
-           status, seq, max_attempts, estimated_credits, output_spec, created_at, updated_at)
-         VALUES ('job_1', @p, @s, 'local', 'gen4.5', 'preview', 1, '{}', x'00', 'h', 'k', 'succeeded', 1, 1, 60, 'video/5s', 0, 0)`,
-      )
-      .run({ p: project.id, s: shot.id });
+    await seedJobQ(core.engine, { id: 'job_1', projectId: project.id, shotId: shot.id, model: 'gen4.5', estimatedCredits: 60 });
     expect(await modelsInUse(core.engine)).toEqual(['gen4.5']);
     await expect(core.money.activate('runway-api', 'generic-pixel')).rejects.toThrow(
       'rates: rate card generic-pixel has no price for gen4.5, used by your projects; add it to the card or pick another card',
