@@ -78,7 +78,7 @@ export async function ourQueue(dir: string, n = N, isCounted = false, submitters
   const provider = zeroLatencyProvider();
   let stored = 0;
   const queue = new JobQueue({
-    db: core.db,
+    engine: core.db.engine,
     projects: core.projects,
     shots: core.shots,
     takes: core.takes,
@@ -117,7 +117,7 @@ export async function ourQueue(dir: string, n = N, isCounted = false, submitters
   const cpu0 = process.cpuUsage();
   // The queue runs while jobs arrive, as in the app. SUBMITTERS callers submit side by side (finalize,
   // several windows, CLI processes); each awaits its own acknowledgement before its next submit.
-  queue.start();
+  await queue.start();
   let next = 0;
   const submitter = async () => {
     for (let i = next++; i < n; i = next++) {

@@ -43,6 +43,7 @@ import { defaultSettings, InsightSettingsStore } from './insight/insightSettings
 import { ProjectSpendNotices } from './insight/projectSpendNotices';
 import { Finalizer } from './queue/finalizer';
 import { JobQueue } from './queue/jobQueue';
+import { JobRepo } from './queue/jobRepo';
 import { ResilienceGate } from './queue/providerGate';
 import { QueueLock } from './queue/queueLock';
 import { TakeChecks, backoffFor, createProviders, planSettings, pollIntervalFor, queueMedia, queueMoney } from './queue/queueWiring';
@@ -206,7 +207,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   const takes = new TakeService(db.engine, events, ports.clock);
   const vault = new PromptVault(config.secretKeys ?? new FileKeys(config.dataDir));
   const settings = planSettings(plans);
-  const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => events.emit('queue.changed', queue.status()) });
+  const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => void queue.status().then((s) => events.emit('queue.changed', s)) });
   const runwayKeys = config.runwayKeys ?? envKeySource();
   const providers = createProviders({
     dataDir: config.dataDir,
@@ -238,12 +239,13 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       : null;
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
   const checkFailedHooks: ((takeId: string, reason: string) => Promise<void>)[] = [];
-  const takeChecks = new TakeChecks({ takes, db, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: async (id, why) => {
+  const jobRows = new JobRepo(db.engine);
+  const takeChecks = new TakeChecks({ takes, jobs: jobRows, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: async (id, why) => {
     for (const h of checkFailedHooks) await h(id, why);
   } });
   const labels = new AssetLabels({ engine: db.engine, projects, clock: ports.clock, plan: () => plans.active().plan });
   const queue: JobQueue = new JobQueue({
-    db,
+    engine: db.engine,
     projects,
     shots,
     takes,
@@ -280,7 +282,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
   const drafts = new DraftService(db.engine, { projects, shots, vault, clock: ports.clock });
   const recipes = new Recipes({ repo: queue.repo, vault, takes });
-  const finalizer = new Finalizer({ db, queue, board, takes, shots, money, ledger, vault });
+  const finalizer = new Finalizer({ jobs: jobRows, queue, board, takes, shots, money, ledger, vault });
   const finals = takesFinals({ engine: db.engine, takes, shots, media, board, vault });
   const publisher = new Publisher({ dataDir: config.dataDir, projects, finals, stitcher, exporter, board, events, clock: ports.clock });
   const insight = new InsightService({

@@ -37,7 +37,7 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
       wire.post({ t: 'request', id, ...msg });
     });
 
-  const start = (config: CoreProcessConfig) => {
+  const start = async (config: CoreProcessConfig) => {
     const ports = corePorts(config, wire, ask);
     try {
       core = createCore(
@@ -72,7 +72,13 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
       wire.post({ t: 'progress', value: u.progress });
       if (u.notice) c.ports.notifier.notify(u.notice.title, u.notice.body);
     });
-    c.queue.start();
+    try {
+      await c.queue.start();
+    } catch (e) {
+      ports.logger.log('error', 'the queue could not start', { error: (e as Error).message });
+      wire.post({ t: 'failed', message: (e as Error).message });
+      return;
+    }
     c.retention.startDaily();
     wire.post({ t: 'ready', pid: process.pid });
   };
@@ -89,7 +95,7 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
   const handle = async (msg: MainToCore) => {
     switch (msg.t) {
       case 'init':
-        if (!core) start(msg.config);
+        if (!core) await start(msg.config);
         return;
       case 'reply': {
         const a = asked.get(msg.id);

@@ -12,7 +12,7 @@ const core = createCore(
 );
 // C4: a worker whose provider breaker is forced open (the plan's reset is minutes away, past its life).
 if (process.env.CT_BREAKER_OPEN) core.gate.forceOpen(process.env.CT_BREAKER_OPEN as ProviderId);
-const isRunner = core.queue.start();
+const isRunner = await core.queue.start();
 process.stdout.write(`${isRunner ? 'running' : 'not-runner'}\n`);
 setInterval(() => undefined, 60_000);
 process.on('SIGTERM', () => {

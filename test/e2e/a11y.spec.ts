@@ -26,9 +26,9 @@ async function seed(dataDir: string): Promise<void> {
   );
   expect(ok.status, ok.stderr).toBe(0);
   const bad = testCore({ dataDir, clock: systemClock, config: { localSim: { failureRate: 1, failureCode: 'SAFETY.INPUT.TEXT', queueMs: 50 }, pollIntervalMs: { local: 20 } } });
-  bad.core.queue.start();
+  await bad.core.queue.start();
   const { jobId } = await bad.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storm', seed: 4 }, projectName: 'Access', shotName: 'Opening' }));
-  for (let i = 0; i < 500 && bad.core.queue.get(jobId).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && (await bad.core.queue.get(jobId)).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
   await bad.core.dispose();
 }
 

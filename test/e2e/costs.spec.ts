@@ -12,13 +12,13 @@ import { submitRequest } from '../support/parsed';
 
 async function explore(dataDir: string): Promise<void> {
   const { core, cleanup } = testCore({ dataDir, clock: systemClock, config: { localSim: { queueMs: 50, fps: 12 }, pollIntervalMs: { local: 30 } } });
-  core.queue.start();
+  await core.queue.start();
   const jobs = [];
   for (let seed = 1; seed <= 3; seed++) {
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', variations: 2, prompt: `a quiet street, try ${seed}`, seed };
     jobs.push((await core.queue.submit(submitRequest({ params, projectName: 'Exploring', shotName: 'Opening' }))).jobId);
   }
-  while (jobs.some((id) => ['queued', 'running', 'paused'].includes(core.queue.get(id).status))) await new Promise((r) => setTimeout(r, 50));
+  while ((await Promise.all(jobs.map((id) => core.queue.get(id)))).some((j) => ['queued', 'running', 'paused'].includes(j.status))) await new Promise((r) => setTimeout(r, 50));
   await core.takeChecks.idle();
   const projectId = (await core.projects.findByName('Exploring'))!.id;
   await core.board.markPublished((await core.takes.list(projectId)).slice(0, 2).map((t) => t.id), 'export-1');

@@ -114,11 +114,11 @@ test('a failed job keeps a card on the board with its reason in plain words and 
   const data = tempDataDir();
   // A job the provider's moderation refuses (not retried), made before the app opens.
   const seeded = testCore({ dataDir: data.dir, clock: systemClock, config: { localSim: { failureRate: 1, failureCode: 'SAFETY.INPUT.TEXT', queueMs: 50 }, pollIntervalMs: { local: 20 } } });
-  seeded.core.queue.start();
+  await seeded.core.queue.start();
   const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a storm over the pier', seed: 11 };
   const { jobId } = await seeded.core.queue.submit(submitRequest({ params, projectName: 'Storm', shotName: 'Pier' }));
-  for (let i = 0; i < 500 && seeded.core.queue.get(jobId).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(seeded.core.queue.get(jobId).status).toBe('failed');
+  for (let i = 0; i < 500 && (await seeded.core.queue.get(jobId)).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
+  expect((await seeded.core.queue.get(jobId)).status).toBe('failed');
   await seeded.core.dispose();
 
   const host = await startHostProcess(data.dir);

@@ -13,7 +13,7 @@ import { submitRequest } from '../support/parsed';
 
 async function settle(core: Core, ids: string[]): Promise<void> {
   for (;;) {
-    const open = ids.filter((id) => ['queued', 'running', 'paused'].includes(core.queue.get(id).status));
+    const open = (await Promise.all(ids.map((id) => core.queue.get(id)))).filter((j) => ['queued', 'running', 'paused'].includes(j.status)).map((j) => j.id);
     if (open.length === 0) break;
     await core.queue.idle();
     await new Promise((r) => setTimeout(r, 50));
@@ -24,14 +24,14 @@ async function settle(core: Core, ids: string[]): Promise<void> {
 async function makeHistory(dataDir: string): Promise<{ projectId: string }> {
   // Core A: the benchmark on a healthy simulator.
   const a = testCore({ dataDir, clock: systemClock, config: { localSim: { queueMs: 150, fps: 12 }, pollIntervalMs: { local: 30 } } });
-  a.core.queue.start();
+  await a.core.queue.start();
   await a.core.benchmark.run({ provider: 'local', isConfirmed: false });
   await a.core.dispose();
 
   // Core B: a flaky simulator (failures are refunded, some tasks sit throttled).
   const b = testCore({ dataDir, clock: systemClock, config: { localSim: { queueMs: 400, failureRate: 0.3, throttleRate: 0.4, throttleMs: 900, fps: 12 }, pollIntervalMs: { local: 30 } } });
   const core = b.core;
-  core.queue.start();
+  await core.queue.start();
   const draft = (seed: number) => ({ provider: 'local' as const, model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', variations: 2, prompt: `harbour at dawn, take ${seed}`, seed });
   const jobs = [];
   for (let i = 1; i <= 5; i++) jobs.push((await core.queue.submit(submitRequest({ params: draft(i), projectName: 'Harbour spot', shotName: i <= 3 ? 'Opening' : 'Ending' }))).jobId);

@@ -15,7 +15,7 @@ test('a job failing in another process shows its card and a toast on the ownerâ€
   // The other process: it takes the queue first (the host then only serves), and its simulator's
   // moderation refuses every prompt (not retried).
   const other = testCore({ dataDir: data.dir, clock: systemClock, config: { localSim: { failureRate: 1, failureCode: 'SAFETY.INPUT.TEXT', queueMs: 300 }, pollIntervalMs: { local: 20 } } });
-  other.core.queue.start();
+  await other.core.queue.start();
   const project = await other.core.projects.create('Harbour');
   const shot = await other.core.shots.create(project.id, 'Pier');
   const host = await startHostProcess(data.dir);
@@ -34,7 +34,7 @@ test('a job failing in another process shows its card and a toast on the ownerâ€
     await expect(card).toHaveAccessibleDescription(/moderation refused the prompt/);
     await expect(page.getByRole('alert').filter({ hasText: 'A gen4_turbo job failed' })).toContainText('See its card on the Board');
     await expect(page.getByRole('tab', { name: /Queue/ })).toContainText('1 to decide');
-    expect(other.core.queue.get(jobId).status).toBe('failed');
+    expect((await other.core.queue.get(jobId)).status).toBe('failed');
     expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.screenshot({ path: testInfo.outputPath('live-failure.png') });
   } finally {

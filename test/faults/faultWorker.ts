@@ -17,12 +17,12 @@ const out = (v: unknown): void => {
 
 async function store(): Promise<void> {
   const jobId = process.env.CT_JOB!;
-  core.queue.start();
+  await core.queue.start();
   for (let i = 0; i < 2000; i++) {
-    const j = core.queue.get(jobId);
+    const j = await core.queue.get(jobId);
     if (j.errorCode !== null || !['queued', 'running'].includes(j.status)) {
       await core.queue.idle();
-      const k = core.queue.get(jobId);
+      const k = await core.queue.get(jobId);
       return out({ status: k.status, errorCode: k.errorCode, errorMessage: k.errorMessage, attempts: k.attempts, capturedCredits: k.capturedCredits });
     }
     await new Promise((r) => setTimeout(r, 10));

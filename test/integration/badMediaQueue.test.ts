@@ -43,7 +43,7 @@ beforeAll(async () => {
   provider = new FileQueueProvider(files);
   ({ core, cleanup } = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 } } }));
   await core.ledger.purchase({ id: 'buy-bad-media', surface: 'api', credits: 5000 });
-  core.queue.start();
+  await core.queue.start();
 }, 60_000);
 afterAll(async () => {
   await cleanup?.();

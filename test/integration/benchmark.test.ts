@@ -62,7 +62,7 @@ async function localCore(): Promise<{ core: Core; dataDir: string; planFile: str
   const c = testCore({ dataDir: t.dir, clock: systemClock, config: { localSim: { queueMs: 0, fps: 12 }, pollIntervalMs: { local: 20 } } });
   cleanups.push(t.cleanup, c.cleanup);
   await c.core.money.activate('tiny-local');
-  c.core.queue.start();
+  await c.core.queue.start();
   return { core: c.core, dataDir: t.dir, planFile };
 }
 
@@ -122,7 +122,7 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     const take = (await core.takes.list(project.id)).find((t) => t.artifactClass === 'preview' && t.checkStatus === 'passed')!;
     await core.board.tag([take.id], 'promising', 'ana');
     const f = await core.insight.forecast({ projectId: project.id });
-    const job = core.queue.get(take.jobId);
+    const job = await core.queue.get(take.jobId);
     expect(f.planned).toEqual([{ label: `Finalize the shortlist of Benchmark ${today} (1 take)`, projectId: project.id, credits: 4 * job.durationSec!, surfaces: { local: 4 * job.durationSec! } }]);
   }, 180_000);
 
@@ -143,7 +143,7 @@ describeWith(ffmpegNeed, 'circletake benchmark', () => {
     cleanups.push(() => fake.stop(), t.cleanup);
     const core = t.core;
     await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5_000 });
-    core.queue.start();
+    await core.queue.start();
 
     // 5 × 60 + 5 × 240 credits at 12/s: refused until confirmed, and nothing was created.
     await expect(core.benchmark.run({ provider: 'runway', isConfirmed: false })).rejects.toMatchObject({

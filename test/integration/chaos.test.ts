@@ -102,7 +102,7 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     }
     expect(fake.stats().createPosts).toBe(0);
     for (const id of ids) {
-      expect(['queued', 'running']).toContain(core.queue.get(id).status);
+      expect(['queued', 'running']).toContain((await core.queue.get(id)).status);
       expect((await core.ledger.reservationsForJob(id)).map((r) => r.state)).toEqual(['pending']);
     }
     expect((await core.ledger.audit()).ok).toBe(true);
@@ -118,16 +118,16 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     const deadline = Date.now() + 150_000;
     let open: string[] = ids;
     while (Date.now() < deadline) {
-      open = ids.filter((id) => !terminal.has(core.queue.get(id).status));
+      open = (await Promise.all(ids.map((id) => core.queue.get(id)))).filter((j) => !terminal.has(j.status)).map((j) => j.id);
       if (open.length === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    if (open.length > 0) console.log('still open:', JSON.stringify(open.slice(0, 3).map((id) => core.queue.get(id)), null, 1));
+    if (open.length > 0) console.log('still open:', JSON.stringify(await Promise.all(open.slice(0, 3).map((id) => core.queue.get(id))), null, 1));
     await kill(child);
     // Let the fake finish every task it ever created, so its bill is final.
     await new Promise((r) => setTimeout(r, 400));
 
-    const jobs = ids.map((id) => core.queue.get(id));
+    const jobs = await Promise.all(ids.map((id) => core.queue.get(id)));
     const statuses = jobs.reduce<Record<string, number>>((m, j) => ({ ...m, [j.status]: (m[j.status] ?? 0) + 1 }), {});
     console.log(`chaos outcome: ${JSON.stringify(statuses)}; fake ${JSON.stringify(fake.stats())}`);
     expect(jobs.filter((j) => !terminal.has(j.status))).toEqual([]);

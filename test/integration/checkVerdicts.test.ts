@@ -20,7 +20,7 @@ describeWith(ffmpegNeed, 'check verdicts', () => {
     const { core } = t;
     const heard: { name: string; payload: unknown }[] = [];
     core.events.subscribe((name, payload) => heard.push({ name, payload }));
-    core.queue.start();
+    await core.queue.start();
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a lighthouse at dusk', variations: 2 };
     const { jobId } = await core.queue.submit(submitRequest({ params, projectName: 'Verdicts', shotName: 'Open' }));
     await settleAll(core);

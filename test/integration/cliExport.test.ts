@@ -47,13 +47,13 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
   beforeAll(async () => {
     const { core } = testCore({ dataDir: t.dir, clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     try {
-      core.queue.start();
+      await core.queue.start();
       const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720' };
       const a = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'opening: a harbour at dawn' }, projectName: 'Cut', shotName: 'Open' }));
       const b = await core.queue.submit(submitRequest({ params: { ...params, prompt: 'closing: the lighthouse' }, projectName: 'Cut', shotName: 'Close' }));
       await settleAll(core);
       for (const j of [a, b]) (await core.board.tag((await core.takes.byJob(j.jobId)).map((tk) => tk.id), 'promising', 'producer'));
-      const projectId = core.queue.get(a.jobId).projectId;
+      const projectId = (await core.queue.get(a.jobId)).projectId;
       const plan = await core.finalizer.plan(projectId, { top: 1 });
       await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
       await settleAll(core);

@@ -282,7 +282,7 @@ describe('the CLI door (circletake call, through core.dispatch as the owner)', (
     console.log(`CLI fuzz: ${calls.length} payloads over ${callNames.length} entries in one process; ${reached.size} entries answered past validation; kinds of answer: ${[...kinds.keys()].join(', ')}`);
   });
 
-  it('exits, process by process, as the batch said: one query of each kind of answer replayed with `call NAME`', { timeout: 120_000 }, () => {
+  it('exits, process by process, as the batch said: one query of each kind of answer replayed with `call NAME`', { timeout: 120_000 }, async () => {
     expect([...kinds.keys()]).toEqual(expect.arrayContaining(['ok', 'VALIDATION', 'NOT_FOUND']));
     for (const [kind, { name, input, exit }] of kinds) {
       const r = cli(['call', name, ...(input === undefined ? [] : ['--input', JSON.stringify(input)])]);
@@ -293,7 +293,7 @@ describe('the CLI door (circletake call, through core.dispatch as the owner)', (
     }
   });
 
-  it('exits with the documented code and one line naming the field, process by process', { timeout: 120_000 }, () => {
+  it('exits with the documented code and one line naming the field, process by process', { timeout: 120_000 }, async () => {
     const cases: [string, unknown, ErrorCode | null, string?][] = [
       ['jobs.get', { id: 'nope' }, 'VALIDATION', 'id'],
       ['jobs.get', { id: 'job_0000000000missing' }, 'NOT_FOUND'],

@@ -37,15 +37,15 @@ async function setup() {
 
 async function settle(core: Core, id: string) {
   for (let i = 0; i < 1500; i++) {
-    const j = core.queue.get(id);
+    const j = await core.queue.get(id);
     if (!['queued', 'running', 'paused'].includes(j.status)) {
       await core.queue.idle();
       await core.takeChecks.idle();
-      return core.queue.get(id);
+      return await core.queue.get(id);
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`job ${id} did not settle: ${JSON.stringify(core.queue.get(id))}`);
+  throw new Error(`job ${id} did not settle: ${JSON.stringify(await core.queue.get(id))}`);
 }
 
 const submit = (core: Core) =>
@@ -65,7 +65,7 @@ describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4),
   it.each(nothingCreated)('$name → retried after Retry-After, same job and reservation, exactly one task', async ({ fault, waitMs }) => {
     const { core, fake } = await setup();
     fake.inject({ route: 'create', fault });
-    core.queue.start();
+    await core.queue.start();
     const r = await submit(core);
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
@@ -82,10 +82,10 @@ describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4),
   it('connection refused (never sent) → retried once Runway listens again, exactly one task', async () => {
     const { core, fake } = await setup();
     await fake.suspend();
-    core.queue.start();
+    await core.queue.start();
     const r = await submit(core);
     for (let i = 0; i < 500 && !attemptsOf(core, r.jobId).some((a) => a.status === 'retry'); i++) await new Promise((res) => setTimeout(res, 10));
-    expect(core.queue.get(r.jobId).status).not.toBe('unknown');
+    expect((await core.queue.get(r.jobId)).status).not.toBe('unknown');
     await fake.resume();
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
@@ -110,7 +110,7 @@ describeWith(ffmpegNeed, 'create retries follow what the answer proves (C1, Q4),
   it.each(unknownRows)('$name → UNKNOWN, reservation held, one POST', async ({ fault, created }) => {
     const { core, fake } = await setup();
     fake.inject({ route: 'create', fault });
-    core.queue.start();
+    await core.queue.start();
     const r = await submit(core);
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('unknown');

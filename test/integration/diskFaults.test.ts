@@ -72,15 +72,15 @@ async function preparedJob(): Promise<{ dataDir: string; jobId: string; cleanup(
 /** After the fault is gone: a normal core resumes the job; it finishes, charged once. */
 async function resume(dataDir: string, jobId: string): Promise<Core> {
   const t = testCore({ dataDir, clock: new FakeClock(Date.parse('2026-11-22T12:00:00Z')) });
-  t.core.queue.start();
-  for (let i = 0; i < 1000 && ['queued', 'running'].includes(t.core.queue.get(jobId).status); i++) await new Promise((r) => setTimeout(r, 10));
+  await t.core.queue.start();
+  for (let i = 0; i < 1000 && ['queued', 'running'].includes((await t.core.queue.get(jobId)).status); i++) await new Promise((r) => setTimeout(r, 10));
   await t.core.queue.idle();
   await t.core.takeChecks.idle();
   return t.core;
 }
 
 async function expectChargedOnce(core: Core, dataDir: string, jobId: string) {
-  const job = core.queue.get(jobId);
+  const job = await core.queue.get(jobId);
   expect(job).toMatchObject({ status: 'succeeded', capturedCredits: 25 });
   expect(await core.takes.byJob(jobId)).toHaveLength(1);
   expect(readdirSync(join(dataDir, 'import-provider')).filter((f) => f.endsWith('.json'))).toHaveLength(1); // one provider task, never re-created

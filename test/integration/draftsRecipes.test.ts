@@ -81,7 +81,7 @@ describe('drafts', () => {
 
 async function settle(core: Core) {
   for (let i = 0; i < 2000; i++) {
-    if (!core.queue.list().some((j) => ['queued', 'running', 'paused'].includes(j.status))) break;
+    if (!(await core.queue.list()).some((j) => ['queued', 'running', 'paused'].includes(j.status))) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   await core.queue.idle();
@@ -93,7 +93,7 @@ describeWith(ffmpegNeed, 'recipes and version stacks', () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.queue.start();
+    await core.queue.start();
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', negativePrompt: 'people', seed: 7, variations: 2 };
     const first = await core.queue.submit(submitRequest({ params, projectName: 'Stacks', shotName: 'Dunes' }));
     await settle(core);

@@ -30,7 +30,7 @@ describe('an empty prompt with no image', () => {
     // builds it) with an empty prompt and no image is still refused, naming the field.
     const complete = { ...EMPTY, provider: 'local' as const, prompt: ' ', variations: 1, audio: false, artifactClass: 'preview' as const, upscale: false };
     await expect(t.core.queue.submit({ params: complete, projectName: 'Quiet', priority: 0, noCache: false })).rejects.toMatchObject({ code: 'VALIDATION', details: { field: 'prompt' } });
-    expect(t.core.queue.list()).toEqual([]);
+    expect(await t.core.queue.list()).toEqual([]);
     expect(await t.core.ledger.history()).toHaveLength(history);
     expect(await t.core.ledger.pendingReservations()).toEqual([]);
     expect(await t.core.ledger.audit()).toMatchObject({ ok: true });

@@ -21,13 +21,13 @@ describeWith(ffmpegNeed, 'finalize', () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.queue.start();
+    await core.queue.start();
     const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName: 'Fin', shotName: 'Open' }));
     await settleAll(core);
     const [keep, drop] = await core.takes.byJob(a.jobId);
     await core.board.tag([keep!.id], 'promising', 'reviewer-1');
     await core.board.tag([drop!.id], 'discard', 'reviewer-1');
-    const projectId = core.queue.get(a.jobId).projectId;
+    const projectId = (await core.queue.get(a.jobId)).projectId;
 
     const plan = await core.finalizer.plan(projectId, { top: 1 });
     expect(plan.items.map((i) => i.takeId)).toEqual([keep!.id]);
@@ -46,7 +46,7 @@ describeWith(ffmpegNeed, 'finalize', () => {
     const run = await core.finalizer.run(projectId, [keep!.id], plan.totalCredits);
     expect(run.failed).toEqual([]);
     await settleAll(core);
-    const job = core.queue.get(run.jobIds[0]!);
+    const job = await core.queue.get(run.jobIds[0]!);
     expect(job).toMatchObject({ status: 'succeeded', artifactClass: 'release', sourceTakeId: keep!.id });
     expect(await localAvailable(core)).toBe(plan.after.local);
     const [release] = (await core.takes.byJob(job.id));
@@ -62,7 +62,7 @@ describeWith(ffmpegNeed, 'finalize', () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.queue.start();
+    await core.queue.start();
     const params = { provider: 'local' as const, model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'x', artifactClass: 'release' as const };
     const a = await core.queue.submit(submitRequest({ params, projectName: 'Fin' }));
     await settleAll(core);
@@ -80,17 +80,17 @@ describeWith(ffmpegNeed, 'finalize on a plan that forbids release', () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.queue.start();
+    await core.queue.start();
     const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'free tier' }, projectName: 'Free' }));
     await settleAll(core);
     const [take] = (await core.takes.byJob(a.jobId));
     await core.board.tag([take!.id], 'promising', 'r');
     await core.money.activate('runway-free');
-    const plan = await core.finalizer.plan(core.queue.get(a.jobId).projectId, { top: 1 });
+    const plan = await core.finalizer.plan((await core.queue.get(a.jobId)).projectId, { top: 1 });
     expect(plan.canRun).toBe(false);
     expect(plan.refusals.map((r) => r.rule)).toContain('outputs.release_allowed');
     await expect(core.finalizer.run(plan.projectId, [take!.id], 1_000_000)).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
-    expect(core.queue.list().filter((j) => j.artifactClass === 'release')).toEqual([]);
+    expect((await core.queue.list()).filter((j) => j.artifactClass === 'release')).toEqual([]);
   });
 });
 
@@ -101,14 +101,14 @@ describeWith(ffmpegNeed, 'the producer path: finalize → stitch → export', ()
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.queue.start();
+    await core.queue.start();
     const first = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'opening: harbour', audio: false }, projectName: 'Seq', shotName: 'Open' }));
     const second = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'closing: lighthouse' }, projectName: 'Seq', shotName: 'Close' }));
     await settleAll(core);
-    const projectId = core.queue.get(first.jobId).projectId;
+    const projectId = (await core.queue.get(first.jobId)).projectId;
     for (const j of [first, second]) (await core.board.tag((await core.takes.byJob(j.jobId)).map((tk) => tk.id), 'promising', 'producer'));
     // Reorder: Close goes first in the sequence.
-    await core.shots.move(core.queue.get(second.jobId).shotId, 1);
+    await core.shots.move((await core.queue.get(second.jobId)).shotId, 1);
     const plan = await core.finalizer.plan(projectId, { top: 1 });
     expect(plan.items).toHaveLength(2);
     await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
@@ -170,18 +170,18 @@ describeWith(ffmpegNeed, 'finalize without a seed', () => {
     const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
-    core.queue.start();
+    await core.queue.start();
     const a = await core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'no seed given', variations: 2 }, projectName: 'NoSeed' }));
     await settleAll(core);
     const takes = await core.takes.byJob(a.jobId);
     await core.board.tag(takes.map((x) => x.id), 'promising', 'r');
-    const projectId = core.queue.get(a.jobId).projectId;
+    const projectId = (await core.queue.get(a.jobId)).projectId;
     const plan = await core.finalizer.plan(projectId, { topPercent: 100 });
     expect(plan.items).toHaveLength(2);
     const run = await core.finalizer.run(projectId, plan.items.map((i) => i.takeId), plan.totalCredits);
     await settleAll(core);
     expect(new Set(run.jobIds).size).toBe(2);
-    const sources = run.jobIds.map((id) => core.queue.get(id)).map((j) => [j.status, j.cacheOfJobId, j.sourceTakeId]);
+    const sources = (await Promise.all(run.jobIds.map((id) => core.queue.get(id)))).map((j) => [j.status, j.cacheOfJobId, j.sourceTakeId]);
     expect(sources).toEqual(expect.arrayContaining([['succeeded', null, takes[0]!.id], ['succeeded', null, takes[1]!.id]]));
   });
 });

@@ -18,14 +18,14 @@ afterEach(async () => {
 
 async function settle(core: Core, id: string) {
   for (let i = 0; i < 500; i++) {
-    const j = core.queue.get(id);
+    const j = await core.queue.get(id);
     if (!['queued', 'running', 'paused'].includes(j.status)) {
       await core.queue.idle();
       return j;
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`job ${id} did not settle: ${JSON.stringify(core.queue.get(id))}`);
+  throw new Error(`job ${id} did not settle: ${JSON.stringify(await core.queue.get(id))}`);
 }
 
 const localAvailable = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'local')!.available;
@@ -53,27 +53,27 @@ describe('a job that cannot run', () => {
     const logs: string[] = [];
     const second = testCore({ dataDir: data.dir, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } });
     cleanups.push(() => second.core.dispose());
-    second.core.queue.start();
+    await second.core.queue.start();
     const job = await settle(second.core, r.jobId);
     expect(job).toMatchObject({ status: 'failed', errorCode: 'PROMPT_UNREADABLE', capturedCredits: 0 });
     expect(job.errorMessage).toMatch(/^prompt: .*cannot be decrypted.*credits are released/);
     expect(job.tasks.map((t) => t.status)).toEqual(['failed']);
-    expect(second.core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
+    expect((await second.core.queue.deadLetters()).map((j) => j.id)).toEqual([r.jobId]);
     await expectReleased(second.core, r.jobId, before);
     expect(logs.join('\n')).not.toContain('a secret heist beat');
     // Retrying it from the dead letters cannot help: refused naming the prompt, nothing reserved again.
     const history = (await second.core.ledger.history()).length;
     await expect(second.core.queue.retry(r.jobId)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'prompt' } }));
     expect(await second.core.ledger.history()).toHaveLength(history);
-    expect(second.core.queue.get(r.jobId).status).toBe('failed');
+    expect((await second.core.queue.get(r.jobId)).status).toBe('failed');
     await second.core.dispose();
 
     // And it stays ended: a restart finds nothing running and nothing held.
     const third = testCore({ dataDir: data.dir });
     cleanups.push(() => third.core.dispose());
-    third.core.queue.start();
+    await third.core.queue.start();
     await third.core.queue.idle();
-    expect(third.core.queue.get(r.jobId).status).toBe('failed');
+    expect((await third.core.queue.get(r.jobId)).status).toBe('failed');
     expect(await third.core.ledger.pendingReservations()).toEqual([]);
   });
 
@@ -81,13 +81,13 @@ describe('a job that cannot run', () => {
     const data = tempDir('ct-cannot-finalize-');
     cleanups.push(() => data.cleanup());
     const first = testCore({ dataDir: data.dir, clock: { now: () => Date.now() }, config: { pollIntervalMs: { local: 20 } } });
-    first.core.queue.start();
+    await first.core.queue.start();
     const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes' }, projectName: 'Fin' }));
     expect((await settle(first.core, r.jobId)).status).toBe('succeeded');
     await first.core.takeChecks.idle();
     const [take] = await first.core.takes.byJob(r.jobId);
     await first.core.board.tag([take!.id], 'promising', 'reviewer-1');
-    const projectId = first.core.queue.get(r.jobId).projectId;
+    const projectId = (await first.core.queue.get(r.jobId)).projectId;
     await first.core.dispose();
     writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
     const second = testCore({ dataDir: data.dir, clock: { now: () => Date.now() } });
@@ -116,7 +116,7 @@ describe('a job that cannot run', () => {
     const r = await t.core.queue.submit(submitRequest({ params, projectName: 'Files' }));
     expect(await available()).toBeLessThan(before);
     rmSync(file);
-    t.core.queue.start();
+    await t.core.queue.start();
     const job = await settle(t.core, r.jobId);
     const field = provider === 'import' ? 'sourceFile' : 'promptImage';
     expect(job).toMatchObject({ status: 'failed', errorCode: 'INPUT_MISSING', capturedCredits: 0 });

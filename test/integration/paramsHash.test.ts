@@ -20,7 +20,7 @@ describe('params_hash', () => {
     const first = await a.core.queue.submit(submitRequest({ params, projectName: 'Pitch' }));
     const again = await a.core.queue.submit(submitRequest({ params: { ...params, prompt: `  ${params.prompt}  ` }, projectName: 'Pitch' }));
     const elsewhere = await b.core.queue.submit(submitRequest({ params, projectName: 'Pitch' }));
-    const hashOf = (core: typeof a.core, id: string) => core.queue.get(id).paramsHash;
+    const hashOf = async (core: typeof a.core, id: string) => (await core.queue.get(id)).paramsHash;
     const guess = jobKeys(GenerationParams.parse(params), []).paramsHash;
     expect(hashOf(a.core, first.jobId)).toMatch(/^[0-9a-f]{64}$/);
     expect(hashOf(a.core, first.jobId)).not.toBe(guess);

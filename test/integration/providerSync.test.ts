@@ -39,7 +39,10 @@ async function until<T>(what: string, fn: () => T | null | undefined | false | P
 }
 
 async function settle(core: Core, id: string) {
-  const j = await until('the job to settle', () => (['queued', 'running', 'paused'].includes(core.queue.get(id).status) ? null : core.queue.get(id)));
+  const j = await until('the job to settle', async () => {
+    const job = await core.queue.get(id);
+    return ['queued', 'running', 'paused'].includes(job.status) ? null : job;
+  });
   await core.queue.idle();
   await core.takeChecks.idle();
   return j;
@@ -54,7 +57,7 @@ describe('Runway balance → the books', () => {
   it('is read at start and mirrored as one provider_sync entry; an identical reading changes nothing', async () => {
     const { core } = await setup();
     expect((await api(core)).posted).toBe(0);
-    core.queue.start();
+    await core.queue.start();
     const c = await until('the start reading', () => core.providerSync!.comparison());
     expect(c).toMatchObject({ why: 'start', providerCredits: 10_000, booksCredits: 10_000, drift: 10_000, mirrored: 10_000, outstanding: 0, pool: 'api:purchased' });
     expect(c.explanation).toMatch(/^added at Runway: 10000 credits .*mirrored into the books/);
@@ -74,7 +77,7 @@ describe('Runway balance → the books', () => {
 
   itWith(ffmpegNeed, 'after a job settles it is read again: the books and Runway agree, captured = billed', async () => {
     const { core, fake } = await setup();
-    core.queue.start();
+    await core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const r = await submit(core);
     const job = await settle(core, r.jobId);
@@ -93,7 +96,7 @@ describe('Runway balance → the books', () => {
 
   itWith(ffmpegNeed, 'shows spend elsewhere as drift, explains it, mirrors it, and lists the usage mismatch in the audit', async () => {
     const { core, fake } = await setup();
-    core.queue.start();
+    await core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const job = await settle(core, (await submit(core)).jobId);
     await until('the reading after settle', async () => (await core.providerSync!.comparison())?.why === 'settle');
@@ -121,7 +124,7 @@ describe('Runway balance → the books', () => {
     // Tasks stay PENDING for a while: the first job is in flight when the second is submitted, so the
     // reading cannot be mirrored (not quiet) and only the provider check stands between it and Runway.
     const { core, fake } = await setup({ clock, fake: { timing: { pendingMs: 60_000, runningMs: 1000 } } });
-    core.queue.start();
+    await core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const first = await submit(core, 5);
     await until('the first task at Runway', () => fake.stats().tasksCreated === 1);
@@ -135,7 +138,7 @@ describe('Runway balance → the books', () => {
     expect(c).toMatchObject({ why: 'submit', providerCredits: 40, heldAtProvider: 60, drift: -9_900, mirrored: 0, outstanding: -9_900 });
     expect(c.explanation).toMatch(/spent elsewhere: 9900 credits .*not mirrored while 1 task is in flight/);
     expect(fake.stats()).toMatchObject({ createPosts: 1, tasksCreated: 1 });
-    expect(core.queue.list().map((j) => j.id)).toEqual([first.jobId]);
+    expect((await core.queue.list()).map((j) => j.id)).toEqual([first.jobId]);
     expect(await core.ledger.history()).toHaveLength(history);
     expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });

@@ -43,7 +43,7 @@ async function setup(opts: { dataDir?: string; provider?: ScriptedProvider; cred
   });
   cleanups.push(t.cleanup);
   if (opts.credits !== 0) await t.core.ledger.purchase({ id: `buy-${Math.random()}`, surface: 'api', credits: opts.credits ?? 1000 });
-  if (opts.start !== false) t.core.queue.start();
+  if (opts.start !== false) await t.core.queue.start();
   return { core: t.core, provider, dataDir: t.dataDir, logs };
 }
 
@@ -61,15 +61,15 @@ const apiAvailable = async (core: Core) => (await core.ledger.balances()).surfac
 
 async function settle(core: Core, jobId: string) {
   for (let i = 0; i < 400; i++) {
-    const j = core.queue.get(jobId);
+    const j = await core.queue.get(jobId);
     if (['succeeded', 'partial', 'failed', 'cancelled', 'unknown', 'discarded'].includes(j.status)) {
       await core.queue.idle();
       await core.takeChecks.idle();
-      return core.queue.get(jobId);
+      return await core.queue.get(jobId);
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
+  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(await core.queue.get(jobId))}`);
 }
 
 describeWith(ffmpegNeed, 'job queue', () => {
@@ -127,7 +127,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       code: 'VALIDATION',
       details: { field: 'promptImage' },
     });
-    expect(core.queue.list()).toEqual([]);
+    expect(await core.queue.list()).toEqual([]);
     expect(await core.ledger.history()).toHaveLength(history);
   });
 
@@ -155,7 +155,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(job.errorMessage).toMatch(/resubmit|abandon/);
     expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
     expect(provider.creates).toHaveLength(1); // the provider did create one
-    core.queue.resolveUnknown(r.jobId, 'abandon');
+    await core.queue.resolveUnknown(r.jobId, 'abandon');
     const abandoned = await settle(core, r.jobId);
     expect(abandoned.status).toBe('failed');
     expect(abandoned.capturedCredits).toBe(0);
@@ -168,7 +168,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const { core } = await setup({ provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     await settle(core, r.jobId);
-    core.queue.resolveUnknown(r.jobId, 'resubmit');
+    await core.queue.resolveUnknown(r.jobId, 'resubmit');
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
     expect(provider.creates).toHaveLength(2);
@@ -183,11 +183,11 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(failed.status).toBe('failed');
     expect(failed.errorMessage).toContain("Invalid parameter 'promptText'");
     expect(await apiAvailable(core)).toBe(before);
-    expect(core.queue.deadLetters().map((j) => j.id)).toEqual([r.jobId]);
+    expect((await core.queue.deadLetters()).map((j) => j.id)).toEqual([r.jobId]);
     await core.queue.retry(r.jobId);
     const ok = await settle(core, r.jobId);
     expect(ok.status).toBe('succeeded');
-    expect(core.queue.deadLetters()).toEqual([]);
+    expect(await core.queue.deadLetters()).toEqual([]);
     expect(await apiAvailable(core)).toBe(before - provider.billed);
   });
 
@@ -225,9 +225,9 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect((await core.ledger.reservationForJob(waiting.jobId))?.state).not.toBe('pending');
 
     provider.script({ kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'SUCCEEDED'], cost: 40 });
-    core.queue.start();
+    await core.queue.start();
     const running = await core.queue.submit(submitRequest({ params: params({ seed: 9 }), projectName: 'Spot' }));
-    for (let i = 0; i < 200 && core.queue.get(running.jobId).tasks[0]!.status !== 'submitted'; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && (await core.queue.get(running.jobId)).tasks[0]!.status !== 'submitted'; i++) await new Promise((r) => setTimeout(r, 5));
     await core.queue.cancel(running.jobId);
     const end = await settle(core, running.jobId);
     expect(end.status).toBe('cancelled');
@@ -241,12 +241,12 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const a = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
     const b = await core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const c = await core.queue.submit(submitRequest({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 }));
-    core.queue.moveBefore(b.jobId, a.jobId);
-    core.queue.setPaused(true);
-    core.queue.start();
+    await core.queue.moveBefore(b.jobId, a.jobId);
+    await core.queue.setPaused(true);
+    await core.queue.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(provider.creates).toHaveLength(0);
-    core.queue.setPaused(false);
+    await core.queue.setPaused(false);
     for (const id of [a.jobId, b.jobId, c.jobId]) await settle(core, id);
     expect(provider.creates.map((x) => x.params.seed)).toEqual([3, 2, 1]);
   });
@@ -254,19 +254,19 @@ describeWith(ffmpegNeed, 'job queue', () => {
   it('keeps jobs waiting with their reservations while the provider breaker is open', async () => {
     const { core, provider } = await setup({ start: false });
     core.gate.forceOpen('runway');
-    core.queue.start();
+    await core.queue.start();
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     await new Promise((res) => setTimeout(res, 150));
-    const job = core.queue.get(r.jobId);
+    const job = await core.queue.get(r.jobId);
     expect(job.status).toBe('queued');
     expect(job.attempts).toBe(0);
     expect(provider.creates).toHaveLength(0);
     expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
-    expect(core.queue.status().breakers).toContainEqual(expect.objectContaining({ provider: 'runway', state: 'open' }));
+    expect((await core.queue.status()).breakers).toContainEqual(expect.objectContaining({ provider: 'runway', state: 'open' }));
     // Closing the breaker lets it run at once, as its first attempt.
     core.gate.reset('runway');
     await settle(core, r.jobId);
-    expect(core.queue.get(r.jobId)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await core.queue.get(r.jobId)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(provider.creates).toHaveLength(1);
   });
 
@@ -277,10 +277,10 @@ describeWith(ffmpegNeed, 'job queue', () => {
     clock.advance(11 * 60_000); // past the plan's 10-minute window: half-open, one trial allowed
     const trial = await core.gate.admit('runway', new AbortController().signal);
     expect(trial).not.toBeNull();
-    core.queue.start();
+    await core.queue.start();
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
-    for (let i = 0; i < 200 && core.queue.get(r.jobId).errorCode !== 'PROVIDER_UNAVAILABLE'; i++) await new Promise((res) => setTimeout(res, 10));
-    const held = core.queue.get(r.jobId);
+    for (let i = 0; i < 200 && (await core.queue.get(r.jobId)).errorCode !== 'PROVIDER_UNAVAILABLE'; i++) await new Promise((res) => setTimeout(res, 10));
+    const held = await core.queue.get(r.jobId);
     expect(held).toMatchObject({ status: 'queued', errorCode: 'PROVIDER_UNAVAILABLE', attempts: 0 });
     expect(provider.creates).toHaveLength(0);
     expect((await core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
@@ -304,7 +304,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
     const second = await setup({ dataDir: dataDir.dir, credits: 0, clock });
     cleanups.push(async () => dataDir.cleanup());
     expect((await settle(second.core, held.jobId)).status).toBe('succeeded');
-    expect(second.core.queue.get(backedOff.jobId)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await second.core.queue.get(backedOff.jobId)).toMatchObject({ status: 'queued', attempts: 0 });
   });
 
   it('never writes the prompt to the database in clear, to a path, or to a log line', async () => {
@@ -327,7 +327,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       expect(readFileSync(f).includes(Buffer.from('no seagulls'))).toBe(false);
     }
     expect(logs.join('\n')).not.toContain('paper boat');
-    expect(core.queue.list()[0]!.paramsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await core.queue.list())[0]!.paramsHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

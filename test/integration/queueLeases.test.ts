@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 const LEASE = 60_000;
-function setup(o: { dataDir?: string; clock?: FakeClock; provider?: ScriptedProvider; start?: boolean } = {}) {
+async function setup(o: { dataDir?: string; clock?: FakeClock; provider?: ScriptedProvider; start?: boolean } = {}) {
   const clock = o.clock ?? new FakeClock();
   const provider = o.provider ?? new ScriptedProvider('runway', clip, 25);
   const logs: string[] = [];
@@ -41,27 +41,20 @@ function setup(o: { dataDir?: string; clock?: FakeClock; provider?: ScriptedProv
     await t.cleanup();
   };
   cleanups.unshift(cleanup);
-  if (o.start !== false) t.core.queue.start();
+  if (o.start !== false) await t.core.queue.start();
   return { core: t.core, clock, provider, logs, dataDir: t.dataDir, cleanup };
 }
 
 const submit = (core: Core, name = 'Leases') =>
   core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 7 }, projectName: name }));
 
-const row = (core: Core, id: string) => core.db.conn.prepare('SELECT status, lease_token, lease_expires_at, attempts, max_attempts, captured_credits FROM jobs WHERE id = ?').get(id) as {
-  status: string;
-  lease_token: number;
-  lease_expires_at: number | null;
-  attempts: number;
-  max_attempts: number;
-  captured_credits: number | null;
-};
+const row = async (core: Core, id: string) => (await core.queue.repo.get(id))!;
 const reservations = async (core: Core, jobId: string) =>
   ((await core.dispatch('credits.reservations', { jobId }, { role: 'owner', door: 'cli' })) as { value: { state: string; captured: number | null }[] }).value;
 
-async function until(cond: () => boolean, what: string) {
+async function until(cond: () => boolean | Promise<boolean>, what: string) {
   for (let i = 0; i < 500; i++) {
-    if (cond()) return;
+    if (await cond()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -70,51 +63,51 @@ async function until(cond: () => boolean, what: string) {
 describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
 
   it('every write of a stale lease holder changes 0 rows once the job was claimed again', async () => {
-    const { core, clock } = setup({ start: false });
+    const { core, clock } = await setup({ start: false });
     await core.ledger.purchase({ id: 'buy-q2a', surface: 'api', credits: 1000 });
     const { jobId } = await submit(core);
     const s = core.queue.repo.s;
     const t0 = clock.now();
-    expect(s.claim.run({ id: jobId, now: t0, leaseUntil: t0 + LEASE }).changes).toBe(1);
-    const a = row(core, jobId).lease_token;
+    expect((await s.claim.run({ id: jobId, now: t0, leaseUntil: t0 + LEASE })).changes).toBe(1);
+    const a = (await row(core, jobId)).lease_token;
     clock.advance(LEASE + 1);
-    expect(s.expiredLeases.all({ now: clock.now() }).map((r) => r.id)).toEqual([jobId]);
+    expect((await s.expiredLeases.all({ now: clock.now() })).map((r) => r.id)).toEqual([jobId]);
     // B recovers the expired lease and claims the job.
-    expect(s.requeueExpired.run({ id: jobId, now: clock.now() }).changes).toBe(1);
-    expect(s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE }).changes).toBe(1);
-    const b = row(core, jobId).lease_token;
+    expect((await s.requeueExpired.run({ id: jobId, now: clock.now() })).changes).toBe(1);
+    expect((await s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE })).changes).toBe(1);
+    const b = (await row(core, jobId)).lease_token;
     expect(b).toBeGreaterThan(a);
     // A wakes up and tries every fenced write with its old token: nothing changes.
     const now = clock.now();
-    expect(s.renew.run({ id: jobId, token: a, leaseUntil: now + LEASE }).changes).toBe(0);
-    expect(s.taskIntent.run({ id: jobId, n: 0, token: a, now }).changes).toBe(0);
-    expect(s.taskSubmitted.run({ id: jobId, n: 0, token: a, taskId: 'stale', est: 1, now }).changes).toBe(0);
-    expect(s.requeue.run({ id: jobId, token: a, at: now, now, code: null, message: null }).changes).toBe(0);
-    expect(s.finish.run({ id: jobId, token: a, status: 'succeeded', captured: 25, after: 0, code: null, message: null, now }).changes).toBe(0);
-    expect(row(core, jobId)).toMatchObject({ status: 'running', lease_token: b, captured_credits: null });
+    expect((await s.renew.run({ id: jobId, token: a, leaseUntil: now + LEASE })).changes).toBe(0);
+    expect((await s.taskIntent.run({ id: jobId, n: 0, token: a, now })).changes).toBe(0);
+    expect((await s.taskSubmitted.run({ id: jobId, n: 0, token: a, taskId: 'stale', est: 1, now })).changes).toBe(0);
+    expect((await s.requeue.run({ id: jobId, token: a, at: now, now, code: null, message: null })).changes).toBe(0);
+    expect((await s.finish.run({ id: jobId, token: a, status: 'succeeded', captured: 25, after: 0, code: null, message: null, now })).changes).toBe(0);
+    expect(await row(core, jobId)).toMatchObject({ status: 'running', lease_token: b, captured_credits: null });
     // B's own writes go through.
-    expect(s.finish.run({ id: jobId, token: b, status: 'failed', captured: 0, after: null, code: 'X', message: null, now }).changes).toBe(1);
+    expect((await s.finish.run({ id: jobId, token: b, status: 'failed', captured: 0, after: null, code: 'X', message: null, now })).changes).toBe(1);
   });
 
   it('a worker running past its lease stops at its next step and writes nothing once the job is claimed again', async () => {
     const provider = new ScriptedProvider('runway', clip, 25);
     provider.fallback = { kind: 'ok', statuses: [...Array<'RUNNING'>(40).fill('RUNNING'), 'SUCCEEDED'] };
-    const { core, clock, logs } = setup({ provider });
+    const { core, clock, logs } = await setup({ provider });
     await core.ledger.purchase({ id: 'buy-q2b', surface: 'api', credits: 1000 });
     const { jobId } = await submit(core);
-    await until(() => core.queue.repo.tasks(jobId)[0]?.status === 'submitted', 'the create');
+    await until(async () => (await core.queue.repo.tasks(jobId))[0]?.status === 'submitted', 'the create');
     const available = (await core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available;
     // Worker A stalls (a long GC, a sleeping laptop) past its lease; another worker reclaims the job.
     clock.advance(LEASE * 2);
-    core.db.immediate(() => {
-      core.queue.repo.s.requeueExpired.run({ id: jobId, now: clock.now() });
-      core.queue.repo.s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE });
+    await core.engine.tx(async (q) => {
+      await core.queue.repo.on(q).requeueExpired.run({ id: jobId, now: clock.now() });
+      await core.queue.repo.on(q).claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE });
     });
-    const reclaimed = row(core, jobId);
+    const reclaimed = (await row(core, jobId));
     await core.queue.idle();
     expect(logs.some((l) => l.includes('lease lost'))).toBe(true);
-    expect(row(core, jobId)).toEqual(reclaimed); // A changed nothing after the reclaim
-    expect(core.queue.repo.tasks(jobId)[0]).toMatchObject({ status: 'submitted' });
+    expect(await row(core, jobId)).toEqual(reclaimed); // A changed nothing after the reclaim
+    expect((await core.queue.repo.tasks(jobId))[0]).toMatchObject({ status: 'submitted' });
     expect(await reservations(core, jobId)).toEqual([expect.objectContaining({ state: 'pending', captured: null })]);
     expect((await core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available).toBe(available);
     expect(provider.creates).toHaveLength(1);
@@ -127,17 +120,17 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
     const clock = new FakeClock();
     const dir = tempDir('ct-q3-');
     cleanups.push(async () => dir.cleanup());
-    const first = setup({ clock, dataDir: dir.dir, start: false });
+    const first = await setup({ clock, dataDir: dir.dir, start: false });
     await first.core.ledger.purchase({ id: 'buy-q3a', surface: 'api', credits: 1000 });
     const { jobId } = await submit(first.core);
-    first.core.queue.repo.s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE }); // the crashed boot's claim
+    await first.core.queue.repo.s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE }); // the crashed boot's claim
     await first.cleanup(); // that boot is gone (its data dir stays)
 
     // The lease is far from expired on the clock, yet the next boot (holding the single-instance lock) recovers it now.
-    const second = setup({ clock, dataDir: first.dataDir, provider: first.provider });
-    await until(() => row(second.core, jobId).status === 'succeeded', 'the recovered job to finish');
+    const second = await setup({ clock, dataDir: first.dataDir, provider: first.provider });
+    await until(async () => ((await row(second.core, jobId))).status === 'succeeded', 'the recovered job to finish');
     await second.core.queue.idle();
-    expect(row(second.core, jobId)).toMatchObject({ status: 'succeeded', attempts: 2, captured_credits: 25 });
+    expect(await row(second.core, jobId)).toMatchObject({ status: 'succeeded', attempts: 2, captured_credits: 25 });
     expect(second.logs.some((l) => l.includes('recovered a job that was running when the app stopped'))).toBe(true);
     expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'captured', captured: 25 })]);
     expect(first.provider.creates).toHaveLength(1);
@@ -147,25 +140,25 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
     const clock = new FakeClock();
     const dir = tempDir('ct-q3-');
     cleanups.push(async () => dir.cleanup());
-    const first = setup({ clock, dataDir: dir.dir, start: false });
+    const first = await setup({ clock, dataDir: dir.dir, start: false });
     await first.core.ledger.purchase({ id: 'buy-q3b', surface: 'api', credits: 1000 });
     const { jobId } = await submit(first.core, 'Exhausted');
-    const max = row(first.core, jobId).max_attempts;
+    const max = (await row(first.core, jobId)).max_attempts;
     const s = first.core.queue.repo.s;
     // Every allowed attempt was claimed and lost to a crash; the last boot died holding the job.
     for (let i = 0; i < max; i++) {
-      s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE });
-      if (i < max - 1) s.requeueExpired.run({ id: jobId, now: clock.now() });
+      await s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE });
+      if (i < max - 1) await s.requeueExpired.run({ id: jobId, now: clock.now() });
     }
-    expect(row(first.core, jobId)).toMatchObject({ status: 'running', attempts: max });
+    expect(await row(first.core, jobId)).toMatchObject({ status: 'running', attempts: max });
     const before = (await first.core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available;
     await first.cleanup();
 
-    const second = setup({ clock, dataDir: first.dataDir, provider: first.provider });
-    await until(() => row(second.core, jobId).status === 'failed', 'the dead letter');
+    const second = await setup({ clock, dataDir: first.dataDir, provider: first.provider });
+    await until(async () => ((await row(second.core, jobId))).status === 'failed', 'the dead letter');
     await second.core.queue.idle();
-    expect(second.core.queue.get(jobId)).toMatchObject({ status: 'failed', errorCode: 'RETRIES_EXHAUSTED', capturedCredits: 0 });
-    expect(second.core.queue.deadLetters().map((j) => j.id)).toContain(jobId);
+    expect(await second.core.queue.get(jobId)).toMatchObject({ status: 'failed', errorCode: 'RETRIES_EXHAUSTED', capturedCredits: 0 });
+    expect((await second.core.queue.deadLetters()).map((j) => j.id)).toContain(jobId);
     expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'voided' })]);
     expect((await second.core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available).toBeGreaterThan(before);
     expect(first.provider.creates).toHaveLength(0);

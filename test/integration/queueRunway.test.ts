@@ -21,13 +21,13 @@ async function setup(fakeOpts: Parameters<typeof FakeRunway.start>[0] = {}) {
     await fake.stop();
   });
   await t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
-  t.core.queue.start();
+  await t.core.queue.start();
   return { core: t.core, fake };
 }
 
 async function settle(core: Awaited<ReturnType<typeof setup>>['core'], id: string) {
   for (let i = 0; i < 1000; i++) {
-    const j = core.queue.get(id);
+    const j = await core.queue.get(id);
     if (!['queued', 'running', 'paused'].includes(j.status)) {
       await core.takeChecks.idle();
       return j;
@@ -71,7 +71,7 @@ describeWith(ffmpegNeed, 'queue × Runway (fake server, real SDK)', () => {
     expect(job.status).toBe('failed');
     expect(job.capturedCredits).toBe(0);
     expect(fake.stats().tasksCreated).toBe(1);
-    expect(core.queue.deadLetters().map((j) => j.id)).toEqual([job.id]);
+    expect((await core.queue.deadLetters()).map((j) => j.id)).toEqual([job.id]);
   });
 });
 

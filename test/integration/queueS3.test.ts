@@ -37,7 +37,7 @@ beforeAll(async () => {
   provider.output = makeClip(dir.dir, 'good.mp4', { width: 640, height: 360, durationSec: 1, audio: 'none' });
   ({ core, cleanup } = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, storeUrl: s3.url('queue'), storeCredentials: s3.credentials } }));
   await core.ledger.purchase({ id: 'buy-queue-s3', surface: 'api', credits: 5000 });
-  core.queue.start();
+  await core.queue.start();
 }, 60_000);
 afterAll(async () => {
   s3.setDown(false);

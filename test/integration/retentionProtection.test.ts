@@ -24,14 +24,14 @@ describeWith(ffmpegNeed, 'retention × takes', () => {
     cleanups.push(t.cleanup);
     const { core } = t;
     await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
-    core.queue.start();
+    await core.queue.start();
     const r = await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'kept or swept', variations: 2 }, projectName: 'Ret' }));
-    for (let i = 0; i < 500 && core.queue.get(r.jobId).status !== 'succeeded'; i++) await new Promise((res) => setTimeout(res, 10));
+    for (let i = 0; i < 500 && (await core.queue.get(r.jobId)).status !== 'succeeded'; i++) await new Promise((res) => setTimeout(res, 10));
     await core.takeChecks.idle();
     const [keep, drop] = await core.takes.byJob(r.jobId);
     await core.board.tag([keep!.id], 'promising', 'reviewer');
     await core.board.tag([drop!.id], 'discard', 'reviewer');
-    await core.board.setRule(core.queue.get(r.jobId).projectId, { mode: 'top', n: 1, percent: 10 }, 'reviewer');
+    await core.board.setRule((await core.queue.get(r.jobId)).projectId, { mode: 'top', n: 1, percent: 10 }, 'reviewer');
 
     clock.advance(8 * 24 * 3600 * 1000); // past the 7-day preview retention
     const plan = await core.retention.plan();

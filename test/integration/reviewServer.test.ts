@@ -190,7 +190,7 @@ describe('media for each role', () => {
 describe('state changes need POST', () => {
   it('answers GET, HEAD, PUT and DELETE on every call with an error, changing nothing', async () => {
     const before = (await core.projects.list()).length;
-    const paused = core.queue.isPaused();
+    const paused = await core.queue.isPaused();
     for (const name of callNames) {
       for (const method of ['GET', 'HEAD', 'PUT', 'DELETE']) {
         const r = await rawRequest(`${host.url}rpc/${name}?name=x&projectId=${projectId}`, { method, headers: { authorization: `Bearer ${tokens.owner}` } });
@@ -198,7 +198,7 @@ describe('state changes need POST', () => {
       }
     }
     expect((await core.projects.list()).length).toBe(before);
-    expect(core.queue.isPaused()).toBe(paused);
+    expect(await core.queue.isPaused()).toBe(paused);
   });
 
   it('refuses a body over the size limit with 413 naming the limit (an answer, not a reset), and keeps serving', async () => {
@@ -227,8 +227,8 @@ describe('events by role', () => {
     const heard = { reviewer: [] as string[], producer: [] as string[] };
     rev.on('message', (m) => heard.reviewer.push((JSON.parse(String(m)) as { event: string }).event));
     prod.on('message', (m) => heard.producer.push((JSON.parse(String(m)) as { event: string }).event));
-    core.queue.setPaused(true);
-    core.queue.setPaused(false);
+    await core.queue.setPaused(true);
+    await core.queue.setPaused(false);
     await rpc('projects.create', { name: 'Evented' }, 'owner');
     await new Promise((r) => setTimeout(r, 200));
     expect(heard.reviewer).toEqual(['projects.changed']);
@@ -266,7 +266,7 @@ describe('events by role', () => {
     rev.on('message', (m) => heard.reviewer.push(JSON.parse(String(m)) as { event: string; payload: unknown }));
     prod.on('message', (m) => heard.producer.push(JSON.parse(String(m)) as { event: string; payload: unknown }));
     core.events.emit('takes.changed', { take: (await core.takes.get(takeId)) });
-    core.events.emit('jobs.changed', { job: core.queue.get('job_revmoney001') });
+    core.events.emit('jobs.changed', { job: await core.queue.get('job_revmoney001') });
     await rpc('tags.add', { takeIds: [takeId], tag: 'needs-fix' }, 'owner');
     await new Promise((r) => setTimeout(r, 200));
     expect(heard.reviewer.map((m) => m.event)).toEqual(['takes.changed', 'board.changed']);

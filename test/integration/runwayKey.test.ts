@@ -35,13 +35,13 @@ describe('the built renderer and preload bundles', () => {
     }
   });
 
-  it('starts no crash reporter, so no crash report (and no key in one) ever leaves the machine', () => {
+  it('starts no crash reporter, so no crash report (and no key in one) ever leaves the machine', async () => {
     for (const f of [...files(join(repoRoot, 'electron', 'main')), ...files(join(repoRoot, 'electron', 'preload'))].filter((x) => !x.endsWith('.test.ts'))) {
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/crashReporter/);
     }
   });
 
-  it('exposes no environment to the renderer build (no define, no env prefix that could carry a secret)', () => {
+  it('exposes no environment to the renderer build (no define, no env prefix that could carry a secret)', async () => {
     const cfg = readFileSync(join(repoRoot, 'electron.vite.config.ts'), 'utf8');
     expect(cfg).not.toMatch(/\bdefine\s*:/);
     expect(cfg).not.toMatch(/envPrefix/);
@@ -74,7 +74,7 @@ describeWith(ffmpegNeed, 'a Runway job with the key in the keychain', () => {
     const seen: string[] = [];
     core.events.subscribe((name, payload) => seen.push(JSON.stringify({ name, payload })));
     await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
-    core.queue.start();
+    await core.queue.start();
     const trusted = { senderFrame: { url: 'app://renderer/index.html' } };
     const ipc = (name: string, input: unknown) => createIpcCallHandler(name, core.dispatch, logger)(trusted, input).then((r) => (seen.push(JSON.stringify(r)), r));
 
@@ -83,14 +83,14 @@ describeWith(ffmpegNeed, 'a Runway job with the key in the keychain', () => {
       value: { jobId: string };
     };
     expect(sub.ok).toBe(true);
-    for (let i = 0; i < 500 && ['queued', 'running'].includes(core.queue.get(sub.value.jobId).status); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && ['queued', 'running'].includes((await core.queue.get(sub.value.jobId)).status); i++) await new Promise((r) => setTimeout(r, 10));
     await core.takeChecks.idle();
-    expect(core.queue.get(sub.value.jobId).status).toBe('succeeded');
+    expect((await core.queue.get(sub.value.jobId)).status).toBe('succeeded');
     expect(fake.stats().tasksCreated).toBe(1);
     // Every call the renderer can make, answered and searched (bad payloads included: errors must not echo the key either).
     for (const name of callNames.filter((n) => n !== 'benchmark.run')) {
       await ipc(name, {});
-      await ipc(name, { id: sub.value.jobId, projectId: core.queue.get(sub.value.jobId).projectId });
+      await ipc(name, { id: sub.value.jobId, projectId: (await core.queue.get(sub.value.jobId)).projectId });
     }
     await ipc('jobs.submit', { params: { provider: 'runway', model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: key, variations: 1 }, projectName: 'Leak?' });
     await core.queue.idle();

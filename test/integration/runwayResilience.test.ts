@@ -22,7 +22,7 @@ async function setup() {
     await fake.stop();
   });
   await t.core.ledger.purchase({ id: 'buy', surface: 'api', credits: 5000 });
-  t.core.queue.start();
+  await t.core.queue.start();
   return { core: t.core, fake };
 }
 
@@ -30,14 +30,14 @@ type Core = Awaited<ReturnType<typeof setup>>['core'];
 
 async function settle(core: Core, id: string) {
   for (let i = 0; i < 3000; i++) {
-    const j = core.queue.get(id);
+    const j = await core.queue.get(id);
     if (!['queued', 'running', 'paused'].includes(j.status)) {
       await core.takeChecks.idle();
       return j;
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`did not settle: ${core.queue.get(id).status}`);
+  throw new Error(`did not settle: ${(await core.queue.get(id)).status}`);
 }
 
 const params = { provider: 'runway' as const, model: 'gen4.5', durationSec: 2, ratio: '1280:720', prompt: 'a lighthouse in rain' };
@@ -66,7 +66,7 @@ describeWith(ffmpegNeed, 'the runner under Runway faults (real path)', () => {
     const failed = [];
     for (let i = 0; i < 6; i++) failed.push(await settle(core, (await core.queue.submit(submitRequest({ params: { ...params, seed: i + 1 }, projectName: 'Coast' }))).jobId));
     expect(failed.every((j) => j.status === 'failed' && j.capturedCredits === 0)).toBe(true);
-    expect(core.queue.status().breakers.every((b) => b.state === 'closed')).toBe(true);
+    expect((await core.queue.status()).breakers.every((b) => b.state === 'closed')).toBe(true);
     const ok = await settle(core, (await core.queue.submit(submitRequest({ params: { ...params, seed: 99 }, projectName: 'Coast' }))).jobId);
     expect(ok.status).toBe('succeeded');
     expect(fake.stats().tasksCreated).toBe(1);

@@ -56,11 +56,11 @@ describe('small holes', () => {
   it('refuses to import a file that is not a video before any job exists', async () => {
     const png = join(files.dir, 'storyboard.mp4');
     writeFileSync(png, readFileSync(join('resources', 'watermark.png')));
-    const jobs = core.queue.list().length;
+    const jobs = (await core.queue.list()).length;
     const r = await core.dispatch('jobs.submit', { params: { provider: 'import', model: 'imported', sourceFile: png, enteredCredits: 5, artifactClass: 'preview' }, projectName: 'Imports' }, owner);
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'sourceFile' } } });
     expect((r as { error: { message: string } }).error.message).toContain('storyboard.mp4 is not a video');
-    expect(core.queue.list()).toHaveLength(jobs);
+    expect(await core.queue.list()).toHaveLength(jobs);
     expect(await core.projects.findByName('Imports')).toBeUndefined();
   });
 });

@@ -31,7 +31,7 @@ async function desktop(projectName: string, opts: { run?: boolean } = {}): Promi
   const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
   cleanups.push(t.cleanup);
   const { core } = t;
-  if (opts.run !== false) core.queue.start();
+  if (opts.run !== false) await core.queue.start();
   const sub = await core.dispatch(
     'jobs.submit',
     { params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes', variations: 2 }, projectName, shotName: 'Open' },

@@ -28,7 +28,7 @@ async function setup(): Promise<{ core: Core; provider: ScriptedProvider }> {
   const t = testCore({ config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, leaseMs: 2_000 } });
   cleanups.push(t.cleanup);
   await t.core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
-  t.core.queue.start();
+  await t.core.queue.start();
   return { core: t.core, provider };
 }
 
@@ -46,11 +46,11 @@ const apiAvailable = async (core: Core) => (await core.ledger.balances()).surfac
 
 async function finished(core: Core, jobId: string) {
   for (let i = 0; i < 500; i++) {
-    const j = core.queue.get(jobId);
+    const j = await core.queue.get(jobId);
     if (['succeeded', 'partial', 'failed', 'cancelled', 'unknown'].includes(j.status)) {
       await core.queue.idle();
       await core.takeChecks.idle();
-      return core.queue.get(jobId);
+      return await core.queue.get(jobId);
     }
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -77,7 +77,7 @@ describeWith(ffmpegNeed, 'what a submit costs', () => {
     const again = await core.dispatch('jobs.submit', { params: params(), projectName: 'Spot' }, { role: 'owner', door: 'cli' });
     expect(again).toMatchObject({ ok: true, value: { cacheHit: true, creditsSaved: 60, credits: { reserved: 0, captured: 0 } } });
     const hit = (again as { value: { jobId: string } }).value.jobId;
-    expect(core.queue.get(hit)).toMatchObject({ status: 'succeeded', cacheOfJobId: first.jobId, capturedCredits: 0 });
+    expect(await core.queue.get(hit)).toMatchObject({ status: 'succeeded', cacheOfJobId: first.jobId, capturedCredits: 0 });
     expect(await core.ledger.reservationsForJob(hit)).toEqual([]);
     expect(await core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
     expect(await apiAvailable(core)).toBe(0);

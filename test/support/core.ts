@@ -40,7 +40,7 @@ const OPEN = ['queued', 'running', 'paused'];
 /** Waits (real time) until no job is queued, running or paused, then until the queue and auto-check are idle. */
 export async function settleAll(core: Core, tries = 3000): Promise<void> {
   for (let i = 0; i < tries; i++) {
-    if (!core.queue.list().some((j) => OPEN.includes(j.status))) break;
+    if (!(await core.queue.list()).some((j) => OPEN.includes(j.status))) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   await core.queue.idle();
@@ -48,16 +48,16 @@ export async function settleAll(core: Core, tries = 3000): Promise<void> {
 }
 
 /** Brings one job to an end on a fake clock, moving it past any retry backoff; throws if it never ends. */
-export async function settleJob(core: Core, clock: FakeClock, jobId: string): Promise<ReturnType<Core['queue']['get']>> {
+export async function settleJob(core: Core, clock: FakeClock, jobId: string): Promise<Awaited<ReturnType<Core['queue']['get']>>> {
   for (let i = 0; i < 1000; i++) {
-    if (!OPEN.includes(core.queue.get(jobId).status)) {
+    if (!OPEN.includes((await core.queue.get(jobId)).status)) {
       await core.queue.idle();
       await core.takeChecks.idle();
-      return core.queue.get(jobId);
+      return await core.queue.get(jobId);
     }
     clock.advance(10 * 60_000);
     core.queue.kick();
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(core.queue.get(jobId))}`);
+  throw new Error(`job ${jobId} did not settle: ${JSON.stringify(await core.queue.get(jobId))}`);
 }

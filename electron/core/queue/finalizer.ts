@@ -4,7 +4,6 @@ import type { GenerationParams } from '../../../shared/jobParams';
 import type { Refusal } from '../../../shared/money/guards';
 import { releaseRatio } from '../../../shared/money/releaseSpec';
 import type { BoardService } from '../board/boardService';
-import type { Db } from '../db/db';
 import type { CreditLedger } from '../money/creditLedger';
 import type { MoneyService } from '../money/moneyService';
 import type { PromptVault } from '../security/promptVault';
@@ -13,10 +12,11 @@ import type { ShotService } from '../shots/shotService';
 import type { TakeService } from '../takes/takeService';
 import type { Take } from '../../../shared/contract/takes';
 import type { JobQueue } from './jobQueue';
+import type { JobRepo } from './jobRepo';
 import { simulatorSeed } from '../providers/local/localProvider';
 
 export interface FinalizerDeps {
-  db: Db;
+  jobs: Pick<JobRepo, 'get'>;
   queue: JobQueue;
   board: BoardService;
   takes: TakeService;
@@ -47,14 +47,15 @@ export class Finalizer {
       );
     }
     const skipped: { takeId: string; reason: string }[] = [];
-    const cards = (await this.d.board.shortlisted(projectId)).filter((c) => {
-      if (c.artifactClass !== 'preview') return false;
-      if (this.providerOf(c.jobId) === 'import') {
+    const cards = [];
+    for (const c of await this.d.board.shortlisted(projectId)) {
+      if (c.artifactClass !== 'preview') continue;
+      if ((await this.providerOf(c.jobId)) === 'import') {
         skipped.push({ takeId: c.id, reason: 'an imported clip is re-rendered where it was made; import its release version' });
-        return false;
+        continue;
       }
-      return true;
-    });
+      cards.push(c);
+    }
     const shotNames = new Map((await this.d.shots.list(projectId)).map((s) => [s.id, s.name]));
     const pools: Record<string, number> = {};
     const refusals: Refusal[] = [];
@@ -147,15 +148,15 @@ export class Finalizer {
     return { jobIds, failed };
   }
 
-  private providerOf(jobId: string): string | undefined {
-    return this.d.db.conn.prepare<{ id: string }, { provider: string }>('SELECT provider FROM jobs WHERE id = @id').get({ id: jobId })?.provider;
+  private async providerOf(jobId: string): Promise<string | undefined> {
+    return (await this.d.jobs.get(jobId))?.provider;
   }
 
   /** The release spec for a preview take: its job's params at release class, one variation, same seed. */
   private async releaseParams(take: Take): Promise<GenerationParams> {
     const takeId = take.id;
     if (take.artifactClass !== 'preview') throw new AppError('VALIDATION', `takeIds: ${takeId} is already a release take.`, { field: 'takeIds' });
-    const row = this.d.db.conn.prepare<{ id: string }, { id: string; params_json: string; prompt_sealed: Buffer }>('SELECT id, params_json, prompt_sealed FROM jobs WHERE id = @id').get({ id: take.jobId });
+    const row = await this.d.jobs.get(take.jobId);
     if (!row) throw new AppError('NOT_FOUND', `The job behind take ${takeId} is gone.`, { field: 'takeIds' });
     const { params, cannotRun } = openJobParams(row, this.d.vault);
     if (cannotRun?.code === 'PROMPT_UNREADABLE') throw new AppError('VALIDATION', `takeIds: take ${takeId} cannot be re-rendered — ${cannotRun.message}`, { field: 'takeIds', takeId });

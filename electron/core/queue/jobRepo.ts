@@ -1,5 +1,6 @@
 import { decodeParams } from './jobParamsColumn';
-import type Database from 'better-sqlite3';
+import { bindAll, named } from '../db/engine/namedSql';
+import type { Queryable } from '../db/engine/sqlEngine';
 import type { Job, JobStatus } from '../../../shared/contract/jobs';
 import type { ArtifactClass, ProviderId } from '../../../shared/money/params';
 
@@ -91,10 +92,195 @@ export interface NewJob {
  */
 const READY_INDEX = `status IN ('queued', 'running')`;
 
-const CLAIM = `
-  UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
-    started_at = coalesce(started_at, @now), updated_at = @now
-  WHERE id = @id AND status = 'queued'`;
+type Id = { id: string };
+type Lease = { id: string; token: number };
+type Finish = { status: JobStatus; captured: number | null; after: number | null; code: string | null; message: string | null; now: number };
+type Requeue = Lease & { at: number; now: number; code: string | null; message: string | null };
+
+/**
+ * Statements over jobs and job_tasks, in the dialect SQLite and PostgreSQL share. Writes made while a
+ * job is leased are fenced: they carry the lease token and change nothing when a newer claim has
+ * happened (callers check `changes`).
+ */
+export const JOB_SQL = {
+  insert: named<NewJob>(`
+    INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
+      idempotency_key, source_take_id, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, input_bytes, output_spec,
+      created_at, updated_at)
+    VALUES (@id, @projectId, @shotId, @provider, @model, @artifactClass, @variations, @paramsJson, @promptSealed, @paramsHash,
+      @idempotencyKey, @sourceTakeId, @cacheOfJobId, @status, @priority, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), @maxAttempts,
+      @estimatedCredits, @inputBytes, @outputSpec, @now, @now)`),
+  insertTask: named<{ jobId: string; n: number }>(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
+  get: named<Id, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
+  /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */
+  leaseState: named<Id, Pick<JobRow, 'lease_token' | 'is_cancel_requested' | 'attempts'>>(`SELECT lease_token, is_cancel_requested, attempts FROM jobs WHERE id = @id`),
+  runningIds: named<void, { id: string }>(`SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'running'`),
+  tasks: named<Id, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id ORDER BY n`),
+  task: named<{ id: string; n: number }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND n = @n`),
+  byKey: named<{ key: string }, JobRow>(
+    `SELECT * FROM jobs WHERE idempotency_key = @key AND cache_of_job_id IS NULL AND status IN ('succeeded','queued','paused','running','unknown')
+     ORDER BY CASE status WHEN 'succeeded' THEN 0 ELSE 1 END, created_at DESC LIMIT 1`,
+  ),
+  list: named<{ projectId: string | null; limit: number }, JobRow>(
+    `SELECT * FROM jobs WHERE (CAST(@projectId AS TEXT) IS NULL OR project_id = @projectId) ORDER BY created_at DESC, seq DESC LIMIT @limit`,
+  ),
+  deadLetters: named<void, JobRow>(`SELECT * FROM jobs WHERE status = 'failed' ORDER BY finished_at DESC`),
+  /** The tasks of several jobs at once (a list's), by a comma-joined id list. */
+  tasksOf: named<{ ids: string }, TaskRow>(`SELECT * FROM job_tasks WHERE @ids LIKE ('%,' || job_id || ',%') ORDER BY job_id, n`),
+  earliestWaiting: named<void, { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE ${READY_INDEX} AND status = 'queued'`),
+  claim: named<{ id: string; now: number; leaseUntil: number }>(`
+    UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
+      started_at = coalesce(started_at, @now), updated_at = @now
+    WHERE id = @id AND status = 'queued'`),
+  renew: named<Lease & { leaseUntil: number }>(`UPDATE jobs SET lease_expires_at = @leaseUntil WHERE id = @id AND lease_token = @token AND status = 'running'`),
+  expiredLeases: named<{ now: number }, JobRow>(`SELECT * FROM jobs WHERE ${READY_INDEX} AND status = 'running' AND lease_expires_at < @now`),
+  /** Crash recovery and lease expiry: back to the queue; the token is bumped, fencing the old holder. */
+  requeueExpired: named<{ id: string; now: number }>(
+    `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now WHERE id = @id AND status = 'running'`,
+  ),
+  /** The same for every lease that ran out, as one statement (a shared queue's recovery of a dead worker's jobs). */
+  requeueAllExpired: named<{ now: number }, { id: string }>(
+    `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now
+     WHERE ${READY_INDEX} AND status = 'running' AND lease_expires_at < @now RETURNING id`,
+  ),
+  requeue: named<Requeue>(`
+    UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
+      error_code = @code, error_message = @message
+    WHERE id = @id AND lease_token = @token AND status = 'running'`),
+  /** A requeue that was not a real attempt (the breaker refused before any provider call): the claim's count is given back. */
+  requeueUncounted: named<Requeue>(`
+    UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
+      error_code = @code, error_message = @message, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+    WHERE id = @id AND lease_token = @token AND status = 'running'`),
+  undefer: named<{ code: string; now: number }>(
+    `UPDATE jobs SET next_attempt_at = @now WHERE ${READY_INDEX} AND status = 'queued' AND error_code = @code AND next_attempt_at > @now`,
+  ),
+  /** A cache hit's own row: nothing captured, the original's cost saved. */
+  markCacheHit: named<{ id: string; saved: number; now: number }>(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`),
+  /** UNKNOWN resolved: resubmit starts the attempts again; abandon only reopens the job for its settle. */
+  reopenForResubmit: named<Id>(`UPDATE jobs SET attempts = 0, next_attempt_at = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = @id`),
+  reopenForSettle: named<Id>(`UPDATE jobs SET next_attempt_at = 0, finished_at = NULL WHERE id = @id`),
+  setReservation: named<{ id: string; reservationId: string; reserved: number; before: number | null }>(
+    `UPDATE jobs SET reservation_id = @reservationId, reserved_credits = @reserved, credits_before = @before WHERE id = @id`,
+  ),
+  finish: named<Lease & Finish>(`
+    UPDATE jobs SET status = @status, captured_credits = @captured, credits_after = @after, error_code = @code, error_message = @message,
+      lease_expires_at = NULL, finished_at = @now, updated_at = @now
+    WHERE id = @id AND lease_token = @token AND status = 'running'`),
+  finishUnleased: named<Id & { from: string } & Finish>(`
+    UPDATE jobs SET status = @status, captured_credits = @captured, credits_after = @after, error_code = @code, error_message = @message,
+      lease_expires_at = NULL, finished_at = @now, updated_at = @now, lease_token = lease_token + 1
+    WHERE id = @id AND status = @from`),
+  setStatus: named<{ id: string; from: string; to: JobStatus; now: number }>(`UPDATE jobs SET status = @to, updated_at = @now WHERE id = @id AND status = @from`),
+  requestCancel: named<{ id: string; now: number }>(`UPDATE jobs SET is_cancel_requested = 1, updated_at = @now WHERE id = @id`),
+  setPriority: named<{ id: string; priority: number; now: number }>(`UPDATE jobs SET priority = @priority, updated_at = @now WHERE id = @id`),
+  setSeq: named<{ id: string; seq: number }>(`UPDATE jobs SET seq = @seq WHERE id = @id`),
+  shiftSeqFrom: named<{ from: number }>(`UPDATE jobs SET seq = seq + 1 WHERE seq >= @from`),
+  resetForRetry: named<{ id: string; now: number; maxAttempts: number }>(`
+    UPDATE jobs SET status = 'queued', attempts = 0, max_attempts = @maxAttempts, next_attempt_at = 0, error_code = NULL, error_message = NULL,
+      finished_at = NULL, captured_credits = NULL, credits_after = NULL, is_cancel_requested = 0, updated_at = @now
+    WHERE id = @id AND status = 'failed'`),
+  // Tasks — fenced through the job's lease token.
+  cancelPendingTasks: named<{ id: string; now: number }>(`UPDATE job_tasks SET status = 'cancelled', finished_at = @now WHERE job_id = @id AND status = 'pending'`),
+  taskIntent: named<Lease & { n: number; now: number }>(`
+    UPDATE job_tasks SET status = 'intent', intent_at = @now, tries = tries + 1
+    WHERE job_id = @id AND n = @n AND status = 'pending'
+      AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
+  taskSubmitted: named<Lease & { n: number; taskId: string; est: number | null; now: number }>(`
+    UPDATE job_tasks SET status = 'submitted', provider_task_id = @taskId, estimated_credits = @est, submitted_at = @now
+    WHERE job_id = @id AND n = @n AND status = 'intent'
+      AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
+  taskBackToPending: named<{ id: string; n: number }>(
+    `UPDATE job_tasks SET status = 'pending', intent_at = NULL, provider_task_id = NULL, provider_status = NULL, progress = NULL WHERE job_id = @id AND n = @n`,
+  ),
+  taskProgress: named<{ id: string; n: number; providerStatus: string; progress: number | null }>(
+    `UPDATE job_tasks SET provider_status = @providerStatus, progress = @progress WHERE job_id = @id AND n = @n AND status = 'submitted'`,
+  ),
+  taskEnd: named<{ id: string; n: number; status: string; cost: number | null; code: string | null; failure: string | null; takeId: string | null; providerStatus: string | null; now: number }>(`
+    UPDATE job_tasks SET status = @status, cost_credits = @cost, failure_code = @code, failure = @failure, take_id = @takeId,
+      provider_status = coalesce(@providerStatus, provider_status), progress = CASE WHEN @status = 'succeeded' THEN 1 ELSE progress END, finished_at = @now
+    WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`),
+  taskUnknown: named<{ id: string; n: number; code: string | null; failure: string | null }>(
+    `UPDATE job_tasks SET status = 'unknown', failure_code = @code, failure = @failure WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+  ),
+  tasksInIntent: named<Id, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND status = 'intent'`),
+  unknownToPending: named<Id>(`UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, intent_at = NULL WHERE job_id = @id AND status = 'unknown'`),
+  unknownToFailed: named<{ id: string; now: number }>(
+    `UPDATE job_tasks SET status = 'failed', failure_code = 'ABANDONED', failure = 'abandoned after an unknown create outcome', cost_credits = 0, finished_at = @now WHERE job_id = @id AND status = 'unknown'`,
+  ),
+  failedToPending: named<Id>(
+    `UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, provider_status = NULL, progress = NULL, failure_code = NULL, failure = NULL, cost_credits = NULL, intent_at = NULL, submitted_at = NULL, finished_at = NULL WHERE job_id = @id AND status IN ('failed', 'cancelled')`,
+  ),
+  paused: named<void, { value: string }>(`SELECT value FROM queue_state WHERE key = 'paused'`),
+  setPaused: named<{ v: string }>(`INSERT INTO queue_state (key, value) VALUES ('paused', @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+};
+
+/**
+ * Claims up to @max ready jobs of the listed providers, best first, in one statement. On PostgreSQL the
+ * candidates are locked with SKIP LOCKED, so workers on many machines claiming at once each take
+ * different jobs without waiting on each other; the outer `status = 'queued'` is checked again on the
+ * locked row. On SQLite (one writer) the suffix is empty.
+ */
+const claimSql = (skipLocked: string) =>
+  named<{ now: number; leaseUntil: number; providers: string; max: number }, JobRow>(`
+    UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
+      started_at = coalesce(started_at, @now), updated_at = @now
+    WHERE id IN (
+      SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now AND @providers LIKE ('%,' || provider || ',%')
+      ORDER BY priority DESC, seq ASC LIMIT @max${skipLocked}
+    ) AND status = 'queued'
+    RETURNING *`);
+const CLAIM = { shared: claimSql(' FOR UPDATE SKIP LOCKED'), alone: claimSql('') };
+
+/** The claim's text, for query-plan tests. */
+export const claimStatement = (skipLocked: string): string => claimSql(skipLocked).text;
+
+/** The queue's rows over the engine port: `on(q)` inside a transaction, `s` for a single statement. */
+export class JobRepo {
+  constructor(private readonly engine: Queryable) {}
+
+  /** The statements on a transaction's Queryable (or the engine's, for one autocommitted statement). */
+  on(q: Queryable = this.engine) {
+    return bindAll(q, JOB_SQL);
+  }
+
+  get s() {
+    return bindAll(this.engine, JOB_SQL);
+  }
+
+  /** Claims up to `max` ready jobs of these providers, best first (inside a transaction); the claimed rows. */
+  async claimReady(q: Queryable, max: number, providers: readonly string[], now: number, leaseMs: number): Promise<JobRow[]> {
+    if (max <= 0 || providers.length === 0) return [];
+    const claim = bindAll(q, CLAIM)[q.forUpdate ? 'shared' : 'alone'];
+    const rows = await claim.all({ now, leaseUntil: now + leaseMs, providers: `,${providers.join(',')},`, max });
+    return rows.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+  }
+
+  get(id: string, q: Queryable = this.engine): Promise<JobRow | undefined> {
+    return this.on(q).get.get({ id });
+  }
+
+  tasks(id: string, q: Queryable = this.engine): Promise<TaskRow[]> {
+    return this.on(q).tasks.all({ id });
+  }
+
+  async job(id: string, q: Queryable = this.engine): Promise<Job | undefined> {
+    const r = await this.get(id, q);
+    return r ? toJob(r, await this.tasks(id, q)) : undefined;
+  }
+
+  /** Rows as jobs, their tasks read in one statement. */
+  async jobs(rows: JobRow[], q: Queryable = this.engine): Promise<Job[]> {
+    if (rows.length === 0) return [];
+    const byJob = new Map<string, TaskRow[]>();
+    for (const t of await this.on(q).tasksOf.all({ ids: `,${rows.map((r) => r.id).join(',')},` })) {
+      const list = byJob.get(t.job_id) ?? [];
+      list.push(t);
+      byJob.set(t.job_id, list);
+    }
+    return rows.map((r) => toJob(r, byJob.get(r.id) ?? []));
+  }
+}
 
 export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'paused', 'running', 'unknown'];
 export const TERMINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'partial', 'failed', 'cancelled', 'discarded'];
@@ -143,154 +329,4 @@ export function toJob(r: JobRow, tasks: TaskRow[]): Job {
       takeId: t.take_id,
     })),
   };
-}
-
-/**
- * Statements over jobs and job_tasks. Writes made while a job is leased are fenced: they carry the
- * lease token and change nothing when a newer claim has happened (callers check `changes`).
- */
-export class JobRepo {
-  readonly s;
-
-  constructor(db: Database.Database) {
-    this.s = {
-      insert: db.prepare(`
-        INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
-          idempotency_key, source_take_id, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, input_bytes, output_spec,
-          created_at, updated_at)
-        VALUES (@id, @projectId, @shotId, @provider, @model, @artifactClass, @variations, @paramsJson, @promptSealed, @paramsHash,
-          @idempotencyKey, @sourceTakeId, @cacheOfJobId, @status, @priority, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), @maxAttempts,
-          @estimatedCredits, @inputBytes, @outputSpec, @now, @now)`),
-      insertTask: db.prepare(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
-      get: db.prepare<{ id: string }, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
-      /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */
-      leaseState: db.prepare<{ id: string }, Pick<JobRow, 'lease_token' | 'is_cancel_requested' | 'attempts'>>(`SELECT lease_token, is_cancel_requested, attempts FROM jobs WHERE id = @id`),
-      runningIds: db.prepare<[], { id: string }>(`SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'running'`),
-      tasks: db.prepare<{ id: string }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id ORDER BY n`),
-      task: db.prepare<{ id: string; n: number }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND n = @n`),
-      byKey: db.prepare<{ key: string }, JobRow>(
-        `SELECT * FROM jobs WHERE idempotency_key = @key AND cache_of_job_id IS NULL AND status IN ('succeeded','queued','paused','running','unknown')
-         ORDER BY CASE status WHEN 'succeeded' THEN 0 ELSE 1 END, created_at DESC LIMIT 1`,
-      ),
-      list: db.prepare<{ projectId: string | null; limit: number }, JobRow>(
-        `SELECT * FROM jobs WHERE (@projectId IS NULL OR project_id = @projectId) ORDER BY created_at DESC, seq DESC LIMIT @limit`,
-      ),
-      deadLetters: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status = 'failed' ORDER BY finished_at DESC`),
-      nextReady: db.prepare<{ now: number; providers: string }, JobRow>(`
-        SELECT * FROM jobs WHERE ${READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now
-          AND instr(@providers, ',' || provider || ',') > 0
-        ORDER BY priority DESC, seq ASC LIMIT 1`),
-      earliestWaiting: db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE ${READY_INDEX} AND status = 'queued'`),
-      claim: db.prepare<{ id: string; now: number; leaseUntil: number }>(`${CLAIM}`),
-      /** The same claim, answering the claimed row (the scheduler launches it without reading it again). */
-      claimRow: db.prepare<{ id: string; now: number; leaseUntil: number }, JobRow>(`${CLAIM} RETURNING *`),
-      renew: db.prepare<{ id: string; token: number; leaseUntil: number }>(
-        `UPDATE jobs SET lease_expires_at = @leaseUntil WHERE id = @id AND lease_token = @token AND status = 'running'`,
-      ),
-      expiredLeases: db.prepare<{ now: number }, JobRow>(`SELECT * FROM jobs WHERE ${READY_INDEX} AND status = 'running' AND lease_expires_at < @now`),
-      /** Crash recovery and lease expiry: back to the queue; the claim bumps the token, fencing the old holder. */
-      requeueExpired: db.prepare<{ id: string; now: number }>(
-        `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now WHERE id = @id AND status = 'running'`,
-      ),
-      requeue: db.prepare<{ id: string; token: number; at: number; now: number; code: string | null; message: string | null }>(`
-        UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
-          error_code = @code, error_message = @message
-        WHERE id = @id AND lease_token = @token AND status = 'running'`),
-      /** A requeue that was not a real attempt (the breaker refused before any provider call): the claim's count is given back. */
-      requeueUncounted: db.prepare<{ id: string; token: number; at: number; now: number; code: string | null; message: string | null }>(`
-        UPDATE jobs SET status = 'queued', lease_expires_at = NULL, next_attempt_at = @at, updated_at = @now,
-          error_code = @code, error_message = @message, attempts = max(0, attempts - 1)
-        WHERE id = @id AND lease_token = @token AND status = 'running'`),
-      undefer: db.prepare<{ code: string; now: number }>(
-        `UPDATE jobs SET next_attempt_at = @now WHERE ${READY_INDEX} AND status = 'queued' AND error_code = @code AND next_attempt_at > @now`,
-      ),
-      /** A cache hit's own row: nothing captured, the original's cost saved. */
-      markCacheHit: db.prepare<{ id: string; saved: number; now: number }>(`UPDATE jobs SET captured_credits = 0, credits_saved = @saved, finished_at = @now WHERE id = @id`),
-      /** UNKNOWN resolved: resubmit starts the attempts again; abandon only reopens the job for its settle. */
-      reopenForResubmit: db.prepare<{ id: string }>(`UPDATE jobs SET attempts = 0, next_attempt_at = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = @id`),
-      reopenForSettle: db.prepare<{ id: string }>(`UPDATE jobs SET next_attempt_at = 0, finished_at = NULL WHERE id = @id`),
-      setReservation: db.prepare<{ id: string; reservationId: string; reserved: number; before: number | null }>(
-        `UPDATE jobs SET reservation_id = @reservationId, reserved_credits = @reserved, credits_before = @before WHERE id = @id`,
-      ),
-      finish: db.prepare<{ id: string; token: number; status: JobStatus; captured: number | null; after: number | null; code: string | null; message: string | null; now: number }>(`
-        UPDATE jobs SET status = @status, captured_credits = @captured, credits_after = @after, error_code = @code, error_message = @message,
-          lease_expires_at = NULL, finished_at = @now, updated_at = @now
-        WHERE id = @id AND lease_token = @token AND status = 'running'`),
-      finishUnleased: db.prepare<{ id: string; from: string; status: JobStatus; captured: number | null; after: number | null; code: string | null; message: string | null; now: number }>(`
-        UPDATE jobs SET status = @status, captured_credits = @captured, credits_after = @after, error_code = @code, error_message = @message,
-          lease_expires_at = NULL, finished_at = @now, updated_at = @now, lease_token = lease_token + 1
-        WHERE id = @id AND status = @from`),
-      setStatus: db.prepare<{ id: string; from: string; to: JobStatus; now: number }>(
-        `UPDATE jobs SET status = @to, updated_at = @now WHERE id = @id AND status = @from`,
-      ),
-      requestCancel: db.prepare<{ id: string; now: number }>(`UPDATE jobs SET is_cancel_requested = 1, updated_at = @now WHERE id = @id`),
-      setPriority: db.prepare<{ id: string; priority: number; now: number }>(`UPDATE jobs SET priority = @priority, updated_at = @now WHERE id = @id`),
-      setSeq: db.prepare<{ id: string; seq: number }>(`UPDATE jobs SET seq = @seq WHERE id = @id`),
-      shiftSeqFrom: db.prepare<{ from: number }>(`UPDATE jobs SET seq = seq + 1 WHERE seq >= @from`),
-      resetForRetry: db.prepare<{ id: string; now: number; maxAttempts: number }>(`
-        UPDATE jobs SET status = 'queued', attempts = 0, max_attempts = @maxAttempts, next_attempt_at = 0, error_code = NULL, error_message = NULL,
-          finished_at = NULL, captured_credits = NULL, credits_after = NULL, is_cancel_requested = 0, updated_at = @now
-        WHERE id = @id AND status = 'failed'`),
-      // Tasks — fenced through the job's lease token.
-      cancelPendingTasks: db.prepare<{ id: string; now: number }>(`UPDATE job_tasks SET status = 'cancelled', finished_at = @now WHERE job_id = @id AND status = 'pending'`),
-      taskIntent: db.prepare<{ id: string; n: number; token: number; now: number }>(`
-        UPDATE job_tasks SET status = 'intent', intent_at = @now, tries = tries + 1
-        WHERE job_id = @id AND n = @n AND status = 'pending'
-          AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
-      taskSubmitted: db.prepare<{ id: string; n: number; token: number; taskId: string; est: number | null; now: number }>(`
-        UPDATE job_tasks SET status = 'submitted', provider_task_id = @taskId, estimated_credits = @est, submitted_at = @now
-        WHERE job_id = @id AND n = @n AND status = 'intent'
-          AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
-      taskBackToPending: db.prepare<{ id: string; n: number }>(
-        `UPDATE job_tasks SET status = 'pending', intent_at = NULL, provider_task_id = NULL, provider_status = NULL, progress = NULL WHERE job_id = @id AND n = @n`,
-      ),
-      taskProgress: db.prepare<{ id: string; n: number; providerStatus: string; progress: number | null }>(
-        `UPDATE job_tasks SET provider_status = @providerStatus, progress = @progress WHERE job_id = @id AND n = @n AND status = 'submitted'`,
-      ),
-      taskEnd: db.prepare<{ id: string; n: number; status: string; cost: number | null; code: string | null; failure: string | null; takeId: string | null; providerStatus: string | null; now: number }>(`
-        UPDATE job_tasks SET status = @status, cost_credits = @cost, failure_code = @code, failure = @failure, take_id = @takeId,
-          provider_status = coalesce(@providerStatus, provider_status), progress = CASE WHEN @status = 'succeeded' THEN 1 ELSE progress END, finished_at = @now
-        WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`),
-      taskUnknown: db.prepare<{ id: string; n: number; code: string | null; failure: string | null }>(
-        `UPDATE job_tasks SET status = 'unknown', failure_code = @code, failure = @failure WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
-      ),
-      tasksInIntent: db.prepare<{ id: string }, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND status = 'intent'`),
-      unknownToPending: db.prepare<{ id: string }>(`UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, intent_at = NULL WHERE job_id = @id AND status = 'unknown'`),
-      unknownToFailed: db.prepare<{ id: string; now: number }>(
-        `UPDATE job_tasks SET status = 'failed', failure_code = 'ABANDONED', failure = 'abandoned after an unknown create outcome', cost_credits = 0, finished_at = @now WHERE job_id = @id AND status = 'unknown'`,
-      ),
-      failedToPending: db.prepare<{ id: string }>(
-        `UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, provider_status = NULL, progress = NULL, failure_code = NULL, failure = NULL, cost_credits = NULL, intent_at = NULL, submitted_at = NULL, finished_at = NULL WHERE job_id = @id AND status IN ('failed', 'cancelled')`,
-      ),
-      paused: db.prepare<[], { value: string }>(`SELECT value FROM queue_state WHERE key = 'paused'`),
-      setPaused: db.prepare<{ v: string }>(`INSERT INTO queue_state (key, value) VALUES ('paused', @v) ON CONFLICT(key) DO UPDATE SET value = @v`),
-      countToday: db.prepare<{ since: number }, { n: number }>(`SELECT count(*) AS n FROM jobs WHERE created_at >= @since AND cache_of_job_id IS NULL`),
-    };
-  }
-
-  /** Claims up to `max` ready jobs of these providers, best first (call inside a transaction); returns the claimed rows. */
-  claimReady(max: number, providers: readonly string[], now: number, leaseMs: number): JobRow[] {
-    const claimed: JobRow[] = [];
-    const list = `,${providers.join(',')},`;
-    while (claimed.length < max) {
-      const row = this.s.nextReady.get({ now, providers: list });
-      const mine = row && this.s.claimRow.get({ id: row.id, now, leaseUntil: now + leaseMs });
-      if (!mine) break;
-      claimed.push(mine);
-    }
-    return claimed;
-  }
-
-  get(id: string): JobRow | undefined {
-    return this.s.get.get({ id });
-  }
-
-  tasks(id: string): TaskRow[] {
-    return this.s.tasks.all({ id });
-  }
-
-  job(id: string): Job | undefined {
-    const r = this.get(id);
-    return r ? toJob(r, this.tasks(id)) : undefined;
-  }
 }

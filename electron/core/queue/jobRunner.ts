@@ -4,8 +4,7 @@ import { AppError } from '../../../shared/errors';
 import type { GenerationParams } from '../../../shared/jobParams';
 import type { ProviderId } from '../../../shared/money/params';
 import type { CoreEvents } from '../coreEvents';
-import type { Db } from '../db/db';
-import type { Queryable } from '../db/engine/sqlEngine';
+import type { Queryable, SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Ids, Logger } from '../ports';
 import { ProviderCallError, type Provider, type TaskState } from '../providers/provider';
 import type { PromptVault } from '../security/promptVault';
@@ -26,7 +25,8 @@ export class LeaseLost extends Error {
 }
 
 export interface RunnerDeps {
-  db: Db;
+  /** The database the queue's rows live in (SQLite's file, or a studio's PostgreSQL). */
+  engine: SqlEngine;
   repo: JobRepo;
   attempts: AttemptLog;
   takes: TakeService;
@@ -72,34 +72,35 @@ export class JobRunner {
   /** `claimed`: the row as the claim wrote it (the scheduler has it already); read here otherwise. */
   async run(jobId: string, signal: AbortSignal, claimed?: JobRow): Promise<void> {
     await this.d.money.ready;
-    const row = claimed ?? this.d.repo.get(jobId);
+    const row = claimed ?? (await this.d.repo.get(jobId));
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
     const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map(), isSettled: false };
     try {
       if (!provider) {
-        this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
+        await this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
       } else if (cannotRun) {
         // Nothing can be sent for the tasks not yet created: they fail, and with nothing billed the reservation is released at settle.
         this.d.logger.log('warn', 'a job cannot run', { jobId, code: cannotRun.code });
-        this.failPending(ctx, cannotRun.code, cannotRun.message);
+        await this.failPending(ctx, cannotRun.code, cannotRun.message);
       } else {
         // A task left in 'intent' means a create may or may not have reached the provider.
-        for (const t of this.d.repo.s.tasksInIntent.all({ id: jobId })) this.endTask(ctx, t.n, { status: 'unknown' });
-        if (row.attempts > row.max_attempts) this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
+        const inIntent = await this.d.repo.s.tasksInIntent.all({ id: jobId });
+        if (inIntent.length > 0) await this.d.engine.tx(async (q) => { for (const t of inIntent) await this.endTask(ctx, t.n, { status: 'unknown' }, q); });
+        if (row.attempts > row.max_attempts) await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
       }
-      const outcomes = await Promise.all(this.d.repo.tasks(jobId).map((t) => this.driveTask(ctx, t.n)));
+      const outcomes = await Promise.all((await this.d.repo.tasks(jobId)).map((t) => this.driveTask(ctx, t.n)));
       const requeues = outcomes.filter((o): o is Extract<TaskOutcome, { kind: 'requeue' }> => o.kind === 'requeue');
       if (requeues.length > 0) {
         const worst = requeues.reduce((a, b) => (b.delayMs > a.delayMs ? b : a));
         // Refused by the breaker before any provider call, on every task: not an attempt (C4: backpressure fails nothing).
         const isHeldBack = requeues.length === outcomes.length && requeues.every((o) => o.code === 'PROVIDER_UNAVAILABLE');
-        const changed = this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message }).changes;
+        const changed = (await this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message })).changes;
         if (changed === 0) throw new LeaseLost();
       } else {
         // Already settled in the last task's own commit when it could be (settleIfLast).
-        if (!ctx.isSettled) await this.d.db.engine.tx((q) => this.settle(ctx, q));
+        if (!ctx.isSettled) await this.d.engine.tx((q) => this.settle(ctx, q));
         if (row.provider === 'runway') void this.d.funds?.refresh('settle', 0);
       }
     } catch (e) {
@@ -118,13 +119,13 @@ export class JobRunner {
     let isCancelSent = false;
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
-      const task = this.d.repo.s.task.get({ id: ctx.row.id, n })!;
-      const job = this.d.repo.s.leaseState.get({ id: ctx.row.id })!;
+      const [task, job] = await Promise.all([this.d.repo.s.task.get({ id: ctx.row.id, n }), this.d.repo.s.leaseState.get({ id: ctx.row.id })]);
+      if (!task || !job) throw new LeaseLost();
       if (job.lease_token !== ctx.token) throw new LeaseLost();
       if (['succeeded', 'failed', 'cancelled', 'unknown'].includes(task.status)) return { kind: 'done' };
       if (job.is_cancel_requested === 1) {
         if (task.status === 'pending') {
-          this.endTask(ctx, n, { status: 'cancelled', cost: 0 });
+          await this.endTask(ctx, n, { status: 'cancelled', cost: 0 });
           return { kind: 'done' };
         }
         if (!isCancelSent && task.provider_task_id) {
@@ -151,7 +152,7 @@ export class JobRunner {
           continue;
         }
         if (pe.verdict === 'retry') return { kind: 'requeue', delayMs: this.d.backoff(ctx.provider.id, job.attempts, pe.retryAfterMs), code: pe.code, message: pe.message };
-        this.endTask(ctx, n, { status: 'unknown', code: pe.code, failure: pe.message });
+        await this.endTask(ctx, n, { status: 'unknown', code: pe.code, failure: pe.message });
         return { kind: 'done' };
       }
       const out = await this.observe(ctx, task, state);
@@ -165,7 +166,7 @@ export class JobRunner {
     const tries = task.tries + 1;
     const maxTries = this.d.money.settings(provider.id).backoff.maxRetries + 1;
     if (tries > maxTries) {
-      this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: 'RETRIES_EXHAUSTED', failure: `The provider refused ${maxTries} times.` });
+      await this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: 'RETRIES_EXHAUSTED', failure: `The provider refused ${maxTries} times.` });
       return { kind: 'done' };
     }
     const permit = await this.d.gate.admit(provider.id, ctx.signal);
@@ -179,8 +180,8 @@ export class JobRunner {
     const before = await this.balance(ctx);
     const now = this.d.clock.now();
     // Durable before the create call (Q4); shares its commit with the other jobs' steps of this tick.
-    const attemptId = await this.d.db.group(() => {
-      if (this.d.repo.s.taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now }).changes === 0) {
+    const attemptId = await this.d.engine.tx(async (q) => {
+      if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) {
         permit.release();
         throw new LeaseLost();
       }
@@ -188,7 +189,7 @@ export class JobRunner {
         jobId: row.id, n: task.n, attempt: tries, provider: provider.id, artifactClass: row.artifact_class, model: row.model,
         paramsHash: row.params_hash, inputBytes: row.input_bytes, outputSpec: row.output_spec, creditsBefore: before,
         creditsEstimated: Math.ceil(row.estimated_credits / row.variations), queueTimeMs: now - row.created_at, startedAt: now,
-      });
+      }, q);
     });
     let created;
     try {
@@ -202,9 +203,9 @@ export class JobRunner {
       if (pe.httpStatus === 429) this.d.gate.recordRateLimited(provider.id);
       const end = this.d.clock.now();
       if (pe.verdict === 'retry') {
-        this.d.db.immediate(() => {
-          this.d.repo.s.taskBackToPending.run({ id: row.id, n: task.n });
-          this.d.attempts.end(attemptId, { status: 'retry', code: pe.code, charged: 0, latencyMs: end - now, now: end });
+        await this.d.engine.tx(async (q) => {
+          await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n });
+          await this.d.attempts.end(attemptId, { status: 'retry', code: pe.code, charged: 0, latencyMs: end - now, now: end }, q);
         });
         const delay = this.d.backoff(provider.id, tries, pe.retryAfterMs);
         if (delay <= 2000 && !ctx.signal.aborted) {
@@ -214,18 +215,22 @@ export class JobRunner {
         return { kind: 'requeue', delayMs: delay, code: pe.code, message: pe.message };
       }
       if (pe.verdict === 'fatal') {
-        this.d.attempts.end(attemptId, { status: 'fail', code: pe.code, charged: 0, latencyMs: end - now, now: end });
-        this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: pe.code, failure: pe.message });
+        await this.d.engine.tx(async (q) => {
+          await this.d.attempts.end(attemptId, { status: 'fail', code: pe.code, charged: 0, latencyMs: end - now, now: end }, q);
+          await this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: pe.code, failure: pe.message }, q);
+        });
         return { kind: 'done' };
       }
-      this.d.attempts.end(attemptId, { status: 'unknown', code: pe.code, latencyMs: end - now, now: end });
-      this.endTask(ctx, task.n, { status: 'unknown', code: pe.code, failure: pe.message });
+      await this.d.engine.tx(async (q) => {
+        await this.d.attempts.end(attemptId, { status: 'unknown', code: pe.code, latencyMs: end - now, now: end }, q);
+        await this.endTask(ctx, task.n, { status: 'unknown', code: pe.code, failure: pe.message }, q);
+      });
       return { kind: 'done' };
     }
     permit.success();
-    await this.d.db.group(() => {
-      this.d.attempts.setProviderJobId(attemptId, created.taskId);
-      if (this.d.repo.s.taskSubmitted.run({ id: row.id, n: task.n, token: ctx.token, taskId: created.taskId, est: created.estimatedCredits, now: this.d.clock.now() }).changes === 0) {
+    await this.d.engine.tx(async (q) => {
+      await this.d.attempts.setProviderJobId(attemptId, created.taskId, q);
+      if ((await this.d.repo.on(q).taskSubmitted.run({ id: row.id, n: task.n, token: ctx.token, taskId: created.taskId, est: created.estimatedCredits, now: this.d.clock.now() })).changes === 0) {
         throw new LeaseLost();
       }
     });
@@ -236,7 +241,7 @@ export class JobRunner {
   /** Reacts to one polled state. Returns an outcome when the task is finished. */
   private async observe(ctx: Ctx, task: TaskRow, state: TaskState): Promise<TaskOutcome | null> {
     const { row } = ctx;
-    const attempt = this.d.attempts.openFor(row.id, task.n);
+    const attempt = await this.d.attempts.openFor(row.id, task.n);
     const now = this.d.clock.now();
     if (state.status === 'SUCCEEDED' || state.status === 'FAILED' || state.status === 'CANCELLED') {
       if (task.submitted_at !== null) this.d.gate.recordLatency(ctx.provider.id, now - task.submitted_at);
@@ -244,8 +249,10 @@ export class JobRunner {
     if (state.status === 'SUCCEEDED') {
       const output = state.outputs?.[0];
       if (!output) {
-        this.endTask(ctx, task.n, { status: 'failed', cost: state.costCredits ?? null, code: 'NO_OUTPUT', failure: 'The provider reported success without an output.' });
-        if (attempt) this.d.attempts.end(attempt.id, { status: 'fail', code: 'NO_OUTPUT', charged: state.costCredits ?? null, latencyMs: now - attempt.startedAt, now });
+        await this.d.engine.tx(async (q) => {
+          await this.endTask(ctx, task.n, { status: 'failed', cost: state.costCredits ?? null, code: 'NO_OUTPUT', failure: 'The provider reported success without an output.' }, q);
+          if (attempt) await this.d.attempts.end(attempt.id, { status: 'fail', code: 'NO_OUTPUT', charged: state.costCredits ?? null, latencyMs: now - attempt.startedAt, now }, q);
+        });
         return { kind: 'done' };
       }
       const tmp = join(this.d.media.tempDir(), `${row.id}-${task.n}-${this.d.ids.newId('dl')}.part`);
@@ -256,15 +263,14 @@ export class JobRunner {
         const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
         const after = await this.balance(ctx);
         const end = this.d.clock.now();
-        // An engine transaction (the take's repository is on the port); the queue's synchronous steps join it.
-        await this.d.db.engine.tx(async (q) => {
+        await this.d.engine.tx(async (q) => {
           await this.d.takes.insertIn(q, {
             id: takeId, jobId: row.id, projectId: row.project_id, shotId: row.shot_id, n: task.n, artifactClass: row.artifact_class as 'preview' | 'release',
             artifactId: stored.artifactId, sourceTakeId: row.source_take_id, model: row.model, durationSec: stored.durationSec,
             width: stored.width, height: stored.height, credits: cost,
           });
-          this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' });
-          if (attempt) this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end });
+          await this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' }, q);
+          if (attempt) await this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end }, q);
           await this.settleIfLast(ctx, q);
         });
         await this.d.takes.announce(takeId);
@@ -278,9 +284,9 @@ export class JobRunner {
           // The provider billed it; record the charge and fail the task rather than retry forever.
           const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
           const end = this.d.clock.now();
-          this.d.db.immediate(() => {
-            if (attempt) this.d.attempts.end(attempt.id, { status: 'fail', code, charged: cost, latencyMs: end - attempt.startedAt, now: end });
-            this.endTask(ctx, task.n, { status: 'failed', cost, code, failure: message });
+          await this.d.engine.tx(async (q) => {
+            if (attempt) await this.d.attempts.end(attempt.id, { status: 'fail', code, charged: cost, latencyMs: end - attempt.startedAt, now: end }, q);
+            await this.endTask(ctx, task.n, { status: 'failed', cost, code, failure: message }, q);
           });
           return { kind: 'done' };
         }
@@ -294,12 +300,12 @@ export class JobRunner {
       const cost = state.costCredits ?? 0;
       const isCancelled = state.status === 'CANCELLED';
       const after = await this.balance(ctx);
-      const retryable = !isCancelled && isRetryableFailure(state.failureCode) && this.d.repo.get(row.id)!.is_cancel_requested === 0;
-      await this.d.db.engine.tx(async (q) => {
-        if (attempt) this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now });
-        if (retryable) this.d.repo.s.taskBackToPending.run({ id: row.id, n: task.n });
+      const retryable = !isCancelled && isRetryableFailure(state.failureCode) && (await this.d.repo.s.leaseState.get({ id: row.id }))?.is_cancel_requested === 0;
+      await this.d.engine.tx(async (q) => {
+        if (attempt) await this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now }, q);
+        if (retryable) await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n });
         else {
-          this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status });
+          await this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status }, q);
           await this.settleIfLast(ctx, q);
         }
       });
@@ -309,7 +315,10 @@ export class JobRunner {
     if (state.status === 'RUNNING' && task.provider_status !== 'RUNNING' && task.submitted_at !== null) {
       this.d.gate.recordQueueTime(ctx.provider.id, now - task.submitted_at);
     }
-    this.d.repo.s.taskProgress.run({ id: row.id, n: task.n, providerStatus: state.status, progress: state.progress ?? null });
+    // Progress is only shown, never decided on: written when it changed, not on every poll.
+    if (task.provider_status !== state.status || task.progress !== (state.progress ?? null)) {
+      await this.d.repo.s.taskProgress.run({ id: row.id, n: task.n, providerStatus: state.status, progress: state.progress ?? null });
+    }
     const last = ctx.lastProgressEmit.get(task.n) ?? 0;
     if (now - last >= 100) {
       ctx.lastProgressEmit.set(task.n, now);
@@ -324,7 +333,7 @@ export class JobRunner {
    * (a single-variation job ends its task and captures its money in one fsync).
    */
   private async settleIfLast(ctx: Ctx, q: Queryable): Promise<void> {
-    const tasks = this.d.repo.tasks(ctx.row.id);
+    const tasks = await this.d.repo.tasks(ctx.row.id, q);
     if (!tasks.every((t) => TASK_ENDED.includes(t.status))) return;
     // Its own savepoint (both engines): a settle that fails leaves the task's writes to commit; run() settles again on its own and the error surfaces there.
     await q.exec('SAVEPOINT settle_job');
@@ -340,38 +349,45 @@ export class JobRunner {
   }
 
   /** All tasks terminal: capture what the provider billed over every attempt, release the rest, end the job. Runs inside the caller's transaction. */
-  private async settle(ctx: Ctx, q: Queryable, tasks = this.d.repo.tasks(ctx.row.id)): Promise<void> {
+  private async settle(ctx: Ctx, q: Queryable, known?: TaskRow[]): Promise<void> {
     const { row } = ctx;
-    const job = this.d.repo.s.leaseState.get({ id: row.id })!;
+    const on = this.d.repo.on(q);
+    const tasks = known ?? (await on.tasks.all({ id: row.id }));
+    const job = await on.leaseState.get({ id: row.id });
+    if (!job) throw new LeaseLost();
     const outcome = jobOutcome(tasks, job.is_cancel_requested === 1);
     const now = this.d.clock.now();
     if (outcome.status === 'unknown') {
       // Hold the reservation: the user decides (resolveUnknown).
-      if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: 'unknown', captured: null, after: null, code: 'UNKNOWN_OUTCOME', message: outcome.message, now }).changes === 0) throw new LeaseLost();
+      if ((await on.finish.run({ id: row.id, token: ctx.token, status: 'unknown', captured: null, after: null, code: 'UNKNOWN_OUTCOME', message: outcome.message, now })).changes === 0) throw new LeaseLost();
       return;
     }
-    const charged = this.d.attempts.chargedFor(row.id);
+    const charged = await this.d.attempts.chargedFor(row.id, q);
     // Nothing billed (refused, failed, cancelled before running): the reservation is voided, a refund in the books.
     const cap = !row.reservation_id
       ? { captured: 0, after: null }
       : charged === 0
         ? { captured: 0, after: (await this.d.money.release(row.reservation_id, `job ${outcome.status} with nothing billed`, q)).after }
         : await this.d.money.capture(row.reservation_id, charged, q);
-    if (this.d.repo.s.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now }).changes === 0) {
+    if ((await on.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now })).changes === 0) {
       throw new LeaseLost();
     }
   }
 
-  private endTask(ctx: Ctx, n: number, o: { status: TaskRow['status']; cost?: number | null; code?: string | null; failure?: string | null; takeId?: string | null; providerStatus?: string | null }): void {
+  /** Ends one task (on the transaction's Queryable when given, else as one statement of its own). */
+  private async endTask(ctx: Ctx, n: number, o: { status: TaskRow['status']; cost?: number | null; code?: string | null; failure?: string | null; takeId?: string | null; providerStatus?: string | null }, q?: Queryable): Promise<void> {
+    const on = this.d.repo.on(q);
     if (o.status === 'unknown') {
-      this.d.repo.s.taskUnknown.run({ id: ctx.row.id, n, code: o.code ?? null, failure: o.failure ?? null });
+      await on.taskUnknown.run({ id: ctx.row.id, n, code: o.code ?? null, failure: o.failure ?? null });
       return;
     }
-    this.d.repo.s.taskEnd.run({ id: ctx.row.id, n, status: o.status, cost: o.cost ?? null, code: o.code ?? null, failure: o.failure ?? null, takeId: o.takeId ?? null, providerStatus: o.providerStatus ?? null, now: this.d.clock.now() });
+    await on.taskEnd.run({ id: ctx.row.id, n, status: o.status, cost: o.cost ?? null, code: o.code ?? null, failure: o.failure ?? null, takeId: o.takeId ?? null, providerStatus: o.providerStatus ?? null, now: this.d.clock.now() });
   }
 
-  private failPending(ctx: Ctx, code: string, message: string): void {
-    for (const t of this.d.repo.tasks(ctx.row.id)) if (t.status === 'pending') this.endTask(ctx, t.n, { status: 'failed', cost: 0, code, failure: message });
+  private async failPending(ctx: Ctx, code: string, message: string): Promise<void> {
+    await this.d.engine.tx(async (q) => {
+      for (const t of await this.d.repo.tasks(ctx.row.id, q)) if (t.status === 'pending') await this.endTask(ctx, t.n, { status: 'failed', cost: 0, code, failure: message }, q);
+    });
   }
 
   private async balance(ctx: Ctx): Promise<number | null> {

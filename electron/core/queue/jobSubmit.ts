@@ -23,7 +23,7 @@ const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
  */
 export type SubmitRequest = z.output<typeof SubmitInput>;
 
-export interface SubmitDeps extends Pick<RunnerDeps, 'db' | 'takes' | 'providers' | 'money' | 'vault' | 'events' | 'clock' | 'ids' | 'funds'> {
+export interface SubmitDeps extends Pick<RunnerDeps, 'engine' | 'takes' | 'providers' | 'money' | 'vault' | 'events' | 'clock' | 'ids' | 'funds'> {
   projects: ProjectService;
   shots: ShotService;
   /** Compliance at submit (electron/core/policy): throws POLICY_REFUSED before anything is written. */
@@ -41,7 +41,7 @@ export class JobSubmitter {
     private readonly repo: JobRepo,
     private readonly attempts: AttemptLog,
     /** The scheduler's: wake it, and read a job back. */
-    private readonly hooks: { kick(): void; get(id: string): Job },
+    private readonly hooks: { kick(): void; get(id: string): Promise<Job> },
   ) {}
 
   async submit(input: SubmitRequest): Promise<SubmitResult> {
@@ -77,9 +77,8 @@ export class JobSubmitter {
     const jobId = this.d.ids.newId('job');
 
     // Acknowledged only after the commit that holds it (Q1), shared with the other writes of this tick.
-    // An engine transaction (the project and shot services are on the engine port); the queue's own writes join it.
     let made: { project: Project | null; shotsOf: string | null } = { project: null, shotsOf: null };
-    const result = await this.d.db.engine.tx(async (q): Promise<{ jobId: string; cacheHit: boolean; saved: number }> => {
+    const result = await this.d.engine.tx(async (q): Promise<{ jobId: string; cacheHit: boolean; saved: number }> => {
       made = { project: null, shotsOf: null };
       // Looked up again here: a submit sharing this commit may have just created the project.
       const name = input.projectName ?? 'Untitled';
@@ -92,7 +91,8 @@ export class JobSubmitter {
       if (shot.made) made.shotsOf = projectId;
       const shotId = shot.id;
       // The cache first: a finished answer is free whatever the wallet holds, so a hit is never priced or guarded.
-      const existing = this.repo.s.byKey.get({ key: keys.idempotencyKey });
+      const on = this.repo.on(q);
+      const existing = await on.byKey.get({ key: keys.idempotencyKey });
       if (existing && existing.status !== 'succeeded') return { jobId: existing.id, cacheHit: false, saved: 0 };
       const row = (estimatedCredits: number) => ({
         projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
@@ -102,28 +102,28 @@ export class JobSubmitter {
       });
       if (existing) {
         const saved = existing.captured_credits ?? 0;
-        this.repo.s.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
-        this.repo.s.markCacheHit.run({ id: jobId, saved, now });
-        const a = this.attempts.start({
+        await on.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
+        await on.markCacheHit.run({ id: jobId, saved, now });
+        const a = await this.attempts.start({
           jobId, n: null, attempt: 0, provider: params.provider, artifactClass: params.artifactClass, model: params.model, paramsHash: keys.paramsHash,
           inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: existing.estimated_credits, queueTimeMs: 0, startedAt: now,
-        });
-        this.attempts.end(a, { status: 'cache_hit', charged: 0, latencyMs: 0, now });
+        }, q);
+        await this.attempts.end(a, { status: 'cache_hit', charged: 0, latencyMs: 0, now }, q);
         return { jobId, cacheHit: true, saved };
       }
       // A real render: priced and guarded once, in the transaction that reserves it.
       const priced = await this.d.money.check(params, projectId, q);
       await this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0, q);
-      this.repo.s.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
-      for (let n = 0; n < params.variations; n++) this.repo.s.insertTask.run({ jobId, n });
+      await on.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
+      for (let n = 0; n < params.variations; n++) await on.insertTask.run({ jobId, n });
       const reservationId = `rsv_${jobId}`;
       const snap = await this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced }, q);
-      this.repo.s.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
+      await on.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
       return { jobId, cacheHit: false, saved: 0 };
     });
     if (made.project) this.d.projects.announceCreated(made.project);
     if (made.shotsOf) await this.d.shots.announce(made.shotsOf);
-    const job = this.hooks.get(result.jobId);
+    const job = await this.hooks.get(result.jobId);
     this.d.events.emit('jobs.changed', { job });
     this.hooks.kick();
     const takeJobId = job.cacheOfJobId ?? job.id;
@@ -142,7 +142,7 @@ export class JobSubmitter {
    * Would this request be a cache hit (free) or join a job in flight? Computes the key without writing.
    * Takes params the contract already validated (jobs.lookup): no second parse here.
    */
-  lookup(params: SubmitRequest['params']): { cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number } {
+  async lookup(params: SubmitRequest['params']): Promise<{ cacheHit: boolean; inFlight: boolean; jobId: string | null; creditsSaved: number }> {
     let hashes: string[];
     try {
       hashes = this.inputHashes(params.promptImage).hashes;
@@ -150,7 +150,7 @@ export class JobSubmitter {
     } catch {
       return { cacheHit: false, inFlight: false, jobId: null, creditsSaved: 0 };
     }
-    const existing = this.repo.s.byKey.get({ key: jobKeys(params, hashes).idempotencyKey });
+    const existing = await this.repo.s.byKey.get({ key: jobKeys(params, hashes).idempotencyKey });
     if (!existing) return { cacheHit: false, inFlight: false, jobId: null, creditsSaved: 0 };
     const isHit = existing.status === 'succeeded';
     return { cacheHit: isHit, inFlight: !isHit, jobId: existing.id, creditsSaved: isHit ? (existing.captured_credits ?? 0) : 0 };

@@ -24,18 +24,18 @@ export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer' |
     'jobs.discard': ({ id }) => q.discard(id),
     'jobs.resolveUnknown': ({ id, decision }) => q.resolveUnknown(id, decision),
     'queue.status': () => q.status(),
-    'queue.pause': () => {
-      q.setPaused(true);
+    'queue.pause': async () => {
+      await q.setPaused(true);
       return q.status();
     },
-    'queue.resume': () => {
-      q.setPaused(false);
+    'queue.resume': async () => {
+      await q.setPaused(false);
       return q.status();
     },
     'takes.list': ({ projectId, shotId }) => core.takes.list(projectId, shotId),
     'takes.get': ({ id }) => core.takes.get(id),
     'takes.files': async ({ jobId }) => {
-      const job = q.get(jobId); // NOT_FOUND for an unknown job
+      const job = await q.get(jobId); // NOT_FOUND for an unknown job
       return Promise.all((await core.takes.byJob(job.cacheOfJobId ?? job.id)).map(async (t) => ({ id: t.id, path: await core.takePath(t.id), artifactClass: t.artifactClass, checkStatus: t.checkStatus })));
     },
     'finalize.plan': ({ projectId, top, topPercent }, ctx) =>

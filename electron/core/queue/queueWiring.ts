@@ -1,11 +1,10 @@
-import type { Statement } from 'better-sqlite3';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { ProviderId } from '../../../shared/money/params';
 import type { Surface } from '../../../shared/money/pools';
-import type { Db } from '../db/db';
+import type { JobRepo } from './jobRepo';
 import type { ArtifactChecks } from '../media/check/artifactChecks';
 import type { FfmpegRunner } from '../media/ffmpeg/runner';
 import { probeFile } from '../media/ffmpeg/probe';
@@ -150,19 +149,14 @@ export class TakeChecks {
   constructor(
     private readonly d: {
       takes: TakeService;
-      db: Db;
+      jobs: Pick<JobRepo, 'get'>;
       artifactChecks: ArtifactChecks;
       logger: Ports['logger'];
       /** True when the user registered a watermark image for this provider. */
       hasWatermark(provider: string): Promise<boolean>;
       onFailed(takeId: string, reason: string): Promise<void>;
     },
-  ) {
-    this.jobOf = d.db.conn.prepare<{ id: string }, { params_json: string; provider: string }>('SELECT params_json, provider FROM jobs WHERE id = @id');
-  }
-
-  /** The take's job (its params and provider): prepared once, not per take. */
-  private readonly jobOf: Statement<{ id: string }, { params_json: string; provider: string }>;
+  ) {}
 
   schedule(takeId: string): void {
     const p = this.run(takeId).finally(() => this.inflight.delete(p));
@@ -182,7 +176,7 @@ export class TakeChecks {
     const { d } = this;
     const take = await d.takes.get(takeId);
     if (!take.artifactId) return;
-    const row = this.jobOf.get({ id: take.jobId });
+    const row = await d.jobs.get(take.jobId);
     const params: Partial<StoredParams> = row ? decodeParams(row.params_json, take.jobId) : {};
     const size = params.ratio ? sizeOfRatio(params.ratio) : undefined;
     try {

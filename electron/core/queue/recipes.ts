@@ -8,8 +8,8 @@ import type { JobRepo } from './jobRepo';
 import { openParams } from './jobParamsColumn';
 
 /** A job's params as submitted: the clear settings plus the sealed prompt fields. */
-export function jobParams(repo: JobRepo, vault: PromptVault, jobId: string): GenerationParams {
-  const row = repo.get(jobId);
+export async function jobParams(repo: JobRepo, vault: PromptVault, jobId: string): Promise<GenerationParams> {
+  const row = await repo.get(jobId);
   if (!row) throw new AppError('NOT_FOUND', `No job with id ${jobId}. \`circletake jobs\` lists them.`, { field: 'id', id: jobId });
   return openParams(row, vault);
 }
@@ -48,17 +48,17 @@ export class Recipes {
   /** The take's own prompt, seed and settings, one variation, stacked on the take (a preview reuse). */
   async ofTake(takeId: string): Promise<Recipe> {
     const t = await this.d.takes.get(takeId);
-    const p = jobParams(this.d.repo, this.d.vault, t.jobId);
+    const p = await jobParams(this.d.repo, this.d.vault, t.jobId);
     // A release re-render stacks on the preview it re-renders, as a preview again (cheap to iterate).
     const source = t.artifactClass === 'release' && t.sourceTakeId ? t.sourceTakeId : t.id;
     return { projectId: t.projectId, shotId: t.shotId, values: { ...toValues(p, takeSeed(p, t.jobId, t.n), 1, source), artifactClass: 'preview' } };
   }
 
   /** The job's settings as submitted (edit & retry), stacked on what the job itself stacked on. */
-  ofJob(jobId: string): Recipe {
-    const row = this.d.repo.get(jobId);
+  async ofJob(jobId: string): Promise<Recipe> {
+    const row = await this.d.repo.get(jobId);
     if (!row) throw new AppError('NOT_FOUND', `No job with id ${jobId}. \`circletake jobs\` lists them.`, { field: 'id', id: jobId });
-    const p = jobParams(this.d.repo, this.d.vault, jobId);
+    const p = openParams(row, this.d.vault);
     return { projectId: row.project_id, shotId: row.shot_id, values: toValues(p, p.seed, p.variations, row.source_take_id) };
   }
 }

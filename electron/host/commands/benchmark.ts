@@ -81,7 +81,7 @@ export const benchmarkCommand: Command = {
         return 0;
       }
       const input = { provider: provider as 'local' | 'runway', isConfirmed: values.yes === true, ...(values.plan ? { plan: values.plan } : {}), ...(values.model ? { model: values.model } : {}) };
-      core.queue.start();
+      await core.queue.start();
       if (!values.json) {
         const p = await call(core, 'benchmark.plan', input);
         io.err(`circletake: benchmarking ${provider}/${p.model}: ${p.jobs} jobs, about ${p.estimated} credits${p.isSimulation ? ' (simulated)' : ''}…`);

@@ -60,7 +60,7 @@ export const finalizeCommand: Command = {
         io.err(`circletake: finalize refused: ${plan.refusals.map((r) => r.message).join(' ')}`);
         return 1;
       }
-      if (values.wait) core.queue.start();
+      if (values.wait) await core.queue.start();
       const result = await call(core, 'finalize.run', { projectId: project.id, takeIds: plan.items.map((i) => i.takeId), expectedCredits: plan.totalCredits });
       if (values.wait) await waitForJobs(core, result.jobIds);
       const jobs = await Promise.all(result.jobIds.map((id) => call(core!, 'jobs.get', { id })));

@@ -66,7 +66,7 @@ export const submitCommand: Command = {
       const priority = parseIntFlag(values.priority, 'priority', -100, 100);
       core = openCore(values['data-dir']);
       await warnBrokenConfigs(core, io);
-      if (values.wait) core.queue.start();
+      if (values.wait) await core.queue.start();
       const r = await call(core, 'jobs.submit', {
         params,
         projectName: values.project ?? 'Untitled',

@@ -41,7 +41,7 @@ export const reviewCommand: Command = {
       const port = parseIntFlag(values.port, 'port', 1, 65535);
       if (!isRendererBuilt()) buildRenderer(io);
       const core = openCore(values['data-dir'], { quiet: false });
-      core.queue.start();
+      await core.queue.start();
       const host = await startHost({ core, rendererDir, lan: values.lan === true, ...(port ? { port } : {}) }).catch(async (e: unknown) => {
         await core.dispose();
         throw e;

@@ -204,7 +204,7 @@ export class Benchmark {
     const deadline = Date.now() + (this.d.jobTimeoutMs ?? 30 * 60_000);
     let isCancelled = false;
     for (;;) {
-      const job = this.d.queue.get(jobId);
+      const job = await this.d.queue.get(jobId);
       if (TERMINAL.has(job.status)) return job;
       if (!isCancelled && Date.now() > deadline) {
         isCancelled = true;
