@@ -2,6 +2,8 @@ import { ensureDataDir } from './dataDir';
 import { join } from 'node:path';
 import { CoreEvents } from './coreEvents';
 import { SqliteChangeFeed } from './live/sqliteChangeFeed';
+import type { ChangeFeed } from './live/changeFeed';
+import { AppError } from '../../shared/errors';
 import { Db } from './db/db';
 import type { SqlEngine } from './db/engine/sqlEngine';
 import { createDispatcher, type Dispatcher } from './dispatch';
@@ -45,7 +47,9 @@ import { Finalizer } from './queue/finalizer';
 import { JobQueue } from './queue/jobQueue';
 import { JobRepo } from './queue/jobRepo';
 import { ResilienceGate } from './queue/providerGate';
-import { QueueLock } from './queue/queueLock';
+import { QueueLock, SharedRunner, type RunnerLock } from './queue/queueLock';
+import { PgEngine } from './db/engine/pgEngine';
+import { migratePg } from './db/pg/pgMigrate';
 import { TakeChecks, backoffFor, createProviders, planSettings, pollIntervalFor, queueMedia, queueMoney } from './queue/queueWiring';
 import type { LocalSimConfig } from './providers/local/localProvider';
 import type { Provider } from './providers/provider';
@@ -91,15 +95,22 @@ export interface CoreConfig {
   storeCredentials?: S3Credentials;
   /** Size limit of the local cache of remote media (default 5 GiB). */
   mediaCacheBytes?: number;
+  /**
+   * A studio's PostgreSQL (`--database-url` / CIRCLETAKE_DATABASE_URL, postgres://…): every repository
+   * and the queue run there instead of the data dir's SQLite file (openCore). The data dir still holds
+   * keys, plans and local media.
+   */
+  databaseUrl?: string;
 }
 
 export interface Core {
   config: CoreConfig;
   ports: Ports;
-  db: Db;
+  /** The data dir's SQLite database; null when the core runs on a studio's PostgreSQL (config.databaseUrl). */
+  db: Db | null;
   events: CoreEvents;
   projects: ProjectService;
-  /** The storage engine port (SQLite here: the same connection as db, with group commit); repositories on the port use it. */
+  /** The storage engine port (SQLite: the same connection as db, with group commit; or PostgreSQL); every repository uses it. */
   engine: SqlEngine;
   /** Plan configs and rate cards (built-in + <dataDir>/plans, <dataDir>/rates), the active plan. */
   plans: PlanRegistry;
@@ -164,9 +175,24 @@ export interface Core {
 
 export const DB_FILE_NAME = 'circletake.db';
 
-/** Wires every service from config and ports. The only place services are constructed. */
-export function createCore(config: CoreConfig, ports: Ports): Core {
+/** A core on the data dir's SQLite file (what createCore makes): `db` is there. */
+export type LocalCore = Core & { db: Db };
+
+/** The storage a core runs on: its engine, and what is engine-specific around it. */
+interface Storage {
+  engine: SqlEngine;
+  db: Db | null;
+  /** How other processes' events reach this one (SQLite's change feed; none yet on PostgreSQL). */
+  feed: ChangeFeed | null;
+  /** Who runs the queue: the data dir's single runner, or any number of studio workers. */
+  runner: RunnerLock;
+  close(): Promise<void>;
+}
+
+/** A core on the data dir's SQLite file. Synchronous: the file opens and migrates at once. */
+export function createCore(config: CoreConfig, ports: Ports): LocalCore {
   const storeConfig = storeConfigFrom(config.storeUrl); // a bad store URL is refused before anything opens
+  if (config.databaseUrl) throw new AppError('INTERNAL', 'createCore opens the data dir\'s SQLite file; a studio database is opened by openCore.');
   ensureDataDir(config.dataDir);
   const db = Db.open({
     file: join(config.dataDir, DB_FILE_NAME),
@@ -175,36 +201,63 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ...(config.sqliteBinding ? { nativeBinding: config.sqliteBinding } : {}),
   });
   // Every process on this data dir hears the others' events through the change feed (electron/core/live).
-  const events = new CoreEvents(ports.logger, config.isStrict, new SqliteChangeFeed({ conn: db.conn, clock: ports.clock, logger: ports.logger, rideAlong: (write) => db.rideAlong(write) }));
-  const projects = new ProjectService(db.engine, events, ports.clock, ports.ids);
+  const feed = new SqliteChangeFeed({ conn: db.conn, clock: ports.clock, logger: ports.logger, rideAlong: (write) => db.rideAlong(write) });
+  const core = assemble(config, ports, { engine: db.engine, db, feed, runner: new QueueLock(config.dataDir), close: () => db.close() });
+  return { ...core, db };
+}
+
+/**
+ * The core every door opens: on a studio's PostgreSQL when config.databaseUrl is set (migrated to this
+ * version first; a database from a newer version is refused), otherwise on the data dir's SQLite file.
+ */
+export async function openCore(config: CoreConfig, ports: Ports): Promise<Core> {
+  if (!config.databaseUrl) return createCore(config, ports);
+  storeConfigFrom(config.storeUrl);
+  ensureDataDir(config.dataDir);
+  const engine = new PgEngine({ url: config.databaseUrl, applicationName: 'circletake' });
+  try {
+    await migratePg(engine);
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  return assemble(config, ports, { engine, db: null, feed: null, runner: new SharedRunner(), close: () => engine.close() });
+}
+
+/** Wires every service from config, ports and storage. The only place services are constructed. */
+function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
+  const storeConfig = storeConfigFrom(config.storeUrl);
+  const { engine, db } = storage;
+  const events = new CoreEvents(ports.logger, config.isStrict, storage.feed);
+  const projects = new ProjectService(engine, events, ports.clock, ports.ids);
   const plans = new PlanRegistry({
     builtinDir: config.resourcesDir ?? findResourcesDir(),
     dataDir: config.dataDir,
     clock: ports.clock,
     logger: ports.logger,
-    settings: new MoneySettings(db.engine),
-    versions: new ConfigVersions(db.engine),
+    settings: new MoneySettings(engine),
+    versions: new ConfigVersions(engine),
   });
   // Opens asynchronously (system accounts, startup audit, the plan applied); every ledger call waits for it.
-  const ledger = new CreditLedger({ engine: db.engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan, planReady: plans.ready });
-  const calibrations = new CalibrationStore(db.engine, ports.clock);
-  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(db.engine), calibration: calibrations.lookup });
-  const shots = new ShotService(db.engine, projects, events, ports.clock, ports.ids);
+  const ledger = new CreditLedger({ engine: engine, events, clock: ports.clock, logger: ports.logger, notifier: ports.notifier, plan: () => plans.active().plan, planReady: plans.ready });
+  const calibrations = new CalibrationStore(engine, ports.clock);
+  const money = new MoneyService({ plans, ledger, events, modelsInUse: () => modelsInUse(engine), calibration: calibrations.lookup });
+  const shots = new ShotService(engine, projects, events, ports.clock, ports.ids);
   const mediaResources = resolveResourcesDir(config.resourcesDir);
   const ffmpeg = FfmpegRunner.fromConfig(config, ports.logger);
   const backend = createBackend(storeConfig, ports.logger, config.storeCredentials);
   const media = new MediaStore({
-    dataDir: config.dataDir, engine: db.engine, clock: ports.clock, ids: ports.ids, logger: ports.logger, events,
+    dataDir: config.dataDir, engine: engine, clock: ports.clock, ids: ports.ids, logger: ports.logger, events,
     ...(backend ? { backend } : {}),
     ...(config.mediaCacheBytes !== undefined ? { cacheBytes: config.mediaCacheBytes } : {}),
   });
   const checker = new AutoChecker({ runner: ffmpeg, logger: ports.logger, defaultWatermark: defaultWatermarkSpec(mediaResources) });
-  const watermarks = new WatermarkRegistry({ engine: db.engine, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
-  const artifactChecks = new ArtifactChecks({ engine: db.engine, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
+  const watermarks = new WatermarkRegistry({ engine: engine, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
+  const artifactChecks = new ArtifactChecks({ engine: engine, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
   const thumbnails = new ThumbnailService({ runner: ffmpeg, store: media, logger: ports.logger });
   const stitcher = new Stitcher({ runner: ffmpeg, store: media, logger: ports.logger });
   const exporter = new Exporter({ store: media, clock: ports.clock, logger: ports.logger });
-  const takes = new TakeService(db.engine, events, ports.clock);
+  const takes = new TakeService(engine, events, ports.clock);
   const vault = new PromptVault(config.secretKeys ?? new FileKeys(config.dataDir));
   const settings = planSettings(plans);
   const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => void queue.status().then((s) => events.emit('queue.changed', s)) });
@@ -228,8 +281,8 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     runway && !runway.isSimulation && runway.account && 'usage' in runway
       ? new ProviderSync({
           ledger,
-          engine: db.engine,
-          settings: new MoneySettings(db.engine),
+          engine: engine,
+          settings: new MoneySettings(engine),
           source: runway as Provider & ProviderBooksSource,
           hasKey: async () => (await runwayKeys.getKey()) !== null,
           plan: () => plans.active().plan,
@@ -239,13 +292,13 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       : null;
   // Hooks run when a take fails its auto-check (the board tags it needs-fix with the reason).
   const checkFailedHooks: ((takeId: string, reason: string) => Promise<void>)[] = [];
-  const jobRows = new JobRepo(db.engine);
+  const jobRows = new JobRepo(engine);
   const takeChecks = new TakeChecks({ takes, jobs: jobRows, artifactChecks, logger: ports.logger, hasWatermark: async (p) => (await watermarks.list()).some((w) => w.provider === p), onFailed: async (id, why) => {
     for (const h of checkFailedHooks) await h(id, why);
   } });
-  const labels = new AssetLabels({ engine: db.engine, projects, clock: ports.clock, plan: () => plans.active().plan });
+  const labels = new AssetLabels({ engine: engine, projects, clock: ports.clock, plan: () => plans.active().plan });
   const queue: JobQueue = new JobQueue({
-    engine: db.engine,
+    engine: engine,
     projects,
     shots,
     takes,
@@ -261,13 +314,13 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     backoff: backoffFor(settings),
     pollIntervalMs: (p) => config.pollIntervalMs?.[p] ?? pollIntervalFor(p),
     onTakeStored: (id) => takeChecks.schedule(id),
-    lock: new QueueLock(config.dataDir),
+    lock: storage.runner,
     ...(providerSync ? { funds: providerSync } : {}),
     policy: labels,
     ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   });
   const board = new BoardService(
-    db.engine,
+    engine,
     {
       shots: (projectId) => shots.list(projectId),
       takes: (projectId, shotId) => takes.list(projectId, shotId),
@@ -280,29 +333,29 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     ports.logger,
   );
   checkFailedHooks.push((id, why) => board.autoTag(id, why));
-  const drafts = new DraftService(db.engine, { projects, shots, vault, clock: ports.clock });
+  const drafts = new DraftService(engine, { projects, shots, vault, clock: ports.clock });
   const recipes = new Recipes({ repo: queue.repo, vault, takes });
   const finalizer = new Finalizer({ jobs: jobRows, queue, board, takes, shots, money, ledger, vault });
-  const finals = takesFinals({ engine: db.engine, takes, shots, media, board, vault });
+  const finals = takesFinals({ engine: engine, takes, shots, media, board, vault });
   const publisher = new Publisher({ dataDir: config.dataDir, projects, finals, stitcher, exporter, board, events, clock: ports.clock });
   const insight = new InsightService({
-    engine: db.engine, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
-    settings: new InsightSettingsStore(db.engine, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
+    engine: engine, events, clock: ports.clock, logger: ports.logger, ledger, money, plans, calibrations,
+    settings: new InsightSettingsStore(engine, defaultSettings(-new Date(ports.clock.now()).getTimezoneOffset())),
     plannedFinals: async (projectId) => {
       const p = await finalizer.plan(projectId);
       return { items: p.items.length, totalCredits: p.totalCredits, pools: p.pools };
     },
   });
-  const benchmark = new Benchmark({ engine: db.engine, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
-  const reviewLinks = new ReviewLinks(db.engine, events, ports.clock, ports.ids);
-  const projectSpend = new ProjectSpendNotices({ engine: db.engine, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
+  const benchmark = new Benchmark({ engine: engine, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
+  const reviewLinks = new ReviewLinks(engine, events, ports.clock, ports.ids);
+  const projectSpend = new ProjectSpendNotices({ engine: engine, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = async (takeId: string): Promise<string | null> => {
     const t = await takes.get(takeId);
     if (!t.artifactId) return null;
     const found = await media.resolveFile(t.artifactId, t.artifactClass);
     return found?.file ?? ((await media.resolveObject(t.artifactId, t.artifactClass)) ? media.locationOf(await media.get(t.artifactId)) : null);
   };
-  const protection: ProtectionSource = takeProtection({ engine: db.engine, board });
+  const protection: ProtectionSource = takeProtection({ engine: engine, board });
   const retention = new RetentionSweeper({
     store: media,
     protection,
@@ -344,7 +397,7 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
     board,
     labels,
     finalizer,
-    engine: db.engine,
+    engine,
     insight,
     benchmark,
     projectSpend,
@@ -369,11 +422,11 @@ export function createCore(config: CoreConfig, ports: Ports): Core {
       ledger.dispose();
       plans.dispose();
       events.dispose();
-      await db.close();
+      await storage.close();
     },
   };
   const dispatchNow = hideMoneyFromReviewers(
-    createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), db.engine, config.dataDir), config.dataDir), ports.logger, config.isStrict),
+    createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), engine, config.dataDir), config.dataDir), ports.logger, config.isStrict),
   );
   // Every call is answered once the plans have been read against the database (the stored version of a
   // broken file, the chosen plan); when none is usable, the calls that price say so and the others work.

@@ -21,17 +21,15 @@ function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 
       return {
         binaries: core.ports.tools?.() ?? [mediaToolStatus('ffmpeg'), mediaToolStatus('ffprobe')],
         dataDir: core.config.dataDir,
-        database: { engine: info.engine, serverVersion: info.serverVersion, schemaVersion: info.schemaVersion, where: info.where, file: core.db.file, version: info.schemaVersion },
+        database: { engine: info.engine, serverVersion: info.serverVersion, schemaVersion: info.schemaVersion, where: info.where, file: core.db?.file ?? info.where, version: info.schemaVersion },
         store: await probeStore(core.media),
       };
     },
-    'system.info': (_input, ctx) => ({
-      appVersion: core.config.appVersion,
-      door: ctx.door,
-      dataDir: core.config.dataDir,
-      dbVersion: core.db.version,
-      dbFile: core.db.file,
-    }),
+    'system.info': async (_input, ctx) => {
+      // A studio's PostgreSQL has no file: its host:port/database stands in (never a password).
+      const info = core.db ? { file: core.db.file, version: core.db.version } : await core.engine.info().then((i) => ({ file: i.where, version: i.schemaVersion }));
+      return { appVersion: core.config.appVersion, door: ctx.door, dataDir: core.config.dataDir, dbVersion: info.version, dbFile: info.file };
+    },
     'system.pickFolder': async ({ title }) => {
       const dialogs = core.ports.dialogs;
       if (!dialogs) throw new AppError('VALIDATION', 'There is no folder picker here (only in the app window): type the full path of the folder.', { field: 'title' });

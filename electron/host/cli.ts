@@ -35,6 +35,7 @@ function help(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options: --help, --version. Data dir: --data-dir D, else CIRCLETAKE_DATA_DIR, else the OS default.',
+    'Database (any command that opens the core): --database-url postgres://user:password@host:5432/db, else CIRCLETAKE_DATABASE_URL, else the data dir\'s SQLite file.',
     'Media store (any command): --store-url s3://bucket/prefix?endpoint=…&region=…&pathStyle=1, else CIRCLETAKE_STORE_URL, else folders in the data dir.',
     'Run `circletake <command> --help` for a command\'s flags.',
     '',

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createCore, type Core } from '../core/createCore';
+import { openCore as openAnyCore, type Core } from '../core/createCore';
 import { resolveDataDir } from '../core/dataDir';
 import { createNodePorts } from '../core/nodePorts';
 import { AppError, isAppError, type ErrorPayload } from '../../shared/errors';
@@ -41,12 +41,33 @@ export function parseFlags<O extends Options>(argv: string[], options: O, allowP
   }
 }
 
-export const dataDirOption = { 'data-dir': { type: 'string' } } as const;
+/** Every command that opens the core takes both: where the data dir is, and (for a studio) which database. */
+export const dataDirOption = { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } } as const;
 
-/** Opens core for a one-shot CLI command; the caller disposes it. */
-export function openCore(dataDirFlag: string | undefined, opts: { quiet?: boolean } = {}): Core {
-  return createCore(
-    { dataDir: resolveDataDir(dataDirFlag), appVersion: appVersion(), isStrict: process.env.NODE_ENV !== 'production' },
+/** The flags that say where a command's core lives. */
+export interface DoorFlags {
+  'data-dir'?: string | undefined;
+  'database-url'?: string | undefined;
+}
+
+/**
+ * The studio database a door uses: `--database-url`, else CIRCLETAKE_DATABASE_URL, else none (the data
+ * dir's SQLite file). Only postgres:// URLs are accepted, so a typo never silently means "local".
+ */
+export function databaseUrlFrom(flag: string | undefined): string | undefined {
+  const url = flag ?? (process.env.CIRCLETAKE_DATABASE_URL || undefined);
+  if (url !== undefined && !/^postgres(ql)?:\/\//i.test(url)) {
+    throw new UsageError('--database-url must be a postgres://user:password@host:5432/database URL (or unset CIRCLETAKE_DATABASE_URL to work on the data dir)');
+  }
+  return url;
+}
+
+/** Opens core for a one-shot CLI command (on the data dir's SQLite, or a studio's PostgreSQL); the caller disposes it. */
+export async function openCore(flags: DoorFlags | string | undefined, opts: { quiet?: boolean } = {}): Promise<Core> {
+  const f: DoorFlags = typeof flags === 'object' ? flags : { 'data-dir': flags };
+  const databaseUrl = databaseUrlFrom(f['database-url']);
+  return openAnyCore(
+    { dataDir: resolveDataDir(f['data-dir']), appVersion: appVersion(), isStrict: process.env.NODE_ENV !== 'production', ...(databaseUrl ? { databaseUrl } : {}) },
     { ...createNodePorts({ quiet: opts.quiet ?? true }), tools: hostTools },
   );
 }
@@ -156,11 +177,11 @@ export function stopOnSignal(io: CliIo): { signal: AbortSignal; release(): void 
  * Runs a one-shot command on core: opens it, passes the signal Ctrl-C aborts (stopOnSignal), disposes
  * it after, and turns errors into their exit code. Returns 0 when fn returns.
  */
-export async function withCore(dataDir: string | undefined, io: CliIo, json: boolean, fn: (core: Core, signal: AbortSignal) => unknown): Promise<number> {
+export async function withCore(flags: DoorFlags | string | undefined, io: CliIo, json: boolean, fn: (core: Core, signal: AbortSignal) => unknown): Promise<number> {
   const stop = stopOnSignal(io);
   let core: Core | undefined;
   try {
-    core = openCore(dataDir);
+    core = await openCore(flags);
     await fn(core, stop.signal);
     return 0;
   } catch (e) {

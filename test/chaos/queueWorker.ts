@@ -8,7 +8,7 @@ const dataDir = process.env.CT_DATA_DIR;
 if (!dataDir) throw new Error('CT_DATA_DIR is required');
 const core = createCore(
   { dataDir, appVersion: 'chaos', isStrict: true, pollIntervalMs: { runway: 15, local: 15 }, leaseMs: 3_000 },
-  createNodePorts({ quiet: true }),
+  createNodePorts({ quiet: process.env.CT_VERBOSE !== '1' }),
 );
 // C4: a worker whose provider breaker is forced open (the plan's reset is minutes away, past its life).
 if (process.env.CT_BREAKER_OPEN) core.gate.forceOpen(process.env.CT_BREAKER_OPEN as ProviderId);

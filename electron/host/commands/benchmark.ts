@@ -66,7 +66,7 @@ export const benchmarkCommand: Command = {
     if (!ProviderId.safeParse(provider).success || provider === 'import') throw new UsageError(`--provider must be local or runway (got "${provider}")`);
     let core: Core | undefined;
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       if (values.list) {
         const runs = await call(core, 'benchmark.list', {});
         if (values.json) io.out(JSON.stringify(runs, null, 2));

@@ -62,7 +62,7 @@ export const callCommand: Command = {
     // answers the line in hand and reads no more (exit 1).
     const stop = stopOnSignal(io);
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       if (values.batch) return await batch(core, io, stop.signal);
       const { exit, result } = await one(core, positionals[0]!, input, stop.signal);
       io.out(JSON.stringify(result));

@@ -26,7 +26,7 @@ export const doctorCommand: Command = {
     let report: DoctorReport;
     try {
       try {
-        core = openCore(values['data-dir']);
+        core = await openCore(values);
       } catch (e) {
         report = { binaries: hostTools(), dataDir: resolveDataDir(values['data-dir']), database: { error: (e as Error).message } };
       }

@@ -51,7 +51,7 @@ export const estimateCommand: Command = {
     const against = values.against === undefined ? undefined : parseParams(values.against, 'against');
     let core: Core | undefined;
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       await warnBrokenConfigs(core, io);
       const r = await call(core, 'credits.estimate', { params, ...(against ? { against } : {}), ...(values.plan ? { plan: values.plan } : {}), ...(values.rates ? { rates: values.rates } : {}) });
       const e = r.estimate;

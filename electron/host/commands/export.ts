@@ -41,7 +41,7 @@ export const exportCommand: Command = {
     const { project, to } = values;
     const withSequence = values['no-sequence'] !== true;
     const withPrompts = values['with-prompts'] === true;
-    return withCore(values['data-dir'], io, json, async (core, signal) => {
+    return withCore(values, io, json, async (core, signal) => {
       const projectId = (await projectOf(core, project)).id;
       let shown = -1;
       const progress = core.events.subscribe((name, payload) => {

@@ -42,7 +42,7 @@ export const finalizeCommand: Command = {
     const json = values.json === true;
     let core: Core | undefined;
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       await warnBrokenConfigs(core, io);
       const project = await projectOf(core, values.project);
       const plan = await call(core, 'finalize.plan', { projectId: project.id, ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) });

@@ -27,7 +27,7 @@ export const labelCommand: Command = {
     if (positionals.length > 1) throw new UsageError('label takes one FILE at a time (use --manifest for many)');
     const label = values.as === undefined ? undefined : SensitivityLabel.safeParse(values.as);
     if (positionals.length === 1 && !label?.success) throw new UsageError(`--as must be one of ${SensitivityLabel.options.join(', ')}`);
-    const core = openCore(values['data-dir']);
+    const core = await openCore(values);
     try {
       const projectId = (await projectOf(core, values.project)).id;
       let out: AssetLabel[];

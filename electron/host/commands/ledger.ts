@@ -94,7 +94,7 @@ export const ledgerCommand: Command = {
     if (extra.length > 0) throw new UsageError(`ledger ${sub}: unexpected "${extra.join(' ')}"`);
     let core: Core | undefined;
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       const id = values.id ?? core.ports.ids.newId(`cli-${sub}`);
       const reason = values.reason === undefined ? {} : { reason: values.reason };
       switch (sub as (typeof SUBS)[number]) {

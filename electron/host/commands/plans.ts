@@ -32,7 +32,7 @@ export const plansCommand: Command = {
     if (sub === 'use' && !name) throw new UsageError('plans use needs a plan name (see `circletake plans list`)');
     let core: Core | undefined;
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       const view = sub === 'use' ? await call(core, 'plans.activate', { name: name!, rates: values.rates ?? null }) : await call(core, 'plans.list', {});
       if (values.json) io.out(JSON.stringify(view, null, 2));
       else printView(view, io);

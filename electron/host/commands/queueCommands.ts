@@ -64,7 +64,7 @@ export const submitCommand: Command = {
       if (values.provider) params.provider = values.provider;
       if (params.provider === undefined) params.provider = 'local';
       const priority = parseIntFlag(values.priority, 'priority', -100, 100);
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       await warnBrokenConfigs(core, io);
       if (values.wait) await core.queue.start();
       const r = await call(core, 'jobs.submit', {
@@ -105,7 +105,7 @@ export const jobsCommand: Command = {
   usage: 'circletake jobs [--project NAME] [--status S,…] [--json] [--data-dir D]',
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, project: { type: 'string' }, status: { type: 'string' } });
-    return withCore(values['data-dir'], io, values.json === true, async (core) => {
+    return withCore(values, io, values.json === true, async (core) => {
       const project = values.project ? await projectOf(core, values.project) : undefined;
       printJobs(io, await call(core, 'jobs.list', { ...(project ? { projectId: project.id } : {}), ...(values.status ? { status: values.status.split(',') } : {}) }), values.json === true);
     });
@@ -119,7 +119,7 @@ export const cancelCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     if (positionals.length !== 1) throw new UsageError('cancel takes one job id');
-    return withCore(values['data-dir'], io, values.json === true, async (core) => printJobs(io, [await call(core, 'jobs.cancel', { id: positionals[0]! })], values.json === true));
+    return withCore(values, io, values.json === true, async (core) => printJobs(io, [await call(core, 'jobs.cancel', { id: positionals[0]! })], values.json === true));
   },
 };
 
@@ -131,7 +131,7 @@ export const dlqCommand: Command = {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     const [verb, id] = positionals;
     if (verb !== undefined && (!['retry', 'discard'].includes(verb) || !id)) throw new UsageError('use `dlq`, `dlq retry ID` or `dlq discard ID`');
-    return withCore(values['data-dir'], io, values.json === true, async (core) => {
+    return withCore(values, io, values.json === true, async (core) => {
       if (verb === 'retry') return printJobs(io, [await call(core, 'jobs.retry', { id: id! })], values.json === true);
       if (verb === 'discard') return printJobs(io, [await call(core, 'jobs.discard', { id: id! })], values.json === true);
       const dead = await call(core, 'jobs.deadLetters', {});
@@ -149,7 +149,7 @@ export const queueCommand: Command = {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     const verb = positionals[0] ?? 'status';
     if (!['pause', 'resume', 'status'].includes(verb)) throw new UsageError('use `queue pause`, `queue resume` or `queue status`');
-    return withCore(values['data-dir'], io, values.json === true, async (core) => {
+    return withCore(values, io, values.json === true, async (core) => {
       const s = await call(core, verb === 'pause' ? 'queue.pause' : verb === 'resume' ? 'queue.resume' : 'queue.status', {});
       io.out(values.json ? JSON.stringify(s) : `queue ${s.isPaused ? 'paused' : 'running'}`);
     });
@@ -164,7 +164,7 @@ export const resolveCommand: Command = {
     const { values, positionals } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' } }, true);
     const [id, decision] = positionals;
     if (!id || (decision !== 'resubmit' && decision !== 'abandon')) throw new UsageError('use `resolve ID resubmit` or `resolve ID abandon`');
-    return withCore(values['data-dir'], io, values.json === true, async (core) => printJobs(io, [await call(core, 'jobs.resolveUnknown', { id, decision })], values.json === true));
+    return withCore(values, io, values.json === true, async (core) => printJobs(io, [await call(core, 'jobs.resolveUnknown', { id, decision })], values.json === true));
   },
 };
 

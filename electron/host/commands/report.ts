@@ -78,7 +78,7 @@ export const reportCommand: Command = {
     const until = dayFlag(values.until, 'until');
     let core: Core | undefined;
     try {
-      core = openCore(values['data-dir']);
+      core = await openCore(values);
       const project = await resolveProject(core, values.project);
       const range = { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(project ? { projectId: project.id } : {}) };
       const report = await call(core, 'insight.report', range);

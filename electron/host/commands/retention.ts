@@ -25,7 +25,7 @@ export const retentionCommand: Command = {
     try {
       const { values } = parseFlags(argv, { ...dataDirOption, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
       const dryRun = values['dry-run'] === true;
-      const core = openCore(values['data-dir']);
+      const core = await openCore(values);
       try {
         const plan = await call(core, dryRun ? 'retention.plan' : 'retention.sweep', {});
         if (json) io.out(JSON.stringify({ dryRun, ...plan }));

@@ -40,7 +40,7 @@ export const reviewCommand: Command = {
       if (name.length < 1 || name.length > 60) throw new UsageError('--name must be 1 to 60 characters (it is the name tags and comments are recorded under)');
       const port = parseIntFlag(values.port, 'port', 1, 65535);
       if (!isRendererBuilt()) buildRenderer(io);
-      const core = openCore(values['data-dir'], { quiet: false });
+      const core = await openCore(values, { quiet: false });
       await core.queue.start();
       const host = await startHost({ core, rendererDir, lan: values.lan === true, ...(port ? { port } : {}) }).catch(async (e: unknown) => {
         await core.dispose();

@@ -33,7 +33,7 @@ export const serveCommand: Command = {
         });
         if (r.status !== 0) io.err('circletake: the renderer build failed; the API still works but there is no UI. Run `npm run build` to see why.');
       }
-      const core = openCore(values['data-dir'], { quiet: false });
+      const core = await openCore(values, { quiet: false });
       await core.queue.start();
       core.retention.startDaily();
       const host = await startHost({ core, rendererDir, ...(port ? { port } : {}), extraOrigins: values['allow-origin'] ?? [] }).catch(async (e: unknown) => {

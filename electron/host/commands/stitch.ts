@@ -35,7 +35,7 @@ export const stitchCommand: Command = {
       return reportError(e, io, json);
     }
     const { project, out, overwrite } = values;
-    return withCore(values['data-dir'], io, json, async (core, signal) => {
+    return withCore(values, io, json, async (core, signal) => {
       const projectId = (await projectOf(core, project)).id;
       const progress = core.events.subscribe((name, payload) => {
         const e = payload as EventPayload<'stitch.progressed'>;
