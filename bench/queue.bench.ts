@@ -98,6 +98,7 @@ export async function ourQueue(dir: string, n = N, isCounted = false, submitters
     pollIntervalMs: () => 0,
     onTakeStored: () => undefined,
     lock: new QueueLock(join(dir, 'bench-lock')),
+    tierPlan: () => core.plans.active().plan,
     tickMs: 5,
   });
   mkdirSync(join(dir, 'tmp'), { recursive: true });

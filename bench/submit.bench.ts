@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, DB_FILE_NAME, type Core } from '../electron/core/createCore';
+import { createCore, DB_FILE_NAME, type LocalCore as Core } from '../electron/core/createCore';
 import { ledgerStatements, SPEND_FROM_ENTRIES } from '../electron/core/money/ledgerRepo';
 import { checkTotals } from '../electron/core/money/ledgerViews';
 import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';

@@ -191,7 +191,7 @@ interface Storage {
 
 /** A core on the data dir's SQLite file. Synchronous: the file opens and migrates at once. */
 export function createCore(config: CoreConfig, ports: Ports): LocalCore {
-  const storeConfig = storeConfigFrom(config.storeUrl); // a bad store URL is refused before anything opens
+  storeConfigFrom(config.storeUrl); // a bad store URL is refused before anything opens
   if (config.databaseUrl) throw new AppError('INTERNAL', 'createCore opens the data dir\'s SQLite file; a studio database is opened by openCore.');
   ensureDataDir(config.dataDir);
   const db = Db.open({
@@ -315,6 +315,7 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
     pollIntervalMs: (p) => config.pollIntervalMs?.[p] ?? pollIntervalFor(p),
     onTakeStored: (id) => takeChecks.schedule(id),
     lock: storage.runner,
+    tierPlan: () => plans.active().plan,
     ...(providerSync ? { funds: providerSync } : {}),
     policy: labels,
     ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import { RunwayProvider } from '../../electron/core/providers/runway';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { testCore } from '../support/core';

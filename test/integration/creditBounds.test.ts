@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DB_FILE_NAME, type Core } from '../../electron/core/createCore';
+import { DB_FILE_NAME, type LocalCore as Core } from '../../electron/core/createCore';
 import { MAX_CREDITS_PER_OP, MAX_CREDITS_TOTAL } from '../../shared/money/pools';
 import { testCore } from '../support/core';
 import { tempDir } from '../support/tmp';

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { CallOutput } from '../../shared/contract';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import {} from '../support/clips';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore, settleAll } from '../support/core';

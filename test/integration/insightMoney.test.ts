@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { EventName } from '../../shared/contract';
 import { FakeClock, testCore } from '../support/core';
 import { insertAttempt, NOW, seedInsight, START, type Seeded } from '../support/insightSeed';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import { reportCsv } from '../../electron/core/insight/reportCsv';
 import { FakeClock, testCore } from '../support/core';
 import { NOW, seedInsight, START, type Seeded } from '../support/insightSeed';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { seedJob, seedTake } from '../support/boardSeed';

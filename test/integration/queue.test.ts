@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
 import { makeClip, mediaBinaries } from '../support/clips';
 import { FakeClock, testCore } from '../support/core';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { ExportEntry } from '../../electron/core/media/export/exporter';
 import type { PreviewArtifact, ReleaseArtifact } from '../../electron/core/media/store/artifact';
 import { rendererDir } from '../../electron/host/paths';

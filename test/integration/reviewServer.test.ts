@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { callNames, contract, type Role } from '../../shared/contract';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import { rendererDir } from '../../electron/host/paths';
 import { lanInterfaces } from '../../electron/host/reviewAccess';
 import { startHost, type RunningHost } from '../../electron/host/server';

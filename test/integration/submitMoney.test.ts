@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
 import { makeClip, mediaBinaries } from '../support/clips';
 import { describeWith, ffmpegNeed } from '../support/needs';

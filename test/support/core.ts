@@ -1,4 +1,4 @@
-import { createCore, type Core, type CoreConfig } from '../../electron/core/createCore';
+import { createCore, type Core as AnyCore, type LocalCore as Core, type CoreConfig } from '../../electron/core/createCore';
 import { createIds, silentLogger } from '../../electron/core/nodePorts';
 import type { Clock, Logger, Ports } from '../../electron/core/ports';
 import { tempDir } from './tmp';
@@ -38,7 +38,7 @@ export function testCore(opts: { dataDir?: string; clock?: Clock; config?: Parti
 const OPEN = ['queued', 'running', 'paused'];
 
 /** Waits (real time) until no job is queued, running or paused, then until the queue and auto-check are idle. */
-export async function settleAll(core: Core, tries = 3000): Promise<void> {
+export async function settleAll(core: AnyCore, tries = 3000): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (!(await core.queue.list()).some((j) => OPEN.includes(j.status))) break;
     await new Promise((r) => setTimeout(r, 20));
@@ -48,7 +48,7 @@ export async function settleAll(core: Core, tries = 3000): Promise<void> {
 }
 
 /** Brings one job to an end on a fake clock, moving it past any retry backoff; throws if it never ends. */
-export async function settleJob(core: Core, clock: FakeClock, jobId: string): Promise<Awaited<ReturnType<Core['queue']['get']>>> {
+export async function settleJob(core: AnyCore, clock: FakeClock, jobId: string): Promise<Awaited<ReturnType<AnyCore['queue']['get']>>> {
   for (let i = 0; i < 1000; i++) {
     if (!OPEN.includes((await core.queue.get(jobId)).status)) {
       await core.queue.idle();

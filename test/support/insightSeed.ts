@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Core } from '../../electron/core/createCore';
+import type { LocalCore as Core } from '../../electron/core/createCore';
 import { checkReport, seedTake } from './boardSeed';
 import type { FakeClock } from './core';
 

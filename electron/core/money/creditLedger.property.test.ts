@@ -7,7 +7,7 @@ import { validationError } from '../../../shared/errors';
 import { cycleAt, dayOf } from '../../../shared/money/cycles';
 import { FakeClock, testCore } from '../../../test/support/core';
 import { tempDir } from '../../../test/support/tmp';
-import type { Core } from '../createCore';
+import type { LocalCore as Core } from '../createCore';
 import { findResourcesDir } from './resourcesDir';
 
 /**

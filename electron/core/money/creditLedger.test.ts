@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, testCore } from '../../../test/support/core';
 import { tempDir } from '../../../test/support/tmp';
-import type { Core } from '../createCore';
+import type { LocalCore as Core } from '../createCore';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

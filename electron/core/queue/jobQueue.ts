@@ -5,6 +5,8 @@ import { stageOf } from './jobKeys';
 import { JobRepo, type JobRow } from './jobRepo';
 import { openJobParams } from './jobInputs';
 import { JobRunner, type RunnerDeps } from './jobRunner';
+import { tierLimits } from './sharedLimits';
+import type { PlanConfig } from '../../../shared/money/planSchema';
 import { JobSubmitter, type SubmitDeps, type SubmitRequest } from './jobSubmit';
 import type { RunnerLock } from './queueLock';
 
@@ -14,8 +16,10 @@ export type { SubmitRequest } from './jobSubmit';
 const ANNOUNCE_MS = 5;
 
 /** What the queue needs: the runner's ports (jobRunner.ts), the submitter's (jobSubmit.ts) and the scheduler's own. */
-export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'emitJob'>, Pick<SubmitDeps, 'projects' | 'shots' | 'policy'> {
+export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'emitJob' | 'tierLimits'>, Pick<SubmitDeps, 'projects' | 'shots' | 'policy'> {
   lock: RunnerLock;
+  /** The plan's rate limit and concurrency: the tier limits every worker shares (with what the provider reports per model). */
+  tierPlan(): Pick<PlanConfig, 'rate_limits' | 'concurrency'>;
   /** Lease length; renewed at half. */
   leaseMs?: number;
   /** How often the scheduler looks for ready work when nothing wakes it. */
@@ -47,12 +51,20 @@ export class JobQueue {
   /** Running jobs whose snapshot is to be announced (emitJobSoon), and the timer that will. */
   private readonly toAnnounce = new Set<string>();
   private announceTimer: NodeJS.Timeout | null = null;
+  /** The concurrency each provider reported per model (Runway: the tier's per-model limits), by `provider/model`. */
+  private readonly reported = new Map<string, number>();
 
   constructor(private readonly d: JobQueueDeps) {
     this.repo = new JobRepo(d.engine);
     this.attempts = new AttemptLog(d.engine);
     this.leaseMs = d.leaseMs ?? 60_000;
-    this.runner = new JobRunner({ ...d, repo: this.repo, attempts: this.attempts, emitJob: (id) => this.emitJobSoon(id) });
+    this.runner = new JobRunner({
+      ...d,
+      repo: this.repo,
+      attempts: this.attempts,
+      emitJob: (id) => this.emitJobSoon(id),
+      tierLimits: (provider, model) => tierLimits(d.tierPlan(), this.reported.get(`${provider}/${model}`) ?? null),
+    });
     this.submitter = new JobSubmitter(d, this.repo, this.attempts, { kick: () => this.kick(), get: (id) => this.get(id) });
   }
 
@@ -337,6 +349,7 @@ export class JobQueue {
       if (!p.account) continue;
       try {
         const info = await p.account(AbortSignal.timeout(15_000));
+        for (const [model, l] of Object.entries(info.limits)) if (l.maxConcurrent !== null) this.reported.set(`${id}/${model}`, l.maxConcurrent);
         const limits = Object.values(info.limits).map((l) => l.maxConcurrent).filter((n): n is number => n !== null);
         this.d.gate.setProviderLimit(id, limits.length > 0 ? Math.max(...limits) : null);
       } catch (e) {

@@ -14,6 +14,7 @@ import { openJobParams } from './jobInputs';
 import { isRetryableFailure, jobOutcome } from './jobTransitions';
 import type { JobRepo, JobRow, TaskRow } from './jobRepo';
 import type { ProviderFunds, ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
+import { admit, type AdmitRequest } from './sharedLimits';
 import { sleep } from './sleep';
 
 /** Task states after which a task makes no more provider calls (the job can settle). */
@@ -44,6 +45,8 @@ export interface RunnerDeps {
   pollIntervalMs(provider: ProviderId): number;
   /** Runway's balance: read again after each settle (issue 13: the books mirror it). */
   funds?: ProviderFunds;
+  /** The provider tier's limits for a model, shared by every worker through the database (sharedLimits.ts). */
+  tierLimits(provider: ProviderId, model: string): Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'>;
   /** Called after a take is stored (auto-check runs off the queue's slots). */
   onTakeStored(takeId: string): void;
   emitJob(jobId: string): void;
@@ -179,18 +182,35 @@ export class JobRunner {
     }
     const before = await this.balance(ctx);
     const now = this.d.clock.now();
-    // Durable before the create call (Q4); shares its commit with the other jobs' steps of this tick.
-    const attemptId = await this.d.engine.tx(async (q) => {
-      if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) {
-        permit.release();
-        throw new LeaseLost();
-      }
-      return this.d.attempts.start({
-        jobId: row.id, n: task.n, attempt: tries, provider: provider.id, artifactClass: row.artifact_class, model: row.model,
-        paramsHash: row.params_hash, inputBytes: row.input_bytes, outputSpec: row.output_spec, creditsBefore: before,
-        creditsEstimated: Math.ceil(row.estimated_credits / row.variations), queueTimeMs: now - row.created_at, startedAt: now,
-      }, q);
+    // Durable before the create call (Q4); shares its commit with the other jobs' steps of this tick. The
+    // tier's limits are taken in the same transaction, from the database every worker shares (sharedLimits).
+    const intent = await this.d.engine.tx(
+      async (q) => {
+        const admitted = await admit(q, { provider: provider.id, model: row.model, now, ...this.d.tierLimits(provider.id, row.model), taskKey: { jobId: row.id, n: task.n } });
+        if (!admitted.ok) return admitted;
+        if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) throw new LeaseLost();
+        const attemptId = await this.d.attempts.start({
+          jobId: row.id, n: task.n, attempt: tries, provider: provider.id, artifactClass: row.artifact_class, model: row.model,
+          paramsHash: row.params_hash, inputBytes: row.input_bytes, outputSpec: row.output_spec, creditsBefore: before,
+          creditsEstimated: Math.ceil(row.estimated_credits / row.variations), queueTimeMs: now - row.created_at, startedAt: now,
+        }, q);
+        return { ok: true as const, attemptId };
+      },
+      { isolation: 'lockRows' },
+    ).catch((e: unknown) => {
+      permit.release();
+      throw e;
     });
+    if (!intent.ok) {
+      // The team's tier is at its limit (another worker's tasks count too): nothing was sent, no attempt counted.
+      permit.release();
+      if (intent.waitMs <= 2000 && !ctx.signal.aborted) {
+        await sleep(intent.waitMs, ctx.signal);
+        return null;
+      }
+      return { kind: 'requeue', delayMs: intent.waitMs, code: 'PROVIDER_LIMIT', message: `The ${provider.id} tier's ${intent.reason === 'rate' ? 'request rate' : 'concurrency'} limit is reached across the team; the job waits its turn.` };
+    }
+    const { attemptId } = intent;
     let created;
     try {
       // Not ctx.signal: shutting down must not abort a create mid-flight (its outcome would become unknown).
