@@ -1,16 +1,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { LocalCore as Core } from '../../electron/core/createCore';
+import type { Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
 import { makeClip, mediaBinaries } from '../support/clips';
-import { FakeClock, testCore } from '../support/core';
+import { FakeClock } from '../support/core';
+import { ENGINES, needsOn, testCoreOn, type EngineName } from '../support/coreOn';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
 import { submitRequest } from '../support/parsed';
 
-// The queue end to end on a real SQLite file, the real ledger and media store, with a scripted
+// The queue end to end on both engines (a real SQLite file, a real PostgreSQL database), the real ledger and media store, with a scripted
 // zero-latency provider standing in for Runway (real ffmpeg clips as its outputs).
 const PROMPT = 'a paper boat drifting past a lighthouse at dawn';
 const clipDir = tempDir('ct-queue-clips-');
@@ -32,10 +33,10 @@ interface Setup {
   logs: string[];
 }
 
-async function setup(opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean; clock?: FakeClock } = {}): Promise<Setup> {
+async function setup(engine: EngineName, opts: { dataDir?: string; provider?: ScriptedProvider; credits?: number; start?: boolean; clock?: FakeClock } = {}): Promise<Setup> {
   const provider = opts.provider ?? new ScriptedProvider('runway', clip, 25);
   const logs: string[] = [];
-  const t = testCore({
+  const t = await testCoreOn(engine, {
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
@@ -72,10 +73,10 @@ async function settle(core: Core, jobId: string) {
   throw new Error(`job ${jobId} did not settle: ${JSON.stringify(await core.queue.get(jobId))}`);
 }
 
-describeWith(ffmpegNeed, 'job queue', () => {
+for (const engine of ENGINES) describeWith(needsOn(engine), `job queue · ${engine}`, () => {
 
   it('reserves at submit, stores the takes, captures what the provider billed, and checks each take', async () => {
-    const { core, provider } = await setup();
+    const { core, provider } = await setup(engine);
     const before = await apiAvailable(core);
     const r = await core.queue.submit(submitRequest({ params: params({ variations: 2 }), projectName: 'Spot', shotName: 'Open' }));
     expect(r.cacheHit).toBe(false);
@@ -98,7 +99,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('answers the same intent from the cache: no charge, the takes back, the credits saved said', async () => {
-    const { core, provider } = await setup();
+    const { core, provider } = await setup(engine);
     const first = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const done = await settle(core, first.jobId);
     const balance = await apiAvailable(core);
@@ -116,7 +117,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('refuses bad input and over-budget work without writing a job, a take or a ledger entry', async () => {
-    const { core } = await setup({ credits: 1000 });
+    const { core } = await setup(engine, { credits: 1000 });
     const history = (await core.ledger.history()).length;
     await expect(core.queue.submit(submitRequest({ params: params({ model: 'no-such-model' }), projectName: 'Spot' }))).rejects.toMatchObject({ code: 'VALIDATION' });
     // veo3.1 with audio: 40/s × 8 s × 4 = 1,280 credits against 1,000 bought.
@@ -137,18 +138,18 @@ describeWith(ffmpegNeed, 'job queue', () => {
       { kind: 'error', verdict: 'retry', httpStatus: 503 },
       { kind: 'ok' },
     );
-    const { core } = await setup({ provider });
+    const { core } = await setup(engine, { provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
     expect(provider.creates).toHaveLength(1);
-    const rows = core.db.conn.prepare('SELECT status FROM attempts WHERE job_id = ? ORDER BY id').all(r.jobId) as { status: string }[];
+    const rows = await core.engine.all<{ status: string }>('SELECT status FROM attempts WHERE job_id = ? ORDER BY id', [r.jobId]);
     expect(rows.map((a) => a.status)).toEqual(['retry', 'retry', 'ok']);
   });
 
   it('holds a job whose create outcome is unknown, with its reservation, until the user decides', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown', message: 'socket hang up after sending' });
-    const { core } = await setup({ provider });
+    const { core } = await setup(engine, { provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('unknown');
@@ -165,7 +166,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('resubmits an unknown job only when the user says so', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'unknown' });
-    const { core } = await setup({ provider });
+    const { core } = await setup(engine, { provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     await settle(core, r.jobId);
     await core.queue.resolveUnknown(r.jobId, 'resubmit');
@@ -176,7 +177,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('fails a job the provider refuses outright into the dead letters; retry re-reserves and runs it', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'error', verdict: 'fatal', httpStatus: 400, message: "Invalid parameter 'promptText'" });
-    const { core } = await setup({ provider });
+    const { core } = await setup(engine, { provider });
     const before = await apiAvailable(core);
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const failed = await settle(core, r.jobId);
@@ -196,7 +197,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
       { kind: 'ok', statuses: ['RUNNING', 'FAILED'], failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' },
       { kind: 'ok', cost: 60 },
     );
-    const { core } = await setup({ provider });
+    const { core } = await setup(engine, { provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('succeeded');
@@ -206,7 +207,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('does not retry a moderation failure', async () => {
     const provider = new ScriptedProvider('runway', clip).script({ kind: 'ok', statuses: ['FAILED'], failureCode: 'SAFETY.INPUT.TEXT' });
-    const { core } = await setup({ provider });
+    const { core } = await setup(engine, { provider });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     const job = await settle(core, r.jobId);
     expect(job.status).toBe('failed');
@@ -215,7 +216,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('cancels before submission (reservation released) and after (provider asked, settled on its final cost)', async () => {
-    const { core, provider } = await setup({ start: false });
+    const { core, provider } = await setup(engine, { start: false });
     const before = await apiAvailable(core);
     const waiting = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect(await apiAvailable(core)).toBe(before - waiting.credits.reserved);
@@ -237,7 +238,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('runs by priority, then by queue order; pause holds everything', async () => {
-    const { core, provider } = await setup({ start: false });
+    const { core, provider } = await setup(engine, { start: false });
     const a = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
     const b = await core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const c = await core.queue.submit(submitRequest({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 }));
@@ -252,7 +253,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
   });
 
   it('keeps jobs waiting with their reservations while the provider breaker is open', async () => {
-    const { core, provider } = await setup({ start: false });
+    const { core, provider } = await setup(engine, { start: false });
     core.gate.forceOpen('runway');
     await core.queue.start();
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
@@ -272,7 +273,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 
   it('a job the half-open breaker turns away is not charged an attempt, and runs once the trial succeeds', async () => {
     const clock = new FakeClock(Date.now());
-    const { core, provider } = await setup({ start: false, clock });
+    const { core, provider } = await setup(engine, { start: false, clock });
     core.gate.forceOpen('runway');
     clock.advance(11 * 60_000); // past the plan's 10-minute window: half-open, one trial allowed
     const trial = await core.gate.admit('runway', new AbortController().signal);
@@ -289,29 +290,36 @@ describeWith(ffmpegNeed, 'job queue', () => {
     expect(await settle(core, r.jobId)).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
-  it('a restart frees jobs a breaker of the old process deferred, and only those', async () => {
+  // The data dir's single runner recovers at once on restart (a studio's workers recover by lease expiry: queueLeases.test.ts).
+  if (engine === 'sqlite') it('a restart frees jobs a breaker of the old process deferred, and only those', async () => {
     const dataDir = tempDir('ct-queue-undefer-');
     const clock = new FakeClock();
-    const first = await setup({ dataDir: dataDir.dir, start: false, clock });
+    const first = await setup(engine, { dataDir: dataDir.dir, start: false, clock });
     const held = await first.core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));
     const backedOff = await first.core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const later = clock.now() + 60 * 60_000;
-    const defer = first.core.db.conn.prepare('UPDATE jobs SET next_attempt_at = ?, error_code = ? WHERE id = ?');
-    defer.run(later, 'PROVIDER_UNAVAILABLE', held.jobId);
-    defer.run(later, 'RATE_LIMITED', backedOff.jobId);
+    const defer = (code: string, id: string) => first.core.engine.run('UPDATE jobs SET next_attempt_at = ?, error_code = ? WHERE id = ?', [later, code, id]);
+    await defer('PROVIDER_UNAVAILABLE', held.jobId);
+    await defer('RATE_LIMITED', backedOff.jobId);
     await first.core.dispose();
     cleanups.splice(cleanups.length - 1, 1);
-    const second = await setup({ dataDir: dataDir.dir, credits: 0, clock });
+    const second = await setup(engine, { dataDir: dataDir.dir, credits: 0, clock });
     cleanups.push(async () => dataDir.cleanup());
     expect((await settle(second.core, held.jobId)).status).toBe('succeeded');
     expect(await second.core.queue.get(backedOff.jobId)).toMatchObject({ status: 'queued', attempts: 0 });
   });
 
   it('never writes the prompt to the database in clear, to a path, or to a log line', async () => {
-    const { core, dataDir, logs } = await setup();
+    const { core, dataDir, logs } = await setup(engine);
     const r = await core.queue.submit(submitRequest({ params: params({ negativePrompt: 'no seagulls anywhere in frame' }), projectName: 'Spot' }));
     await settle(core, r.jobId);
-    core.db.conn.pragma('wal_checkpoint(TRUNCATE)');
+    if (core.db) core.db.conn.pragma('wal_checkpoint(TRUNCATE)');
+    // Every text and byte column of the rows a job writes, on either engine.
+    for (const table of ['jobs', 'job_tasks', 'attempts', 'takes', 'ledger_ops']) {
+      const dump = JSON.stringify(await core.engine.all(`SELECT * FROM ${table}`), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+      expect(dump, table).not.toContain('paper boat');
+      expect(dump, table).not.toContain('no seagulls');
+    }
     const files: string[] = [];
     const walk = (d: string) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -334,7 +342,7 @@ describeWith(ffmpegNeed, 'job queue', () => {
 describeWith(ffmpegNeed, 'spend notifications per user', () => {
   it('notifies once when a user\'s spend through the queue crosses a plan threshold', async () => {
     const provider = new ScriptedProvider('runway', clip, 600);
-    const { core } = await setup({ provider, credits: 5000 });
+    const { core } = await setup('sqlite', { provider, credits: 5000 });
     const crossed: unknown[] = [];
     core.events.subscribe((name, p) => name === 'credits.thresholdCrossed' && crossed.push(p));
     // gen4.5 10 s × 5 variations = 600 reserved; the provider bills 600 per task.
