@@ -22,10 +22,10 @@ describe('params_hash', () => {
     const elsewhere = await b.core.queue.submit(submitRequest({ params, projectName: 'Pitch' }));
     const hashOf = async (core: typeof a.core, id: string) => (await core.queue.get(id)).paramsHash;
     const guess = jobKeys(GenerationParams.parse(params), []).paramsHash;
-    expect(hashOf(a.core, first.jobId)).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashOf(a.core, first.jobId)).not.toBe(guess);
+    expect(await hashOf(a.core, first.jobId)).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hashOf(a.core, first.jobId)).not.toBe(guess);
     expect(again.jobId).toBe(first.jobId); // the same request still finds its job (the cache key is unchanged)
-    expect(hashOf(b.core, elsewhere.jobId)).not.toBe(hashOf(a.core, first.jobId));
+    expect(await hashOf(b.core, elsewhere.jobId)).not.toBe(hashOf(a.core, first.jobId));
     const producer = await a.core.dispatch('jobs.list', {}, { role: 'producer', door: 'host', author: 'P' });
     expect(JSON.stringify(producer)).not.toContain(guess);
   });

@@ -157,16 +157,22 @@ describeWith([ffmpegNeed, pgNeed], 'circletake studio import: a desktop moved in
     expect(down.stderr + down.stdout).not.toContain('pw-secret-1');
   });
 
-  it("shows in doctor: the desktop's SQLite, and the studio's PostgreSQL when CIRCLETAKE_DATABASE_URL names one", async () => {
+  it("shows in doctor: the desktop's SQLite, or the studio's PostgreSQL when CIRCLETAKE_DATABASE_URL names one (then every door runs on it)", async () => {
     const { url } = await openPostgres();
     const dir = tempDir('ct-doctor-');
     cleanups.push(dir.cleanup);
-    const doctor = (databaseUrl: string) =>
-      spawnSync(process.execPath, ['bin/circletake.js', 'doctor', '--json', '--data-dir', dir.dir], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CIRCLETAKE_DATABASE_URL: databaseUrl } });
+    const doctor = (databaseUrl: string | null) => {
+      const env = { ...process.env };
+      delete env.CIRCLETAKE_DATABASE_URL;
+      return spawnSync(process.execPath, ['bin/circletake.js', 'doctor', '--json', '--data-dir', dir.dir], { encoding: 'utf8', timeout: 120_000, env: databaseUrl ? { ...env, CIRCLETAKE_DATABASE_URL: databaseUrl } : env });
+    };
+    const local = doctor(null);
+    expect(local.status).toBe(0);
+    expect(JSON.parse(local.stdout).database).toMatchObject({ engine: 'sqlite', serverVersion: expect.stringMatching(/^SQLite 3\./) });
     const good = doctor(url);
     expect(good.status).toBe(0);
     const report = JSON.parse(good.stdout) as { database: { engine: string; serverVersion: string }; studioDatabase: { engine: string; schemaVersion: number; appSchemaVersion: number; serverVersion: string } };
-    expect(report.database).toMatchObject({ engine: 'sqlite', serverVersion: expect.stringMatching(/^SQLite 3\./) });
+    expect(report.database).toMatchObject({ engine: 'postgres', serverVersion: expect.stringMatching(/^PostgreSQL \d+/), schemaVersion: latestVersion(migrations), where: expect.not.stringContaining('@') });
     expect(report.studioDatabase).toMatchObject({ engine: 'postgres', serverVersion: expect.stringMatching(/^PostgreSQL \d+/), schemaVersion: latestVersion(migrations), appSchemaVersion: latestVersion(migrations) });
     const bad = doctor('postgres://studio:pw-secret-2@127.0.0.1:1/studio');
     expect(bad.status).toBe(1);
