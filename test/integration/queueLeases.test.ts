@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { makeClip, mediaBinaries } from '../support/clips';
-import { FakeClock, testCore } from '../support/core';
+import { FakeClock } from '../support/core';
+import { ENGINES, needsOn, testCoreOn, type EngineName } from '../support/coreOn';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { describeWith, ffmpegNeed } from '../support/needs';
@@ -24,13 +25,14 @@ afterEach(async () => {
 });
 
 const LEASE = 60_000;
-async function setup(o: { dataDir?: string; clock?: FakeClock; provider?: ScriptedProvider; start?: boolean } = {}) {
+async function setup(o: { engine?: EngineName; dataDir?: string; databaseUrl?: string; clock?: FakeClock; provider?: ScriptedProvider; start?: boolean } = {}) {
   const clock = o.clock ?? new FakeClock();
   const provider = o.provider ?? new ScriptedProvider('runway', clip, 25);
   const logs: string[] = [];
-  const t = testCore({
+  const t = await testCoreOn(o.engine ?? 'sqlite', {
     clock,
     ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
     logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
     config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, leaseMs: LEASE },
   });
@@ -42,7 +44,7 @@ async function setup(o: { dataDir?: string; clock?: FakeClock; provider?: Script
   };
   cleanups.unshift(cleanup);
   if (o.start !== false) await t.core.queue.start();
-  return { core: t.core, clock, provider, logs, dataDir: t.dataDir, cleanup };
+  return { core: t.core, clock, provider, logs, dataDir: t.dataDir, databaseUrl: t.databaseUrl, cleanup };
 }
 
 const submit = (core: Core, name = 'Leases') =>
@@ -60,10 +62,10 @@ async function until(cond: () => boolean | Promise<boolean>, what: string) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
+for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) · ${engine}`, () => {
 
   it('every write of a stale lease holder changes 0 rows once the job was claimed again', async () => {
-    const { core, clock } = await setup({ start: false });
+    const { core, clock } = await setup({ engine, start: false });
     await core.ledger.purchase({ id: 'buy-q2a', surface: 'api', credits: 1000 });
     const { jobId } = await submit(core);
     const s = core.queue.repo.s;
@@ -92,7 +94,7 @@ describeWith(ffmpegNeed, 'fenced leases (Q2)', () => {
   it('a worker running past its lease stops at its next step and writes nothing once the job is claimed again', async () => {
     const provider = new ScriptedProvider('runway', clip, 25);
     provider.fallback = { kind: 'ok', statuses: [...Array<'RUNNING'>(40).fill('RUNNING'), 'SUCCEEDED'] };
-    const { core, clock, logs } = await setup({ provider });
+    const { core, clock, logs } = await setup({ engine, provider });
     await core.ledger.purchase({ id: 'buy-q2b', surface: 'api', credits: 1000 });
     const { jobId } = await submit(core);
     await until(async () => (await core.queue.repo.tasks(jobId))[0]?.status === 'submitted', 'the create');
@@ -162,6 +164,46 @@ describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {
     expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'voided' })]);
     expect((await second.core.ledger.balances()).surfaces.find((x) => x.surface === 'api')!.available).toBeGreaterThan(before);
     expect(first.provider.creates).toHaveLength(0);
+    expect((await second.core.ledger.audit()).ok).toBe(true);
+  });
+});
+
+// A studio runs any number of workers on one PostgreSQL database: none owns the running jobs, so a start
+// recovers nothing at once; a dead worker's job comes back when its lease runs out, and another takes it.
+describeWith(needsOn('postgres'), "a dead studio worker's job (PostgreSQL, shared runners)", () => {
+  it('is left alone while its lease holds, then taken over by another worker and finished once', async () => {
+    const clock = new FakeClock();
+    // Both workers read the studio's prompt key (here one machine's data dir; across machines the same key must be given to each).
+    const dir = tempDir('ct-shared-');
+    cleanups.push(async () => dir.cleanup());
+    const first = await setup({ engine: 'postgres', clock, dataDir: dir.dir, start: false });
+    await first.core.ledger.purchase({ id: 'buy-shared', surface: 'api', credits: 1000 });
+    const { jobId } = await submit(first.core, 'Shared');
+    // Worker A claimed the job, then died (nothing more of it runs).
+    expect((await first.core.queue.repo.s.claim.run({ id: jobId, now: clock.now(), leaseUntil: clock.now() + LEASE })).changes).toBe(1);
+    const token = (await row(first.core, jobId)).lease_token;
+    await first.cleanup();
+
+    // Worker B on the same database, sharing the clock: while A's lease holds, the job stays A's.
+    const second = await setup({ engine: 'postgres', clock, dataDir: dir.dir, databaseUrl: first.databaseUrl!, provider: first.provider });
+    second.core.queue.kick();
+    await new Promise((r) => setTimeout(r, 200));
+    await second.core.queue.idle();
+    expect(await row(second.core, jobId)).toMatchObject({ status: 'running', lease_token: token });
+    expect(first.provider.creates).toHaveLength(0);
+
+    // The lease runs out: B's next scan takes the job back (fencing A's token) and runs it.
+    clock.advance(LEASE + 1);
+    second.core.queue.kick();
+    await until(async () => (await row(second.core, jobId)).status === 'succeeded', 'the recovered job to finish');
+    await second.core.queue.idle();
+    const done = await row(second.core, jobId);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, captured_credits: 25 });
+    expect(done.lease_token).toBeGreaterThan(token);
+    expect(second.logs.some((l) => l.includes('lease ran out'))).toBe(true);
+    expect(second.logs.some((l) => l.includes('recovered a job that was running when the app stopped'))).toBe(false);
+    expect(first.provider.creates).toHaveLength(1);
+    expect(await reservations(second.core, jobId)).toEqual([expect.objectContaining({ state: 'captured', captured: 25 })]);
     expect((await second.core.ledger.audit()).ok).toBe(true);
   });
 });
