@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { createCore, type Core } from '../core/createCore';
+import { openCore, type Core } from '../core/createCore';
 import { createIds, createStderrLogger, systemClock } from '../core/nodePorts';
 import type { Ports } from '../core/ports';
 import type { SecretKeys } from '../core/security/promptVault';
@@ -40,7 +40,8 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
   const start = async (config: CoreProcessConfig) => {
     const ports = corePorts(config, wire, ask);
     try {
-      core = createCore(
+      const databaseUrl = config.databaseUrl ?? (process.env.CIRCLETAKE_DATABASE_URL || undefined);
+      core = await openCore(
         {
           dataDir: config.dataDir,
           appVersion: config.appVersion,
@@ -48,6 +49,7 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
           ...(config.sqliteBinding ? { sqliteBinding: config.sqliteBinding } : {}),
           ...(config.resourcesDir ? { resourcesDir: config.resourcesDir } : {}),
           ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}),
+          ...(databaseUrl ? { databaseUrl } : {}),
           ...(config.storeCredentials ? { storeCredentials: config.storeCredentials } : {}),
           ...(config.secretKeysHex ? { secretKeys: hexKeys(config.secretKeysHex) } : {}),
           ...(config.runwayKeyFromMain ? { runwayKeys: { getKey: () => ask<string | null>({ op: 'runwayKey' }) } } : {}),

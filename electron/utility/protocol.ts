@@ -28,6 +28,8 @@ export interface CoreProcessConfig {
   /** Where the preview and release stores live (default: CIRCLETAKE_STORE_URL in the core process's environment, else the data dir). */
   storeUrl?: string;
   storeCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** A studio's PostgreSQL (default: CIRCLETAKE_DATABASE_URL in the core process's environment, else the data dir's SQLite). */
+  databaseUrl?: string;
 }
 
 export interface WireCallContext {
