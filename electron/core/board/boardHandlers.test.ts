@@ -1,29 +1,31 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { BoardView } from '../../../shared/contract/board';
-import { testCore } from '../../../test/support/core';
 import { checkReport, seedJobQ, seedTakeQ } from '../../../test/support/boardSeed';
+import { ENGINES, testCoreOn, type EngineName } from '../../../test/support/coreOn';
+import { pgNeed } from '../../../test/support/engines';
+import { describeWith } from '../../../test/support/needs';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** The board through the one call loop every door uses, on a real core. */
-async function setup() {
-  const t = testCore();
+/** The board through the one call loop every door uses, on a real core on either engine. */
+async function setup(engine: EngineName) {
+  const t = await testCoreOn(engine);
   cleanups.push(t.cleanup);
   const { core } = t;
   const p = await core.projects.create('Spot');
   const s = await core.shots.create(p.id, 'Open');
-  await seedJobQ(core.db.engine, { id: 'job_0000000001', projectId: p.id, shotId: s.id, variations: 2 });
-  await seedTakeQ(core.db.engine, { id: 'tk_0000000001', jobId: 'job_0000000001', projectId: p.id, shotId: s.id, checks: checkReport() });
-  await seedTakeQ(core.db.engine, { id: 'tk_0000000002', jobId: 'job_0000000001', projectId: p.id, shotId: s.id, n: 1, checks: checkReport() });
+  await seedJobQ(core.engine, { id: 'job_0000000001', projectId: p.id, shotId: s.id, variations: 2 });
+  await seedTakeQ(core.engine, { id: 'tk_0000000001', jobId: 'job_0000000001', projectId: p.id, shotId: s.id, checks: checkReport() });
+  await seedTakeQ(core.engine, { id: 'tk_0000000002', jobId: 'job_0000000001', projectId: p.id, shotId: s.id, n: 1, checks: checkReport() });
   return { core, p, s };
 }
 
-describe('board handlers', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `board handlers · ${engine}`, () => {
   it('a reviewer tags under their name and sees the card move; the event reaches subscribers', async () => {
-    const { core, p } = await setup();
+    const { core, p } = await setup(engine);
     const events: string[] = [];
     core.events.subscribe((name) => events.push(name));
     const r = await core.dispatch('tags.add', { takeIds: ['tk_0000000001'], tag: 'promising', author: 'Ana' }, { role: 'reviewer', door: 'host' });
@@ -36,7 +38,7 @@ describe('board handlers', () => {
   });
 
   it('uses the role as the author when none is given, and undo reverts it', async () => {
-    const { core, p } = await setup();
+    const { core, p } = await setup(engine);
     await core.dispatch('tags.add', { takeIds: ['tk_0000000002'], tag: 'discard' }, { role: 'owner', door: 'cli' });
     expect((await core.board.marks('tk_0000000002')).tags).toMatchObject([{ author: 'owner', tag: 'discard' }]);
     const u = await core.dispatch('board.undo', { projectId: p.id }, { role: 'owner', door: 'cli' });
@@ -45,7 +47,7 @@ describe('board handlers', () => {
   });
 
   it('refuses a shortlist rule change from a reviewer and a bad rule with the field named', async () => {
-    const { core, p } = await setup();
+    const { core, p } = await setup(engine);
     const forbidden = await core.dispatch('shortlist.auto', { projectId: p.id, rule: { mode: 'top', n: 2, percent: 10 } }, { role: 'reviewer', door: 'host' });
     expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const bad = await core.dispatch('shortlist.auto', { projectId: p.id, rule: { mode: 'top', n: 0, percent: 10 } }, { role: 'owner', door: 'host' });
@@ -54,7 +56,7 @@ describe('board handlers', () => {
   });
 
   it('names an unknown take and writes nothing', async () => {
-    const { core } = await setup();
+    const { core } = await setup(engine);
     const r = await core.dispatch('tags.add', { takeIds: ['tk_0000000001', 'tk_000000nope'], tag: 'promising' }, { role: 'owner', door: 'host' });
     expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('tk_000000nope') } });
     expect((await core.board.marks('tk_0000000001')).tags).toEqual([]);

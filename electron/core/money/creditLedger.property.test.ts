@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { contract } from '../../../shared/contract';
 import { validationError } from '../../../shared/errors';
 import { cycleAt, dayOf } from '../../../shared/money/cycles';
-import { FakeClock, testCore } from '../../../test/support/core';
+import { FakeClock } from '../../../test/support/core';
+import { ENGINES, testCoreOn, type EngineName } from '../../../test/support/coreOn';
+import { pgNeed } from '../../../test/support/engines';
+import { describeWith } from '../../../test/support/needs';
 import { tempDir } from '../../../test/support/tmp';
-import type { LocalCore as Core } from '../createCore';
+import type { Core } from '../createCore';
 import { findResourcesDir } from './resourcesDir';
 
 /**
@@ -18,10 +21,13 @@ import { findResourcesDir } from './resourcesDir';
  * reservation resolved at most once (exactly once when the model says so), every pool as the model says,
  * and the running spend totals (per pool, project and user, per day, month and all time) equal to a full
  * recomputation from the entries, both through the audit and against the guard's sums of old.
- * The seed is printed; replay with LEDGER_SEED=<seed>.
+ * The same property runs on both engines: SQLite (a core on the data dir's file) and PostgreSQL (a core
+ * on a fresh studio database; a restart opens a new core, pool and all, on the same database).
+ * The seed is printed; replay with LEDGER_SEED=<seed>. Runs: LEDGER_RUNS (SQLite, 12) and
+ * LEDGER_PG_RUNS (PostgreSQL, 5: a fresh studio database per run, every statement there is a round trip, and each restart a new pool).
  */
 const SEED = Number(process.env.LEDGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const RUNS = Number(process.env.LEDGER_RUNS ?? 12);
+const RUNS: Record<EngineName, number> = { sqlite: Number(process.env.LEDGER_RUNS ?? 12), postgres: Number(process.env.LEDGER_PG_RUNS ?? 5) };
 const PLAN = 'prop-plan';
 const ALLOWANCE = { credits: 625, cycle: 'month' as const, reset_day: 1 };
 
@@ -50,23 +56,27 @@ interface Model {
   ops: { id: string; kind: 'grant' | 'purchase' | 'reserve'; input: Record<string, unknown> }[];
 }
 interface Real {
+  engine: EngineName;
   core: Core;
   clock: FakeClock;
   dataDir: string;
+  /** The studio database on PostgreSQL (a restart opens the next core on it), null on SQLite. */
+  databaseUrl: string | null;
 }
 
 const avail = (a: Acc) => a.posted - a.pending;
 
 // Spend summed from the entries, as the guard did before running totals: unresolved holds and posts.
 const LIVE = `e.credit_account = 'sys:spend' AND (e.is_pending = 0 OR NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.pending_id = e.id))`;
-const SPENT_ON_DAY = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account WHERE ${LIVE} AND e.day = @day AND a.surface = @surface`;
-const SPENT_BY_PROJECT = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id WHERE ${LIVE} AND o.project_id = @project`;
+const SPENT_ON_DAY = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.debit_account WHERE ${LIVE} AND e.day = ? AND a.surface = ?`;
+const SPENT_BY_PROJECT = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id WHERE ${LIVE} AND o.project_id = ?`;
 const SPENT_BY_USER_IN_MONTH = `SELECT SUM(e.amount) AS n FROM ledger_entries e JOIN ledger_ops o ON o.id = e.op_id
-  WHERE e.credit_account = 'sys:spend' AND e.is_pending = 0 AND o.user_id = @user AND substr(e.day, 1, 7) = @month`;
-const summed = (r: Real, sql: string, args: Record<string, string>): number => (r.core.db.conn.prepare(sql).get(args) as { n: number | null }).n ?? 0;
+  WHERE e.credit_account = 'sys:spend' AND e.is_pending = 0 AND o.user_id = ? AND substr(e.day, 1, 7) = ?`;
+const summed = async (r: Real, sql: string, args: string[]): Promise<number> => (await r.core.engine.get<{ n: number | null }>(sql, args))?.n ?? 0;
 
-/** What the runs exercised, printed at the end so a reader can see the interesting cases happened. */
-const stats = { commands: 0, refusedReserves: 0, captures: 0, overReserve: 0, releasedAfterMonthEnd: 0, monthEnds: 0, restarts: 0, conflicts: 0, replays: 0 };
+/** What the runs exercised (on the engine under test), printed at the end so a reader can see the interesting cases happened. */
+const freshStats = () => ({ commands: 0, refusedReserves: 0, captures: 0, overReserve: 0, releasedAfterMonthEnd: 0, monthEnds: 0, restarts: 0, conflicts: 0, replays: 0 });
+let stats = freshStats();
 
 function account(m: Model, id: string, surface: Surface, kind: Acc['kind'], cycle?: { start: string; end: string }): Acc {
   let a = m.accounts.get(id);
@@ -131,23 +141,25 @@ async function verify(m: Model, r: Real): Promise<void> {
   await ledger.balances(); // applies a due cycle reset, as the app does before showing balances
   const audit = await ledger.audit();
   expect(audit.problems).toEqual([]);
-  const real = r.core.db.conn
-    .prepare("SELECT id, credits_posted - debits_posted AS posted, debits_pending AS pending, closed_at IS NOT NULL AS closed FROM ledger_accounts WHERE kind <> 'system' ORDER BY id")
-    .all() as { id: string; posted: number; pending: number; closed: number }[];
+  // Sorted here, as the model is: the engines' text collations differ.
+  const real = (
+    await r.core.engine.all<{ id: string; posted: number; pending: number; closed: number }>(
+      "SELECT id, credits_posted - debits_posted AS posted, debits_pending AS pending, CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END AS closed FROM ledger_accounts WHERE kind <> 'system'",
+    )
+  ).sort((a, b) => a.id.localeCompare(b.id));
   const model = [...m.accounts.entries()].map(([id, a]) => ({ id, posted: a.posted, pending: a.pending, closed: a.closed ? 1 : 0 })).sort((a, b) => a.id.localeCompare(b.id));
   expect(real.filter((x) => x.posted !== 0 || x.pending !== 0 || model.some((y) => y.id === x.id))).toEqual(model.filter((x) => x.posted !== 0 || x.pending !== 0 || real.some((y) => y.id === x.id)));
   for (const row of real) expect(row.posted - row.pending).toBeGreaterThanOrEqual(0);
-  const resolutions = r.core.db.conn.prepare("SELECT reservation_id AS rid, count(*) AS n FROM ledger_ops WHERE kind IN ('capture','void') GROUP BY reservation_id").all() as { rid: string; n: number }[];
+  const resolutions = await r.core.engine.all<{ rid: string; n: number }>("SELECT reservation_id AS rid, count(*) AS n FROM ledger_ops WHERE kind IN ('capture','void') GROUP BY reservation_id");
   for (const x of resolutions) expect(x.n).toBe(1);
   // The guard and the spend notices read running totals; they must say what summing the entries says.
   const state = await ledger.guardState('prj_p');
   const day = dayOf(m.now);
-  for (const surface of ['web', 'local'] as const) expect(state.spentToday[surface]).toBe(summed(r, SPENT_ON_DAY, { surface, day }));
-  expect(state.project?.spent).toBe(summed(r, SPENT_BY_PROJECT, { project: 'prj_p' }));
+  for (const surface of ['web', 'local'] as const) expect(state.spentToday[surface]).toBe(await summed(r, SPENT_ON_DAY, [day, surface]));
+  expect(state.project?.spent).toBe(await summed(r, SPENT_BY_PROJECT, ['prj_p']));
   const month = day.slice(0, 7);
-  expect(r.core.db.conn.prepare("SELECT posted FROM ledger_spend WHERE scope = 'user' AND key = 'ana' AND period = ?").pluck().get(month) ?? 0).toBe(
-    summed(r, SPENT_BY_USER_IN_MONTH, { user: 'ana', month }),
-  );
+  const userSpend = await r.core.engine.get<{ posted: number }>("SELECT posted FROM ledger_spend WHERE scope = 'user' AND key = 'ana' AND period = ?", [month]);
+  expect(userSpend?.posted ?? 0).toBe(await summed(r, SPENT_BY_USER_IN_MONTH, ['ana', month]));
   for (const res of m.reservations) {
     expect((await ledger.reservation(res.id)).state).toBe(res.state);
     expect(resolutions.some((x) => x.rid === res.id)).toBe(res.state !== 'pending');
@@ -291,7 +303,7 @@ const restart = () =>
   cmd('restart', () => true, async (_m, r) => {
     stats.restarts++;
     await r.core.dispose();
-    r.core = testCore({ dataDir: r.dataDir, clock: r.clock }).core;
+    r.core = await openOn(r);
   });
 
 const reserveCmd = fc.tuple(fc.integer({ min: 0, max: 900 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4000 }))).map(([w, l]) => reserve(w, l));
@@ -312,12 +324,18 @@ const commands = [
   fc.constant(null).map(restart),
 ];
 
+/** A core on the run's data dir (SQLite) or studio database (PostgreSQL, made on first open). */
+async function openOn(r: Pick<Real, 'engine' | 'dataDir' | 'clock' | 'databaseUrl'>): Promise<Core> {
+  return (await testCoreOn(r.engine, { dataDir: r.dataDir, clock: r.clock, ...(r.databaseUrl ? { databaseUrl: r.databaseUrl } : {}) })).core;
+}
+
 const dirs: (() => void)[] = [];
 afterAll(() => dirs.forEach((d) => d()));
 
-describe('credit ledger, model-based (L1–L4, L6–L8)', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `credit ledger, model-based (L1–L4, L6–L8) · ${engine}`, () => {
   it('matches the model after every step of random grant/purchase/reserve/capture/void/expire/resend/restart', async () => {
-    console.log(`ledger property seed: ${SEED} (replay: LEDGER_SEED=${SEED} npx vitest run electron/core/money/creditLedger.property.test.ts)`);
+    stats = freshStats();
+    console.log(`ledger property seed on ${engine}: ${SEED} (replay: LEDGER_SEED=${SEED} npx vitest run electron/core/money/creditLedger.property.test.ts)`);
     const planText = readFileSync(join(findResourcesDir(), 'plans', 'runway-standard.yaml'), 'utf8')
       .replace('name: runway-standard', `name: ${PLAN}`)
       .replace('over_reserve: cap', 'over_reserve: debit');
@@ -328,7 +346,8 @@ describe('credit ledger, model-based (L1–L4, L6–L8)', () => {
         mkdirSync(join(t.dir, 'plans'));
         writeFileSync(join(t.dir, 'plans', `${PLAN}.yaml`), planText);
         const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
-        const real: Real = { core: testCore({ dataDir: t.dir, clock }).core, clock, dataDir: t.dir };
+        const first = await testCoreOn(engine, { dataDir: t.dir, clock });
+        const real: Real = { engine, core: first.core, clock, dataDir: t.dir, databaseUrl: first.databaseUrl };
         await real.core.money.activate(PLAN);
         const model: Model = { now: clock.t, seq: 0, accounts: new Map(), reservations: [], ops: [] };
         account(model, 'local:grant', 'local', 'grant').posted = 10_000;
@@ -340,8 +359,8 @@ describe('credit ledger, model-based (L1–L4, L6–L8)', () => {
           await real.core.dispose();
         }
       }),
-      { seed: SEED, numRuns: RUNS },
+      { seed: SEED, numRuns: RUNS[engine] },
     );
-    console.log(`ledger property: ${RUNS} runs, ${JSON.stringify(stats)}`);
+    console.log(`ledger property on ${engine}: ${RUNS[engine]} runs, ${JSON.stringify(stats)}`);
   }, 600_000);
 });

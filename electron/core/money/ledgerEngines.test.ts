@@ -4,7 +4,7 @@ import { FakeClock } from '../../../test/support/core';
 import { ledgerOn, type LedgerOn } from '../../../test/support/ledgerOn';
 
 // The ledger's rules on both engines (SQLite, the desktop; PostgreSQL, a studio): the same code, the
-// same answers. The whole-core suites (creditLedger.test.ts, the model-based property test) run on SQLite.
+// same answers. The whole-core suites (creditLedger.test.ts, the model-based property test) run on both too.
 const job = (id: string, credits: number, extra: Record<string, unknown> = {}) => ({
   id: `res-${id}`,
   jobId: id,
