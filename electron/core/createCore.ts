@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CoreEvents } from './coreEvents';
 import { SqliteChangeFeed } from './live/sqliteChangeFeed';
 import type { ChangeFeed } from './live/changeFeed';
+import { PgChangeFeed } from './live/pgChangeFeed';
 import { AppError } from '../../shared/errors';
 import { Db } from './db/db';
 import type { SqlEngine } from './db/engine/sqlEngine';
@@ -182,7 +183,7 @@ export type LocalCore = Core & { db: Db };
 interface Storage {
   engine: SqlEngine;
   db: Db | null;
-  /** How other processes' events reach this one (SQLite's change feed; none yet on PostgreSQL). */
+  /** How other processes' events reach this one (SQLite's change table, or PostgreSQL's with LISTEN/NOTIFY). */
   feed: ChangeFeed | null;
   /** Who runs the queue: the data dir's single runner, or any number of studio workers. */
   runner: RunnerLock;
@@ -221,7 +222,18 @@ export async function openCore(config: CoreConfig, ports: Ports): Promise<Core> 
     await engine.close();
     throw e;
   }
-  return assemble(config, ports, { engine, db: null, feed: null, runner: new SharedRunner(), close: () => engine.close() });
+  // Every process on the studio database hears the others' events (LISTEN/NOTIFY over the change table).
+  const feed = new PgChangeFeed({ engine, clock: ports.clock, logger: ports.logger });
+  return assemble(config, ports, {
+    engine,
+    db: null,
+    feed,
+    runner: new SharedRunner(),
+    close: async () => {
+      await feed.settled();
+      await engine.close();
+    },
+  });
 }
 
 /** Wires every service from config, ports and storage. The only place services are constructed. */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { events as eventSchemas, isEventName, type EventName } from '../../../shared/contract';
+import type { EventName } from '../../../shared/contract';
 import type { Clock, Logger } from '../ports';
 import type { ChangeFeed, FeedEvent } from './changeFeed';
 import { ChangeRepo } from './changeRepo';
+import { decodeFeedRow, deliverTo, FeedBuffer } from './feedBuffer';
 
 export interface SqliteChangeFeedOptions {
   conn: Database.Database;
@@ -19,20 +20,6 @@ export interface SqliteChangeFeedOptions {
   rideAlong?: (write: () => void) => () => void;
 }
 
-/**
- * Events that only say "how far", or carry a whole snapshot: a newer one replaces an older unsent one with
- * the same key (the other sessions get the latest state; this process's own listeners still hear each one).
- * A job's snapshot changes several times within one flush when its steps are quick (claimed, submitted,
- * settled), and each copy would be written to the table.
- */
-const COALESCE: Partial<Record<EventName, (p: Record<string, unknown>) => string>> = {
-  'jobs.changed': (p) => String((p.job as { id?: unknown } | undefined)?.id),
-  'jobs.progressed': (p) => String(p.jobId),
-  'export.progressed': (p) => String(p.projectId),
-  'benchmark.progressed': (p) => String(p.id),
-  'queue.changed': () => '',
-};
-
 const BATCH = 500;
 const PRUNE_EVERY = 100;
 
@@ -46,9 +33,7 @@ export class SqliteChangeFeed implements ChangeFeed {
   private readonly origin = randomBytes(8).toString('hex');
   private readonly repo: ChangeRepo;
   private readonly listeners = new Set<(e: FeedEvent) => void>();
-  private buffer: { name: EventName; payload: unknown; key: string | null }[] = [];
-  /** Where each coalesced event's unsent copy sits in the buffer. */
-  private readonly keyed = new Map<string, number>();
+  private readonly buffer = new FeedBuffer();
   private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private cursor = 0;
@@ -67,15 +52,7 @@ export class SqliteChangeFeed implements ChangeFeed {
 
   publish(name: EventName, payload: unknown): void {
     if (this.isDisposed) return;
-    const keyOf = COALESCE[name];
-    const key = keyOf ? keyOf(payload as Record<string, unknown>) : null;
-    const slot = key === null ? undefined : `${name}\u0000${key}`;
-    const same = slot === undefined ? undefined : this.keyed.get(slot);
-    if (same !== undefined) this.buffer[same] = { name, payload, key };
-    else {
-      if (slot !== undefined) this.keyed.set(slot, this.buffer.length);
-      this.buffer.push({ name, payload, key });
-    }
+    this.buffer.add(name, payload);
     this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 20).unref();
   }
 
@@ -101,11 +78,8 @@ export class SqliteChangeFeed implements ChangeFeed {
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    if (this.buffer.length === 0 || !this.o.conn.open) return;
-    const at = this.o.clock.now();
-    const rows = this.buffer.map((b) => ({ origin: this.origin, event: b.name, payload: JSON.stringify(b.payload), at }));
-    this.buffer = [];
-    this.keyed.clear();
+    if (this.buffer.size === 0 || !this.o.conn.open) return;
+    const rows = this.buffer.take(this.origin, this.o.clock.now());
     try {
       this.repo.appendAll(rows);
       if (++this.flushes % PRUNE_EVERY === 0) this.repo.prune(this.o.keepRows ?? 10_000);
@@ -135,30 +109,8 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 
   private deliver(name: string, text: string): void {
-    if (!isEventName(name)) {
-      // A newer Circle Take on the same data dir: its new events mean nothing here.
-      if (!this.unknownNames.has(name)) this.o.logger.log('info', 'ignoring a live event this version does not know', { event: name });
-      this.unknownNames.add(name);
-      return;
-    }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      return;
-    }
-    const parsed = eventSchemas[name].safeParse(payload);
-    if (!parsed.success) {
-      this.o.logger.log('warn', 'a live event does not match its schema; dropped', { event: name, issues: parsed.error.issues.length });
-      return;
-    }
-    for (const l of this.listeners) {
-      try {
-        l({ name, payload: parsed.data });
-      } catch (e) {
-        this.o.logger.log('error', 'live listener threw', { event: name, error: String(e) });
-      }
-    }
+    const e = decodeFeedRow(name, text, this.o.logger, this.unknownNames);
+    if (e) deliverTo(this.listeners, e, this.o.logger);
   }
 
   private startTail(): void {

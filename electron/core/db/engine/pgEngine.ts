@@ -62,8 +62,12 @@ export class PgEngine implements SqlEngine {
   private readonly retries: number;
   private readonly schemaTable: string;
   private readonly where: string;
+  private readonly url: string;
+  private readonly applicationName: string;
 
   constructor(opts: PgEngineOptions) {
+    this.url = opts.url;
+    this.applicationName = opts.applicationName ?? 'circletake';
     this.retries = opts.retries ?? 10;
     this.schemaTable = opts.schemaTable ?? 'circletake_schema';
     this.where = describeUrl(opts.url);
@@ -159,6 +163,51 @@ export class PgEngine implements SqlEngine {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /**
+   * A session of its own that LISTENs on `channel` (outside the pool: it stays open). `onNotify` runs for
+   * each notification, and once after every connect, so a listener that lost its session catches up on
+   * what was committed meanwhile. A session that cannot open or is lost is opened again after `retryMs`,
+   * for as long as the listener lives (the server may come back). Returns the way to stop.
+   */
+  async listen(channel: string, onNotify: () => void, retryMs = 1000): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new AppError('INTERNAL', `Not a channel name: ${channel}`);
+    let client: pg.Client | null = null;
+    let isStopped = false;
+    let timer: NodeJS.Timeout | null = null;
+    const open = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString: this.url, application_name: `${this.applicationName}-listen`, connectionTimeoutMillis: 10_000 });
+      const again = () => {
+        if (isStopped || client !== c) return;
+        client = null;
+        c.end().catch(() => {});
+        timer = setTimeout(() => void open(), retryMs);
+        timer.unref?.();
+      };
+      client = c;
+      c.on('error', again);
+      c.on('end', again);
+      c.on('notification', (n) => {
+        if (n.channel === channel) onNotify();
+      });
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+      } catch {
+        again();
+        return;
+      }
+      onNotify();
+    };
+    await open();
+    return async () => {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
+    };
   }
 
   /** One connection for work that must happen on the same session (advisory locks in migrations). */
