@@ -243,12 +243,14 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `job queue · ${engi
     const b = await core.queue.submit(submitRequest({ params: params({ seed: 2 }), projectName: 'Spot' }));
     const c = await core.queue.submit(submitRequest({ params: params({ seed: 3 }), projectName: 'Spot', priority: 5 }));
     await core.queue.moveBefore(b.jobId, a.jobId);
-    // One slot, so the order of the provider's creates is the order of the claims (with more, claimed jobs run side by side).
-    for (const p of core.providers.keys()) core.gate.setProviderLimit(p, 1);
     await core.queue.setPaused(true);
     await core.queue.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(provider.creates).toHaveLength(0);
+    // One slot (after the provider's own limits were read, which would lift it), so the order of the
+    // provider's creates is the order of the claims (with more, claimed jobs run side by side).
+    await core.queue.refreshProviderLimits();
+    for (const p of core.providers.keys()) core.gate.setProviderLimit(p, 1);
     await core.queue.setPaused(false);
     for (const id of [a.jobId, b.jobId, c.jobId]) await settle(core, id);
     expect(provider.creates.map((x) => x.params.seed)).toEqual([3, 2, 1]);

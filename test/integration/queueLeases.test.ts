@@ -91,6 +91,22 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
     expect((await s.finish.run({ id: jobId, token: b, status: 'failed', captured: 0, after: null, code: 'X', message: null, now })).changes).toBe(1);
   });
 
+  it('a claim of n takes exactly n ready jobs, best first (priority, then queue order), and never one twice', async () => {
+    const { core, clock } = await setup({ engine, start: false });
+    await core.ledger.purchase({ id: 'buy-claim', surface: 'api', credits: 1000 });
+    const ids: string[] = [];
+    for (const [seed, priority] of [[1, 0], [2, 0], [3, 5], [4, 0]] as const) {
+      ids.push((await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed }, projectName: 'Claims', priority }))).jobId);
+    }
+    await core.queue.moveBefore(ids[1]!, ids[0]!);
+    const claim = (n: number) => core.engine.tx((q) => core.queue.repo.claimReady(q, n, ['runway'], clock.now(), LEASE), { isolation: 'lockRows' });
+    // PostgreSQL may run a plain `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` once per row and claim them all.
+    expect((await claim(2)).map((r) => r.id)).toEqual([ids[2], ids[1]]);
+    expect((await claim(1)).map((r) => r.id)).toEqual([ids[0]]);
+    expect((await claim(5)).map((r) => r.id)).toEqual([ids[3]]);
+    expect(await claim(5)).toEqual([]);
+  });
+
   it('a worker running past its lease stops at its next step and writes nothing once the job is claimed again', async () => {
     const provider = new ScriptedProvider('runway', clip, 25);
     provider.fallback = { kind: 'ok', statuses: [...Array<'RUNNING'>(40).fill('RUNNING'), 'SUCCEEDED'] };

@@ -219,16 +219,19 @@ export const JOB_SQL = {
  * Claims up to @max ready jobs of the listed providers, best first, in one statement. On PostgreSQL the
  * candidates are locked with SKIP LOCKED, so workers on many machines claiming at once each take
  * different jobs without waiting on each other; the outer `status = 'queued'` is checked again on the
- * locked row. On SQLite (one writer) the suffix is empty.
+ * locked row. On SQLite (one writer) the suffix is empty. The candidates are a MATERIALIZED CTE, picked
+ * once: as a plain `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the sub-select again
+ * per row, each run skipping the rows the last one locked, and claim more than n jobs.
  */
 const claimSql = (skipLocked: string) =>
   named<{ now: number; leaseUntil: number; providers: string; max: number }, JobRow>(`
-    UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
-      started_at = coalesce(started_at, @now), updated_at = @now
-    WHERE id IN (
+    WITH pick AS MATERIALIZED (
       SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now AND @providers LIKE ('%,' || provider || ',%')
       ORDER BY priority DESC, seq ASC LIMIT @max${skipLocked}
-    ) AND status = 'queued'
+    )
+    UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
+      started_at = coalesce(started_at, @now), updated_at = @now
+    WHERE id IN (SELECT id FROM pick) AND status = 'queued'
     RETURNING *`);
 const CLAIM = { shared: claimSql(' FOR UPDATE SKIP LOCKED'), alone: claimSql('') };
 
