@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { seedJobQ } from '../../../test/support/boardSeed';
-import { testCore } from '../../../test/support/core';
+import { ENGINES, testCoreOn, type EngineName } from '../../../test/support/coreOn';
+import { pgNeed } from '../../../test/support/engines';
+import { describeWith } from '../../../test/support/needs';
 import { modelsInUse } from './modelsInUse';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -8,15 +10,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup() {
-  const t = testCore();
+async function setup(engine: EngineName) {
+  const t = await testCoreOn(engine);
   cleanups.push(t.cleanup);
   return t.core;
 }
 
-describe('MoneyService', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `MoneyService · ${engine}`, () => {
   it('check() returns the estimate to reserve, or throws the guard refusal naming rule, pool, shortfall and ways out', async () => {
-    const core = setup();
+    const core = await setup(engine);
     expect((await core.money.check({ provider: 'local', model: 'gen4.5', durationSec: 5, variations: 1, audio: false, artifactClass: 'preview', upscale: false })).pools).toEqual({ local: 60 });
     let err: { code?: string; message?: string; details?: { rule?: string; pool?: string; shortfall?: number } } = {};
     try {
@@ -30,7 +32,7 @@ describe('MoneyService', () => {
   });
 
   it('refuses to switch to a rate card that lacks a model the projects use, changing nothing', async () => {
-    const core = setup();
+    const core = await setup(engine);
     const project = await core.projects.create('Spot');
     const shot = await core.shots.create(project.id, 'Opening');
     expect(await modelsInUse(core.engine)).toEqual([]);

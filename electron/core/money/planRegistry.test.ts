@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, testCore } from '../../../test/support/core';
+import { FakeClock } from '../../../test/support/core';
+import { ENGINES, testCoreOn } from '../../../test/support/coreOn';
+import { pgNeed } from '../../../test/support/engines';
+import { itWith } from '../../../test/support/needs';
 import { tempDir } from '../../../test/support/tmp';
 import { silentLogger } from '../nodePorts';
 import { PlanRegistry, type SettingsStore } from './planRegistry';
@@ -124,13 +127,14 @@ describe('PlanRegistry', () => {
     expect(r.warnings().map((w) => w.name)).toContain('runway-api');
   });
 
-  it('remembers the active plan across a restart (through core)', async () => {
+  // On PostgreSQL the chosen plan lives in the studio database: the second core opens on the same one.
+  for (const engine of ENGINES) itWith(engine === 'postgres' ? [pgNeed] : [], `remembers the active plan across a restart (through core) · ${engine}`, async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
-    const first = testCore({ dataDir: t.dir });
+    const first = await testCoreOn(engine, { dataDir: t.dir });
     await first.core.money.activate('runway-standard');
     await first.core.dispose();
-    const second = testCore({ dataDir: t.dir });
+    const second = await testCoreOn(engine, { dataDir: t.dir, ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}) });
     cleanups.push(second.cleanup);
     await second.core.plans.ready; // the chosen plan is read from the database (calls wait for it; this test reads the registry itself)
     expect(second.core.plans.active().plan.plan.name).toBe('runway-standard');

@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ArtifactClass } from '../../../../shared/money/params';
-import { testCore } from '../../../../test/support/core';
+import { ENGINES, testCoreOn } from '../../../../test/support/coreOn';
+import { pgNeed } from '../../../../test/support/engines';
+import { describeWith } from '../../../../test/support/needs';
 import { startS3, type TestS3 } from '../../../../test/support/s3Server';
 import { tempDir } from '../../../../test/support/tmp';
 import type { Core } from '../../createCore';
@@ -12,8 +14,9 @@ import { sha256File } from './fileOps';
 
 /**
  * The store's behaviour on both backends: the local folders and an S3 bucket (a real s3rver on
- * 127.0.0.1 with the real AWS SDK). The same assertions hold on each; where the layouts differ
- * (paths vs content keys) the test reads through the store's own backend listing.
+ * 127.0.0.1 with the real AWS SDK), each with its metadata on both engines (SQLite, PostgreSQL). The
+ * same assertions hold on each; where the layouts differ (paths vs content keys) the test reads through
+ * the store's own backend listing.
  */
 let s3: TestS3;
 beforeAll(async () => {
@@ -29,10 +32,19 @@ afterEach(async () => {
 });
 
 let prefixes = 0;
-describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) => {
-  async function setup(dataDir?: string, prefix = `t${++prefixes}`) {
-    const t = testCore({ ...(dataDir ? { dataDir } : {}), config: kind === 's3' ? { storeUrl: s3.url(prefix), storeCredentials: s3.credentials } : {} });
-    cleanups.push(t.cleanup);
+const CASES = ENGINES.flatMap((engine) => (['local', 's3'] as const).map((kind) => ({ engine, kind })));
+for (const { engine, kind } of CASES) describeWith(engine === 'postgres' ? [pgNeed] : [], `MediaStore on the ${kind} backend · ${engine}`, () => {
+  /** A core; give `databaseUrl` (PostgreSQL) with `dataDir` to reopen the same store, as a restart does. */
+  async function setup(dataDir?: string, prefix = `t${++prefixes}`, databaseUrl?: string | null) {
+    const t = await testCoreOn(engine, {
+      ...(dataDir ? { dataDir } : {}),
+      ...(databaseUrl ? { databaseUrl } : {}),
+      config: kind === 's3' ? { storeUrl: s3.url(prefix), storeCredentials: s3.credentials } : {},
+    });
+    // Closed once: by the test (a restart) or after it (a PostgreSQL pool may be ended only once).
+    let closing: Promise<void> | null = null;
+    const close = () => (closing ??= t.cleanup());
+    cleanups.push(close);
     const src = tempDir('ct-src-');
     cleanups.push(src.cleanup);
     const file = (name: string, body: string | Buffer) => {
@@ -40,7 +52,7 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
       writeFileSync(f, body);
       return f;
     };
-    return { ...t, project: await t.core.projects.create(`Spot ${++prefixes}`), file, prefix };
+    return { ...t, close, project: await t.core.projects.create(`Spot ${++prefixes}`), file, prefix };
   }
   const objects = async (core: Core, cls: ArtifactClass) => {
     const keys: string[] = [];
@@ -134,10 +146,10 @@ describe.each(['local', 's3'] as const)('MediaStore on the %s backend', (kind) =
   it('keeps artifacts and their bytes across a restart', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
-    const first = await setup(join(t.dir, 'data'), 'restart');
+    const first = await setup(join(t.dir, 'data'), `restart-${engine}`);
     const a = await first.core.media.putRelease({ projectId: first.project.id, jobId: 'job_keep01', n: 0, fromFile: first.file('a.mp4', 'persist') });
-    await first.core.dispose();
-    const second = await setup(join(t.dir, 'data'), 'restart');
+    await first.close();
+    const second = await setup(join(t.dir, 'data'), `restart-${engine}`, first.databaseUrl);
     expect(await second.core.media.getRelease(a.id)).toEqual(a);
     expect(await bytes(second.core, a)).toBe('persist');
   });

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { testCore } from '../../../../test/support/core';
-import { describeEachEngine } from '../../../../test/support/engines';
+import { afterEach, expect, it } from 'vitest';
+import { ENGINES, testCoreOn } from '../../../../test/support/coreOn';
+import { describeEachEngine, pgNeed } from '../../../../test/support/engines';
+import { describeWith } from '../../../../test/support/needs';
 import { mediaOnEngine } from '../../../../test/support/mediaOnEngine';
 import { tempDir } from '../../../../test/support/tmp';
 import { requireRelease, toDto, type PreviewArtifact, type ReleaseArtifact } from './artifact';
@@ -184,17 +185,18 @@ describeEachEngine('MediaStore', (open) => {
   });
 });
 
-describe('MediaStore in the core', () => {
+// A restart opens a second core on the same data dir (SQLite) or the same studio database (PostgreSQL).
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `MediaStore in the core · ${engine}`, () => {
   it('keeps artifacts across a restart', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const src = join(t.dir, 'src.mp4');
     writeFileSync(src, 'persist');
-    const first = testCore({ dataDir: join(t.dir, 'data') });
+    const first = await testCoreOn(engine, { dataDir: join(t.dir, 'data') });
     const project = await first.core.projects.create('Kept');
     const a = await first.core.media.putRelease({ projectId: project.id, jobId: 'job_keep01', n: 0, fromFile: src });
     await first.core.dispose();
-    const second = testCore({ dataDir: join(t.dir, 'data') });
+    const second = await testCoreOn(engine, { dataDir: join(t.dir, 'data'), ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}) });
     cleanups.push(second.cleanup);
     expect(await second.core.media.getRelease(a.id)).toEqual(a);
   });
