@@ -8,6 +8,8 @@ import { createBackend, storeConfigFrom } from '../../core/media/store/backend/c
 import type { MediaMoveReport } from '../../core/studio/mediaMove';
 import type { CliIo, Command } from '../cliSupport';
 import { parseFlags, reportError, UsageError } from '../cliSupport';
+import { databaseUrlOf } from './studioUrl';
+import { runStudioWorker, WORKER_USAGE } from './studioWorker';
 
 /**
  * circletake studio import --from <data dir> [--database-url URL] [--no-ledger] [--media --store-url s3://…] [--json]
@@ -17,14 +19,8 @@ import { parseFlags, reportError, UsageError } from '../cliSupport';
  * resumable (Ctrl-C stops between clips; run it again to go on). Not a contract entry: it works on two databases, neither of them the data dir a
  * running core has open.
  */
-const USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--media [--store-url s3://bucket/prefix?endpoint=…]] [--json]';
-
-export function databaseUrlOf(flag: string | undefined): string {
-  const url = flag ?? process.env.CIRCLETAKE_DATABASE_URL;
-  if (!url) throw new UsageError('--database-url is required (or set CIRCLETAKE_DATABASE_URL): the studio\'s PostgreSQL, postgres://user:password@host:5432/database');
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--database-url must start with postgres:// (a PostgreSQL connection URL)');
-  return url;
-}
+const IMPORT_USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--media [--store-url s3://bucket/prefix?endpoint=…]] [--json]';
+const USAGE = `${IMPORT_USAGE}\n       ${WORKER_USAGE}`;
 
 function desktopFile(from: string): string {
   const dir = resolve(from);
@@ -57,12 +53,13 @@ function warnMismatched(m: MediaMoveReport, io: CliIo): void {
 
 export const studioCommand: Command = {
   name: 'studio',
-  summary: 'studio tools: `studio import` moves a desktop data dir into a studio\'s PostgreSQL database',
+  summary: 'studio tools: `studio import` moves a desktop data dir into a studio\'s PostgreSQL database; `studio worker` runs its queue',
   usage: USAGE,
   async run(argv, io) {
     const json = argv.includes('--json');
     try {
       const [sub, ...rest] = argv;
+      if (sub === 'worker') return await runStudioWorker(rest, io);
       if (sub !== 'import') throw new UsageError(`unknown studio command "${sub ?? ''}". Usage: ${USAGE}`);
       const { values } = parseFlags(rest, {
         from: { type: 'string' },
@@ -72,7 +69,7 @@ export const studioCommand: Command = {
         'store-url': { type: 'string' },
         json: { type: 'boolean' },
       });
-      if (!values.from) throw new UsageError(`--from is required. Usage: ${USAGE}`);
+      if (!values.from) throw new UsageError(`--from is required. Usage: ${IMPORT_USAGE}`);
       if (values['store-url'] !== undefined && !values.media) throw new UsageError('--store-url is for --media: add --media to copy the clips into that store');
       const file = desktopFile(values.from);
       // The PostgreSQL driver is loaded by this command only, not by every CLI start.
