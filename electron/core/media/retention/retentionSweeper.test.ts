@@ -1,8 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, testCore } from '../../../../test/support/core';
-import { describeEachEngine } from '../../../../test/support/engines';
+import { FakeClock } from '../../../../test/support/core';
+import { ENGINES, testCoreOn, type EngineName } from '../../../../test/support/coreOn';
+import { describeEachEngine, pgNeed } from '../../../../test/support/engines';
+import { itWith } from '../../../../test/support/needs';
 import { mediaOnEngine } from '../../../../test/support/mediaOnEngine';
 import { tempDir } from '../../../../test/support/tmp';
 import { silentLogger } from '../../nodePorts';
@@ -15,9 +17,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function world() {
+async function world(engine: EngineName) {
   const clock = new FakeClock();
-  const t = testCore({ clock });
+  const t = await testCoreOn(engine, { clock });
   cleanups.push(t.cleanup);
   const src = tempDir();
   cleanups.push(src.cleanup);
@@ -114,8 +116,8 @@ describeEachEngine('retention over the store', (open) => {
 });
 
 describe('retention in the core', () => {
-  it("core's sweeper asks the takes what to keep: an old preview no take protects goes, with the plan's days", async () => {
-    const { core, clock, put } = await world();
+  for (const engine of ENGINES) itWith(engine === 'postgres' ? [pgNeed] : [], `core's sweeper asks the takes what to keep: an old preview no take protects goes, with the plan's days · ${engine}`, async () => {
+    const { core, clock, put } = await world(engine);
     const a = await put('preview');
     clock.advance(30 * DAY_MS);
     const plan = await core.retention.plan();
