@@ -1,21 +1,22 @@
 import { afterEach, expect, it } from 'vitest';
 import { systemClock } from '../../electron/core/nodePorts';
 import type { Take } from '../../shared/contract/takes';
-import { settleAll, testCore } from '../support/core';
-import { describeWith, ffmpegNeed } from '../support/needs';
+import { settleAll } from '../support/core';
+import { ENGINES, needsOn, testCoreOn } from '../support/coreOn';
+import { describeWith } from '../support/needs';
 import { submitRequest } from '../support/parsed';
 
 // A check's verdicts are stored once and announced once (issue 16 item 2), on a real core with the
 // simulator and real ffmpeg: the auto-check's verdicts live on the take; a check run by hand lives in
-// artifact_checks; media.lastCheck answers the newer.
+// artifact_checks; media.lastCheck answers the newer. On both engines (a whole core on SQLite or PostgreSQL).
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-describeWith(ffmpegNeed, 'check verdicts', () => {
+for (const engine of ENGINES) describeWith(needsOn(engine), `check verdicts · ${engine}`, () => {
   it('the auto-check stores its verdicts on the take only and announces them with one takes.changed', async () => {
-    const t = testCore({ clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+    const t = await testCoreOn(engine, { clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
     const heard: { name: string; payload: unknown }[] = [];
@@ -33,7 +34,7 @@ describeWith(ffmpegNeed, 'check verdicts', () => {
       expect(verdicts).toHaveLength(1);
       expect((verdicts[0]!.payload as { take: Take }).take.checks).toEqual(take.checks);
       // Stored once: nothing in artifact_checks; media.lastCheck answers the take's verdicts.
-      expect(core.db.conn.prepare('SELECT count(*) AS n FROM artifact_checks WHERE artifact_id = ?').get(take.artifactId)).toEqual({ n: 0 });
+      expect(await core.engine.get('SELECT count(*) AS n FROM artifact_checks WHERE artifact_id = ?', [take.artifactId])).toEqual({ n: 0 });
       const last = await core.dispatch('media.lastCheck', { id: take.artifactId }, { role: 'owner', door: 'cli' });
       expect(last).toMatchObject({ ok: true, value: { artifactId: take.artifactId, report: { ok: take.checkStatus === 'passed', checks: take.checks } } });
     }

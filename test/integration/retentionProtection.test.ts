@@ -1,26 +1,27 @@
 import { afterEach, expect, it } from 'vitest';
 import { makeClip } from '../support/clips';
-import { FakeClock, testCore } from '../support/core';
+import { FakeClock } from '../support/core';
+import { ENGINES, needsOn, testCoreOn } from '../support/coreOn';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
-import { describeWith, ffmpegNeed } from '../support/needs';
+import { describeWith } from '../support/needs';
 import { submitRequest } from '../support/parsed';
 
 // Retention asks the takes and the board what to keep: shortlisted previews and previews awaiting
-// their release re-render stay past the plan's days; other previews go (metadata stays).
+// their release re-render stay past the plan's days; other previews go (metadata stays). On both engines.
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-describeWith(ffmpegNeed, 'retention × takes', () => {
+for (const engine of ENGINES) describeWith(needsOn(engine), `retention × takes · ${engine}`, () => {
   it('sweeps old previews except shortlisted ones, and says why it keeps them', async () => {
     const clips = tempDir('ct-ret-');
     cleanups.push(clips.cleanup);
     const clock = new FakeClock();
     const a = makeClip(clips.dir, 'a.mp4', { width: 1280, height: 720, durationSec: 1, audio: 'none' });
     const provider = new ScriptedProvider('runway', a);
-    const t = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 1 } } });
+    const t = await testCoreOn(engine, { clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 1 } } });
     cleanups.push(t.cleanup);
     const { core } = t;
     await core.ledger.purchase({ id: 'buy', surface: 'api', credits: 1000 });
