@@ -2,15 +2,18 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DB_FILE_NAME, type LocalCore as Core } from '../../electron/core/createCore';
+import { DB_FILE_NAME, type Core } from '../../electron/core/createCore';
 import { MAX_CREDITS_PER_OP, MAX_CREDITS_TOTAL } from '../../shared/money/pools';
-import { testCore } from '../support/core';
+import { ENGINES, testCoreOn, type EngineName } from '../support/coreOn';
+import { pgNeed } from '../support/engines';
+import { describeWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
 
 // Credits have bounds (issue 13 item 8): every amount is an integer of at most 10^12 in one operation,
 // all credits issued stay at most 10^15, so every figure the books add up is exact. Out of bounds is
 // VALIDATION naming the field (and pool) before anything is written, through the contract and the CLI;
 // a write's answer is validated inside its transaction, so books the contract cannot carry never commit.
+// The core's rules run on both engines; the CLI test stays on SQLite: it tampers with the data dir's file.
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -19,8 +22,8 @@ afterEach(async () => {
 const owner = { role: 'owner' as const, door: 'cli' as const };
 const HUGE = 2 ** 53 - 1;
 
-function setup(): Core {
-  const t = testCore();
+async function setup(engine: EngineName): Promise<Core> {
+  const t = await testCoreOn(engine);
   cleanups.push(t.cleanup);
   return t.core;
 }
@@ -32,9 +35,9 @@ async function unchanged(core: Core, entries: number): Promise<void> {
   expect(await core.dispatch('credits.balances', {}, owner)).toMatchObject({ ok: true });
 }
 
-describe('credit bounds', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `credit bounds · ${engine}`, () => {
   it('refuses 2^53−1 and anything above 10^12 in one operation as VALIDATION naming the field, writing nothing', async () => {
-    const core = setup();
+    const core = await setup(engine);
     const entries = (await core.ledger.history({ limit: 10_000 })).length;
     const refused: [string, Record<string, unknown>, string][] = [
       ['credits.grant', { id: 'g-huge', pool: 'local:grant', credits: HUGE }, 'credits'],
@@ -65,7 +68,7 @@ describe('credit bounds', () => {
   });
 
   it('checks the total: credits issued stay within 10^15, refused naming the pool', async () => {
-    const core = setup();
+    const core = await setup(engine);
     const per = MAX_CREDITS_PER_OP;
     const fits = MAX_CREDITS_TOTAL / per - 1; // 999 × 10^12, plus the plan's own 10,000-credit grant
     await Promise.all(Array.from({ length: fits }, (_, i) => core.ledger.grant({ id: `g${i}`, pool: 'local:grant', credits: per })));
@@ -83,15 +86,19 @@ describe('credit bounds', () => {
   });
 
   it('validates a write\'s answer before its transaction commits: books it could not report are rolled back', async () => {
-    const core = setup();
+    const core = await setup(engine);
     const entries = (await core.ledger.history({ limit: 10_000 })).length;
     // A cached total pushed past 2^53 behind the ledger's back: the next grant's answer cannot be reported.
-    core.db.conn.prepare("UPDATE ledger_accounts SET credits_posted = credits_posted + 9007199254740000 WHERE id = 'local:grant'").run();
+    await core.engine.run("UPDATE ledger_accounts SET credits_posted = credits_posted + 9007199254740000 WHERE id = 'local:grant'");
     const r = await core.dispatch('credits.grant', { id: 'g-small', pool: 'local:grant', credits: 5 }, owner);
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(await core.ledger.history({ limit: 10_000 })).toHaveLength(entries);
-    expect(core.db.conn.prepare("SELECT count(*) AS n FROM ledger_ops WHERE id = 'g-small'").get()).toEqual({ n: 0 });
+    expect(await core.engine.get("SELECT count(*) AS n FROM ledger_ops WHERE id = 'g-small'")).toEqual({ n: 0 });
   });
+});
+
+// SQLite only: the test writes to the data dir's file behind the CLI's back.
+describe('credit bounds · the CLI on SQLite', () => {
 
   it('the CLI refuses 2^53−1 with one line naming credits, exit 2; its audit balances the books and names a wrong spend total', async () => {
     const t = tempDir('ct-bounds-cli-');

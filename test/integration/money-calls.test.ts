@@ -1,15 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Balances } from '../../shared/money/ledgerTypes';
-import { testCore } from '../support/core';
+import { ENGINES, testCoreOn, type EngineName } from '../support/coreOn';
+import { pgNeed } from '../support/engines';
+import { describeWith } from '../support/needs';
 
-// The money calls through the one call loop every door uses (strict: outputs and events are validated).
+// The money calls through the one call loop every door uses (strict: outputs and events are validated), on both engines.
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup() {
-  const t = testCore();
+async function setup(engine: EngineName) {
+  const t = await testCoreOn(engine);
   cleanups.push(t.cleanup);
   await t.core.ledger.ready; // the books open asynchronously; their opening grant is announced then
   const owner = { role: 'owner' as const, door: 'host' as const };
@@ -22,9 +24,9 @@ async function setup() {
   return { core: t.core, call, value };
 }
 
-describe('money calls', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `money calls · ${engine}`, () => {
   it('lists plans, shows the active config, and switches plans with a plans.changed event', async () => {
-    const { core, value } = await setup();
+    const { core, value } = await setup(engine);
     const seen: unknown[] = [];
     core.events.subscribe((name, p) => name === 'plans.changed' && seen.push(p));
     const view = await value<{ active: { plan: string }; plans: unknown[]; rateCards: unknown[] }>('plans.list');
@@ -38,7 +40,7 @@ describe('money calls', () => {
   });
 
   it('estimates with a comparison, and quotes with balances before → after and the guard verdict', async () => {
-    const { call, value } = await setup();
+    const { call, value } = await setup(engine);
     const est = await value<{ estimate: { credits: number }; comparison: { multiplier: number; warning: string } }>('credits.estimate', {
       params: { model: 'gen4.5', durationSec: 10, variations: 4 },
       against: { model: 'gen4.5', durationSec: 5 },
@@ -60,7 +62,7 @@ describe('money calls', () => {
   });
 
   it('grants, buys, adjusts and budgets, emitting credits.changed with the balances', async () => {
-    const { core, call, value } = await setup();
+    const { core, call, value } = await setup(engine);
     const changes: { kind: string; balances: Balances }[] = [];
     core.events.subscribe((name, p) => name === 'credits.changed' && changes.push(p as never));
     await value('credits.purchase', { id: 'buy-1', surface: 'api', credits: 1200 });
@@ -81,7 +83,7 @@ describe('money calls', () => {
   });
 
   it('lists reservations by job', async () => {
-    const { core, value } = await setup();
+    const { core, value } = await setup(engine);
     await core.ledger.reserve({ id: 'r-1', jobId: 'job-1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 25 } });
     const rs = await value<{ id: string; state: string; reserved: number }[]>('credits.reservations', { jobId: 'job-1' });
     expect(rs).toEqual([expect.objectContaining({ id: 'r-1', state: 'pending', reserved: 25 })]);
@@ -89,7 +91,7 @@ describe('money calls', () => {
   });
 
   it('keeps money writes to the owner and money reads from reviewers', async () => {
-    const { call } = await setup();
+    const { call } = await setup(engine);
     const producer = { role: 'producer' as const, door: 'host' as const };
     const reviewer = { role: 'reviewer' as const, door: 'host' as const };
     expect(await call('credits.balances', {}, producer)).toMatchObject({ ok: true });
