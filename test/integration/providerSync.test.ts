@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { RunwayProvider } from '../../electron/core/providers/runway';
 import type { ProviderComparison } from '../../shared/money/providerBooks';
-import { FakeClock, testCore } from '../support/core';
-import { itWith, ffmpegNeed } from '../support/needs';
+import { FakeClock } from '../support/core';
+import { ENGINES, testCoreOn, type EngineName } from '../support/coreOn';
+import { pgNeed } from '../support/engines';
+import { describeWith, itWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
 import { FakeRunway, type FakeRunwayOptions } from '../fakeRunway/fakeRunway';
 import { submitRequest } from '../support/parsed';
@@ -12,19 +14,20 @@ import { submitRequest } from '../support/parsed';
 // Runway's balance is the API pool's truth (issue 13, item 1), against the fake Runway with the real
 // SDK: read at start, before a stale submit and after each settle; mirrored by provider_sync entries
 // (from → to, never an edit); spend elsewhere shows as drift and is explained; a submit Runway cannot
-// pay is refused before any create; the usage endpoint is reconciled per model and day.
+// pay is refused before any create; the usage endpoint is reconciled per model and day. The books'
+// side runs on both engines; the CLI test runs on the data dir's SQLite file.
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(o: { fake?: FakeRunwayOptions; clock?: FakeClock } = {}) {
+async function setup(engine: EngineName, o: { fake?: FakeRunwayOptions; clock?: FakeClock } = {}) {
   const fake = await FakeRunway.start({ fast: true, creditBalance: 10_000, ...o.fake });
   cleanups.push(() => fake.stop());
   const keys = { getKey: async () => fake.key };
   const provider = new RunwayProvider({ keySource: keys, baseURL: fake.baseUrl, logger: { log: () => undefined }, clock: { now: () => Date.now() } });
   // A real clock (the fake Runway dates usage by it) unless the test moves time itself.
-  const t = testCore({ clock: o.clock ?? { now: () => Date.now() }, config: { providerOverrides: [provider], runwayKeys: keys, pollIntervalMs: { runway: 10 } } });
+  const t = await testCoreOn(engine, { clock: o.clock ?? { now: () => Date.now() }, config: { providerOverrides: [provider], runwayKeys: keys, pollIntervalMs: { runway: 10 } } });
   cleanups.push(t.cleanup);
   return { core: t.core, fake, dataDir: t.dataDir };
 }
@@ -53,9 +56,9 @@ const syncs = async (core: Core) => await core.ledger.history({ kind: 'provider_
 const submit = (core: Core, durationSec = 2, prompt = 'a heron lifts off a canal') =>
   core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec, ratio: '1280:720', prompt }, projectName: 'Canal' }));
 
-describe('Runway balance → the books', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `Runway balance → the books · ${engine}`, () => {
   it('is read at start and mirrored as one provider_sync entry; an identical reading changes nothing', async () => {
-    const { core } = await setup();
+    const { core } = await setup(engine);
     expect((await api(core)).posted).toBe(0);
     await core.queue.start();
     const c = await until('the start reading', () => core.providerSync!.comparison());
@@ -76,7 +79,7 @@ describe('Runway balance → the books', () => {
   });
 
   itWith(ffmpegNeed, 'after a job settles it is read again: the books and Runway agree, captured = billed', async () => {
-    const { core, fake } = await setup();
+    const { core, fake } = await setup(engine);
     await core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const r = await submit(core);
@@ -95,7 +98,7 @@ describe('Runway balance → the books', () => {
   });
 
   itWith(ffmpegNeed, 'shows spend elsewhere as drift, explains it, mirrors it, and lists the usage mismatch in the audit', async () => {
-    const { core, fake } = await setup();
+    const { core, fake } = await setup(engine);
     await core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const job = await settle(core, (await submit(core)).jobId);
@@ -123,7 +126,7 @@ describe('Runway balance → the books', () => {
     const clock = new FakeClock(Date.now());
     // Tasks stay PENDING for a while: the first job is in flight when the second is submitted, so the
     // reading cannot be mirrored (not quiet) and only the provider check stands between it and Runway.
-    const { core, fake } = await setup({ clock, fake: { timing: { pendingMs: 60_000, runningMs: 1000 } } });
+    const { core, fake } = await setup(engine, { clock, fake: { timing: { pendingMs: 60_000, runningMs: 1000 } } });
     await core.queue.start();
     await until('the start reading', () => core.providerSync!.comparison());
     const first = await submit(core, 5);

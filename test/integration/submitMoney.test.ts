@@ -1,16 +1,17 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import type { LocalCore as Core } from '../../electron/core/createCore';
+import type { Core } from '../../electron/core/createCore';
 import type { GenerationParamsInput } from '../../shared/jobParams';
 import { makeClip, mediaBinaries } from '../support/clips';
-import { describeWith, ffmpegNeed } from '../support/needs';
-import { testCore } from '../support/core';
+import { describeWith } from '../support/needs';
+import { ENGINES, needsOn, testCoreOn, type EngineName } from '../support/coreOn';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
 import { submitRequest } from '../support/parsed';
 
 // What a submit costs and how often it is priced (issue 13 items 3 and 4): a cache hit is free whatever
 // the wallet holds, and a real render is estimated and guarded exactly once, inside the transaction that
-// reserves it. Real core on a real SQLite file; a scripted zero-latency provider returning a real clip.
+// reserves it. A real core on either engine (SQLite file, or a fresh PostgreSQL studio database); a
+// scripted zero-latency provider returning a real clip.
 const clipDir = tempDir('ct-submit-money-');
 let clip = '';
 beforeAll(() => {
@@ -23,9 +24,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup(): Promise<{ core: Core; provider: ScriptedProvider }> {
+async function setup(engine: EngineName): Promise<{ core: Core; provider: ScriptedProvider }> {
   const provider = new ScriptedProvider('runway', clip, 60);
-  const t = testCore({ config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, leaseMs: 2_000 } });
+  const t = await testCoreOn(engine, { config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 }, leaseMs: 2_000 } });
   cleanups.push(t.cleanup);
   await t.core.ledger.purchase({ id: 'buy-1', surface: 'api', credits: 1000 });
   await t.core.queue.start();
@@ -65,9 +66,9 @@ async function emptyWallet(core: Core): Promise<void> {
   expect(await apiAvailable(core)).toBe(0);
 }
 
-describeWith(ffmpegNeed, 'what a submit costs', () => {
+for (const engine of ENGINES) describeWith(needsOn(engine), `what a submit costs · ${engine}`, () => {
   it('answers a finished request from the cache with an empty wallet: free, nothing reserved, the books balance', async () => {
-    const { core, provider } = await setup();
+    const { core, provider } = await setup(engine);
     const first = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
     expect((await finished(core, first.jobId)).status).toBe('succeeded');
     await emptyWallet(core);
@@ -91,11 +92,12 @@ describeWith(ffmpegNeed, 'what a submit costs', () => {
   });
 
   it('prices and guards a real render once, inside the reserving transaction; a cache hit not at all', async () => {
-    const { core } = await setup();
+    const { core } = await setup(engine);
     const seen: boolean[] = [];
     const real = core.ledger.guardState.bind(core.ledger);
     const spy = vi.spyOn(core.ledger, 'guardState').mockImplementation((projectId, q) => {
-      seen.push(core.db.conn.inTransaction && q !== undefined);
+      // Inside a transaction: given one (not the engine itself), and on SQLite the connection is in it.
+      seen.push(q !== undefined && q !== core.engine && (core.db?.conn.inTransaction ?? true));
       return real(projectId, q);
     });
     const r = await core.queue.submit(submitRequest({ params: params(), projectName: 'Spot' }));
