@@ -1,19 +1,20 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { makeClip } from '../../../test/support/clips';
-import { testCore } from '../../../test/support/core';
+import { ENGINES, needsOn, testCoreOn } from '../../../test/support/coreOn';
+import { createDatabase } from '../../../test/support/pgCluster';
 import { tempDir } from '../../../test/support/tmp';
 import type { Core } from '../createCore';
 import type { CallContext } from '../dispatch';
-import { describeWith, ffmpegNeed } from '../../../test/support/needs';
-
+import { describeWith } from '../../../test/support/needs';
 
 const owner: CallContext = { role: 'owner', door: 'host' };
 const reviewer: CallContext = { role: 'reviewer', door: 'host' };
 
-describeWith(ffmpegNeed, 'media through the contract', () => {
+// On both engines: the media metadata (artifacts, check reports, watermarks) on SQLite or PostgreSQL.
+for (const engine of ENGINES) describeWith(needsOn(engine), `media through the contract · ${engine}`, () => {
   const src = tempDir('ct-mh-');
   let core: Core;
   let cleanup: () => Promise<void>;
@@ -22,9 +23,13 @@ describeWith(ffmpegNeed, 'media through the contract', () => {
   let watermarkedReleaseId: string;
   let projectId: string;
   const events: string[] = [];
+  let drop: (() => Promise<void>) | null = null;
 
   beforeAll(async () => {
-    ({ core, cleanup, dataDir } = testCore());
+    // One studio database for the whole suite (testCoreOn's own would be dropped after the first test).
+    const db = engine === 'postgres' ? await createDatabase(inject('pgAdminUrl')!, 'ct_core', inject('pgTemplate')) : null;
+    drop = db?.drop ?? null;
+    ({ core, cleanup, dataDir } = await testCoreOn(engine, db ? { databaseUrl: db.url } : {}));
     core.events.subscribe((n) => events.push(n));
     projectId = (await core.projects.create('Contract')).id;
     previewId = (await core.media.putPreview({ projectId, jobId: 'job_mh0001', n: 0, fromFile: makeClip(src.dir, 'p.mp4', { watermark: true }) })).id;
@@ -32,6 +37,7 @@ describeWith(ffmpegNeed, 'media through the contract', () => {
   }, 60_000);
   afterAll(async () => {
     await cleanup();
+    await drop?.();
     src.cleanup();
   });
 
