@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { RunwayProvider } from '../../electron/core/providers/runway';
 import type { ProviderComparison } from '../../shared/money/providerBooks';
 import { FakeClock } from '../support/core';
-import { ENGINES, testCoreOn, type EngineName } from '../support/coreOn';
-import { pgNeed } from '../support/engines';
+import { ENGINES, studioDatabase, testCoreOn, type EngineName } from '../support/coreOn';
+import { anotherPgEngine, pgNeed } from '../support/engines';
 import { describeWith, itWith, ffmpegNeed } from '../support/needs';
 import { tempDir } from '../support/tmp';
 import { FakeRunway, type FakeRunwayOptions } from '../fakeRunway/fakeRunway';
@@ -14,8 +14,8 @@ import { submitRequest } from '../support/parsed';
 // Runway's balance is the API pool's truth (issue 13, item 1), against the fake Runway with the real
 // SDK: read at start, before a stale submit and after each settle; mirrored by provider_sync entries
 // (from → to, never an edit); spend elsewhere shows as drift and is explained; a submit Runway cannot
-// pay is refused before any create; the usage endpoint is reconciled per model and day. The books'
-// side runs on both engines; the CLI test runs on the data dir's SQLite file.
+// pay is refused before any create; the usage endpoint is reconciled per model and day. On both engines
+// (the CLI given --database-url on PostgreSQL, as a studio member runs it).
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -147,23 +147,27 @@ for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : []
   });
 });
 
-describe('circletake ledger balance / audit with a Runway key', () => {
+for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : [], `circletake ledger balance / audit with a Runway key · ${engine}`, () => {
   it('show the provider figure, the books, the drift and when; audit lists a usage mismatch (exit 0 while the books balance)', async () => {
     const fake = await FakeRunway.start({ fast: true, creditBalance: 3_000 });
     cleanups.push(() => fake.stop());
     const d = tempDir('ct-provider-cli-');
     cleanups.push(() => d.cleanup());
     const env = { ...process.env, RUNWAYML_API_SECRET: fake.key, RUNWAYML_BASE_URL: fake.baseUrl };
+    const url = engine === 'postgres' ? await studioDatabase() : null;
+    const where = url ? ['--database-url', url] : [];
     // Not spawnSync: the fake Runway answers from this process's event loop.
     const cli = (...args: string[]) =>
       new Promise<{ status: number; stdout: string }>((resolve) =>
-        execFile(process.execPath, ['bin/circletake.js', ...args, '--data-dir', d.dir], { encoding: 'utf8', timeout: 60_000, env }, (err, stdout) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout })),
+        execFile(process.execPath, ['bin/circletake.js', ...args, '--data-dir', d.dir, ...where], { encoding: 'utf8', timeout: 60_000, env }, (err, stdout) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout })),
       );
     const b = await cli('ledger', 'balance', '--json');
     expect(b.status).toBe(0);
     const bal = JSON.parse(b.stdout) as { pools: { pool: string; posted: number }[]; provider: ProviderComparison };
     expect(bal.provider).toMatchObject({ provider: 'runway', providerCredits: 3_000, booksCredits: 3_000, drift: 3_000, mirrored: 3_000, comparedAt: expect.any(String) });
     expect(bal.pools.find((p) => p.pool === 'api:purchased')).toMatchObject({ posted: 3_000 });
+    // On PostgreSQL the mirrored reading is in the studio database (the CLI did not open a file of its own).
+    if (url) expect(await anotherPgEngine(url).get("SELECT count(*) AS n FROM ledger_ops WHERE kind = 'provider_sync'")).toEqual({ n: 1 });
     fake.spendElsewhere(250, 'gen4_turbo');
     const text = await cli('ledger', 'balance');
     expect(text.stdout).toMatch(/runway \(api:purchased\): provider 2750 {2}books 2750 {2}drift -250 \(-250 mirrored\) {2}compared /);
