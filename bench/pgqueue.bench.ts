@@ -104,6 +104,8 @@ async function prepare(dataDir: string, databaseUrl: string | null): Promise<voi
   );
   await core.money.reload();
   await core.money.activate('bench');
+  // The plan's simulated grant pays for 400 jobs; the bench runs more on one database.
+  await core.ledger.grant({ id: 'bench_grant', pool: 'local:grant', credits: 100_000_000 });
   await core.dispose();
 }
 
@@ -173,6 +175,7 @@ async function postgres(adminUrl: string): Promise<void> {
         add(`queue ${w}`, q.rate);
         refused.set(w, (refused.get(w) ?? 0) + q.refused);
         retries.set(w, (retries.get(w) ?? 0) + q.retries);
+        console.log(`  round ${r + 1}, ${w} worker(s): queue ${fmt(q.rate)} jobs/s, floor ${fmt(rates.get(`floor ${w}`)!.at(-1)!)} jobs/s`);
         if (w === 1) lat.push(...q.latencies);
       }
     }
