@@ -7,7 +7,7 @@ export type { RequestRecord } from './fakeHttp';
 import { FakeBilling } from './fakeBilling';
 import { applyFault, bump, header, readBody, routeOf, taskIdOf, type RequestRecord } from './fakeHttp';
 import { FAKE_MODELS, validateCreate, type FakeEndpoint } from './fakeModels';
-import { FakeTaskBook, isTerminal, type FakeTask, type PlannedOutcome, type Timing } from './fakeTasks';
+import { FakeTaskBook, isTerminal, maxInFlightByModel, type FakeTask, type PlannedOutcome, type Timing } from './fakeTasks';
 import { FakeVideos } from './fakeVideo';
 
 export const RUNWAY_VERSION = '2024-11-06';
@@ -47,6 +47,8 @@ export interface FakeRunwayStats {
   /** Σ terminal cost.credits. */
   billedCredits: number;
   creditBalance: number;
+  /** Per model, the most of its tasks in flight at once (created, not yet ended): what the tier's concurrency limit bounds. */
+  maxInFlightByModel: Record<string, number>;
 }
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; raw?: Buffer };
@@ -153,6 +155,7 @@ export class FakeRunway {
       tasksCreatedByKeyModel: Object.fromEntries(this.counts.created),
       billedCredits: this.billing.total(),
       creditBalance: this.billing.balance,
+      maxInFlightByModel: maxInFlightByModel(this.book.all(this.now()), this.now()),
     };
   }
 

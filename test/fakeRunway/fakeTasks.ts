@@ -148,3 +148,27 @@ export class FakeTaskBook {
     this.onTerminal(t);
   }
 }
+
+/**
+ * The most tasks of each model in flight at once — created and not yet ended (THROTTLED, PENDING or
+ * RUNNING; a task ends when it succeeds, fails or is cancelled) — over the tasks given, as of `now`. A task
+ * that ends at the very ms another is created has let go of its slot first.
+ */
+export function maxInFlightByModel(tasks: readonly FakeTask[], now: number): Record<string, number> {
+  const events = new Map<string, { at: number; d: number }[]>();
+  for (const t of tasks) {
+    const list = events.get(t.model) ?? [];
+    list.push({ at: t.createdAt, d: +1 });
+    if (t.endedAt !== null && t.endedAt <= now) list.push({ at: t.endedAt, d: -1 });
+    events.set(t.model, list);
+  }
+  const out: Record<string, number> = {};
+  for (const [model, list] of events) {
+    list.sort((a, b) => a.at - b.at || a.d - b.d);
+    let cur = 0;
+    let max = 0;
+    for (const e of list) max = Math.max(max, (cur += e.d));
+    out[model] = max;
+  }
+  return out;
+}

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import {} from '../support/clips';
+import { chaosPlan } from '../chaos/chaosPlan';
 import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { seeded } from '../fakeRunway/fakeFaults';
@@ -21,18 +22,6 @@ const KILLS = Number(process.env.CHAOS_KILLS ?? 50);
 // Each life of the worker lasts 150–600 ms after it reports running: long enough to claim, create and
 // settle some jobs, short enough that most kills land with creates and settlements in flight.
 const LIFE_MS = Number(process.env.CHAOS_LIFE_MS ?? 150);
-
-function chaosPlan(resources: string): string {
-  const base = readFileSync(join(resources, 'plans', 'runway-api.yaml'), 'utf8');
-  return base
-    .replace(/name: runway-api\n/, 'name: chaos-api\n')
-    .replace(/\n\s*default: true/, '')
-    .replace(/requests_per_minute: \d+/, 'requests_per_minute: 6000')
-    .replace(/burst: \d+/, 'burst: 20')
-    .replace(/backoff: \{[^}]*\}/, 'backoff: { initial_ms: 20, max_ms: 300, jitter: true, max_retries: 6 }')
-    .replace(/max_concurrent_jobs: \d+/, 'max_concurrent_jobs: 8')
-    .replace(/concurrency:\n  start: \d+\n  max: \d+/, 'concurrency:\n  start: 8\n  max: 8');
-}
 
 describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
   let fake: FakeRunway | undefined;

@@ -164,6 +164,25 @@ describe('fake Runway: the surface in docs/runway.md', () => {
     expect((await call(f, 'POST', '/v1/organization/usage', { startDate: '2026-11-21', beforeDate: '2026-11-22' })).json!.results).toEqual([{ date: '2026-11-21', usedCredits: [{ model: 'gen4.5', amount: 60 }] }]);
   });
 
+  it('counts the most tasks of a model in flight at once, throttled ones too, until they end or are cancelled', async () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const f = await start({ now: () => now, tier: { 'gen4.5': { maxConcurrentGenerations: 1 } } });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await call(f, 'POST', '/v1/text_to_video', t2v)).json!.id as string);
+    expect(f.stats().maxInFlightByModel).toEqual({ 'gen4.5': 3 });
+    now += 5;
+    await call(f, 'DELETE', `/v1/tasks/${ids[2]!}`);
+    now += 105; // the first ends; the second, throttled until now, starts
+    await call(f, 'POST', '/v1/text_to_video', t2v);
+    expect(f.stats().maxInFlightByModel).toEqual({ 'gen4.5': 3 });
+    now += 10;
+    for (let i = 0; i < 2; i++) await call(f, 'POST', '/v1/text_to_video', { ...t2v, duration: 2 });
+    expect(f.stats().maxInFlightByModel).toEqual({ 'gen4.5': 4 });
+    now += 10_000;
+    await call(f, 'POST', '/v1/image_to_video', { model: 'gen4_turbo', promptImage: 'https://example.com/a.png', ratio: '1280:720', duration: 5 });
+    expect(f.stats().maxInFlightByModel).toEqual({ 'gen4.5': 4, gen4_turbo: 1 });
+  });
+
   it('chaos faults are reproducible from the seed', async () => {
     const run = async (seed: number): Promise<number[]> => {
       const f = await FakeRunway.start({ fast: true, chaos: { seed, create: { p429: 0.2, p5xxBefore: 0.2 } } });

@@ -53,6 +53,9 @@ export class JobQueue {
   private announceTimer: NodeJS.Timeout | null = null;
   /** The concurrency each provider reported per model (Runway: the tier's per-model limits), by `provider/model`. */
   private readonly reported = new Map<string, number>();
+  /** Providers whose limits this worker has read at least once, and the read under way. */
+  private readonly limitsRead = new Set<string>();
+  private limitsReading: Promise<void> | null = null;
 
   constructor(private readonly d: JobQueueDeps) {
     this.repo = new JobRepo(d.engine);
@@ -63,7 +66,15 @@ export class JobQueue {
       repo: this.repo,
       attempts: this.attempts,
       emitJob: (id) => this.emitJobSoon(id),
-      tierLimits: (provider, model) => tierLimits(d.tierPlan(), this.reported.get(`${provider}/${model}`) ?? null),
+      tierLimits: async (provider, model) => {
+        // Until this worker has read the provider's tier once, it reads it first. A worker of a shared queue
+        // that cannot read it admits nothing (null: wait) — the plan's numbers alone could exceed the team's
+        // tier; a data dir's only worker goes on with the plan's.
+        const isUnread = () => !!this.d.providers.get(provider)?.account && !this.limitsRead.has(provider);
+        if (isUnread()) await this.refreshProviderLimits();
+        if (isUnread() && !this.d.lock.isExclusive) return null;
+        return tierLimits(d.tierPlan(), this.reported.get(`${provider}/${model}`) ?? null);
+      },
     });
     this.submitter = new JobSubmitter(d, this.repo, this.attempts, { kick: () => this.kick(), get: (id) => this.get(id) });
   }
@@ -344,7 +355,14 @@ export class JobQueue {
   }
 
   /** Asks each provider that reports one for its concurrency limit (Runway: the tier's per-model limits). */
-  async refreshProviderLimits(): Promise<void> {
+  refreshProviderLimits(): Promise<void> {
+    this.limitsReading ??= this.readProviderLimits().finally(() => {
+      this.limitsReading = null;
+    });
+    return this.limitsReading;
+  }
+
+  private async readProviderLimits(): Promise<void> {
     for (const [id, p] of this.d.providers) {
       if (!p.account) continue;
       try {
@@ -352,6 +370,7 @@ export class JobQueue {
         for (const [model, l] of Object.entries(info.limits)) if (l.maxConcurrent !== null) this.reported.set(`${id}/${model}`, l.maxConcurrent);
         const limits = Object.values(info.limits).map((l) => l.maxConcurrent).filter((n): n is number => n !== null);
         this.d.gate.setProviderLimit(id, limits.length > 0 ? Math.max(...limits) : null);
+        this.limitsRead.add(id);
       } catch (e) {
         this.d.logger.log('debug', 'provider limits not available', { provider: id, error: (e as Error).message });
       }

@@ -20,6 +20,12 @@ import { sleep } from './sleep';
 /** Task states after which a task makes no more provider calls (the job can settle). */
 const TASK_ENDED: readonly TaskRow['status'][] = ['succeeded', 'failed', 'cancelled', 'unknown'];
 
+/** Requeue codes of a job held back before any provider call (the breaker, the tier's limits): not an attempt. */
+const HELD_BACK: readonly string[] = ['PROVIDER_UNAVAILABLE', 'PROVIDER_LIMIT'];
+
+/** Waits for a concurrency slot in one run before the job goes back to the queue (see create). */
+const LIMIT_WAITS = 5;
+
 /** Thrown when this worker's lease was superseded: stop, write nothing more. */
 export class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -46,7 +52,7 @@ export interface RunnerDeps {
   /** Runway's balance: read again after each settle (issue 13: the books mirror it). */
   funds?: ProviderFunds;
   /** The provider tier's limits for a model, shared by every worker through the database (sharedLimits.ts). */
-  tierLimits(provider: ProviderId, model: string): Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'>;
+  tierLimits(provider: ProviderId, model: string): Promise<Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'> | null>;
   /** Called after a take is stored (auto-check runs off the queue's slots). */
   onTakeStored(takeId: string): void;
   emitJob(jobId: string): void;
@@ -63,6 +69,8 @@ interface Ctx {
   lastProgressEmit: Map<number, number>;
   /** Set when the last task's own transaction also settled the job (one commit for both). */
   isSettled: boolean;
+  /** Waits for a slot of the tier's concurrency in this run (every task of the job). */
+  limitWaits: number;
 }
 
 /**
@@ -79,7 +87,7 @@ export class JobRunner {
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
-    const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map(), isSettled: false };
+    const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map(), isSettled: false, limitWaits: 0 };
     try {
       if (!provider) {
         await this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
@@ -97,8 +105,9 @@ export class JobRunner {
       const requeues = outcomes.filter((o): o is Extract<TaskOutcome, { kind: 'requeue' }> => o.kind === 'requeue');
       if (requeues.length > 0) {
         const worst = requeues.reduce((a, b) => (b.delayMs > a.delayMs ? b : a));
-        // Refused by the breaker before any provider call, on every task: not an attempt (C4: backpressure fails nothing).
-        const isHeldBack = requeues.length === outcomes.length && requeues.every((o) => o.code === 'PROVIDER_UNAVAILABLE');
+        // Refused by the breaker or the tier's limits before any provider call, on every task still to run:
+        // not an attempt (C4: backpressure fails nothing).
+        const isHeldBack = requeues.every((o) => HELD_BACK.includes(o.code));
         const changed = (await this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message })).changes;
         if (changed === 0) throw new LeaseLost();
       } else {
@@ -180,13 +189,21 @@ export class JobRunner {
       const view = this.d.gate.view().find((b) => b.provider === provider.id);
       return { kind: 'requeue', delayMs: 1000, code: 'PROVIDER_UNAVAILABLE', message: `${provider.id} is having trouble (${view?.reason ?? 'circuit open'}); the job waits and keeps its reservation.` };
     }
+    const limits = await this.d.tierLimits(provider.id, row.model);
+    if (!limits) {
+      // null: this worker of a shared queue could not read the provider's tier yet; admitting on the plan's
+      // numbers alone could exceed it for the whole team. It reads it again before the next try.
+      permit.release();
+      await sleep(1000, ctx.signal);
+      return null;
+    }
     const before = await this.balance(ctx);
     const now = this.d.clock.now();
     // Durable before the create call (Q4); shares its commit with the other jobs' steps of this tick. The
     // tier's limits are taken in the same transaction, from the database every worker shares (sharedLimits).
     const intent = await this.d.engine.tx(
       async (q) => {
-        const admitted = await admit(q, { provider: provider.id, model: row.model, now, ...this.d.tierLimits(provider.id, row.model), taskKey: { jobId: row.id, n: task.n } });
+        const admitted = await admit(q, { provider: provider.id, model: row.model, now, ...limits, taskKey: { jobId: row.id, n: task.n } });
         if (!admitted.ok) return admitted;
         if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) throw new LeaseLost();
         const attemptId = await this.d.attempts.start({
@@ -204,9 +221,14 @@ export class JobRunner {
     if (!intent.ok) {
       // The team's tier is at its limit (another worker's tasks count too): nothing was sent, no attempt counted.
       permit.release();
+      // A slot frees only when some task of the model ends — possibly one of a job waiting in the queue for
+      // a worker (a dead worker's, taken back when its lease ran out). Waiting here would hold this worker's
+      // slot from that job for good, so after LIMIT_WAITS waits a concurrency refusal gives the job back to the
+      // queue (ready at once, uncounted): the next claim takes the best ready job, which may be that one.
       if (intent.waitMs <= 2000 && !ctx.signal.aborted) {
         await sleep(intent.waitMs, ctx.signal);
-        return null;
+        if (intent.reason === 'rate' || ++ctx.limitWaits < LIMIT_WAITS) return null;
+        return { kind: 'requeue', delayMs: 0, code: 'PROVIDER_LIMIT', message: `The ${provider.id} tier's concurrency limit is reached across the team; the job waits its turn.` };
       }
       return { kind: 'requeue', delayMs: intent.waitMs, code: 'PROVIDER_LIMIT', message: `The ${provider.id} tier's ${intent.reason === 'rate' ? 'request rate' : 'concurrency'} limit is reached across the team; the job waits its turn.` };
     }
