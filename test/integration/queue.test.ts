@@ -237,6 +237,28 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `job queue · ${engi
     expect(await apiAvailable(core)).toBe(before - 40);
   });
 
+  it('acknowledges every one of 8 concurrent submitters\' submits, reserving each once (money transactions take turns, none refused)', async () => {
+    const { core } = await setup(engine, { start: false, credits: 10_000 });
+    const before = await apiAvailable(core);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, who) =>
+        (async () => {
+          const ids: string[] = [];
+          for (let k = 0; k < 4; k++) ids.push((await core.queue.submit(submitRequest({ params: params({ seed: 1000 + who * 10 + k }), projectName: 'Rush', userId: `member${who}` }))).jobId);
+          return ids;
+        })(),
+      ),
+    );
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    expect(refused).toEqual([]);
+    const ids = results.flatMap((r) => (r as PromiseFulfilledResult<string[]>).value);
+    expect(new Set(ids).size).toBe(32);
+    const jobs = await Promise.all(ids.map((id) => core.queue.get(id)));
+    expect(jobs.every((j) => j.status === 'queued' && j.reservedCredits > 0)).toBe(true);
+    expect(await apiAvailable(core)).toBe(before - jobs.reduce((n, j) => n + j.reservedCredits, 0));
+    expect((await core.ledger.audit()).ok).toBe(true);
+  });
+
   it('runs by priority, then by queue order; pause holds everything', async () => {
     const { core, provider } = await setup(engine, { start: false });
     const a = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));

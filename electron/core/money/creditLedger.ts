@@ -15,7 +15,7 @@ import {
 import type { PlanConfig } from '../../../shared/money/planSchema';
 import { MAX_CREDITS_PER_OP, PositiveCredits } from '../../../shared/money/pools';
 import type { CoreEvents } from '../coreEvents';
-import { constraintOf, type Queryable, type SqlEngine } from '../db/engine/sqlEngine';
+import { constraintOf, MONEY_WRITER, type Queryable, type SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Logger, Notifier } from '../ports';
 import { Books, ensureSystemAccounts, nowOf, type Now } from './ledgerBooks';
 import type { LedgerCtx } from './ledgerContext';
@@ -264,7 +264,7 @@ export class CreditLedger {
     if (q === undefined && !opts.isOpening) await this.ready;
     if (this.unsafe.length > 0) throw new LedgerUnsafeError(this.unsafe);
     if (q) return fn(this.ctxOf(q));
-    const run = () => this.d.engine.tx((tq) => fn(this.ctxOf(tq)), { isolation: 'lockRows', idempotent: true });
+    const run = () => this.d.engine.tx((tq) => fn(this.ctxOf(tq)), { isolation: 'lockRows', writer: MONEY_WRITER, idempotent: true });
     let value: T;
     try {
       value = await run();

@@ -6,6 +6,7 @@ import { JobRepo, type JobRow } from './jobRepo';
 import { openJobParams } from './jobInputs';
 import { JobRunner, type RunnerDeps } from './jobRunner';
 import { tierLimits } from './sharedLimits';
+import { MONEY_WRITER } from '../db/engine/sqlEngine';
 import type { PlanConfig } from '../../../shared/money/planSchema';
 import { JobSubmitter, type SubmitDeps, type SubmitRequest } from './jobSubmit';
 import type { RunnerLock } from './queueLock';
@@ -166,7 +167,7 @@ export class JobQueue {
             throw new AppError('CONFLICT', 'The job changed while cancelling; try again.');
           }
           await on.cancelPendingTasks.run({ id, now });
-        });
+        }, { writer: MONEY_WRITER });
         return this.changed(id);
       }
     }
@@ -236,7 +237,7 @@ export class JobQueue {
       const reservationId = `rsv_${id}_r${this.d.ids.newId('x').slice(-6)}`;
       const snap = await this.d.money.reserve({ reservationId, jobId: id, projectId: job.projectId, artifactClass: job.artifactClass, stage: stageOf(params), priced }, q);
       await on.setReservation.run({ id, reservationId, reserved: priced.credits, before: snap.before });
-    });
+    }, { writer: MONEY_WRITER });
     this.kick();
     return this.changed(id);
   }

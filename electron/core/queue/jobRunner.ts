@@ -15,6 +15,10 @@ import { isRetryableFailure, jobOutcome } from './jobTransitions';
 import type { JobRepo, JobRow, TaskRow } from './jobRepo';
 import type { ProviderFunds, ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
 import { admit, type AdmitRequest } from './sharedLimits';
+import { MONEY_WRITER } from '../db/engine/sqlEngine';
+
+/** The transactions that settle money run one at a time across a studio (TxOptions.writer). */
+const MONEY = { writer: MONEY_WRITER };
 import { sleep } from './sleep';
 
 /** Task states after which a task makes no more provider calls (the job can settle). */
@@ -112,7 +116,7 @@ export class JobRunner {
         if (changed === 0) throw new LeaseLost();
       } else {
         // Already settled in the last task's own commit when it could be (settleIfLast).
-        if (!ctx.isSettled) await this.d.engine.tx((q) => this.settle(ctx, q));
+        if (!ctx.isSettled) await this.d.engine.tx((q) => this.settle(ctx, q), MONEY);
         if (row.provider === 'runway') void this.d.funds?.refresh('settle', 0);
       }
     } catch (e) {
@@ -314,7 +318,7 @@ export class JobRunner {
           await this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' }, q);
           if (attempt) await this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end }, q);
           await this.settleIfLast(ctx, q);
-        });
+        }, MONEY);
         await this.d.takes.announce(takeId);
         this.d.onTakeStored(takeId);
         return { kind: 'done' };
@@ -350,7 +354,7 @@ export class JobRunner {
           await this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status }, q);
           await this.settleIfLast(ctx, q);
         }
-      });
+      }, MONEY);
       return retryable ? null : { kind: 'done' };
     }
     // Still waiting: PENDING, THROTTLED (the provider's own queue) or RUNNING.

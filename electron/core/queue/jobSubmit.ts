@@ -6,7 +6,7 @@ import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jo
 import type { Project } from '../../../shared/contract/projects';
 import { AppError } from '../../../shared/errors';
 import { hasSomethingToRender } from '../../../shared/jobParams';
-import type { Queryable } from '../db/engine/sqlEngine';
+import { MONEY_WRITER, type Queryable } from '../db/engine/sqlEngine';
 import type { ProjectService } from '../projects/projectService';
 import type { ShotService } from '../shots/shotService';
 import type { AttemptLog } from './attemptLog';
@@ -120,7 +120,7 @@ export class JobSubmitter {
       const snap = await this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced }, q);
       await on.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
       return { jobId, cacheHit: false, saved: 0 };
-    });
+    }, { writer: MONEY_WRITER });
     if (made.project) this.d.projects.announceCreated(made.project);
     if (made.shotsOf) await this.d.shots.announce(made.shotsOf);
     const job = await this.hooks.get(result.jobId);

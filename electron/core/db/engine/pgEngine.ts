@@ -63,6 +63,7 @@ export class PgEngine implements SqlEngine {
   private readonly schemaTable: string;
   private readonly where: string;
   private readonly url: string;
+  private closing: Promise<void> | null = null;
   private readonly applicationName: string;
 
   constructor(opts: PgEngineOptions) {
@@ -120,7 +121,8 @@ export class PgEngine implements SqlEngine {
       client.on('error', onError);
       let committing = false;
       try {
-        await client.query(opts.isolation === 'lockRows' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query(opts.isolation === 'lockRows' || opts.writer ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
+        if (opts.writer) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [opts.writer]);
         const committed: (() => void)[] = [];
         const value = await fn(this.queryable(client, committed));
         committing = true;
@@ -161,8 +163,10 @@ export class PgEngine implements SqlEngine {
     return { engine: 'postgres', serverVersion: `PostgreSQL ${v?.server_version ?? '?'}`, schemaVersion: schema?.v ?? 0, where: this.where };
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  /** Ends the pool; a second call waits for the first (a core disposed twice, a shared engine closed by each user). */
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
   }
 
   /**

@@ -64,7 +64,20 @@ export interface TxOptions {
    * account rows first queues them. SQLite has one writer, so both are the same there.
    */
   isolation?: 'serializable' | 'lockRows';
+  /**
+   * Transactions naming the same writer run one at a time, as every transaction does on SQLite's single
+   * writer: on PostgreSQL, READ COMMITTED and a transaction-scoped advisory lock on the name taken first,
+   * so each statement after it sees everything the writer's previous transactions committed. For the
+   * queue's money transactions (submit, settle, cancel, retry) and the ledger's own: they read balances,
+   * caps, spend totals and idempotency keys, decide, and write, so under SERIALIZABLE every two that
+   * overlap made one of them run again, and 8 concurrent submitters exhausted the retries
+   * (`npm run bench pgqueue`, docs/perf.md). SQLite ignores it (one writer already).
+   */
+  writer?: string;
 }
+
+/** The writer every transaction that moves credits names (TxOptions.writer). */
+export const MONEY_WRITER = 'circletake.money';
 
 export type EngineName = 'sqlite' | 'postgres';
 
