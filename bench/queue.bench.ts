@@ -13,21 +13,15 @@
  * are counted from the WAL's commit frames in separate, untimed runs (test/support/walCommits.ts).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '../electron/core/createCore';
 import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';
-import type { Provider, TaskState } from '../electron/core/providers/provider';
-import { JobQueue } from '../electron/core/queue/jobQueue';
-import { ResilienceGate } from '../electron/core/queue/providerGate';
 import { QueueLock } from '../electron/core/queue/queueLock';
-import { queueMoney } from '../electron/core/queue/queueWiring';
-import { PromptVault } from '../electron/core/security/promptVault';
-import { FileKeys } from '../electron/core/security/fileKeys';
+import { benchQueue, benchRequest, writeBenchPlan } from './queueKit';
 import { fmt } from './support';
 import { countCommits } from '../test/support/walCommits';
-import { submitRequest } from '../test/support/parsed';
 
 const N = Number(process.env.QUEUE_BENCH_JOBS ?? 400);
 /** Callers submitting side by side (each waits for its acknowledgement before the next). */
@@ -45,63 +39,13 @@ interface Run {
   cpuMs: number;
 }
 
-function zeroLatencyProvider(): Provider {
-  let seq = 0;
-  return {
-    id: 'local',
-    isSimulation: true,
-    validate: () => undefined,
-    create: async () => ({ taskId: `t-${++seq}`, estimatedCredits: 25 }),
-    get: async (): Promise<TaskState> => ({ status: 'SUCCEEDED', outputs: ['zero://out'], costCredits: 25 }),
-    cancel: async () => undefined,
-    // Zero latency includes the transfer: the no-op media port below never reads the file, and writing one
-    // would time the disk (measured by the check bench), not the queue.
-    download: async () => undefined,
-    dispose: () => undefined,
-  };
-}
-
 export async function ourQueue(dir: string, n = N, isCounted = false, submitters = SUBMITTERS): Promise<Run> {
   const ports = { clock: systemClock, ids: createIds(systemClock), logger: silentLogger, notifier: { notify: () => undefined } };
   const core = createCore({ dataDir: dir, appVersion: 'bench', isStrict: false }, ports);
-  const plan = readFileSync(join(process.cwd(), 'resources', 'plans', 'runway-api.yaml'), 'utf8')
-    .replace(/name: runway-api\n/, 'name: bench\n')
-    .replace(/\n\s*default: true/, '')
-    .replace(/requests_per_minute: \d+/, 'requests_per_minute: 10000000')
-    .replace(/burst: \d+/, 'burst: 100000')
-    .replace(/max_concurrent_jobs: \d+/, 'max_concurrent_jobs: 8')
-    .replace(/concurrency:\n  start: \d+\n  max: \d+/, 'concurrency:\n  start: 8\n  max: 8');
-  mkdirSync(join(dir, 'plans'), { recursive: true });
-  writeFileSync(join(dir, 'plans', 'bench.yaml'), plan);
+  writeBenchPlan(dir);
   await core.money.reload();
   await core.money.activate('bench');
-  const provider = zeroLatencyProvider();
-  let stored = 0;
-  const queue = new JobQueue({
-    engine: core.db.engine,
-    projects: core.projects,
-    shots: core.shots,
-    takes: core.takes,
-    providers: new Map([['local', provider]]),
-    money: queueMoney(core.money, core.ledger, core.plans),
-    media: {
-      tempDir: () => join(dir, 'tmp'),
-      storeOutput: async () => ({ artifactId: `art_bench${++stored}`, path: '', durationSec: 5, width: 1280, height: 720 }),
-    },
-    vault: new PromptVault(new FileKeys(dir)),
-    gate: new ResilienceGate({ clock: systemClock, plan: () => core.plans.active().plan }),
-    events: core.events,
-    clock: systemClock,
-    ids: ports.ids,
-    logger: silentLogger,
-    backoff: () => 10,
-    pollIntervalMs: () => 0,
-    onTakeStored: () => undefined,
-    lock: new QueueLock(join(dir, 'bench-lock')),
-    tierPlan: () => core.plans.active().plan,
-    tickMs: 5,
-  });
-  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  const queue = benchQueue(core, dir, new QueueLock(join(dir, 'bench-lock')));
   mkdirSync(join(dir, 'bench-lock'), { recursive: true });
   // Done when every job has announced its end (listening costs the queue nothing; polling the table would).
   const ended = new Set<string>();
@@ -122,7 +66,7 @@ export async function ourQueue(dir: string, n = N, isCounted = false, submitters
   let next = 0;
   const submitter = async () => {
     for (let i = next++; i < n; i = next++) {
-      await queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', prompt: `bench ${i}` }, projectName: 'Bench' }));
+      await queue.submit(benchRequest(String(i)));
     }
   };
   await Promise.all(Array.from({ length: submitters }, submitter));
