@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Core } from '../../electron/core/createCore';
+import { submitRequest } from '../support/parsed';
 
 /**
  * The chaos soaks' plan: Runway's API plan renamed chaos-api, with a fast rate, short backoff and room for
@@ -15,4 +17,25 @@ export function chaosPlan(resources: string): string {
     .replace(/backoff: \{[^}]*\}/, 'backoff: { initial_ms: 20, max_ms: 300, jitter: true, max_retries: 6 }')
     .replace(/max_concurrent_jobs: \d+/, 'max_concurrent_jobs: 8')
     .replace(/concurrency:\n  start: \d+\n  max: \d+/, 'concurrency:\n  start: 8\n  max: 8');
+}
+
+/**
+ * A soak's opening: the chaos plan activated in the core's data dir, credits bought, and `count` Runway jobs
+ * submitted and acknowledged by this process (1 or 2 variations, 2–4 s, drawn from `rnd`). Returns their ids.
+ */
+export async function chaosJobs(core: Core, dataDir: string, count: number, rnd: () => number, model = 'gen4.5'): Promise<string[]> {
+  mkdirSync(join(dataDir, 'plans'), { recursive: true });
+  writeFileSync(join(dataDir, 'plans', 'chaos-api.yaml'), chaosPlan(core.config.resourcesDir ?? join(process.cwd(), 'resources')));
+  await core.money.reload();
+  await core.money.activate('chaos-api');
+  await core.ledger.purchase({ id: 'chaos-buy', surface: 'api', credits: 200_000 });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await core.queue.submit(submitRequest({
+      params: { provider: 'runway', model, durationSec: 2 + Math.floor(rnd() * 3), ratio: '1280:720', prompt: `chaos shot ${i}`, seed: i, variations: rnd() < 0.2 ? 2 : 1 },
+      projectName: 'Chaos',
+    }));
+    ids.push(r.jobId);
+  }
+  return ids;
 }

@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import {} from '../support/clips';
-import { chaosPlan } from '../chaos/chaosPlan';
+import { chaosJobs } from '../chaos/chaosPlan';
 import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { seeded } from '../fakeRunway/fakeFaults';
 import { describeWith, ffmpegNeed } from '../support/needs';
-import { submitRequest } from '../support/parsed';
 
 // Q5: 100 jobs against the fake Runway with random 429s, 5xxs, resets, hangs and FAILED tasks, while
 // the queue's process is SIGKILLed again and again (50 times by default; first 3 lives with the breaker
@@ -48,22 +46,9 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
     });
     const t = testCore({ config: { pollIntervalMs: { runway: 15 } } });
     const { core, dataDir } = t;
-    mkdirSync(join(dataDir, 'plans'), { recursive: true });
-    writeFileSync(join(dataDir, 'plans', 'chaos-api.yaml'), chaosPlan(core.config.resourcesDir ?? join(process.cwd(), 'resources')));
-    await core.money.reload();
-    await core.money.activate('chaos-api');
-    await core.ledger.purchase({ id: 'chaos-buy', surface: 'api', credits: 200_000 });
-
-    // Submitted and acknowledged by this process; run by the child.
+    // Submitted and acknowledged by this process; run by the worker process(es).
     const rnd = seeded(SEED);
-    const ids: string[] = [];
-    for (let i = 0; i < JOBS; i++) {
-      const r = await core.queue.submit(submitRequest({
-        params: { provider: 'runway', model: 'gen4.5', durationSec: 2 + Math.floor(rnd() * 3), ratio: '1280:720', prompt: `chaos shot ${i}`, seed: i, variations: rnd() < 0.2 ? 2 : 1 },
-        projectName: 'Chaos',
-      }));
-      ids.push(r.jobId);
-    }
+    const ids = await chaosJobs(core, dataDir, JOBS, rnd);
 
     const env = { ...process.env, CT_DATA_DIR: dataDir, RUNWAYML_BASE_URL: fake.baseUrl, RUNWAYML_API_SECRET: fake.key };
     const startWorker = async (extra: Record<string, string> = {}): Promise<ChildProcess> => {

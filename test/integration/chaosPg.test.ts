@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import type { Job } from '../../shared/contract/jobs';
-import { chaosPlan } from '../chaos/chaosPlan';
+import { chaosJobs } from '../chaos/chaosPlan';
 import { seeded } from '../fakeRunway/fakeFaults';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { maxInFlightByModel } from '../fakeRunway/fakeTasks';
 import { needsOn, testCoreOn } from '../support/coreOn';
 import { describeWith } from '../support/needs';
-import { submitRequest } from '../support/parsed';
 
 // Q5 / S13 on a studio's PostgreSQL: the chaos soak with TWO queue worker processes on one database (the
 // shared queue, SharedRunner), either of them SIGKILLed at random and started again, against the fake
@@ -57,22 +55,9 @@ describeWith(needsOn('postgres'), 'chaos on PostgreSQL: two workers, kill -9 und
     const t = await testCoreOn('postgres', { config: { pollIntervalMs: { runway: 15 } } });
     const { core, dataDir, databaseUrl } = t;
     try {
-      mkdirSync(join(dataDir, 'plans'), { recursive: true });
-      writeFileSync(join(dataDir, 'plans', 'chaos-api.yaml'), chaosPlan(core.config.resourcesDir ?? join(process.cwd(), 'resources')));
-      await core.money.reload();
-      await core.money.activate('chaos-api');
-      await core.ledger.purchase({ id: 'chaos-buy', surface: 'api', credits: 200_000 });
-
-      // Submitted and acknowledged by this process; run by the two workers.
+      // Submitted and acknowledged by this process; run by the worker process(es).
       const rnd = seeded(SEED);
-      const ids: string[] = [];
-      for (let i = 0; i < JOBS; i++) {
-        const r = await core.queue.submit(submitRequest({
-          params: { provider: 'runway', model: MODEL, durationSec: 2 + Math.floor(rnd() * 3), ratio: '1280:720', prompt: `chaos shot ${i}`, seed: i, variations: rnd() < 0.2 ? 2 : 1 },
-          projectName: 'Chaos',
-        }));
-        ids.push(r.jobId);
-      }
+      const ids = await chaosJobs(core, dataDir, JOBS, rnd, MODEL);
 
       // The same data dir (the prompt key) and the same studio database for both workers.
       const env = { ...process.env, CT_DATA_DIR: dataDir, CIRCLETAKE_DATABASE_URL: databaseUrl!, RUNWAYML_BASE_URL: fake.baseUrl, RUNWAYML_API_SECRET: fake.key };

@@ -80,3 +80,34 @@ export function deliverTo(listeners: Iterable<(e: FeedEvent) => void>, e: FeedEv
     }
   }
 }
+
+/**
+ * A feed's listeners: the tail starts with the first subscriber and stops with the last (a one-shot CLI
+ * command only publishes, and reads nothing).
+ */
+export class FeedListeners {
+  private readonly set = new Set<(e: FeedEvent) => void>();
+
+  constructor(private readonly tail: { start(): void; stop(): void; isDisposed(): boolean }) {}
+
+  add(listener: (e: FeedEvent) => void): () => void {
+    if (this.set.size === 0 && !this.tail.isDisposed()) this.tail.start();
+    this.set.add(listener);
+    return () => {
+      this.set.delete(listener);
+      if (this.set.size === 0) this.tail.stop();
+    };
+  }
+
+  get size(): number {
+    return this.set.size;
+  }
+
+  clear(): void {
+    this.set.clear();
+  }
+
+  deliver(e: FeedEvent, logger: Logger): void {
+    deliverTo(this.set, e, logger);
+  }
+}

@@ -3,7 +3,7 @@ import type { EventName } from '../../../shared/contract';
 import type { PgEngine } from '../db/engine/pgEngine';
 import type { Clock, Logger } from '../ports';
 import type { ChangeFeed, FeedEvent } from './changeFeed';
-import { decodeFeedRow, deliverTo, FeedBuffer } from './feedBuffer';
+import { decodeFeedRow, FeedBuffer, FeedListeners } from './feedBuffer';
 
 export interface PgChangeFeedOptions {
   engine: PgEngine;
@@ -37,7 +37,7 @@ const PRUNE_EVERY = 100;
  */
 export class PgChangeFeed implements ChangeFeed {
   private readonly origin = randomBytes(8).toString('hex');
-  private readonly listeners = new Set<(e: FeedEvent) => void>();
+  private readonly listeners = new FeedListeners({ start: () => this.startTail(), stop: () => this.stopTail(), isDisposed: () => this.isDisposed });
   private readonly buffer = new FeedBuffer();
   private readonly unknownNames = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -63,12 +63,7 @@ export class PgChangeFeed implements ChangeFeed {
   }
 
   subscribe(listener: (e: FeedEvent) => void): () => void {
-    if (this.listeners.size === 0 && !this.isDisposed) this.startTail();
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopTail();
-    };
+    return this.listeners.add(listener);
   }
 
   dispose(): void {
@@ -142,7 +137,7 @@ export class PgChangeFeed implements ChangeFeed {
         isNew = true;
         if (r.origin === this.origin || this.isDisposed) continue;
         const e = decodeFeedRow(r.event, r.payload, this.o.logger, this.unknownNames);
-        if (e) deliverTo(this.listeners, e, this.o.logger);
+        if (e) this.listeners.deliver(e, this.o.logger);
       }
       this.advance();
       if (!isNew || rows.length < BATCH) return;

@@ -4,7 +4,7 @@ import type { EventName } from '../../../shared/contract';
 import type { Clock, Logger } from '../ports';
 import type { ChangeFeed, FeedEvent } from './changeFeed';
 import { ChangeRepo } from './changeRepo';
-import { decodeFeedRow, deliverTo, FeedBuffer } from './feedBuffer';
+import { decodeFeedRow, FeedBuffer, FeedListeners } from './feedBuffer';
 
 export interface SqliteChangeFeedOptions {
   conn: Database.Database;
@@ -32,7 +32,7 @@ const PRUNE_EVERY = 100;
 export class SqliteChangeFeed implements ChangeFeed {
   private readonly origin = randomBytes(8).toString('hex');
   private readonly repo: ChangeRepo;
-  private readonly listeners = new Set<(e: FeedEvent) => void>();
+  private readonly listeners = new FeedListeners({ start: () => this.startTail(), stop: () => this.stopTail(), isDisposed: () => this.isDisposed });
   private readonly buffer = new FeedBuffer();
   private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -57,12 +57,7 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 
   subscribe(listener: (e: FeedEvent) => void): () => void {
-    if (this.listeners.size === 0 && !this.isDisposed) this.startTail();
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopTail();
-    };
+    return this.listeners.add(listener);
   }
 
   dispose(): void {
@@ -110,7 +105,7 @@ export class SqliteChangeFeed implements ChangeFeed {
 
   private deliver(name: string, text: string): void {
     const e = decodeFeedRow(name, text, this.o.logger, this.unknownNames);
-    if (e) deliverTo(this.listeners, e, this.o.logger);
+    if (e) this.listeners.deliver(e, this.o.logger);
   }
 
   private startTail(): void {
