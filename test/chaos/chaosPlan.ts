@@ -39,3 +39,12 @@ export async function chaosJobs(core: Core, dataDir: string, count: number, rnd:
   }
   return ids;
 }
+
+/** The fake Runway's faults in both soaks: random 429s, 5xxs, resets and hangs around creates and reads, failed and refunded tasks. */
+export const chaosFaults = (seed: number) => ({
+  seed,
+  create: { p429: 0.08, p5xxBefore: 0.04, p5xxAfter: 0.02, pResetAfter: 0.01, pHangAfter: 0.005 },
+  read: { p429: 0.05, p5xx: 0.05, pReset: 0.02 },
+  pFailed: 0.1,
+  pRefund: 0.05,
+});

