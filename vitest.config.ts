@@ -10,8 +10,9 @@ export default defineConfig({
       'test/lint/**/*.test.ts',
     ],
     environment: 'node',
-    // One throwaway PostgreSQL for the suites that run on both engines (test/support/engines.ts).
-    globalSetup: ['test/support/pgGlobalSetup.ts'],
+    // One throwaway PostgreSQL for the suites that run on both engines (test/support/engines.ts), and one
+    // bundle of the CLI that the integration suites spawn (test/support/cliBundle.ts).
+    globalSetup: ['test/support/pgGlobalSetup.ts', 'test/support/cliBundle.ts'],
     pool: 'forks',
     // Two forks on two cores (the default would be one): many files spend their time waiting on child
     // processes, ffmpeg, PostgreSQL and HTTP servers, so the second fork roughly halves the wall time.

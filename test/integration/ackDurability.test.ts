@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testCore } from '../support/core';
 import { tempDir } from '../support/tmp';
 import { seeded } from '../fakeRunway/fakeFaults';
+import { nodeArgs } from '../support/nodeEntry';
 
 // Q1 (docs/reliability.md): an acknowledged job is never lost. A supervisor starts a submitting process,
 // SIGKILLs it right after one of its acknowledgements, restarts it, again and again; then every
@@ -21,7 +21,7 @@ interface Round {
 
 /** Runs the submitter until its `killAfter`-th ack, SIGKILLs it on reading that line, and returns what it acknowledged. */
 function round(dataDir: string, firstSeed: number, killAfter: number, isEarly: boolean): Promise<Round> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'chaos', 'submitter.ts')], {
+  const child = spawn(process.execPath, nodeArgs('test/chaos/submitter.ts'), {
     env: { ...process.env, CT_DATA_DIR: dataDir, CT_FIRST_SEED: String(firstSeed), CT_ACK_EARLY: isEarly ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import {} from '../support/clips';
@@ -9,6 +8,7 @@ import { testCore } from '../support/core';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { seeded } from '../fakeRunway/fakeFaults';
 import { describeWith, ffmpegNeed } from '../support/needs';
+import { nodeArgs } from '../support/nodeEntry';
 
 // Q5: 100 jobs against the fake Runway with random 429s, 5xxs, resets, hangs and FAILED tasks, while
 // the queue's process is SIGKILLed again and again (50 times by default; first 3 lives with the breaker
@@ -47,7 +47,7 @@ describeWith(ffmpegNeed, 'chaos: kill -9 under faults', () => {
 
     const env = { ...process.env, CT_DATA_DIR: dataDir, RUNWAYML_BASE_URL: fake.baseUrl, RUNWAYML_API_SECRET: fake.key };
     const startWorker = async (extra: Record<string, string> = {}): Promise<ChildProcess> => {
-      const c = spawn(process.execPath, ['--import', 'tsx', join('test', 'chaos', 'queueWorker.ts')], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const c = spawn(process.execPath, nodeArgs('test/chaos/queueWorker.ts'), { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: c.stdout! }).once('line', resolve);
         c.once('exit', (code, signal) => reject(new Error(`the queue worker exited before it started (${code ?? signal})`)));

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import type { Job } from '../../shared/contract/jobs';
@@ -10,6 +9,7 @@ import { FakeRunway } from '../fakeRunway/fakeRunway';
 import { maxInFlightByModel } from '../fakeRunway/fakeTasks';
 import { needsOn, testCoreOn } from '../support/coreOn';
 import { describeWith } from '../support/needs';
+import { nodeArgs } from '../support/nodeEntry';
 
 // Q5 / S13 on a studio's PostgreSQL: the chaos soak with TWO queue worker processes on one database (the
 // shared queue, SharedRunner), either of them SIGKILLed at random and started again, against the fake
@@ -57,7 +57,7 @@ describeWith(needsOn('postgres'), 'chaos on PostgreSQL: two workers, kill -9 und
       // The same data dir (the prompt key) and the same studio database for both workers.
       const env = { ...process.env, CT_DATA_DIR: dataDir, CIRCLETAKE_DATABASE_URL: databaseUrl!, RUNWAYML_BASE_URL: fake.baseUrl, RUNWAYML_API_SECRET: fake.key };
       const startWorker = async (): Promise<ChildProcess> => {
-        const c = spawn(process.execPath, ['--import', 'tsx', join('test', 'chaos', 'queueWorker.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+        const c = spawn(process.execPath, nodeArgs('test/chaos/queueWorker.ts'), { env, stdio: ['ignore', 'pipe', 'inherit'] });
         const line = await new Promise<string>((resolve, reject) => {
           createInterface({ input: c.stdout! }).once('line', resolve);
           c.once('exit', (code, signal) => reject(new Error(`the queue worker exited before it started (${code ?? signal})`)));

@@ -23,6 +23,17 @@ describe('circletake CLI', () => {
     expect(h.stdout).toContain('doctor');
   });
 
+  it('runs from the TypeScript sources through tsx as well as from the test run\'s bundle, with the same answers', () => {
+    const env = { ...process.env };
+    delete env.CIRCLETAKE_CLI_BUNDLE;
+    const fromSources = spawnSync(process.execPath, [...bin, 'fly'], { encoding: 'utf8', timeout: 60_000, env });
+    const fromBundle = cli('fly');
+    expect(process.env.CIRCLETAKE_CLI_BUNDLE).toMatch(/circletake\.mjs$/);
+    expect(fromSources.status).toBe(2);
+    expect([fromBundle.status, fromBundle.stderr]).toEqual([fromSources.status, fromSources.stderr]);
+    expect(spawnSync(process.execPath, [...bin, '--version'], { encoding: 'utf8', timeout: 60_000, env }).stdout).toBe(cli('--version').stdout);
+  });
+
   it('refuses an unknown command or flag with exit 2', () => {
     expect(cli('fly').status).toBe(2);
     const r = cli('doctor', '--nope');

@@ -6,6 +6,7 @@ import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { seedJob, seedTake } from '../support/boardSeed';
 import { testCore } from '../support/core';
+import { nodeArgs } from '../support/nodeEntry';
 
 // Live across processes (issue 15 item 5): what another process on the data dir does reaches the
 // host's sockets through the change feed, filtered by role like the host's own events.
@@ -61,7 +62,7 @@ async function listen(token: string) {
 /** Another process: its own core on the same data dir, one call, then exit. */
 function otherProcess(name: string, input: unknown): Promise<{ ok: boolean; value?: unknown }> {
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/liveWorker.ts', dataDir, name, JSON.stringify(input)], { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [...nodeArgs('test/support/liveWorker.ts'), dataDir, name, JSON.stringify(input)], { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
       err && !stdout ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { ok: boolean; value?: unknown }),
     ),
   );

@@ -5,6 +5,7 @@ import { openPostgres, pgNeed } from '../support/engines';
 import { ledgerOn } from '../support/ledgerOn';
 import { describeWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
+import { nodeArgs } from '../support/nodeEntry';
 
 // L2 across processes: several processes reserve from one pool at once; together they ask for more than
 // it holds. Exactly the reservations that fit succeed, the rest are refused, and the books still balance.
@@ -21,7 +22,7 @@ interface WorkerResult {
 
 const worker = (id: number, count: number, credits: number, startAt: number, where: string = t.dir, mode = 'sequential') =>
   new Promise<WorkerResult>((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/ledgerWorker.ts', where, String(id), String(count), String(credits), String(startAt), mode], { encoding: 'utf8', timeout: 90_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [...nodeArgs('test/support/ledgerWorker.ts'), where, String(id), String(count), String(credits), String(startAt), mode], { encoding: 'utf8', timeout: 90_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as WorkerResult),
     );
   });

@@ -4,6 +4,7 @@ import { inFlight } from '../../electron/core/queue/sharedLimits';
 import { openPostgres, pgNeed } from '../support/engines';
 import { limitsJob, limitsSeed } from '../support/limitsKit';
 import { describeWith } from '../support/needs';
+import { nodeArgs } from '../support/nodeEntry';
 
 // Issue 16 item 4: the tier's limits hold for a whole team however many worker processes share the
 // studio database. Separate processes, each with its own connection pool, admit tasks at the same moment
@@ -24,7 +25,7 @@ const worker = (url: string, id: number, startAt: number, now: number) =>
   new Promise<WorkerResult>((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'test/support/limitsWorker.ts', url, String(id), String(EACH), String(startAt), String(now)],
+      [...nodeArgs('test/support/limitsWorker.ts'), url, String(id), String(EACH), String(startAt), String(now)],
       { encoding: 'utf8', timeout: 90_000 },
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as WorkerResult)),
     );

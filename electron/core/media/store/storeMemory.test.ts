@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3, type TestS3 } from '../../../../test/support/s3Server';
 import { tempDir } from '../../../../test/support/tmp';
 import { sha256File } from './fileOps';
+import { nodeArgs } from '../../../../test/support/nodeEntry';
 
 /**
  * Never a whole file in memory: a 192 MB clip (sparse, made here) stored on S3 (multipart), read back
@@ -32,7 +33,7 @@ describe('store memory', () => {
     writeSync(fd, Buffer.from('circletake memory proof'));
     ftruncateSync(fd, SIZE);
     closeSync(fd);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/storeMemoryChild.ts', join(work.dir, 'data'), s3.url('mem'), file, join(work.dir, 'out')], {
+    const child = spawn(process.execPath, [...nodeArgs('test/support/storeMemoryChild.ts'), join(work.dir, 'data'), s3.url('mem'), file, join(work.dir, 'out')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
