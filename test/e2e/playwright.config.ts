@@ -10,6 +10,7 @@ export const chromiumPath = chromiumForTests();
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  globalSetup: './globalSetup.ts',
   outputDir: '../../test-results/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -5,12 +5,13 @@
 // node_modules), rebuilt at the start of every run so it cannot go stale.
 // - bin/circletake.js loads the CLI's bundle when CIRCLETAKE_CLI_BUNDLE names it;
 // - `nodeArgs(entry)` (test/support/nodeEntry.ts) picks a worker's bundle when CIRCLETAKE_TEST_BUNDLES names the folder.
-// The forks inherit both variables. test/integration/cli.test.ts also runs the CLI through tsx, so both ways in stay proven.
+// The forks (Vitest) and workers (Playwright, test/e2e/globalSetup.ts) inherit both variables. test/integration/cli.test.ts also runs the CLI through tsx, so both ways in stay proven.
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { bundleDir, bundledEntries } from './nodeEntry';
 
-export default async function setup(): Promise<void> {
+/** Builds every bundle into out/cli and names them in this process's environment (children and forks inherit it). */
+export async function buildTestBundles(): Promise<void> {
   await build({
     entryPoints: Object.fromEntries(Object.entries(bundledEntries).map(([name, src]) => [name, join(bundleDir, '..', '..', src)])),
     bundle: true,
@@ -24,4 +25,9 @@ export default async function setup(): Promise<void> {
   });
   process.env.CIRCLETAKE_CLI_BUNDLE = join(bundleDir, 'circletake.mjs');
   process.env.CIRCLETAKE_TEST_BUNDLES = bundleDir;
+}
+
+/** vitest globalSetup. */
+export default async function setup(): Promise<void> {
+  await buildTestBundles();
 }
