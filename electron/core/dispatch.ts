@@ -8,6 +8,8 @@ export interface CallContext {
   door: 'electron' | 'host' | 'cli';
   /** Who a review-server token belongs to (its label): board actions are recorded under this name. */
   author?: string;
+  /** The studio member making the call (a member token the host's `authenticate` knew). */
+  memberId?: string;
   /**
    * Aborted when the caller gives up (the CLI on Ctrl-C): a call that runs long work (export, stitch, a
    * check) stops it, removes what it half wrote, and answers CANCELLED.

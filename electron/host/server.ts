@@ -1,18 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type ErrorPayload } from '../../shared/errors';
 import type { Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
 import { bearerToken, cookieValue, sessionCookie, TokenTable } from './auth';
 import { TokenBucket } from '../core/queue/resilience/tokenBucket';
-import { hearsEvent, isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
+import { isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
+import { checkBind, isLoopbackBind, peerOf, TrustedProxies } from './hostNetwork';
+import { eventsSocket } from './eventsSocket';
 import { statusFor } from './httpStatus';
 import type { MediaResolver } from '../core/media/mediaResolver';
 import { serveMedia } from './mediaRoute';
-import { moneyFor } from '../core/policy/moneyForRole';
 import { StaticFiles } from './staticFiles';
+import { readBody, sendJson } from './hostHttp';
 
 export interface HostOptions {
   core: Core;
@@ -35,6 +37,36 @@ export interface HostOptions {
   rateLimit?: { burst: number; perSecond: number };
   /** Messages per WebSocket: burst, then per second (closed with 1008 past it). */
   wsRateLimit?: { burst: number; perSecond: number };
+  /**
+   * Who a presented token belongs to when it is none of this process's own and no review link: a
+   * studio's members (tokens kept in its database, so every studio process knows them). `{ reason }`
+   * refuses it with that reason (expired, revoked) as 401; null is an unknown token.
+   */
+  authenticate?: (token: string) => Promise<AuthAnswer>;
+  /**
+   * The address to bind (default 127.0.0.1; `lan` binds every interface). Beyond loopback it needs `tls`
+   * or `trustedProxies`, and then any Host name is accepted (the tokens, not the name, are the guard).
+   */
+  host?: string;
+  /** Serve HTTPS (and WSS) with this certificate chain and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For / X-Forwarded-Proto are believed.
+   * From any other peer those headers are ignored.
+   */
+  trustedProxies?: readonly string[];
+}
+
+/** What `authenticate` says of a token. */
+export type AuthAnswer = { role: Role; label: string; memberId?: string } | { reason: string } | null;
+
+/** The caller a request was made by. */
+export interface HostSession {
+  role: Role;
+  label: string;
+  token: string;
+  linkId?: string;
+  memberId?: string;
 }
 
 export interface RunningHost {
@@ -50,6 +82,7 @@ export interface RunningHost {
 }
 
 const LOOPBACK = '127.0.0.1';
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
 
 /**
  * The browser host: the contract over HTTP (POST /rpc/<name>) and one WebSocket (/events),
@@ -65,9 +98,24 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const lan = opts.lan ? lanInterfaces() : [];
   const lanIps = lan.map((i) => i.address);
   const lanSubnets = lan.map((i) => i.cidr);
-  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`, ...lanIps.map((ip) => `${ip}:${port}`)]);
+  const proxies = opts.trustedProxies && opts.trustedProxies.length > 0 ? new TrustedProxies(opts.trustedProxies) : null;
+  const isTls = opts.tls !== undefined;
+  const scheme = isTls ? 'https' : 'http';
+  const bindHost = opts.host ?? (opts.lan ? '0.0.0.0' : LOOPBACK);
+  // LAN review keeps its own guard (peers from this machine's subnets only); any other bind beyond loopback needs TLS or a proxy.
+  if (opts.host !== undefined) checkBind(opts.host, isTls, proxies);
+  // A studio (bound beyond loopback, or behind a proxy) is reached by whatever name its members use.
+  const anyHost = proxies !== null || (opts.host !== undefined && !isLoopbackBind(opts.host));
+  const shownHost = WILDCARD.has(bindHost) || bindHost === 'localhost' ? LOOPBACK : isIPv6(bindHost) ? `[${bindHost}]` : bindHost;
+  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`, `${shownHost}:${port}`, ...lanIps.map((ip) => `${ip}:${port}`)]);
   const allowedOrigins = () =>
-    new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`, ...lanIps.map((ip) => `http://${ip}:${port}`), ...(opts.extraOrigins ?? [])]);
+    new Set([
+      `${scheme}://${LOOPBACK}:${port}`,
+      `${scheme}://localhost:${port}`,
+      `${scheme}://${shownHost}:${port}`,
+      ...lanIps.map((ip) => `${scheme}://${ip}:${port}`),
+      ...(opts.extraOrigins ?? []),
+    ]);
   // Rate limits run on wall time, whatever clock core was given (tests hand core a fake one).
   const clock = { now: () => performance.now() };
   const httpLimit = opts.rateLimit ?? { burst: 600, perSecond: 200 };
@@ -80,7 +128,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     return b.tryTake();
   };
   /** With LAN on, peers from beyond this machine's subnets are refused; without it, only loopback can connect at all. */
-  const peerAllowed = (req: IncomingMessage) => (opts.lan ? isLanPeer(req.socket.remoteAddress, lanSubnets) : true);
+  const peerAllowed = (req: IncomingMessage) => (opts.lan ? isLanPeer(peerOf(req, proxies, isTls).address, lanSubnets) : true);
 
   const csp = () =>
     [
@@ -89,7 +137,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       "style-src 'self'",
       "img-src 'self' blob: data:",
       "media-src 'self' blob:",
-      `connect-src 'self' ws://${LOOPBACK}:${port} ws://localhost:${port}`,
+      `connect-src 'self' ${scheme === 'https' ? 'wss' : 'ws'}://${LOOPBACK}:${port} ${scheme === 'https' ? 'wss' : 'ws'}://localhost:${port}`,
       "font-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
@@ -97,80 +145,68 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       "frame-ancestors 'none'",
     ].join('; ');
 
-  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
-    const data = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    res.end(data);
-  };
   const sendError = (res: ServerResponse, error: ErrorPayload) => sendJson(res, statusFor(error.code), { ok: false, error });
 
   /** Host header check (DNS rebinding) and Origin check (cross-site), shared by HTTP and upgrade. */
   const checkHostAndOrigin = (req: IncomingMessage, requireOrigin: boolean): ErrorPayload | null => {
     const host = req.headers.host ?? '';
-    if (!allowedHosts().has(host)) {
-      return { code: 'FORBIDDEN', message: `Host "${host}" is not allowed; open Circle Take at http://${LOOPBACK}:${port}/.` };
+    if (!anyHost && !allowedHosts().has(host)) {
+      return { code: 'FORBIDDEN', message: `Host "${host}" is not allowed; open Circle Take at ${scheme}://${LOOPBACK}:${port}/.` };
     }
     const origin = req.headers.origin;
-    if (origin === undefined ? requireOrigin : !allowedOrigins().has(origin)) {
+    // A studio's own origin is the name the member reached it by, as the client sees it (the proxy's scheme).
+    const sameOrigin = anyHost && host !== '' && origin === `${peerOf(req, proxies, isTls).proto}://${host}`;
+    if (origin === undefined ? requireOrigin : !sameOrigin && !allowedOrigins().has(origin)) {
       return { code: 'FORBIDDEN', message: `Origin "${origin ?? '(none)'}" is not allowed to use this Circle Take host.` };
     }
     return null;
   };
 
-  /** The token's role and label; the owner token counts only from this machine (loopback). */
-  // A token is this process's (the owner's, or one `circletake review` printed) or a review link made in the app (any process).
-  const sessionFromRequest = async (req: IncomingMessage, allowCookie: boolean): Promise<{ role: Role; label: string; token: string; linkId?: string } | null> => {
+  /**
+   * The caller: a token of this process (the owner's, from this machine only; or one `circletake review`
+   * printed), a review link made in the app (any process), or a member `authenticate` knows. `{ reason }`
+   * is a token refused with a reason (expired, revoked); null is none that counts.
+   */
+  const sessionFromRequest = async (req: IncomingMessage, allowCookie: boolean): Promise<HostSession | { reason: string } | null> => {
     const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, sessionCookie(port)) : null];
+    let refused: { reason: string } | null = null;
     for (const token of candidates) {
       if (!token) continue;
       const entry = tokens.entryOf(token);
-      if (entry?.role === 'owner' && !isLoopbackAddress(req.socket.remoteAddress)) return null;
+      if (entry?.role === 'owner' && !isLoopbackAddress(peerOf(req, proxies, isTls).address)) return null;
       if (entry) return { ...entry, token };
       const link = await core.reviewLinks.lookup(token);
       if (link) return { role: link.role, label: link.name, token, linkId: link.id };
+      const member = opts.authenticate ? await opts.authenticate(token) : null;
+      if (member && 'reason' in member) refused ??= member;
+      else if (member) return { role: member.role, label: member.label, token, ...(member.memberId ? { memberId: member.memberId } : {}) };
     }
-    return null;
+    return refused;
   };
-  const roleFromRequest = async (req: IncomingMessage, allowCookie: boolean): Promise<Role | null> => (await sessionFromRequest(req, allowCookie))?.role ?? null;
-
-  /**
-   * The request body, up to maxBody bytes. A longer one is read to its end and dropped (so the client
-   * can read our 413 instead of a reset); only a sender far past the limit gets the socket closed.
-   */
-  const readBody = (req: IncomingMessage): Promise<Buffer> =>
-    new Promise((resolveBody, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const tooLarge = () => new AppError('TOO_LARGE', `Request body is larger than the limit of ${maxBody} bytes; send less.`, { field: '(body)', limitBytes: maxBody });
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= maxBody) chunks.push(c);
-        else if (size > maxBody * 16) {
-          reject(tooLarge());
-          req.destroy();
-        }
-      });
-      req.on('end', () => (size > maxBody ? reject(tooLarge()) : resolveBody(Buffer.concat(chunks))));
-      req.on('error', reject);
-    });
+  const isSession = (s: HostSession | { reason: string } | null): s is HostSession => s !== null && !('reason' in s);
+  const unauthorized = (s: { reason: string } | null, what: string): ErrorPayload => ({
+    code: 'UNAUTHORIZED',
+    message: s ? `The token was refused: ${s.reason}` : what,
+  });
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, name: string) => {
     const session = await sessionFromRequest(req, false);
-    const role = session?.role;
-    if (!session || !role) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).' });
+    if (!isSession(session)) return sendError(res, unauthorized(session, 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).'));
+    const role = session.role;
     let input: unknown = {};
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, maxBody);
       if (body.length > 0) input = JSON.parse(body.toString('utf8'));
     } catch (e) {
       if (e instanceof AppError) return sendError(res, e.toPayload());
       return sendError(res, { code: 'VALIDATION', message: `Malformed JSON body (${(e as Error).message}).`, details: { field: '(body)' } });
     }
-    const result = await core.dispatch(name, input, { role, door: 'host', ...(role === 'owner' ? {} : { author: session.label }) });
+    const result = await core.dispatch(name, input, {
+      role,
+      door: 'host',
+      ...(role === 'owner' && !session.memberId ? {} : { author: session.label }),
+      ...(session.memberId ? { memberId: session.memberId } : {}),
+    });
     if (result.ok) sendJson(res, 200, result);
     else sendError(res, result.error);
   };
@@ -202,15 +238,17 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     if (url.pathname === '/session') {
       if (req.method !== 'POST') return sendError(res, { code: 'VALIDATION', message: 'POST /session with the token header.' });
       const session = await sessionFromRequest(req, false);
-      if (!session) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
-      res.setHeader('set-cookie', `${sessionCookie(port)}=${session.token}; HttpOnly; SameSite=Strict; Path=/`);
+      if (!isSession(session)) return sendError(res, unauthorized(session, 'Missing or wrong token.'));
+      const secure = peerOf(req, proxies, isTls).proto === 'https' ? '; Secure' : '';
+      res.setHeader('set-cookie', `${sessionCookie(port)}=${session.token}; HttpOnly; SameSite=Strict; Path=/${secure}`);
       return sendJson(res, 200, { ok: true, value: { role: session.role } });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
     if (url.pathname.startsWith('/media/')) {
       // Token via header or the session cookie (a <video src> cannot send headers).
-      const mediaRole = await roleFromRequest(req, true);
-      if (!mediaRole) return sendError(res, { code: 'UNAUTHORIZED', message: 'Missing or wrong token for media. Open the URL Circle Take printed.' });
+      const mediaSession = await sessionFromRequest(req, true);
+      if (!isSession(mediaSession)) return sendError(res, unauthorized(mediaSession, 'Missing or wrong token for media. Open the URL Circle Take printed.'));
+      const mediaRole = mediaSession.role;
       // Reviewers stream previews only: a release id resolves to nothing for them (404).
       const resolveMedia = opts.resolveMedia ?? core.resolveMedia;
       const cls = mediaClassFor(mediaRole);
@@ -231,48 +269,32 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       core.ports.logger.log('error', 'host request failed', { error: String(e) });
       if (!res.headersSent) sendError(res, { code: 'INTERNAL', message: 'Internal error; it has been logged.' });
       else res.destroy();
     });
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createServer(onRequest);
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const clients = new Map<WebSocket, { role: Role; token: string; linkId?: string }>();
-  // A revoked token's sockets close at once (1008), as its HTTP calls start getting 401.
-  const offRevoke = tokens.onRevoke((token) => {
-    for (const [ws, c] of clients) if (c.token === token) ws.close(1008, 'token revoked');
-  });
-  const maxConnections = opts.maxConnections ?? 32;
+  const sockets = eventsSocket({ core, tokens, maxConnections: opts.maxConnections ?? 32, wsLimit, clock });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refuse = (status: number, text: string) => {
+    const refuse = (status: number, text: string, why?: string) => {
       const code = ({ 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 503: 'RATE_LIMITED' } as const)[status as 401 | 403 | 404 | 503];
-      const body = JSON.stringify({ ok: false, error: { code, message: `${text}: the events socket is GET /events with the session's token, from the app's own origin.` } });
+      const body = JSON.stringify({ ok: false, error: { code, message: why ?? `${text}: the events socket is GET /events with the session's token, from the app's own origin.` } });
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     };
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
     if (url.pathname !== '/events') return refuse(404, 'Not Found');
     if (!peerAllowed(req) || checkHostAndOrigin(req, true)) return refuse(403, 'Forbidden');
-    // A review link's token is looked up in the database (any process may have made or revoked it).
+    // A review link's or a member's token is looked up in the database (any process may have made or revoked it).
     sessionFromRequest(req, true).then(
       (session) => {
-        if (!session) return refuse(401, 'Unauthorized');
-        if (clients.size >= maxConnections) return refuse(503, 'Service Unavailable');
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          clients.set(ws, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}) });
-          ws.on('close', () => clients.delete(ws));
-          // Clients never need to send; anything they send is ignored, and a flood closes the socket
-          // (1008). A message over maxPayload is closed by ws itself (1009).
-          const bucket = new TokenBucket({ capacity: wsLimit.burst, refillPerSec: wsLimit.perSecond }, clock);
-          // ws reports a protocol violation (e.g. over maxPayload) as an error before closing; unheard it would crash the host.
-          ws.on('error', (e) => core.ports.logger.log('warn', 'events socket closed on a protocol error', { error: e.message }));
-          ws.on('message', () => {
-            if (!bucket.tryTake() && ws.readyState === ws.OPEN) ws.close(1008, 'too many messages');
-          });
-        });
+        if (!isSession(session)) return refuse(401, 'Unauthorized', session ? `The token was refused: ${session.reason}` : undefined);
+        if (sockets.isFull) return refuse(503, 'Service Unavailable');
+        sockets.accept(req, socket, head, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}) });
       },
       (e: unknown) => {
         core.ports.logger.log('error', 'events socket: the session could not be looked up', { error: String(e) });
@@ -281,43 +303,27 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     );
   });
 
-  const unsubscribe = core.events.subscribeLive((event, payload) => {
-    // A link revoked in any process: its sockets here close at once, as its calls start getting 401.
-    if (event === 'review.changed' && (payload as { kind: string }).kind === 'revoked') {
-      const id = (payload as { link: { id: string } }).link.id;
-      for (const [ws, c] of clients) if (c.linkId === id) ws.close(1008, 'link revoked');
-    }
-    // One message per role that hears it (a reviewer's carries no money), built once per event.
-    const msgs = new Map<Role, string>();
-    for (const [ws, c] of clients) {
-      if (ws.readyState !== ws.OPEN || !hearsEvent(c.role, event)) continue;
-      let msg = msgs.get(c.role);
-      if (msg === undefined) msgs.set(c.role, (msg = JSON.stringify({ event, payload: moneyFor(c.role, payload) })));
-      ws.send(msg);
-    }
-  });
-
   await new Promise<void>((resolveListen, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') {
         reject(
           new AppError(
             'PORT_IN_USE',
-            `Port ${opts.port} is already in use on ${LOOPBACK}. Pick another with --port N, or leave --port off and Circle Take picks a free one.`,
+            `Port ${opts.port} is already in use on ${bindHost}. Pick another with --port N, or leave --port off and Circle Take picks a free one.`,
             { port: opts.port },
           ),
         );
       } else reject(e);
     };
     server.once('error', onError);
-    server.listen(opts.port ?? 0, opts.lan ? '0.0.0.0' : LOOPBACK, () => {
+    server.listen(opts.port ?? 0, bindHost, () => {
       server.off('error', onError);
       resolveListen();
     });
   });
   port = (server.address() as AddressInfo).port;
   server.maxConnections = 256;
-  const url = `http://${LOOPBACK}:${port}/`;
+  const url = `${scheme}://${shownHost}:${port}/`;
   const lanUrls = lanIps.map((ip) => `http://${ip}:${port}/`);
   const reviewServer = { baseUrls: async () => ({ local: url, lan: lanUrls }) };
   core.reviewLinks.serveAt(reviewServer);
@@ -331,10 +337,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     lanUrls,
     async close() {
       core.reviewLinks.serveAt(null);
-      unsubscribe();
-      offRevoke();
-      for (const ws of clients.keys()) ws.terminate();
-      wss.close();
+      sockets.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
