@@ -43,6 +43,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DB_CORRUPT':
     case 'DB_READONLY':
     case 'DB_UNAVAILABLE':
+    case 'STUDIO_UNREACHABLE':
     case 'PORT_IN_USE':
     case 'RATE_LIMITED':
     case 'INTERNAL':

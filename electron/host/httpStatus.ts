@@ -30,6 +30,7 @@ export function statusFor(code: ErrorCode): number {
     case 'PROVIDER_FAILED':
       return 502;
     case 'DB_UNAVAILABLE':
+    case 'STUDIO_UNREACHABLE':
       return 503;
     case 'FFMPEG_FAILED':
     case 'IO_FAILED':
