@@ -10,10 +10,10 @@ import type { MediaRequest, WireCallContext } from '../utility/protocol';
  * Implementations:
  * - local mode: `SupervisedCore` (supervisedCore.ts) over a utilityProcess running electron/utility
  *   (the core with SQLite, the queue, ffmpeg orchestration and hashing, off main's thread);
- * - remote mode (issue #18, "Connect to a studio"): a studio client plugs in here — `call` as
+ * - remote mode (issue #18, "Connect to a studio"): StudioTransport (studioTransport.ts) — `call` as
  *   `POST /rpc/<name>` with the user's token, `subscribe` over the studio's one WebSocket, `media` as
  *   `GET /media/<id>` streamed through, `onStatus` from the socket's reachability — chosen in
- *   index.ts's `startTransport` instead of the utility process. The renderer cannot tell them apart.
+ *   index.ts's `startTransport` instead of the utility process (today from CIRCLETAKE_STUDIO_URL/_TOKEN). The renderer cannot tell them apart.
  */
 export interface CoreTransport {
   /** One contract call; never rejects: every outcome (a stopped core included) is a Result. */

@@ -9,12 +9,13 @@ import { keychainPorts } from './keychain';
 import { handleMediaProtocols } from './mediaProtocol';
 import { registerIpc } from './ipc';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
+import { StudioTransport } from './studioTransport';
 import { SupervisedCore } from './supervisedCore';
 import { spawnUtilityCore } from './utilityCore';
 
 // The Electron composition root: windows, protocols and IPC. It hosts no core: local mode runs the core
 // in a utilityProcess (electron/utility), and main relays contract calls, events and media through a
-// CoreTransport (coreTransport.ts), the seam where remote mode (a studio) will plug in.
+// CoreTransport (coreTransport.ts); remote mode relays to a studio through the same seam (studioTransport.ts).
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const logLevel = process.env.CIRCLETAKE_LOG_LEVEL === 'debug' ? 'debug' : 'info';
 let transport: CoreTransport | undefined;
@@ -39,8 +40,16 @@ function mainServices(runwayKey: () => Promise<string | null>): MainServices {
   };
 }
 
-/** Local mode: the core in a utilityProcess. Remote mode (#18, a studio's URL + token) will return its client here instead. */
+/**
+ * Local mode: the core in a utilityProcess. Remote mode: a studio (CIRCLETAKE_STUDIO_URL, with the member's
+ * token in CIRCLETAKE_STUDIO_TOKEN) through StudioTransport; the renderer cannot tell them apart.
+ */
 async function startTransport(dataDir: string, logger: Logger): Promise<CoreTransport> {
+  const studioUrl = process.env.CIRCLETAKE_STUDIO_URL;
+  if (studioUrl) {
+    logger.log('info', 'remote mode: relaying to a studio', { studio: new URL(studioUrl).origin });
+    return StudioTransport.start({ url: studioUrl, token: process.env.CIRCLETAKE_STUDIO_TOKEN ?? '' });
+  }
   // The prompt key and the Runway key in the OS keychain (safeStorage, main only), or loud fallbacks where it protects nothing.
   const keys = await keychainPorts({ dataDir, safe: safeStorage, logger });
   return SupervisedCore.start({
