@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCore as Core } from '../../electron/core/createCore';
+import type { Core } from '../../electron/core/createCore';
 import type { ExportEntry } from '../../electron/core/media/export/exporter';
 import type { PreviewArtifact, ReleaseArtifact } from '../../electron/core/media/store/artifact';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
-import { seedJob, seedTake } from '../support/boardSeed';
-import { testCore } from '../support/core';
+import { seedJobQ, seedTakeQ } from '../support/boardSeed';
+import { dbNeedsOn, ENGINES, suiteCoreOn } from '../support/coreOn';
 import { rawRequest } from '../support/http';
+import { describeWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
 
 // Preview artifacts never reach a release path (issue 8): by type (the lines marked @ts-expect-error
@@ -28,68 +29,71 @@ export function previewsDoNotTypeAsReleases(core: Core, preview: PreviewArtifact
   void forged;
 }
 
-let core: Core;
-let cleanup: () => Promise<void>;
-let host: RunningHost;
-let producer: string;
-const src = tempDir('ct-release-path-');
-const ids = { liar: '', honest: '' };
+// On both engines: the take and job rows (and the artifacts' metadata) on SQLite or PostgreSQL.
+for (const engine of ENGINES) describeWith(dbNeedsOn(engine), `release path · ${engine}`, () => {
+  let core: Core;
+  let cleanup: () => Promise<void>;
+  let host: RunningHost;
+  let producer: string;
+  const src = tempDir('ct-release-path-');
+  const ids = { liar: '', honest: '' };
 
-beforeAll(async () => {
-  ({ core, cleanup } = testCore());
-  host = await startHost({ core, rendererDir });
-  producer = host.tokens.issue('producer', 'Pat');
-  const f = join(src.dir, 'clip.mp4');
-  for (const [key, cls] of [
-    ['liar', 'preview'],
-    ['honest', 'release'],
-  ] as const) {
-    const p = await core.projects.create(`Project ${key}`);
-    const shot = await core.shots.create(p.id, 'Shot 1');
-    writeFileSync(f, Buffer.alloc(700, key === 'liar' ? 1 : 2));
-    const jobId = `job_rp${key}00001`;
-    const art = cls === 'preview' ? await core.media.putPreview({ projectId: p.id, jobId, n: 0, fromFile: f }) : await core.media.putRelease({ projectId: p.id, jobId, n: 0, fromFile: f });
-    // A finalize job that "succeeded", and a take row claiming to be its release render.
-    seedJob(core.db.conn, { id: jobId, projectId: p.id, shotId: shot.id, artifactClass: 'release', status: 'succeeded' });
-    seedTake(core.db.conn, { id: `tk_rp${key}00001`, jobId, projectId: p.id, shotId: shot.id, artifactClass: 'release', artifactId: art.id });
-    ids[key] = p.id;
-  }
-});
-afterAll(async () => {
-  await host.close();
-  await cleanup();
-  src.cleanup();
-});
-
-const exportRun = (projectId: string, toDir: string) =>
-  rawRequest(`${host.url}rpc/export.run`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${producer}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ projectId, toDir, withSequence: false }),
+  beforeAll(async () => {
+    ({ core, cleanup } = await suiteCoreOn(engine));
+    host = await startHost({ core, rendererDir });
+    producer = host.tokens.issue('producer', 'Pat');
+    const f = join(src.dir, 'clip.mp4');
+    for (const [key, cls] of [
+      ['liar', 'preview'],
+      ['honest', 'release'],
+    ] as const) {
+      const p = await core.projects.create(`Project ${key}`);
+      const shot = await core.shots.create(p.id, 'Shot 1');
+      writeFileSync(f, Buffer.alloc(700, key === 'liar' ? 1 : 2));
+      const jobId = `job_rp${key}00001`;
+      const art = cls === 'preview' ? await core.media.putPreview({ projectId: p.id, jobId, n: 0, fromFile: f }) : await core.media.putRelease({ projectId: p.id, jobId, n: 0, fromFile: f });
+      // A finalize job that "succeeded", and a take row claiming to be its release render.
+      await seedJobQ(core.engine, { id: jobId, projectId: p.id, shotId: shot.id, artifactClass: 'release', status: 'succeeded' });
+      await seedTakeQ(core.engine, { id: `tk_rp${key}00001`, jobId, projectId: p.id, shotId: shot.id, artifactClass: 'release', artifactId: art.id });
+      ids[key] = p.id;
+    }
+  });
+  afterAll(async () => {
+    await host.close();
+    await cleanup();
+    src.cleanup();
   });
 
-describe('the producer’s export route', () => {
-  it('refuses a preview dressed up as a release take (422 POLICY_REFUSED) and writes nothing', async () => {
-    const r = await exportRun(ids.liar, 'liar cut');
-    expect(r.status).toBe(422);
-    expect(r.json()).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED', details: { rule: 'release-only' } } });
-    const out = join(core.config.dataDir, 'exports', 'liar cut');
-    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
-  });
+  const exportRun = (projectId: string, toDir: string) =>
+    rawRequest(`${host.url}rpc/export.run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${producer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ projectId, toDir, withSequence: false }),
+    });
 
-  it('exports a real release take into the app’s exports folder', async () => {
-    const r = await exportRun(ids.honest, 'honest cut');
-    expect(r.status).toBe(200);
-    const out = join(core.config.dataDir, 'exports', 'honest cut');
-    expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(['manifest.json']));
-    expect(readdirSync(out)).toHaveLength(2);
-  });
+  describe('the producer’s export route', () => {
+    it('refuses a preview dressed up as a release take (422 POLICY_REFUSED) and writes nothing', async () => {
+      const r = await exportRun(ids.liar, 'liar cut');
+      expect(r.status).toBe(422);
+      expect(r.json()).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED', details: { rule: 'release-only' } } });
+      const out = join(core.config.dataDir, 'exports', 'liar cut');
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    });
 
-  it('never streams the preview to a reviewer as release, nor a release to a reviewer at all', async () => {
-    const reviewer = host.tokens.issue('reviewer', 'Rae');
-    const [liarTake, honestTake] = [(await core.takes.get('tk_rpliar00001')), (await core.takes.get('tk_rphonest00001'))];
-    const media = (id: string) => rawRequest(`${host.url}media/${id}`, { headers: { authorization: `Bearer ${reviewer}` } });
-    expect((await media(liarTake.artifactId!)).status).toBe(200); // it is a preview, whatever the take row says
-    expect((await media(honestTake.artifactId!)).status).toBe(404);
+    it('exports a real release take into the app’s exports folder', async () => {
+      const r = await exportRun(ids.honest, 'honest cut');
+      expect(r.status).toBe(200);
+      const out = join(core.config.dataDir, 'exports', 'honest cut');
+      expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(['manifest.json']));
+      expect(readdirSync(out)).toHaveLength(2);
+    });
+
+    it('never streams the preview to a reviewer as release, nor a release to a reviewer at all', async () => {
+      const reviewer = host.tokens.issue('reviewer', 'Rae');
+      const [liarTake, honestTake] = [(await core.takes.get('tk_rpliar00001')), (await core.takes.get('tk_rphonest00001'))];
+      const media = (id: string) => rawRequest(`${host.url}media/${id}`, { headers: { authorization: `Bearer ${reviewer}` } });
+      expect((await media(liarTake.artifactId!)).status).toBe(200); // it is a preview, whatever the take row says
+      expect((await media(honestTake.artifactId!)).status).toBe(404);
+    });
   });
 });

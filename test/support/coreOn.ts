@@ -17,6 +17,11 @@ export function needsOn(engine: EngineName): Need[] {
   return engine === 'sqlite' ? [ffmpegNeed] : [ffmpegNeed, pgNeed];
 }
 
+/** What a suite on this engine needs when it makes no clips: the cluster on PostgreSQL, nothing on SQLite. */
+export function dbNeedsOn(engine: EngineName): Need[] {
+  return engine === 'sqlite' ? [] : [pgNeed];
+}
+
 const drops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const d of drops.splice(0)) await d();
@@ -62,6 +67,27 @@ export async function testCoreOn(
     async cleanup() {
       await core.dispose();
       tmp?.cleanup();
+    },
+  };
+}
+
+/**
+ * A core for a whole suite (opened in beforeAll, closed in afterAll): on PostgreSQL its database lives
+ * until `cleanup`, not until the first test ends as testCoreOn's own does.
+ */
+export async function suiteCoreOn(
+  engine: EngineName,
+  opts: Omit<Parameters<typeof testCoreOn>[1] & object, 'databaseUrl'> = {},
+): Promise<CoreOn> {
+  const adminUrl = engine === 'postgres' ? inject('pgAdminUrl') : null;
+  if (engine === 'postgres' && !adminUrl) throw new Error('PostgreSQL is not available to this run');
+  const db = adminUrl ? await createDatabase(adminUrl, 'ct_core', inject('pgTemplate')) : null;
+  const t = await testCoreOn(engine, { ...opts, ...(db ? { databaseUrl: db.url } : {}) });
+  return {
+    ...t,
+    async cleanup() {
+      await t.cleanup();
+      await db?.drop();
     },
   };
 }

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip } from '../../../test/support/clips';
-import { testCore } from '../../../test/support/core';
+import { makeClip, mediaBinaries } from '../../../test/support/clips';
+import { ENGINES, needsOn, suiteCoreOn } from '../../../test/support/coreOn';
 import { tempDir } from '../../../test/support/tmp';
 import type { Core } from '../createCore';
 import type { Manifest } from './export/manifest';
 import { exportProject, orderedFinals, stitchProject, type FinalEntry, type FinalsSource } from './finals';
-import { describeWith, ffmpegNeed } from '../../../test/support/needs';
+import { describeWith } from '../../../test/support/needs';
 
 
 describe('orderedFinals', () => {
@@ -20,8 +20,21 @@ describe('orderedFinals', () => {
   });
 });
 
-describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () => {
-  const src = tempDir('ct-finals-src-');
+// The clips are made once for the file and stored into each engine's core (the release artifacts'
+// metadata on SQLite or PostgreSQL). Stitching and exporting read the stored files only (the finals come
+// from the FinalsSource, not the database), so those two cases run once, on SQLite: on PostgreSQL they
+// would only repeat the same ffmpeg work.
+const src = tempDir('ct-finals-src-');
+const clips: Record<1 | 2, string> = { 1: '', 2: '' };
+beforeAll(() => {
+  if (!mediaBinaries) return;
+  clips[2] = makeClip(src.dir, '2.mp4', { durationSec: 1.5 });
+  clips[1] = makeClip(src.dir, '1.mp4', { durationSec: 2 });
+}, 60_000);
+afterAll(() => src.cleanup());
+
+for (const engine of ENGINES) describeWith(needsOn(engine), `project stitch and export through a FinalsSource · ${engine}`, () => {
+  const rendersHere = engine === 'sqlite';
   const out = tempDir('ct-finals-out-');
   // Its own temp folder: other test files make ct-sequence-* folders in the system one at the same time.
   const work = tempDir('ct-finals-work-');
@@ -31,31 +44,27 @@ describeWith(ffmpegNeed, 'project stitch and export through a FinalsSource', () 
   let finals: FinalsSource;
 
   beforeAll(async () => {
-    ({ core, cleanup } = testCore());
+    ({ core, cleanup } = await suiteCoreOn(engine));
     projectId = (await core.projects.create('Finals')).id;
     const list: FinalEntry[] = [];
-    for (const [pos, d] of [
-      [2, 1.5],
-      [1, 2],
-    ] as const) {
-      const artifact = await core.media.putRelease({ projectId, jobId: `job_final${pos}`, n: 0, fromFile: makeClip(src.dir, `${pos}.mp4`, { durationSec: d }) });
+    for (const pos of [2, 1] as const) {
+      const artifact = await core.media.putRelease({ projectId, jobId: `job_final${pos}`, n: 0, fromFile: clips[pos] });
       list.push({ shotPosition: pos, takeId: `tk_000000000${pos}`, paramsHash: `ph${pos}`, model: 'gen4_turbo', credits: 10 * pos, artifact });
     }
     finals = { finals: (id) => (id === projectId ? list : []) };
   }, 60_000);
   afterAll(async () => {
     await cleanup();
-    src.cleanup();
     out.cleanup();
     work.cleanup();
   });
 
-  it('stitches the finals in shot order', async () => {
+  if (rendersHere) it('stitches the finals in shot order', async () => {
     const r = await stitchProject({ finals, stitcher: core.stitcher }, projectId, join(out.dir, 'seq.mp4'));
     expect(r.durationSec).toBeCloseTo(2 + 1.5 - 0.25, 6);
   });
 
-  it('exports takes, the stitched sequence and the manifest; no temp files remain', async () => {
+  if (rendersHere) it('exports takes, the stitched sequence and the manifest; no temp files remain', async () => {
     const r = await exportProject({ finals, stitcher: core.stitcher, exporter: core.exporter, tmpDir: work.dir }, projectId, join(out.dir, 'export'));
     expect(readdirSync(r.dir).sort()).toEqual(['manifest.json', 'sequence.mp4', 'shot-01-tk_0000000001.mp4', 'shot-02-tk_0000000002.mp4']);
     const m = JSON.parse(readFileSync(r.manifestFile, 'utf8')) as Manifest;

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCore } from '../../../../test/support/core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { dbNeedsOn, ENGINES, suiteCoreOn, testCoreOn } from '../../../../test/support/coreOn';
+import { describeWith } from '../../../../test/support/needs';
 import { tempDir } from '../../../../test/support/tmp';
 import type { Core } from '../../createCore';
 import type { PreviewArtifact, ReleaseArtifact } from '../store/artifact';
@@ -24,7 +25,9 @@ function mountTmpfs(dir: string, opts: string): (() => void) | null {
   }
 }
 
-describe('Exporter', () => {
+// On both engines: the release artifacts' metadata (what the export looks up and verifies) on SQLite or
+// PostgreSQL. No ffmpeg here: the "clips" are plain bytes.
+for (const engine of ENGINES) describeWith(dbNeedsOn(engine), `Exporter · ${engine}`, () => {
   const src = tempDir('ct-export-src-');
   const dest = tempDir('ct-export-dest-');
   let core: Core;
@@ -50,7 +53,7 @@ describe('Exporter', () => {
   };
 
   beforeAll(async () => {
-    ({ core, cleanup } = testCore());
+    ({ core, cleanup } = await suiteCoreOn(engine));
     projectId = (await core.projects.create('Export')).id;
     const r1 = await core.media.putRelease({ projectId, jobId: 'job_exp001', n: 0, fromFile: file('a.mp4', 400_000, 1) });
     const r2 = await core.media.putRelease({ projectId, jobId: 'job_exp002', n: 0, fromFile: file('b.mp4', 300_000, 2) });
@@ -109,7 +112,7 @@ describe('Exporter', () => {
   });
 
   it('stops on a stored file that no longer matches its sha256, leaving no partial files', async () => {
-    const t = testCore();
+    const t = await testCoreOn(engine);
     try {
       const pid = (await t.core.projects.create('Tamper')).id;
       const good = await t.core.media.putRelease({ projectId: pid, jobId: 'job_tamp01', n: 0, fromFile: file('t1.mp4', 1000, 5) });

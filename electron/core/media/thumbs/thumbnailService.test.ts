@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeClip, mediaBinaries } from '../../../../test/support/clips';
-import { testCore } from '../../../../test/support/core';
+import { ENGINES, needsOn, suiteCoreOn } from '../../../../test/support/coreOn';
 import { tempDir } from '../../../../test/support/tmp';
 import type { Core } from '../../createCore';
 import type { Logger } from '../../ports';
@@ -10,11 +10,19 @@ import { FfmpegRunner } from '../ffmpeg/runner';
 import { createMediaResolver } from '../mediaResolver';
 import type { StoredArtifact } from '../store/artifact';
 import { ThumbnailService } from './thumbnailService';
-import { describeWith, ffmpegNeed } from '../../../../test/support/needs';
+import { describeWith } from '../../../../test/support/needs';
 
+// The clip is made once for the file. On both engines: the artifacts' metadata the service reads and
+// the resolver serves poster and sprite through (one small sprite render per engine: the cache lives
+// beside each core's store).
+const src = tempDir('ct-thumb-src-');
+let clip = '';
+beforeAll(() => {
+  if (mediaBinaries) clip = makeClip(src.dir, 'a.mp4', { width: 912, height: 512, durationSec: 3 });
+}, 60_000);
+afterAll(() => src.cleanup());
 
-describeWith(ffmpegNeed, 'ThumbnailService', () => {
-  const src = tempDir('ct-thumb-src-');
+for (const engine of ENGINES) describeWith(needsOn(engine), `ThumbnailService · ${engine}`, () => {
   let core: Core;
   let cleanup: () => Promise<void>;
   let runner: FfmpegRunner;
@@ -24,17 +32,16 @@ describeWith(ffmpegNeed, 'ThumbnailService', () => {
   const logger: Logger = { log: (_l, msg, f) => void (msg === 'ffmpeg start' && f?.purpose === 'thumbnails' && runs++) };
 
   beforeAll(async () => {
-    ({ core, cleanup } = testCore());
+    ({ core, cleanup } = await suiteCoreOn(engine));
     runner = new FfmpegRunner({ ffmpegPath: mediaBinaries!.ffmpeg, ffprobePath: mediaBinaries!.ffprobe, logger });
     thumbs = new ThumbnailService({ runner, store: core.media, logger, concurrency: 2 });
     const project = await core.projects.create('Thumbs');
-    a = await core.media.putPreview({ projectId: project.id, jobId: 'job_thumb1', n: 0, fromFile: makeClip(src.dir, 'a.mp4', { width: 912, height: 512, durationSec: 3 }) });
+    a = await core.media.putPreview({ projectId: project.id, jobId: 'job_thumb1', n: 0, fromFile: clip });
   }, 60_000);
   afterAll(async () => {
     thumbs.dispose();
     await runner.dispose();
     await cleanup();
-    src.cleanup();
   });
 
   it('makes a WebP poster and a scrub sprite once, and serves later asks from the cache', async () => {
