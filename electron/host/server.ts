@@ -15,6 +15,8 @@ import type { MediaResolver } from '../core/media/mediaResolver';
 import { serveMedia } from './mediaRoute';
 import { StaticFiles } from './staticFiles';
 import { readBody, sendJson } from './hostHttp';
+import type { IdempotencyKeys } from './studio/idempotencyKeys';
+import { answerCall, callerOf } from './studio/idempotentCall';
 
 export interface HostOptions {
   core: Core;
@@ -55,6 +57,11 @@ export interface HostOptions {
    * From any other peer those headers are ignored.
    */
   trustedProxies?: readonly string[];
+  /**
+   * Answer each mutating call at most once per Idempotency-Key header (kept in the database, so any
+   * process on it honours a key). Without it the header is ignored.
+   */
+  idempotency?: IdempotencyKeys;
 }
 
 /** What `authenticate` says of a token. */
@@ -201,14 +208,14 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       if (e instanceof AppError) return sendError(res, e.toPayload());
       return sendError(res, { code: 'VALIDATION', message: `Malformed JSON body (${(e as Error).message}).`, details: { field: '(body)' } });
     }
-    const result = await core.dispatch(name, input, {
+    const ctx = {
       role,
-      door: 'host',
+      door: 'host' as const,
       ...(role === 'owner' && !session.memberId ? {} : { author: session.label }),
       ...(session.memberId ? { memberId: session.memberId } : {}),
-    });
-    if (result.ok) sendJson(res, 200, result);
-    else sendError(res, result.error);
+    };
+    const o = { keys: opts.idempotency, header: req.headers['idempotency-key'], caller: callerOf(session), name, input };
+    await answerCall(res, o, () => core.dispatch(name, input, ctx));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

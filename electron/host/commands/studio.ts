@@ -10,6 +10,7 @@ import type { CliIo, Command } from '../cliSupport';
 import { parseFlags, reportError, UsageError } from '../cliSupport';
 import { databaseUrlOf } from './studioUrl';
 import { runStudioWorker, WORKER_USAGE } from './studioWorker';
+import { runStudioServer, SERVER_NOTES, SERVER_USAGE } from './studioServer';
 
 /**
  * circletake studio import --from <data dir> [--database-url URL] [--no-ledger] [--media --store-url s3://…] [--json]
@@ -20,7 +21,7 @@ import { runStudioWorker, WORKER_USAGE } from './studioWorker';
  * running core has open.
  */
 const IMPORT_USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--media [--store-url s3://bucket/prefix?endpoint=…]] [--json]';
-const USAGE = `${IMPORT_USAGE}\n       ${WORKER_USAGE}`;
+const USAGE = `${SERVER_USAGE}\n       ${IMPORT_USAGE}\n       ${WORKER_USAGE}`;
 
 function desktopFile(from: string): string {
   const dir = resolve(from);
@@ -53,12 +54,14 @@ function warnMismatched(m: MediaMoveReport, io: CliIo): void {
 
 export const studioCommand: Command = {
   name: 'studio',
-  summary: 'studio tools: `studio import` moves a desktop data dir into a studio\'s PostgreSQL database; `studio worker` runs its queue',
+  summary: 'the studio server (`studio`, or `studio --dev` to try one), `studio worker` runs its queue, `studio import` moves a desktop data dir into it',
   usage: USAGE,
+  notes: SERVER_NOTES,
   async run(argv, io) {
     const json = argv.includes('--json');
     try {
       const [sub, ...rest] = argv;
+      if (sub === undefined || sub.startsWith('-')) return await runStudioServer(argv, io);
       if (sub === 'worker') return await runStudioWorker(rest, io);
       if (sub !== 'import') throw new UsageError(`unknown studio command "${sub ?? ''}". Usage: ${USAGE}`);
       const { values } = parseFlags(rest, {

@@ -1,0 +1,45 @@
+import type { ServerResponse } from 'node:http';
+import { contract, isCallName } from '../../../shared/contract';
+import type { Result } from '../../../shared/errors';
+import { sendJson } from '../hostHttp';
+import { statusFor } from '../httpStatus';
+import type { IdempotencyKeys } from './idempotencyKeys';
+
+/** Who a key belongs to: the same key from two callers is two keys. */
+export function callerOf(s: { role: string; label: string; memberId?: string; linkId?: string }): string {
+  if (s.memberId) return `member:${s.memberId}`;
+  if (s.linkId) return `link:${s.linkId}`;
+  return `${s.role}:${s.label}`;
+}
+
+/**
+ * Answers one contract call over HTTP, at most once per Idempotency-Key when the host keeps keys and the
+ * call changes something: a query, or a call without the header, simply runs.
+ */
+export async function answerCall(
+  res: ServerResponse,
+  o: { keys: IdempotencyKeys | undefined; header: string | string[] | undefined; caller: string; name: string; input: unknown },
+  run: () => Promise<Result<unknown>>,
+): Promise<void> {
+  const isMutation = isCallName(o.name) && !contract[o.name].isQuery;
+  const key = Array.isArray(o.header) ? o.header.join(',') : o.header;
+  const begun = o.keys && key !== undefined && isMutation ? await o.keys.begin(o.caller, key, o.name, o.input) : null;
+  if (begun?.kind === 'replay') {
+    res.writeHead(begun.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'idempotent-replayed': 'true' });
+    res.end(begun.body);
+    return;
+  }
+  if (begun?.kind === 'refused') {
+    if (begun.retryAfterSec) res.setHeader('retry-after', String(begun.retryAfterSec));
+    return sendJson(res, statusFor(begun.error.code), { ok: false, error: begun.error });
+  }
+  const result = await run();
+  const status = result.ok ? 200 : statusFor(result.error.code);
+  const body = result.ok ? result : { ok: false, error: result.error };
+  if (begun) {
+    // A call refused for the rate limit ran nothing: the key goes back so the retry runs it.
+    if (!result.ok && result.error.code === 'RATE_LIMITED') await begun.release();
+    else await begun.finish(status, body);
+  }
+  sendJson(res, status, body);
+}
