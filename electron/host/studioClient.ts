@@ -15,7 +15,8 @@ import { AppError, ERROR_CODES, type ErrorPayload, type Result } from '../../sha
 export interface StudioClientOptions {
   /** The studio's base URL, http(s)://host:port. */
   url: string;
-  token: string;
+  /** The member's token; null only for a guest's call (accepting an invite, where the invite's secret is the proof). */
+  token: string | null;
   /** Attempts per call when the studio does not answer (default 4). */
   attempts?: number;
   /** The first wait between attempts; doubles each time (default 250 ms). */
@@ -40,7 +41,7 @@ export class StudioClient {
 
   constructor(private readonly opts: StudioClientOptions) {
     this.base = studioBase(opts.url);
-    if (!opts.token) throw new AppError('VALIDATION', 'A studio needs a token: pass --token or set CIRCLETAKE_STUDIO_TOKEN (an admin gives you one with an invite).', { field: 'token' });
+    if (opts.token !== null && !opts.token) throw new AppError('VALIDATION', 'A studio needs a token: pass --token or set CIRCLETAKE_STUDIO_TOKEN (an admin gives you one with an invite).', { field: 'token' });
     this.attempts = Math.max(1, opts.attempts ?? 4);
     this.backoffMs = opts.backoffMs ?? 250;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
@@ -49,7 +50,7 @@ export class StudioClient {
   /** One contract call; the studio's Result, or STUDIO_UNREACHABLE when it never answered. */
   async call(name: string, input: unknown, o: StudioCallOptions = {}): Promise<Result<unknown>> {
     const def = (contract as Record<string, { isQuery: boolean } | undefined>)[name];
-    const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(this.opts.token === null ? {} : { authorization: `Bearer ${this.opts.token}` }) };
     if (def && !def.isQuery) headers['idempotency-key'] = o.idempotencyKey ?? randomUUID();
     const body = JSON.stringify(input ?? {});
     const target = new URL(`rpc/${encodeURIComponent(name)}`, this.base);
