@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import type { Job } from '../../shared/contract/jobs';
-import { expectReservationsResolved } from '../chaos/chaosChecks';
+import { expectReservationsResolved, openJobsReport } from '../chaos/chaosChecks';
 import { chaosFaults, chaosJobs } from '../chaos/chaosPlan';
 import { seeded } from '../fakeRunway/fakeFaults';
 import { FakeRunway } from '../fakeRunway/fakeRunway';
@@ -89,7 +89,7 @@ describeWith(needsOn('postgres'), 'chaos on PostgreSQL: two workers, kill -9 und
         if (open.length === 0) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      if (open.length > 0) console.log('still open:', JSON.stringify(open.slice(0, 3), null, 1));
+      if (open.length > 0) console.log('still open:', await openJobsReport(core, open.slice(0, 3).map((j) => j.id)));
       await killAll();
       // Let the fake finish every task it ever created, so its bill is final.
       await new Promise((r) => setTimeout(r, 400));
