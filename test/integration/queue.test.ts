@@ -259,6 +259,32 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `job queue · ${engi
     expect((await core.ledger.audit()).ok).toBe(true);
   });
 
+  it("lists a project's newest jobs, each with its own tasks, filtered by status in the database (more jobs than one read of tasks takes)", async () => {
+    const { core } = await setup(engine, { start: false, credits: 20_000 });
+    const other = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Other' }));
+    const ids: string[] = [];
+    for (let k = 0; k < 22; k++) ids.push((await core.queue.submit(submitRequest({ params: params({ seed: 100 + k, variations: k % 3 === 0 ? 2 : 1 }), projectName: 'Season' }))).jobId);
+    const isCancelled = (k: number) => k % 4 === 1;
+    for (const [k, id] of ids.entries()) if (isCancelled(k)) await core.queue.cancel(id);
+    const projectId = (await core.queue.get(ids[0]!)).projectId;
+    const newestFirst = (keep: (k: number) => boolean, from = 0) => ids.map((id, k) => ({ id, k })).slice(from).filter((x) => keep(x.k)).map((x) => x.id).reverse();
+
+    const all = await core.queue.list({ projectId });
+    expect(all.map((j) => j.id)).toEqual(newestFirst(() => true));
+    expect(all.map((j) => j.id)).not.toContain(other.jobId);
+    for (const j of all) {
+      const k = ids.indexOf(j.id);
+      expect(j.tasks.map((t) => t.n), j.id).toEqual(k % 3 === 0 ? [0, 1] : [0]);
+      expect(new Set(j.tasks.map((t) => t.status)), j.id).toEqual(new Set([isCancelled(k) ? 'cancelled' : 'pending']));
+    }
+    const queued = await core.queue.list({ projectId, status: ['queued', 'running'] });
+    expect(queued.map((j) => j.id)).toEqual(newestFirst((k) => !isCancelled(k)));
+    expect(queued.map((j) => j.tasks.length)).toEqual(queued.map((j) => (ids.indexOf(j.id) % 3 === 0 ? 2 : 1)));
+    // The limit takes the newest jobs, then the status filter picks among them.
+    expect((await core.queue.list({ projectId, status: ['cancelled'], limit: 8 })).map((j) => j.id)).toEqual(newestFirst(isCancelled, 14));
+    expect(await core.queue.list({ projectId, status: [] })).toEqual([]);
+  });
+
   it('runs by priority, then by queue order; pause holds everything', async () => {
     const { core, provider } = await setup(engine, { start: false });
     const a = await core.queue.submit(submitRequest({ params: params({ seed: 1 }), projectName: 'Spot' }));

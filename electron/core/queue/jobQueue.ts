@@ -137,8 +137,14 @@ export class JobQueue {
     return job;
   }
 
+  /** The newest `limit` jobs (of one project), then those of them in `status`. */
   async list(filter: { projectId?: string; status?: string[]; limit?: number } = {}): Promise<Job[]> {
-    const rows = await this.repo.s.list.all({ projectId: filter.projectId ?? null, limit: filter.limit ?? 200 });
+    const limit = filter.limit ?? 200;
+    if (filter.projectId !== undefined) {
+      const statuses = filter.status ? `,${filter.status.join(',')},` : null;
+      return this.repo.jobs(await this.repo.s.listOfProject.all({ projectId: filter.projectId, statuses, limit }));
+    }
+    const rows = await this.repo.s.list.all({ projectId: null, limit });
     return this.repo.jobs(rows.filter((r) => !filter.status || filter.status.includes(r.status)));
   }
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../db/migrate';
 import { migrations } from '../db/migrations';
-import { JOB_SQL, claimStatement } from './jobRepo';
+import { JOB_SQL, TASKS_OF_SQL, claimStatement } from './jobRepo';
 
 describe('JobRepo', () => {
   it("finds ready, running and expired jobs through the jobs_ready index, never by scanning and sorting every job", () => {
@@ -24,6 +24,25 @@ describe('JobRepo', () => {
         .join(' | ');
       expect(plan, sql).toMatch(/USING INDEX jobs_ready/);
       expect(plan, sql).not.toMatch(/TEMP B-TREE/);
+    }
+    db.close();
+  });
+
+  it("reads a project's jobs on the project's index and a list's tasks on the tasks' key, never by scanning every row", () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, ':memory:');
+    const plans: [string, unknown[], RegExp][] = [
+      [JOB_SQL.listOfProject.text, ['p', ',queued,', ',queued,', 10], /SEARCH jobs USING INDEX jobs_by_project \(project_id=\?\)/],
+      [TASKS_OF_SQL, Array.from({ length: 20 }, (_, i) => `job_${i}`), /SEARCH job_tasks USING INDEX sqlite_autoindex_job_tasks_1 \(job_id=\?\)/],
+    ];
+    for (const [sql, params, index] of plans) {
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+      expect(plan, sql).toMatch(index);
+      expect(plan, sql).not.toMatch(/SCAN (jobs|job_tasks)\b/);
     }
     db.close();
   });

@@ -124,9 +124,16 @@ export const JOB_SQL = {
   list: named<{ projectId: string | null; limit: number }, JobRow>(
     `SELECT * FROM jobs WHERE (CAST(@projectId AS TEXT) IS NULL OR project_id = @projectId) ORDER BY created_at DESC, seq DESC LIMIT @limit`,
   ),
+  /**
+   * The newest `limit` jobs of one project, then only those whose status is in the comma-joined `statuses`
+   * (all when null): on the project's index (`list`'s `IS NULL OR` form reads every job), filtered in SQL, so
+   * a board over a season of 25,000 finished jobs turns none of them into JS objects to find the active few.
+   */
+  listOfProject: named<{ projectId: string; statuses: string | null; limit: number }, JobRow>(
+    `SELECT * FROM (SELECT * FROM jobs WHERE project_id = @projectId ORDER BY created_at DESC, seq DESC LIMIT @limit) recent
+     WHERE CAST(@statuses AS TEXT) IS NULL OR @statuses LIKE ('%,' || status || ',%') ORDER BY created_at DESC, seq DESC`,
+  ),
   deadLetters: named<void, JobRow>(`SELECT * FROM jobs WHERE status = 'failed' ORDER BY finished_at DESC`),
-  /** The tasks of several jobs at once (a list's), by a comma-joined id list. */
-  tasksOf: named<{ ids: string }, TaskRow>(`SELECT * FROM job_tasks WHERE @ids LIKE ('%,' || job_id || ',%') ORDER BY job_id, n`),
   earliestWaiting: named<void, { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE ${READY_INDEX} AND status = 'queued'`),
   claim: named<{ id: string; now: number; leaseUntil: number }>(`
     UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
@@ -272,18 +279,29 @@ export class JobRepo {
     return r ? toJob(r, await this.tasks(id, q)) : undefined;
   }
 
-  /** Rows as jobs, their tasks read in one statement. */
+  /**
+   * Rows as jobs, their tasks read TASKS_IN ids per statement on the tasks' key (job_id, n). (Matching
+   * every task row against one joined id list read all of job_tasks, scanning the list once per row.)
+   */
   async jobs(rows: JobRow[], q: Queryable = this.engine): Promise<Job[]> {
-    if (rows.length === 0) return [];
     const byJob = new Map<string, TaskRow[]>();
-    for (const t of await this.on(q).tasksOf.all({ ids: `,${rows.map((r) => r.id).join(',')},` })) {
-      const list = byJob.get(t.job_id) ?? [];
-      list.push(t);
-      byJob.set(t.job_id, list);
+    for (let i = 0; i < rows.length; i += TASKS_IN) {
+      const ids = rows.slice(i, i + TASKS_IN).map((r) => r.id);
+      // One statement text for any count: the free places repeat an id (IN ignores repeats).
+      while (ids.length < TASKS_IN) ids.push(ids[0]!);
+      for (const t of await q.all<TaskRow>(TASKS_OF_SQL, ids)) {
+        const list = byJob.get(t.job_id) ?? [];
+        list.push(t);
+        byJob.set(t.job_id, list);
+      }
     }
     return rows.map((r) => toJob(r, byJob.get(r.id) ?? []));
   }
 }
+
+/** Jobs whose tasks one statement reads (JobRepo.jobs). */
+const TASKS_IN = 20;
+export const TASKS_OF_SQL = `SELECT * FROM job_tasks WHERE job_id IN (${Array.from({ length: TASKS_IN }, () => '?').join(', ')}) ORDER BY job_id, n`;
 
 export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'paused', 'running', 'unknown'];
 export const TERMINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'partial', 'failed', 'cancelled', 'discarded'];
