@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../shared/errors';
+import { TokenBucket } from '../core/queue/resilience/tokenBucket';
 
 /** A JSON answer that is never cached or sniffed. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -32,4 +33,51 @@ export function readBody(req: IncomingMessage, maxBody: number): Promise<Buffer>
     req.on('end', () => (size > maxBody ? reject(tooLarge()) : resolveBody(Buffer.concat(chunks))));
     req.on('error', reject);
   });
+}
+
+/** The renderer's CSP: its own origin only, plus the events socket at these origins. */
+export function contentSecurityPolicy(socketOrigins: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob:",
+    `connect-src 'self' ${socketOrigins.join(' ')}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * Requests per budget: one budget per TCP connection (keep-alive requests share it), or, for a request
+ * through a trusted proxy (whose one connection carries many members), one per client address.
+ */
+export class RequestBudgets {
+  private readonly bySocket = new WeakMap<object, TokenBucket>();
+  private readonly byClient = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly limit: { burst: number; perSecond: number },
+    private readonly clock: { now(): number },
+    /** The client's address when the request came through a trusted proxy, else null. */
+    private readonly proxiedClient: (req: IncomingMessage) => string | null,
+  ) {}
+
+  take(req: IncomingMessage): boolean {
+    const client = this.proxiedClient(req);
+    let b = client === null ? this.bySocket.get(req.socket) : this.byClient.get(client);
+    if (!b) {
+      b = new TokenBucket({ capacity: this.limit.burst, refillPerSec: this.limit.perSecond }, this.clock);
+      if (client === null) this.bySocket.set(req.socket, b);
+      else {
+        if (this.byClient.size >= 10_000) this.byClient.clear(); // bounded: a flood of addresses costs fresh budgets, not memory
+        this.byClient.set(client, b);
+      }
+    }
+    return b.tryTake();
+  }
 }

@@ -6,7 +6,6 @@ import { AppError, type ErrorPayload } from '../../shared/errors';
 import type { Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
 import { bearerToken, cookieValue, sessionCookie, TokenTable } from './auth';
-import { TokenBucket } from '../core/queue/resilience/tokenBucket';
 import { isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
 import { checkBind, isLoopbackBind, peerOf, TrustedProxies } from './hostNetwork';
 import { eventsSocket } from './eventsSocket';
@@ -14,7 +13,7 @@ import { statusFor } from './httpStatus';
 import type { MediaResolver } from '../core/media/mediaResolver';
 import { serveMedia } from './mediaRoute';
 import { StaticFiles } from './staticFiles';
-import { readBody, sendJson } from './hostHttp';
+import { contentSecurityPolicy, readBody, RequestBudgets, sendJson } from './hostHttp';
 import type { IdempotencyKeys } from './studio/idempotencyKeys';
 import { answerCall, callerOf } from './studio/idempotentCall';
 
@@ -127,30 +126,16 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const clock = { now: () => performance.now() };
   const httpLimit = opts.rateLimit ?? { burst: 600, perSecond: 200 };
   const wsLimit = opts.wsRateLimit ?? { burst: 20, perSecond: 5 };
-  const buckets = new WeakMap<object, TokenBucket>();
-  /** One budget per TCP connection (keep-alive requests share it). */
-  const withinBudget = (req: IncomingMessage): boolean => {
-    let b = buckets.get(req.socket);
-    if (!b) buckets.set(req.socket, (b = new TokenBucket({ capacity: httpLimit.burst, refillPerSec: httpLimit.perSecond }, clock)));
-    return b.tryTake();
-  };
+  const budgets = new RequestBudgets(httpLimit, clock, (req) => (proxies?.has(req.socket.remoteAddress) ? peerOf(req, proxies, isTls).address : null));
+  const withinBudget = (req: IncomingMessage) => budgets.take(req);
+  // Every studio process behind one name must read the same cookie; a loopback host keeps one per port.
+  const cookieName = anyHost ? 'ct_studio_session' : null;
+  const cookieOf = () => cookieName ?? sessionCookie(port);
   /** With LAN on, peers from beyond this machine's subnets are refused; without it, only loopback can connect at all. */
   const peerAllowed = (req: IncomingMessage) => (opts.lan ? isLanPeer(peerOf(req, proxies, isTls).address, lanSubnets) : true);
 
-  const csp = () =>
-    [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' blob: data:",
-      "media-src 'self' blob:",
-      `connect-src 'self' ${scheme === 'https' ? 'wss' : 'ws'}://${LOOPBACK}:${port} ${scheme === 'https' ? 'wss' : 'ws'}://localhost:${port}`,
-      "font-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; ');
+  const ws = isTls ? 'wss' : 'ws';
+  const csp = () => contentSecurityPolicy([`${ws}://${LOOPBACK}:${port}`, `${ws}://localhost:${port}`]);
 
   const sendError = (res: ServerResponse, error: ErrorPayload) => sendJson(res, statusFor(error.code), { ok: false, error });
 
@@ -175,7 +160,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
    * is a token refused with a reason (expired, revoked); null is none that counts.
    */
   const sessionFromRequest = async (req: IncomingMessage, allowCookie: boolean): Promise<HostSession | { reason: string } | null> => {
-    const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, sessionCookie(port)) : null];
+    const candidates = [bearerToken(req.headers.authorization), allowCookie ? cookieValue(req.headers.cookie, cookieOf()) : null];
     let refused: { reason: string } | null = null;
     for (const token of candidates) {
       if (!token) continue;
@@ -247,7 +232,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       const session = await sessionFromRequest(req, false);
       if (!isSession(session)) return sendError(res, unauthorized(session, 'Missing or wrong token.'));
       const secure = peerOf(req, proxies, isTls).proto === 'https' ? '; Secure' : '';
-      res.setHeader('set-cookie', `${sessionCookie(port)}=${session.token}; HttpOnly; SameSite=Strict; Path=/${secure}`);
+      res.setHeader('set-cookie', `${cookieOf()}=${session.token}; HttpOnly; SameSite=Strict; Path=/${secure}`);
       return sendJson(res, 200, { ok: true, value: { role: session.role } });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });

@@ -83,6 +83,21 @@ describe('forwarded headers', () => {
   });
 });
 
+describe('session cookie', () => {
+  const session = (host: RunningHost, headers: Record<string, string>) => rawRequest(`${host.url}session`, { method: 'POST', headers });
+
+  it('is one name for every studio process behind a proxy, Secure when the member came over https', async () => {
+    const r = await session(proxied, { authorization: `Bearer ${'m'.repeat(40)}`, host: 'studio.example', 'x-forwarded-proto': 'https' });
+    expect(r.status).toBe(200);
+    expect(String(r.headers['set-cookie'])).toMatch(/^ct_studio_session=m{40}; HttpOnly; SameSite=Strict; Path=\/; Secure$/);
+  });
+
+  it('stays per port, without Secure, on a loopback host', async () => {
+    const r = await session(plain, { authorization: `Bearer ${plain.ownerToken}` });
+    expect(String(r.headers['set-cookie'])).toBe(`ct_session_${plain.port}=${plain.ownerToken}; HttpOnly; SameSite=Strict; Path=/`);
+  });
+});
+
 describe('bind address', () => {
   it('refuses a non-loopback bind without TLS or a trusted proxy, naming the way out', async () => {
     const t = testCore();
