@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { LocalCore as Core } from '../../electron/core/createCore';
-import { checkReport, seedTake } from './boardSeed';
+import type { Core } from '../../electron/core/createCore';
+import type { Queryable, SqlValue } from '../../electron/core/db/engine/sqlEngine';
+import { checkReport, seedTakeQ } from './boardSeed';
 import type { FakeClock } from './core';
 
 /**
@@ -35,29 +36,24 @@ export interface SeedJobRow {
   createdAt: number;
 }
 
+const JOB_SQL = `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
+    idempotency_key, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, credits_saved, output_spec, created_at, updated_at, finished_at)
+   VALUES (?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, (SELECT COALESCE(max(seq), 0) + 1 FROM jobs), 7, ?, ?, ?, ?, ?, ?)`;
+
+function jobValues(j: SeedJobRow): SqlValue[] {
+  const params = JSON.stringify({ provider: 'local', model: j.model ?? 'gen4_turbo', variations: j.variations ?? 1, audio: false, artifactClass: j.artifactClass ?? 'preview', upscale: false });
+  return [j.id, j.projectId, j.shotId, j.model ?? 'gen4_turbo', j.artifactClass ?? 'preview', j.variations ?? 1, params, Buffer.from([0]), `hash-${j.id}`, `key-${j.id}`,
+    j.cacheOf ?? null, j.status ?? 'succeeded', j.estimated ?? 25, j.saved ?? 0, j.outputSpec ?? S5, j.createdAt, j.createdAt, j.createdAt];
+}
+
+/** A job row on a better-sqlite3 connection (the insight bench seeds 50,000 in one transaction). */
 export function insertJob(conn: Database.Database, j: SeedJobRow): void {
-  conn
-    .prepare(
-      `INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
-        idempotency_key, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, credits_saved, output_spec, created_at, updated_at, finished_at)
-       VALUES (@id, @projectId, @shotId, 'local', @model, @cls, @variations, @params, x'00', 'hash-' || @id, 'key-' || @id, @cacheOf, @status, 0,
-        (SELECT coalesce(max(seq), 0) + 1 FROM jobs), 7, @estimated, @saved, @spec, @createdAt, @createdAt, @createdAt)`,
-    )
-    .run({
-      id: j.id,
-      projectId: j.projectId,
-      shotId: j.shotId,
-      model: j.model ?? 'gen4_turbo',
-      params: JSON.stringify({ provider: 'local', model: j.model ?? 'gen4_turbo', variations: j.variations ?? 1, audio: false, artifactClass: j.artifactClass ?? 'preview', upscale: false }),
-      cls: j.artifactClass ?? 'preview',
-      variations: j.variations ?? 1,
-      cacheOf: j.cacheOf ?? null,
-      status: j.status ?? 'succeeded',
-      estimated: j.estimated ?? 25,
-      saved: j.saved ?? 0,
-      spec: j.outputSpec ?? S5,
-      createdAt: j.createdAt,
-    });
+  conn.prepare(JOB_SQL).run(...jobValues(j));
+}
+
+/** A job row on the engine port (either engine). */
+export async function insertJobQ(q: Queryable, j: SeedJobRow): Promise<void> {
+  await q.run(JOB_SQL, jobValues(j));
 }
 
 export interface SeedAttempt {
@@ -78,32 +74,25 @@ export interface SeedAttempt {
   isOpen?: boolean;
 }
 
-export function insertAttempt(conn: Database.Database, a: SeedAttempt): number {
+const ATTEMPT_SQL = `INSERT INTO attempts (job_id, n, attempt, provider, artifact_class, model, params_hash, input_bytes, output_spec, credits_before, credits_after,
+    credits_estimated, credits_charged, latency_ms, queue_time_ms, status, error_code, started_at, finished_at)
+   VALUES (?, 0, 1, 'local', ?, ?, 'hash', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+
+function attemptValues(a: SeedAttempt): SqlValue[] {
   const started = at(a.start);
-  return Number(
-    conn
-      .prepare(
-        `INSERT INTO attempts (job_id, n, attempt, provider, artifact_class, model, params_hash, input_bytes, output_spec, credits_before, credits_after,
-          credits_estimated, credits_charged, latency_ms, queue_time_ms, status, error_code, started_at, finished_at)
-         VALUES (@job, 0, 1, 'local', @cls, @model, 'hash', 0, @spec, @before, @after, @est, @charged, @latency, @queue, @status, @code, @started, @finished)`,
-      )
-      .run({
-        job: a.job,
-        cls: a.cls ?? 'preview',
-        model: a.model ?? 'gen4_turbo',
-        spec: a.spec ?? (a.cls === 'release' ? R10 : S5),
-        before: a.before ?? null,
-        after: a.after ?? null,
-        est: a.est === undefined ? 25 : a.est,
-        charged: a.charged === undefined ? null : a.charged,
-        latency: a.latency,
-        queue: a.queue,
-        status: a.status,
-        code: a.code ?? null,
-        started,
-        finished: a.isOpen ? null : started + (a.latency ?? 0),
-      }).lastInsertRowid,
-  );
+  return [a.job, a.cls ?? 'preview', a.model ?? 'gen4_turbo', a.spec ?? (a.cls === 'release' ? R10 : S5), a.before ?? null, a.after ?? null,
+    a.est === undefined ? 25 : a.est, a.charged === undefined ? null : a.charged, a.latency, a.queue, a.status, a.code ?? null, started,
+    a.isOpen ? null : started + (a.latency ?? 0)];
+}
+
+/** An attempt on a better-sqlite3 connection; returns its id. */
+export function insertAttempt(conn: Database.Database, a: SeedAttempt): number {
+  return Number((conn.prepare(ATTEMPT_SQL).get(...attemptValues(a)) as { id: number }).id);
+}
+
+/** An attempt on the engine port (either engine); returns its id. */
+export async function insertAttemptQ(q: Queryable, a: SeedAttempt): Promise<number> {
+  return Number((await q.get<{ id: number }>(ATTEMPT_SQL, attemptValues(a)))!.id);
 }
 
 export interface Seeded {
@@ -123,7 +112,6 @@ async function on(clock: FakeClock, iso: string, fn: () => Promise<unknown>): Pr
 
 export async function seedInsight(core: Core, clock: FakeClock): Promise<Seeded> {
   await core.ledger.ready;
-  const conn = core.db.conn;
   clock.t = START;
   const p1 = (await core.projects.create('Spot')).id;
   const p2 = (await core.projects.create('Short')).id;
@@ -132,8 +120,9 @@ export async function seedInsight(core: Core, clock: FakeClock): Promise<Seeded>
   const J = (k: string) => `job_${k.toLowerCase()}seed0000000`;
   const jobs: Record<string, string> = {};
   for (const k of ['J1', 'J2', 'J3', 'J4', 'J5', 'J6', 'J7', 'J8', 'J9', 'J10']) jobs[k] = J(k);
+  const jobRows: SeedJobRow[] = [];
   const job = (k: string, o: Omit<SeedJobRow, 'id' | 'shotId' | 'projectId'> & { projectId?: string }) =>
-    insertJob(conn, { id: jobs[k]!, projectId: o.projectId ?? p1, shotId: (o.projectId ?? p1) === p2 ? shot2 : shot1, ...o });
+    jobRows.push({ id: jobs[k]!, projectId: o.projectId ?? p1, shotId: (o.projectId ?? p1) === p2 ? shot2 : shot1, ...o });
   job('J1', { variations: 2, estimated: 50, createdAt: at('2026-11-03T09:59:50Z') });
   job('J2', { createdAt: at('2026-11-04T09:59:55Z') });
   job('J3', { variations: 2, estimated: 50, outputSpec: S5P, createdAt: at('2026-11-10T08:59:59Z') });
@@ -146,21 +135,28 @@ export async function seedInsight(core: Core, clock: FakeClock): Promise<Seeded>
   job('J10', { status: 'running', createdAt: at('2026-11-23T11:29:59Z') });
 
   // The attempts log. a1/a2 overlap (two variations at once); a3 and a5 ran alone with the balance moving.
-  insertAttempt(conn, { job: jobs.J1!, status: 'ok', start: '2026-11-03T10:00:00Z', latency: 60_000, queue: 10_000, before: 10_000, after: 10_000, charged: 25 });
-  insertAttempt(conn, { job: jobs.J1!, status: 'ok', start: '2026-11-03T10:00:30Z', latency: 60_000, queue: 40_000, before: 10_000, after: 10_000, charged: 25 });
-  insertAttempt(conn, { job: jobs.J2!, status: 'ok', start: '2026-11-04T10:00:00Z', latency: 30_000, queue: 5_000, before: 9_950, after: 9_920, charged: 25 });
-  insertAttempt(conn, { job: jobs.J3!, spec: S5P, status: 'retry', start: '2026-11-10T09:00:00Z', latency: 200, queue: 1_000, charged: 0, code: 'RATE_LIMITED' });
-  insertAttempt(conn, { job: jobs.J3!, spec: S5P, status: 'ok', start: '2026-11-10T09:01:00Z', latency: 90_000, queue: 61_000, before: 9_920, after: 9_893, charged: 25 });
-  insertAttempt(conn, { job: jobs.J3!, spec: S5P, status: 'ok', start: '2026-11-10T09:05:00Z', latency: 120_000, queue: 300_000, charged: 25 });
-  insertAttempt(conn, { job: jobs.J4!, cls: 'release', status: 'fail', start: '2026-11-11T14:00:00Z', latency: 45_000, queue: 20_000, est: 50, charged: 0, code: 'INTERNAL.BAD_OUTPUT.CODE01' });
-  insertAttempt(conn, { job: jobs.J4!, cls: 'release', status: 'ok', start: '2026-11-11T14:10:00Z', latency: 100_000, queue: 30_000, est: 50, charged: 50 });
-  insertAttempt(conn, { job: jobs.J5!, model: 'gen4.5', status: 'ok', start: '2026-11-17T11:00:00Z', latency: 200_000, queue: 700_000, est: 60, charged: 66 });
-  insertAttempt(conn, { job: jobs.J6!, cls: 'release', status: 'ok', start: '2026-11-18T15:00:00Z', latency: 80_000, queue: 660_000, est: 50, charged: 40 });
-  insertAttempt(conn, { job: jobs.J7!, status: 'fail', start: '2026-11-18T15:20:00Z', latency: 50_000, queue: 10_000, charged: 0, code: 'FAILED' });
-  insertAttempt(conn, { job: jobs.J7!, status: 'canceled', start: '2026-11-18T15:25:00Z', latency: 5_000, queue: 15_000, charged: 0 });
-  insertAttempt(conn, { job: jobs.J8!, status: 'cache_hit', start: '2026-11-23T09:00:00Z', latency: 0, queue: 0, charged: 0 });
-  insertAttempt(conn, { job: jobs.J9!, status: 'ok', start: '2026-11-23T10:00:00Z', latency: 40_000, queue: 12_000, charged: 25 });
-  insertAttempt(conn, { job: jobs.J10!, status: 'unknown', start: '2026-11-23T11:30:00Z', latency: null, queue: 1_000, isOpen: true });
+  const attemptRows: SeedAttempt[] = [];
+  attemptRows.push({ job: jobs.J1!, status: 'ok', start: '2026-11-03T10:00:00Z', latency: 60_000, queue: 10_000, before: 10_000, after: 10_000, charged: 25 });
+  attemptRows.push({ job: jobs.J1!, status: 'ok', start: '2026-11-03T10:00:30Z', latency: 60_000, queue: 40_000, before: 10_000, after: 10_000, charged: 25 });
+  attemptRows.push({ job: jobs.J2!, status: 'ok', start: '2026-11-04T10:00:00Z', latency: 30_000, queue: 5_000, before: 9_950, after: 9_920, charged: 25 });
+  attemptRows.push({ job: jobs.J3!, spec: S5P, status: 'retry', start: '2026-11-10T09:00:00Z', latency: 200, queue: 1_000, charged: 0, code: 'RATE_LIMITED' });
+  attemptRows.push({ job: jobs.J3!, spec: S5P, status: 'ok', start: '2026-11-10T09:01:00Z', latency: 90_000, queue: 61_000, before: 9_920, after: 9_893, charged: 25 });
+  attemptRows.push({ job: jobs.J3!, spec: S5P, status: 'ok', start: '2026-11-10T09:05:00Z', latency: 120_000, queue: 300_000, charged: 25 });
+  attemptRows.push({ job: jobs.J4!, cls: 'release', status: 'fail', start: '2026-11-11T14:00:00Z', latency: 45_000, queue: 20_000, est: 50, charged: 0, code: 'INTERNAL.BAD_OUTPUT.CODE01' });
+  attemptRows.push({ job: jobs.J4!, cls: 'release', status: 'ok', start: '2026-11-11T14:10:00Z', latency: 100_000, queue: 30_000, est: 50, charged: 50 });
+  attemptRows.push({ job: jobs.J5!, model: 'gen4.5', status: 'ok', start: '2026-11-17T11:00:00Z', latency: 200_000, queue: 700_000, est: 60, charged: 66 });
+  attemptRows.push({ job: jobs.J6!, cls: 'release', status: 'ok', start: '2026-11-18T15:00:00Z', latency: 80_000, queue: 660_000, est: 50, charged: 40 });
+  attemptRows.push({ job: jobs.J7!, status: 'fail', start: '2026-11-18T15:20:00Z', latency: 50_000, queue: 10_000, charged: 0, code: 'FAILED' });
+  attemptRows.push({ job: jobs.J7!, status: 'canceled', start: '2026-11-18T15:25:00Z', latency: 5_000, queue: 15_000, charged: 0 });
+  attemptRows.push({ job: jobs.J8!, status: 'cache_hit', start: '2026-11-23T09:00:00Z', latency: 0, queue: 0, charged: 0 });
+  attemptRows.push({ job: jobs.J9!, status: 'ok', start: '2026-11-23T10:00:00Z', latency: 40_000, queue: 12_000, charged: 25 });
+  attemptRows.push({ job: jobs.J10!, status: 'unknown', start: '2026-11-23T11:30:00Z', latency: null, queue: 1_000, isOpen: true });
+
+  // Jobs and attempts in one transaction (one commit on SQLite's fsync path).
+  await core.engine.tx(async (q) => {
+    for (const j of jobRows) await insertJobQ(q, j);
+    for (const a of attemptRows) await insertAttemptQ(q, a);
+  });
 
   // Money through the real ledger, dated by the clock.
   const L = core.ledger;
@@ -201,45 +197,47 @@ export async function seedInsight(core: Core, clock: FakeClock): Promise<Seeded>
   });
   await on(clock, '2026-11-23T11:29:59Z', () => reserve('J10', 25, 'generate', 'preview'));
 
-  // Takes, reviewers' verdicts, overrides, published marks.
+  // Takes, reviewers' verdicts, overrides, published marks, in one transaction.
   const T = (k: string) => `tk_${k.toLowerCase()}seed00000000`;
   const takes: Record<string, string> = {};
   for (const k of ['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'R1', 'R2', 'R3', 'R4', 'R5']) takes[k] = T(k);
-  const take = (k: string, jobKey: string, o: { n?: number; cls?: 'preview' | 'release'; source?: string; status?: 'passed' | 'failed'; failing?: ('watermark' | 'black')[]; projectId?: string; atIso: string }) =>
-    seedTake(conn, {
-      id: takes[k]!, jobId: jobs[jobKey]!, projectId: o.projectId ?? p1, shotId: (o.projectId ?? p1) === p2 ? shot2 : shot1, n: o.n ?? 0,
-      artifactClass: o.cls ?? 'preview', sourceTakeId: o.source ? takes[o.source]! : null, checkStatus: o.status ?? 'passed',
-      checks: checkReport(o.failing ?? []), createdAt: at(o.atIso),
-    });
-  take('T1', 'J1', { atIso: '2026-11-03T10:01:00Z' });
-  take('T2', 'J1', { n: 1, atIso: '2026-11-03T10:01:30Z' });
-  take('T3', 'J2', { atIso: '2026-11-04T10:00:30Z' });
-  take('T4', 'J3', { status: 'failed', failing: ['black'], atIso: '2026-11-10T09:02:30Z' });
-  take('T5', 'J3', { n: 1, atIso: '2026-11-10T09:07:00Z' });
-  take('T6', 'J9', { atIso: '2026-11-23T10:00:40Z' });
-  take('T7', 'J5', { projectId: p2, atIso: '2026-11-17T11:03:20Z' });
-  take('R1', 'J4', { cls: 'release', source: 'T1', atIso: '2026-11-11T14:11:40Z' });
-  take('R4', 'J4', { n: 1, cls: 'release', source: 'T3', status: 'failed', failing: ['watermark'], atIso: '2026-11-11T14:11:41Z' });
-  take('R2', 'J6', { cls: 'release', source: 'T3', atIso: '2026-11-18T15:01:20Z' });
-  take('R3', 'J6', { n: 1, cls: 'release', source: 'T2', atIso: '2026-11-18T15:01:21Z' });
-  take('R5', 'J6', { n: 2, cls: 'release', source: 'T5', atIso: '2026-11-18T15:01:22Z' });
-  const tag = (k: string, author: string, t: 'promising' | 'discard' | 'needs-fix', isAuto = false) =>
-    conn
-      .prepare('INSERT INTO take_tags (take_id, project_id, author, tag, is_auto, reason, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)')
-      .run(takes[k], k === 'T7' ? p2 : p1, author, t, isAuto ? 1 : 0, NOW - 1000);
-  tag('T1', 'ana', 'promising');
-  tag('T2', 'ana', 'promising');
-  tag('T2', 'ben', 'discard');
-  tag('T4', 'auto-check', 'needs-fix', true);
-  tag('T5', 'ana', 'promising');
-  tag('T5', 'auto-check', 'needs-fix', true);
-  tag('T7', 'cleo', 'promising');
-  tag('R2', 'ben', 'needs-fix');
-  conn.prepare("INSERT INTO shortlist_overrides (take_id, project_id, override, author, created_at) VALUES (?, ?, 'in', 'ana', ?)").run(takes.T3, p1, NOW - 1000);
-  const publish = (k: string, iso: string) => conn.prepare('INSERT INTO take_published (take_id, project_id, published_at, export_ref) VALUES (?, ?, ?, NULL)').run(takes[k], p1, at(iso));
-  publish('T1', '2026-11-12T09:00:00Z');
-  publish('T5', '2026-11-19T10:00:00Z');
-  publish('T3', '2026-11-19T10:05:00Z');
+  await core.engine.tx(async (q) => {
+    const take = (k: string, jobKey: string, o: { n?: number; cls?: 'preview' | 'release'; source?: string; status?: 'passed' | 'failed'; failing?: ('watermark' | 'black')[]; projectId?: string; atIso: string }) =>
+      seedTakeQ(q, {
+        id: takes[k]!, jobId: jobs[jobKey]!, projectId: o.projectId ?? p1, shotId: (o.projectId ?? p1) === p2 ? shot2 : shot1, n: o.n ?? 0,
+        artifactClass: o.cls ?? 'preview', sourceTakeId: o.source ? takes[o.source]! : null, checkStatus: o.status ?? 'passed',
+        checks: checkReport(o.failing ?? []), createdAt: at(o.atIso),
+      });
+    await take('T1', 'J1', { atIso: '2026-11-03T10:01:00Z' });
+    await take('T2', 'J1', { n: 1, atIso: '2026-11-03T10:01:30Z' });
+    await take('T3', 'J2', { atIso: '2026-11-04T10:00:30Z' });
+    await take('T4', 'J3', { status: 'failed', failing: ['black'], atIso: '2026-11-10T09:02:30Z' });
+    await take('T5', 'J3', { n: 1, atIso: '2026-11-10T09:07:00Z' });
+    await take('T6', 'J9', { atIso: '2026-11-23T10:00:40Z' });
+    await take('T7', 'J5', { projectId: p2, atIso: '2026-11-17T11:03:20Z' });
+    await take('R1', 'J4', { cls: 'release', source: 'T1', atIso: '2026-11-11T14:11:40Z' });
+    await take('R4', 'J4', { n: 1, cls: 'release', source: 'T3', status: 'failed', failing: ['watermark'], atIso: '2026-11-11T14:11:41Z' });
+    await take('R2', 'J6', { cls: 'release', source: 'T3', atIso: '2026-11-18T15:01:20Z' });
+    await take('R3', 'J6', { n: 1, cls: 'release', source: 'T2', atIso: '2026-11-18T15:01:21Z' });
+    await take('R5', 'J6', { n: 2, cls: 'release', source: 'T5', atIso: '2026-11-18T15:01:22Z' });
+    const tag = (k: string, author: string, t: 'promising' | 'discard' | 'needs-fix', isAuto = false) =>
+      q.run('INSERT INTO take_tags (take_id, project_id, author, tag, is_auto, reason, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)', [
+        takes[k]!, k === 'T7' ? p2 : p1, author, t, isAuto ? 1 : 0, NOW - 1000,
+      ]);
+    await tag('T1', 'ana', 'promising');
+    await tag('T2', 'ana', 'promising');
+    await tag('T2', 'ben', 'discard');
+    await tag('T4', 'auto-check', 'needs-fix', true);
+    await tag('T5', 'ana', 'promising');
+    await tag('T5', 'auto-check', 'needs-fix', true);
+    await tag('T7', 'cleo', 'promising');
+    await tag('R2', 'ben', 'needs-fix');
+    await q.run("INSERT INTO shortlist_overrides (take_id, project_id, override, author, created_at) VALUES (?, ?, 'in', 'ana', ?)", [takes.T3!, p1, NOW - 1000]);
+    const publish = (k: string, iso: string) => q.run('INSERT INTO take_published (take_id, project_id, published_at, export_ref) VALUES (?, ?, ?, NULL)', [takes[k]!, p1, at(iso)]);
+    await publish('T1', '2026-11-12T09:00:00Z');
+    await publish('T5', '2026-11-19T10:00:00Z');
+    await publish('T3', '2026-11-19T10:05:00Z');
+  });
   clock.t = NOW;
   return { p1, p2, shot1, shot2, jobs, takes };
 }
