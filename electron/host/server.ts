@@ -61,6 +61,11 @@ export interface HostOptions {
    * process on it honours a key). Without it the header is ignored.
    */
   idempotency?: IdempotencyKeys;
+  /**
+   * The address members reach this host by (a studio behind a proxy: https://studio.example/): the base
+   * of the links it makes (review links) and an allowed Origin. Default: the address it binds.
+   */
+  publicUrl?: string;
 }
 
 /** What `authenticate` says of a token. */
@@ -84,7 +89,14 @@ export interface RunningHost {
   tokens: TokenTable;
   /** With `lan`: the base URL on each LAN address of this machine. */
   lanUrls: string[];
-  close(): Promise<void>;
+  /** `publicUrl` as given (its root), else `url`. */
+  publicUrl: string;
+  /**
+   * Stops the host. With `drainMs`, it first stops taking connections and lets the calls in flight finish
+   * (up to that long) before cutting what is left: a studio process stopped by its load balancer
+   * answers what it started.
+   */
+  close(opts?: { drainMs?: number }): Promise<void>;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -121,6 +133,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       `${scheme}://${shownHost}:${port}`,
       ...lanIps.map((ip) => `${scheme}://${ip}:${port}`),
       ...(opts.extraOrigins ?? []),
+      ...(opts.publicUrl ? [new URL(opts.publicUrl).origin] : []),
     ]);
   // Rate limits run on wall time, whatever clock core was given (tests hand core a fake one).
   const clock = { now: () => performance.now() };
@@ -261,7 +274,14 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
 
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+    if (drained) res.setHeader('connection', 'close'); // draining: the client's next request goes to another process
     handle(req, res).catch((e: unknown) => {
       core.ports.logger.log('error', 'host request failed', { error: String(e) });
       if (!res.headersSent) sendError(res, { code: 'INTERNAL', message: 'Internal error; it has been logged.' });
@@ -317,21 +337,30 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   server.maxConnections = 256;
   const url = `${scheme}://${shownHost}:${port}/`;
   const lanUrls = lanIps.map((ip) => `http://${ip}:${port}/`);
-  const reviewServer = { baseUrls: async () => ({ local: url, lan: lanUrls }) };
+  const publicUrl = opts.publicUrl ? new URL('/', opts.publicUrl).toString() : url;
+  const reviewServer = { baseUrls: async () => ({ local: publicUrl, lan: lanUrls }) };
   core.reviewLinks.serveAt(reviewServer);
 
   return {
     url,
+    publicUrl,
     openUrl: `${url}#token=${ownerToken}`,
     port,
     ownerToken,
     tokens,
     lanUrls,
-    async close() {
+    async close(closeOpts = {}) {
       core.reviewLinks.serveAt(null);
       sockets.close();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      if (closeOpts.drainMs && closeOpts.drainMs > 0) {
+        const idle = new Promise<void>((r) => (drained = r));
+        if (inFlight === 0) drained?.();
+        server.closeIdleConnections();
+        await Promise.race([idle, new Promise((r) => setTimeout(r, closeOpts.drainMs).unref())]);
+      }
       server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closed;
     },
   };
 }

@@ -98,6 +98,48 @@ describe('session cookie', () => {
   });
 });
 
+describe('public address', () => {
+  it('makes its links with --public-url and takes that origin as its own', async () => {
+    const t = testCore();
+    const host = await startHost({ core: t.core, rendererDir, trustedProxies: ['127.0.0.1'], publicUrl: 'https://studio.example/team' });
+    try {
+      expect(host.publicUrl).toBe('https://studio.example/');
+      const shared = await rpc(host, 'review.share', { role: 'reviewer', name: 'Ana' }, { authorization: `Bearer ${host.ownerToken}`, origin: 'https://studio.example' });
+      expect(shared.status).toBe(200);
+      expect(JSON.stringify(shared.json())).toContain('https://studio.example/#token=');
+    } finally {
+      await host.close();
+      await t.cleanup();
+    }
+  });
+});
+
+describe('closing', () => {
+  /** A host whose media lookups take 300 ms, with one such request in flight when it is closed. */
+  async function closeDuringARequest(drainMs: number | undefined) {
+    const t = testCore();
+    const slow = async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return null;
+    };
+    const host = await startHost({ core: t.core, rendererDir, resolveMedia: slow });
+    const pending = rawRequest(`${host.url}media/art_0123456789abcdef`, { headers: { authorization: `Bearer ${host.ownerToken}` } }).then(
+      (r) => r.status,
+      (e: NodeJS.ErrnoException) => e.code ?? 'error',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await host.close(drainMs === undefined ? undefined : { drainMs });
+    const outcome = await pending;
+    await t.cleanup();
+    return outcome;
+  }
+
+  it('with drainMs, answers the calls in flight before it stops; without, cuts them', async () => {
+    expect(await closeDuringARequest(5000)).toBe(404);
+    expect(await closeDuringARequest(undefined)).toBe('ECONNRESET');
+  });
+});
+
 describe('bind address', () => {
   it('refuses a non-loopback bind without TLS or a trusted proxy, naming the way out', async () => {
     const t = testCore();

