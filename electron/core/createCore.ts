@@ -37,6 +37,8 @@ import { WatermarkRegistry } from './media/watermarkRegistry';
 import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
 import { ReviewLinks } from './review/reviewLinks';
+import { Accounts } from './accounts/accounts';
+import { recordMemberChanges, scopeByMember } from './accounts/memberScope';
 import { ShotService } from './shots/shotService';
 import { BoardService } from './board/boardService';
 import { Benchmark } from './insight/benchmark/benchmark';
@@ -162,6 +164,8 @@ export interface Core {
   projectSpend: ProjectSpendNotices;
   /** Review links made in the app (tokens every server on the data dir honours until revoked). */
   reviewLinks: ReviewLinks;
+  /** A studio's members, invites, tokens and audit; `authenticate(token)` for the doors. */
+  accounts: Accounts;
   /** The draft form as the user left it, per project and shot. */
   drafts: DraftService;
   /** A take's or a job's settings as a draft (reuse, edit & retry). */
@@ -361,6 +365,7 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
   });
   const benchmark = new Benchmark({ engine: engine, dataDir: config.dataDir, queue, providers, money, plans, events, clock: ports.clock, ids: ports.ids, logger: ports.logger });
   const reviewLinks = new ReviewLinks(engine, events, ports.clock, ports.ids);
+  const accounts = new Accounts(engine, events, ports.clock, ports.ids);
   const projectSpend = new ProjectSpendNotices({ engine: engine, events, notifier: ports.notifier, clock: ports.clock, logger: ports.logger });
   const takePath = async (takeId: string): Promise<string | null> => {
     const t = await takes.get(takeId);
@@ -415,6 +420,7 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
     benchmark,
     projectSpend,
     reviewLinks,
+    accounts,
     drafts,
     recipes,
     takePath,
@@ -438,9 +444,8 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
       await storage.close();
     },
   };
-  const dispatchNow = hideMoneyFromReviewers(
-    createDispatcher(hideOwnerPaths(scopeByRole(createHandlers(partial), engine, config.dataDir), config.dataDir), ports.logger, config.isStrict),
-  );
+  const handlers = scopeByMember(scopeByRole(createHandlers(partial), engine, config.dataDir), accounts);
+  const dispatchNow = recordMemberChanges(hideMoneyFromReviewers(createDispatcher(hideOwnerPaths(handlers, config.dataDir), ports.logger, config.isStrict)), accounts, ports.logger);
   // Every call is answered once the plans have been read against the database (the stored version of a
   // broken file, the chosen plan); when none is usable, the calls that price say so and the others work.
   const dispatch: Dispatcher = async (name, input, ctx) => {

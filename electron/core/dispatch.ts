@@ -1,14 +1,15 @@
 import { ZodError } from 'zod';
-import { contract, isCallName, type CallName, type CallOutput, type CallParsedInput, type Role } from '../../shared/contract';
+import { contract, isCallName, mayCall, neededRoles, refusalFor, type CallName, type CallOutput, type CallParsedInput, type Caller } from '../../shared/contract';
 import { AppError, isAppError, validationError, type ErrorPayload, type Result } from '../../shared/errors';
 import type { Logger } from './ports';
 
 export interface CallContext {
-  role: Role;
+  /** What the session may do (shared/contract/access.ts); 'guest' has no session and may only accept an invite. */
+  role: Caller;
   door: 'electron' | 'host' | 'cli';
-  /** Who a review-server token belongs to (its label): board actions are recorded under this name. */
+  /** Who a review-server token or a member belongs to (its name): board actions are recorded under this name. */
   author?: string;
-  /** The studio member making the call (a member token the host's `authenticate` knew). */
+  /** The studio member making the call (a member token the host's `authenticate` knew; absent for the owner's own session and review links): recorded with every change. */
   memberId?: string;
   /**
    * Aborted when the caller gives up (the CLI on Ctrl-C): a call that runs long work (export, stitch, a
@@ -22,12 +23,6 @@ export type Handlers = { [K in CallName]: Handler<K> };
 
 export type Dispatcher = (name: string, rawInput: unknown, ctx: CallContext) => Promise<Result<unknown>>;
 
-const ROLE_RANK: Record<Role, number> = { reviewer: 1, producer: 2, owner: 3 };
-
-export function roleAllows(have: Role, need: Role): boolean {
-  return ROLE_RANK[have] >= ROLE_RANK[need];
-}
-
 /** Converts anything thrown into the payload that crosses a door. Unknown errors are logged with their stack. */
 export function toErrorPayload(e: unknown, logger: Logger, context: Record<string, unknown> = {}): ErrorPayload {
   if (isAppError(e)) return e.toPayload();
@@ -38,7 +33,7 @@ export function toErrorPayload(e: unknown, logger: Logger, context: Record<strin
 }
 
 /**
- * The one call loop every door uses: known name → role → parse input → handler → (strict) parse output.
+ * The one call loop every door uses: known name → role (the access table) → parse input → handler → (strict) parse output.
  * Never throws; always returns a Result. Core passes the whole table (its type makes every entry
  * required); a tool that runs without a data dir (`circletake check`) passes the few it serves, and
  * any other name is UNKNOWN_METHOD there.
@@ -51,11 +46,9 @@ export function createDispatcher(handlers: Handlers | Partial<Handlers>, logger:
     const def = contract[name];
     const handler = handlers[name] as Handler<typeof name> | undefined;
     if (!handler) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `${name} is not served here.`, details: { name } } };
-    if (!roleAllows(ctx.role, def.role)) {
-      return {
-        ok: false,
-        error: { code: 'FORBIDDEN', message: `A ${ctx.role} session may not call ${name}; it needs the ${def.role} role.`, details: { name, role: ctx.role } },
-      };
+    if (!mayCall(ctx.role, name)) {
+      const code = ctx.role === 'guest' ? 'UNAUTHORIZED' : 'FORBIDDEN';
+      return { ok: false, error: { code, message: refusalFor(ctx.role, name), details: { name, role: ctx.role, needs: neededRoles(name) } } };
     }
     const parsed = def.input.safeParse(rawInput ?? {});
     if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, name).toPayload() };

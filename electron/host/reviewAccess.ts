@@ -1,54 +1,23 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { EventName, Role } from '../../shared/contract';
+import { hears, MEDIA_ACCESS, type Role } from '../../shared/contract';
 import type { ArtifactClass } from '../../shared/money/params';
 
 /**
- * Pure decisions of the review server (the browser host with reviewer and producer tokens):
- * which events each role hears, which media class it may stream, and which peers may connect.
+ * Pure decisions of the review server (the browser host with member, reviewer and producer tokens):
+ * which events each role hears and which media class it may stream (both from the access table in
+ * shared/contract/access.ts), and which peers may connect.
  */
 
-const RANK: Record<Role, number> = { reviewer: 1, producer: 2, owner: 3 };
-
-/**
- * The least role that hears each event on the WebSocket. Reviewers hear what their board shows
- * (projects, shots, takes, tags, media metadata); money and queue events go to producers and the
- * owner. An event missing here (a new one) reaches the owner only until someone decides.
- */
-export const EVENT_ROLE: Partial<Record<EventName, Role>> = {
-  // Whether the app's core is up: everyone whose window depends on it.
-  'system.coreStatus': 'reviewer',
-  'projects.changed': 'reviewer',
-  'shots.changed': 'reviewer',
-  'takes.changed': 'reviewer',
-  'board.changed': 'reviewer',
-  'media.stored': 'reviewer',
-  'media.checked': 'reviewer',
-  'media.swept': 'reviewer',
-  'jobs.changed': 'producer',
-  'jobs.progressed': 'producer',
-  'queue.changed': 'producer',
-  'credits.changed': 'producer',
-  'credits.thresholdCrossed': 'producer',
-  'plans.changed': 'producer',
-  'export.progressed': 'producer',
-  'insight.thresholdCrossed': 'producer',
-  'insight.calibrationChanged': 'producer',
-  'benchmark.progressed': 'producer',
-  // Review links are the owner's to make and revoke: nobody else hears of them.
-  'review.changed': 'owner',
-  // stitch.run is the owner's only (it writes anywhere on the owner's machine).
-  'stitch.progressed': 'owner',
-};
-
+/** Whether a session of `role` hears `event` (shared/contract/access.ts; an unlisted event: the owner only). */
 export function hearsEvent(role: Role, event: string): boolean {
-  const need = EVENT_ROLE[event as EventName] ?? 'owner';
-  return RANK[role] >= RANK[need];
+  return hears(role, event);
 }
 
-/** The media class a role may stream: reviewers previews only; producers and the owner both (undefined = any). */
+/** The media class a role may stream: undefined when it may stream every class (reviewers: previews only). */
 export function mediaClassFor(role: Role): ArtifactClass | undefined {
-  return role === 'reviewer' ? 'preview' : undefined;
+  const classes = MEDIA_ACCESS[role];
+  return classes.length === 1 ? classes[0] : undefined;
 }
 
 /** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */

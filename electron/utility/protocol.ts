@@ -1,3 +1,4 @@
+import type { Caller } from '../../shared/contract';
 import type { ErrorPayload, Result } from '../../shared/errors';
 
 /**
@@ -33,9 +34,10 @@ export interface CoreProcessConfig {
 }
 
 export interface WireCallContext {
-  role: 'reviewer' | 'producer' | 'owner';
+  role: Caller;
   door: 'electron' | 'host' | 'cli';
   author?: string;
+  memberId?: string;
 }
 
 export interface MediaRequest {

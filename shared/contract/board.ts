@@ -196,23 +196,23 @@ export const UndoResult = z.object({
 export type UndoResult = z.infer<typeof UndoResult>;
 
 export const boardCalls = {
-  'board.view': query(z.object({ projectId: ProjectId, shotId: ShotId.optional() }).strict(), BoardView, 'reviewer'),
+  'board.view': query(z.object({ projectId: ProjectId, shotId: ShotId.optional() }).strict(), BoardView),
   /** Sets the author's verdict on each take (replacing their previous one). */
-  'tags.add': mutation(z.object({ takeIds: TakeIds, tag: TagName, author: Author.optional() }).strict(), BoardChange, 'reviewer'),
+  'tags.add': mutation(z.object({ takeIds: TakeIds, tag: TagName, author: Author.optional() }).strict(), BoardChange),
   /** Clears the author's verdict (only `tag` when given). */
-  'tags.remove': mutation(z.object({ takeIds: TakeIds, tag: TagName.optional(), author: Author.optional() }).strict(), BoardChange, 'reviewer'),
-  'comments.list': query(z.object({ takeId: TakeId }).strict(), z.array(Comment), 'reviewer'),
+  'tags.remove': mutation(z.object({ takeIds: TakeIds, tag: TagName.optional(), author: Author.optional() }).strict(), BoardChange),
+  'comments.list': query(z.object({ takeId: TakeId }).strict(), z.array(Comment)),
   /** Sets (1–5) or clears (null) the author's star rating of each take. Undoable. */
-  'stars.set': mutation(z.object({ takeIds: TakeIds, stars: Stars.nullable(), author: Author.optional() }).strict(), BoardChange, 'reviewer'),
-  'comments.add': mutation(NewComment, Comment, 'reviewer'),
-  'comments.delete': mutation(z.object({ id: z.string().min(1) }).strict(), z.object({ id: z.string() }), 'reviewer'),
-  'shortlist.rule': query(ByProject, ShortlistRule, 'reviewer'),
+  'stars.set': mutation(z.object({ takeIds: TakeIds, stars: Stars.nullable(), author: Author.optional() }).strict(), BoardChange),
+  'comments.add': mutation(NewComment, Comment),
+  'comments.delete': mutation(z.object({ id: z.string().min(1) }).strict(), z.object({ id: z.string() })),
+  'shortlist.rule': query(ByProject, ShortlistRule),
   /** Sets how the shortlist is cut (top N or top percent per shot). */
-  'shortlist.auto': mutation(z.object({ projectId: ProjectId, rule: ShortlistRule, author: Author.optional() }).strict(), BoardChange, 'producer'),
+  'shortlist.auto': mutation(z.object({ projectId: ProjectId, rule: ShortlistRule, author: Author.optional() }).strict(), BoardChange),
   /** Manual override: force takes in, keep them out, or clear the override (null). */
-  'shortlist.set': mutation(z.object({ takeIds: TakeIds, override: Override.nullable(), author: Author.optional() }).strict(), BoardChange, 'producer'),
+  'shortlist.set': mutation(z.object({ takeIds: TakeIds, override: Override.nullable(), author: Author.optional() }).strict(), BoardChange),
   /** Reverts the session author's last tag or shortlist action in this project. */
-  'board.undo': mutation(z.object({ projectId: ProjectId, author: Author.optional() }).strict(), UndoResult, 'reviewer'),
+  'board.undo': mutation(z.object({ projectId: ProjectId, author: Author.optional() }).strict(), UndoResult),
 } as const;
 
 export const boardEvents = {

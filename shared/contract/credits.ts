@@ -122,20 +122,20 @@ export const ProviderBooksView = z.object({ comparison: ProviderComparison.nulla
 export type ProviderBooksView = z.infer<typeof ProviderBooksView>;
 
 export const creditsCalls = {
-  'plans.list': query(Empty, PlansView, 'producer'),
-  'plans.active': query(Empty, z.object({ plan: PlanConfig, rateCard: RateCard }), 'producer'),
+  'plans.list': query(Empty, PlansView),
+  'plans.active': query(Empty, z.object({ plan: PlanConfig, rateCard: RateCard })),
   'plans.activate': mutation(z.object({ name: ConfigName, rates: ConfigName.nullable().optional() }).strict(), PlansView),
   'plans.reload': mutation(Empty, PlansView),
-  'credits.estimate': query(EstimateRequest, EstimateResult, 'producer'),
-  'credits.quote': query(z.object({ params: EstimateParams, projectId: z.string().min(1).nullable().optional() }).strict(), Quote, 'producer'),
+  'credits.estimate': query(EstimateRequest, EstimateResult),
+  'credits.quote': query(z.object({ params: EstimateParams, projectId: z.string().min(1).nullable().optional() }).strict(), Quote),
   /** `fresh`: read Runway now rather than use a reading up to a minute old (a deliberate look, as `ledger balance` is). */
-  'credits.balances': query(z.object({ fresh: z.boolean().optional() }).strict(), BalancesView, 'producer'),
+  'credits.balances': query(z.object({ fresh: z.boolean().optional() }).strict(), BalancesView),
   /** Runway's balance and usage against the books, as last compared. */
-  'credits.provider': query(Empty, ProviderBooksView, 'producer'),
+  'credits.provider': query(Empty, ProviderBooksView),
   /** Reads Runway now (balance, then usage), mirrors a conclusive difference into the books (provider_sync), and answers the comparison. */
   'credits.syncProvider': mutation(Empty, ProviderBooksView),
-  'credits.history': query(HistoryFilter, z.array(HistoryEntry), 'producer'),
-  'credits.reservations': query(z.object({ jobId: z.string().min(1).optional(), pendingOnly: z.boolean().optional() }).strict(), z.array(Reservation), 'producer'),
+  'credits.history': query(HistoryFilter, z.array(HistoryEntry)),
+  'credits.reservations': query(z.object({ jobId: z.string().min(1).optional(), pendingOnly: z.boolean().optional() }).strict(), z.array(Reservation)),
   'credits.grant': mutation(GrantRequest, Balances),
   'credits.purchase': mutation(PurchaseRequest, Balances),
   'credits.adjust': mutation(AdjustRequest, Balances),
@@ -143,7 +143,7 @@ export const creditsCalls = {
     z.object({ projectId: z.string().min(1), credits: PositiveCredits.nullable() }).strict(),
     z.object({ projectId: z.string(), budget: z.number().int().nullable() }),
   ),
-  'credits.audit': query(Empty, AuditView, 'producer'),
+  'credits.audit': query(Empty, AuditView),
 } as const;
 
 export const creditsEvents = {

@@ -1,26 +1,30 @@
 import { z } from 'zod';
 
 /**
- * Who may make a call through the review server. The owner's local session (Electron window,
- * local browser host, CLI) may make every call; reviewer and producer tokens get a fixed table.
+ * Who a session is. The owner is the machine's own session (the Electron window, the local browser
+ * host, the CLI) and may make every call; the others are a studio's members (or a review link, which
+ * is a reviewer or a producer): what each may call, hear and stream is one table, ./access.ts.
  */
-export type Role = 'reviewer' | 'producer' | 'owner';
+export const MemberRole = z.enum(['admin', 'filmmaker', 'producer', 'reviewer']);
+export type MemberRole = z.infer<typeof MemberRole>;
+export type Role = 'owner' | MemberRole;
+export const ROLES: readonly Role[] = ['owner', ...MemberRole.options];
+/** A caller with no session at all: it may only accept an invite (it presents the invite's secret). */
+export type Caller = Role | 'guest';
 
 export interface CallDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
   output: O;
-  /** The least role allowed to make this call. */
-  role: Role;
   /** True when the call changes nothing (safe to retry, allowed on read-only tokens). */
   isQuery: boolean;
 }
 
-export function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, role: Role = 'owner'): CallDef<I, O> {
-  return { input, output, role, isQuery: true };
+export function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): CallDef<I, O> {
+  return { input, output, isQuery: true };
 }
 
-export function mutation<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, role: Role = 'owner'): CallDef<I, O> {
-  return { input, output, role, isQuery: false };
+export function mutation<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): CallDef<I, O> {
+  return { input, output, isQuery: false };
 }
 
 export const Empty = z.object({}).strict();

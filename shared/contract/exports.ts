@@ -116,7 +116,7 @@ export const exportsCalls = {
     StitchResultDto,
   ),
   /** Where an export would write and what, before writing: the folder (absolute), new or not, the file names, clashes. */
-  'export.check': query(z.object(ExportTarget).strict(), ExportCheck, 'producer'),
+  'export.check': query(z.object(ExportTarget).strict(), ExportCheck),
   /** The project's finals (release takes only), the stitched sequence and a manifest, into a folder; marks them Published. */
   'export.run': mutation(
     z
@@ -129,7 +129,6 @@ export const exportsCalls = {
       })
       .strict(),
     ExportResultDto,
-    'producer',
   ),
 } as const;
 

@@ -46,7 +46,7 @@ const Selection = z.object({
 });
 
 export const finalizeCalls = {
-  'finalize.plan': query(Selection.strict(), FinalizePlan, 'producer'),
+  'finalize.plan': query(Selection.strict(), FinalizePlan),
   /**
    * Re-renders the shortlisted takes at release spec (never a promotion). `expectedCredits` is the
    * total the user confirmed: if the plan now costs more, nothing is submitted.
@@ -54,6 +54,5 @@ export const finalizeCalls = {
   'finalize.run': mutation(
     z.object({ projectId: ProjectId, takeIds: z.array(TakeId).min(1, 'pick at least one take'), expectedCredits: z.number().int().min(0) }).strict(),
     z.object({ jobIds: z.array(JobId), failed: z.array(z.object({ takeId: TakeId, code: z.string(), message: z.string() })) }),
-    'producer',
   ),
 } as const;

@@ -14,8 +14,10 @@ import { labelsCalls } from './labels';
 import { reviewCalls, reviewEvents } from './review';
 import { systemCalls, systemEvents } from './system';
 import { draftsCalls } from './drafts';
+import { studioCalls, studioEvents } from './studio';
 
 export * from './define';
+export * from './access';
 
 /** Every request the renderer (or a reviewer) can make, by `domain.verb`. */
 export const contract = {
@@ -33,6 +35,7 @@ export const contract = {
   ...labelsCalls,
   ...reviewCalls,
   ...draftsCalls,
+  ...studioCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */
@@ -48,6 +51,7 @@ export const events = {
   ...boardEvents,
   ...insightEvents,
   ...reviewEvents,
+  ...studioEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Contract = typeof contract;

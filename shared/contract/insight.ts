@@ -68,7 +68,7 @@ export const BenchmarkPlan = z.object({
 });
 
 export const insightCalls = {
-  'insight.report': query(Range, Report, 'producer'),
+  'insight.report': query(Range, Report),
   'insight.forecast': query(
     z
       .object({
@@ -80,18 +80,17 @@ export const insightCalls = {
       })
       .strict(),
     Forecast,
-    'producer',
   ),
-  'insight.recommendations': query(Range, z.array(Recommendation), 'producer'),
-  'insight.calibration': query(Empty, CalibrationView, 'producer'),
+  'insight.recommendations': query(Range, z.array(Recommendation)),
+  'insight.calibration': query(Empty, CalibrationView),
   /**
    * Switches the learned rate on or off for one provider and model. On freezes the rates learned so
    * far (refused without enough samples); the estimator then shows a `calibration` factor.
    */
   'insight.setCalibration': mutation(z.object({ provider: ProviderId, model: z.string().min(1), isEnabled: z.boolean() }).strict(), CalibrationView),
-  'insight.settings': query(Empty, InsightSettings, 'producer'),
+  'insight.settings': query(Empty, InsightSettings),
   'insight.setSettings': mutation(InsightSettings.partial().strict(), InsightSettings),
-  'insight.thresholds': query(z.object({ projectId: ProjectId.optional() }).strict(), z.array(ProjectThresholds), 'producer'),
+  'insight.thresholds': query(z.object({ projectId: ProjectId.optional() }).strict(), z.array(ProjectThresholds)),
   /** Per-project spend thresholds (credits of the project's spend); [] clears them. */
   'insight.setThresholds': mutation(
     z
@@ -102,7 +101,7 @@ export const insightCalls = {
       .strict(),
     ProjectThresholds,
   ),
-  'benchmark.list': query(Empty, z.array(BenchmarkReport), 'producer'),
+  'benchmark.list': query(Empty, z.array(BenchmarkReport)),
   /** What a benchmark.run with this input would submit and what it is estimated to cost (nothing is submitted). */
   'benchmark.plan': query(BenchmarkRunInput, BenchmarkPlan),
   'benchmark.run': mutation(BenchmarkRunInput, BenchmarkReport),

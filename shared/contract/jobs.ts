@@ -124,8 +124,8 @@ export const CacheLookup = z.object({
 export const jobsCalls = {
   'jobs.lookup': query(z.object({ params: GenerationParams, projectId: ProjectId.optional() }).strict(), CacheLookup),
   'jobs.submit': mutation(SubmitInput, SubmitResult),
-  'jobs.list': query(JobFilter, z.array(Job), 'producer'),
-  'jobs.get': query(z.object({ id: JobId }).strict(), Job, 'producer'),
+  'jobs.list': query(JobFilter, z.array(Job)),
+  'jobs.get': query(z.object({ id: JobId }).strict(), Job),
   'jobs.cancel': mutation(z.object({ id: JobId }).strict(), Job),
   'jobs.pause': mutation(z.object({ id: JobId }).strict(), Job),
   'jobs.resume': mutation(z.object({ id: JobId }).strict(), Job),
@@ -141,7 +141,7 @@ export const jobsCalls = {
    * duplicate paid task; 'abandon' settles it as not created (reservation released for those tasks).
    */
   'jobs.resolveUnknown': mutation(z.object({ id: JobId, decision: z.enum(['resubmit', 'abandon']) }).strict(), Job),
-  'queue.status': query(z.object({}).strict(), QueueStatus, 'producer'),
+  'queue.status': query(z.object({}).strict(), QueueStatus),
   'queue.pause': mutation(z.object({}).strict(), QueueStatus),
   'queue.resume': mutation(z.object({}).strict(), QueueStatus),
 } as const;

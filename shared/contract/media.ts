@@ -106,8 +106,8 @@ export const RetentionPlan = z.object({
 export type RetentionPlanDto = z.infer<typeof RetentionPlan>;
 
 export const mediaCalls = {
-  'media.get': query(z.object({ id: ArtifactId }).strict(), Artifact, 'reviewer'),
-  'media.list': query(z.object({ projectId: ProjectId, class: ArtifactClass.optional() }).strict(), z.array(Artifact), 'reviewer'),
+  'media.get': query(z.object({ id: ArtifactId }).strict(), Artifact),
+  'media.list': query(z.object({ projectId: ProjectId, class: ArtifactClass.optional() }).strict(), z.array(Artifact)),
   /** Runs the auto-check on a stored clip; `provider` picks that provider's registered watermark. */
   'media.check': mutation(z.object({ id: ArtifactId, expect: CheckExpectationsInput.default({}), provider: ProviderId.optional() }).strict(), CheckReport),
   /**
@@ -125,8 +125,8 @@ export const mediaCalls = {
       .strict(),
     CheckReport,
   ),
-  'media.lastCheck': query(z.object({ id: ArtifactId }).strict(), StoredCheck.nullable(), 'reviewer'),
-  'media.thumbnails': query(z.object({ id: ArtifactId }).strict(), Thumbnails, 'reviewer'),
+  'media.lastCheck': query(z.object({ id: ArtifactId }).strict(), StoredCheck.nullable()),
+  'media.thumbnails': query(z.object({ id: ArtifactId }).strict(), Thumbnails),
   'media.watermarks': query(z.object({}).strict(), z.array(RegisteredWatermark)),
   'media.registerWatermark': mutation(
     z

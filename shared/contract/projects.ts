@@ -15,7 +15,7 @@ export const Project = z.object({
 export type Project = z.infer<typeof Project>;
 
 export const projectsCalls = {
-  'projects.list': query(Empty, z.array(Project), 'reviewer'),
+  'projects.list': query(Empty, z.array(Project)),
   'projects.create': mutation(z.object({ name: ProjectName }).strict(), Project),
   'projects.rename': mutation(z.object({ id: ProjectId, name: ProjectName }).strict(), Project),
   'projects.delete': mutation(z.object({ id: ProjectId }).strict(), z.object({ id: ProjectId })),

@@ -18,7 +18,7 @@ export const Shot = z.object({
 export type Shot = z.infer<typeof Shot>;
 
 export const shotsCalls = {
-  'shots.list': query(z.object({ projectId: ProjectId }).strict(), z.array(Shot), 'reviewer'),
+  'shots.list': query(z.object({ projectId: ProjectId }).strict(), z.array(Shot)),
   'shots.create': mutation(z.object({ projectId: ProjectId, name: ShotName }).strict(), Shot),
   'shots.rename': mutation(z.object({ id: ShotId, name: ShotName }).strict(), Shot),
   /** Moves a shot to a 1-based position; the others close up around it. */

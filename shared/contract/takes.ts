@@ -41,8 +41,8 @@ export const TakeFile = z.object({
 export type TakeFile = z.infer<typeof TakeFile>;
 
 export const takesCalls = {
-  'takes.list': query(z.object({ projectId: ProjectId, shotId: ShotId.optional() }).strict(), z.array(Take), 'reviewer'),
-  'takes.get': query(z.object({ id: TakeId }).strict(), Take, 'reviewer'),
+  'takes.list': query(z.object({ projectId: ProjectId, shotId: ShotId.optional() }).strict(), z.array(Take)),
+  'takes.get': query(z.object({ id: TakeId }).strict(), Take),
   /**
    * A job's takes with their files (for a cache hit, the takes of the job it reuses). The owner's only:
    * paths name the owner's disk; every other session plays media by id.

@@ -1,4 +1,4 @@
-import type { Role } from '../../../shared/contract';
+import type { Caller } from '../../../shared/contract';
 import type { Dispatcher } from '../dispatch';
 
 /**
@@ -6,12 +6,12 @@ import type { Dispatcher } from '../dispatch';
  * credits — `credits`, `estimatedCredits`, `reservedCredits`, `capturedCredits`, `costCredits`,
  * `creditsSaved`, `creditsBefore`, `creditsAfter`, … — is dropped from what a reviewer's session
  * receives, at the doors: the dispatcher's answers (after the strict output check, so the owner's
- * contract stays whole) and the events the host fans out. Producers and the owner see it all.
+ * contract stays whole) and the events the host fans out. Every other role sees it all (a guest, no session, sees none).
  */
 const MONEY_KEY = /credit/i;
 
-export function seesMoney(role: Role): boolean {
-  return role !== 'reviewer';
+export function seesMoney(role: Caller): boolean {
+  return role !== 'reviewer' && role !== 'guest';
 }
 
 /** A deep copy of `v` without any field that names credits. */
@@ -26,7 +26,7 @@ export function withoutMoney(v: unknown): unknown {
 }
 
 /** What `role` may receive of `v`: all of it, or without money for a reviewer. */
-export function moneyFor(role: Role, v: unknown): unknown {
+export function moneyFor(role: Caller, v: unknown): unknown {
   return seesMoney(role) ? v : withoutMoney(v);
 }
 

@@ -10,7 +10,8 @@ type QueueCalls =
 export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer' | 'takePath'>): Pick<Handlers, QueueCalls> {
   const q = core.queue;
   return {
-    'jobs.submit': (input, ctx) => q.submit(ctx.author ? { ...input, userId: ctx.author } : input),
+    // A member's submit is theirs (its ledger ops carry the member id); a review session's carries its name.
+    'jobs.submit': (input, ctx) => q.submit(ctx.memberId || ctx.author ? { ...input, userId: ctx.memberId ?? ctx.author } : input),
     'jobs.lookup': ({ params }) => q.lookup(params),
     'jobs.list': (f) => q.list({ ...(f.projectId ? { projectId: f.projectId } : {}), ...(f.status ? { status: f.status } : {}), limit: f.limit }),
     'jobs.get': ({ id }) => q.get(id),
