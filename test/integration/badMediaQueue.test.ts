@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import { makeClip, makeNonVideo, makeTruncated, makeZeroByte, mediaBinaries } from '../support/clips';
-import { FakeClock, testCore, settleJob } from '../support/core';
+import { FakeClock, settleJob } from '../support/core';
+import { ENGINES, needsOn, suiteCoreOn } from '../support/coreOn';
 import { ScriptedProvider } from '../support/scriptedProvider';
 import { tempDir } from '../support/tmp';
-import { describeWith, ffmpegNeed } from '../support/needs';
+import { describeWith } from '../support/needs';
 import { submitRequest } from '../support/parsed';
 
 // Corrupt, truncated, zero-byte and non-video outputs arriving through the queue (issue 8). The
@@ -25,34 +26,39 @@ class FileQueueProvider extends ScriptedProvider {
   }
 }
 
+// The outputs are made once for the file; each engine's queue gets them back from its own provider.
 const dir = tempDir('ct-badmedia-');
-let core: Core;
-let cleanup: () => Promise<void>;
-let provider: FileQueueProvider;
-const clock = new FakeClock();
 const kinds = ['zero-byte', 'non-video', 'truncated', 'good'] as const;
-
-beforeAll(async () => {
+let files: string[] = [];
+beforeAll(() => {
   if (!mediaBinaries) return;
-  const files = [
+  files = [
     makeZeroByte(dir.dir),
     makeNonVideo(dir.dir),
     makeTruncated(dir.dir, 'truncated.mp4', 0.4, { width: 640, height: 360, durationSec: 2 }),
     makeClip(dir.dir, 'good.mp4', { width: 1280, height: 720, durationSec: 5, audio: 'none' }),
   ];
-  provider = new FileQueueProvider(files);
-  ({ core, cleanup } = testCore({ clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 } } }));
-  await core.ledger.purchase({ id: 'buy-bad-media', surface: 'api', credits: 5000 });
-  await core.queue.start();
 }, 60_000);
-afterAll(async () => {
-  await cleanup?.();
-  dir.cleanup();
-});
+afterAll(() => dir.cleanup());
 
-const settle = (jobId: string) => settleJob(core, clock, jobId);
+// On both engines: the queue, the ledger and the takes on SQLite or PostgreSQL.
+for (const engine of ENGINES) describeWith(needsOn(engine), `bad media from a provider · ${engine}`, () => {
+  let core: Core;
+  let cleanup: () => Promise<void>;
+  let provider: FileQueueProvider;
+  const clock = new FakeClock();
 
-describeWith(ffmpegNeed, 'bad media from a provider', () => {
+  beforeAll(async () => {
+    provider = new FileQueueProvider(files);
+    ({ core, cleanup } = await suiteCoreOn(engine, { clock, config: { providerOverrides: [provider], pollIntervalMs: { runway: 5 } } }));
+    await core.ledger.purchase({ id: 'buy-bad-media', surface: 'api', credits: 5000 });
+    await core.queue.start();
+  }, 60_000);
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  const settle = (jobId: string) => settleJob(core, clock, jobId);
 
   it('ends each job cleanly, charges each once, and the queue goes on to a good take', { timeout: 120_000 }, async () => {
     const results: { kind: string; status: string; checkStatus: string | null; errorCode: string | null; detail: string }[] = [];
@@ -95,6 +101,6 @@ describeWith(ffmpegNeed, 'bad media from a provider', () => {
       }
     });
     expect(leftovers).toEqual([]);
-    expect(statSync(join(core.config.dataDir, 'circletake.db')).size).toBeGreaterThan(0);
+    if (engine === 'sqlite') expect(statSync(join(core.config.dataDir, 'circletake.db')).size).toBeGreaterThan(0);
   });
 });
