@@ -8,10 +8,12 @@ import { rawRequest } from '../support/http';
 import { itWith } from '../support/needs';
 
 // `circletake studio --dev`: one command starts a throwaway PostgreSQL, an S3-compatible server, a worker
-// and the studio server; it answers calls; Ctrl-C stops all of it and leaves no files behind.
+// and the studio server; it answers calls; Ctrl-C (to the whole process group, as a terminal sends it) stops
+// all of it and leaves no files behind.
 
 itWith([pgNeed], 'circletake studio --dev starts a whole studio, answers a call, and cleans everything up on Ctrl-C', async () => {
-  const child = spawn(process.execPath, ['bin/circletake.js', 'studio', '--dev', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so the Ctrl-C below reaches the whole group as a terminal's does (PostgreSQL too).
+  const child = spawn(process.execPath, ['bin/circletake.js', 'studio', '--dev', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -30,7 +32,7 @@ itWith([pgNeed], 'circletake studio --dev starts a whole studio, answers a call,
     expect(r.status).toBe(200);
     const code = await new Promise<number | null>((resolve) => {
       child.once('exit', (c) => resolve(c));
-      child.kill('SIGINT');
+      process.kill(-child.pid!, 'SIGINT');
     });
     expect(code, err).toBe(0);
     expect(existsSync(ready.tempDir)).toBe(false);
@@ -39,6 +41,6 @@ itWith([pgNeed], 'circletake studio --dev starts a whole studio, answers a call,
     await expect(db.connect()).rejects.toThrow();
     await db.end().catch(() => undefined);
   } finally {
-    child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
   }
 });

@@ -146,14 +146,20 @@ export async function runStudioServer(argv: string[], io: CliIo): Promise<number
     const flags = studioFlags(argv);
     if (flags.dev) return await (await import('../studio/studioDev')).runStudioDev(flags, io);
     const studio = await startStudio(flags);
+    const stopped = untilStopped(); // listening before the URL is printed: a stop right after it closes cleanly
     printStudio(io, studio, json);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await studio.close();
     return 0;
   } catch (e) {
     return reportError(e, io, json);
   }
+}
+
+/** Resolves on the first Ctrl-C or SIGTERM; later ones are absorbed while the process cleans up. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
 }

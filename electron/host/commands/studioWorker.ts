@@ -1,5 +1,6 @@
 import { openCore, parseFlags, reportError, type CliIo } from '../cliSupport';
 import { databaseUrlOf } from './studioUrl';
+import { untilStopped } from './studioServer';
 
 export const WORKER_USAGE = 'circletake studio worker [--database-url postgres://…] [--data-dir D] [--json]';
 
@@ -19,16 +20,14 @@ export async function runStudioWorker(argv: string[], io: CliIo): Promise<number
     const core = await openCore({ 'data-dir': values['data-dir'], 'database-url': databaseUrl }, { quiet: false });
     try {
       await core.queue.start();
+      const stopped = untilStopped(); // listening before "running" is printed: a stop right after it hands the jobs back
       const info = await core.engine.info();
       if (json) io.out(JSON.stringify({ ok: true, pid: process.pid, where: info.where, schemaVersion: info.schemaVersion, dataDir: core.config.dataDir }));
       else {
         io.out(`Circle Take studio worker ${process.pid} is running the queue of ${info.where} (schema ${info.schemaVersion}).`);
         io.out('Stop with Ctrl+C: the jobs it runs go back to the queue for another worker.');
       }
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopped;
     } finally {
       await core.dispose();
     }

