@@ -335,6 +335,12 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
   port = (server.address() as AddressInfo).port;
   server.maxConnections = 256;
+  // Behind a load balancer idle connections are kept up to 60 s (a common default): the server must not
+  // close one first, or a request that crossed the close is answered 502 by the balancer.
+  if (proxies) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   const url = `${scheme}://${shownHost}:${port}/`;
   const lanUrls = lanIps.map((ip) => `http://${ip}:${port}/`);
   const publicUrl = opts.publicUrl ? new URL('/', opts.publicUrl).toString() : url;

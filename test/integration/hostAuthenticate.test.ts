@@ -42,7 +42,7 @@ describe('host authenticate hook', () => {
     expect(r.status).toBe(200);
     const forbidden = await rpc(plain, 'projects.create', { name: 'Not for reviewers' }, { authorization: `Bearer ${'m'.repeat(40)}` });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringContaining('owner') } });
+    expect(forbidden.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringContaining('A reviewer may not call projects.create') } });
   });
 
   it('answers a refused token with 401 and the reason', async () => {
@@ -118,7 +118,10 @@ describe('closing', () => {
   /** A host whose media lookups take 300 ms, with one such request in flight when it is closed. */
   async function closeDuringARequest(drainMs: number | undefined) {
     const t = testCore();
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
     const slow = async () => {
+      arrived();
       await new Promise((r) => setTimeout(r, 300));
       return null;
     };
@@ -127,7 +130,7 @@ describe('closing', () => {
       (r) => r.status,
       (e: NodeJS.ErrnoException) => e.code ?? 'error',
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await inFlight; // the host is inside the request
     await host.close(drainMs === undefined ? undefined : { drainMs });
     const outcome = await pending;
     await t.cleanup();
