@@ -1,25 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
 import type { EventName } from '../../shared/contract';
 import { FakeClock } from '../support/core';
-import { dbNeedsOn, ENGINES, testCoreOn } from '../support/coreOn';
+import { dbNeedsOn, ENGINES, seededCoresOn, type SeededCores } from '../support/coreOn';
 import { insertAttemptQ, NOW, seedInsight, START, type Seeded } from '../support/insightSeed';
 import { describeWith } from '../support/needs';
 
 // Forecast, calibration and per-project spend thresholds over the seeded database (insightSeed.ts), on
-// both engines: the ledger, the attempts log and the insight tables on SQLite or PostgreSQL.
+// both engines: the ledger, the attempts log and the insight tables on SQLite or PostgreSQL. Seeded once
+// per engine; each case opens a fresh copy of the seeded core.
 
 for (const engine of ENGINES) describeWith(dbNeedsOn(engine), `insight money · ${engine}`, () => {
   let core: Core;
-  let clock: FakeClock;
   let seeded: Seeded;
   let notices: string[];
   let cleanup: () => Promise<void>;
   const events: { name: EventName; payload: unknown }[] = [];
+  let seededCores: SeededCores<Seeded>;
+
+  beforeAll(async () => {
+    seededCores = await seededCoresOn(engine, (c) => seedInsight(c, c.ports.clock as FakeClock), { clock: new FakeClock(START) });
+    seeded = seededCores.seeded;
+  });
+  afterAll(async () => {
+    await seededCores.cleanup();
+  });
 
   beforeEach(async () => {
-    clock = new FakeClock(START);
-    const t = await testCoreOn(engine, { clock });
+    const t = await seededCores.open({ clock: new FakeClock(NOW) });
     core = t.core;
     cleanup = t.cleanup;
     // testPorts collects OS notifications in `notices`; reach it through the notifier.
@@ -31,7 +39,6 @@ for (const engine of ENGINES) describeWith(dbNeedsOn(engine), `insight money · 
     };
     events.length = 0;
     core.events.subscribe((name, payload) => events.push({ name, payload }));
-    seeded = await seedInsight(core, clock);
   });
 
   afterEach(async () => {

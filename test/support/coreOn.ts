@@ -1,5 +1,6 @@
 // A whole core on either storage engine: SQLite (the data dir's file, as one person uses it) or PostgreSQL
 // (a fresh database on the run's throwaway cluster, as a studio uses it), opened by openCore as every door does.
+import { cpSync } from 'node:fs';
 import { afterEach, inject } from 'vitest';
 import { openCore, type Core, type CoreConfig } from '../../electron/core/createCore';
 import type { Clock, Logger } from '../../electron/core/ports';
@@ -88,6 +89,52 @@ export async function suiteCoreOn(
     async cleanup() {
       await t.cleanup();
       await db?.drop();
+    },
+  };
+}
+
+export interface SeededCores<T> {
+  /** What the seed returned (ids to find the seeded rows by). */
+  seeded: T;
+  /** A fresh copy of the seeded core: its data dir copied, and on PostgreSQL its database made from the seeded one. */
+  open(opts?: { clock?: Clock }): Promise<CoreOn>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * One seed, many fresh cores: `seed` runs once on a core of its own, which is then closed; each `open()`
+ * starts from a copy of what it wrote (cheaper than seeding every test again, and the same on both engines).
+ */
+export async function seededCoresOn<T>(engine: EngineName, seed: (core: Core) => Promise<T>, opts: { clock?: Clock } = {}): Promise<SeededCores<T>> {
+  const adminUrl = engine === 'postgres' ? inject('pgAdminUrl') : null;
+  if (engine === 'postgres' && !adminUrl) throw new Error('PostgreSQL is not available to this run');
+  const dir = tempDir('ct-seed-');
+  const db = adminUrl ? await createDatabase(adminUrl, 'ct_seed', inject('pgTemplate')) : null;
+  const base = { appVersion: '0.0.0-test', isStrict: true };
+  const core = await openCore({ ...base, dataDir: dir.dir, ...(db ? { databaseUrl: db.url } : {}) }, testPorts(opts.clock));
+  const seeded = await seed(core);
+  await core.dispose(); // no session may stay on a database used as a template
+  return {
+    seeded,
+    async open(o = {}) {
+      const copy = tempDir('ct-core-');
+      cpSync(dir.dir, copy.dir, { recursive: true });
+      const copyDb = adminUrl && db ? await createDatabase(adminUrl, 'ct_core', new URL(db.url).pathname.slice(1)) : null;
+      const c = await openCore({ ...base, dataDir: copy.dir, ...(copyDb ? { databaseUrl: copyDb.url } : {}) }, testPorts(o.clock));
+      return {
+        core: c,
+        dataDir: copy.dir,
+        databaseUrl: copyDb?.url ?? null,
+        async cleanup() {
+          await c.dispose();
+          await copyDb?.drop();
+          copy.cleanup();
+        },
+      };
+    },
+    async cleanup() {
+      await db?.drop();
+      dir.cleanup();
     },
   };
 }
