@@ -15,7 +15,8 @@ afterEach(async () => {
 });
 
 const localAvailable = async (core: Core) => (await core.ledger.balances()).surfaces.find((s) => s.surface === 'local')!.available;
-const open = (engine: EngineName) => testCoreOn(engine, { clock: systemClock, config: { pollIntervalMs: { local: 20 } } });
+// The simulator at 12 fps with no simulated queue wait: half the frames to render and check, on both engines.
+const open = (engine: EngineName) => testCoreOn(engine, { clock: systemClock, config: { pollIntervalMs: { local: 20 }, localSim: { queueMs: 0, fps: 12 } } });
 
 // On both engines: the queue, the ledger, the board and the finals' metadata on SQLite or PostgreSQL.
 for (const engine of ENGINES) {
