@@ -131,6 +131,52 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
     expect(provider.creates).toHaveLength(1);
     expect((await core.ledger.audit()).ok).toBe(true);
   });
+
+  it("a worker whose task failed (a retry) while its lease was taken over puts back nothing of the new owner's", async () => {
+    const provider = new ScriptedProvider('runway', clip, 25);
+    provider.fallback = { kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'FAILED'], failureCode: 'INTERNAL' };
+    const { core, clock, logs } = await setup({ engine, provider });
+    await core.ledger.purchase({ id: 'buy-q2c', surface: 'api', credits: 1000 });
+    const { jobId } = await submit(core);
+    const repo = core.queue.repo;
+    let owner: { token: number; attemptId: number } | null = null;
+    // Worker A asks for its task's state; while the answer (FAILED, worth a retry) is on its way, A's lease runs
+    // out and worker B claims the job, sees the same failure, and starts the variation again as a new task.
+    const get = provider.get.bind(provider);
+    provider.get = async (taskId) => {
+      const state = await get(taskId);
+      if (state.status === 'FAILED' && !owner) {
+        clock.advance(LEASE * 2);
+        owner = await core.engine.tx(async (q) => {
+          const on = repo.on(q);
+          const now = clock.now();
+          await on.requeueExpired.run({ id: jobId, now });
+          await on.claim.run({ id: jobId, now, leaseUntil: now + LEASE });
+          const job = (await on.get.get({ id: jobId }))!;
+          const token = job.lease_token;
+          expect((await on.taskBackToPending.run({ id: jobId, n: 0, token })).changes).toBe(1);
+          expect((await on.taskIntent.run({ id: jobId, n: 0, token, now })).changes).toBe(1);
+          const attemptId = await core.queue.attempts.start({
+            jobId, n: 0, attempt: 2, provider: 'runway', artifactClass: job.artifact_class, model: job.model, paramsHash: job.params_hash,
+            inputBytes: job.input_bytes, outputSpec: job.output_spec, creditsBefore: null, creditsEstimated: 25, queueTimeMs: 0, startedAt: now,
+          }, q);
+          await core.queue.attempts.setProviderJobId(attemptId, 'task-of-b', q);
+          expect((await on.taskSubmitted.run({ id: jobId, n: 0, token, taskId: 'task-of-b', est: 25, now })).changes).toBe(1);
+          return { token, attemptId };
+        });
+      }
+      return state;
+    };
+    await until(async () => owner !== null, 'the takeover');
+    await until(async () => logs.some((l) => l.includes('lease lost')), 'worker A to stop');
+    await core.queue.idle();
+    // A's retry would have put the variation back to pending (dropping B's task, which Runway still runs and bills)
+    // and closed B's attempt as its own failure: B's task and attempt are as B left them.
+    expect((await repo.tasks(jobId))[0]).toMatchObject({ status: 'submitted', provider_task_id: 'task-of-b' });
+    expect(await core.queue.attempts.openFor(jobId, 0)).toEqual(expect.objectContaining({ id: owner!.attemptId }));
+    expect(await row(core, jobId)).toMatchObject({ status: 'running', lease_token: owner!.token });
+    expect(provider.creates).toHaveLength(1);
+  });
 });
 
 describeWith(ffmpegNeed, 'startup recovery (Q3)', () => {

@@ -197,9 +197,11 @@ export const JOB_SQL = {
     UPDATE job_tasks SET status = 'submitted', provider_task_id = @taskId, estimated_credits = @est, submitted_at = @now
     WHERE job_id = @id AND n = @n AND status = 'intent'
       AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
-  taskBackToPending: named<{ id: string; n: number }>(
-    `UPDATE job_tasks SET status = 'pending', intent_at = NULL, provider_task_id = NULL, provider_status = NULL, progress = NULL WHERE job_id = @id AND n = @n`,
-  ),
+  /** A create to try again (its call failed, or its task failed worth a retry): only by the lease holder, only a task in flight. */
+  taskBackToPending: named<Lease & { n: number }>(`
+    UPDATE job_tasks SET status = 'pending', intent_at = NULL, provider_task_id = NULL, provider_status = NULL, progress = NULL
+    WHERE job_id = @id AND n = @n AND status IN ('intent', 'submitted')
+      AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
   taskProgress: named<{ id: string; n: number; providerStatus: string; progress: number | null }>(
     `UPDATE job_tasks SET provider_status = @providerStatus, progress = @progress WHERE job_id = @id AND n = @n AND status = 'submitted'`,
   ),

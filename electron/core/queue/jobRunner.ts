@@ -250,7 +250,7 @@ export class JobRunner {
       const end = this.d.clock.now();
       if (pe.verdict === 'retry') {
         await this.d.engine.tx(async (q) => {
-          await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n });
+          if ((await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n, token: ctx.token })).changes === 0) throw new LeaseLost();
           await this.d.attempts.end(attemptId, { status: 'retry', code: pe.code, charged: 0, latencyMs: end - now, now: end }, q);
         });
         const delay = this.d.backoff(provider.id, tries, pe.retryAfterMs);
@@ -348,9 +348,10 @@ export class JobRunner {
       const after = await this.balance(ctx);
       const retryable = !isCancelled && isRetryableFailure(state.failureCode) && (await this.d.repo.s.leaseState.get({ id: row.id }))?.is_cancel_requested === 0;
       await this.d.engine.tx(async (q) => {
+        // A worker whose lease was taken over meanwhile writes nothing: the new owner may have started the variation again.
+        if (retryable && (await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n, token: ctx.token })).changes === 0) throw new LeaseLost();
         if (attempt) await this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now }, q);
-        if (retryable) await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n });
-        else {
+        if (!retryable) {
           await this.endTask(ctx, task.n, { status: isCancelled ? 'cancelled' : 'failed', cost, code: state.failureCode ?? null, failure: state.failure ?? null, providerStatus: state.status }, q);
           await this.settleIfLast(ctx, q);
         }
