@@ -22,13 +22,3 @@ setInterval(() => undefined, 60_000);
 process.on('SIGTERM', () => {
   void core.dispose().then(() => process.exit(0));
 });
-// REPRO ONLY (not committed): stalls the event loop now and then, as a worker starved of CPU is.
-if (process.env.CT_LAG_MS) {
-  const lag = Number(process.env.CT_LAG_MS);
-  const stall = () => {
-    const until = Date.now() + Math.random() * lag;
-    while (Date.now() < until) { /* busy */ }
-    setTimeout(stall, 1000 + Math.random() * 3000).unref();
-  };
-  setTimeout(stall, 1000).unref();
-}
