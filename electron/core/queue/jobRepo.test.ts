@@ -32,7 +32,7 @@ describe('JobRepo', () => {
     const db = new Database(':memory:');
     migrate(db, migrations, ':memory:');
     const plans: [string, unknown[], RegExp][] = [
-      [JOB_SQL.listOfProject.text, ['p', ',queued,', ',queued,', 10], /SEARCH jobs USING INDEX jobs_by_project \(project_id=\?\)/],
+      [JOB_SQL.listOfProject.text, ['p', 10, ',queued,', ',queued,'], /SEARCH jobs USING INDEX jobs_by_project \(project_id=\?\)/],
       [TASKS_OF_SQL, Array.from({ length: 20 }, (_, i) => `job_${i}`), /SEARCH job_tasks USING INDEX sqlite_autoindex_job_tasks_1 \(job_id=\?\)/],
     ];
     for (const [sql, params, index] of plans) {

@@ -126,12 +126,15 @@ export const JOB_SQL = {
   ),
   /**
    * The newest `limit` jobs of one project, then only those whose status is in the comma-joined `statuses`
-   * (all when null): on the project's index (`list`'s `IS NULL OR` form reads every job), filtered in SQL, so
-   * a board over a season of 25,000 finished jobs turns none of them into JS objects to find the active few.
+   * (all when null): on the project's index (`list`'s `IS NULL OR` form reads every job), filtered in SQL on
+   * their ids and statuses alone, so a board over a season of 25,000 finished jobs copies none of them whole
+   * (nor turns them into JS objects) to find the active few.
    */
   listOfProject: named<{ projectId: string; statuses: string | null; limit: number }, JobRow>(
-    `SELECT * FROM (SELECT * FROM jobs WHERE project_id = @projectId ORDER BY created_at DESC, seq DESC LIMIT @limit) recent
-     WHERE CAST(@statuses AS TEXT) IS NULL OR @statuses LIKE ('%,' || status || ',%') ORDER BY created_at DESC, seq DESC`,
+    `SELECT * FROM jobs WHERE id IN (
+       SELECT id FROM (SELECT id, status FROM jobs WHERE project_id = @projectId ORDER BY created_at DESC, seq DESC LIMIT @limit) recent
+       WHERE CAST(@statuses AS TEXT) IS NULL OR @statuses LIKE ('%,' || status || ',%'))
+     ORDER BY created_at DESC, seq DESC`,
   ),
   deadLetters: named<void, JobRow>(`SELECT * FROM jobs WHERE status = 'failed' ORDER BY finished_at DESC`),
   earliestWaiting: named<void, { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM jobs WHERE ${READY_INDEX} AND status = 'queued'`),
