@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/createCore';
-import { testCore } from '../support/core';
-import { ffmpegNeed, itWith } from '../support/needs';
+import { dbNeedsOn, ENGINES, needsOn, testCoreOn, type EngineName } from '../support/coreOn';
+import { describeWith, itWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
 import { submitRequest } from '../support/parsed';
 
@@ -38,11 +38,17 @@ async function expectReleased(core: Core, jobId: string, before: number) {
   expect(await core.ledger.audit()).toMatchObject({ ok: true });
 }
 
-describe('a job that cannot run', () => {
+/** A core on the data dir (and, on PostgreSQL, the studio database) `of` another, as a restart opens it. */
+const reopen = (engine: EngineName, of: { dataDir: string; databaseUrl: string | null }, opts: Parameters<typeof testCoreOn>[1] = {}) =>
+  testCoreOn(engine, { ...opts, dataDir: of.dataDir, ...(of.databaseUrl ? { databaseUrl: of.databaseUrl } : {}) });
+
+// On both engines: the queue, the ledger and the sealed prompts' rows on SQLite or PostgreSQL (the key
+// stays in the data dir on both).
+for (const engine of ENGINES) describeWith(dbNeedsOn(engine), `a job that cannot run · ${engine}`, () => {
   it('with a prompt sealed under a key that was since replaced ends failed, reservation released, reason shown', async () => {
     const data = tempDir('ct-cannot-run-');
     cleanups.push(() => data.cleanup());
-    const first = testCore({ dataDir: data.dir });
+    const first = await testCoreOn(engine, { dataDir: data.dir });
     const before = await localAvailable(first.core);
     const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a secret heist beat' }, projectName: 'Keys' }));
     expect((await first.core.ledger.reservationForJob(r.jobId))?.state).toBe('pending');
@@ -51,7 +57,7 @@ describe('a job that cannot run', () => {
     writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
 
     const logs: string[] = [];
-    const second = testCore({ dataDir: data.dir, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } });
+    const second = await reopen(engine, first, { logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } });
     cleanups.push(() => second.core.dispose());
     await second.core.queue.start();
     const job = await settle(second.core, r.jobId);
@@ -69,7 +75,7 @@ describe('a job that cannot run', () => {
     await second.core.dispose();
 
     // And it stays ended: a restart finds nothing running and nothing held.
-    const third = testCore({ dataDir: data.dir });
+    const third = await reopen(engine, first);
     cleanups.push(() => third.core.dispose());
     await third.core.queue.start();
     await third.core.queue.idle();
@@ -77,10 +83,10 @@ describe('a job that cannot run', () => {
     expect(await third.core.ledger.pendingReservations()).toEqual([]);
   });
 
-  itWith(ffmpegNeed, 'whose take is finalized after its prompt key was replaced is refused naming the take, not INTERNAL', async () => {
+  itWith(needsOn(engine), 'whose take is finalized after its prompt key was replaced is refused naming the take, not INTERNAL', async () => {
     const data = tempDir('ct-cannot-finalize-');
     cleanups.push(() => data.cleanup());
-    const first = testCore({ dataDir: data.dir, clock: { now: () => Date.now() }, config: { pollIntervalMs: { local: 20 } } });
+    const first = await testCoreOn(engine, { dataDir: data.dir, clock: { now: () => Date.now() }, config: { pollIntervalMs: { local: 20 }, localSim: { queueMs: 0, fps: 12 } } });
     await first.core.queue.start();
     const r = await first.core.queue.submit(submitRequest({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over dunes' }, projectName: 'Fin' }));
     expect((await settle(first.core, r.jobId)).status).toBe('succeeded');
@@ -90,14 +96,14 @@ describe('a job that cannot run', () => {
     const projectId = (await first.core.queue.get(r.jobId)).projectId;
     await first.core.dispose();
     writeFileSync(join(data.dir, 'keys', 'prompt.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
-    const second = testCore({ dataDir: data.dir, clock: { now: () => Date.now() } });
+    const second = await reopen(engine, first, { clock: { now: () => Date.now() } });
     cleanups.push(() => second.core.dispose());
     await expect(second.core.finalizer.plan(projectId, { top: 1 })).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'takeIds', takeId: take!.id } }));
     expect(await second.core.ledger.pendingReservations()).toEqual([]);
   });
 
   it.each(['import', 'local'] as const)('whose input file is gone (%s) ends failed naming the field, reservation released', async (provider) => {
-    const t = testCore();
+    const t = await testCoreOn(engine);
     cleanups.push(t.cleanup);
     const files = tempDir('ct-cannot-run-files-');
     cleanups.push(() => files.cleanup());
