@@ -13,6 +13,8 @@ export interface SocketSession {
   role: Role;
   token: string;
   linkId?: string;
+  /** A studio member's session: its sockets close when an admin revokes a token of theirs, disables them or changes their role. */
+  memberId?: string;
 }
 
 export interface EventsSocketOptions {
@@ -41,6 +43,14 @@ export function eventsSocket(o: EventsSocketOptions) {
     if (event === 'review.changed' && (payload as { kind: string }).kind === 'revoked') {
       const id = (payload as { link: { id: string } }).link.id;
       for (const [ws, c] of clients) if (c.linkId === id) ws.close(1008, 'link revoked');
+    }
+    // A member's access changed in any process (a token revoked, disabled, a new role): their sockets close
+    // at once; a member still allowed reconnects with what they may hear now.
+    if (event === 'studio.changed') {
+      const { kind, memberId } = payload as { kind: string; memberId: string | null };
+      if (memberId && (kind === 'tokenRevoked' || kind === 'disabled' || kind === 'roleChanged')) {
+        for (const [ws, c] of clients) if (c.memberId === memberId) ws.close(1008, `access changed: ${kind}`);
+      }
     }
     // One message per role that hears it (a reviewer's carries no money), built once per event.
     const msgs = new Map<Role, string>();

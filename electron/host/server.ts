@@ -3,8 +3,9 @@ import { createServer as createTlsServer } from 'node:https';
 import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppError, type ErrorPayload } from '../../shared/errors';
-import type { Role } from '../../shared/contract';
+import { isCallName, mayCall, type Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
+import type { CallContext } from '../core/dispatch';
 import { bearerToken, cookieValue, sessionCookie, TokenTable } from './auth';
 import { isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
 import { checkBind, isLoopbackBind, peerOf, TrustedProxies } from './hostNetwork';
@@ -195,9 +196,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, name: string) => {
-    const session = await sessionFromRequest(req, false);
-    if (!isSession(session)) return sendError(res, unauthorized(session, 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).'));
-    const role = session.role;
+    const found = await sessionFromRequest(req, false);
+    const session = isSession(found) ? found : null;
+    // Accepting an invite needs no session (the invite's secret is the proof); every other call needs a token.
+    const isGuestCall = isCallName(name) && mayCall('guest', name);
+    if (!session && !isGuestCall) return sendError(res, unauthorized(found as { reason: string } | null, 'Missing or wrong token. Open the URL Circle Take printed (it carries the token).'));
     let input: unknown = {};
     try {
       const body = await readBody(req, maxBody);
@@ -206,13 +209,15 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       if (e instanceof AppError) return sendError(res, e.toPayload());
       return sendError(res, { code: 'VALIDATION', message: `Malformed JSON body (${(e as Error).message}).`, details: { field: '(body)' } });
     }
-    const ctx = {
-      role,
-      door: 'host' as const,
-      ...(role === 'owner' && !session.memberId ? {} : { author: session.label }),
-      ...(session.memberId ? { memberId: session.memberId } : {}),
-    };
-    const o = { keys: opts.idempotency, header: req.headers['idempotency-key'], caller: callerOf(session), name, input };
+    const ctx: CallContext = !session
+      ? { role: 'guest', door: 'host' }
+      : {
+          role: session.role,
+          door: 'host',
+          ...(session.role === 'owner' && !session.memberId ? {} : { author: session.label }),
+          ...(session.memberId ? { memberId: session.memberId } : {}),
+        };
+    const o = { keys: session ? opts.idempotency : undefined, header: req.headers['idempotency-key'], caller: session ? callerOf(session) : 'guest', name, input };
     await answerCall(res, o, () => core.dispatch(name, input, ctx));
   };
 
@@ -306,7 +311,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       (session) => {
         if (!isSession(session)) return refuse(401, 'Unauthorized', session ? `The token was refused: ${session.reason}` : undefined);
         if (sockets.isFull) return refuse(503, 'Service Unavailable');
-        sockets.accept(req, socket, head, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}) });
+        sockets.accept(req, socket, head, { role: session.role, token: session.token, ...(session.linkId ? { linkId: session.linkId } : {}), ...(session.memberId ? { memberId: session.memberId } : {}) });
       },
       (e: unknown) => {
         core.ports.logger.log('error', 'events socket: the session could not be looked up', { error: String(e) });

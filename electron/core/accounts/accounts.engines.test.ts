@@ -58,19 +58,19 @@ describeEachEngine('Accounts on the engine port', (open) => {
     clock.advance(2 * DAY);
     await expect(accounts.accept(late.secret)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: /expired on 2026-12-04/ });
     await expect(accounts.accept(`cti_${'0'.repeat(64)}`)).rejects.toMatchObject({ code: 'UNAUTHORIZED', details: { reason: 'unknown' } });
-    expect(await accounts.authenticate(`ctm_${'0'.repeat(64)}`)).toMatchObject({ reason: 'unknown', message: /not known to this studio/ });
+    expect(await accounts.authenticate(`ctm_${'0'.repeat(64)}`)).toMatchObject({ reason: 'unknown', message: /^unknown token: this studio has no such token/ });
     expect(await accounts.authenticate('not-a-token')).toMatchObject({ reason: 'unknown' });
 
     expect((await accounts.setDisabled(rae.member.id, true, null)).disabled).toBe(true);
-    expect(await accounts.authenticate(rae.token)).toMatchObject({ reason: 'disabled', message: "Rae's account is disabled: ask an admin." });
+    expect(await accounts.authenticate(rae.token)).toMatchObject({ reason: 'disabled', message: "disabled member: Rae's account is disabled; ask an admin." });
     await accounts.setDisabled(rae.member.id, false, null);
     expect(await accounts.authenticate(rae.token)).toMatchObject({ name: 'Rae' });
 
     clock.advance(TOKEN_DAYS * DAY);
-    expect(await accounts.authenticate(rae.token)).toMatchObject({ reason: 'expired', message: /expired on 2027-03-03/ });
+    expect(await accounts.authenticate(rae.token)).toMatchObject({ reason: 'expired', message: /^expired token: it expired on 2027-03-03/ });
     const revoked = await accounts.revokeToken(rae.tokenId, null);
     expect(revoked).toMatchObject({ state: 'revoked', memberName: 'Rae' });
-    expect(await accounts.authenticate(rae.token)).toMatchObject({ reason: 'revoked', message: /revoked on 2027-03-05/ });
+    expect(await accounts.authenticate(rae.token)).toMatchObject({ reason: 'revoked', message: /^revoked token: it was revoked on 2027-03-05/ });
     await expect(accounts.revokeToken('tok_missing00000', null)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { field: 'id' } });
   });
 

@@ -95,13 +95,13 @@ export class Accounts {
 
   /** Who a presented token is, or why not (unknown, expired, revoked, disabled). Notes the use at most once a minute. */
   async authenticate(token: string | null | undefined): Promise<Authenticated | AuthRefusal> {
-    if (!token || !TOKEN_SHAPE.test(token)) return { reason: 'unknown', message: 'This token is not a studio member\'s token: sign in with the invite link your admin sent you.' };
+    if (!token || !TOKEN_SHAPE.test(token)) return { reason: 'unknown', message: 'unknown token: it is not a studio member\'s token; sign in with the invite link your admin sent you.' };
     const row = await repo.tokenByDigest(this.engine, secretDigest(token));
     const now = this.clock.now();
-    if (!row) return { reason: 'unknown', message: 'This token is not known to this studio (from another studio, or mistyped): ask an admin for an invite.' };
-    if (row.revoked_at !== null) return { reason: 'revoked', message: `This token was revoked on ${day(row.revoked_at)}: ask an admin for a new invite.` };
-    if (row.expires_at <= now) return { reason: 'expired', message: `This token expired on ${day(row.expires_at)}: ask an admin for a new invite.` };
-    if (row.disabled_at !== null) return { reason: 'disabled', message: `${row.member_name}'s account is disabled: ask an admin.` };
+    if (!row) return { reason: 'unknown', message: 'unknown token: this studio has no such token (one from another studio, or mistyped); ask an admin for an invite.' };
+    if (row.revoked_at !== null) return { reason: 'revoked', message: `revoked token: it was revoked on ${day(row.revoked_at)}; ask an admin for a new invite.` };
+    if (row.expires_at <= now) return { reason: 'expired', message: `expired token: it expired on ${day(row.expires_at)}; ask an admin for a new invite.` };
+    if (row.disabled_at !== null) return { reason: 'disabled', message: `disabled member: ${row.member_name}'s account is disabled; ask an admin.` };
     if (row.last_used_at === null || row.last_used_at < now - TOUCH_MS) await repo.touchToken(this.engine, row.id, now, now - TOUCH_MS);
     return { memberId: row.member_id, name: row.member_name, role: row.role, tokenId: row.id };
   }

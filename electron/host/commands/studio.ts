@@ -11,6 +11,7 @@ import { parseFlags, reportError, UsageError } from '../cliSupport';
 import { databaseUrlOf } from './studioUrl';
 import { runStudioWorker, WORKER_USAGE } from './studioWorker';
 import { runStudioServer, SERVER_NOTES, SERVER_USAGE } from './studioServer';
+import { ACCOUNTS_USAGE, runStudioAccounts } from './studioAccounts';
 
 /**
  * circletake studio import --from <data dir> [--database-url URL] [--no-ledger] [--media --store-url s3://…] [--json]
@@ -21,7 +22,7 @@ import { runStudioServer, SERVER_NOTES, SERVER_USAGE } from './studioServer';
  * running core has open.
  */
 const IMPORT_USAGE = 'circletake studio import --from <data dir> [--database-url postgres://…] [--no-ledger] [--media [--store-url s3://bucket/prefix?endpoint=…]] [--json]';
-const USAGE = `${SERVER_USAGE}\n       ${IMPORT_USAGE}\n       ${WORKER_USAGE}`;
+const USAGE = `${SERVER_USAGE}\n       ${IMPORT_USAGE}\n       ${WORKER_USAGE}\n       ${ACCOUNTS_USAGE}`;
 
 function desktopFile(from: string): string {
   const dir = resolve(from);
@@ -54,7 +55,7 @@ function warnMismatched(m: MediaMoveReport, io: CliIo): void {
 
 export const studioCommand: Command = {
   name: 'studio',
-  summary: 'the studio server (`studio`, or `studio --dev` to try one), `studio worker` runs its queue, `studio import` moves a desktop data dir into it',
+  summary: 'the studio server (`studio`, or `studio --dev` to try one), `studio worker` runs its queue, `studio import` moves a desktop data dir into it, `studio invite|members|revoke` its accounts',
   usage: USAGE,
   notes: SERVER_NOTES,
   async run(argv, io) {
@@ -63,6 +64,7 @@ export const studioCommand: Command = {
       const [sub, ...rest] = argv;
       if (sub === undefined || sub.startsWith('-')) return await runStudioServer(argv, io);
       if (sub === 'worker') return await runStudioWorker(rest, io);
+      if (sub === 'invite' || sub === 'members' || sub === 'revoke') return await runStudioAccounts(sub, rest, io);
       if (sub !== 'import') throw new UsageError(`unknown studio command "${sub ?? ''}". Usage: ${USAGE}`);
       const { values } = parseFlags(rest, {
         from: { type: 'string' },

@@ -7,6 +7,7 @@ import { isRendererBuilt, rendererDir } from '../paths';
 import { startHost, type RunningHost } from '../server';
 import { IdempotencyKeys } from '../studio/idempotencyKeys';
 import { adminAuthenticate, studioAdminToken } from '../studio/studioToken';
+import { studioAuthenticate } from '../studio/memberAuth';
 import { loadTls } from '../studio/tlsFiles';
 import { databaseUrlOf } from './studioUrl';
 
@@ -73,7 +74,7 @@ export async function startStudio(o: StudioServerOptions): Promise<RunningStudio
       ...(o.tls ? { tls: o.tls } : {}),
       ...(o.trustedProxies?.length ? { trustedProxies: o.trustedProxies } : {}),
       ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
-      authenticate: adminAuthenticate(admin.token),
+      authenticate: studioAuthenticate(core, adminAuthenticate(admin.token)),
       idempotency: new IdempotencyKeys(core.engine, core.ports.logger),
       maxConnections: 1024,
     });
