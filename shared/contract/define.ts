@@ -8,7 +8,6 @@ import { z } from 'zod';
 export const MemberRole = z.enum(['admin', 'filmmaker', 'producer', 'reviewer']);
 export type MemberRole = z.infer<typeof MemberRole>;
 export type Role = 'owner' | MemberRole;
-export const ROLES: readonly Role[] = ['owner', ...MemberRole.options];
 /** A caller with no session at all: it may only accept an invite (it presents the invite's secret). */
 export type Caller = Role | 'guest';
 

@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuthAnswer } from '../server';
 
 /**
- * The studio's admin token until member accounts exist: CIRCLETAKE_STUDIO_TOKEN, the same on every studio
+ * The studio's admin token (its owner's, beside the members' own tokens, ./memberAuth.ts): CIRCLETAKE_STUDIO_TOKEN, the same on every studio
  * process (so a member's token works whichever process the load balancer picks), else one made for this
- * launch (one process only). It authenticates as the owner. Accounts replace it with per-user tokens.
+ * launch (one process only). It authenticates as the owner; members get per-user tokens from invites.
  */
 export function studioAdminToken(env: NodeJS.ProcessEnv = process.env): { token: string; isShared: boolean } {
   const fromEnv = env.CIRCLETAKE_STUDIO_TOKEN;
