@@ -57,7 +57,7 @@ async function boardSide(tree, tag) {
   const side = async (round) => {
     let c = cpuMs();
     let w = wallMs();
-    for (let v = 0; v < VIEWS; v++) await core.board.view(project.id, shots[(round * VIEWS + v) % SHOTS].shotId);
+    for (let v = 0; v < VIEWS; v++) await core.board.view(project.id, shots[((round + 1) * VIEWS + v) % SHOTS].shotId);
     const view = { cpu: (cpuMs() - c) / VIEWS, wall: (wallMs() - w) / VIEWS };
     c = cpuMs();
     w = wallMs();
