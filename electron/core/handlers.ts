@@ -14,8 +14,18 @@ import { reviewHandlers } from './review/reviewHandlers';
 import { accountHandlers } from './accounts/accountHandlers';
 
 /** system.*: what this install is, the tools it uses (doctor), and the window's folder picker. */
-function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder'> {
+function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder' | 'system.connection' | 'system.connect'> {
   return {
+    // The core answers for itself (a browser host, a studio's page, the CLI); the desktop app's main answers both itself.
+    'system.connection': async (_input, ctx) => ({
+      mode: core.engine.name === 'postgres' ? 'studio' : 'local',
+      studio: null,
+      member: ctx.role === 'owner' ? null : { name: ctx.author ?? ctx.role, role: ctx.role },
+      canSwitch: false,
+    }),
+    'system.connect': async () => {
+      throw new AppError('VALIDATION', 'Only the desktop app connects to a studio or back: this page is served by its own Circle Take, which stays where it is. Open the app to switch.', { field: 'mode' });
+    },
     'system.doctor': async () => {
       // From the engine itself: which one, its server's version and the schema version in the database (#16 item 5).
       const info = await core.engine.info();

@@ -7,7 +7,9 @@ import type { MainServices } from './coreClient';
 import type { CoreTransport } from './coreTransport';
 import { keychainPorts } from './keychain';
 import { handleMediaProtocols } from './mediaProtocol';
-import { registerIpc } from './ipc';
+import { registerIpc, type MainAnswers } from './ipc';
+import { ConnectionManager } from './connection';
+import { StudioConnection } from './studioConnection';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
 import { StudioTransport } from './studioTransport';
 import { SupervisedCore } from './supervisedCore';
@@ -19,6 +21,7 @@ import { spawnUtilityCore } from './utilityCore';
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const logLevel = process.env.CIRCLETAKE_LOG_LEVEL === 'debug' ? 'debug' : 'info';
 let transport: CoreTransport | undefined;
+let answers: MainAnswers | undefined;
 
 /** What only Electron main can do for the core: OS notifications, the folder picker, the keychain's Runway key, the taskbar. */
 function mainServices(runwayKey: () => Promise<string | null>): MainServices {
@@ -40,18 +43,8 @@ function mainServices(runwayKey: () => Promise<string | null>): MainServices {
   };
 }
 
-/**
- * Local mode: the core in a utilityProcess. Remote mode: a studio (CIRCLETAKE_STUDIO_URL, with the member's
- * token in CIRCLETAKE_STUDIO_TOKEN) through StudioTransport; the renderer cannot tell them apart.
- */
-async function startTransport(dataDir: string, logger: Logger): Promise<CoreTransport> {
-  const studioUrl = process.env.CIRCLETAKE_STUDIO_URL;
-  if (studioUrl) {
-    logger.log('info', 'remote mode: relaying to a studio', { studio: new URL(studioUrl).origin });
-    return StudioTransport.start({ url: studioUrl, token: process.env.CIRCLETAKE_STUDIO_TOKEN ?? '' });
-  }
-  // The prompt key and the Runway key in the OS keychain (safeStorage, main only), or loud fallbacks where it protects nothing.
-  const keys = await keychainPorts({ dataDir, safe: safeStorage, logger });
+/** Local mode: the core in a utilityProcess (off main's thread). */
+async function startLocalCore(dataDir: string, logger: Logger, keys: Awaited<ReturnType<typeof keychainPorts>>): Promise<CoreTransport> {
   return SupervisedCore.start({
     spawn: () => spawnUtilityCore(join(import.meta.dirname, 'core.js')),
     config: {
@@ -69,6 +62,24 @@ async function startTransport(dataDir: string, logger: Logger): Promise<CoreTran
     services: mainServices(() => keys.runwayKeys.getKey()),
     logger,
   });
+}
+
+/**
+ * Where the windows' calls go: the local core, or a studio — the saved one ("Connect to a studio" in the
+ * app), or CIRCLETAKE_STUDIO_URL with the member's token in CIRCLETAKE_STUDIO_TOKEN (fixed for this run).
+ * The renderer cannot tell them apart; main answers `system.connection` / `system.connect` itself.
+ */
+async function startConnection(dataDir: string, logger: Logger): Promise<{ transport: CoreTransport; answers?: MainAnswers }> {
+  const studioUrl = process.env.CIRCLETAKE_STUDIO_URL;
+  if (studioUrl) {
+    logger.log('info', 'remote mode: relaying to a studio', { studio: new URL(studioUrl).origin });
+    return { transport: StudioTransport.start({ url: studioUrl, token: process.env.CIRCLETAKE_STUDIO_TOKEN ?? '' }) };
+  }
+  // The prompt key and the Runway key in the OS keychain (safeStorage, main only), or loud fallbacks where it protects nothing.
+  const keys = await keychainPorts({ dataDir, safe: safeStorage, logger });
+  const store = new StudioConnection({ dataDir, safe: safeStorage, keychainUsable: keys.state.isUsable, logger });
+  const connection = await ConnectionManager.start({ store, startLocal: () => startLocalCore(dataDir, logger, keys), logger });
+  return { transport: connection.transport, answers: (name, input) => connection.answer(name, input) };
 }
 
 function createWindow(): BrowserWindow {
@@ -122,14 +133,16 @@ if (!app.requestSingleInstanceLock()) {
     const logger = createStderrLogger(logLevel);
     const dataDir = process.env.CIRCLETAKE_DATA_DIR ?? app.getPath('userData');
     try {
-      transport = await startTransport(dataDir, logger);
+      const started = await startConnection(dataDir, logger);
+      transport = started.transport;
+      answers = started.answers;
     } catch (e) {
       logger.log('error', 'Circle Take could not start', { error: (e as Error).message });
       dialog.showErrorBox('Circle Take could not start', (e as Error).message);
       app.quit();
       return;
     }
-    registerIpc(transport, logger, devServerUrl);
+    registerIpc(transport, logger, devServerUrl, answers);
     handleMediaProtocols(transport);
     createWindow();
     app.on('activate', () => {

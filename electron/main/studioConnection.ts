@@ -58,10 +58,12 @@ export class StudioConnection {
    * Accepts an invite on the studio at `url` (the secret is the proof; no session yet) and keeps the
    * member's token. Nothing is saved unless the studio accepted it.
    */
-  async join(url: string, secret: string): Promise<{ link: StudioLink; token: string }> {
+  async join(url: string, invite: string): Promise<{ link: StudioLink; token: string }> {
     const base = studioBase(url);
-    if (!secret.trim()) throw new AppError('VALIDATION', 'invite: paste the invite your studio admin sent you (the secret after "invite=" in the link).', { field: 'invite' });
-    const r = await new StudioClient({ url: base.href, token: null }).call('studio.acceptInvite', { secret: secret.trim(), label: `desktop on ${hostname()}`.slice(0, 60) });
+    // The invite as sent (a link carrying it) or just its secret.
+    const found = /cti_[0-9a-f]{64}/.exec(invite)?.[0];
+    if (!found) throw new AppError('VALIDATION', 'invite: paste the invite your studio admin sent you (the link, or its secret: cti_ and 64 hex digits).', { field: 'invite' });
+    const r = await new StudioClient({ url: base.href, token: null }).call('studio.acceptInvite', { secret: found, label: `desktop on ${hostname()}`.slice(0, 60) });
     if (!r.ok) throw new AppError(r.error.code, r.error.message, { ...r.error.details, field: r.error.code === 'STUDIO_UNREACHABLE' ? 'url' : 'invite' });
     const a = Accepted.parse(r.value);
     const link: StudioLink = { url: base.href, member: { id: a.member.id, name: a.member.name, role: a.member.role }, tokenId: a.tokenId, expiresAt: a.expiresAt };

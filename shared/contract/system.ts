@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, query } from './define';
+import { Empty, mutation, query } from './define';
 
 export const SystemInfo = z.object({
   appVersion: z.string(),
@@ -74,6 +74,37 @@ export const DoctorReport = z.object({
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
+/**
+ * Where the session works: on this machine ("local", the data dir's own core) or on a studio. Only the
+ * desktop app can switch (`canSwitch`); a browser host, a studio's own page and the CLI answer for the
+ * core they are served by.
+ */
+export const Connection = z
+  .object({
+    mode: z.enum(['local', 'studio']),
+    /** The studio's address (origin) when the desktop is connected to one; null otherwise. */
+    studio: z.string().nullable(),
+    /** Who this session is on the studio (a member); null for the machine's owner. */
+    member: z.object({ name: z.string(), role: z.string() }).strict().nullable(),
+    canSwitch: z.boolean(),
+  })
+  .strict();
+export type Connection = z.infer<typeof Connection>;
+
+export const ConnectRequest = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('local') }).strict(),
+  z
+    .object({
+      mode: z.literal('studio'),
+      /** The studio's address, https://… (or http:// on this machine or a trusted network). */
+      url: z.string().trim().min(1, 'the studio\'s address is empty').max(2000),
+      /** The invite an admin sent: its secret, or the whole link carrying it. */
+      invite: z.string().trim().min(1, 'paste the invite your studio admin sent you').max(2000),
+    })
+    .strict(),
+]);
+export type ConnectRequest = z.infer<typeof ConnectRequest>;
+
 export const systemCalls = {
   'system.info': query(Empty, SystemInfo),
   /** A native folder picker (the Electron window only; elsewhere VALIDATION: type the path). */
@@ -82,6 +113,9 @@ export const systemCalls = {
    * data dir and the database. The owner's only: it names paths on this machine.
    */
   'system.doctor': query(Empty, DoctorReport),
+  'system.connection': query(Empty, Connection),
+  /** The desktop app only (Electron main answers it): accept an invite and work on that studio, or work locally again. */
+  'system.connect': mutation(ConnectRequest, Connection),
   'system.pickFolder': query(z.object({ title: z.string().max(100).optional() }).strict(), z.object({ dir: z.string().nullable() })),
 } as const;
 
