@@ -9,6 +9,7 @@ import { LoopGuide } from './components/LoopGuide';
 import { Notices } from './components/Notices';
 import { ProjectsPanel } from './components/ProjectsPanel';
 import { QueuePanel } from './components/QueuePanel';
+import { ConnectionButton } from './components/ConnectionDialog';
 import { ShareButton } from './components/ShareDialog';
 import { ShotsPanel } from './components/ShotsPanel';
 import { useAppStore } from './store';
@@ -84,6 +85,7 @@ export function App() {
         </span>
         <span className="topbar-project">{project?.name ?? ''}</span>
         {role !== null && role !== 'owner' && <span className="role-badge">{role} link</span>}
+        <ConnectionButton />
         {role !== 'reviewer' && <BalanceSummary />}
         {isOwner && <AuthorName />}
         {isOwner && <ShareButton />}

@@ -4,6 +4,7 @@ import type { Api } from '../api/client';
 import { createBoardSlice, type BoardSlice } from './slices/boardSlice';
 import { createBoardUiSlice, type BoardUiSlice } from './slices/boardUiSlice';
 import { createCommentsSlice, type CommentsSlice } from './slices/commentsSlice';
+import { createConnectionSlice, type ConnectionSlice } from './slices/connectionSlice';
 import { createCreditsSlice, type CreditsSlice } from './slices/creditsSlice';
 import { createDraftsSlice, type DraftsSlice } from './slices/draftsSlice';
 import { createInsightSlice, type InsightSlice } from './slices/insightSlice';
@@ -14,7 +15,7 @@ import { createReviewSlice, type ReviewSlice } from './slices/reviewSlice';
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice & ConnectionSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -32,6 +33,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createInsightSlice(api)(...a),
     ...createReviewSlice(api)(...a),
     ...createDraftsSlice(api)(...a),
+    ...createConnectionSlice(api)(...a),
     ...initial,
   }));
 }
