@@ -26,6 +26,9 @@ export const CALL_ACCESS: { readonly [K in CallName]: readonly Caller[] } = {
   'system.info': ADMIN,
   'system.doctor': ADMIN,
   'system.pickFolder': OWNER,
+  // Where the session works: everyone may ask; only the desktop's own session switches (its main answers it).
+  'system.connection': ALL,
+  'system.connect': OWNER,
   'projects.list': ALL,
   'projects.create': ADMIN,
   'projects.rename': ADMIN,
