@@ -15,6 +15,8 @@ import { ShotsPanel } from './components/ShotsPanel';
 import { useAppStore } from './store';
 import type { MainTab } from './store/slices/boardUiSlice';
 import { selectNeedsDecision, useSelectedProject, useTheme } from './store/selectors';
+import { can } from './store/access';
+import { mayCall } from '../shared/contract/access';
 
 const TABS: { key: MainTab; label: string }[] = [
   { key: 'board', label: 'Board' },
@@ -54,16 +56,19 @@ export function App() {
 
   const role = useAppStore((s) => s.role);
   const isOwner = role === 'owner';
-  const tabs = TABS.filter((t) => t.key === 'board' || role !== 'reviewer');
+  const seesMoney = useAppStore((s) => can(s, 'credits.balances'));
+  const canDraft = useAppStore((s) => can(s, 'jobs.submit'));
+  const canShare = useAppStore((s) => can(s, 'review.share'));
+  const tabs = TABS.filter((t) => t.key === 'board' || seesMoney);
   useEffect(() => {
     if (role === null) return;
     const fail = (e: unknown) => notify('error', errorText(e));
     loadProjects().catch(fail);
     // A reviewer link sees the board only: no money, no queue.
-    if (role === 'reviewer') return;
+    if (!mayCall(role, 'credits.balances')) return;
     loadCredits().catch(fail);
     loadQueueStatus().catch(fail);
-    if (role === 'owner') loadAttention().catch(fail);
+    if (mayCall(role, 'jobs.deadLetters')) loadAttention().catch(fail);
   }, [role, loadProjects, loadCredits, loadQueueStatus, loadAttention, notify]);
 
   useEffect(() => {
@@ -84,11 +89,11 @@ export function App() {
           <span className="brand-mark" aria-hidden="true">◯</span> Circle Take
         </span>
         <span className="topbar-project">{project?.name ?? ''}</span>
-        {role !== null && role !== 'owner' && <span className="role-badge">{role} link</span>}
+        {role !== null && role !== 'owner' && <span className="role-badge">{role === 'reviewer' || role === 'producer' ? `${role} link` : role}</span>}
         <ConnectionButton />
-        {role !== 'reviewer' && <BalanceSummary />}
+        {seesMoney && <BalanceSummary />}
         {isOwner && <AuthorName />}
-        {isOwner && <ShareButton />}
+        {canShare && <ShareButton />}
         <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           {theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
@@ -121,7 +126,7 @@ export function App() {
               {tab === 'board' && (
                 <div className="board-view">
                   {!hasTakes && <LoopGuide />}
-                  {isOwner && (
+                  {canDraft && (
                     <details className="draft" open={isDraftOpen} onToggle={(e) => setDraftOpen(e.currentTarget.open)}>
                       <summary>New draft</summary>
                       <DraftForm projectId={project.id} />

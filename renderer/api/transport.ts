@@ -1,3 +1,4 @@
+import { MemberRole, type Role } from '../../shared/contract/define';
 import type { Result } from '../../shared/errors';
 
 /** How the renderer reaches core: Electron IPC through the preload bridge, or HTTP + WebSocket. */
@@ -9,7 +10,8 @@ export interface Transport {
   role(): Promise<SessionRole>;
 }
 
-export type SessionRole = 'reviewer' | 'producer' | 'owner';
+/** Who this session is: the machine's owner, a studio member, or a review link (a reviewer or a producer). */
+export type SessionRole = Role;
 
 /** The preload bridge's shape. Only renderer/api knows it exists. */
 export interface Bridge {
@@ -22,6 +24,11 @@ export function ipcTransport(bridge: Bridge): Transport {
     kind: 'ipc',
     invoke: (name, input) => bridge.invoke(name, input) as Promise<Result<unknown>>,
     on: (event, cb) => bridge.on(event, cb),
-    role: async () => 'owner',
+    // The desktop's own window is the owner, unless main relays it to a studio: then it is the member it joined as.
+    role: async () => {
+      const r = (await bridge.invoke('system.connection', {})) as Result<{ member: { role: string } | null }>;
+      const member = MemberRole.safeParse(r.ok ? r.value.member?.role : undefined);
+      return member.success ? member.data : 'owner';
+    },
   };
 }

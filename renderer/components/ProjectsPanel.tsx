@@ -4,11 +4,12 @@ import { useAppStore } from '../store';
 import { useProjects, useProjectsLoaded } from '../store/selectors';
 import { ConfirmDialog } from './ConfirmDialog';
 import { errorText } from './errorText';
+import { can } from '../store/access';
 
 /** Projects: create, list, select, rename inline, delete with confirmation. */
 export function ProjectsPanel() {
   const projects = useProjects();
-  const isOwner = useAppStore((s) => s.role) === 'owner';
+  const isOwner = useAppStore((s) => can(s, 'projects.create'));
   const loaded = useProjectsLoaded();
   const selectedId = useAppStore((s) => s.selectedProjectId);
   const { createProject, renameProject, deleteProject, selectProject, notify } = useAppStore((s) => s);

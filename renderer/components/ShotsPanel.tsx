@@ -3,10 +3,10 @@ import type { Shot } from '../../shared/contract/shots';
 import { useAppStore } from '../store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { errorText } from './errorText';
+import { can } from '../store/access';
 
 /** The open project's shots in sequence order: add, rename, reorder, delete with confirmation. */
 export function ShotsPanel({ projectId }: { projectId: string }) {
-  const role = useAppStore((st) => st.role);
   const shots = useAppStore((s) => s.shotsByProject[projectId]);
   const { loadShots, createShot, renameShot, moveShot, deleteShot, notify, selectDraftShot } = useAppStore((s) => s);
   const [name, setName] = useState('');
@@ -37,7 +37,7 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
     renameShot(renaming.id, renaming.name).then(() => setRenaming(null), fail);
   };
   const list = shots ?? [];
-  const isOwner = role === 'owner';
+  const isOwner = useAppStore((s) => can(s, 'shots.create'));
   return (
     <section className="shots" aria-labelledby="shots-heading">
       <h2 id="shots-heading">Shots</h2>

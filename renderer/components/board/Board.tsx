@@ -13,6 +13,7 @@ import { JobProblems } from './JobProblemCard';
 import { ShortlistRuleControl } from './ShortlistRuleControl';
 import { TakeCardView } from './TakeCardView';
 import { useBoardKeys } from './useBoardKeys';
+import { can } from '../../store/access';
 
 const EMPTY: Record<string, string> = {
   draft: 'Nothing generating. Draft a take above.',
@@ -25,7 +26,7 @@ const EMPTY: Record<string, string> = {
 
 /** The open project's jobs waiting for a person (dead letters, UNKNOWN creates), newest first. */
 function problemJobs(s: AppState, scope: string): Job[] {
-  if (s.role !== 'owner' || !s.boardProjectId) return [];
+  if (!can(s, 'jobs.deadLetters') || !s.boardProjectId) return [];
   const mine = (j: Job) => j.projectId === s.boardProjectId && (scope === 'all' || j.shotId === scope);
   const unknown = Object.values(s.jobs).filter((j) => j.status === 'unknown' && mine(j));
   return [...unknown, ...s.deadLetters.filter(mine)].sort((a, b) => (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt));
@@ -34,6 +35,7 @@ function problemJobs(s: AppState, scope: string): Job[] {
 /** The board of the open project: a column per stage, keyboard first. */
 export function Board() {
   const role = useAppStore((st) => st.role);
+  const canReuse = useAppStore((st) => can(st, 'takes.recipe') && can(st, 'jobs.submit'));
   const selectBoard = useMemo(createBoardSelector, []);
   const applyFilter = useMemo(createBoardFilter, []);
   const whole = useAppStore(selectBoard);
@@ -117,7 +119,7 @@ export function Board() {
         <button type="button" aria-label="Keyboard shortcuts" onClick={() => openOverlay({ kind: 'help' })}>
           ?
         </button>
-        {role === 'owner' && focusedCard && (
+        {canReuse && focusedCard && (
           <button type="button" onClick={() => void reuseTake(focusedCard.id).catch(fail)}>
             Reuse take {focusedCard.number}
           </button>

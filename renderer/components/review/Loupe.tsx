@@ -10,6 +10,7 @@ import { Filmstrip } from './Filmstrip';
 import { ReviewComments } from './ReviewComments';
 import { frameOf, fmtTimecode } from './timecode';
 import { VerdictBar } from './VerdictBar';
+import { can } from '../../store/access';
 
 interface Props {
   card: TakeCard;
@@ -30,6 +31,7 @@ export function Loupe({ card, strip, onPick }: Props) {
   const [pending, setPending] = useState<Shape[]>([]);
   const [shown, setShown] = useState<Comment | null>(null);
   const role = useAppStore((s) => s.role);
+  const canReuse = useAppStore((s) => can(s, 'takes.recipe') && can(s, 'jobs.submit'));
   const isReviewer = role === 'reviewer';
   const { reuseTake, notify } = useAppStore((s) => s);
   const src = useSrc(card);
@@ -73,7 +75,7 @@ export function Loupe({ card, strip, onPick }: Props) {
       </div>
       <aside className="loupe-side" aria-label="Take details">
         <VerdictBar card={card} />
-        {role === 'owner' && (
+        {canReuse && (
           <button type="button" className="primary small" onClick={() => void reuseTake(card.id).catch((e: unknown) => notify('error', errorText(e)))}>
             Reuse settings
           </button>

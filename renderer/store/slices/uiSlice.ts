@@ -1,3 +1,4 @@
+import type { Role } from '../../../shared/contract/define';
 import type { StateCreator } from 'zustand';
 import type { Surface } from '../../../shared/money/pools';
 import type { AppState } from '../index';
@@ -19,8 +20,8 @@ export interface UiSlice {
   theme: Theme;
   notices: Notice[];
   /** Who this session is; null until the door says (reviewer and producer links see less). */
-  role: 'reviewer' | 'producer' | 'owner' | null;
-  setRole(role: 'reviewer' | 'producer' | 'owner'): void;
+  role: Role | null;
+  setRole(role: Role): void;
   selectProject(id: string | null): void;
   setTheme(theme: Theme): void;
   notify(kind: Notice['kind'], text: string): void;
