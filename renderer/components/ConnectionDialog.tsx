@@ -90,7 +90,7 @@ export function ConnectionDialog({ onClose }: { onClose(): void }) {
           <textarea ref={inviteRef} value={invite} rows={2} placeholder="The invite link or code your studio admin sent you" onChange={(e) => setInvite(e.target.value)} aria-invalid={error?.field === 'invite'} required />
         </label>
         {error && (
-          <p role="alert" className="error">
+          <p role="alert" className="field-error">
             {error.text}
           </p>
         )}
