@@ -79,11 +79,7 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `create retries foll
     expect(await core.ledger.audit()).toMatchObject({ ok: true });
   });
 
-  // SQLite only for now: on PostgreSQL this case fails. A shared queue's worker that cannot read Runway's tier
-  // admits nothing (by design), so no create is tried while Runway is down; but once it listens again the job
-  // still makes no create within the test's 15 s, and nothing is logged after the last "provider limits not
-  // available" (jobQueue.tierLimits / JobRunner.create, the queue's owner's to fix). Remove the guard to reproduce.
-  if (engine === 'sqlite') it('connection refused (never sent) → retried once Runway listens again, exactly one task', async () => {
+  it('connection refused (never sent) → retried once Runway listens again, exactly one task', async () => {
     const { core, fake } = await setup(engine);
     await fake.suspend();
     await core.queue.start();

@@ -185,6 +185,15 @@ export class JobRunner {
       await this.endTask(ctx, task.n, { status: 'failed', cost: 0, code: 'RETRIES_EXHAUSTED', failure: `The provider refused ${maxTries} times.` });
       return { kind: 'done' };
     }
+    // The tier first: a wait for it must not take a request token from the gate's bucket (a job waiting
+    // out an unreadable tier took one a second, and on a stopped test clock none came back).
+    const limits = await this.d.tierLimits(provider.id, row.model);
+    if (!limits) {
+      // null: this worker of a shared queue could not read the provider's tier yet; admitting on the plan's
+      // numbers alone could exceed it for the whole team. It reads it again before the next try.
+      await sleep(1000, ctx.signal);
+      return null;
+    }
     const permit = await this.d.gate.admit(provider.id, ctx.signal);
     if (!permit) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
@@ -192,14 +201,6 @@ export class JobRunner {
       // half-open moment when another job holds the one trial.
       const view = this.d.gate.view().find((b) => b.provider === provider.id);
       return { kind: 'requeue', delayMs: 1000, code: 'PROVIDER_UNAVAILABLE', message: `${provider.id} is having trouble (${view?.reason ?? 'circuit open'}); the job waits and keeps its reservation.` };
-    }
-    const limits = await this.d.tierLimits(provider.id, row.model);
-    if (!limits) {
-      // null: this worker of a shared queue could not read the provider's tier yet; admitting on the plan's
-      // numbers alone could exceed it for the whole team. It reads it again before the next try.
-      permit.release();
-      await sleep(1000, ctx.signal);
-      return null;
     }
     const before = await this.balance(ctx);
     const now = this.d.clock.now();
