@@ -132,6 +132,8 @@ export const Report = z.object({
     byClass: z.record(ClassKey, Int),
     byDay: z.array(SpendDay),
     weeks: z.array(SpendWeek),
+    /** Net spend by who spent it, most first: a studio member (id mem_…, with their name), a name a local session tagged with, or no one (null). */
+    byUser: z.array(z.object({ userId: z.string().nullable(), name: z.string().nullable(), credits: Int })),
   }),
   attempts: z.object({ total: Int, byStatus: z.record(z.string(), Int) }),
   latency: z.array(LatencyRow),

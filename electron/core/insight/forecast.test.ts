@@ -29,8 +29,8 @@ describe('poolForecasts', () => {
       balances,
       planned: [{ label: 'finals', projectId: null, credits: 100, surfaces: { web: 100 } }],
       recentSpend: [
-        { day: '2026-11-20', credits: 250, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'web:allowance', surface: 'web', kind: 'capture' },
-        { day: '2026-11-21', credits: 30, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'web:grant', surface: 'web', kind: 'capture' },
+        { day: '2026-11-20', credits: 250, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'web:allowance', surface: 'web', kind: 'capture', userId: null, userName: null },
+        { day: '2026-11-21', credits: 30, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'web:grant', surface: 'web', kind: 'capture', userId: null, userName: null },
       ],
       history: [
         { pool: 'web:allowance', day: '2026-11-20', delta: -250 },
@@ -59,7 +59,7 @@ describe('poolForecasts', () => {
       horizonDays: 3,
       balances: { pools: [pool('local:grant', 9_960, { posted: 9_960 })], surfaces: [], asOf: '' },
       planned: [],
-      recentSpend: [{ day: '2026-11-22', credits: 40, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'local:grant', surface: 'local', kind: 'capture' }],
+      recentSpend: [{ day: '2026-11-22', credits: 40, stage: 'generate', artifactClass: 'preview', projectId: null, pool: 'local:grant', surface: 'local', kind: 'capture', userId: null, userName: null }],
       history: [{ pool: 'local:grant', day: '2026-11-22', delta: 9_960 }],
       historyFrom: '2026-10-23',
       budgets: [],

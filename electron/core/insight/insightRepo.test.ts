@@ -89,9 +89,9 @@ describeEachEngine('insight report SQL', (open) => {
     await seed(engine);
     const spend = await insightRepo.spend(engine, '2026-11-01', '2026-11-03', null);
     expect(spend).toEqual([
-      { day: '2026-11-01', credits: 30, stage: 'generate', artifactClass: 'preview', projectId: 'prj_a', pool: 'local', surface: 'local', kind: 'capture' },
-      { day: '2026-11-02', credits: -5, stage: 'generate', artifactClass: 'preview', projectId: 'prj_a', pool: 'local', surface: 'local', kind: 'refund' },
-      { day: '2026-11-02', credits: 7, stage: 'generate', artifactClass: 'preview', projectId: 'prj_b', pool: 'local', surface: 'local', kind: 'capture' },
+      { day: '2026-11-01', credits: 30, stage: 'generate', artifactClass: 'preview', projectId: 'prj_a', pool: 'local', surface: 'local', kind: 'capture', userId: null, userName: null },
+      { day: '2026-11-02', credits: -5, stage: 'generate', artifactClass: 'preview', projectId: 'prj_a', pool: 'local', surface: 'local', kind: 'refund', userId: null, userName: null },
+      { day: '2026-11-02', credits: 7, stage: 'generate', artifactClass: 'preview', projectId: 'prj_b', pool: 'local', surface: 'local', kind: 'capture', userId: null, userName: null },
     ]);
     expect((await insightRepo.spend(engine, '2026-11-01', '2026-11-03', 'prj_b')).map((s) => s.credits)).toEqual([7]);
     expect(await insightRepo.poolDays(engine, '2026-11-01')).toEqual([

@@ -77,10 +77,12 @@ export const insightRepo = {
       `SELECT e.day AS day,
               CASE WHEN e.credit_account = 'sys:spend' THEN e.amount ELSE -e.amount END AS credits,
               coalesce(o.stage, 'none') AS stage, coalesce(o.artifact_class, 'none') AS "artifactClass",
-              o.project_id AS "projectId", a.pool AS pool, a.surface AS surface, o.kind AS kind
+              o.project_id AS "projectId", a.pool AS pool, a.surface AS surface, o.kind AS kind,
+              o.user_id AS "userId", m.name AS "userName"
        FROM ledger_entries e
        JOIN ledger_ops o ON o.id = e.op_id
        JOIN ledger_accounts a ON a.id = CASE WHEN e.credit_account = 'sys:spend' THEN e.debit_account ELSE e.credit_account END
+       LEFT JOIN members m ON m.id = o.user_id
        WHERE e.is_pending = 0 AND e.amount > 0 AND (e.credit_account = 'sys:spend' OR e.debit_account = 'sys:refunds')
          AND e.day >= ? AND e.day < ?${and}
        ORDER BY e.rowid`,

@@ -37,6 +37,10 @@ export interface SpendRow {
   pool: string;
   surface: string;
   kind: string;
+  /** Who spent it: a studio member's id (mem_…), the name a local session tagged with, or null. */
+  userId: string | null;
+  /** The member's name when userId is a member. */
+  userName: string | null;
 }
 
 /** A take with what the board says about it. */

@@ -18,7 +18,7 @@ import { type InsightSettingsStore } from './insightSettings';
 import { cmp } from './insightStats';
 import { addDays, dayOf, dayStartMs, DAY_MS, isDay } from './insightTime';
 import { recommendations } from './recommendations';
-import { spendByDay, spendTotals, spendWeeks } from './spendFigures';
+import { spendByDay, spendByUser, spendTotals, spendWeeks } from './spendFigures';
 import { yieldFigures } from './yieldFigures';
 
 /**
@@ -93,7 +93,7 @@ export class InsightService {
       since,
       until,
       projectId,
-      spend: { ...totals, byDay, weeks: spendWeeks(byDay, since, until, now) },
+      spend: { ...totals, byDay, weeks: spendWeeks(byDay, since, until, now), byUser: spendByUser(spend) },
       attempts: statusCounts(attempts),
       latency: latencyRows(attempts),
       exportFailures: exportFailures(attempts),

@@ -19,6 +19,7 @@ export function reportCsv(r: Report, recs: readonly Recommendation[] = []): stri
   add('spend', range, 'all', 'credits', r.spend.credits);
   for (const [k, v] of Object.entries(r.spend.byStage)) add('spend', range, `stage:${k}`, 'credits', v);
   for (const [k, v] of Object.entries(r.spend.byClass)) add('spend', range, `class:${k}`, 'credits', v);
+  for (const u of r.spend.byUser) add('spend_by_user', range, `user:${u.name ?? u.userId ?? '(none)'}`, 'credits', u.credits);
   for (const d of r.spend.byDay) {
     add('spend_by_day', d.day, 'all', 'credits', d.credits);
     for (const [k, v] of Object.entries(d.byStage)) if (v !== 0) add('spend_by_day', d.day, `stage:${k}`, 'credits', v);

@@ -25,6 +25,17 @@ export function spendByDay(rows: readonly SpendRow[], since: string, until: stri
   return [...byDay.values()];
 }
 
+/** Net spend by who spent it, most first (then by name); a member is named, a local tag is its own name. */
+export function spendByUser(rows: readonly SpendRow[]): { userId: string | null; name: string | null; credits: number }[] {
+  const by = new Map<string | null, { userId: string | null; name: string | null; credits: number }>();
+  for (const r of rows) {
+    const u = by.get(r.userId) ?? { userId: r.userId, name: r.userName ?? r.userId, credits: 0 };
+    u.credits += r.credits;
+    by.set(r.userId, u);
+  }
+  return [...by.values()].filter((u) => u.credits !== 0).sort((a, b) => b.credits - a.credits || (a.name ?? '').localeCompare(b.name ?? ''));
+}
+
 export function spendTotals(days: readonly SpendDay[]): { credits: number; byStage: Record<StageKey, number>; byClass: Record<ClassKey, number> } {
   const byStage = zeros(STAGES);
   const byClass = zeros(CLASSES);

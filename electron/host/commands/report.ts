@@ -23,7 +23,7 @@ function dayFlag(v: string | undefined, flag: string): string | undefined {
   return v;
 }
 
-export function printReport(r: Report, recs: readonly Recommendation[], io: CliIo, projectName: string | null): void {
+export function printReport(r: Report, recs: readonly Recommendation[], io: CliIo, projectName: string | null, byUser = false): void {
   const s = r.spend;
   io.out(`Circle Take report ${r.since} to ${r.until} (exclusive)${projectName ? `, project ${projectName}` : ', all projects'} — as of ${r.asOf}`);
   io.out('');
@@ -32,6 +32,10 @@ export function printReport(r: Report, recs: readonly Recommendation[], io: CliI
   io.out(`  by class   ${Object.entries(s.byClass).map(([k, v]) => `${k} ${n(v)}`).join(' · ')}`);
   const active = s.byDay.filter((d) => d.credits !== 0);
   io.out(`  per day    ${active.length === 0 ? 'nothing spent' : active.map((d) => `${d.day} ${n(d.credits)}`).join(' · ')}`);
+  if (byUser) {
+    io.out(`  by member  ${s.byUser.length === 0 ? 'nothing spent' : ''}`);
+    for (const u of s.byUser) io.out(`    ${(u.name ?? '(no one named)').padEnd(24)} ${n(u.credits).padStart(10)} credits  ${s.credits === 0 ? '' : pct(u.credits / s.credits)}${u.userId?.startsWith('mem_') ? `  ${u.userId}` : ''}`);
+  }
   io.out(`  per week   ${s.weeks.map((w) => `${w.weekStart} ${n(w.credits)}${w.change === null ? '' : ` (${w.change >= 0 ? '+' : ''}${pct(w.change)}${w.isFlagged ? ' FLAGGED' : ''})`}${w.isComplete ? '' : w.weekStart < r.since ? ' (part)' : ' (running)'}`).join(' · ')}`);
   io.out('');
   io.out(`Attempts     ${r.attempts.total} (${Object.entries(r.attempts.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
@@ -70,9 +74,11 @@ async function resolveProject(core: Core, ref: string | undefined): Promise<{ id
 export const reportCommand: Command = {
   name: 'report',
   summary: 'what it really costs: spend by day, stage and class, p95 latency, failure and rerender rates, estimate vs actual, recommendations',
-  usage: 'circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID] [--data-dir D]',
+  usage: 'circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID] [--by user] [--data-dir D]',
+  notes: '--by user adds spend by member (a studio\'s members by name, a local session by the name it tags with); --json and --csv always carry it (spend.byUser, spend_by_user rows).',
   async run(argv, io) {
-    const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, csv: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, project: { type: 'string' } });
+    const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, csv: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, project: { type: 'string' }, by: { type: 'string' } });
+    if (values.by !== undefined && values.by !== 'user') throw new UsageError(`--by must be user (spend by member); got "${values.by}"`);
     if (values.json && values.csv) throw new UsageError('report: pick one of --json or --csv');
     const since = dayFlag(values.since, 'since');
     const until = dayFlag(values.until, 'until');
@@ -85,7 +91,7 @@ export const reportCommand: Command = {
       const recs = await call(core, 'insight.recommendations', range);
       if (values.json) io.out(JSON.stringify({ ...report, recommendations: recs }, null, 2));
       else if (values.csv) io.out(reportCsv(report, recs));
-      else printReport(report, recs, io, project?.name ?? null);
+      else printReport(report, recs, io, project?.name ?? null, values.by === 'user');
       return 0;
     } finally {
       await core?.dispose();

@@ -20,6 +20,7 @@ const report: Report = {
   projectId: null,
   spend: {
     credits: 130,
+    byUser: [{ userId: 'mem_ana', name: 'Ana', credits: 130 }],
     byStage: stages(100, 30),
     byClass: classes(100, 30),
     byDay: [
