@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { createApi, pickTransport } from './api/client';
+import { acceptInviteFromLocation } from './api/httpTransport';
 import { App } from './App';
 import { connectEvents, createAppStore, StoreProvider } from './store';
 import './styles.css';
@@ -10,6 +11,8 @@ const THEME_KEY = 'circletake.theme';
 const AUTHOR_KEY = 'circletake.author';
 const ADVANCE_KEY = 'circletake.autoAdvance';
 const PROJECT_KEY = 'circletake.project';
+// An invite link (a studio's #invite=…) becomes this tab's member token before anything else asks who we are.
+const inviteRefusal = (window as Window & { bridge?: unknown }).bridge ? null : await acceptInviteFromLocation(window.location, window.sessionStorage, window.history);
 const api = createApi(pickTransport(window));
 const savedTheme = localStorage.getItem(THEME_KEY);
 const store = createAppStore(
@@ -23,6 +26,7 @@ const store = createAppStore(
 );
 connectEvents(store, api);
 void api.role().then((role) => store.getState().setRole(role));
+if (inviteRefusal) store.getState().notify('error', inviteRefusal);
 store.subscribe((s, prev) => {
   if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);
   if (s.authorName !== prev.authorName) localStorage.setItem(AUTHOR_KEY, s.authorName);

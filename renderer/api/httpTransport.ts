@@ -8,13 +8,41 @@ const TOKEN_KEY = 'circletake.token';
  * tab, and scrubs it from the address bar.
  */
 export function takeTokenFromLocation(loc: Location, storage: Storage, history: History): string | null {
-  const m = /(?:^|[#&])token=([0-9a-f]{64})(?:&|$)/.exec(loc.hash);
+  // The owner's and a review link's token (64 hex digits), or a studio member's (ctm_ and 64 hex digits).
+  const m = /(?:^|[#&])token=((?:ctm_)?[0-9a-f]{64})(?:&|$)/.exec(loc.hash);
   if (m) {
     storage.setItem(TOKEN_KEY, m[1]!);
     history.replaceState(null, '', loc.pathname + loc.search);
     return m[1]!;
   }
   return storage.getItem(TOKEN_KEY);
+}
+
+/**
+ * An invite link opened in a browser (`#invite=cti_…`, from `circletake studio invite` or an admin):
+ * accepted once, with no session (the secret is the proof); the member's token is kept for this tab as
+ * a #token= link's would be, and the secret is scrubbed from the address bar first. Returns the refusal
+ * to show (a used or expired invite), or null.
+ */
+export async function acceptInviteFromLocation(loc: Location, storage: Storage, history: History): Promise<string | null> {
+  const m = /(?:^|[#&])invite=(cti_[0-9a-f]{64})(?:&|$)/.exec(loc.hash);
+  if (!m) return null;
+  history.replaceState(null, '', loc.pathname + loc.search);
+  try {
+    const res = await fetch(new URL('/rpc/studio.acceptInvite', loc.origin), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret: m[1], label: 'browser' }),
+    });
+    const body = (await res.json()) as { ok: boolean; value?: { token?: string }; error?: { message?: string } };
+    if (body.ok && body.value?.token) {
+      storage.setItem(TOKEN_KEY, body.value.token);
+      return null;
+    }
+    return `The invite was not accepted: ${body.error?.message ?? `HTTP ${res.status}`}`;
+  } catch (e) {
+    return `The invite could not be sent to the studio (${(e as Error).message}); open the link again.`;
+  }
 }
 
 /** The contract over HTTP: POST /rpc/<name> with the token header; events over one WebSocket. */

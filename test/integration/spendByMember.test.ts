@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemberRole, Report } from '../../shared/contract';
+import type { MemberRole } from '../../shared/contract';
+import type { Report } from '../../shared/contract/insightTypes';
 import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { CallContext } from '../../electron/core/dispatch';
 import { systemClock } from '../../electron/core/nodePorts';
