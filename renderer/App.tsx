@@ -56,6 +56,7 @@ export function App() {
 
   const role = useAppStore((s) => s.role);
   const isOwner = role === 'owner';
+  const isMember = useAppStore((s) => s.connection?.member != null);
   const seesMoney = useAppStore((s) => can(s, 'credits.balances'));
   const canDraft = useAppStore((s) => can(s, 'jobs.submit'));
   const canShare = useAppStore((s) => can(s, 'review.share'));
@@ -89,7 +90,7 @@ export function App() {
           <span className="brand-mark" aria-hidden="true">◯</span> Circle Take
         </span>
         <span className="topbar-project">{project?.name ?? ''}</span>
-        {role !== null && role !== 'owner' && <span className="role-badge">{role === 'reviewer' || role === 'producer' ? `${role} link` : role}</span>}
+        {role !== null && role !== 'owner' && <span className="role-badge">{isMember ? role : `${role} link`}</span>}
         <ConnectionButton />
         {seesMoney && <BalanceSummary />}
         {isOwner && <AuthorName />}

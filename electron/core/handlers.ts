@@ -20,7 +20,8 @@ function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 
     'system.connection': async (_input, ctx) => ({
       mode: core.engine.name === 'postgres' ? 'studio' : 'local',
       studio: null,
-      member: ctx.role === 'owner' ? null : { name: ctx.author ?? ctx.role, role: ctx.role },
+      // A studio member (a review link is not one: it has a name, not an account).
+      member: ctx.memberId ? { name: ctx.author ?? ctx.role, role: ctx.role } : null,
       canSwitch: false,
     }),
     'system.connect': async () => {
