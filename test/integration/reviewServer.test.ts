@@ -69,8 +69,11 @@ const isExport = (name: string) => /(^|\.)export/i.test(name);
 type LinkRole = 'reviewer' | 'producer' | 'owner';
 const expectedRole = (name: string): LinkRole => (REVIEWER.includes(name) ? 'reviewer' : PRODUCER_ADDS.includes(name) || isExport(name) ? 'producer' : 'owner');
 const RANK: Record<LinkRole, number> = { reviewer: 1, producer: 2, owner: 3 };
-/** Accepting a studio invite needs no session at all (the secret is the proof), so any session may too. */
-const ANYONE = ['studio.acceptInvite'];
+/**
+ * Accepting a studio invite needs no session at all (the secret is the proof), so any session may too; and
+ * any session may ask where it works (system.connection: the top bar's Local / Studio badge).
+ */
+const ANYONE = ['studio.acceptInvite', 'system.connection'];
 const linkMay = (role: LinkRole, name: string) => ANYONE.includes(name) || RANK[role] >= RANK[expectedRole(name)];
 
 let host: RunningHost;
