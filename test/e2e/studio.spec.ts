@@ -43,9 +43,16 @@ async function rpc<T>(s: Studio, name: string, input: unknown): Promise<T> {
   return body.value;
 }
 
+// Stopped after each test even when the test timed out (a finally inside the test body may not get to run).
+let running: Studio | null = null;
+test.afterEach(async () => {
+  if (running) await stopStudio(running);
+  running = null;
+});
+
 test('a filmmaker and a reviewer on one studio: join by invite, generate, tag live, revoke', async ({ browser }, testInfo) => {
   test.setTimeout(240_000);
-  const studio = await startStudio();
+  const studio = (running = await startStudio());
   const filmmakerCtx = await browser.newContext();
   const reviewerCtx = await browser.newContext();
   try {
@@ -103,6 +110,5 @@ test('a filmmaker and a reviewer on one studio: join by invite, generate, tag li
   } finally {
     await filmmakerCtx.close();
     await reviewerCtx.close();
-    await stopStudio(studio);
   }
 });
