@@ -25,8 +25,10 @@ export function ProjectsPanel() {
     if (isCreating) return;
     setCreating(true);
     try {
-      const p = await createProject(name);
-      setName('');
+      const sent = name;
+      const p = await createProject(sent);
+      // Clear only what was sent: a name typed while this one was being made stays.
+      setName((now) => (now === sent ? '' : now));
       setFormError(null);
       selectProject(p.id);
     } catch (err) {

@@ -21,11 +21,13 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
 
   const onCreate = (e: FormEvent) => {
     e.preventDefault();
-    createShot(projectId, name).then(
+    const sent = name;
+    createShot(projectId, sent).then(
       (shot) => {
         // The new shot is where the next draft goes.
         selectDraftShot(projectId, shot.id);
-        setName('');
+        // Clear only what was sent: a name typed while this one was being made is the next shot's.
+        setName((now) => (now === sent ? '' : now));
         setFormError(null);
       },
       (err: unknown) => setFormError(errorText(err)),
