@@ -3,6 +3,7 @@ import type { MemberRole } from '../../shared/contract';
 import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { CallContext } from '../../electron/core/dispatch';
 import { FakeClock, testCore } from '../support/core';
+import { callAs, joinAs } from '../support/members';
 
 // Issue 18 item 2 through the core's dispatcher: an invite accepted with no session, a member's calls
 // made under their token's identity, a filmmaker's own jobs only, and who did what in the audit.
@@ -21,20 +22,8 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function call<T>(name: string, input: unknown, ctx: CallContext): Promise<T> {
-  const r = await core.dispatch(name, input, ctx);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
-
-/** Invited by the owner, accepted with no session; the context a door builds from the token. */
-async function join(role: MemberRole, name: string): Promise<CallContext & { token: string }> {
-  const { secret } = await call<{ secret: string }>('studio.invite', { role, name }, OWNER);
-  const { token } = await call<{ token: string }>('studio.acceptInvite', { secret }, { role: 'guest', door: 'host' });
-  const who = await core.accounts.authenticate(token);
-  if ('reason' in who) throw new Error(who.message);
-  return { role: who.role, door: 'host', memberId: who.memberId, author: who.name, token };
-}
+const call = <T>(name: string, input: unknown, ctx: CallContext): Promise<T> => callAs<T>(core, name, input, ctx);
+const join = (role: MemberRole, name: string) => joinAs(core, role, name);
 
 const params = { provider: 'local', model: 'gen4_turbo', durationSec: 5, ratio: '1280:720', prompt: 'a kite over the dunes' };
 

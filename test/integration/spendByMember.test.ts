@@ -6,6 +6,7 @@ import type { LocalCore as Core } from '../../electron/core/createCore';
 import type { CallContext } from '../../electron/core/dispatch';
 import { systemClock } from '../../electron/core/nodePorts';
 import { testCore } from '../support/core';
+import { callAs, joinAs } from '../support/members';
 
 // Issue 18 item 3, usage by member: what each studio member (and a local session by the name it tags with)
 // really spent, from the ledger's captures and refunds — in the report (spend.byUser) and in
@@ -26,19 +27,8 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function call<T>(name: string, input: unknown, ctx: CallContext): Promise<T> {
-  const r = await core.dispatch(name, input, ctx);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
-
-async function join(role: MemberRole, name: string): Promise<CallContext> {
-  const { secret } = await call<{ secret: string }>('studio.invite', { role, name }, OWNER);
-  const { token } = await call<{ token: string }>('studio.acceptInvite', { secret }, { role: 'guest', door: 'host' });
-  const who = await core.accounts.authenticate(token);
-  if ('reason' in who) throw new Error(who.message);
-  return { role: who.role, door: 'host', memberId: who.memberId, author: who.name };
-}
+const call = <T>(name: string, input: unknown, ctx: CallContext): Promise<T> => callAs<T>(core, name, input, ctx);
+const join = (role: MemberRole, name: string) => joinAs(core, role, name);
 
 const cli = (args: string[]) =>
   new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
