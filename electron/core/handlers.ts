@@ -9,6 +9,7 @@ import { createMoneyHandlers } from './money/moneyHandlers';
 import { queueHandlers } from './queue/queueHandlers';
 import { boardHandlers } from './board/boardHandlers';
 import { insightHandlers } from './insight/insightHandlers';
+import { usageHandlers } from './usage/usageHandlers';
 import { labelHandlers } from './policy/labelHandlers';
 import { reviewHandlers } from './review/reviewHandlers';
 import { accountHandlers } from './accounts/accountHandlers';
@@ -89,6 +90,7 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...exportHandlers(core),
     ...boardHandlers(core),
     ...insightHandlers(core),
+    ...usageHandlers(core),
     ...labelHandlers(core),
     ...reviewHandlers(core),
     ...draftHandlers(core),

@@ -104,6 +104,8 @@ export const CALL_ACCESS: { readonly [K in CallName]: readonly Caller[] } = {
   'shortlist.set': PRODUCE,
   'board.undo': ALL,
   'insight.report': PRODUCE,
+  // Usage over time per member and per project: read as the report's spend by member is.
+  'spend.usage': PRODUCE,
   'insight.forecast': PRODUCE,
   'insight.recommendations': PRODUCE,
   'insight.calibration': PRODUCE,

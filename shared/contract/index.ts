@@ -15,6 +15,7 @@ import { reviewCalls, reviewEvents } from './review';
 import { systemCalls, systemEvents } from './system';
 import { draftsCalls } from './drafts';
 import { studioCalls, studioEvents } from './studio';
+import { usageCalls } from './usage';
 
 export * from './define';
 export * from './access';
@@ -36,6 +37,7 @@ export const contract = {
   ...reviewCalls,
   ...draftsCalls,
   ...studioCalls,
+  ...usageCalls,
 } as const satisfies Record<string, CallDef>;
 
 /** Every event core emits, by `domain.pastTense`. */

@@ -58,6 +58,7 @@ const PRODUCER_ADDS = [
   'credits.reservations',
   'credits.audit',
   'insight.report',
+  'spend.usage',
   'insight.forecast',
   'insight.recommendations',
   'insight.calibration',
