@@ -2,7 +2,7 @@
 // on either engine: a project and a shot, jobs of a provider and model, and admissions that write the
 // task's 'intent' row in the same transaction, as the queue's worker does.
 import type { Queryable, SqlEngine, TxOptions } from '../../electron/core/db/engine/sqlEngine';
-import { admit, type Admission, type AdmitRequest } from '../../electron/core/queue/sharedLimits';
+import { admit, type Admission, type Admitter, type AdmitRequest } from '../../electron/core/queue/sharedLimits';
 import { seedJobQ } from './boardSeed';
 
 export const LIMITS_PROJECT = 'prj_limits';
@@ -37,13 +37,13 @@ export async function writeIntent(q: Queryable, key: { jobId: string; n: number 
 
 /**
  * One worker's admission: admit, and when admitted write the task's intent row, in one transaction.
- * `holdMs` keeps the transaction open that long on PostgreSQL after the intent (pg_sleep, through the
+ * `admitter`: a data dir's own (localAdmitter) instead of the shared one. `holdMs` keeps the transaction open that long on PostgreSQL after the intent (pg_sleep, through the
  * transaction's own connection), so competing admissions really overlap.
  */
-export async function admitTask(engine: SqlEngine, a: AdmitRequest, o: { holdMs?: number; tx?: TxOptions } = {}): Promise<Admission> {
+export async function admitTask(engine: SqlEngine, a: AdmitRequest, o: { holdMs?: number; tx?: TxOptions; admitter?: Admitter } = {}): Promise<Admission> {
   return engine.tx(
     async (q) => {
-      const r = await admit(q, a);
+      const r = await (o.admitter ?? admit)(q, a);
       if (r.ok) {
         await writeIntent(q, a.taskKey, a.now);
         if (o.holdMs && engine.name === 'postgres') await q.get('SELECT pg_sleep(?)', [o.holdMs / 1000]);

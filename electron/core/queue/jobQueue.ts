@@ -5,7 +5,7 @@ import { stageOf } from './jobKeys';
 import { JobRepo, type JobRow } from './jobRepo';
 import { openJobParams } from './jobInputs';
 import { JobRunner, type RunnerDeps } from './jobRunner';
-import { tierLimits } from './sharedLimits';
+import { admit, localAdmitter, tierLimits } from './sharedLimits';
 import { MONEY_WRITER } from '../db/engine/sqlEngine';
 import type { PlanConfig } from '../../../shared/money/planSchema';
 import { JobSubmitter, type SubmitDeps, type SubmitRequest } from './jobSubmit';
@@ -17,7 +17,7 @@ export type { SubmitRequest } from './jobSubmit';
 const ANNOUNCE_MS = 5;
 
 /** What the queue needs: the runner's ports (jobRunner.ts), the submitter's (jobSubmit.ts) and the scheduler's own. */
-export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'emitJob' | 'tierLimits'>, Pick<SubmitDeps, 'projects' | 'shots' | 'policy'> {
+export interface JobQueueDeps extends Omit<RunnerDeps, 'repo' | 'attempts' | 'emitJob' | 'tierLimits' | 'admit'>, Pick<SubmitDeps, 'projects' | 'shots' | 'policy'> {
   lock: RunnerLock;
   /** The plan's rate limit and concurrency: the tier limits every worker shares (with what the provider reports per model). */
   tierPlan(): Pick<PlanConfig, 'rate_limits' | 'concurrency'>;
@@ -67,6 +67,8 @@ export class JobQueue {
       repo: this.repo,
       attempts: this.attempts,
       emitJob: (id) => this.emitJobSoon(id),
+      // A data dir's only runner keeps the tier in memory; a studio's workers share it through the database.
+      admit: d.lock.isExclusive ? localAdmitter() : admit,
       tierLimits: async (provider, model) => {
         // Until this worker has read the provider's tier once, it reads it first. A worker of a shared queue
         // that cannot read it admits nothing (null: wait) — the plan's numbers alone could exceed the team's

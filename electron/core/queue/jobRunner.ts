@@ -14,7 +14,7 @@ import { openJobParams } from './jobInputs';
 import { isRetryableFailure, jobOutcome } from './jobTransitions';
 import type { JobRepo, JobRow, TaskRow } from './jobRepo';
 import type { ProviderFunds, ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
-import { admit, type AdmitRequest } from './sharedLimits';
+import type { Admitter, AdmitRequest } from './sharedLimits';
 import { MONEY_WRITER } from '../db/engine/sqlEngine';
 
 /** The transactions that settle money run one at a time across a studio (TxOptions.writer). */
@@ -57,6 +57,8 @@ export interface RunnerDeps {
   funds?: ProviderFunds;
   /** The provider tier's limits for a model, shared by every worker through the database (sharedLimits.ts). */
   tierLimits(provider: ProviderId, model: string): Promise<Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'> | null>;
+  /** Takes the tier's limits in the intent transaction: shared through the database, or this process's own (sharedLimits). */
+  admit: Admitter;
   /** Called after a take is stored (auto-check runs off the queue's slots). */
   onTakeStored(takeId: string): void;
   emitJob(jobId: string): void;
@@ -208,7 +210,7 @@ export class JobRunner {
     // tier's limits are taken in the same transaction, from the database every worker shares (sharedLimits).
     const intent = await this.d.engine.tx(
       async (q) => {
-        const admitted = await admit(q, { provider: provider.id, model: row.model, now, ...limits, taskKey: { jobId: row.id, n: task.n } });
+        const admitted = await this.d.admit(q, { provider: provider.id, model: row.model, now, ...limits, taskKey: { jobId: row.id, n: task.n } });
         if (!admitted.ok) return admitted;
         if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) throw new LeaseLost();
         const attemptId = await this.d.attempts.start({

@@ -119,6 +119,40 @@ export async function admit(q: Queryable, a: AdmitRequest): Promise<Admission> {
   return { ok: true };
 }
 
+/** Admits tasks against the tier's limits inside the caller's intent transaction (`admit`'s contract). */
+export type Admitter = (q: Queryable, a: AdmitRequest) => Promise<Admission>;
+
+/**
+ * The tier's limits for a data dir's only runner (SQLite, QueueLock): no other process admits tasks, so
+ * the token bucket lives in this process's memory (full at start, as it would be after any pause of a
+ * minute) and the concurrency limit is counted from the queue's own rows, which are the truth across
+ * restarts. One statement per admission instead of five (`admit` locks and writes the bucket and slot
+ * rows that workers on other machines share). A token is taken when the body admits, before its commit:
+ * a body rolled back afterwards (a lost lease) wastes that token, never mints one, so the rate holds.
+ */
+export function localAdmitter(): Admitter {
+  const buckets = new Map<string, BucketState>();
+  return async (q, a) => {
+    const limits = checked(a);
+    if (limits.perMinute !== null) {
+      const bucket = refill(buckets.get(a.provider) ?? { fill: limits.burst * TOKEN, refilledAt: a.now }, a.now, limits.perMinute, limits.burst);
+      buckets.set(a.provider, bucket);
+      if (bucket.fill < TOKEN) return { ok: false, reason: 'rate', waitMs: msUntilToken(bucket, limits.perMinute) };
+    }
+    if (limits.maxConcurrent !== null) {
+      const row = await bindAll(q, sql).inFlightOthers.get({ provider: a.provider, model: a.model, jobId: a.taskKey.jobId, n: a.taskKey.n });
+      if (Number(row?.c ?? 0) >= limits.maxConcurrent) return { ok: false, reason: 'concurrency', waitMs: limits.retryMs };
+    }
+    // Read again after the await: another body of the same group commit may have taken a token meanwhile.
+    if (limits.perMinute !== null) {
+      const now = buckets.get(a.provider)!;
+      if (now.fill < TOKEN) return { ok: false, reason: 'rate', waitMs: msUntilToken(now, limits.perMinute) };
+      buckets.set(a.provider, { fill: now.fill - TOKEN, refilledAt: now.refilledAt });
+    }
+    return { ok: true };
+  };
+}
+
 /**
  * The limits one admission applies, from the plan in force: its rate (`rate_limits`; Runway sets no
  * requests per minute, so no bucket) and at most `concurrency.max` tasks of a model in flight, or fewer
