@@ -1,7 +1,7 @@
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../shared/contract';
 import type { ErrorCode, ErrorPayload } from '../../shared/errors';
 import { httpTransport, takeTokenFromLocation } from './httpTransport';
-import { ipcTransport, type Bridge, type SessionRole, type Transport } from './transport';
+import { ipcTransport, type Bridge, type CallOptions, type SessionRole, type Transport } from './transport';
 
 /** A failed call, carrying the code and message core sent. */
 export class ApiError extends Error {
@@ -18,7 +18,7 @@ export class ApiError extends Error {
 export interface Api {
   readonly transport: Transport['kind'];
   role(): Promise<SessionRole>;
-  call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>>;
+  call<K extends CallName>(name: K, input: CallInput<K>, opts?: CallOptions): Promise<CallOutput<K>>;
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
 }
 
@@ -27,8 +27,8 @@ export function createApi(transport: Transport): Api {
   return {
     transport: transport.kind,
     role: () => transport.role(),
-    async call(name, input) {
-      const r = await transport.invoke(name, input);
+    async call(name, input, opts) {
+      const r = await transport.invoke(name, input, opts);
       if (!r.ok) throw new ApiError(r.error);
       return r.value as never;
     },

@@ -1,7 +1,14 @@
 import type { Result } from '../../shared/errors';
+import { newCallKey } from './callKeys';
 import type { SessionRole, Transport } from './transport';
 
 const TOKEN_KEY = 'circletake.token';
+/** Tries per call while the host does not answer (no connection, or a gateway's 502/503/504), backing off from BACKOFF_MS. */
+const ATTEMPTS = 3;
+const BACKOFF_MS = 300;
+const GATEWAY = new Set([502, 503, 504]);
+
+const isResult = (v: unknown): v is Result<unknown> => typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
 
 /**
  * Reads the token from the URL fragment once (so it never reaches a server log), keeps it for this
@@ -91,17 +98,27 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
   return {
     kind: 'http',
     role: () => ensureSession(),
-    async invoke(name, input) {
-      try {
-        const res = await fetch(new URL(`/rpc/${encodeURIComponent(name)}`, baseUrl), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(input ?? {}),
-        });
-        return (await res.json()) as Result<unknown>;
-      } catch (e) {
-        return { ok: false, error: { code: 'INTERNAL', message: `Cannot reach Circle Take (${(e as Error).message}). Is the host still running?` } };
+    async invoke(name, input, opts = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      // Every call carries a key (the host records those of mutating calls only), the same on each of the
+      // retries below: a retry after a lost answer is applied once.
+      headers['idempotency-key'] = opts.idempotencyKey ?? newCallKey();
+      const body = JSON.stringify(input ?? {});
+      let cause = '';
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        try {
+          const res = await fetch(new URL(`/rpc/${encodeURIComponent(name)}`, baseUrl), { method: 'POST', headers, body });
+          const answer = await res.json().catch(() => null);
+          if (isResult(answer)) return answer;
+          if (!GATEWAY.has(res.status)) return { ok: false, error: { code: 'INTERNAL', message: `Circle Take answered ${name} with HTTP ${res.status} and no answer of its own.`, details: { status: res.status } } };
+          cause = `HTTP ${res.status}`;
+        } catch (e) {
+          cause = (e as Error).message;
+        }
+        if (attempt < ATTEMPTS) await new Promise((r) => setTimeout(r, BACKOFF_MS * 2 ** (attempt - 1)));
       }
+      // Sent, perhaps applied, never answered: the caller may repeat it with the same key (`unanswered`).
+      return { ok: false, error: { code: 'INTERNAL', message: `Cannot reach Circle Take (${cause}). Is the host still running?`, details: { unanswered: true } } };
     },
     on(event, cb) {
       let set = listeners.get(event);

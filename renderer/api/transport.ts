@@ -4,10 +4,18 @@ import type { Result } from '../../shared/errors';
 /** How the renderer reaches core: Electron IPC through the preload bridge, or HTTP + WebSocket. */
 export interface Transport {
   readonly kind: 'ipc' | 'http';
-  invoke(name: string, input: unknown): Promise<Result<unknown>>;
+  invoke(name: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Who this session is: the owner's window, or a reviewer/producer link from the review server. */
   role(): Promise<SessionRole>;
+}
+
+export interface CallOptions {
+  /**
+   * The Idempotency-Key of a mutating call: pass the key of an earlier call whose answer never came to make a
+   * repeat of it (a host that keeps keys answers it once, docs/reliability.md S19). Default: a fresh key.
+   */
+  idempotencyKey?: string;
 }
 
 /** Who this session is: the machine's owner, a studio member, or a review link (a reviewer or a producer). */

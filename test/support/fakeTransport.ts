@@ -10,7 +10,7 @@ import { EstimateParams } from '../../shared/money/params';
 import { PlanConfig } from '../../shared/money/planSchema';
 import type { PoolId, Surface } from '../../shared/money/pools';
 import { RateCard } from '../../shared/money/rateCardSchema';
-import type { Transport } from '../../renderer/api/transport';
+import type { CallOptions, Transport } from '../../renderer/api/transport';
 
 type Handler<K extends CallName> = (input: CallParsedInput<K>) => CallOutput<K> | Promise<CallOutput<K>>;
 export type FakeHandlers = { [K in CallName]?: Handler<K> };
@@ -22,7 +22,7 @@ export type FakeHandlers = { [K in CallName]?: Handler<K> };
  */
 export class FakeTransport implements Transport {
   readonly kind = 'http' as const;
-  readonly calls: { name: string; input: unknown }[] = [];
+  readonly calls: { name: string; input: unknown; opts: CallOptions | undefined }[] = [];
   private readonly listeners = new Map<string, Set<(p: unknown) => void>>();
 
   /** The session's role (reviewer and producer links see less of the app). */
@@ -34,8 +34,8 @@ export class FakeTransport implements Transport {
     return this.sessionRole;
   }
 
-  async invoke(name: string, input: unknown): Promise<Result<unknown>> {
-    this.calls.push({ name, input });
+  async invoke(name: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>> {
+    this.calls.push({ name, input, opts });
     const def = contract[name as CallName];
     const handler = this.handlers[name as CallName] as ((i: unknown) => unknown) | undefined;
     if (!def || !handler) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `fake transport: no handler for ${name}` } };
@@ -62,6 +62,11 @@ export class FakeTransport implements Transport {
 
   callsOf(name: CallName): unknown[] {
     return this.calls.filter((c) => c.name === name).map((c) => c.input);
+  }
+
+  /** The Idempotency-Key each call of `name` was made with (undefined: none given, the transport makes one). */
+  keysOf(name: CallName): (string | undefined)[] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.opts?.idempotencyKey);
   }
 }
 

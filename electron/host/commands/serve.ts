@@ -4,6 +4,7 @@ import type { Command } from '../cliSupport';
 import { dataDirOption, openCore, parseFlags, parseIntFlag, reportError } from '../cliSupport';
 import { isRendererBuilt, rendererDir, repoRoot } from '../paths';
 import { startHost } from '../server';
+import { IdempotencyKeys } from '../studio/idempotencyKeys';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -36,7 +37,9 @@ export const serveCommand: Command = {
       const core = await openCore(values, { quiet: false });
       await core.queue.start();
       core.retention.startDaily();
-      const host = await startHost({ core, rendererDir, ...(port ? { port } : {}), extraOrigins: values['allow-origin'] ?? [] }).catch(async (e: unknown) => {
+      // The page repeats a call whose answer was lost with its Idempotency-Key: answered once (docs/reliability.md S19).
+      const idempotency = new IdempotencyKeys(core.engine, core.ports.logger);
+      const host = await startHost({ core, rendererDir, ...(port ? { port } : {}), extraOrigins: values['allow-origin'] ?? [], idempotency }).catch(async (e: unknown) => {
         await core.dispose();
         throw e;
       });

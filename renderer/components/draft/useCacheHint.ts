@@ -8,12 +8,20 @@ export interface CacheHint {
   key: string;
   isHit: boolean;
   text: string;
+  /** The job an "already generating" hint joins; null otherwise. */
+  flightJobId: string | null;
 }
 
-/** Whether Generate would be answered from the cache (free) or join a job in flight; debounced. */
+/**
+ * Whether Generate would be answered from the cache (free) or join a job in flight; debounced. Asked again
+ * when the draft changes and when the job in flight it named changes state: once its takes land the draft
+ * is a cache hit, not "already generating" (the answer was kept until the draft changed).
+ */
 export function useCacheHint(values: DraftValues | null, projectId: string): CacheHint | null {
   const lookupCache = useAppStore((s) => s.lookupCache);
   const [hint, setHint] = useState<CacheHint | null>(null);
+  const flightJobId = hint?.flightJobId ?? null;
+  const flightState = useAppStore((s) => (flightJobId ? (s.jobs[flightJobId]?.status ?? 'unseen') : null));
   const gen = values ? generationParams(values) : null;
   const key = gen ? JSON.stringify(gen) : '';
   useEffect(() => {
@@ -25,8 +33,8 @@ export function useCacheHint(values: DraftValues | null, projectId: string): Cac
       lookupCache(g, projectId).then(
         (r) => {
           if (!isCurrent) return;
-          if (r.cacheHit) setHint({ key, isHit: true, text: `free — cached: made before, Generate returns those takes and saves ${fmtCredits(r.creditsSaved)} credits` });
-          else if (r.inFlight) setHint({ key, isHit: false, text: 'already generating: Generate joins that job, nothing is charged twice' });
+          if (r.cacheHit) setHint({ key, isHit: true, text: `free — cached: made before, Generate returns those takes and saves ${fmtCredits(r.creditsSaved)} credits`, flightJobId: null });
+          else if (r.inFlight) setHint({ key, isHit: false, text: 'already generating: Generate joins that job, nothing is charged twice', flightJobId: r.jobId });
           else setHint(null);
         },
         () => isCurrent && setHint(null),
@@ -36,6 +44,6 @@ export function useCacheHint(values: DraftValues | null, projectId: string): Cac
       isCurrent = false;
       clearTimeout(t);
     };
-  }, [key, projectId, lookupCache]);
+  }, [key, projectId, lookupCache, flightState]);
   return hint;
 }

@@ -2,7 +2,8 @@ import type { StateCreator } from 'zustand';
 import type { CallOutput, EventPayload } from '../../../shared/contract';
 import type { FinalizePlan } from '../../../shared/contract/finalize';
 import type { Job, SubmitInput, SubmitResult } from '../../../shared/contract/jobs';
-import type { Api } from '../../api/client';
+import { ApiError, type Api } from '../../api/client';
+import { RepeatKeys } from '../../api/callKeys';
 import { jobTrouble } from '../jobTrouble';
 import type { AppState } from '../index';
 
@@ -31,6 +32,11 @@ export interface JobsSlice {
   loadQueueStatus(): Promise<void>;
   /** What needs a decision (dead letters and UNKNOWN jobs), for the Queue badge and the board's cards. */
   loadAttention(): Promise<void>;
+  /**
+   * Submits a draft. A submit whose answer never came (the host or the studio unreachable) is kept with its
+   * Idempotency-Key: the same draft submitted again goes with that key, so a first try that landed is answered
+   * from its record, never queued twice; a changed draft, or one already answered, gets a new key.
+   */
   submitJob(input: SubmitInput): Promise<SubmitResult>;
   /** Would this draft be answered from the cache (free), or join a job in flight? */
   lookupCache(params: SubmitInput['params'], projectId: string): Promise<CallOutput<'jobs.lookup'>>;
@@ -60,6 +66,7 @@ export interface JobsSlice {
 export const createJobsSlice =
   (api: Api): StateCreator<AppState, [], [], JobsSlice> =>
   (set, get) => {
+    const submitKeys = new RepeatKeys();
     /**
      * A job into the cache; a toast when it has just come to need a decision. From an event, a job never
      * seen here counts too: another process's job that failed within one flush of the change feed
@@ -99,7 +106,17 @@ export const createJobsSlice =
       },
       async submitJob(input) {
         const author = get().authorName.trim();
-        const r = await api.call('jobs.submit', author && !input.userId ? { ...input, userId: author } : input);
+        const body = author && !input.userId ? { ...input, userId: author } : input;
+        const sent = JSON.stringify(body);
+        const idempotencyKey = submitKeys.keyFor(sent);
+        let r: SubmitResult;
+        try {
+          r = await api.call('jobs.submit', body, { idempotencyKey });
+          submitKeys.settle(sent, idempotencyKey, null);
+        } catch (e) {
+          submitKeys.settle(sent, idempotencyKey, e instanceof ApiError ? e : { code: 'INTERNAL' });
+          throw e;
+        }
         try {
           put(await api.call('jobs.get', { id: r.jobId }));
         } catch (e) {

@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpTransport } from '../../renderer/api/httpTransport';
+
+/**
+ * The browser's HTTP transport (renderer/api/httpTransport.ts) against a real HTTP server on 127.0.0.1:
+ * every call carries an Idempotency-Key, kept across the transport's own retries, so a call whose answer
+ * was lost is repeated as the same request.
+ */
+const servers: { close(): void }[] = [];
+afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<{ base: string; keys: (string | undefined)[] }> {
+  const keys: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    keys.push(req.headers['idempotency-key'] as string | undefined);
+    req.resume();
+    req.on('end', () => handler(req, res, keys.length));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push({ close: () => server.close() });
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, keys };
+}
+
+const answer = (res: ServerResponse, body: unknown) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+describe('the browser transport', () => {
+  it('repeats a call whose answer was lost with the same Idempotency-Key, and returns the answer that came', async () => {
+    // The first request arrives whole and its connection is cut before any answer; a gateway then answers 502; then the host answers.
+    const s = await serve((_req, res, n) => {
+      if (n === 1) return res.socket?.destroy();
+      if (n === 2) return void res.writeHead(502).end('Bad Gateway');
+      answer(res, { ok: true, value: { id: 'prj_1' } });
+    });
+    const r = await httpTransport(s.base, null).invoke('projects.create', { name: 'Spot' });
+    expect(r).toEqual({ ok: true, value: { id: 'prj_1' } });
+    expect(s.keys).toHaveLength(3);
+    expect(s.keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(s.keys).size).toBe(1);
+  });
+
+  it('sends the key it is given, and a new one per call otherwise', async () => {
+    const s = await serve((_req, res) => answer(res, { ok: true, value: null }));
+    const t = httpTransport(s.base, null);
+    await t.invoke('jobs.submit', {}, { idempotencyKey: 'draft-key-1' });
+    await t.invoke('jobs.submit', {});
+    await t.invoke('jobs.submit', {});
+    expect(s.keys[0]).toBe('draft-key-1');
+    expect(s.keys[1]).not.toBe(s.keys[2]);
+  });
+
+  it('never repeats an answer, refusals included', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(402, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: { code: 'INSUFFICIENT_CREDITS', message: 'Not enough credits.' } }));
+    });
+    const r = await httpTransport(s.base, null).invoke('jobs.submit', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_CREDITS' } });
+    expect(s.keys).toHaveLength(1);
+  });
+
+  it('says a host that never answers was not reached, marking the call unanswered', async () => {
+    const s = await serve((_req, res) => res.socket?.destroy());
+    const r = await httpTransport(s.base, null).invoke('jobs.submit', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Cannot reach Circle Take/), details: { unanswered: true } } });
+    expect(s.keys).toHaveLength(3);
+    expect(new Set(s.keys).size).toBe(1);
+  });
+});
