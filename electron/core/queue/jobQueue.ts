@@ -339,7 +339,7 @@ export class JobQueue {
       this.leaseScanAt = now;
       for (const r of await this.repo.s.expiredLeases.all({ now })) {
         if (this.running.has(r.id)) continue;
-        if ((await this.repo.s.requeueExpired.run({ id: r.id, now })).changes > 0) {
+        if ((await this.repo.s.requeueIfExpired.run({ id: r.id, now })).changes > 0) {
           this.d.logger.log('info', 'recovered a job whose lease ran out (its worker stopped)', { jobId: r.id });
         }
       }

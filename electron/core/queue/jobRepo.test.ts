@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../db/migrate';
 import { migrations } from '../db/migrations';
+import { describeEachEngine } from '../../../test/support/engines';
+import { limitsJob, limitsSeed } from '../../../test/support/limitsKit';
+import { bindAll } from '../db/engine/namedSql';
 import { JOB_SQL, TASKS_OF_SQL, claimStatement } from './jobRepo';
 
 describe('JobRepo', () => {
@@ -45,5 +48,26 @@ describe('JobRepo', () => {
       expect(plan, sql).not.toMatch(/SCAN (jobs|job_tasks)\b/);
     }
     db.close();
+  });
+});
+
+describeEachEngine('lease recovery', (open) => {
+  it('takes back a lease that ran out, but not one its holder renewed after the scan saw it expired', async () => {
+    const engine = await open();
+    await limitsSeed(engine);
+    await limitsJob(engine, 'job_stalled');
+    await limitsJob(engine, 'job_dead');
+    await engine.run("UPDATE jobs SET lease_token = 7, lease_expires_at = 1000 WHERE id IN ('job_stalled', 'job_dead')");
+    const s = bindAll(engine, JOB_SQL);
+    expect((await s.expiredLeases.all({ now: 2000 })).map((r) => r.id).sort()).toEqual(['job_dead', 'job_stalled']);
+    // The stalled worker wakes and renews before the scanner's update lands.
+    expect((await s.renew.run({ id: 'job_stalled', token: 7, leaseUntil: 62_000 })).changes).toBe(1);
+    expect((await s.requeueIfExpired.run({ id: 'job_stalled', now: 2000 })).changes).toBe(0);
+    expect((await s.requeueIfExpired.run({ id: 'job_dead', now: 2000 })).changes).toBe(1);
+    const rows = await engine.all<{ id: string; status: string; lease_token: number }>("SELECT id, status, lease_token FROM jobs WHERE id IN ('job_stalled', 'job_dead') ORDER BY id");
+    expect(rows).toEqual([
+      { id: 'job_dead', status: 'queued', lease_token: 8 },
+      { id: 'job_stalled', status: 'running', lease_token: 7 },
+    ]);
   });
 });

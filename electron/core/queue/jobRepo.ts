@@ -148,6 +148,15 @@ export const JOB_SQL = {
   requeueExpired: named<{ id: string; now: number }>(
     `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now WHERE id = @id AND status = 'running'`,
   ),
+  /**
+   * A lease found expired, taken back only if it still is: its holder may have renewed it between the scan
+   * and this statement (a worker that stalled past its lease and woke), and fencing a live holder out
+   * would make it stop a job that was going on.
+   */
+  requeueIfExpired: named<{ id: string; now: number }>(
+    `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now
+     WHERE id = @id AND status = 'running' AND lease_expires_at < @now`,
+  ),
   /** The same for every lease that ran out, as one statement (a shared queue's recovery of a dead worker's jobs). */
   requeueAllExpired: named<{ now: number }, { id: string }>(
     `UPDATE jobs SET status = 'queued', lease_token = lease_token + 1, lease_expires_at = NULL, updated_at = @now
