@@ -4,7 +4,7 @@ import type { LocalCore as Core } from '../../electron/core/createCore';
 import { main } from '../../electron/host/cli';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
-import { studioAuthenticate } from '../../electron/host/studio/memberAuth';
+import { studioAuthenticate, type IdentityProvider } from '../../electron/host/studio/memberAuth';
 import { needsOn, studioDatabase, testCoreOn } from '../support/coreOn';
 import { FakeClock, testCore } from '../support/core';
 import { rawRequest } from '../support/http';
@@ -74,6 +74,46 @@ describe('member tokens at the host', () => {
     const lou = await member('reviewer', 'Lou');
     clock.advance(91 * 86_400_000);
     expect(await rpc('projects.list', {}, lou.token)).toMatchObject({ status: 401, body: { error: { message: /expired token: it expired on/ } } });
+  });
+});
+
+describe('the single sign-on seam (IdentityProvider)', () => {
+  it("asks a provider only for a token the studio does not know, and answers with the member it names or the provider's reason", async () => {
+    const asked: string[] = [];
+    const sso: IdentityProvider = {
+      name: 'test-sso',
+      async identify(token) {
+        asked.push(token);
+        if (!token.startsWith('sso.')) return null;
+        if (token === 'sso.stale') return { reason: 'single sign-on: the ID token expired; sign in again.' };
+        const found = (await core.accounts.members()).find((m) => m.name === token.slice(4));
+        return found ? { role: found.role, label: found.name, memberId: found.id } : { reason: 'single sign-on: no member of this studio has that identity; ask an admin for an invite.' };
+      },
+    };
+    const ssoHost = await startHost({ core, rendererDir, authenticate: studioAuthenticate(core, async () => null, [sso]) });
+    try {
+      const call = async (name: string, input: unknown, token: string) => {
+        const r = await rawRequest(`${ssoHost.url}rpc/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+        return { status: r.status, body: r.json() as { error?: { message: string } } };
+      };
+      const made = await call('studio.invite', { role: 'reviewer', name: 'Sol' }, ssoHost.ownerToken);
+      const joined = await call('studio.acceptInvite', { secret: (made.body as { value: { secret: string } }).value.secret }, '');
+      const solToken = (joined.body as { value: { token: string; tokenId: string } }).value;
+      expect((await call('projects.list', {}, 'sso.Sol')).status).toBe(200);
+      expect(await call('finalize.run', { projectId: 'prj_x', takeIds: ['tk_x'], expectedCredits: 0 }, 'sso.Sol')).toMatchObject({ status: 403, body: { error: { message: /A reviewer may not call finalize.run/ } } });
+      expect(await call('projects.list', {}, 'sso.stale')).toMatchObject({ status: 401, body: { error: { message: /ID token expired/ } } });
+      expect(await call('projects.list', {}, 'sso.Nobody')).toMatchObject({ status: 401, body: { error: { message: /no member of this studio has that identity/ } } });
+      // The studio's own tokens never reach a provider, and a revoked one stays refused for its reason.
+      asked.length = 0;
+      expect((await call('projects.list', {}, solToken.token)).status).toBe(200);
+      await call('studio.revokeToken', { id: solToken.tokenId }, ssoHost.ownerToken);
+      expect(await call('projects.list', {}, solToken.token)).toMatchObject({ status: 401, body: { error: { message: /revoked token/ } } });
+      expect(asked).toEqual([]);
+      expect(await call('projects.list', {}, 'mistyped')).toMatchObject({ status: 401, body: { error: { message: /unknown token/ } } });
+      expect(asked).toEqual(['mistyped']);
+    } finally {
+      await ssoHost.close();
+    }
   });
 });
 
