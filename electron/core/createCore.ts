@@ -38,6 +38,8 @@ import type { Ports } from './ports';
 import { ProjectService } from './projects/projectService';
 import { ReviewLinks } from './review/reviewLinks';
 import { Accounts } from './accounts/accounts';
+import { MoneyLimits } from './money/moneyLimits';
+import { SpendWebhook } from './money/spendWebhook';
 import { recordMemberChanges, scopeByMember } from './accounts/memberScope';
 import { ShotService } from './shots/shotService';
 import { BoardService } from './board/boardService';
@@ -162,6 +164,10 @@ export interface Core {
   benchmark: Benchmark;
   /** Per-project spend thresholds and their notifications. */
   projectSpend: ProjectSpendNotices;
+  /** Limits an admin sets (members' monthly budgets and daily caps, projects' daily caps) and spend-notice settings. */
+  limits: MoneyLimits;
+  /** Spend notices POSTed to the admin's webhook (`settled()` waits for the sends under way). */
+  spendWebhook: SpendWebhook;
   /** Review links made in the app (tokens every server on the data dir honours until revoked). */
   reviewLinks: ReviewLinks;
   /** A studio's members, invites, tokens and audit; `authenticate(token)` for the doors. */
@@ -275,6 +281,10 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
   const exporter = new Exporter({ store: media, clock: ports.clock, logger: ports.logger });
   const takes = new TakeService(engine, events, ports.clock);
   const vault = new PromptVault(config.secretKeys ?? new FileKeys(config.dataDir));
+  // The webhook's signing secret is sealed with the install's key, as prompts are (every worker shares it).
+  const secrets = { seal: (s: string) => vault.seal({ prompt: s }).toString('base64'), open: (s: string) => vault.open(Buffer.from(s, 'base64')).prompt };
+  const limits = new MoneyLimits({ engine, clock: ports.clock, ids: ports.ids, plan: () => plans.active().plan, secrets });
+  const spendWebhook = new SpendWebhook({ engine, events, limits, clock: ports.clock, ids: ports.ids, logger: ports.logger });
   const settings = planSettings(plans);
   const gate = new ResilienceGate({ clock: ports.clock, plan: () => plans.active().plan, onBreakerChange: () => void queue.status().then((s) => events.emit('queue.changed', s)) });
   const runwayKeys = config.runwayKeys ?? envKeySource();
@@ -419,6 +429,8 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
     insight,
     benchmark,
     projectSpend,
+    limits,
+    spendWebhook,
     reviewLinks,
     accounts,
     drafts,
@@ -439,6 +451,8 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
       projectSpend.dispose();
       await projectSpend.idle();
       ledger.dispose();
+      spendWebhook.dispose();
+      await spendWebhook.settled();
       plans.dispose();
       events.dispose();
       await storage.close();

@@ -6,6 +6,7 @@ import { mediaToolStatus } from './media/ffmpeg/binaries';
 import { createMediaHandlers } from './media/mediaHandlers';
 import { probeStore } from './media/store/probeStore';
 import { createMoneyHandlers } from './money/moneyHandlers';
+import { createLimitsHandlers } from './money/limitsHandlers';
 import { queueHandlers } from './queue/queueHandlers';
 import { boardHandlers } from './board/boardHandlers';
 import { insightHandlers } from './insight/insightHandlers';
@@ -85,6 +86,7 @@ export function createHandlers(core: Omit<Core, 'dispatch'>): Handlers {
     ...systemHandlers(core),
     ...projectHandlers(core),
     ...createMoneyHandlers(core),
+    ...createLimitsHandlers(core),
     ...createMediaHandlers(core),
     ...queueHandlers(core),
     ...exportHandlers(core),

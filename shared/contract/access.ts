@@ -49,6 +49,12 @@ export const CALL_ACCESS: { readonly [K in CallName]: readonly Caller[] } = {
   'credits.adjust': ADMIN,
   'credits.setBudget': ADMIN,
   'credits.audit': PRODUCE,
+  // Limits and spend notices: members' limits and spend are the admins' to see and set.
+  'credits.limits': ADMIN,
+  'credits.setUserLimits': ADMIN,
+  'credits.setProjectDailyCap': ADMIN,
+  'credits.setNotifySettings': ADMIN,
+  'credits.webhookDeliveries': ADMIN,
   'shots.list': ALL,
   'shots.create': MAKE,
   'shots.rename': ADMIN,

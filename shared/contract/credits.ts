@@ -155,8 +155,15 @@ export const creditsEvents = {
     jobId: z.string().nullable(),
     balances: Balances,
   }),
-  /** A user's spend this month passed one of the plan's budgets.user_spend_notify_at thresholds. */
-  'credits.thresholdCrossed': z.object({ userId: z.string(), period: z.string(), threshold: z.number().int(), spent: z.number().int() }),
+  /** A user's spend this month passed one of their notice thresholds (set by an admin, else the plan's budgets.user_spend_notify_at). */
+  'credits.thresholdCrossed': z.object({
+    userId: z.string(),
+    /** The member's name (null: no member has this id). */
+    userName: z.string().nullable().optional(),
+    period: z.string(),
+    threshold: z.number().int(),
+    spent: z.number().int(),
+  }),
   /** The active plan or rate card changed, or the config files were reloaded. */
   'plans.changed': z.object({ plan: z.string(), rateCard: z.string(), problems: z.number().int() }),
 } as const;

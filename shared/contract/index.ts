@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CallDef } from './define';
 import { creditsCalls, creditsEvents } from './credits';
+import { limitsCalls } from './limits';
 import { projectsCalls, projectsEvents } from './projects';
 import { shotsCalls, shotsEvents } from './shots';
 import { jobsCalls, jobsEvents } from './jobs';
@@ -25,6 +26,7 @@ export const contract = {
   ...systemCalls,
   ...projectsCalls,
   ...creditsCalls,
+  ...limitsCalls,
   ...shotsCalls,
   ...jobsCalls,
   ...finalizeCalls,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { Estimate } from './estimateTypes';
+import { limitRefusals } from './limitGuards';
+import type { LimitState } from './limits';
 import { listDurations } from './modelRules';
 import type { EstimateParams } from './params';
 import { resolutionLines, shortSide } from './pictures';
@@ -14,7 +16,8 @@ import { fitWaysOut, refill, waitForReset, WayOut } from './waysOut';
  *   guard({ params, estimate, plan, rateCard, state }): GuardVerdict
  * Pure. Checks, in order: release allowed on the plan, the plan's output caps (duration, resolution,
  * formats per artifact class), Explore Mode eligibility, the daily cap, "expensive job refused when less
- * than 10 % of the daily cap is left", the project budget, and the balance of every surface charged.
+ * than 10 % of the daily cap is left", the project budget, the limits an admin set (the member's monthly
+ * budget and daily cap, the project's daily cap: limitGuards.ts), and the balance of every surface charged.
  * Each refusal names the rule (the plan-config field, or `balance`), the pool, the shortfall and the
  * ways out. `guardError(verdict)` turns refusals into one AppError (INSUFFICIENT_CREDITS when only
  * balances fall short, else POLICY_REFUSED) carrying them in details.refusals.
@@ -24,6 +27,10 @@ export const Refusal = z.object({
   pool: z.string().nullable(),
   shortfall: z.number().int().nullable(),
   message: z.string(),
+  /** The member whose limit refused it (budgets.user, budgets.user_daily). */
+  member: z.string().optional(),
+  /** The limit in credits, for the limits an admin sets. */
+  limit: z.number().int().optional(),
   waysOut: z.array(WayOut),
 });
 export type Refusal = z.infer<typeof Refusal>;
@@ -39,6 +46,8 @@ export interface GuardState {
   resetsAt: Partial<Record<Surface, string | null>>;
   /** When the daily cap resets (the next UTC midnight, ISO). */
   dayResetsAt: string;
+  /** The limits an admin set for the submitting member and the project, with their spend (none = no such limits). */
+  limits?: LimitState;
 }
 
 export interface GuardInput {
@@ -142,6 +151,8 @@ export function guard({ params, estimate: est, plan, rateCard: card, state }: Gu
     });
   }
 
+  if (state.limits) refusals.push(...limitRefusals({ params, estimate: est, plan, rateCard: card, limits: state.limits, dayResetsAt: state.dayResetsAt }));
+
   for (const s of Object.keys(est.pools) as Surface[]) {
     const need = est.pools[s] ?? 0;
     if (need === 0) continue;
@@ -185,6 +196,8 @@ export function guardError(verdict: GuardVerdict): AppError {
     rule: first.rule,
     pool: first.pool,
     shortfall: first.shortfall,
+    ...(first.member !== undefined ? { member: first.member } : {}),
+    ...(first.limit !== undefined ? { limit: first.limit } : {}),
     refusals: verdict.refusals,
   });
 }

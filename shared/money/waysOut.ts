@@ -12,7 +12,7 @@ import type { RateCard } from './rateCardSchema';
  * variations that would fit, buying credits, or waiting for a reset. Pure.
  */
 export const WayOut = z.object({
-  kind: z.enum(['cheaper_model', 'shorter_clip', 'fewer_variations', 'buy_credits', 'grant_credits', 'wait_for_reset', 'preview_instead', 'change_plan', 'allowed_value', 'raise_budget', 'explore_off']),
+  kind: z.enum(['cheaper_model', 'shorter_clip', 'fewer_variations', 'buy_credits', 'grant_credits', 'wait_for_reset', 'preview_instead', 'change_plan', 'allowed_value', 'raise_budget', 'explore_off', 'ask_admin']),
   text: z.string(),
   model: z.string().optional(),
   durationSec: z.number().optional(),

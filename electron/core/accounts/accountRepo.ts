@@ -38,7 +38,7 @@ export interface TokenAuthRow extends TokenRow {
   disabled_at: number | null;
 }
 
-export type AccountEventKind = 'invited' | 'joined' | 'roleChanged' | 'tokenRevoked' | 'disabled' | 'enabled' | 'call';
+export type AccountEventKind = 'invited' | 'joined' | 'roleChanged' | 'tokenRevoked' | 'disabled' | 'enabled' | 'call' | 'limitChanged';
 
 export interface AccountEventRow {
   id: string;

@@ -207,12 +207,14 @@ export class CreditLedger {
     return readHistory(await this.opened(), f);
   }
 
-  /** What the guard needs to know about recorded spend (see shared/money/guards.ts): a few rows, however long the books are. */
-  async guardState(projectId?: string | null, q?: Queryable): Promise<GuardState> {
+  /**
+   * What the guard needs to know about recorded spend (see shared/money/guards.ts): a few rows, however
+   * long the books are. `userId`: the submitting member, whose limits (if an admin set any) apply.
+   */
+  async guardState(projectId?: string | null, q?: Queryable, userId?: string | null): Promise<GuardState> {
     const s = await this.opened(q);
-    const budget = projectId ? ((await s.budget.get({ project: projectId }))?.credits ?? null) : null;
     const balances = await this.balances(q);
-    return guardStateOf({ balances, plan: this.d.plan(), spend: new Books(s).spend, projectId: projectId ?? null, budget, t: this.t() });
+    return guardStateOf({ balances, plan: this.d.plan(), s, projectId: projectId ?? null, userId: userId ?? null, t: this.t() });
   }
 
   async setProjectBudget(projectId: string, budget: number | null): Promise<{ projectId: string; budget: number | null }> {

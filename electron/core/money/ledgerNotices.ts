@@ -6,11 +6,14 @@ import type { SqlEngine } from '../db/engine/sqlEngine';
 import type { Clock, Notifier } from '../ports';
 import { Books } from './ledgerBooks';
 import { ledgerStatements } from './ledgerRepo';
+import { limitsRepo } from './limitsRepo';
+import { noticeThresholds } from './moneyLimits';
 
 /**
  * After-commit side effects of ledger writes: one `credits.changed` per committed op (with the balances
- * as committed), and spend notices when a user's spend this month passes a plan threshold (once per
- * user, month and threshold). Ops are noted from Queryable.afterCommit, so an op rolled back (or a
+ * as committed), and spend notices when a user's spend this month passes a threshold (the member's own, else
+ * the studio's default, else the plan's: moneyLimits.noticeThresholds; once per user, month and
+ * threshold). The webhook hears them through `credits.thresholdCrossed` (spendWebhook.ts). Ops are noted from Queryable.afterCommit, so an op rolled back (or a
  * PostgreSQL attempt run again) is never announced; notes of one moment are announced together.
  */
 interface ChangeNote {
@@ -75,11 +78,13 @@ export class LedgerNotices {
     const period = monthOf(now);
     const s = ledgerStatements(this.d.engine);
     const spent = (await new Books(s).spend.of('user', user, period)).posted;
-    for (const threshold of this.d.plan().budgets.user_spend_notify_at) {
+    let name: string | null | undefined;
+    for (const threshold of await noticeThresholds(this.d.engine, user, this.d.plan())) {
       if (spent < threshold) continue;
       if ((await s.insertNotice.run({ user, period, threshold, spent, now: new Date(now).toISOString() })).changes === 0) continue;
-      this.d.notifier.notify('Credit spend', `${user} has spent ${spent} credits in ${period}, past the ${threshold} threshold.`);
-      this.d.events.emit('credits.thresholdCrossed', { userId: user, period, threshold, spent });
+      name ??= (await limitsRepo.membersMatching(this.d.engine, user)).find((m) => m.id === user)?.name ?? null;
+      this.d.notifier.notify('Credit spend', `${name ?? user} has spent ${spent} credits in ${period}, past the ${threshold} threshold.`);
+      this.d.events.emit('credits.thresholdCrossed', { userId: user, ...(name ? { userName: name } : {}), period, threshold, spent });
     }
   }
 }

@@ -53,6 +53,13 @@ export interface EntryRow {
 
 export type SpendScope = 'pool' | 'project' | 'user';
 
+export interface GuardLimitRow {
+  scope: 'budget' | 'user' | 'project';
+  monthly: number | null;
+  daily: number | null;
+  name: string | null;
+}
+
 export interface SpendRow {
   scope: SpendScope;
   key: string;
@@ -171,6 +178,21 @@ const LEDGER = {
     ),
     deleteSetting: named<{ key: string }>('DELETE FROM money_settings WHERE key = @key'),
     budget: named<{ project: string }, { credits: number }>('SELECT credits FROM money_budgets WHERE project_id = @project'),
+    /**
+     * Everything the guard needs to know about limits in one read: the project's budget ('budget', in
+     * `monthly`), the project's daily cap and the member's limits with their name (money_limits, 0910).
+     */
+    limitsForGuard: named<{ project: string | null; user: string | null }, GuardLimitRow>(
+      `SELECT 'budget' AS scope, credits AS monthly, NULL AS daily, NULL AS name FROM money_budgets WHERE project_id = @project
+       UNION ALL
+       SELECT l.scope, l.monthly, l.daily, m.name FROM money_limits l LEFT JOIN members m ON l.scope = 'user' AND m.id = l.key
+        WHERE (l.scope = 'user' AND l.key = @user) OR (l.scope = 'project' AND l.key = @project)`,
+    ),
+    /** The spend the guard weighs in one read: the project's all time and today, the member's today and this month. */
+    spendForGuard: named<{ project: string | null; user: string | null; day: string; month: string }, { scope: SpendScope; period: string; n: number }>(
+      `SELECT scope, period, held + posted AS n FROM ledger_spend
+        WHERE (scope = 'project' AND key = @project AND period IN ('all', @day)) OR (scope = 'user' AND key = @user AND period IN (@day, @month))`,
+    ),
     setBudget: named<{ project: string; credits: number; now: string }>(
       `INSERT INTO money_budgets (project_id, credits, updated_at) VALUES (@project, @credits, @now)
        ON CONFLICT(project_id) DO UPDATE SET credits = excluded.credits, updated_at = excluded.updated_at`,

@@ -5,6 +5,7 @@ import type { PlanConfig } from '../../../shared/money/planSchema';
 import { parsePoolId, SURFACES, type PoolId, type Surface } from '../../../shared/money/pools';
 import type { Now } from './ledgerBooks';
 import type { LedgerStatements, OpRow, SpendRow, SpendScope } from './ledgerRepo';
+import { nextMonthStart, type LimitState } from '../../../shared/money/limits';
 import { poolOfAccount } from './ledgerViews';
 
 /**
@@ -39,11 +40,6 @@ export class SpendTotals {
     await this.add(opId, hold.account, day, 0, posted);
   }
 
-  /** Spend (held + posted) per pool on a day. */
-  async poolsOn(day: string): Promise<Map<string, number>> {
-    return new Map((await this.s.poolSpendIn.all({ period: day })).map((r) => [r.key, r.n]));
-  }
-
   async of(scope: SpendScope, key: string, period: string): Promise<{ held: number; posted: number }> {
     const r = await this.s.spendOf.get({ scope, key, period });
     return { held: r?.held ?? 0, posted: r?.posted ?? 0 };
@@ -74,14 +70,18 @@ export async function auditSpend(s: LedgerStatements): Promise<string[]> {
   return problems;
 }
 
-/** The guard's view of recorded spend: balances per pool, today's spend per surface and the project's, from running totals. */
-export async function guardStateOf(a: { balances: Balances; plan: PlanConfig; spend: SpendTotals; projectId: string | null; budget: number | null; t: Now }): Promise<GuardState> {
+/**
+ * The guard's view of recorded spend: balances per pool, today's spend per surface, the project's spend
+ * and budget and the limits an admin set for the member and the project (with their spend today and
+ * this month), from running totals: two reads (limits, spend) besides the day's pools, however long the books are.
+ */
+export async function guardStateOf(a: { balances: Balances; plan: PlanConfig; s: LedgerStatements; projectId: string | null; userId: string | null; t: Now }): Promise<GuardState> {
   const available: Partial<Record<PoolId, number>> = {};
   for (const p of a.balances.pools) available[p.pool as PoolId] = p.available;
   const spentToday: Partial<Record<Surface, number>> = {};
-  for (const [pool, n] of await a.spend.poolsOn(a.t.day)) {
-    const surface = parsePoolId(pool)?.surface;
-    if (surface) spentToday[surface] = (spentToday[surface] ?? 0) + n;
+  for (const r of await a.s.poolSpendIn.all({ period: a.t.day })) {
+    const surface = parsePoolId(r.key)?.surface;
+    if (surface) spentToday[surface] = (spentToday[surface] ?? 0) + r.n;
   }
   const resetsAt: Partial<Record<Surface, string | null>> = {};
   for (const s of SURFACES) {
@@ -89,12 +89,23 @@ export async function guardStateOf(a: { balances: Balances; plan: PlanConfig; sp
     const allowance = a.plan.pools[s]?.allowance;
     resetsAt[s] = allowance ? cycleAt(a.t.ms, allowance).end : null;
   }
-  const project = a.projectId ? await a.spend.of('project', a.projectId, 'all') : null;
+  const { projectId, userId } = a;
+  const limits = projectId || userId ? await a.s.limitsForGuard.all({ project: projectId, user: userId }) : [];
+  const budget = limits.find((r) => r.scope === 'budget')?.monthly ?? null;
+  const user = userId ? limits.find((r) => r.scope === 'user') : undefined;
+  const projectDaily = projectId ? (limits.find((r) => r.scope === 'project')?.daily ?? null) : null;
+  const month = a.t.day.slice(0, 7);
+  const spent = projectId || user ? await a.s.spendForGuard.all({ project: projectId, user: user ? userId : null, day: a.t.day, month }) : [];
+  const of = (scope: SpendScope, period: string) => spent.find((r) => r.scope === scope && r.period === period)?.n ?? 0;
+  const limitState: LimitState = { monthResetsAt: nextMonthStart(a.t.ms) };
+  if (user && userId) limitState.user = { id: userId, name: user.name, spentToday: of('user', a.t.day), spentMonth: of('user', month), monthly: user.monthly, daily: user.daily };
+  if (projectDaily !== null) limitState.projectDaily = { spentToday: of('project', a.t.day), daily: projectDaily };
   return {
     available,
     spentToday,
     resetsAt,
     dayResetsAt: nextDayStart(a.t.ms),
-    ...(a.projectId && project ? { project: { id: a.projectId, spent: project.held + project.posted, budget: a.budget } } : {}),
+    ...(projectId ? { project: { id: projectId, spent: of('project', 'all'), budget } } : {}),
+    ...(limitState.user || limitState.projectDaily ? { limits: limitState } : {}),
   };
 }

@@ -10,7 +10,8 @@ export function createMoneyHandlers(core: Pick<Core, 'money' | 'ledger' | 'plans
     'plans.activate': ({ name, rates }) => core.money.activate(name, rates ?? null),
     'plans.reload': () => core.money.reload(),
     'credits.estimate': (req) => core.money.estimate(req),
-    'credits.quote': ({ params, projectId }) => core.money.quote(params, projectId ?? null),
+    // The caller's own limits apply to its quote, as they will to its submit (jobs.submit's userId).
+    'credits.quote': ({ params, projectId }, ctx) => core.money.quote(params, projectId ?? null, ctx.memberId ?? ctx.author ?? null),
     'credits.balances': async ({ fresh }) => {
       // Runway first (at most once a minute unless asked): a conclusive reading is mirrored before the books are read.
       const provider = (await core.providerSync?.refresh('manual', fresh ? 0 : undefined)) ?? null;

@@ -16,7 +16,8 @@ import type { PlanRegistry } from './planRegistry';
 /**
  * The money desk: estimates and quotes under a plan, the submit-time check the queue calls, and plan
  * switching. INTERFACE for the queue:
- *   check(params, projectId?) → Estimate   (estimate + guard under today's spend; throws POLICY_REFUSED /
+ *   check(params, projectId?, q?, userId?) → Estimate   (estimate + guard under today's spend and the
+ *                                           member's and project's limits; throws POLICY_REFUSED /
  *                                           INSUFFICIENT_CREDITS naming rule, pool, shortfall and ways out)
  *   then ledger.reserve({ …, amounts: estimate.pools }, q) in the same engine transaction `q`.
  */
@@ -51,8 +52,8 @@ export class MoneyService {
   }
 
   /** Estimate + guard under today's spend, with balances before → after. Never throws for a refusal. */
-  async quote(params: EstimateParams, projectId?: string | null): Promise<Quote> {
-    const { est, verdict } = await this.evaluate(params, projectId);
+  async quote(params: EstimateParams, projectId?: string | null, userId?: string | null): Promise<Quote> {
+    const { est, verdict } = await this.evaluate(params, projectId, undefined, userId);
     const balances = await this.d.ledger.balances();
     const before: Partial<Record<Surface, number>> = {};
     const after: Partial<Record<Surface, number>> = {};
@@ -70,8 +71,8 @@ export class MoneyService {
   }
 
   /** For the queue at submit, inside its transaction `q`: the estimate to reserve, or the guard's refusal as an AppError. */
-  async check(params: EstimateParams, projectId?: string | null, q?: Queryable): Promise<Estimate> {
-    const { est, verdict } = await this.evaluate(params, projectId, q);
+  async check(params: EstimateParams, projectId?: string | null, q?: Queryable, userId?: string | null): Promise<Estimate> {
+    const { est, verdict } = await this.evaluate(params, projectId, q, userId);
     if (!verdict.ok) throw guardError(verdict);
     return est;
   }
@@ -127,11 +128,11 @@ export class MoneyService {
     };
   }
 
-  private async evaluate(params: EstimateParams, projectId?: string | null, q?: Queryable): Promise<{ est: Estimate; verdict: GuardVerdict }> {
+  private async evaluate(params: EstimateParams, projectId?: string | null, q?: Queryable, userId?: string | null): Promise<{ est: Estimate; verdict: GuardVerdict }> {
     await this.d.plans.readChoice(q); // a plan switched by another process prices this job (inside the submit's transaction: through q)
     const { plan, rateCard } = this.pricing();
     const est = estimate(params, rateCard, plan, this.d.calibration);
-    const verdict = guard({ params, estimate: est, plan, rateCard, state: await this.d.ledger.guardState(projectId ?? null, q) });
+    const verdict = guard({ params, estimate: est, plan, rateCard, state: await this.d.ledger.guardState(projectId ?? null, q, userId ?? null) });
     return { est, verdict };
   }
 

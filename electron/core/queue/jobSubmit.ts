@@ -112,7 +112,7 @@ export class JobSubmitter {
         return { jobId, cacheHit: true, saved };
       }
       // A real render: priced and guarded once, in the transaction that reserves it.
-      const priced = await this.d.money.check(params, projectId, q);
+      const priced = await this.d.money.check(params, projectId, q, input.userId);
       await this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0, q);
       await on.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
       for (let n = 0; n < params.variations; n++) await on.insertTask.run({ jobId, n });

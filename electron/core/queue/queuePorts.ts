@@ -36,7 +36,8 @@ export interface QueueMoney {
    */
   /** Settles once the books are open (awaited before a transaction that reserves or settles: a transaction body cannot wait for it). */
   ready: Promise<void>;
-  check(params: GenerationParams, projectId: string, q: Queryable): Promise<PricedJob>;
+  /** `userId`: the submitting member, whose limits (if any) apply. */
+  check(params: GenerationParams, projectId: string, q: Queryable, userId?: string | undefined): Promise<PricedJob>;
   /** Runs inside the submit transaction `q`. */
   reserve(args: { reservationId: string; jobId: string; projectId: string; userId?: string | undefined; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }, q: Queryable): Promise<BalanceSnapshot>;
   /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction `q`. */

@@ -45,8 +45,8 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
   const poolsOf = (surfaces: string[]) => (p: string) => surfaces.some((s) => p.startsWith(`${s}:`));
   return {
     ready: ledger.ready,
-    async check(params, projectId, q) {
-      const est = await money.check(params, projectId || null, q);
+    async check(params, projectId, q, userId) {
+      const est = await money.check(params, projectId || null, q, userId ?? null);
       return { credits: est.credits, pools: est.pools as Record<string, number>, usd: est.usd };
     },
     async reserve({ reservationId, jobId, projectId, userId, artifactClass, stage, priced }, q) {

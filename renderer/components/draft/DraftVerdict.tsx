@@ -73,6 +73,7 @@ export function Refusals({ id, refusals, blockers, values, set }: { id: string; 
       case 'raise_budget':
         return openLedger({ kind: 'budget' });
       case 'wait_for_reset':
+      case 'ask_admin':
         return undefined;
     }
   };
@@ -90,7 +91,7 @@ export function Refusals({ id, refusals, blockers, values, set }: { id: string; 
             <div className="row wrap">
               <span className="muted">Ways out:</span>
               {r.waysOut.map((w) =>
-                w.kind === 'wait_for_reset' ? (
+                w.kind === 'wait_for_reset' || w.kind === 'ask_admin' ? (
                   <span key={w.kind + w.text} className="muted small">
                     or {w.text}
                   </span>
