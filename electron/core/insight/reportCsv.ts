@@ -6,7 +6,7 @@ import type { Recommendation, Report } from '../../../shared/contract/insightTyp
  */
 export const CSV_HEADER = 'section,period,group,metric,value';
 
-function cell(v: string | number | boolean | null): string {
+export function csvCell(v: string | number | boolean | null): string {
   if (v === null) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -65,5 +65,5 @@ export function reportCsv(r: Report, recs: readonly Recommendation[] = []): stri
     add('recommendation', range, x.id, 'minSamples', x.minSamples);
     add('recommendation', range, x.id, 'evidence', x.evidence);
   }
-  return [CSV_HEADER, ...rows.map((row) => row.map(cell).join(','))].join('\n');
+  return [CSV_HEADER, ...rows.map((row) => row.map(csvCell).join(','))].join('\n');
 }

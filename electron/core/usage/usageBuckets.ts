@@ -54,7 +54,7 @@ export function usageRange(req: { from?: string | undefined; to?: string | undef
   const to = toStart === toRaw ? toRaw : bucketAfter(toStart, bucket);
   const count = bucketIndex(from, to, bucket);
   if (count > MAX_USAGE_BUCKETS) {
-    throw new AppError('VALIDATION', `from: ${from} to ${to} is ${count} ${bucket}s; at most ${MAX_USAGE_BUCKETS} at a time. Pick a later from, or a longer bucket (week, month).`, {
+    throw new AppError('VALIDATION', `from: ${from} to ${to} is ${count} ${bucket}s; at most ${MAX_USAGE_BUCKETS} at a time. Pick a shorter range, or a longer bucket (week, month).`, {
       field: 'from',
       max: MAX_USAGE_BUCKETS,
     });

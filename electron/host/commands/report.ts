@@ -1,8 +1,12 @@
 import type { Recommendation, Report } from '../../../shared/contract/insightTypes';
+import { UsageBucket, type UsageBy } from '../../../shared/contract/usage';
+import { isAppError } from '../../../shared/errors';
 import type { Core } from '../../core/createCore';
 import { reportCsv } from '../../core/insight/reportCsv';
+import { usageCsv } from '../../core/usage/usageCsv';
 import type { CliIo, Command } from '../cliSupport';
 import { call, dataDirOption, openCore, parseFlags, projectOf, UsageError } from '../cliSupport';
+import { printUsage } from './usageOutput';
 
 /**
  * circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID]
@@ -10,6 +14,8 @@ import { call, dataDirOption, openCore, parseFlags, projectOf, UsageError } from
  * end-to-end latency by model and status, export failure rate, rerender rate, estimate vs actual with
  * the learned credits per second, credits per kept take and approved final, what the cache saved, and
  * the decision framework's recommendations. Default range: the last 30 days.
+ * With --over day|week|month: usage over time per member (--by user, the default) or per project
+ * (--by project) instead (spend.usage).
  */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -65,6 +71,17 @@ export function printReport(r: Report, recs: readonly Recommendation[], io: CliI
   for (const x of recs) io.out(`  ${x.level.toUpperCase().padEnd(4)} ${x.signal} (${x.threshold}; needs ${x.minSamples} ${x.sampleUnit}, has ${x.samples}): ${x.evidence}${x.isTriggered ? ` → ${x.action}` : ''}`);
 }
 
+/** spend.usage; a range it refuses (too long) is a usage error naming the flag (--since for from, --until for to). */
+async function usageOver(core: Core, input: { by: UsageBy; bucket: UsageBucket; from?: string; to?: string }) {
+  try {
+    return await call(core, 'spend.usage', input);
+  } catch (e) {
+    const field = isAppError(e) && e.code === 'VALIDATION' ? e.details?.field : undefined;
+    if (field === 'from' || field === 'to') throw new UsageError(`--${field === 'from' ? 'since' : 'until'}: ${e instanceof Error ? e.message.replace(/^(from|to): /, '') : ''}`);
+    throw e;
+  }
+}
+
 async function resolveProject(core: Core, ref: string | undefined): Promise<{ id: string; name: string } | null> {
   if (ref === undefined) return null;
   const p = await projectOf(core, ref);
@@ -74,17 +91,32 @@ async function resolveProject(core: Core, ref: string | undefined): Promise<{ id
 export const reportCommand: Command = {
   name: 'report',
   summary: 'what it really costs: spend by day, stage and class, p95 latency, failure and rerender rates, estimate vs actual, recommendations',
-  usage: 'circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID] [--by user] [--data-dir D]',
-  notes: '--by user adds spend by member (a studio\'s members by name, a local session by the name it tags with); --json and --csv always carry it (spend.byUser, spend_by_user rows).',
+  usage: 'circletake report [--json|--csv] [--since DATE] [--until DATE] [--project NAME|ID] [--by user] [--data-dir D]\n       circletake report --over day|week|month [--by user|project] [--since DATE] [--until DATE] [--json|--csv] [--data-dir D]',
+  notes:
+    '--by user adds spend by member (a studio\'s members by name, a local session by the name it tags with); --json and --csv always carry it (spend.byUser, spend_by_user rows). ' +
+    '--over day|week|month prints usage over time instead, per member or (--by project) per project: charged net of refunds, held by running jobs, refunded, per bucket (spend.usage in --json, usage_by_user or usage_by_project rows in --csv); the range widens to whole weeks (from Monday) or months.',
   async run(argv, io) {
-    const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, csv: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, project: { type: 'string' }, by: { type: 'string' } });
-    if (values.by !== undefined && values.by !== 'user') throw new UsageError(`--by must be user (spend by member); got "${values.by}"`);
+    const { values } = parseFlags(argv, { ...dataDirOption, json: { type: 'boolean' }, csv: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, project: { type: 'string' }, by: { type: 'string' }, over: { type: 'string' } });
+    if (values.over !== undefined && !UsageBucket.safeParse(values.over).success) throw new UsageError(`--over must be day, week or month (usage over time in buckets of that length); got "${values.over}"`);
+    if (values.over !== undefined && values.by !== undefined && values.by !== 'user' && values.by !== 'project') throw new UsageError(`--by must be user or project with --over; got "${values.by}"`);
+    if (values.over === undefined && values.by !== undefined && values.by !== 'user') {
+      throw new UsageError(values.by === 'project' ? '--by must be user without --over; usage by project needs --over day|week|month' : `--by must be user (spend by member); got "${values.by}"`);
+    }
+    if (values.over !== undefined && values.project !== undefined) throw new UsageError('--project does not go with --over: usage over time covers every project (see each one with --by project)');
     if (values.json && values.csv) throw new UsageError('report: pick one of --json or --csv');
     const since = dayFlag(values.since, 'since');
     const until = dayFlag(values.until, 'until');
+    if (values.over !== undefined && since && until && since >= until) throw new UsageError(`--since ${since} must be before --until ${until} (the day the range ends before)`);
     let core: Core | undefined;
     try {
       core = await openCore(values);
+      if (values.over !== undefined) {
+        const usage = await usageOver(core, { by: (values.by ?? 'user') as UsageBy, bucket: values.over as UsageBucket, ...(since ? { from: since } : {}), ...(until ? { to: until } : {}) });
+        if (values.json) io.out(JSON.stringify(usage, null, 2));
+        else if (values.csv) io.out(usageCsv(usage));
+        else printUsage(usage, io);
+        return 0;
+      }
       const project = await resolveProject(core, values.project);
       const range = { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(project ? { projectId: project.id } : {}) };
       const report = await call(core, 'insight.report', range);
