@@ -5,6 +5,7 @@ import { retentionCommand } from './commands/retention';
 import { stitchCommand } from './commands/stitch';
 import { estimateCommand } from './commands/estimate';
 import { ledgerCommand } from './commands/ledger';
+import { creditsCommand } from './commands/credits';
 import { plansCommand } from './commands/plans';
 import { serveCommand } from './commands/serve';
 import { reviewCommand } from './commands/review';
@@ -22,7 +23,7 @@ import { parseStoreUrl } from '../core/media/store/backend/storeUrl';
 import { appVersion } from './paths';
 
 /** Every subcommand. Each is a thin adapter over core with a --json mode. */
-export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand, callCommand, studioCommand];
+export const commands: Command[] = [serveCommand, reviewCommand, labelCommand, doctorCommand, estimateCommand, plansCommand, ledgerCommand, creditsCommand, submitCommand, jobsCommand, cancelCommand, dlqCommand, queueCommand, resolveCommand, importCommand, finalizeCommand, checkCommand, stitchCommand, exportCommand, retentionCommand, reportCommand, benchmarkCommand, callCommand, studioCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
