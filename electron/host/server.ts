@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppError, type ErrorPayload } from '../../shared/errors';
-import { isCallName, mayCall, type Role } from '../../shared/contract';
+import { isCallName, mayCall, neededRoles, refusalFor, type Role } from '../../shared/contract';
 import type { Core } from '../core/createCore';
 import type { CallContext } from '../core/dispatch';
 import { bearerToken, cookieValue, sessionCookie, TokenTable } from './auth';
@@ -13,6 +13,7 @@ import { eventsSocket } from './eventsSocket';
 import { statusFor } from './httpStatus';
 import type { MediaResolver } from '../core/media/mediaResolver';
 import { serveMedia } from './mediaRoute';
+import { serveExport } from './exportRoute';
 import { StaticFiles } from './staticFiles';
 import { contentSecurityPolicy, readBody, RequestBudgets, sendJson } from './hostHttp';
 import type { IdempotencyKeys } from './studio/idempotencyKeys';
@@ -263,6 +264,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       const resolveMedia = opts.resolveMedia ?? core.resolveMedia;
       const cls = mediaClassFor(mediaRole);
       return serveMedia(req, res, url.pathname.slice('/media/'.length), (id) => resolveMedia(id, cls), sendError);
+    }
+    if (url.pathname.startsWith('/exports/')) {
+      // A member's export by name, as a download: the session (bearer or cookie) must be one that may export.
+      const s = await sessionFromRequest(req, true);
+      if (!isSession(s)) return sendError(res, unauthorized(s, 'Missing or wrong token for an export.'));
+      if (!mayCall(s.role, 'export.run')) return sendError(res, { code: 'FORBIDDEN', message: refusalFor(s.role, 'export.run'), details: { name: 'export.run', role: s.role, needs: neededRoles('export.run') } });
+      return serveExport(req, res, path.slice('/exports/'.length), core.config.dataDir, sendError);
     }
     const file = files.get(url.pathname);
     if (!file) {

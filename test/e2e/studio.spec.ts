@@ -1,12 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
+import { lookupBinary } from '../../electron/core/media/ffmpeg/binaries';
 
-// Issue 18 at the team's scale, in two browser contexts at once against one studio: `circletake studio --dev`
+// Issue 18 at the team's scale, in three browser contexts at once against one studio: `circletake studio --dev`
 // (a throwaway PostgreSQL, an S3-compatible store and one queue worker, all started here). The admin invites
-// a filmmaker and a reviewer; each opens their invite link in their own browser and becomes that member. The
-// filmmaker generates from the draft form; the reviewer's tag shows on the filmmaker's board without a reload;
-// the reviewer sees no money and no draft form; a revoked reviewer is cut off at once.
+// a filmmaker, a reviewer and a producer; each opens their invite link in their own browser and becomes that
+// member. The filmmaker generates from the draft form; the reviewer's tag shows on the filmmaker's board
+// within 1 s; the producer, on the same pool, finalizes the pick at release spec and exports it, downloading
+// the files the studio kept; each screen offers only what its role may do; a revoked reviewer is cut off at once.
 
 const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 const cards = (page: Page, column: string) => region(page, column).getByRole('option');
@@ -50,21 +53,25 @@ test.afterEach(async () => {
   running = null;
 });
 
-test('a filmmaker and a reviewer on one studio: join by invite, generate, tag live, revoke', async ({ browser }, testInfo) => {
-  test.setTimeout(240_000);
+test('a filmmaker, a reviewer and a producer on one studio: join by invite, generate, tag live, finalize, export, revoke', async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
   const studio = (running = await startStudio());
   const filmmakerCtx = await browser.newContext();
   const reviewerCtx = await browser.newContext();
+  const producerCtx = await browser.newContext({ acceptDownloads: true });
   try {
     await rpc(studio, 'projects.create', { name: 'Harbour' });
     const fay = await rpc<{ secret: string }>(studio, 'studio.invite', { role: 'filmmaker', name: 'Fay' });
     const rae = await rpc<{ secret: string }>(studio, 'studio.invite', { role: 'reviewer', name: 'Rae' });
+    const pia = await rpc<{ secret: string }>(studio, 'studio.invite', { role: 'producer', name: 'Pia' });
 
     const filmmaker = await filmmakerCtx.newPage();
     const reviewer = await reviewerCtx.newPage();
+    const producer = await producerCtx.newPage();
     await filmmaker.goto(`${studio.url}#invite=${fay.secret}`);
     await reviewer.goto(`${studio.url}#invite=${rae.secret}`);
-    for (const page of [filmmaker, reviewer]) {
+    await producer.goto(`${studio.url}#invite=${pia.secret}`);
+    for (const page of [filmmaker, reviewer, producer]) {
       // The secret is gone from the address bar; the page is the member's.
       expect(page.url()).not.toContain('invite=');
       await page.getByRole('list', { name: 'Project list' }).getByRole('button', { name: 'Harbour', exact: true }).click();
@@ -73,11 +80,18 @@ test('a filmmaker and a reviewer on one studio: join by invite, generate, tag li
     }
     await expect(filmmaker.locator('.role-badge')).toHaveText('filmmaker');
     await expect(reviewer.locator('.role-badge')).toHaveText('reviewer');
+    await expect(producer.locator('.role-badge')).toHaveText('producer');
     await expect(reviewer.locator('.connection-badge')).toHaveText('Studio — Rae (reviewer)');
-    // The reviewer gets no draft form and no money; the filmmaker gets both.
-    await expect(reviewer.getByText('New draft')).toHaveCount(0);
+    await expect(producer.locator('.connection-badge')).toHaveText('Studio — Pia (producer)');
+    // Only the filmmaker generates: the reviewer and the producer get no draft form and no Generate.
+    for (const page of [reviewer, producer]) {
+      await expect(page.getByText('New draft')).toHaveCount(0);
+      await expect(page.getByRole('button', { name: 'Generate' })).toHaveCount(0);
+    }
+    // The reviewer sees no money; the filmmaker and the producer see the studio's one pool.
     await expect(reviewer.locator('.balance-summary')).toHaveCount(0);
     await expect(filmmaker.locator('.balance-summary')).toBeVisible();
+    await expect(producer.locator('.balance-summary')).toHaveText((await filmmaker.locator('.balance-summary').textContent())!);
 
     // The filmmaker generates two takes from the draft form; the studio's worker renders them.
     // The draft form starts open for whoever may generate.
@@ -89,14 +103,67 @@ test('a filmmaker and a reviewer on one studio: join by invite, generate, tag li
     await filmmaker.getByRole('button', { name: 'Generate' }).click();
     await expect(cards(filmmaker, 'Tag')).toHaveCount(2, { timeout: 120_000 });
     await expect(cards(reviewer, 'Tag')).toHaveCount(2, { timeout: 30_000 });
+    await expect(cards(producer, 'Tag')).toHaveCount(2, { timeout: 30_000 });
+    // The filmmaker's spend is the producer's too: one pool, the same balance on both screens.
+    await expect(producer.locator('.balance-summary')).toHaveText((await filmmaker.locator('.balance-summary').textContent())!);
     await filmmaker.screenshot({ path: testInfo.outputPath('studio-filmmaker.png') });
 
-    // The reviewer picks one: it moves to the filmmaker's shortlist, no reload.
+    // The reviewer picks one: it reaches the filmmaker's shortlist within 1 s, no reload.
     await cards(reviewer, 'Tag').first().click();
     await reviewer.keyboard.press('p');
-    await expect(cards(filmmaker, 'Shortlist').first()).toContainText('promising · Rae');
+    const picked = Date.now();
+    await expect(cards(filmmaker, 'Shortlist').first()).toContainText('promising · Rae', { timeout: 1_000 });
+    expect(Date.now() - picked).toBeLessThan(1_000);
+    await expect(cards(producer, 'Shortlist').first()).toContainText('promising · Rae');
     await reviewer.screenshot({ path: testInfo.outputPath('studio-reviewer.png') });
-    for (const page of [filmmaker, reviewer]) expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    // Finalizing is the producer's: the filmmaker and the reviewer are not offered it (nor the shortlist rule).
+    const finalizeButton = (page: Page) => region(page, 'Shortlist').getByRole('button', { name: /^Finalize/ });
+    await expect(finalizeButton(producer)).toHaveText('Finalize 1');
+    await expect(producer.getByRole('group', { name: 'Shortlist rule' })).toBeVisible();
+    for (const page of [filmmaker, reviewer]) {
+      await expect(finalizeButton(page)).toHaveCount(0);
+      await expect(page.getByRole('group', { name: 'Shortlist rule' })).toHaveCount(0);
+    }
+    // The producer re-renders the pick at release spec, paid from the same pool.
+    await finalizeButton(producer).click();
+    const confirm = producer.getByRole('dialog', { name: /^Finalize 1 take/ });
+    await expect(confirm.locator('.balance-move')).toBeVisible();
+    await confirm.getByRole('button', { name: /^Finalize 1 take/ }).click();
+    await expect(region(producer, 'Finalize').locator('.card-release')).toHaveText(['release checked ✓'], { timeout: 60_000 });
+    await expect(region(filmmaker, 'Finalize').locator('.card-release')).toHaveText(['release checked ✓']);
+    await expect(producer.locator('.balance-summary')).toHaveText((await filmmaker.locator('.balance-summary').textContent())!);
+
+    // The producer exports it by name (a member names an export; the studio keeps it) and downloads the files.
+    await expect(region(filmmaker, 'Finalize').getByRole('button', { name: 'Export' })).toHaveCount(0);
+    await region(producer, 'Finalize').getByRole('button', { name: 'Export' }).click();
+    const exportDialog = producer.getByRole('dialog', { name: 'Export finals' });
+    await exportDialog.getByLabel('Export name').fill('Harbour cut');
+    await exportDialog.getByRole('button', { name: 'Check name' }).click();
+    const where = exportDialog.getByRole('region', { name: 'Where the export writes' });
+    await expect(where).toContainText('Creates Harbour cut');
+    await expect(where.getByRole('listitem')).toHaveText([/^01-shot-1_take-\d+\.mp4$/, 'sequence.mp4', 'manifest.json']);
+    await exportDialog.getByRole('button', { name: 'Export 3 files' }).click();
+    const downloads = exportDialog.getByRole('list', { name: 'Download' });
+    await expect(downloads.getByRole('link')).toHaveText([/^01-shot-1_take-\d+\.mp4$/, 'sequence.mp4', 'manifest.json'], { timeout: 60_000 });
+    await producer.screenshot({ path: testInfo.outputPath('studio-producer-export.png') });
+    const download = async (name: string | RegExp) => {
+      const [d] = await Promise.all([producer.waitForEvent('download'), downloads.getByRole('link', { name }).click()]);
+      return d.path();
+    };
+    const take = await download(/^01-shot-1_take-\d+\.mp4$/);
+    const ffprobe = lookupBinary('ffprobe').found!.path;
+    const probed = JSON.parse(execFileSync(ffprobe, ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type', '-of', 'json', take], { encoding: 'utf8' })) as { format: { duration: string }; streams: { codec_type: string }[] };
+    expect(Number(probed.format.duration)).toBeGreaterThan(1.8);
+    expect(Number(probed.format.duration)).toBeLessThan(2.3);
+    expect(probed.streams.map((x) => x.codec_type)).toContain('video');
+    const manifest = JSON.parse(readFileSync(await download('manifest.json'), 'utf8')) as { projectName: string; hasPrompts: boolean; takes: { file: string }[] };
+    expect(manifest).toMatchObject({ projectName: 'Harbour', hasPrompts: false });
+    expect(manifest.takes.map((t) => t.file)).toEqual([expect.stringMatching(/^01-shot-1_take-\d+\.mp4$/)]);
+    await exportDialog.getByRole('button', { name: 'Done' }).click();
+    // Published, on every board.
+    for (const page of [producer, filmmaker, reviewer]) await expect(cards(page, 'Published')).toHaveCount(1);
+    for (const page of [filmmaker, reviewer, producer]) expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
     // The admin revokes the reviewer's token: the next call is refused, naming why.
     const members = await rpc<{ id: string; name: string }[]>(studio, 'studio.members', {});
@@ -110,5 +177,6 @@ test('a filmmaker and a reviewer on one studio: join by invite, generate, tag li
   } finally {
     await filmmakerCtx.close();
     await reviewerCtx.close();
+    await producerCtx.close();
   }
 });

@@ -18,6 +18,22 @@ async function setup(n = 4, modelOf: (i: number) => string = () => 'gen4_turbo')
 }
 
 describe('Board', () => {
+  it('offers finalizing and the shortlist rule to whoever may make those calls: a producer, not a filmmaker or a reviewer', async () => {
+    const { cardsIn, column, store } = await setup(2);
+    act(() => store.setState({ role: 'filmmaker' }));
+    fireEvent.click(cardsIn('Tag')[0]!);
+    fireEvent.keyDown(cardsIn('Tag')[0]!, { key: 'p' });
+    await waitFor(() => expect(cardsIn('Shortlist')).toHaveLength(1));
+    // A filmmaker tags and picks, but finalize.run and shortlist.auto would be refused (403): not offered.
+    expect(within(column('Shortlist')).queryByRole('button', { name: /^Finalize/ })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Shortlist rule' })).toBeNull();
+    act(() => store.setState({ role: 'reviewer' }));
+    expect(within(column('Shortlist')).queryByRole('button', { name: /^Finalize/ })).toBeNull();
+    act(() => store.setState({ role: 'producer' }));
+    expect(within(column('Shortlist')).getByRole('button', { name: 'Finalize 1' })).toBeTruthy();
+    expect(screen.getByRole('group', { name: 'Shortlist rule' })).toBeTruthy();
+  });
+
   it('shows a region per stage with its cards', async () => {
     const { cardsIn } = await setup(3);
     for (const name of ['Draft', 'Auto-check', 'Tag', 'Shortlist', 'Finalize', 'Published']) expect(screen.getByRole('region', { name })).toBeTruthy();

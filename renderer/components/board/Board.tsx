@@ -34,8 +34,12 @@ function problemJobs(s: AppState, scope: string): Job[] {
 
 /** The board of the open project: a column per stage, keyboard first. */
 export function Board() {
-  const role = useAppStore((st) => st.role);
+  // The shortlist rule (shortlist.auto) is the producer's too.
+  const canSetRule = useAppStore((st) => can(st, 'shortlist.auto'));
   const canReuse = useAppStore((st) => can(st, 'takes.recipe') && can(st, 'jobs.submit'));
+  // Finalizing and exporting are the producer's (and the studio's admins'): a filmmaker or a reviewer is not offered them.
+  const canFinalize = useAppStore((st) => can(st, 'finalize.plan') && can(st, 'finalize.run'));
+  const canExport = useAppStore((st) => can(st, 'export.check') && can(st, 'export.run'));
   const selectBoard = useMemo(createBoardSelector, []);
   const applyFilter = useMemo(createBoardFilter, []);
   const whole = useAppStore(selectBoard);
@@ -109,7 +113,7 @@ export function Board() {
             ))}
           </select>
         </label>
-        {role !== 'reviewer' && <ShortlistRuleControl />}
+        {canSetRule && <ShortlistRuleControl />}
         <label className="inline">
           <input type="checkbox" checked={isAutoAdvance} onChange={(e) => setAutoAdvance(e.target.checked)} /> Auto-advance
         </label>
@@ -153,11 +157,11 @@ export function Board() {
                 focusIndex={focusIndex}
                 empty={EMPTY[st]!}
                 actions={
-                  role === 'reviewer' ? undefined : st === 'shortlist' && shortlistCount > 0 ? (
+                  st === 'shortlist' && shortlistCount > 0 && canFinalize ? (
                     <button type="button" className="primary small" onClick={() => openOverlay({ kind: 'finalize' })}>
                       Finalize {shortlistCount}
                     </button>
-                  ) : st === 'finalize' && items.some((c) => c.release?.takeId) ? (
+                  ) : st === 'finalize' && canExport && items.some((c) => c.release?.takeId) ? (
                     <button type="button" className="primary small" onClick={() => openOverlay({ kind: 'export' })}>
                       Export
                     </button>

@@ -20,7 +20,11 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
   const exportProject = useAppStore((s) => s.exportProject);
   const checkExport = useAppStore((s) => s.checkExport);
   const pickFolder = useAppStore((s) => s.pickFolder);
-  const hasFolderPicker = useAppStore((s) => s.hasFolderPicker);
+  // Any session but the owner's (a studio member, a review link) exports by name into the server's exports
+  // folder and downloads the files from there; the owner writes into a folder on this machine.
+  const byName = useAppStore((s) => s.role !== 'owner');
+  const door = useAppStore((s) => s.mediaDoor);
+  const hasFolderPicker = useAppStore((s) => s.hasFolderPicker && s.role === 'owner');
   const notify = useAppStore((s) => s.notify);
   const [toDir, setToDir] = useState('');
   const [withSequence, setWithSequence] = useState(true);
@@ -30,6 +34,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<CallOutput<'export.run'> | null>(null);
 
+  const exportName = toDir.trim();
   const checked = check && check.for === toDir.trim() && check.withSequence === withSequence ? check.value : null;
   const runCheck = async (dir: string) => {
     if (!projectId || dir.trim() === '') return;
@@ -59,7 +64,8 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
     setRunning(true);
     setError(null);
     try {
-      const r = await exportProject({ projectId, toDir: checked.dir, withSequence, withPrompts });
+      // A member's export is named, not placed: the name goes back (the server's own folder would be refused as a path).
+      const r = await exportProject({ projectId, toDir: byName ? exportName : checked.dir, withSequence, withPrompts });
       setDone(r);
       notify('info', `Exported ${r.takes.length} final${r.takes.length === 1 ? '' : 's'} to ${r.dir}.`);
     } catch (err) {
@@ -85,6 +91,17 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
               </li>
             ))}
           </ul>
+          {byName && door === 'host' && (
+            <ul className="export-files" aria-label="Download">
+              {[...done.takes.map((t) => t.file), ...(done.sequenceFile ? [done.sequenceFile] : []), done.manifestFile].map(baseName).map((f) => (
+                <li key={f}>
+                  <a href={`/exports/${encodeURIComponent(exportName)}/${encodeURIComponent(f)}`} download={f}>
+                    {f}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="modal-actions">
             <button type="button" className="primary" onClick={onClose}>
               Done
@@ -94,16 +111,17 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       ) : (
         <form onSubmit={(e) => void onSubmit(e)}>
           <p>The finals of every shot (release re-renders only), named by shot and take, are copied in shot order with a manifest. Nothing is written unless everything is.</p>
-          <label htmlFor="export-dir">Export folder (full path)</label>
+          {byName && <p>The server keeps the export under the name you give; download its files here when it is done.</p>}
+          <label htmlFor="export-dir">{byName ? 'Export name' : 'Export folder (full path)'}</label>
           <div className="row">
-            <input id="export-dir" value={toDir} onChange={(e) => setToDir(e.target.value)} onBlur={() => void runCheck(toDir)} placeholder="/Users/you/Exports/Spring spot" required autoFocus={!hasFolderPicker} />
+            <input id="export-dir" value={toDir} onChange={(e) => setToDir(e.target.value)} onBlur={() => void runCheck(toDir)} placeholder={byName ? 'Spring spot v1' : '/Users/you/Exports/Spring spot'} required autoFocus={!hasFolderPicker} />
             {hasFolderPicker && (
               <button type="button" onClick={() => void choose()} autoFocus>
                 Choose folder…
               </button>
             )}
             <button type="button" onClick={() => void runCheck(toDir)} disabled={toDir.trim() === '' || isRunning}>
-              Check folder
+              {byName ? 'Check name' : 'Check folder'}
             </button>
           </div>
           <label className="inline">
@@ -115,7 +133,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
           {checked && (
             <section className="export-check" aria-label="Where the export writes">
               <p>
-                {checked.isNew ? 'Creates' : 'Writes into'} <code>{checked.dir}</code>:
+                {checked.isNew ? 'Creates' : 'Writes into'} <code>{byName ? exportName : checked.dir}</code>:
               </p>
               <ul className="export-files" aria-label="Files to write">
                 {checked.files.map((f) => (
@@ -152,3 +170,6 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
     </Modal>
   );
 }
+
+/** A file's own name, whether the answer gave it bare or with the folder it lies in. */
+const baseName = (f: string) => f.split(/[\\/]/).pop() ?? f;
