@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
 import { CALL_ACCESS, callNames, neededRoles, type Caller } from '../../shared/contract';
 import { startStudio, type RunningStudio } from '../../electron/host/commands/studioServer';
 import { needsOn, studioDatabase } from '../support/coreOn';
@@ -25,8 +27,8 @@ const post = (name: string, body: unknown, token?: string) =>
   });
 
 describeWith(needsOn('postgres'), 'the access table through a studio server over HTTP', () => {
-  // One test: the studio database is dropped after each test (test/support/coreOn.ts).
-  beforeAll(async () => {
+  // A studio per test: the studio database is dropped after each test (test/support/coreOn.ts).
+  const open = async () => {
     dir = tempDir('ct-access-http-');
     studio = await startStudio({ databaseUrl: await studioDatabase(), dataDir: dir.dir });
     tokens.set('owner', studio.adminToken);
@@ -38,13 +40,14 @@ describeWith(needsOn('postgres'), 'the access table through a studio server over
       expect(accepted.status, accepted.body).toBe(200);
       tokens.set(role, (accepted.json() as { value: { token: string } }).value.token);
     }
-  });
-  afterAll(async () => {
+  };
+  afterEach(async () => {
     await studio?.close();
     dir?.cleanup();
   });
 
   it('lets each member make exactly the calls its role allows, and answers the rest 403 naming the role needed (401 with no token)', async () => {
+    await open();
     const wrong: string[] = [];
     let calls = 0;
     for (const name of callNames) {
@@ -78,5 +81,37 @@ describeWith(needsOn('postgres'), 'the access table through a studio server over
     const refused = await post('shortlist.set', { takeIds: ['tk_nope'], override: null }, tokens.get('reviewer'));
     expect(refused.status).toBe(403);
     expect(refused.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { needs: ['producer'] } } });
+  });
+
+  it('hands a member\'s export out by name to whoever may export, and nothing else under or beside the exports folder', async () => {
+    await open();
+    // What export.run leaves for a member (electron/core/policy/roleScope.ts): <dataDir>/exports/<name>/<files>.
+    const cut = join(dir.dir, 'exports', 'Harbour cut');
+    mkdirSync(cut, { recursive: true });
+    writeFileSync(join(cut, 'manifest.json'), '{"projectName":"Harbour"}');
+    writeFileSync(join(dir.dir, 'secret.txt'), 'not an export');
+    symlinkSync(join(dir.dir, 'secret.txt'), join(cut, 'leak.json'));
+    const get = (path: string, caller?: Caller) =>
+      rawRequest(`${studio.host.url}exports/${path}`, caller ? { headers: { authorization: `Bearer ${tokens.get(caller)}` } } : {});
+
+    for (const caller of ['producer', 'admin', 'owner'] as const) {
+      const r = await get('Harbour%20cut/manifest.json', caller);
+      expect(r.status, caller).toBe(200);
+      expect(r.headers['content-disposition']).toBe('attachment; filename="manifest.json"');
+      expect(r.json()).toEqual({ projectName: 'Harbour' });
+    }
+    // A role that may not export is refused naming the role needed; no token is 401.
+    for (const caller of ['reviewer', 'filmmaker'] as const) {
+      const r = await get('Harbour%20cut/manifest.json', caller);
+      expect(r.status, caller).toBe(403);
+      expect(r.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: `A ${caller} may not call export.run: it needs the producer role; ask an admin.` } });
+    }
+    expect((await get('Harbour%20cut/manifest.json')).status).toBe(401);
+    // Names only: a way out of the folder, a nested path, a symlink planted inside, a missing file → 404.
+    for (const path of ['..%2Fsecret.txt', 'Harbour%20cut/..%2F..%2Fsecret.txt', '..%2F..%2Fsecret.txt/x', 'Harbour%20cut/leak.json', 'Harbour%20cut/nope.mp4', 'Harbour%20cut', 'a/b/c']) {
+      const r = await get(path, 'producer');
+      expect(r.status, path).toBe(404);
+      expect(r.body).not.toContain('not an export');
+    }
   });
 });
