@@ -3,11 +3,13 @@ import { useAppStore } from '../store';
 import { errorText } from './errorText';
 import { fmtCredits, fmtDay, fmtTime, surfaceLabel } from './format';
 import { BudgetForm, PlanSwitcher, RefillForms } from './LedgerForms';
+import { LimitsSection } from './LimitsSection';
 import { ProviderBooks } from './ProviderBooks';
 
 /**
  * Money: balances per pool with reset dates, the active plan and a switcher, more credits where the
- * plan allows (buy, or top up the simulation), the project's budget, and the history: every pool's
+ * plan allows (buy, or top up the simulation), the project's budget, the limits and spend notices an
+ * admin sets (LimitsSection), and the history: every pool's
  * movements (grants, adjustments, expiries) by default, or only this project's jobs.
  */
 export function LedgerPanel({ projectId }: { projectId: string | null }) {
@@ -70,6 +72,7 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
         <RefillForms />
         {projectId && <BudgetForm projectId={projectId} />}
       </div>
+      <LimitsSection projectId={projectId} />
       <div className="row">
         <h2 id="history-heading">History</h2>
         <select aria-label="History shows" value={scope} onChange={(e) => setScope(e.target.value as 'all' | 'project')}>

@@ -16,3 +16,12 @@ export const fmtPercent = (x: number): string => `${Math.round(x * 100)} %`;
 export const fmtTime = (t: number | string): string => new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 /** The one way the app writes a calendar day ("2026-11-23" → "Nov 23"): the day as recorded, not shifted by the time zone. */
 export const fmtDay = (day: string): string => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** Credits as an admin types them ("1,000" → 1000; blank → null, none); anything else is named back with `what`. */
+export function creditsText(text: string, what: string): number | null {
+  const t = text.replace(/[,\s]/g, '');
+  if (t === '') return null;
+  const n = Number(t);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: a whole number of credits, or blank for none`);
+  return n;
+}

@@ -9,13 +9,14 @@ import { createCreditsSlice, type CreditsSlice } from './slices/creditsSlice';
 import { createDraftsSlice, type DraftsSlice } from './slices/draftsSlice';
 import { createInsightSlice, type InsightSlice } from './slices/insightSlice';
 import { createJobsSlice, type JobsSlice } from './slices/jobsSlice';
+import { createLimitsSlice, type LimitsSlice } from './slices/limitsSlice';
 import { createMediaSlice, type MediaSlice } from './slices/mediaSlice';
 import { createProjectsSlice, type ProjectsSlice } from './slices/projectsSlice';
 import { createReviewSlice, type ReviewSlice } from './slices/reviewSlice';
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice & ConnectionSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice & ConnectionSlice & LimitsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -34,6 +35,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createReviewSlice(api)(...a),
     ...createDraftsSlice(api)(...a),
     ...createConnectionSlice(api)(...a),
+    ...createLimitsSlice(api)(...a),
     ...initial,
   }));
 }
@@ -53,8 +55,12 @@ export function connectEvents(store: AppStore, api: Api): () => void {
     api.on('export.progressed', (e) => s().applyExportProgressed(e)),
     api.on('credits.changed', (e) => s().applyCreditsChanged(e)),
     // Reviewers see no money, not even in a notice.
+    // Whoever crossed it (named when a member did); the admin's open Limits view follows.
     api.on('credits.thresholdCrossed', (e) => {
-      if (s().role !== 'reviewer') s().notify('info', `Spend this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`);
+      if (s().role === 'reviewer') return;
+      const whose = e.userName ? `${e.userName}'s spend` : 'Spend';
+      s().notify('info', `${whose} this month passed ${e.threshold.toLocaleString('en-US')} credits (${e.spent.toLocaleString('en-US')} spent).`);
+      if (s().limits) void s().loadLimits().catch((err: unknown) => console.warn('circletake: reloading limits failed', err));
     }),
     api.on('insight.thresholdCrossed', (e) => {
       if (s().role !== 'reviewer') s().notify('info', `Project ${e.projectName} has spent ${e.spent.toLocaleString('en-US')} credits, past its ${e.threshold.toLocaleString('en-US')} threshold.`);
