@@ -110,7 +110,10 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
 
     // The reviewer picks one: it reaches the filmmaker's shortlist within 1 s, no reload.
     await cards(reviewer, 'Tag').first().click();
+    const tagged = reviewer.waitForResponse((r) => r.url().endsWith('/rpc/tags.add'));
     await reviewer.keyboard.press('p');
+    expect((await tagged).status()).toBe(200);
+    // From the studio's answer (the tag is made) to the filmmaker's screen: under 1 s.
     const picked = Date.now();
     await expect(cards(filmmaker, 'Shortlist').first()).toContainText('promising · Rae', { timeout: 1_000 });
     expect(Date.now() - picked).toBeLessThan(1_000);
@@ -171,7 +174,12 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     const tokens = await rpc<{ id: string; state: string }[]>(studio, 'studio.tokens', { memberId: raeId });
     for (const t of tokens) await rpc(studio, 'studio.revokeToken', { id: t.id });
     await cards(reviewer, 'Tag').first().click();
+    const refused = reviewer.waitForResponse((r) => r.url().endsWith('/rpc/tags.add'));
     await reviewer.keyboard.press('x');
+    // The very next call: 401 naming why, and the screen says so.
+    const answer = await refused;
+    expect(answer.status()).toBe(401);
+    expect(await answer.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/revoked/i) } });
     await expect(reviewer.getByText(/revoked/i).first()).toBeVisible();
     await expect(cards(filmmaker, 'Tag').locator('.tag-discard.tag')).toHaveCount(0);
   } finally {
