@@ -104,7 +104,7 @@ export default tseslint.config(
   layer(['electron/main/**/*.ts'], {
     regexes: [
       ['(^|/)renderer(/|$)', 'main may not import from renderer/.'],
-      ['(^|/)core/createCore$|(^|/)utility/coreService$', 'main hosts no core (issue #18): it reaches the core through a CoreTransport (electron/main/coreTransport.ts).'],
+      ['(^|/)core/createCore$|(^|/)utility/coreService$', 'main hosts no core (issue #18): it reaches the core through a CoreTransport (electron/host/coreTransport.ts).'],
     ],
   }),
   {

@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { createApi, pickTransport } from './api/client';
 import { acceptInviteFromLocation } from './api/httpTransport';
 import { App } from './App';
+import { errorText } from './components/errorText';
 import { connectEvents, createAppStore, StoreProvider } from './store';
 import './styles.css';
 
@@ -25,7 +26,12 @@ const store = createAppStore(
   api,
 );
 connectEvents(store, api);
-void api.role().then((role) => store.getState().setRole(role));
+const askRole = () => api.role().then((role) => store.getState().setRole(role), (e: unknown) => store.getState().notify('error', errorText(e)));
+void askRole();
+// A studio that could not be reached when the page opened (serve --studio): once it is back, ask again who we are.
+api.on('system.coreStatus', (e) => {
+  if (e.state === 'restarted' && store.getState().role === null) void askRole();
+});
 if (inviteRefusal) store.getState().notify('error', inviteRefusal);
 store.subscribe((s, prev) => {
   if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);

@@ -16,6 +16,11 @@ export interface CallContext {
    * check) stops it, removes what it half wrote, and answers CANCELLED.
    */
   signal?: AbortSignal;
+  /**
+   * The caller's Idempotency-Key (a repeat of a call whose answer was lost), for a door that relays calls to a
+   * studio (`serve --studio`, the desktop on a studio), which passes it on. The core itself ignores it.
+   */
+  idempotencyKey?: string;
 }
 
 export type Handler<K extends CallName> = (input: CallParsedInput<K>, ctx: CallContext) => CallOutput<K> | Promise<CallOutput<K>>;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Role } from '../../shared/contract';
-import type { Core } from '../core/createCore';
+import type { HostCore } from './hostCore';
 import { TokenBucket } from '../core/queue/resilience/tokenBucket';
 import { moneyFor } from '../core/policy/moneyForRole';
 import type { TokenTable } from './auth';
@@ -18,7 +18,7 @@ export interface SocketSession {
 }
 
 export interface EventsSocketOptions {
-  core: Core;
+  core: Pick<HostCore, 'events' | 'ports'>;
   tokens: TokenTable;
   maxConnections: number;
   wsLimit: { burst: number; perSecond: number };

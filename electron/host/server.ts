@@ -4,8 +4,8 @@ import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppError, type ErrorPayload } from '../../shared/errors';
 import { isCallName, mayCall, neededRoles, refusalFor, type Role } from '../../shared/contract';
-import type { Core } from '../core/createCore';
 import type { CallContext } from '../core/dispatch';
+import type { HostCore } from './hostCore';
 import { bearerToken, cookieValue, sessionCookie, TokenTable } from './auth';
 import { isLanPeer, isLoopbackAddress, lanInterfaces, mediaClassFor } from './reviewAccess';
 import { checkBind, isLoopbackBind, peerOf, TrustedProxies } from './hostNetwork';
@@ -20,7 +20,7 @@ import type { IdempotencyKeys } from './studio/idempotencyKeys';
 import { answerCall, callerOf } from './studio/idempotentCall';
 
 export interface HostOptions {
-  core: Core;
+  core: HostCore;
   /** Folder of the built renderer (index.html and assets). */
   rendererDir: string;
   /** Port to bind on 127.0.0.1; 0 or undefined picks a free one. */
@@ -218,6 +218,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
           ...(session.role === 'owner' && !session.memberId ? {} : { author: session.label }),
           ...(session.memberId ? { memberId: session.memberId } : {}),
         };
+    const header = req.headers['idempotency-key'];
+    if (typeof header === 'string' && core.relay) ctx.idempotencyKey = header; // a relay passes it on to the studio
     const o = { keys: session ? opts.idempotency : undefined, header: req.headers['idempotency-key'], caller: session ? callerOf(session) : 'guest', name, input };
     await answerCall(res, o, () => core.dispatch(name, input, ctx));
   };
@@ -252,13 +254,17 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       if (!isSession(session)) return sendError(res, unauthorized(session, 'Missing or wrong token.'));
       const secure = peerOf(req, proxies, isTls).proto === 'https' ? '; Secure' : '';
       res.setHeader('set-cookie', `${cookieOf()}=${session.token}; HttpOnly; SameSite=Strict; Path=/${secure}`);
-      return sendJson(res, 200, { ok: true, value: { role: session.role } });
+      // A relay's page is the studio member its token names; while the studio cannot say, the cookie still
+      // opens the events socket, which tells the page when the studio is back.
+      const role = core.relay ? await core.relay.sessionRole() : ({ ok: true, value: session.role } as const);
+      return role.ok ? sendJson(res, 200, { ok: true, value: { role: role.value } }) : sendError(res, role.error);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: `No route for ${req.method} ${url.pathname}.` });
     if (url.pathname.startsWith('/media/')) {
       // Token via header or the session cookie (a <video src> cannot send headers).
       const mediaSession = await sessionFromRequest(req, true);
       if (!isSession(mediaSession)) return sendError(res, unauthorized(mediaSession, 'Missing or wrong token for media. Open the URL Circle Take printed.'));
+      if (core.relay) return core.relay.forward(req, res, url.pathname.slice(1));
       const mediaRole = mediaSession.role;
       // Reviewers stream previews only: a release id resolves to nothing for them (404).
       const resolveMedia = opts.resolveMedia ?? core.resolveMedia;
@@ -269,6 +275,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       // A member's export by name, as a download: the session (bearer or cookie) must be one that may export.
       const s = await sessionFromRequest(req, true);
       if (!isSession(s)) return sendError(res, unauthorized(s, 'Missing or wrong token for an export.'));
+      if (core.relay) return core.relay.forward(req, res, url.pathname.slice(1)); // the studio's export, its role check
       if (!mayCall(s.role, 'export.run')) return sendError(res, { code: 'FORBIDDEN', message: refusalFor(s.role, 'export.run'), details: { name: 'export.run', role: s.role, needs: neededRoles('export.run') } });
       return serveExport(req, res, path.slice('/exports/'.length), core.config.dataDir, sendError);
     }

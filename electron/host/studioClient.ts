@@ -74,6 +74,19 @@ export class StudioClient {
     return { ok: false, error: unreachable(this.base, name, lastCause, this.attempts) };
   }
 
+  /** Who the token is on the studio (`POST /session`): its role, the studio's refusal (401) as it is, or STUDIO_UNREACHABLE. */
+  async session(): Promise<Result<{ role: string }>> {
+    try {
+      const res = await fetch(new URL('session', this.base), { method: 'POST', headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}, signal: AbortSignal.timeout(this.timeoutMs) });
+      const answer = parseAnswer(await res.text());
+      if (answer?.ok && typeof (answer.value as { role?: unknown } | null)?.role === 'string') return { ok: true, value: { role: (answer.value as { role: string }).role } };
+      if (answer && !answer.ok) return answer;
+      return { ok: false, error: unreachable(this.base, 'session', `HTTP ${res.status}`, 1) };
+    } catch (e) {
+      return { ok: false, error: unreachable(this.base, 'session', causeOf(e), 1) };
+    }
+  }
+
   /** The call's value, or its error thrown as an AppError. */
   async value<K extends CallName>(name: K, input: unknown, o?: StudioCallOptions): Promise<unknown> {
     const r = await this.call(name, input, o);

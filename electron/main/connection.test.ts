@@ -9,9 +9,9 @@ import { testCore } from '../../test/support/core';
 import { fakeSafeStorage } from '../../test/support/fakeSafeStorage';
 import { tempDir } from '../../test/support/tmp';
 import { ConnectionManager } from './connection';
-import type { CoreTransport } from './coreTransport';
+import type { CoreTransport } from '../host/coreTransport';
 import { StudioConnection } from './studioConnection';
-import { StudioTransport } from './studioTransport';
+import { StudioTransport } from '../host/studioTransport';
 
 // "Connect to a studio" / "Work locally" as Electron main does it, under Node: a real studio (a host over a
 // real core with member tokens), the desktop's own "local core" (another real host here, standing in for the

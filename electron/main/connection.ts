@@ -1,9 +1,9 @@
 import { ConnectRequest, type Connection } from '../../shared/contract/system';
 import { AppError, validationError, type Result } from '../../shared/errors';
 import type { Logger } from '../core/ports';
-import type { CoreTransport } from './coreTransport';
+import type { CoreTransport } from '../host/coreTransport';
 import { type StudioConnection, type StudioLink } from './studioConnection';
-import { StudioTransport } from './studioTransport';
+import { StudioTransport } from '../host/studioTransport';
 import { SwitchableTransport } from './switchableTransport';
 
 export interface ConnectionOptions {

@@ -4,14 +4,14 @@ import { createStderrLogger } from '../core/nodePorts';
 import type { Logger } from '../core/ports';
 import { handleAppProtocol, registerSchemes } from './appProtocol';
 import type { MainServices } from './coreClient';
-import type { CoreTransport } from './coreTransport';
+import type { CoreTransport } from '../host/coreTransport';
 import { keychainPorts } from './keychain';
 import { handleMediaProtocols } from './mediaProtocol';
 import { registerIpc, type MainAnswers } from './ipc';
 import { ConnectionManager } from './connection';
 import { StudioConnection } from './studioConnection';
 import { APP_ORIGIN, contentSecurityPolicy, hardenSession, hardenWindow } from './security';
-import { StudioTransport } from './studioTransport';
+import { StudioTransport } from '../host/studioTransport';
 import { SupervisedCore } from './supervisedCore';
 import { spawnUtilityCore } from './utilityCore';
 

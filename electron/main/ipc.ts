@@ -3,7 +3,7 @@ import { callNames, channelFor } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import type { Logger } from '../core/ports';
 import type { WireCallContext } from '../utility/protocol';
-import type { CoreTransport } from './coreTransport';
+import type { CoreTransport } from '../host/coreTransport';
 import { createIpcCallHandler } from './ipcHandler';
 
 /** Calls main answers itself (the connection: `system.connection`, `system.connect`); null relays the call. */

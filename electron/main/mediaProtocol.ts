@@ -1,5 +1,5 @@
 import { protocol } from 'electron';
-import type { CoreTransport } from './coreTransport';
+import type { CoreTransport } from '../host/coreTransport';
 
 /**
  * Serves media by id on the two schemes registered in appProtocol.ts:

@@ -6,7 +6,7 @@ import { openInside } from '../core/media/serve/openInside';
 import type { Logger } from '../core/ports';
 import { stoppedResult, type CoreProcessConfig, type CoreToMain, type MainToCore, type MediaRequest, type Wire, type WireCallContext, type WireMediaAnswer } from '../utility/protocol';
 import { CoreProcessClient, type MainServices } from './coreClient';
-import type { CoreTransport, MediaResponse } from './coreTransport';
+import type { CoreTransport, MediaResponse } from '../host/coreTransport';
 
 /** A started core process as the supervisor sees it (Electron's utilityProcess in the app; a Node child in tests). */
 export interface CoreProcessHandle {

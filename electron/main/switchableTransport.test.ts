@@ -3,7 +3,7 @@ import type { CoreStatus } from '../../shared/contract/system';
 import { rendererDir } from '../host/paths';
 import { startHost, type RunningHost } from '../host/server';
 import { testCore } from '../../test/support/core';
-import { StudioTransport } from './studioTransport';
+import { StudioTransport } from '../host/studioTransport';
 import { SwitchableTransport } from './switchableTransport';
 
 // "Connect to a studio" / "Work locally" while the app runs: main's one transport swaps its target; the

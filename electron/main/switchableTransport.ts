@@ -1,7 +1,7 @@
 import type { CoreStatus } from '../../shared/contract/system';
 import type { Result } from '../../shared/errors';
 import type { MediaRequest, WireCallContext } from '../utility/protocol';
-import type { CoreTransport, MediaResponse } from './coreTransport';
+import type { CoreTransport, MediaResponse } from '../host/coreTransport';
 
 /**
  * The one transport main's IPC and media protocols hold, whose target can change while the app runs:

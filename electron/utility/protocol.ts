@@ -38,6 +38,8 @@ export interface WireCallContext {
   door: 'electron' | 'host' | 'cli';
   author?: string;
   memberId?: string;
+  /** The caller's Idempotency-Key, for a transport that relays the call to a studio (ignored by a local core). */
+  idempotencyKey?: string;
 }
 
 export interface MediaRequest {

@@ -8,6 +8,7 @@ const ATTEMPTS = 3;
 const BACKOFF_MS = 300;
 const GATEWAY = new Set([502, 503, 504]);
 
+type SessionAnswer = { ok: boolean; value?: { role?: SessionRole }; error?: { code?: string; message?: string } };
 const isResult = (v: unknown): v is Result<unknown> => typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
 
 /**
@@ -66,34 +67,41 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
       headers: token ? { authorization: `Bearer ${token}` } : {},
       credentials: 'same-origin',
     })
-      .then((r) => r.json() as Promise<{ ok: boolean; value?: { role?: SessionRole } }>)
-      .then((b) => b.value?.role ?? 'reviewer')
-      .catch(() => 'reviewer' as const);
+      .then((r) => r.json() as Promise<SessionAnswer>)
+      .catch((): SessionAnswer => ({ ok: false }))
+      .then((b) => {
+        // A page relayed to a studio that cannot be reached yet (serve --studio): who it is stays unknown, and is asked again.
+        if (!b.ok && b.error?.code === 'STUDIO_UNREACHABLE') {
+          sessionReady = null;
+          throw new Error(b.error.message ?? 'The studio cannot be reached.');
+        }
+        return b.value?.role ?? 'reviewer';
+      });
     return sessionReady;
   };
 
-  const connect = () => {
-    void ensureSession().then(() => {
-      const ws = new WebSocket(new URL('/events', baseUrl.replace(/^http/, 'ws')));
-      socket = ws;
-      ws.onopen = () => {
-        retryMs = 500;
-      };
-      ws.onmessage = (m) => {
-        try {
-          const { event, payload } = JSON.parse(String(m.data)) as { event: string; payload: unknown };
-          for (const cb of listeners.get(event) ?? []) cb(payload);
-        } catch (e) {
-          console.error('circletake: bad event message', e);
-        }
-      };
-      ws.onclose = () => {
-        socket = null;
-        if (listeners.size > 0) setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 10_000);
-      };
-    });
+  const openSocket = () => {
+    const ws = new WebSocket(new URL('/events', baseUrl.replace(/^http/, 'ws')));
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = 500;
+    };
+    ws.onmessage = (m) => {
+      try {
+        const { event, payload } = JSON.parse(String(m.data)) as { event: string; payload: unknown };
+        for (const cb of listeners.get(event) ?? []) cb(payload);
+      } catch (e) {
+        console.error('circletake: bad event message', e);
+      }
+    };
+    ws.onclose = () => {
+      socket = null;
+      if (listeners.size > 0) setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    };
   };
+  // The cookie is set even when the studio behind a relay cannot say who we are: the socket then hears when it is back.
+  const connect = () => void ensureSession().catch(() => undefined).then(openSocket);
 
   return {
     kind: 'http',

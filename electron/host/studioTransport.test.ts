@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreStatus } from '../../shared/contract/system';
 import type { SharedLink } from '../../shared/contract/review';
-import { rendererDir } from '../host/paths';
-import { startHost, type RunningHost } from '../host/server';
+import { rendererDir } from './paths';
+import { startHost, type RunningHost } from './server';
 import { testCore } from '../../test/support/core';
 import { StudioTransport } from './studioTransport';
 

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import type { CoreStatus } from '../../shared/contract/system';
 import type { Result } from '../../shared/errors';
 import type { MediaRequest, WireCallContext } from '../utility/protocol';
-import { StudioClient } from '../host/studioClient';
+import { StudioClient } from './studioClient';
 import type { CoreTransport, MediaResponse } from './coreTransport';
 
 /**
@@ -55,9 +55,15 @@ export class StudioTransport implements CoreTransport {
     return this.client.base.origin;
   }
 
-  call(name: string, input: unknown, _ctx: WireCallContext): Promise<Result<unknown>> {
-    // Who calls is the token's member: the studio decides the role, never this machine.
-    return this.client.call(name, input);
+  call(name: string, input: unknown, ctx: WireCallContext): Promise<Result<unknown>> {
+    // Who calls is the token's member: the studio decides the role, never this machine. The caller's key (a
+    // repeat of a call whose answer was lost) goes on; without one each mutating call gets its own.
+    return this.client.call(name, input, ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey } : {});
+  }
+
+  /** Who the token is on the studio: its role, the studio's refusal, or STUDIO_UNREACHABLE. */
+  session(): Promise<Result<{ role: string }>> {
+    return this.client.session();
   }
 
   subscribe(listener: (name: string, payload: unknown) => void): () => void {
@@ -70,16 +76,21 @@ export class StudioTransport implements CoreTransport {
     return () => this.statusListeners.delete(listener);
   }
 
-  async media(req: MediaRequest): Promise<MediaResponse> {
+  media(req: MediaRequest): Promise<MediaResponse> {
     const id = /^media-(?:preview|release):\/\/media\/([^/?#]+)/.exec(req.url)?.[1];
-    if (!id) return { status: 404, headers: { 'content-type': 'text/plain' }, body: null };
+    if (!id) return Promise.resolve({ status: 404, headers: { 'content-type': 'text/plain' }, body: null });
+    return this.download(`media/${id}`, req);
+  }
+
+  /** A GET (`media/<id>`, `exports/<name>/<file>`, %-encoded as it came) streamed from the studio, which decides what the member's role may see. */
+  async download(path: string, req: { method: string; range: string | null }): Promise<MediaResponse> {
     try {
-      const res = await fetch(new URL(`media/${id}`, this.client.base), {
+      const res = await fetch(new URL(path, this.client.base), {
         method: req.method === 'HEAD' ? 'HEAD' : 'GET',
         headers: { authorization: `Bearer ${this.o.token}`, ...(req.range ? { range: req.range } : {}) },
       });
       const headers: Record<string, string> = {};
-      for (const k of ['content-type', 'content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified']) {
+      for (const k of ['content-type', 'content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified', 'content-disposition']) {
         const v = res.headers.get(k);
         if (v !== null) headers[k] = v;
       }
