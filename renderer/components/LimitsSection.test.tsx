@@ -75,7 +75,7 @@ describe('Limits and notices (the Ledger tab, admins)', () => {
   it('sets the webhook with a secret it never shows again, and lists failed sends with why', async () => {
     const state = { v: view() };
     const { transport } = renderWithStore(<LimitsSection projectId={null} />, handlers(state), { role: 'admin' });
-    expect((await screen.findByRole('list', { name: 'Recent webhook deliveries' })).textContent).toContain('failed after 3 attempts (answered 500)');
+    expect((await screen.findByRole('list', { name: 'Recent webhook deliveries' })).textContent).toContain('Fay past 1,000 · failed after 3 attempts (answered 500)');
     fireEvent.change(screen.getByLabelText('Webhook URL'), { target: { value: 'https://hooks.example.com/spend' } });
     fireEvent.change(screen.getByLabelText('Signing secret'), { target: { value: 'sixteen-characters-at-least' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save webhook' }));

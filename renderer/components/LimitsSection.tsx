@@ -27,12 +27,12 @@ export function LimitsSection({ projectId }: { projectId: string | null }) {
     <section className="limits" aria-labelledby="limits-heading">
       <h2 id="limits-heading">Limits and notices</h2>
       <p className="muted small">
-        Held and charged credits count. Today ends {fmtDay(limits.dayResetsAt.slice(0, 10))}, this month {fmtDay(limits.monthResetsAt.slice(0, 10))} (UTC).
+        Held and charged credits count. Daily caps start again on {fmtDay(limits.dayResetsAt.slice(0, 10))}, monthly budgets on {fmtDay(limits.monthResetsAt.slice(0, 10))} (00:00 UTC).
       </p>
       {limits.members.length === 0 ? (
         <p className="muted">No members yet: member limits apply to a studio's members.</p>
       ) : (
-        <table aria-label="Member limits">
+        <table className="limits-table" aria-label="Member limits">
           <thead>
             <tr>
               <th>Member</th>
@@ -53,9 +53,11 @@ export function LimitsSection({ projectId }: { projectId: string | null }) {
           </tbody>
         </table>
       )}
-      {limits.members.length > 0 && <MemberLimitsForm members={limits.members} />}
-      {project && <ProjectCapForm projectId={project.projectId} daily={project.daily} spentToday={project.spentToday} />}
-      <NoticeSettings />
+      <div className="ledger-forms limits-forms">
+        {limits.members.length > 0 && <MemberLimitsForm members={limits.members} />}
+        {project && <ProjectCapForm projectId={project.projectId} daily={project.daily} spentToday={project.spentToday} />}
+        <NoticeSettings />
+      </div>
     </section>
   );
 }

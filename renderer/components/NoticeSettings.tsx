@@ -13,6 +13,7 @@ export function NoticeSettings() {
   const deliveries = useAppStore((s) => s.deliveries);
   const { setNotifySettings, loadLimits, notify } = useAppStore((s) => s);
   const notice = limits?.notify;
+  const nameOf = (id: string) => limits?.members.find((m) => m.userId === id)?.name ?? id;
   const [at, setAt] = useState('');
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
@@ -41,12 +42,12 @@ export function NoticeSettings() {
     <>
       <form onSubmit={onThresholds} className="row wrap">
         <label htmlFor="notify-default">Notify when a member's month passes</label>
-        <input id="notify-default" inputMode="numeric" placeholder={`plan: ${notice.planAt.map(fmtCredits).join(', ') || 'none'}`} value={at} onChange={(e) => setAt(e.target.value)} />
+        <input id="notify-default" className="wide" inputMode="numeric" placeholder={`plan: ${notice.planAt.map(fmtCredits).join(', ') || 'none'}`} value={at} onChange={(e) => setAt(e.target.value)} />
         <button type="submit">Save thresholds</button>
       </form>
       <form onSubmit={onWebhook} className="row wrap" aria-label="Spend notice webhook">
         <label htmlFor="webhook-url">Webhook URL</label>
-        <input id="webhook-url" type="url" placeholder="https://hooks.example.com/spend" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <input id="webhook-url" className="wide" type="url" placeholder="https://hooks.example.com/spend" value={url} onChange={(e) => setUrl(e.target.value)} />
         <label htmlFor="webhook-secret">Signing secret</label>
         <input
           id="webhook-secret"
@@ -67,7 +68,7 @@ export function NoticeSettings() {
         <ul aria-label="Recent webhook deliveries" className="plain">
           {deliveries.map((d) => (
             <li key={d.id} className={d.state === 'failed' ? 'field-error' : undefined}>
-              {fmtTime(Date.parse(d.createdAt))} · {d.userId} past {fmtCredits(d.threshold)} · {d.state} after {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
+              {fmtTime(Date.parse(d.createdAt))} · {nameOf(d.userId)} past {fmtCredits(d.threshold)} · {d.state} after {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
               {d.lastError ? ` (${d.lastError})` : ''}
             </li>
           ))}
