@@ -1,8 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { lookupBinary } from '../../electron/core/media/ffmpeg/binaries';
+import { rpc, startStudio, stopStudio, type Studio } from './studioProcess';
 
 // Issue 18 at the team's scale, in three browser contexts at once against one studio: `circletake studio --dev`
 // (a throwaway PostgreSQL, an S3-compatible store and one queue worker, all started here). The admin invites
@@ -13,38 +13,6 @@ import { lookupBinary } from '../../electron/core/media/ffmpeg/binaries';
 
 const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 const cards = (page: Page, column: string) => region(page, column).getByRole('option');
-
-interface Studio {
-  url: string;
-  token: string;
-  child: ChildProcess;
-}
-
-async function startStudio(): Promise<Studio> {
-  // Its own process group, so the stop reaches the worker and the throwaway servers too.
-  const child = spawn(process.execPath, ['bin/circletake.js', 'studio', '--dev', '--json'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true, env: { ...process.env, CIRCLETAKE_DATABASE_URL: '' } });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`studio --dev exited with ${code}`)));
-  });
-  const info = JSON.parse(line) as { url: string; token: string };
-  return { url: info.url, token: info.token, child };
-}
-
-async function stopStudio(s: Studio): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
-  process.kill(-s.child.pid!, 'SIGINT');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-  if (s.child.exitCode === null) process.kill(-s.child.pid!, 'SIGKILL');
-}
-
-async function rpc<T>(s: Studio, name: string, input: unknown): Promise<T> {
-  const res = await fetch(`${s.url.replace(/\/$/, '')}/rpc/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: JSON.stringify(input) });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
-  return body.value;
-}
 
 // Stopped after each test even when the test timed out (a finally inside the test body may not get to run).
 let running: Studio | null = null;

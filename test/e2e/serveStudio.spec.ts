@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
+import { expect, test, type Page } from '@playwright/test';
+import { rpc, startStudio, stopStudio, type Studio } from './studioProcess';
+
+// `circletake serve --studio URL --token T` in Chromium (issue 18 item 5): the page is served on this machine
+// and works on a studio (`circletake studio --dev`) as the member the token names. Between the two, a cable
+// this test can pull: while the studio cannot be reached, Generate says so and the unsent draft stays in the
+// form; once it is back, the same Generate makes one job.
+
+interface Cable {
+  url: string;
+  unplug(): void;
+  plug(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP pass-through to the studio that can be unplugged (every connection cut, new ones refused) and plugged
+ * back. The studio checks Host and Origin, so the cable's own address is rewritten to the studio's on the way in.
+ */
+async function cable(to: string): Promise<Cable> {
+  const target = new URL(to);
+  let isPlugged = true;
+  let port = 0;
+  const open = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (!isPlugged) return void client.destroy();
+    const up = connect(Number(target.port), target.hostname);
+    for (const s of [client, up]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+      s.on('error', () => (s === client ? up : client).destroy());
+    }
+    const ours = `127.0.0.1:${port}`;
+    const theirs = target.host;
+    client.pipe(new Transform({ transform: (chunk: Buffer, _e, done) => done(null, Buffer.from(chunk.toString('latin1').replaceAll(ours, theirs), 'latin1')) })).pipe(up);
+    up.pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    unplug() {
+      isPlugged = false;
+      for (const s of open) s.destroy();
+    },
+    plug() {
+      isPlugged = true;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let studio: Studio | null = null;
+let relay: ChildProcess | null = null;
+let wire: Cable | null = null;
+test.afterEach(async () => {
+  relay?.kill('SIGTERM');
+  if (studio) await stopStudio(studio);
+  await wire?.close();
+  studio = relay = wire = null;
+});
+
+const notice = (page: Page, text: RegExp) => page.locator('.notice').filter({ hasText: text }).first();
+
+test('serve --studio: the page works on the studio as its member, says when the studio cannot be reached, keeps the draft, and generates once it is back', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  studio = await startStudio();
+  const { id: projectId } = await rpc<{ id: string }>(studio, 'projects.create', { name: 'Harbour' });
+  const { secret } = await rpc<{ secret: string }>(studio, 'studio.invite', { role: 'filmmaker', name: 'Fay' });
+  const accepted = await fetch(`${studio.url.replace(/\/$/, '')}/rpc/studio.acceptInvite`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+  const joined = (await accepted.json()) as { ok: boolean; value?: { token: string } };
+  expect(joined.ok, JSON.stringify(joined)).toBe(true);
+  const token = joined.value!.token;
+  wire = await cable(studio.url);
+
+  relay = spawn(process.execPath, ['bin/circletake.js', 'serve', '--studio', wire.url, '--json'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CIRCLETAKE_STUDIO_TOKEN: token, CIRCLETAKE_DATABASE_URL: '' } });
+  const ready = await new Promise<{ openUrl: string; role: string }>((resolve, reject) => {
+    createInterface({ input: relay!.stdout! }).once('line', (l) => (l.includes('openUrl') ? resolve(JSON.parse(l) as never) : reject(new Error(l))));
+    relay!.once('exit', (code) => reject(new Error(`serve --studio exited with ${code}`)));
+  });
+  expect(ready.role).toBe('filmmaker');
+
+  await page.goto(ready.openUrl);
+  await page.getByRole('list', { name: 'Project list' }).getByRole('button', { name: 'Harbour', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Harbour' })).toBeVisible();
+  await expect(page.locator('.role-badge')).toHaveText('filmmaker');
+  await page.getByLabel('Model').selectOption('gen4_turbo');
+  await page.getByLabel('Duration').selectOption('2');
+  await page.getByLabel('Prompt').fill('A harbour crane at dawn');
+  const generate = page.getByRole('button', { name: 'Generate' });
+  await expect(generate).toBeEnabled();
+  await page.waitForTimeout(800); // the draft's debounced save reaches the studio first
+  await page.screenshot({ path: testInfo.outputPath('serve-studio-connected.png') });
+
+  // The cable is pulled: Generate says the studio cannot be reached, and the draft stays as typed.
+  wire.unplug();
+  await generate.click();
+  await expect(notice(page, /The studio at http:\/\/127\.0\.0\.1:\d+ cannot be reached/)).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByLabel('Prompt')).toHaveValue('A harbour crane at dawn');
+  await expect(generate).toHaveText('Generate');
+  await page.screenshot({ path: testInfo.outputPath('serve-studio-unreachable.png') });
+  expect(await rpc<unknown[]>(studio, 'jobs.list', { projectId })).toHaveLength(0);
+
+  // Back: the page hears it, and the same draft generates, once.
+  wire.plug();
+  await expect(notice(page, /Connected to the studio at .* again/)).toBeVisible({ timeout: 30_000 });
+  await generate.click();
+  await expect(page.getByRole('region', { name: 'Tag', exact: true }).getByRole('option')).toHaveCount(1, { timeout: 120_000 });
+  expect(await rpc<unknown[]>(studio, 'jobs.list', { projectId })).toHaveLength(1);
+});
