@@ -60,7 +60,9 @@ export function App() {
   const seesMoney = useAppStore((s) => can(s, 'credits.balances'));
   const canDraft = useAppStore((s) => can(s, 'jobs.submit'));
   const canShare = useAppStore((s) => can(s, 'review.share'));
-  const tabs = TABS.filter((t) => t.key === 'board' || seesMoney);
+  // The Costs tab reads insight (the producer's and the admins'); a filmmaker has the queue and the ledger.
+  const seesInsight = useAppStore((s) => can(s, 'insight.report'));
+  const tabs = TABS.filter((t) => t.key === 'board' || (t.key === 'insight' ? seesInsight : seesMoney));
   useEffect(() => {
     if (role === null) return;
     const fail = (e: unknown) => notify('error', errorText(e));

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
+import { can } from '../store/access';
 import { errorText } from './errorText';
 import { fmtCredits, fmtDay, fmtTime, surfaceLabel } from './format';
 import { BudgetForm, PlanSwitcher, RefillForms } from './LedgerForms';
@@ -17,6 +18,11 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
   const history = useAppStore((s) => s.history);
   const plans = useAppStore((s) => s.plans);
   const { loadCredits, loadHistory, notify } = useAppStore((s) => s);
+  // What the session may do here: every member who sees money sees the balances; the history and Runway's
+  // books are the producer's and the admins'; switching plan, buying, topping up and budgets the admins'.
+  const role = useAppStore((s) => s.role);
+  const may = (name: Parameters<typeof can>[1]) => can({ role }, name);
+  const mayHistory = may('credits.history');
   const [scope, setScope] = useState<'all' | 'project'>('all');
   const historyProject = scope === 'project' && projectId ? projectId : undefined;
   useEffect(() => {
@@ -25,8 +31,8 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
   }, [loadCredits, notify]);
   // Money moves elsewhere too: the history follows the balances.
   useEffect(() => {
-    loadHistory(historyProject).catch((e: unknown) => notify('error', errorText(e)));
-  }, [historyProject, balances, loadHistory, notify]);
+    if (mayHistory) loadHistory(historyProject).catch((e: unknown) => notify('error', errorText(e)));
+  }, [mayHistory, historyProject, balances, loadHistory, notify]);
 
   const active = plans?.active;
   return (
@@ -66,51 +72,55 @@ export function LedgerPanel({ projectId }: { projectId: string | null }) {
           ))}
         </tbody>
       </table>
-      <ProviderBooks />
+      {may('credits.provider') && <ProviderBooks />}
       <div className="ledger-forms">
-        <PlanSwitcher />
-        <RefillForms />
-        {projectId && <BudgetForm projectId={projectId} />}
+        {may('plans.activate') && <PlanSwitcher />}
+        {(may('credits.purchase') || may('credits.grant')) && <RefillForms />}
+        {projectId && may('credits.setBudget') && <BudgetForm projectId={projectId} />}
       </div>
       <LimitsSection projectId={projectId} />
-      <div className="row">
-        <h2 id="history-heading">History</h2>
-        <select aria-label="History shows" value={scope} onChange={(e) => setScope(e.target.value as 'all' | 'project')}>
-          <option value="all">every pool movement</option>
-          <option value="project" disabled={!projectId}>
-            this project&apos;s jobs only
-          </option>
-        </select>
-      </div>
-      {history.length === 0 ? (
-        <p className="muted">No movements yet.</p>
-      ) : (
-        <table className="history" aria-labelledby="history-heading">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>What</th>
-              <th>Pool</th>
-              <th>Credits</th>
-              <th>Job</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((h) => (
-              <tr key={h.entryId}>
-                <td>{fmtTime(Date.parse(h.createdAt))}</td>
-                <td>
-                  {h.kind}
-                  {h.isPending ? ' (held)' : ''}
-                  {h.reason ? ` — ${h.reason}` : ''}
-                </td>
-                <td>{h.pool}</td>
-                <td className={`num ${h.credits < 0 ? 'neg' : 'pos'}`}>{h.credits > 0 ? `+${fmtCredits(h.credits)}` : fmtCredits(h.credits)}</td>
-                <td className="muted">{h.jobId ?? ''}</td>
+      {mayHistory && (
+        <>
+        <div className="row">
+          <h2 id="history-heading">History</h2>
+          <select aria-label="History shows" value={scope} onChange={(e) => setScope(e.target.value as 'all' | 'project')}>
+            <option value="all">every pool movement</option>
+            <option value="project" disabled={!projectId}>
+              this project&apos;s jobs only
+            </option>
+          </select>
+        </div>
+        {history.length === 0 ? (
+          <p className="muted">No movements yet.</p>
+        ) : (
+          <table className="history" aria-labelledby="history-heading">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>What</th>
+                <th>Pool</th>
+                <th>Credits</th>
+                <th>Job</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.entryId}>
+                  <td>{fmtTime(Date.parse(h.createdAt))}</td>
+                  <td>
+                    {h.kind}
+                    {h.isPending ? ' (held)' : ''}
+                    {h.reason ? ` — ${h.reason}` : ''}
+                  </td>
+                  <td>{h.pool}</td>
+                  <td className={`num ${h.credits < 0 ? 'neg' : 'pos'}`}>{h.credits > 0 ? `+${fmtCredits(h.credits)}` : fmtCredits(h.credits)}</td>
+                  <td className="muted">{h.jobId ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        </>
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
+import { can } from '../store/access';
 import { errorText } from './errorText';
 import { fmtCredits, fmtTime } from './format';
 
@@ -15,6 +16,8 @@ export function ProviderBooks() {
   const balances = useAppStore((s) => s.balances);
   const { loadProviderBooks, notify } = useAppStore((s) => s);
   const [isBusy, setBusy] = useState(false);
+  // Reading Runway now (credits.syncProvider) is the admins'; a producer sees the last comparison.
+  const maySync = useAppStore((s) => can(s, 'credits.syncProvider'));
   // A new balance may follow a reading (a settle, a sync): the comparison follows the balances.
   useEffect(() => {
     loadProviderBooks().catch((e: unknown) => notify('error', errorText(e)));
@@ -32,9 +35,11 @@ export function ProviderBooks() {
     <section className="provider-books" aria-labelledby="provider-books-heading">
       <div className="row">
         <h3 id="provider-books-heading">Runway balance</h3>
-        <button type="button" className="small" onClick={compareNow} disabled={isBusy}>
-          {isBusy ? 'Comparing…' : 'Compare now'}
-        </button>
+        {maySync && (
+          <button type="button" className="small" onClick={compareNow} disabled={isBusy}>
+            {isBusy ? 'Comparing…' : 'Compare now'}
+          </button>
+        )}
       </div>
       <dl className="facts" aria-label="Runway against the books">
         <dt>Runway says</dt>

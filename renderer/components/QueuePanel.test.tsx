@@ -69,4 +69,25 @@ describe('QueuePanel', () => {
     expect(transport.callsOf('jobs.retry')).toEqual([{ id: failed.id }]);
     expect(within(screen.getByRole('region', { name: 'Waiting' })).getByText('act_two')).toBeTruthy();
   });
+
+  it('shows a producer the queue without the controls it may not use, and asks nothing it would be refused', async () => {
+    const waiting = job('job_00000000wai1', { model: 'gen4.5' });
+    const unknown = job('job_00000000unk1', { status: 'unknown', model: 'veo3.1' });
+    const { transport } = renderWithStore(
+      <QueuePanel />,
+      {
+        'jobs.list': () => [waiting, unknown],
+        'queue.status': () => ({ isPaused: false, running: 0, concurrency: 2, breakers: [] }),
+        // A producer asking for dead letters is refused (they are the filmmakers' to retry): the list would be lost with it.
+        'jobs.deadLetters': () => {
+          throw new Error('403: a producer may not call jobs.deadLetters');
+        },
+      },
+      { role: 'producer' },
+    );
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Waiting' })).getByText('gen4.5')).toBeTruthy());
+    expect(transport.callsOf('jobs.deadLetters')).toEqual([]);
+    expect(screen.queryByRole('button', { name: /queue$/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^(Pause|Resume|Cancel|Treat as not created|Resubmit)/ })).toBeNull();
+  });
 });

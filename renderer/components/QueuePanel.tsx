@@ -2,6 +2,8 @@ import { useEffect, useMemo } from 'react';
 import type { Job } from '../../shared/contract/jobs';
 import { jobProgress } from '../../shared/board/derive';
 import { useAppStore } from '../store';
+import { can } from '../store/access';
+import type { CallName } from '../../shared/contract';
 import { Progress } from './board/TakeCardView';
 import { errorText } from './errorText';
 import { fmtCredits, fmtTime } from './format';
@@ -34,6 +36,9 @@ export function QueuePanel() {
   const status = useAppStore((s) => s.queueStatus);
   const dead = useAppStore((s) => s.deadLetters);
   const { loadQueue, jobAction, resolveUnknown, setQueuePaused, notify } = useAppStore((s) => s);
+  // Each control only where the session may make its call (a producer watches the queue; an admin runs it).
+  const role = useAppStore((s) => s.role);
+  const may = (name: CallName) => can({ role }, name);
   useEffect(() => {
     loadQueue().catch((e: unknown) => notify('error', errorText(e)));
   }, [loadQueue, notify]);
@@ -58,9 +63,11 @@ export function QueuePanel() {
             {status.running} running · up to {status.concurrency} at once{status.isPaused ? ' · paused' : ''}
           </span>
         )}
-        <button type="button" onClick={() => act(setQueuePaused(!status?.isPaused))}>
-          {status?.isPaused ? 'Resume queue' : 'Pause queue'}
-        </button>
+        {may('queue.pause') && (
+          <button type="button" onClick={() => act(setQueuePaused(!status?.isPaused))}>
+            {status?.isPaused ? 'Resume queue' : 'Pause queue'}
+          </button>
+        )}
       </header>
       {open.map((b) => (
         <div key={b.provider} className="banner" role="status">
@@ -84,6 +91,7 @@ export function QueuePanel() {
                   {g.key === 'throttled' && <p className="muted">The provider is at its concurrency limit; this counts as waiting.</p>}
                   <div className="row">
                     {g.key === 'waiting' &&
+                      may('jobs.pause') &&
                       (j.status === 'paused' ? (
                         <button type="button" className="small" onClick={() => act(jobAction('resume', j.id))}>
                           Resume
@@ -93,20 +101,22 @@ export function QueuePanel() {
                           Pause
                         </button>
                       ))}
-                    {g.key === 'unknown' ? (
-                      <>
-                        <button type="button" className="small" onClick={() => act(resolveUnknown(j.id, 'abandon'))}>
-                          Treat as not created
-                        </button>
-                        <button type="button" className="small" onClick={() => act(resolveUnknown(j.id, 'resubmit'))}>
-                          Resubmit (may pay twice)
-                        </button>
-                      </>
-                    ) : (
-                      <button type="button" className="small" aria-label={`Cancel ${j.model} job`} disabled={j.isCancelRequested} onClick={() => act(jobAction('cancel', j.id))}>
-                        {j.isCancelRequested ? 'Cancelling…' : 'Cancel'}
-                      </button>
-                    )}
+                    {g.key === 'unknown'
+                      ? may('jobs.resolveUnknown') && (
+                          <>
+                            <button type="button" className="small" onClick={() => act(resolveUnknown(j.id, 'abandon'))}>
+                              Treat as not created
+                            </button>
+                            <button type="button" className="small" onClick={() => act(resolveUnknown(j.id, 'resubmit'))}>
+                              Resubmit (may pay twice)
+                            </button>
+                          </>
+                        )
+                      : may('jobs.cancel') && (
+                          <button type="button" className="small" aria-label={`Cancel ${j.model} job`} disabled={j.isCancelRequested} onClick={() => act(jobAction('cancel', j.id))}>
+                            {j.isCancelRequested ? 'Cancelling…' : 'Cancel'}
+                          </button>
+                        )}
                   </div>
                 </li>
               ))}
@@ -134,12 +144,16 @@ export function QueuePanel() {
                   {j.finishedAt ? ` · failed ${fmtTime(j.finishedAt)}` : ''} · {j.attempts} attempt{j.attempts === 1 ? '' : 's'}
                 </p>
                 <div className="row">
-                  <button type="button" className="small" aria-label={`Retry ${j.model} job`} onClick={() => act(jobAction('retry', j.id))}>
-                    Retry
-                  </button>
-                  <button type="button" className="small" aria-label={`Discard ${j.model} job`} onClick={() => act(jobAction('discard', j.id))}>
-                    Discard
-                  </button>
+                  {may('jobs.retry') && (
+                    <button type="button" className="small" aria-label={`Retry ${j.model} job`} onClick={() => act(jobAction('retry', j.id))}>
+                      Retry
+                    </button>
+                  )}
+                  {may('jobs.discard') && (
+                    <button type="button" className="small" aria-label={`Discard ${j.model} job`} onClick={() => act(jobAction('discard', j.id))}>
+                      Discard
+                    </button>
+                  )}
                 </div>
               </li>
             ))}

@@ -136,6 +136,22 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     for (const page of [producer, filmmaker, reviewer]) await expect(cards(page, 'Published')).toHaveCount(1);
     for (const page of [filmmaker, reviewer, producer]) expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
+    // The producer's other tabs: the queue to watch and the books to read, without an admin's controls and
+    // without a refused call (an error notice) on the way; a filmmaker has no Costs tab (insight is the producer's).
+    const views = (page: Page) => page.getByRole('tablist', { name: 'Views' }).getByRole('tab');
+    await expect(views(producer)).toHaveText(['Board', 'Queue', 'Ledger', 'Costs']);
+    await expect(views(filmmaker)).toHaveText(['Board', 'Queue', 'Ledger']);
+    await expect(views(reviewer)).toHaveText(['Board']);
+    await producer.getByRole('tab', { name: 'Queue' }).click();
+    await expect(producer.getByRole('heading', { name: 'Queue' })).toBeVisible();
+    await expect(producer.getByRole('button', { name: /^(Pause|Resume) queue$/ })).toHaveCount(0);
+    await producer.getByRole('tab', { name: 'Ledger' }).click();
+    await expect(producer.getByRole('table', { name: 'Balances' })).toBeVisible();
+    await expect(producer.getByRole('heading', { name: 'History' })).toBeVisible();
+    await expect(producer.getByRole('button', { name: /^(Switch plan|Buy|Top up|Set budget)$/ })).toHaveCount(0);
+    await expect(producer.locator('.notice-error, [role="alert"]')).toHaveCount(0);
+    await producer.screenshot({ path: testInfo.outputPath('studio-producer-ledger.png') });
+
     // The admin revokes the reviewer's token: the next call is refused, naming why.
     const members = await rpc<{ id: string; name: string }[]>(studio, 'studio.members', {});
     const raeId = members.find((m) => m.name === 'Rae')!.id;

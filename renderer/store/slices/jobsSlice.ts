@@ -6,6 +6,7 @@ import { ApiError, type Api } from '../../api/client';
 import { RepeatKeys } from '../../api/callKeys';
 import { jobTrouble } from '../jobTrouble';
 import type { AppState } from '../index';
+import { can } from '../access';
 
 type QueueStatus = EventPayload<'queue.changed'>;
 
@@ -92,7 +93,8 @@ export const createJobsSlice =
         set({ jobs: next });
       },
       async loadQueue() {
-        const [jobs, status, dead] = await Promise.all([api.call('jobs.list', { limit: 500 }), api.call('queue.status', {}), api.call('jobs.deadLetters', {})]);
+        // Dead letters are for whoever can retry them (not a producer): asking anyway would be refused and lose the whole list.
+        const [jobs, status, dead] = await Promise.all([api.call('jobs.list', { limit: 500 }), api.call('queue.status', {}), can(get(), 'jobs.deadLetters') ? api.call('jobs.deadLetters', {}) : []]);
         get().seedJobs(jobs);
         set({ queueStatus: status, deadLetters: dead });
       },
