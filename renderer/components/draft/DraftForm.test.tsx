@@ -102,6 +102,14 @@ describe('DraftForm', () => {
     expect(r.transport.callsOf('credits.grant')[0]).toMatchObject({ pool: 'local:grant', credits: 10_000 });
   });
 
+  it('tells a studio filmmaker to ask an admin for credits instead of offering a top-up it would be refused', async () => {
+    const r = renderWithStore(<DraftForm projectId={PROJECT.id} />, { ...moneyHandlers({ 'local:grant': 10 }), ...draftHandlers(), 'shots.list': () => [SHOT] }, { role: 'filmmaker' });
+    await act(() => r.store.getState().loadCredits().catch(() => undefined));
+    await waitFor(() => expect(screen.getByText(/simulated credits/i, { selector: '.field-error' })).toBeTruthy());
+    expect(screen.queryByRole('button', { name: /top up the simulation/ })).toBeNull();
+    expect(screen.getByText(/^or ask an admin to top up the simulation/)).toBeTruthy();
+  });
+
   it('keeps what was typed across a tab change (unmount) and a restart (a new store reading core)', async () => {
     const core = draftHandlers();
     const handlers = { ...moneyHandlers(), ...core, 'shots.list': () => [SHOT] };

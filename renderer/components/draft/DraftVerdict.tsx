@@ -1,7 +1,9 @@
 import type { Quote } from '../../../shared/contract/credits';
 import type { WayOut } from '../../../shared/money/waysOut';
 import type { Surface } from '../../../shared/money/pools';
+import type { CallName } from '../../../shared/contract';
 import { useAppStore } from '../../store';
+import { can } from '../../store/access';
 import { errorText } from '../errorText';
 import { fmtCredits, surfaceLabel } from '../format';
 import type { DraftValues } from './draftModel';
@@ -44,6 +46,13 @@ export function EstimateLine(p: { quote: Quote | null; isCachedHit: boolean; isL
  */
 export function Refusals({ id, refusals, blockers, values, set }: { id: string; refusals: Quote['refusals']; blockers: string[]; values: DraftValues; set(patch: Partial<DraftValues>): void }) {
   const { openLedger, topUpSimulation, notify } = useAppStore((s) => s);
+  const role = useAppStore((s) => s.role);
+  // A way out that is an admin's call (more credits, another plan, a bigger budget) is, for anyone else, a
+  // request to make of an admin, not a button that would be refused.
+  const isMine = (w: WayOut) => {
+    const call = ADMIN_WAYS[w.kind];
+    return call === undefined || can({ role }, call);
+  };
   if (refusals.length === 0 && blockers.length === 0) return null;
   const apply = (w: WayOut, pool: string | null) => {
     switch (w.kind) {
@@ -91,9 +100,9 @@ export function Refusals({ id, refusals, blockers, values, set }: { id: string; 
             <div className="row wrap">
               <span className="muted">Ways out:</span>
               {r.waysOut.map((w) =>
-                w.kind === 'wait_for_reset' || w.kind === 'ask_admin' ? (
+                w.kind === 'wait_for_reset' || w.kind === 'ask_admin' || !isMine(w) ? (
                   <span key={w.kind + w.text} className="muted small">
-                    or {w.text}
+                    or {isMine(w) ? w.text : `ask an admin to ${w.text}`}
                   </span>
                 ) : (
                   <button key={w.kind + w.text} type="button" className="small" onClick={() => apply(w, r.pool)}>
@@ -108,3 +117,11 @@ export function Refusals({ id, refusals, blockers, values, set }: { id: string; 
     </div>
   );
 }
+
+/** The call behind each way out that only some roles may make. */
+const ADMIN_WAYS: Partial<Record<WayOut['kind'], CallName>> = {
+  grant_credits: 'credits.grant',
+  buy_credits: 'credits.purchase',
+  change_plan: 'plans.activate',
+  raise_budget: 'credits.setBudget',
+};
