@@ -237,13 +237,14 @@ export class JobQueue {
     if (cannotRun?.code === 'PROMPT_UNREADABLE') throw new AppError('VALIDATION', cannotRun.message, { field: 'prompt' });
     await this.d.engine.tx(async (q) => {
       const on = this.repo.on(q);
-      const priced = await this.d.money.check(params, job.projectId, q);
+      const userId = await this.d.money.submitter(id, q); // the submitter's limits, whoever retries
+      const priced = await this.d.money.check(params, job.projectId, q, userId);
       await on.failedToPending.run({ id });
       if ((await on.resetForRetry.run({ id, now: this.d.clock.now(), maxAttempts: this.d.money.settings(job.provider).backoff.maxRetries + 1 })).changes === 0) {
         throw new AppError('CONFLICT', 'The job changed while retrying it; look at it again.');
       }
       const reservationId = `rsv_${id}_r${this.d.ids.newId('x').slice(-6)}`;
-      const snap = await this.d.money.reserve({ reservationId, jobId: id, projectId: job.projectId, artifactClass: job.artifactClass, stage: stageOf(params), priced }, q);
+      const snap = await this.d.money.reserve({ reservationId, jobId: id, projectId: job.projectId, userId, artifactClass: job.artifactClass, stage: stageOf(params), priced }, q);
       await on.setReservation.run({ id, reservationId, reserved: priced.credits, before: snap.before });
     }, { writer: MONEY_WRITER });
     this.kick();

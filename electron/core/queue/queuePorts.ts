@@ -38,6 +38,8 @@ export interface QueueMoney {
   ready: Promise<void>;
   /** `userId`: the submitting member, whose limits (if any) apply. */
   check(params: GenerationParams, projectId: string, q: Queryable, userId?: string | undefined): Promise<PricedJob>;
+  /** The member whose submit first reserved for the job (undefined: none), so a retry is held to their limits and counted as theirs again. */
+  submitter(jobId: string, q: Queryable): Promise<string | undefined>;
   /** Runs inside the submit transaction `q`. */
   reserve(args: { reservationId: string; jobId: string; projectId: string; userId?: string | undefined; artifactClass: ArtifactClass; stage: 'generate' | 'refine' | 'upscale' | 'export'; priced: PricedJob }, q: Queryable): Promise<BalanceSnapshot>;
   /** Captures the actual cost (capped per policy) and releases the rest; runs inside the settle transaction `q`. */

@@ -49,6 +49,9 @@ export function queueMoney(money: MoneyService, ledger: CreditLedger, plans: Pla
       const est = await money.check(params, projectId || null, q, userId ?? null);
       return { credits: est.credits, pools: est.pools as Record<string, number>, usd: est.usd };
     },
+    async submitter(jobId, q) {
+      return (await ledger.reservationsForJob(jobId, q))[0]?.userId ?? undefined;
+    },
     async reserve({ reservationId, jobId, projectId, userId, artifactClass, stage, priced }, q) {
       const r = await ledger.reserve({ id: reservationId, jobId, projectId, ...(userId ? { userId } : {}), stage, artifactClass, amounts: priced.pools as Partial<Record<Surface, number>> }, q);
       const surfaces = Object.keys(priced.pools);
