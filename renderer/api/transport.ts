@@ -23,14 +23,15 @@ export type SessionRole = Role;
 
 /** The preload bridge's shape. Only renderer/api knows it exists. */
 export interface Bridge {
-  invoke(name: string, input: unknown): Promise<unknown>;
+  invoke(name: string, input: unknown, opts?: CallOptions): Promise<unknown>;
   on(event: string, cb: (payload: unknown) => void): () => void;
 }
 
 export function ipcTransport(bridge: Bridge): Transport {
   return {
     kind: 'ipc',
-    invoke: (name, input) => bridge.invoke(name, input) as Promise<Result<unknown>>,
+    // A key given (a repeat of an unanswered call) goes to main, which passes it on to a studio.
+    invoke: (name, input, opts) => (opts?.idempotencyKey ? bridge.invoke(name, input, { idempotencyKey: opts.idempotencyKey }) : bridge.invoke(name, input)) as Promise<Result<unknown>>,
     on: (event, cb) => bridge.on(event, cb),
     // The desktop's own window is the owner, unless main relays it to a studio: then it is the member it joined as.
     role: async () => {
