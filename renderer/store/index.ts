@@ -15,8 +15,9 @@ import { createProjectsSlice, type ProjectsSlice } from './slices/projectsSlice'
 import { createReviewSlice, type ReviewSlice } from './slices/reviewSlice';
 import { createShotsSlice, type ShotsSlice } from './slices/shotsSlice';
 import { createUiSlice, type UiSlice } from './slices/uiSlice';
+import { createUsageSlice, type UsageSlice } from './slices/usageSlice';
 
-export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice & ConnectionSlice & LimitsSlice;
+export type AppState = ProjectsSlice & UiSlice & ShotsSlice & BoardSlice & JobsSlice & CreditsSlice & MediaSlice & BoardUiSlice & CommentsSlice & InsightSlice & ReviewSlice & DraftsSlice & ConnectionSlice & LimitsSlice & UsageSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One bound store per app (and per test): slices spread together, domain slices talk to `api`. */
@@ -36,6 +37,7 @@ export function createAppStore(initial: Partial<AppState>, api: Api): AppStore {
     ...createDraftsSlice(api)(...a),
     ...createConnectionSlice(api)(...a),
     ...createLimitsSlice(api)(...a),
+    ...createUsageSlice(api)(...a),
     ...initial,
   }));
 }

@@ -79,7 +79,7 @@ const bench = { id: 'bench_1', day: '2026-11-23', provider: 'local', plan: 'runw
   proposal: { plan: 'runway-api', baseFile: '/r/runway-api.yaml', targetFile: '/d/plans/runway-api.yaml', baseSha256: 'x', changes: [{ path: 'plan.version', from: 1, to: 2, why: 'w' }], diff: '--- a\n+++ b\n-  version: 1\n+  version: 2\n', text: '' },
 } as unknown as BenchmarkReport;
 
-function setup() {
+function setup(role: 'owner' | 'filmmaker' = 'owner') {
   let enabled = false;
   let applied = false;
   const r = renderWithStore(<InsightPanel projectId={PROJECT} />, {
@@ -94,11 +94,12 @@ function setup() {
     'insight.thresholds': () => [thresholds],
     'insight.setThresholds': ({ thresholds: t }) => ({ ...thresholds, thresholds: t, source: 'set' as const }),
     'benchmark.list': () => [{ ...bench, appliedAt: applied ? '2026-11-23T12:01:00.000Z' : null }],
+    'spend.usage': ({ by }) => ({ asOf: report.asOf, by, bucket: 'day', from: '2026-11-21', to: '2026-11-24', series: [], totals: { held: 0, posted: 0, refunded: 0, credits: 0, points: [] } }),
     'benchmark.apply': ({ id }) => {
       applied = true;
       return { id, plan: 'runway-api', file: '/d/plans/runway-api.yaml', version: 2, checkedAt: '2026-11-23' };
     },
-  }, { selectedProjectId: PROJECT });
+  }, { selectedProjectId: PROJECT, role });
   return r;
 }
 
@@ -123,6 +124,18 @@ describe('InsightPanel', () => {
     expect(screen.getByRole('article', { name: 'Forecast for Simulated credits · grant' }).textContent).toContain('25 planned');
   });
 
+  it('shows usage over time to a role that may read it (spend.usage), and not to a filmmaker', async () => {
+    const owner = setup();
+    const usage = await screen.findByRole('region', { name: 'Usage over time' });
+    expect(await within(usage).findByText('No credits used from Nov 21 to Nov 23.', { selector: 'section[aria-labelledby="usage-by-member"] p' })).toBeTruthy();
+    expect(owner.transport.callsOf('spend.usage')).toHaveLength(2);
+    cleanup();
+    const filmmaker = setup('filmmaker');
+    await screen.findByRole('region', { name: /Recommendations/ });
+    expect(screen.queryByRole('region', { name: 'Usage over time' })).toBeNull();
+    expect(filmmaker.transport.callsOf('spend.usage')).toEqual([]);
+  });
+
   it('splits by class, and narrows to this project', async () => {
     const { transport } = setup();
     await screen.findByRole('region', { name: /Recommendations/ });
@@ -130,7 +143,7 @@ describe('InsightPanel', () => {
     expect(screen.getByRole('img', { name: /^Credits per day by class/ })).toBeTruthy();
     fireEvent.click(screen.getByRole('radio', { name: 'This project' }));
     await waitFor(() => expect(transport.calls.filter((c) => c.name === 'insight.report').at(-1)!.input).toMatchObject({ projectId: PROJECT }));
-    fireEvent.click(screen.getByRole('radio', { name: '7 days' }));
+    fireEvent.click(within(screen.getByRole('radiogroup', { name: 'Range' })).getByRole('radio', { name: '7 days' }));
     await waitFor(() => expect(transport.calls.filter((c) => c.name === 'insight.report').at(-1)!.input).toEqual({ since: sinceFor(7, new Date()), projectId: PROJECT }));
   });
 

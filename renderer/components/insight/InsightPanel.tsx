@@ -9,6 +9,8 @@ import { ForecastSection } from './ForecastSection';
 import { RecommendationsList } from './RecommendationsList';
 import { ReliabilitySection } from './ReliabilitySection';
 import { SpendSection } from './SpendSection';
+import { UsageSection } from './UsageSection';
+import { can } from '../../store/access';
 import './insight.css';
 
 const RANGES: InsightScope['days'][] = [7, 30, 90];
@@ -30,6 +32,7 @@ export function InsightPanel({ projectId }: { projectId: string }) {
   const moneyMoved = useAppStore((s) => s.balances?.asOf);
   const { setInsightScope, loadInsight, notify } = useAppStore((s) => s);
   const isProject = scope.projectId !== null;
+  const seesUsage = useAppStore((s) => can(s, 'spend.usage'));
 
   useEffect(() => {
     if (scope.projectId !== null && scope.projectId !== projectId) setInsightScope({ projectId });
@@ -80,6 +83,7 @@ export function InsightPanel({ projectId }: { projectId: string }) {
         <div className="insight-grid">
           <RecommendationsList items={recs} />
           <SpendSection report={report} />
+          {seesUsage && <UsageSection />}
           <ReliabilitySection report={report} />
           <EstimatesSection report={report} calibration={calibration} />
           {forecast && <ForecastSection forecast={forecast} thresholds={thresholds} projectId={projectId} />}
