@@ -87,22 +87,27 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     expect(Date.now() - picked).toBeLessThan(1_000);
     await expect(cards(producer, 'Shortlist').first()).toContainText('promising · Rae');
     await reviewer.screenshot({ path: testInfo.outputPath('studio-reviewer.png') });
+    // The producer forces the other take into the shortlist too (S: shortlist.set); every board follows.
+    await cards(producer, 'Tag').first().click();
+    await producer.keyboard.press('s');
+    for (const page of [producer, filmmaker, reviewer]) await expect(cards(page, 'Shortlist')).toHaveCount(2);
 
     // Finalizing is the producer's: the filmmaker and the reviewer are not offered it (nor the shortlist rule).
     const finalizeButton = (page: Page) => region(page, 'Shortlist').getByRole('button', { name: /^Finalize/ });
-    await expect(finalizeButton(producer)).toHaveText('Finalize 1');
+    await expect(finalizeButton(producer)).toHaveText('Finalize 2');
     await expect(producer.getByRole('group', { name: 'Shortlist rule' })).toBeVisible();
     for (const page of [filmmaker, reviewer]) {
       await expect(finalizeButton(page)).toHaveCount(0);
       await expect(page.getByRole('group', { name: 'Shortlist rule' })).toHaveCount(0);
     }
-    // The producer re-renders the pick at release spec, paid from the same pool.
+    // The producer re-renders both at release spec, paid from the same pool.
     await finalizeButton(producer).click();
-    const confirm = producer.getByRole('dialog', { name: /^Finalize 1 take/ });
+    const confirm = producer.getByRole('dialog', { name: 'Finalize 2 takes' });
     await expect(confirm.locator('.balance-move')).toBeVisible();
-    await confirm.getByRole('button', { name: /^Finalize 1 take/ }).click();
-    await expect(region(producer, 'Finalize').locator('.card-release')).toHaveText(['release checked ✓'], { timeout: 60_000 });
-    await expect(region(filmmaker, 'Finalize').locator('.card-release')).toHaveText(['release checked ✓']);
+    await confirm.getByRole('button', { name: 'Finalize 2 takes' }).click();
+    const released = ['release checked ✓', 'release checked ✓'];
+    await expect(region(producer, 'Finalize').locator('.card-release')).toHaveText(released, { timeout: 60_000 });
+    await expect(region(filmmaker, 'Finalize').locator('.card-release')).toHaveText(released);
     await expect(producer.locator('.balance-summary')).toHaveText((await filmmaker.locator('.balance-summary').textContent())!);
 
     // The producer exports it by name (a member names an export; the studio keeps it) and downloads the files.
@@ -157,7 +162,7 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     const raeId = members.find((m) => m.name === 'Rae')!.id;
     const tokens = await rpc<{ id: string; state: string }[]>(studio, 'studio.tokens', { memberId: raeId });
     for (const t of tokens) await rpc(studio, 'studio.revokeToken', { id: t.id });
-    await cards(reviewer, 'Tag').first().click();
+    await cards(reviewer, 'Published').first().click();
     const refused = reviewer.waitForResponse((r) => r.url().endsWith('/rpc/tags.add'));
     await reviewer.keyboard.press('x');
     // The very next call: 401 naming why, and the screen says so.
@@ -165,7 +170,7 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     expect(answer.status()).toBe(401);
     expect(await answer.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/revoked/i) } });
     await expect(reviewer.getByText(/revoked/i).first()).toBeVisible();
-    await expect(cards(filmmaker, 'Tag').locator('.tag-discard.tag')).toHaveCount(0);
+    await expect(region(filmmaker, 'Published').locator('.tag-discard.tag')).toHaveCount(0);
   } finally {
     await filmmakerCtx.close();
     await reviewerCtx.close();
