@@ -20,9 +20,10 @@ import { tempDir } from '../support/tmp';
 // fake Runway — one PostgreSQL database and one s3rver bucket between them all. The pool pays for exactly N
 // jobs: exactly N are accepted and the rest refused naming the pool and the shortfall; every accepted job ends
 // once, captured = billed, `ledger audit` is clean, and the fake never had more of the model's tasks in flight
-// than its tier allows. Then one studio process is SIGKILLed with a call in flight (its answer lost on the
-// way out): StudioClient retries with its Idempotency-Key, the balancer sends the retry to the other
-// process, and the call is applied once.
+// than its tier allows. Then a studio process is SIGKILLed with a call in flight, twice: once with the call
+// half-received (it never ran), once with its answer on the way out (it ran): either way StudioClient
+// retries with its Idempotency-Key, the balancer sends the retry to another process, and the call is
+// applied once.
 
 const ADMIN = randomBytes(32).toString('hex');
 const MODEL = 'gen4.5';
@@ -35,7 +36,7 @@ const PER = 3;
 let s3: TestS3;
 let dir: ReturnType<typeof tempDir>;
 let fake: FakeRunway;
-let balancer: Balancer | undefined;
+const balancers: Balancer[] = [];
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
@@ -49,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await balancer?.close();
+  for (const b of balancers) await b.close();
   await fake?.stop();
   await s3?.close();
   dir?.cleanup();
@@ -76,16 +77,25 @@ function start(args: string[]): Promise<{ child: ChildProcess; ready: { url: str
   });
 }
 
+/** SIGKILLs a process and resolves once it is gone. */
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 const params = (i: number) => ({ provider: 'runway', model: MODEL, durationSec: 2, ratio: '1280:720', prompt: `a pier in the rain, take ${i}`, seed: i });
 
 describeWith(needsOn('postgres'), 'the money race across two studio processes and two workers', () => {
-  it(`accepts exactly the ${N} jobs the pool pays for, runs each once within the tier, and applies a call retried past a killed process once`, { timeout: 90_000 }, async () => {
+  it(`accepts exactly the ${N} jobs the pool pays for, runs each once within the tier, and applies a call retried past a killed process once (killed before it ran, or after)`, { timeout: 90_000 }, async () => {
     const databaseUrl = await studioDatabase();
     // Every process reads the same plans folder: the chaos plan lets each worker run 8 at once, so the tier is the only limit.
     mkdirSync(join(dir.dir, 'plans'), { recursive: true });
     writeFileSync(join(dir.dir, 'plans', 'chaos-api.yaml'), chaosPlan(join(process.cwd(), 'resources')));
     const db = ['--database-url', databaseUrl];
-    const [a, b] = await Promise.all([start(db), start(db), start(['worker', ...db]), start(['worker', ...db])]);
+    // A and B take the race; C is there to be killed before it runs a call.
+    const [a, b, c] = await Promise.all([start(db), start(db), start(db), start(['worker', ...db]), start(['worker', ...db])]);
     const admin = new StudioClient({ url: a!.ready.url, token: ADMIN });
     const adminB = new StudioClient({ url: b!.ready.url, token: ADMIN });
 
@@ -126,28 +136,37 @@ describeWith(needsOn('postgres'), 'the money race across two studio processes an
       expect(e.details).toMatchObject({ rule: 'balance', pool: 'api:purchased', shortfall: cost });
     }
 
+    // A studio process dies with a call half-received: C has the call's headers and half its body. The
+    // balancer answers 502 (a gateway's answer); StudioClient retries with the same key, C is gone, B runs it: once.
+    const localJob = (prompt: string) => ({ params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt }, projectName: 'Race', noCache: true });
+    const viaC = await startBalancer([c!.ready.url, b!.ready.url]);
+    balancers.push(viaC);
+    viaC.cutNextRequest(() => killed(c!.child));
+    const cutShort = await new StudioClient({ url: viaC.url, token: fayToken, backoffMs: 50 }).call('jobs.submit', localJob('the pier at dusk'));
+    expect(cutShort.ok, JSON.stringify(cutShort)).toBe(true);
+    const cutId = (cutShort as { value: { jobId: string } }).value.jobId;
+    expect(viaC.log.map((l) => [l.upstream, l.lost])).toEqual([[c!.ready.url, true], [b!.ready.url, false]]);
+
     // A studio process dies with a call in flight: A has answered (and stored the answer under the key), the
     // answer never reaches the client. StudioClient retries with the same key; A is gone, so the balancer
     // sends the retry to B, which answers with A's stored answer: one job, one reservation. (A job on the
     // local simulator, paid from the studio's simulated pool: Runway's pool is spent.)
-    balancer = await startBalancer([a!.ready.url, b!.ready.url]);
+    const balancer = await startBalancer([a!.ready.url, b!.ready.url]);
+    balancers.push(balancer);
     let lostAnswer = '';
     balancer.loseNextAnswer(async (_up, body) => {
       lostAnswer = body;
-      await new Promise<void>((resolve) => {
-        a!.child.once('exit', () => resolve());
-        a!.child.kill('SIGKILL');
-      });
+      await killed(a!.child);
     });
     const fayViaLb = new StudioClient({ url: balancer.url, token: fayToken, backoffMs: 50 });
-    const late = await fayViaLb.call('jobs.submit', { params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'the pier at night' }, projectName: 'Race', noCache: true });
+    const late = await fayViaLb.call('jobs.submit', localJob('the pier at night'));
     expect(late.ok, JSON.stringify(late)).toBe(true);
     const lateId = (late as { value: { jobId: string } }).value.jobId;
     expect(balancer.log.map((l) => [l.upstream, l.lost])).toEqual([[a!.ready.url, true], [b!.ready.url, false]]);
     expect((JSON.parse(lostAnswer) as { value: { jobId: string } }).value.jobId).toBe(lateId);
 
     // Every accepted job ends, once; run by the two workers within the tier.
-    const ids = [...accepted, lateId];
+    const ids = [...accepted, cutId, lateId];
     const terminal = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'unknown']);
     const jobsNow = () => Promise.all(ids.map(async (id) => (await adminB.value('jobs.get', { id })) as Job));
     await expect.poll(async () => (await jobsNow()).filter((j) => !terminal.has(j.status)).length, { timeout: 60_000, interval: 250 }).toBe(0);
@@ -160,8 +179,8 @@ describeWith(needsOn('postgres'), 'the money race across two studio processes an
       const ops = await sql.query<{ kind: string; n: string }>('SELECT kind, count(*) AS n FROM ledger_ops GROUP BY kind');
       const count = (kind: string) => Number(ops.rows.find((r) => r.kind === kind)?.n ?? 0);
       // One reservation per accepted job (the refused ones and the retried call made none), each resolved once.
-      expect({ reserve: count('reserve'), capture: count('capture'), void: count('void') }).toEqual({ reserve: N + 1, capture: N + 1, void: 0 });
-      expect(Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM jobs')).rows[0]!.n)).toBe(N + 1);
+      expect({ reserve: count('reserve'), capture: count('capture'), void: count('void') }).toEqual({ reserve: N + 2, capture: N + 2, void: 0 });
+      expect(Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM jobs')).rows[0]!.n)).toBe(N + 2);
     } finally {
       await sql.end();
     }
@@ -169,7 +188,7 @@ describeWith(needsOn('postgres'), 'the money race across two studio processes an
     const tasks = fake.tasks();
     expect(tasks).toHaveLength(N);
     const billed = tasks.reduce((s, t) => s + (fake.billedFor(t.id) ?? 0), 0);
-    expect(jobs.filter((j) => j.id !== lateId).reduce((s, j) => s + (j.capturedCredits ?? 0), 0)).toBe(billed);
+    expect(jobs.filter((j) => j.id !== lateId && j.id !== cutId).reduce((s, j) => s + (j.capturedCredits ?? 0), 0)).toBe(billed);
     expect(billed).toBe(N * cost);
     expect(await api()).toBe(0);
     // Both workers shared the tier: never more than TIER of the model's tasks in flight at once.
