@@ -5,7 +5,8 @@ import type { LimitsView, WebhookDelivery } from '../../shared/money/limits';
 import { CoreEvents } from '../../electron/core/coreEvents';
 import type { Core } from '../../electron/core/createCore';
 import { silentLogger } from '../../electron/core/nodePorts';
-import { signBody, SpendWebhook } from '../../electron/core/money/spendWebhook';
+import { limitsRepo } from '../../electron/core/money/limitsRepo';
+import { signBody, SpendWebhook, STALE_MS } from '../../electron/core/money/spendWebhook';
 import { FakeClock } from '../support/core';
 import { dbNeedsOn, ENGINES, testCoreOn, type EngineName } from '../support/coreOn';
 import { callAs, joinAs } from '../support/members';
@@ -160,5 +161,33 @@ for (const engine of ENGINES) describeWith(dbNeedsOn(engine), `spend notices · 
     expect(byThreshold.get(200)).toEqual(['failed', 1, 404, 'answered 404']);
     expect(byThreshold.get(300)).toEqual(['failed', 3, 500, 'answered 500']);
     expect(byThreshold.get(400)).toEqual(['failed', 3, null, 'no answer within 300 ms']);
+  });
+
+  it('takes over a send its process was cut off from, once, with the same body; never to another webhook; a live one is left alone', async () => {
+    const { core, clock, ada } = await setup(engine);
+    const hook = await receiver([200]);
+    await callAs(core, 'credits.setNotifySettings', { webhook: { url: hook.url, secret: SECRET } }, ada);
+    const at = (ms: number) => new Date(clock.now() - ms).toISOString();
+    const row = (id: string, threshold: number, target: string, updated: string) => ({
+      id, user_id: 'mem_x', period: '2026-11', threshold, spent: threshold + 5, target, state: 'pending' as const, attempts: 1,
+      last_status: null, last_error: 'could not connect', created_at: at(STALE_MS * 3), updated_at: updated,
+    });
+    const origin = new URL(hook.url).origin;
+    await limitsRepo.insertDelivery(core.engine, row('whd_cut', 100, origin, at(STALE_MS * 2)));
+    await limitsRepo.insertDelivery(core.engine, row('whd_elsewhere', 200, 'https://old.example.com', at(STALE_MS * 2)));
+    await limitsRepo.insertDelivery(core.engine, row('whd_live', 300, origin, at(1000)));
+    // Two processes open at once: one takes each stale send.
+    const opened = [1, 2].map(() => new SpendWebhook({ engine: core.engine, events: new CoreEvents(silentLogger, false), limits: core.limits, clock, ids: core.ports.ids, logger: silentLogger, backoffMs: [10] }));
+    for (const w of opened) {
+      await w.settled();
+      w.dispose();
+    }
+    expect(hook.got).toHaveLength(1);
+    expect(JSON.parse(hook.got[0]!.body)).toEqual({ event: 'credits.thresholdCrossed', deliveryId: 'whd_cut', userId: 'mem_x', userName: null, period: '2026-11', threshold: 100, spent: 105, at: at(STALE_MS * 3) });
+    expect(hook.got[0]!.headers['x-circletake-signature']).toBe(signBody(SECRET, hook.got[0]!.body));
+    const byId = new Map((await deliveries(core)).map((d) => [d.id, [d.state, d.attempts, d.lastError]]));
+    expect(byId.get('whd_cut')).toEqual(['delivered', 2, null]);
+    expect(byId.get('whd_elsewhere')).toEqual(['failed', 1, 'the webhook changed before this notice was sent']);
+    expect(byId.get('whd_live')).toEqual(['pending', 1, 'could not connect']);
   });
 });

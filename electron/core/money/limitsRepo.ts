@@ -106,6 +106,16 @@ export const limitsRepo = {
     ]);
   },
 
+  /** Sends left pending with no word since `before` (their process was cut off: a live one writes after every try). */
+  stalePending(q: Queryable, before: string): Promise<DeliveryRow[]> {
+    return q.all<DeliveryRow>("SELECT * FROM money_webhook_deliveries WHERE state = 'pending' AND updated_at < ? ORDER BY created_at, id", [before]);
+  },
+
+  /** Takes a stale send over (false: another process took it first). */
+  async claimDelivery(q: Queryable, id: string, seen: string, now: string): Promise<boolean> {
+    return (await q.run("UPDATE money_webhook_deliveries SET updated_at = ? WHERE id = ? AND state = 'pending' AND updated_at = ?", [now, id, seen])).changes === 1;
+  },
+
   deliveries(q: Queryable, limit: number): Promise<DeliveryRow[]> {
     return q.all<DeliveryRow>('SELECT * FROM money_webhook_deliveries ORDER BY created_at DESC, id DESC LIMIT ?', [limit]);
   },
