@@ -1,6 +1,7 @@
 import { memo, useId } from 'react';
 import type { Job } from '../../../shared/contract/jobs';
 import { useAppStore } from '../../store';
+import { can } from '../../store/access';
 import { jobTrouble } from '../../store/jobTrouble';
 import { errorText } from '../errorText';
 import { fmtSec } from '../format';
@@ -11,6 +12,9 @@ import { fmtSec } from '../format';
  */
 export const JobProblemCard = memo(function JobProblemCard({ job, showShot, onEdit }: { job: Job; showShot: string | null; onEdit(job: Job): void }) {
   const { jobAction, resolveUnknown, notify } = useAppStore((s) => s);
+  // Settling an unknown create and discarding a dead letter are an admin's; a filmmaker edits and retries.
+  const mayResolve = useAppStore((s) => can(s, 'jobs.resolveUnknown'));
+  const mayDiscard = useAppStore((s) => can(s, 'jobs.discard'));
   const whyId = useId();
   const trouble = jobTrouble(job);
   const act = (p: Promise<void>, done: string) => void p.then(() => notify('info', done), (e: unknown) => notify('error', errorText(e)));
@@ -29,14 +33,18 @@ export const JobProblemCard = memo(function JobProblemCard({ job, showShot, onEd
       </p>
       <div className="problem-actions">
         {isUnknown ? (
-          <>
-            <button type="button" className="small" onClick={() => act(resolveUnknown(job.id, 'abandon'), 'Settled as not created; its reservation is released.')}>
-              Treat as not created
-            </button>
-            <button type="button" className="small" onClick={() => act(resolveUnknown(job.id, 'resubmit'), 'Resubmitted.')}>
-              Resubmit (may pay twice)
-            </button>
-          </>
+          mayResolve ? (
+            <>
+              <button type="button" className="small" onClick={() => act(resolveUnknown(job.id, 'abandon'), 'Settled as not created; its reservation is released.')}>
+                Treat as not created
+              </button>
+              <button type="button" className="small" onClick={() => act(resolveUnknown(job.id, 'resubmit'), 'Resubmitted.')}>
+                Resubmit (may pay twice)
+              </button>
+            </>
+          ) : (
+            <span className="muted small">An admin decides whether it was made.</span>
+          )
         ) : (
           <>
             <button type="button" className="small primary" onClick={() => onEdit(job)}>
@@ -47,9 +55,11 @@ export const JobProblemCard = memo(function JobProblemCard({ job, showShot, onEd
                 Retry
               </button>
             )}
-            <button type="button" className="small" aria-label={`Discard failed ${job.model} job`} onClick={() => act(jobAction('discard', job.id), 'Discarded the failed job.')}>
-              Discard
-            </button>
+            {mayDiscard && (
+              <button type="button" className="small" aria-label={`Discard failed ${job.model} job`} onClick={() => act(jobAction('discard', job.id), 'Discarded the failed job.')}>
+                Discard
+              </button>
+            )}
           </>
         )}
       </div>
