@@ -1,5 +1,6 @@
 import type { BenchmarkReport } from '../../../shared/contract/benchmarkTypes';
 import { useAppStore } from '../../store';
+import { can } from '../../store/access';
 import { errorText } from '../errorText';
 import { fmtCredits } from '../format';
 import { duration, pct } from './insightFormat';
@@ -8,6 +9,9 @@ import { duration, pct } from './insightFormat';
 export function BenchmarkSection({ runs }: { runs: BenchmarkReport[] }) {
   const progress = useAppStore((s) => s.benchmarkProgress);
   const { runBenchmark, applyBenchmark, notify, loadInsight } = useAppStore((s) => s);
+  // Running a benchmark and changing the plan are an admin's; a producer reads the runs.
+  const mayRun = useAppStore((s) => can(s, 'benchmark.run'));
+  const mayApply = useAppStore((s) => can(s, 'benchmark.apply'));
   const latest = runs[0] ?? null;
   const onRun = () =>
     runBenchmark().then(
@@ -26,9 +30,11 @@ export function BenchmarkSection({ runs }: { runs: BenchmarkReport[] }) {
     <section className="insight-card" aria-labelledby="bench-heading">
       <div className="card-head">
         <h3 id="bench-heading">Quarterly benchmark</h3>
-        <button type="button" onClick={() => void onRun()} disabled={progress !== null}>
-          {progress ? `Running ${progress.done}/${progress.total}…` : 'Run benchmark (simulator)'}
-        </button>
+        {mayRun && (
+          <button type="button" onClick={() => void onRun()} disabled={progress !== null}>
+            {progress ? `Running ${progress.done}/${progress.total}…` : 'Run benchmark (simulator)'}
+          </button>
+        )}
       </div>
       {!latest ? (
         <p className="muted">No benchmark yet. `circletake benchmark --provider runway --yes` measures the real provider.</p>
@@ -58,9 +64,11 @@ export function BenchmarkSection({ runs }: { runs: BenchmarkReport[] }) {
           {latest.appliedAt ? (
             <p className="muted">Applied {latest.appliedAt.slice(0, 10)}.</p>
           ) : (
-            <button type="button" className="primary" onClick={() => void onApply(latest)}>
-              Apply to plan {latest.plan}
-            </button>
+            mayApply && (
+              <button type="button" className="primary" onClick={() => void onApply(latest)}>
+                Apply to plan {latest.plan}
+              </button>
+            )
           )}
         </>
       )}

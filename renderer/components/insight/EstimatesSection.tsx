@@ -1,5 +1,6 @@
 import type { CalibrationEntry, CalibrationView, Report } from '../../../shared/contract/insightTypes';
 import { useAppStore } from '../../store';
+import { can } from '../../store/access';
 import { errorText } from '../errorText';
 import { fmtCredits } from '../format';
 import { pct } from './insightFormat';
@@ -9,6 +10,8 @@ const perSec = (x: number | null) => (x === null ? '—' : `${x}/s`);
 /** Estimate vs actual by model and picture, and the learned rates the user may switch on, one model at a time. */
 export function EstimatesSection({ report, calibration }: { report: Report; calibration: CalibrationView | null }) {
   const setCalibration = useAppStore((s) => s.setCalibration);
+  // Switching a learned rate on changes every estimate: an admin's call; a producer sees the figures.
+  const maySwitch = useAppStore((s) => can(s, 'insight.setCalibration'));
   const notify = useAppStore((s) => s.notify);
   const toggle = (e: CalibrationEntry, on: boolean) =>
     setCalibration(e.provider, e.model, on).then(
@@ -61,7 +64,7 @@ export function EstimatesSection({ report, calibration }: { report: Report; cali
               <input
                 type="checkbox"
                 checked={e.isEnabled}
-                disabled={!e.isEnabled && !e.hasEnoughSamples}
+                disabled={!maySwitch || (!e.isEnabled && !e.hasEnoughSamples)}
                 onChange={(ev) => void toggle(e, ev.target.checked)}
                 aria-label={`Use the learned rate for ${e.provider} ${e.model}`}
               />

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Forecast, ProjectThresholds } from '../../../shared/contract/insightTypes';
 import { parsePoolId } from '../../../shared/money/pools';
 import { useAppStore } from '../../store';
+import { can } from '../../store/access';
 import { errorText } from '../errorText';
 import { fmtCredits, fmtDay, surfaceLabel } from '../format';
 import { BurnDownChart } from './BurnDownChart';
@@ -70,6 +71,8 @@ export function ForecastSection({ forecast, thresholds, projectId }: { forecast:
 function ThresholdsForm({ projectId, thresholds }: { projectId: string; thresholds: ProjectThresholds | null }) {
   const setThresholds = useAppStore((s) => s.setThresholds);
   const notify = useAppStore((s) => s.notify);
+  // Setting the thresholds is an admin's; a producer sees them and what was passed.
+  const maySet = useAppStore((s) => can(s, 'insight.setThresholds'));
   const [text, setText] = useState<string | null>(null);
   const shown = text ?? (thresholds?.source === 'set' ? thresholds.thresholds.join(', ') : '');
   const onSubmit = (e: FormEvent) => {
@@ -91,8 +94,8 @@ function ThresholdsForm({ projectId, thresholds }: { projectId: string; threshol
   return (
     <form className="thresholds row wrap" onSubmit={onSubmit}>
       <label htmlFor="thresholds-input">Notify when this project's spend passes (credits)</label>
-      <input id="thresholds-input" value={shown} placeholder={thresholds?.source === 'budget' ? thresholds.thresholds.join(', ') : 'e.g. 500, 1000'} onChange={(e) => setText(e.target.value)} />
-      <button type="submit">Save thresholds</button>
+      <input id="thresholds-input" value={shown} readOnly={!maySet} placeholder={thresholds?.source === 'budget' ? thresholds.thresholds.join(', ') : 'e.g. 500, 1000'} onChange={(e) => setText(e.target.value)} />
+      {maySet && <button type="submit">Save thresholds</button>}
       {thresholds && (
         <span className="muted">
           {fmtCredits(thresholds.spent)} spent{thresholds.source === 'budget' ? ' · using 50/80/100 % of the budget' : ''}
