@@ -154,8 +154,18 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     await expect(producer.getByRole('table', { name: 'Balances' })).toBeVisible();
     await expect(producer.getByRole('heading', { name: 'History' })).toBeVisible();
     await expect(producer.getByRole('button', { name: /^(Switch plan|Buy|Top up|Set budget)$/ })).toHaveCount(0);
-    await expect(producer.locator('.notice-error, [role="alert"]')).toHaveCount(0);
     await producer.screenshot({ path: testInfo.outputPath('studio-producer-ledger.png') });
+    await producer.getByRole('tab', { name: 'Costs' }).click();
+    await expect(producer.getByRole('heading', { name: 'Quarterly benchmark' })).toBeVisible();
+    await expect(producer.getByRole('button', { name: /^(Run benchmark|Apply to plan|Save thresholds)/ })).toHaveCount(0);
+    // The filmmaker's Queue and Ledger too.
+    await filmmaker.getByRole('tab', { name: 'Queue' }).click();
+    await expect(filmmaker.getByRole('heading', { name: 'Queue' })).toBeVisible();
+    await filmmaker.getByRole('tab', { name: 'Ledger' }).click();
+    await expect(filmmaker.getByRole('table', { name: 'Balances' })).toBeVisible();
+    await filmmaker.getByRole('tab', { name: 'Board' }).click();
+    // Not one refused call on the way (each would have left an error notice).
+    for (const page of [producer, filmmaker]) await expect(page.locator('.notice.error')).toHaveCount(0);
 
     // The admin revokes the reviewer's token: the next call is refused, naming why.
     const members = await rpc<{ id: string; name: string }[]>(studio, 'studio.members', {});
