@@ -20,6 +20,7 @@ async function setup(n = 4, modelOf: (i: number) => string = () => 'gen4_turbo')
 describe('Board', () => {
   it('offers finalizing and the shortlist rule to whoever may make those calls: a producer, not a filmmaker or a reviewer', async () => {
     const { cardsIn, column, store } = await setup(2);
+    expect(column('Draft').textContent).toContain('Draft a take above.');
     act(() => store.setState({ role: 'filmmaker' }));
     fireEvent.click(cardsIn('Tag')[0]!);
     fireEvent.keyDown(cardsIn('Tag')[0]!, { key: 'p' });
@@ -31,6 +32,9 @@ describe('Board', () => {
     expect(within(column('Shortlist')).queryByRole('button', { name: /^Finalize/ })).toBeNull();
     act(() => store.setState({ role: 'producer' }));
     expect(within(column('Shortlist')).getByRole('button', { name: 'Finalize 1' })).toBeTruthy();
+    // A producer drafts nothing: the empty Draft column does not send it to a form it does not have.
+    expect(column('Draft').textContent).toContain('Nothing generating.');
+    expect(column('Draft').textContent).not.toContain('Draft a take above.');
     expect(screen.getByRole('group', { name: 'Shortlist rule' })).toBeTruthy();
   });
 

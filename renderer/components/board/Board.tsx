@@ -141,7 +141,7 @@ export function Board() {
             keyOf={(d) => `${d.jobId}:${d.n}`}
             render={renderDraft}
             focusIndex={-1}
-            empty={problems.length > 0 ? 'Nothing generating.' : EMPTY.draft!}
+            empty={problems.length > 0 || !canReuse ? 'Nothing generating.' : EMPTY.draft!}
             actions={problems.length > 0 ? <JobProblems jobs={problems} shotName={shotName} onEdit={(j) => void editJob(j.id).catch(fail)} /> : undefined}
           />
           {TAKE_STAGES.map((st) => {
