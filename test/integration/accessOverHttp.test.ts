@@ -22,7 +22,8 @@ const tokens = new Map<Caller, string>();
 const post = (name: string, body: unknown, token?: string) =>
   rawRequest(`${studio.host.url}rpc/${name}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    // A connection per call: ~800 calls on one kept-alive socket would run into the host's per-connection budget (429).
+    headers: { 'content-type': 'application/json', connection: 'close', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
 

@@ -110,7 +110,7 @@ describeWith(needsOn('postgres'), 'the money race across two studio processes an
     const { client: finn } = await join2('Finn', b!.ready.url);
 
     // B has seen A's plan switch (it reads the choice from the database) before anyone prices on it.
-    await expect.poll(async () => ((await adminB.value('plans.active', {})) as { plan: { plan: { name: string } } }).plan.plan.name, { timeout: 5_000 }).toBe('chaos-api');
+    await expect.poll(async () => ((await adminB.value('plans.active', {})) as { plan: { plan: { name: string } } }).plan.plan.name, { timeout: 15_000 }).toBe('chaos-api');
     const quote = (await finn.value('credits.quote', { params: { provider: 'runway', model: MODEL, durationSec: 2, ratio: '1280:720' } })) as { estimate: { pools: { api?: number } } };
     const cost = quote.estimate.pools.api!;
     expect(cost).toBeGreaterThan(0);
