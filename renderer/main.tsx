@@ -26,7 +26,16 @@ const store = createAppStore(
   api,
 );
 connectEvents(store, api);
-const askRole = () => api.role().then((role) => store.getState().setRole(role), (e: unknown) => store.getState().notify('error', errorText(e)));
+// Who this page is; a relay whose studio cannot be reached yet says so, and the notice goes once it answers.
+let roleTrouble = '';
+const askRole = () =>
+  api.role().then(
+    (role) => {
+      for (const n of store.getState().notices) if (n.text === roleTrouble) store.getState().dismissNotice(n.id);
+      store.getState().setRole(role);
+    },
+    (e: unknown) => store.getState().notify('error', (roleTrouble = errorText(e))),
+  );
 void askRole();
 // A studio that could not be reached when the page opened (serve --studio): once it is back, ask again who we are.
 api.on('system.coreStatus', (e) => {

@@ -32,6 +32,8 @@ export interface StudioCallOptions {
 }
 
 const GATEWAY = new Set([502, 503, 504]);
+/** Who a token is, asked when a page opens: a studio silent this long is said to be unreachable (the page asks again when it is back). */
+const SESSION_TIMEOUT_MS = 10_000;
 
 export class StudioClient {
   readonly base: URL;
@@ -77,13 +79,13 @@ export class StudioClient {
   /** Who the token is on the studio (`POST /session`): its role, the studio's refusal (401) as it is, or STUDIO_UNREACHABLE. */
   async session(): Promise<Result<{ role: string }>> {
     try {
-      const res = await fetch(new URL('session', this.base), { method: 'POST', headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(new URL('session', this.base), { method: 'POST', headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}, signal: AbortSignal.timeout(Math.min(this.timeoutMs, SESSION_TIMEOUT_MS)) });
       const answer = parseAnswer(await res.text());
       if (answer?.ok && typeof (answer.value as { role?: unknown } | null)?.role === 'string') return { ok: true, value: { role: (answer.value as { role: string }).role } };
       if (answer && !answer.ok) return answer;
-      return { ok: false, error: unreachable(this.base, 'session', `HTTP ${res.status}`, 1) };
+      return { ok: false, error: noSession(this.base, `HTTP ${res.status}`) };
     } catch (e) {
-      return { ok: false, error: unreachable(this.base, 'session', causeOf(e), 1) };
+      return { ok: false, error: noSession(this.base, causeOf(e)) };
     }
   }
 
@@ -117,6 +119,10 @@ function unreachable(base: URL, name: string, cause: string, attempts: number): 
     message: `The studio at ${base.origin} cannot be reached (${cause}, ${attempts} attempt${attempts === 1 ? '' : 's'}); ${name} was not answered. Check the address and your network, then try again: a repeat is applied once.`,
     details: { studio: base.origin, cause, attempts },
   };
+}
+
+function noSession(base: URL, cause: string): ErrorPayload {
+  return { code: 'STUDIO_UNREACHABLE', message: `The studio at ${base.origin} cannot be reached (${cause}); this page works on it as soon as it answers.`, details: { studio: base.origin, cause } };
 }
 
 const CODES = new Set<string>(ERROR_CODES);

@@ -7,27 +7,27 @@ import { rpc, startStudio, stopStudio, type Studio } from './studioProcess';
 
 // `circletake serve --studio URL --token T` in Chromium (issue 18 item 5): the page is served on this machine
 // and works on a studio (`circletake studio --dev`) as the member the token names. Between the two, a cable
-// this test can pull: while the studio cannot be reached, Generate says so and the unsent draft stays in the
-// form; once it is back, the same Generate makes one job.
+// this test can pull: a page opened while the studio cannot be reached says so and becomes the member once it
+// is back; while it cannot be reached, Generate says so and the unsent draft stays in the form; once it is
+// back, the same Generate makes one job.
 
 interface Cable {
   url: string;
   unplug(): void;
-  plug(): void;
+  plug(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * A TCP pass-through to the studio that can be unplugged (every connection cut, new ones refused) and plugged
- * back. The studio checks Host and Origin, so the cable's own address is rewritten to the studio's on the way in.
+ * A TCP pass-through to the studio that can be unplugged (every connection cut, the port closed: connections are
+ * refused) and plugged back on the same port. The studio checks Host and Origin, so the cable's own address is
+ * rewritten to the studio's on the way in.
  */
 async function cable(to: string): Promise<Cable> {
   const target = new URL(to);
-  let isPlugged = true;
   let port = 0;
   const open = new Set<Socket>();
   const server: Server = createServer((client) => {
-    if (!isPlugged) return void client.destroy();
     const up = connect(Number(target.port), target.hostname);
     for (const s of [client, up]) {
       open.add(s);
@@ -35,22 +35,20 @@ async function cable(to: string): Promise<Cable> {
       s.on('error', () => (s === client ? up : client).destroy());
     }
     const ours = `127.0.0.1:${port}`;
-    const theirs = target.host;
-    client.pipe(new Transform({ transform: (chunk: Buffer, _e, done) => done(null, Buffer.from(chunk.toString('latin1').replaceAll(ours, theirs), 'latin1')) })).pipe(up);
+    client.pipe(new Transform({ transform: (chunk: Buffer, _e, done) => done(null, Buffer.from(chunk.toString('latin1').replaceAll(ours, target.host), 'latin1')) })).pipe(up);
     up.pipe(client);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const listen = () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  await listen();
   port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}/`,
     unplug() {
-      isPlugged = false;
+      server.close();
       for (const s of open) s.destroy();
     },
-    plug() {
-      isPlugged = true;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    plug: listen,
+    close: () => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r())),
   };
 }
 
@@ -77,14 +75,21 @@ test('serve --studio: the page works on the studio as its member, says when the 
   const token = joined.value!.token;
   wire = await cable(studio.url);
 
+  // The page opens while the studio cannot be reached: it says so, and becomes the member once the studio is back.
+  wire.unplug();
   relay = spawn(process.execPath, ['bin/circletake.js', 'serve', '--studio', wire.url, '--json'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CIRCLETAKE_STUDIO_TOKEN: token, CIRCLETAKE_DATABASE_URL: '' } });
-  const ready = await new Promise<{ openUrl: string; role: string }>((resolve, reject) => {
+  const ready = await new Promise<{ openUrl: string; role: string | null }>((resolve, reject) => {
     createInterface({ input: relay!.stdout! }).once('line', (l) => (l.includes('openUrl') ? resolve(JSON.parse(l) as never) : reject(new Error(l))));
     relay!.once('exit', (code) => reject(new Error(`serve --studio exited with ${code}`)));
   });
-  expect(ready.role).toBe('filmmaker');
+  expect(ready.role).toBeNull();
 
   await page.goto(ready.openUrl);
+  await expect(notice(page, /The studio at http:\/\/127\.0\.0\.1:\d+ cannot be reached .*this page works on it as soon as it answers/)).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({ path: testInfo.outputPath('serve-studio-unreachable-at-open.png') });
+  await wire.plug();
+  await expect(page.locator('.role-badge')).toHaveText('filmmaker', { timeout: 30_000 });
+  await expect(notice(page, /cannot be reached/)).toHaveCount(0);
   await page.getByRole('list', { name: 'Project list' }).getByRole('button', { name: 'Harbour', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Harbour' })).toBeVisible();
   await expect(page.locator('.role-badge')).toHaveText('filmmaker');
@@ -99,15 +104,16 @@ test('serve --studio: the page works on the studio as its member, says when the 
   // The cable is pulled: Generate says the studio cannot be reached, and the draft stays as typed.
   wire.unplug();
   await generate.click();
-  await expect(notice(page, /The studio at http:\/\/127\.0\.0\.1:\d+ cannot be reached/)).toBeVisible({ timeout: 20_000 });
+  await expect(notice(page, /The studio at http:\/\/127\.0\.0\.1:\d+ cannot be reached .*jobs\.submit was not answered/)).toBeVisible({ timeout: 20_000 });
   await expect(page.getByLabel('Prompt')).toHaveValue('A harbour crane at dawn');
   await expect(generate).toHaveText('Generate');
+  await expect(notice(page, /cannot be reached; reconnecting… What you type is kept/)).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('serve-studio-unreachable.png') });
   expect(await rpc<unknown[]>(studio, 'jobs.list', { projectId })).toHaveLength(0);
 
   // Back: the page hears it, and the same draft generates, once.
-  wire.plug();
-  await expect(notice(page, /Connected to the studio at .* again/)).toBeVisible({ timeout: 30_000 });
+  await wire.plug();
+  await expect(notice(page, /reconnecting/)).toHaveCount(0, { timeout: 30_000 }); // gone once the studio is back
   await generate.click();
   await expect(page.getByRole('region', { name: 'Tag', exact: true }).getByRole('option')).toHaveCount(1, { timeout: 120_000 });
   expect(await rpc<unknown[]>(studio, 'jobs.list', { projectId })).toHaveLength(1);

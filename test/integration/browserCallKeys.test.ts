@@ -70,4 +70,17 @@ describe('the browser transport', () => {
     expect(s.keys).toHaveLength(3);
     expect(new Set(s.keys).size).toBe(1);
   });
+
+  it('asks again who the page is after a relay said the studio could not be reached, and only then', async () => {
+    const s = await serve((_req, res, n) =>
+      n === 1
+        ? void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: { code: 'STUDIO_UNREACHABLE', message: 'The studio at http://127.0.0.1:9 cannot be reached.' } }))
+        : answer(res, { ok: true, value: { role: 'filmmaker' } }),
+    );
+    const t = httpTransport(s.base, null);
+    await expect(t.role()).rejects.toThrow(/cannot be reached/);
+    expect(await t.role()).toBe('filmmaker');
+    expect(await t.role()).toBe('filmmaker');
+    expect(s.keys).toHaveLength(2); // the known answer is kept
+  });
 });
