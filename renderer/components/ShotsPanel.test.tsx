@@ -25,4 +25,17 @@ describe('ShotsPanel', () => {
     await waitFor(() => expect(screen.getByRole('list', { name: 'Shot list' }).textContent).toContain('Opening'));
     expect(input.value).toBe('Middle');
   });
+
+  it('lets a studio filmmaker add shots, and leaves moving, renaming and deleting them to an admin', async () => {
+    renderWithStore(<ShotsPanel projectId="prj_0000000001" />, { 'shots.list': () => [shot(1, 'Opening'), shot(2, 'Middle')] }, { role: 'filmmaker' });
+    await waitFor(() => expect(screen.getByRole('list', { name: 'Shot list' }).textContent).toContain('Middle'));
+    expect(screen.getByRole('button', { name: 'Add shot' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^(Move|Rename|Delete) shot/ })).toBeNull();
+  });
+
+  it('gives the owner every shot control', async () => {
+    renderWithStore(<ShotsPanel projectId="prj_0000000001" />, { 'shots.list': () => [shot(1, 'Opening'), shot(2, 'Middle')] });
+    await waitFor(() => expect(screen.getByRole('list', { name: 'Shot list' }).textContent).toContain('Middle'));
+    for (const name of ['Move shot Middle up', 'Rename shot Middle', 'Delete shot Middle']) expect(screen.getByRole('button', { name })).toBeTruthy();
+  });
 });

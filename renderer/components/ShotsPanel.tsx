@@ -40,6 +40,10 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
   };
   const list = shots ?? [];
   const isOwner = useAppStore((s) => can(s, 'shots.create'));
+  // A filmmaker adds shots; moving, renaming and deleting them is an admin's.
+  const mayMove = useAppStore((s) => can(s, 'shots.move'));
+  const mayRename = useAppStore((s) => can(s, 'shots.rename'));
+  const mayDelete = useAppStore((s) => can(s, 'shots.delete'));
   return (
     <section className="shots" aria-labelledby="shots-heading">
       <h2 id="shots-heading">Shots</h2>
@@ -79,7 +83,7 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
                 <span className="shot-name">
                   {s.position}. {s.name}
                 </span>
-                {isOwner && (
+                {mayMove && (
                 <>
                 <button type="button" className="ghost small" aria-label={`Move shot ${s.name} up`} disabled={i === 0} title={i === 0 ? 'Already the first shot.' : undefined} onClick={() => void moveShot(s.id, s.position - 1).catch(fail)}>
                   ↑
@@ -87,13 +91,17 @@ export function ShotsPanel({ projectId }: { projectId: string }) {
                 <button type="button" className="ghost small" aria-label={`Move shot ${s.name} down`} disabled={i === list.length - 1} title={i === list.length - 1 ? 'Already the last shot.' : undefined} onClick={() => void moveShot(s.id, s.position + 1).catch(fail)}>
                   ↓
                 </button>
+                </>
+                )}
+                {mayRename && (
                 <button type="button" className="ghost small" aria-label={`Rename shot ${s.name}`} onClick={() => setRenaming({ id: s.id, name: s.name })}>
                   Rename
                 </button>
+                )}
+                {mayDelete && (
                 <button type="button" className="ghost small danger-text" aria-label={`Delete shot ${s.name}`} onClick={() => setDeleting(s)}>
                   Delete
                 </button>
-                </>
                 )}
               </div>
             )}
