@@ -19,7 +19,7 @@ async function setup(n = 4, modelOf: (i: number) => string = () => 'gen4_turbo')
 
 describe('Board', () => {
   it('offers finalizing and the shortlist rule to whoever may make those calls: a producer, not a filmmaker or a reviewer', async () => {
-    const { cardsIn, column, store } = await setup(2);
+    const { cardsIn, column, store, transport } = await setup(2);
     expect(column('Draft').textContent).toContain('Draft a take above.');
     act(() => store.setState({ role: 'filmmaker' }));
     fireEvent.click(cardsIn('Tag')[0]!);
@@ -28,6 +28,10 @@ describe('Board', () => {
     // A filmmaker tags and picks, but finalize.run and shortlist.auto would be refused (403): not offered.
     expect(within(column('Shortlist')).queryByRole('button', { name: /^Finalize/ })).toBeNull();
     expect(screen.queryByRole('group', { name: 'Shortlist rule' })).toBeNull();
+    // S (force into the shortlist) is the producer's: the filmmaker is told, and nothing is sent.
+    fireEvent.keyDown(cardsIn('Tag')[0]!, { key: 's' });
+    expect(transport.callsOf('shortlist.set')).toEqual([]);
+    expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: expect.stringContaining('is for a producer') });
     act(() => store.setState({ role: 'reviewer' }));
     expect(within(column('Shortlist')).queryByRole('button', { name: /^Finalize/ })).toBeNull();
     act(() => store.setState({ role: 'producer' }));

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { TakeStage } from '../../../shared/board/derive';
 import { useAppStoreApi, type AppState } from '../../store';
+import { can } from '../../store/access';
 import { filmstripOf, TAKE_STAGES, type BoardColumns } from '../../store/boardSelectors';
 import { errorText } from '../errorText';
 import { keyToAction, type KeyAction } from './boardKeys';
@@ -28,6 +29,8 @@ export function isTypingTarget(target: EventTarget | null, key: string): boolean
 
 /** Tag, untag or rate takes; a refusal is shown and the marks come back. */
 function mark(s: AppState, ids: string[], action: Extract<KeyAction, { kind: 'tag' | 'clearTag' | 'stars' | 'override' }>): void {
+  // S, O and A force the shortlist (shortlist.set): a producer's. Anyone else is told so, and nothing is sent to be refused.
+  if (action.kind === 'override' && !can(s, 'shortlist.set')) return s.notify('info', 'Forcing takes in or out of the shortlist (S, O, A) is for a producer; P picks a take for it.');
   const p = action.kind === 'tag' ? s.tag(ids, action.tag) : action.kind === 'clearTag' ? s.untag(ids) : action.kind === 'stars' ? s.rate(ids, action.stars) : s.setOverride(ids, action.value);
   p.catch((e: unknown) => s.notify('error', errorText(e)));
 }
