@@ -1,7 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createInterface } from 'node:readline';
 import { httpTransport } from '../../renderer/api/httpTransport';
+import { rawRequest } from '../support/http';
+import { tempDir } from '../support/tmp';
 
 /**
  * The browser's HTTP transport (renderer/api/httpTransport.ts) against a real HTTP server on 127.0.0.1:
@@ -82,5 +86,36 @@ describe('the browser transport', () => {
     expect(await t.role()).toBe('filmmaker');
     expect(await t.role()).toBe('filmmaker');
     expect(s.keys).toHaveLength(2); // the known answer is kept
+  });
+});
+
+describe('circletake serve', () => {
+  it('answers a repeated key once, so the page\'s retries are safe against this machine too', async () => {
+    const t = tempDir('ct-serve-keys-');
+    const child = spawn(process.execPath, ['bin/circletake.js', 'serve', '--json', '--data-dir', t.dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const info = await new Promise<{ url: string; token: string }>((resolve) => createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as never)));
+      const create = () => rawRequest(`${info.url}rpc/projects.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${info.token}`, 'idempotency-key': 'page-key-1' }, body: JSON.stringify({ name: 'Once' }) });
+      const first = await create();
+      const again = await create();
+      expect(first.status, first.body).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      const list = await rawRequest(`${info.url}rpc/projects.list`, { method: 'POST', headers: { authorization: `Bearer ${info.token}` }, body: '{}' });
+      expect((list.json() as { value: { name: string }[] }).value.filter((p) => p.name === 'Once')).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      t.cleanup();
+    }
+  });
+
+  it('refuses --token without --studio, and --data-dir with it, naming the flag (exit 2)', () => {
+    const noStudio = spawnSync(process.execPath, ['bin/circletake.js', 'serve', '--token', 'x'], { encoding: 'utf8', timeout: 60_000 });
+    expect([noStudio.status, noStudio.stderr.trim()]).toEqual([2, expect.stringContaining('--token goes with --studio URL')]);
+    const local = spawnSync(process.execPath, ['bin/circletake.js', 'serve', '--studio', 'http://127.0.0.1:9/', '--data-dir', '/tmp'], { encoding: 'utf8', timeout: 60_000 });
+    expect([local.status, local.stderr.trim()]).toEqual([2, expect.stringContaining('leave out --data-dir')]);
+    const noToken = spawnSync(process.execPath, ['bin/circletake.js', 'serve', '--studio', 'http://127.0.0.1:9/'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CIRCLETAKE_STUDIO_TOKEN: '' } });
+    expect([noToken.status, noToken.stderr]).toEqual([2, expect.stringContaining('token')]);
   });
 });
