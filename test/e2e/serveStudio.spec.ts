@@ -115,6 +115,13 @@ test('serve --studio: the page works on the studio as its member, says when the 
   await wire.plug();
   await expect(notice(page, /reconnecting/)).toHaveCount(0, { timeout: 30_000 }); // gone once the studio is back
   await generate.click();
-  await expect(page.getByRole('region', { name: 'Tag', exact: true }).getByRole('option')).toHaveCount(1, { timeout: 120_000 });
+  const take = page.getByRole('region', { name: 'Tag', exact: true }).getByRole('option');
+  await expect(take).toHaveCount(1, { timeout: 120_000 });
   expect(await rpc<unknown[]>(studio, 'jobs.list', { projectId })).toHaveLength(1);
+  // Its poster is the studio's, streamed through this machine's host by media id.
+  const poster = take.locator('.poster img');
+  await expect(poster).toHaveAttribute('src', /\/media\/art_/, { timeout: 30_000 });
+  await expect.poll(() => poster.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect(notice(page, /jobs\.submit was not answered/)).toHaveCount(0); // the failure's notice went with the answer
+  await page.screenshot({ path: testInfo.outputPath('serve-studio-take.png') });
 });

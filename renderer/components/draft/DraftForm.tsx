@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store';
 import { NEW_SHOT } from '../../store/slices/draftsSlice';
 import { errorText } from '../errorText';
@@ -28,6 +28,8 @@ export function DraftForm({ projectId }: { projectId: string }) {
   const [baseline, setBaseline] = useState<DraftValues | null>(null);
   const [isSubmitting, setSubmitting] = useState(false);
   const [cached, setCached] = useState<string | null>(null);
+  // Why the Generates since the last answered one failed (the notices they left): cleared once one is answered.
+  const failures = useRef(new Set<string>());
 
   useEffect(() => {
     if (!shots) loadShots(projectId).catch((e: unknown) => notify('error', errorText(e)));
@@ -95,6 +97,8 @@ export function DraftForm({ projectId }: { projectId: string }) {
         ...(values.sourceTakeId ? { sourceTakeId: values.sourceTakeId } : {}),
       });
       setBaseline(values);
+      for (const n of store.getState().notices) if (failures.current.has(n.text)) store.getState().dismissNotice(n.id);
+      failures.current.clear();
       if (r.cacheHit) {
         const msg = `free — cached: the same request was made before; ${fmtCredits(r.creditsSaved)} credits saved.`;
         setCached(msg);
@@ -109,7 +113,9 @@ export function DraftForm({ projectId }: { projectId: string }) {
         editDraft(projectId, {});
       }
     } catch (err) {
-      notify('error', errorText(err));
+      const text = errorText(err);
+      failures.current.add(text);
+      notify('error', text);
     } finally {
       setSubmitting(false);
     }

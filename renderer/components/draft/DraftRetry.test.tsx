@@ -64,6 +64,8 @@ describe('Generate again after a failure', () => {
     await pressGenerate(r, 2);
     expect(prompt().value).toBe('A harbour at dawn');
     await pressGenerate(r, 3); // answered this time
+    // The failure's notice goes once a Generate is answered.
+    expect(r.store.getState().notices.some((n) => /cannot be reached|Cannot reach/.test(n.text))).toBe(false);
     const keys = r.transport.keysOf('jobs.submit');
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).toBe(keys[0]);
