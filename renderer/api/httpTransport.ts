@@ -75,6 +75,8 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
           sessionReady = null;
           throw new Error(b.error.message ?? 'The studio cannot be reached.');
         }
+        // A token refused with its reason (a studio member's revoked or expired token): the page says why, and is no one.
+        if (!b.ok && b.error?.code === 'UNAUTHORIZED') throw new Error(b.error.message ?? 'The token was refused.');
         return b.value?.role ?? 'reviewer';
       });
     return sessionReady;

@@ -89,6 +89,16 @@ describe('the browser transport', () => {
   });
 });
 
+describe('who the page is', () => {
+  it('says why a refused token is refused, instead of guessing a role', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: { code: 'UNAUTHORIZED', message: 'The token was refused: revoked on 2026-12-03.' } }));
+    });
+    await expect(httpTransport(s.base, 'ctm_x').role()).rejects.toThrow('The token was refused: revoked on 2026-12-03.');
+  });
+});
+
 describe('circletake serve', () => {
   it('answers a repeated key once, so the page\'s retries are safe against this machine too', async () => {
     const t = tempDir('ct-serve-keys-');

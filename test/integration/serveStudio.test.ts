@@ -119,6 +119,9 @@ describeWith([...needsOn('postgres'), ffmpegNeed], 'serve --studio: the browser 
     const revoked = await rpc(base, 'projects.list', {}, ready.token);
     expect(revoked.status).toBe(401);
     expect(revoked.json()).toMatchObject({ error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/revoked/) } });
+    // A page opened now is told why, rather than shown as someone.
+    const refused = await rawRequest(`${base}session`, { method: 'POST', headers: { authorization: `Bearer ${ready.token}` } });
+    expect([refused.status, refused.json()]).toMatchObject([401, { ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/revoked/) } }]);
 
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
