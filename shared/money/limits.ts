@@ -87,14 +87,22 @@ export const WebhookDelivery = z.object({
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
+/** The WHATWG URL parser every runtime of this layer has (Node, Chromium); shared/ compiles without DOM or Node types. */
+interface ParsedUrl {
+  protocol: string;
+  username: string;
+  password: string;
+}
+const UrlParser = (globalThis as unknown as { URL: new (s: string) => ParsedUrl }).URL;
+
 /** An http(s) URL without credentials in it, for the webhook. */
 export const WebhookUrl = z
   .string()
   .max(2000)
   .superRefine((s, ctx) => {
-    let u: URL;
+    let u: ParsedUrl;
     try {
-      u = new URL(s);
+      u = new UrlParser(s);
     } catch {
       ctx.addIssue({ code: 'custom', message: 'not a URL: give http://host/path or https://host/path' });
       return;
