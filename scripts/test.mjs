@@ -83,6 +83,39 @@ function readJson(file) {
   }
 }
 
+const plain = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+const firstLines = (text, n) => plain(text).split('\n').filter((l) => l.trim() !== '').slice(0, n).map((l) => `    ${l.slice(0, 240)}`);
+
+/**
+ * What failed and why, a few lines each, for the end of the log: a CI log is often read from its tail
+ * only, and the runner's own report of the failure is far above it.
+ */
+function failures(v, p) {
+  const out = [];
+  for (const file of v?.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status !== 'failed') continue;
+      out.push(`  ✗ ${file.name?.replace(process.cwd() + '/', '')} › ${t.fullName ?? t.title}`, ...firstLines((t.failureMessages ?? []).join('\n'), 8));
+    }
+    if ((file.assertionResults ?? []).length === 0 && file.status === 'failed') out.push(`  ✗ ${file.name}`, ...firstLines(file.message, 8));
+  }
+  const walk = (suite, trail) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+        test.results?.forEach((r, i) => {
+          if (r.status === 'passed' || r.status === 'skipped') return;
+          const where = r.error?.location ? ` (line ${r.error.location.line})` : '';
+          out.push(`  ${test.status === 'flaky' ? '~' : '✗'} ${[...trail, spec.title].join(' › ')} — try ${i + 1}: ${r.status}${where}`, ...firstLines(r.errors?.length ? r.errors.map((e) => e.message).join('\n') : r.error?.message, 12));
+        });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...trail, child.title]);
+  };
+  for (const suite of p?.suites ?? []) walk(suite, [suite.title]);
+  return out;
+}
+
 /** Tests passed/failed/skipped across Vitest and Playwright, the suites skipped for a missing tool, and the Electron smoke verdict. */
 function summary() {
   const v = readJson(join(reports, 'vitest.json'));
@@ -98,6 +131,8 @@ function summary() {
   if (unique.length) lines.push(`skipped suites (${unique.length}): ${unique.join('; ')}`);
   const smoke = readJson(join(reports, 'electron-smoke.json'));
   if (smoke?.skipped) lines.push(`electron smoke suite: SKIPPED (${smoke.reason})`);
+  const why = failures(v, p);
+  if (why.length) lines.push('what failed or was retried:', ...why.slice(0, 60));
   lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return lines.join('\n');
 }
