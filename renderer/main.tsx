@@ -33,6 +33,8 @@ const askRole = () =>
     (role) => {
       for (const n of store.getState().notices) if (n.text === roleTrouble) store.getState().dismissNotice(n.id);
       store.getState().setRole(role);
+      // Who this member is (a filmmaker acts on its own jobs only); the machine's owner has no member id.
+      void store.getState().loadConnection().catch((e: unknown) => console.warn('circletake: could not read the connection', e));
     },
     (e: unknown) => store.getState().notify('error', (roleTrouble = errorText(e))),
   );

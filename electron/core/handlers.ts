@@ -23,7 +23,7 @@ function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 
       mode: core.engine.name === 'postgres' ? 'studio' : 'local',
       studio: null,
       // A studio member (a review link is not one: it has a name, not an account).
-      member: ctx.memberId ? { name: ctx.author ?? ctx.role, role: ctx.role } : null,
+      member: ctx.memberId ? { id: ctx.memberId, name: ctx.author ?? ctx.role, role: ctx.role } : null,
       canSwitch: false,
     }),
     'system.connect': async () => {

@@ -41,7 +41,7 @@ export class ConnectionManager {
 
   view(): Connection {
     return this.link
-      ? { mode: 'studio', studio: new URL(this.link.url).origin, member: { name: this.link.member.name, role: this.link.member.role }, canSwitch: true }
+      ? { mode: 'studio', studio: new URL(this.link.url).origin, member: { id: this.link.member.id, name: this.link.member.name, role: this.link.member.role }, canSwitch: true }
       : { mode: 'local', studio: null, member: null, canSwitch: true };
   }
 

@@ -23,7 +23,7 @@ describe('Where you work (the top bar and its dialog)', () => {
     try {
       const { transport } = renderWithStore(<ConnectionButton />, {
         'system.connection': () => local,
-        'system.connect': (req) => ({ mode: 'studio', studio: 'https://studio.example.com', member: { name: 'Ana', role: 'filmmaker' }, canSwitch: req.mode === 'studio' }),
+        'system.connect': (req) => ({ mode: 'studio', studio: 'https://studio.example.com', member: { id: 'mem_ana', name: 'Ana', role: 'filmmaker' }, canSwitch: req.mode === 'studio' }),
       });
       fireEvent.click(await screen.findByRole('button', { name: 'Where you work: Local' }));
       const connect = screen.getByRole('button', { name: 'Connect' }) as HTMLButtonElement;
@@ -42,7 +42,7 @@ describe('Where you work (the top bar and its dialog)', () => {
 
   it('keeps what was typed and marks the field the error names; on a studio it offers Work locally', async () => {
     renderWithStore(<ConnectionButton />, {
-      'system.connection': () => ({ mode: 'studio', studio: 'https://studio.example.com', member: { name: 'Ana', role: 'filmmaker' }, canSwitch: true }),
+      'system.connection': () => ({ mode: 'studio', studio: 'https://studio.example.com', member: { id: 'mem_ana', name: 'Ana', role: 'filmmaker' }, canSwitch: true }),
       'system.connect': () => {
         throw new AppError('CONFLICT', 'This invite was already accepted; an invite works once.', { field: 'invite' });
       },

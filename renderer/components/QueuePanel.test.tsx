@@ -36,6 +36,7 @@ function job(id: string, over: Partial<Job> = {}): Job {
     sourceTakeId: null,
     errorCode: null,
     errorMessage: null,
+    submittedBy: null,
     createdAt: 1,
     startedAt: null,
     finishedAt: null,
@@ -89,5 +90,34 @@ describe('QueuePanel', () => {
     expect(transport.callsOf('jobs.deadLetters')).toEqual([]);
     expect(screen.queryByRole('button', { name: /queue$/ })).toBeNull();
     expect(screen.queryByRole('button', { name: /^(Pause|Resume|Cancel|Treat as not created|Resubmit)/ })).toBeNull();
+  });
+
+  it('offers a filmmaker Cancel and Retry on its own jobs only; an admin on every member\'s', async () => {
+    const mine = job('job_00000000min1', { model: 'gen4.5', submittedBy: 'mem_fay' });
+    const theirs = job('job_00000000oth1', { model: 'veo3.1', submittedBy: 'mem_gus' });
+    const ownersOwn = job('job_00000000own1', { model: 'gen4_aleph', submittedBy: null });
+    const mineFailed = job('job_00000000mf01', { status: 'failed', model: 'act_two', submittedBy: 'mem_fay' });
+    const theirsFailed = job('job_00000000tf01', { status: 'failed', model: 'upscale_v1', submittedBy: 'mem_gus' });
+    const handlers = {
+      'jobs.list': () => [mine, theirs, ownersOwn],
+      'jobs.deadLetters': () => [mineFailed, theirsFailed],
+      'queue.status': () => ({ isPaused: false, running: 0, concurrency: 2, breakers: [] }),
+    };
+    const fay = { mode: 'studio' as const, studio: 'https://studio.example.com', member: { id: 'mem_fay', name: 'Fay', role: 'filmmaker' }, canSwitch: true };
+    const r = renderWithStore(<QueuePanel />, handlers, { role: 'filmmaker', connection: fay });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Waiting' })).getByText('veo3.1')).toBeTruthy());
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Failed' })).getAllByRole('listitem')).toHaveLength(2));
+    expect(screen.getAllByRole('button', { name: /^(Cancel|Retry) / }).map((b) => b.getAttribute('aria-label'))).toEqual(['Cancel gen4.5 job', 'Retry act_two job']);
+    r.unmount();
+
+    // The member id not known yet: a filmmaker is offered nothing it might be refused.
+    const early = renderWithStore(<QueuePanel />, handlers, { role: 'filmmaker', connection: null });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Failed' })).getAllByRole('listitem')).toHaveLength(2));
+    expect(screen.queryAllByRole('button', { name: /^(Cancel|Retry) / })).toEqual([]);
+    early.unmount();
+
+    renderWithStore(<QueuePanel />, handlers, { role: 'admin', connection: { ...fay, member: { id: 'mem_ada', name: 'Ada', role: 'admin' } } });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Failed' })).getAllByRole('listitem')).toHaveLength(2));
+    expect(screen.getAllByRole('button', { name: /^(Cancel|Retry) / })).toHaveLength(5);
   });
 });

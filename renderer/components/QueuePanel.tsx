@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import type { Job } from '../../shared/contract/jobs';
 import { jobProgress } from '../../shared/board/derive';
 import { useAppStore } from '../store';
-import { can } from '../store/access';
+import { can, mayActOnJob } from '../store/access';
 import type { CallName } from '../../shared/contract';
 import { Progress } from './board/TakeCardView';
 import { errorText } from './errorText';
@@ -38,7 +38,10 @@ export function QueuePanel() {
   const { loadQueue, jobAction, resolveUnknown, setQueuePaused, notify } = useAppStore((s) => s);
   // Each control only where the session may make its call (a producer watches the queue; an admin runs it).
   const role = useAppStore((s) => s.role);
+  const connection = useAppStore((s) => s.connection);
   const may = (name: CallName) => can({ role }, name);
+  // A filmmaker cancels and retries its own jobs only (the studio refuses the others).
+  const mayOn = (name: 'jobs.cancel' | 'jobs.retry', j: Job) => mayActOnJob({ role, connection }, name, j);
   useEffect(() => {
     loadQueue().catch((e: unknown) => notify('error', errorText(e)));
   }, [loadQueue, notify]);
@@ -112,7 +115,7 @@ export function QueuePanel() {
                             </button>
                           </>
                         )
-                      : may('jobs.cancel') && (
+                      : mayOn('jobs.cancel', j) && (
                           <button type="button" className="small" aria-label={`Cancel ${j.model} job`} disabled={j.isCancelRequested} onClick={() => act(jobAction('cancel', j.id))}>
                             {j.isCancelRequested ? 'Cancelling…' : 'Cancel'}
                           </button>
@@ -144,7 +147,7 @@ export function QueuePanel() {
                   {j.finishedAt ? ` · failed ${fmtTime(j.finishedAt)}` : ''} · {j.attempts} attempt{j.attempts === 1 ? '' : 's'}
                 </p>
                 <div className="row">
-                  {may('jobs.retry') && (
+                  {mayOn('jobs.retry', j) && (
                     <button type="button" className="small" aria-label={`Retry ${j.model} job`} onClick={() => act(jobAction('retry', j.id))}>
                       Retry
                     </button>

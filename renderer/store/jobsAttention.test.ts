@@ -12,7 +12,7 @@ function job(id: string, over: Partial<Job> = {}): Job {
   return {
     id, projectId: PROJECT.id, shotId: SHOT.id, provider: 'local', model: 'gen4_turbo', artifactClass: 'preview', variations: 1, durationSec: 5, ratio: '1280:720',
     paramsHash: 'abc', status: 'running', isCancelRequested: false, priority: 0, attempts: 1, maxAttempts: 3, nextAttemptAt: 0, estimatedCredits: 25, reservedCredits: 25,
-    capturedCredits: null, creditsSaved: 0, creditsBefore: null, creditsAfter: null, cacheOfJobId: null, sourceTakeId: null, errorCode: null, errorMessage: null,
+    capturedCredits: null, creditsSaved: 0, creditsBefore: null, creditsAfter: null, cacheOfJobId: null, sourceTakeId: null, errorCode: null, errorMessage: null, submittedBy: null,
     createdAt: 1, startedAt: 2, finishedAt: null, tasks: [task], ...over,
   };
 }

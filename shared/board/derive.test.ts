@@ -212,6 +212,7 @@ function job(over: Partial<Job> = {}): Job {
     sourceTakeId: null,
     errorCode: null,
     errorMessage: null,
+    submittedBy: null,
     createdAt: 1,
     startedAt: null,
     finishedAt: null,

@@ -53,6 +53,8 @@ export const Job = z.object({
   sourceTakeId: TakeId.nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  /** Who asked for it: a studio member's id (Connection.member.id), a review link's name, or null for the machine's owner. */
+  submittedBy: z.string().nullable(),
   createdAt: z.number().int(),
   startedAt: z.number().int().nullable(),
   finishedAt: z.number().int().nullable(),

@@ -85,7 +85,7 @@ export const Connection = z
     /** The studio's address (origin) when the desktop is connected to one; null otherwise. */
     studio: z.string().nullable(),
     /** Who this session is on the studio (a member); null for the machine's owner. */
-    member: z.object({ name: z.string(), role: z.string() }).strict().nullable(),
+    member: z.object({ id: z.string(), name: z.string(), role: z.string() }).strict().nullable(),
     canSwitch: z.boolean(),
   })
   .strict();

@@ -20,7 +20,8 @@ async function openProject(page: Page, openUrl: string, name: string) {
 }
 
 test('draft → generate → checked takes → tag with the keyboard → shortlist, with undo', async ({ page }, testInfo) => {
-  test.setTimeout(120_000);
+  // Two release renders and an export at the end: a loaded CI machine needs more than the default twice over.
+  test.setTimeout(240_000);
   const data = tempDataDir();
   const host = await startHostProcess(data.dir);
   try {

@@ -34,6 +34,9 @@ describe('members through the dispatcher', () => {
     const ada = await join('admin', 'Ada');
     clock.advance(1000);
     const { jobId } = await call<{ jobId: string }>('jobs.submit', { params, projectName: 'Dunes', userId: 'someone else' }, fay);
+    // The job says who asked (the session's member, whatever the input claims), and a member learns its own id.
+    expect(await call('jobs.get', { id: jobId }, fay)).toMatchObject({ submittedBy: fay.memberId });
+    expect(await call('system.connection', {}, fay)).toMatchObject({ member: { id: fay.memberId, role: 'filmmaker' } });
     const theirs = await core.dispatch('jobs.cancel', { id: jobId }, finn);
     expect(theirs).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: `Job ${jobId} is not yours: a filmmaker cancels only the jobs it submitted; ask an admin.` } });
     clock.advance(1000);

@@ -165,9 +165,13 @@ export const accountRepo = {
     );
   },
 
-  /** The member whose submit reserved credits for the job (null: the owner's, a cache hit, or none). */
+  /** The member who submitted the job (null: the owner's, or no such job). */
   async jobOwner(q: Queryable, jobId: string): Promise<string | null> {
-    const r = await q.get<{ user_id: string | null }>("SELECT user_id FROM ledger_ops WHERE job_id = ? AND kind = 'reserve' ORDER BY created_at, id LIMIT 1", [jobId]);
-    return r?.user_id ?? null;
+    // The job's own record first; its first reservation's member for a job known to the books only.
+    const r = await q.get<{ owner: string | null }>(
+      "SELECT COALESCE((SELECT submitted_by FROM jobs WHERE id = ?), (SELECT user_id FROM ledger_ops WHERE job_id = ? AND kind = 'reserve' ORDER BY created_at, id LIMIT 1)) AS owner",
+      [jobId, jobId],
+    );
+    return r?.owner ?? null;
   },
 };

@@ -117,7 +117,8 @@ export class Finalizer {
     };
   }
 
-  async run(projectId: string, takeIds: readonly string[], expectedCredits: number): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }> {
+  /** `userId`: who finalizes (a studio member, a producer link's name); their limits apply and the jobs are theirs. */
+  async run(projectId: string, takeIds: readonly string[], expectedCredits: number, userId?: string): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }> {
     const plan = await this.plan(projectId);
     const planned = new Set(plan.items.map((i) => i.takeId));
     const stray = takeIds.filter((id) => !planned.has(id));
@@ -138,7 +139,7 @@ export class Finalizer {
     const failed: { takeId: string; code: string; message: string }[] = [];
     for (const item of chosen) {
       try {
-        const r = await this.d.queue.submit({ params: await this.releaseParams(await this.d.takes.get(item.takeId)), projectId, shotId: item.shotId, sourceTakeId: item.takeId, priority: 0, noCache: false });
+        const r = await this.d.queue.submit({ params: await this.releaseParams(await this.d.takes.get(item.takeId)), projectId, shotId: item.shotId, sourceTakeId: item.takeId, priority: 0, noCache: false, ...(userId ? { userId } : {}) });
         jobIds.push(r.jobId);
       } catch (e) {
         if (!isAppError(e)) throw e;

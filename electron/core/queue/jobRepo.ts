@@ -42,6 +42,7 @@ export interface JobRow {
   updated_at: number;
   started_at: number | null;
   finished_at: number | null;
+  submitted_by: string | null;
 }
 
 export interface TaskRow {
@@ -82,6 +83,8 @@ export interface NewJob {
   estimatedCredits: number;
   inputBytes: number;
   outputSpec: string;
+  /** A studio member's id or a review link's name; null: the machine's owner. */
+  submittedBy: string | null;
   now: number;
 }
 
@@ -106,10 +109,10 @@ export const JOB_SQL = {
   insert: named<NewJob>(`
     INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
       idempotency_key, source_take_id, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, input_bytes, output_spec,
-      created_at, updated_at)
+      submitted_by, created_at, updated_at)
     VALUES (@id, @projectId, @shotId, @provider, @model, @artifactClass, @variations, @paramsJson, @promptSealed, @paramsHash,
       @idempotencyKey, @sourceTakeId, @cacheOfJobId, @status, @priority, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), @maxAttempts,
-      @estimatedCredits, @inputBytes, @outputSpec, @now, @now)`),
+      @estimatedCredits, @inputBytes, @outputSpec, @submittedBy, @now, @now)`),
   insertTask: named<{ jobId: string; n: number }>(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
   get: named<Id, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
   /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */
@@ -349,6 +352,7 @@ export function toJob(r: JobRow, tasks: TaskRow[]): Job {
     sourceTakeId: r.source_take_id,
     errorCode: r.error_code,
     errorMessage: r.error_message,
+    submittedBy: r.submitted_by ?? null,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,

@@ -98,7 +98,7 @@ export class JobSubmitter {
         projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
         paramsJson: encodeParams(params), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
         sourceTakeId: input.sourceTakeId ?? null, priority: input.priority, maxAttempts: this.d.money.settings(params.provider).backoff.maxRetries + 1,
-        estimatedCredits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, now,
+        estimatedCredits, inputBytes: inputs.bytes, outputSpec: keys.outputSpec, submittedBy: input.userId ?? null, now,
       });
       if (existing) {
         const saved = existing.captured_credits ?? 0;

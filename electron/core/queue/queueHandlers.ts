@@ -41,6 +41,6 @@ export function queueHandlers(core: Pick<Core, 'queue' | 'takes' | 'finalizer' |
     },
     'finalize.plan': ({ projectId, top, topPercent }, ctx) =>
       core.finalizer.plan(projectId, { ...(top === undefined ? {} : { top }), ...(topPercent === undefined ? {} : { topPercent }) }, ctx.role),
-    'finalize.run': ({ projectId, takeIds, expectedCredits }) => core.finalizer.run(projectId, takeIds, expectedCredits),
+    'finalize.run': ({ projectId, takeIds, expectedCredits }, ctx) => core.finalizer.run(projectId, takeIds, expectedCredits, ctx.memberId ?? ctx.author),
   };
 }

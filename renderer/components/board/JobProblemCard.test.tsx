@@ -13,7 +13,7 @@ function job(id: string, over: Partial<Job> = {}): Job {
   return {
     id, projectId: PROJECT.id, shotId: SHOT.id, provider: 'local', model: 'gen4_turbo', artifactClass: 'preview', variations: 1, durationSec: 5, ratio: '1280:720',
     paramsHash: 'abc', status: 'failed', isCancelRequested: false, priority: 0, attempts: 3, maxAttempts: 3, nextAttemptAt: 0, estimatedCredits: 25, reservedCredits: 25,
-    capturedCredits: null, creditsSaved: 0, creditsBefore: null, creditsAfter: null, cacheOfJobId: null, sourceTakeId: null, errorCode: 'PROVIDER_FAILED', errorMessage: 'refused',
+    capturedCredits: null, creditsSaved: 0, creditsBefore: null, creditsAfter: null, cacheOfJobId: null, sourceTakeId: null, errorCode: 'PROVIDER_FAILED', errorMessage: 'refused', submittedBy: null,
     createdAt: 1, startedAt: 1, finishedAt: 2, tasks: [task], ...over,
   };
 }

@@ -1,7 +1,7 @@
 import { memo, useId } from 'react';
 import type { Job } from '../../../shared/contract/jobs';
 import { useAppStore } from '../../store';
-import { can } from '../../store/access';
+import { can, mayActOnJob } from '../../store/access';
 import { jobTrouble } from '../../store/jobTrouble';
 import { errorText } from '../errorText';
 import { fmtSec } from '../format';
@@ -15,6 +15,8 @@ export const JobProblemCard = memo(function JobProblemCard({ job, showShot, onEd
   // Settling an unknown create and discarding a dead letter are an admin's; a filmmaker edits and retries.
   const mayResolve = useAppStore((s) => can(s, 'jobs.resolveUnknown'));
   const mayDiscard = useAppStore((s) => can(s, 'jobs.discard'));
+  // A filmmaker retries its own jobs in place; another member's failure is shown with no Retry the studio would refuse.
+  const mayRetry = useAppStore((s) => mayActOnJob(s, 'jobs.retry', job));
   const whyId = useId();
   const trouble = jobTrouble(job);
   const act = (p: Promise<void>, done: string) => void p.then(() => notify('info', done), (e: unknown) => notify('error', errorText(e)));
@@ -47,10 +49,11 @@ export const JobProblemCard = memo(function JobProblemCard({ job, showShot, onEd
           )
         ) : (
           <>
+            {/* Edit & retry drafts a new job of one's own from this one's settings: anyone who generates may. */}
             <button type="button" className="small primary" onClick={() => onEdit(job)}>
               Edit &amp; retry
             </button>
-            {!trouble.isInputProblem && (
+            {mayRetry && !trouble.isInputProblem && (
               <button type="button" className="small" onClick={() => act(jobAction('retry', job.id), 'Retrying: the job is back in the queue.')}>
                 Retry
               </button>

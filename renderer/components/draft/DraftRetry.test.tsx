@@ -18,7 +18,7 @@ function job(status: Job['status']): Job {
     id: JOB, projectId: PROJECT.id, shotId: SHOT.id, provider: 'local', model: 'gen4_turbo', artifactClass: 'preview', variations: 1, durationSec: 5, ratio: '1280:720',
     paramsHash: 'abcdef0123456789', status, isCancelRequested: false, priority: 0, attempts: 1, maxAttempts: 3, nextAttemptAt: 0, estimatedCredits: 25, reservedCredits: 25,
     capturedCredits: status === 'succeeded' ? 25 : null, creditsSaved: 0, creditsBefore: null, creditsAfter: null, cacheOfJobId: null, sourceTakeId: null,
-    errorCode: null, errorMessage: null, createdAt: 1, startedAt: 2, finishedAt: status === 'succeeded' ? 3 : null, tasks: [],
+    errorCode: null, errorMessage: null, submittedBy: null, createdAt: 1, startedAt: 2, finishedAt: status === 'succeeded' ? 3 : null, tasks: [],
   } as Job;
 }
 
