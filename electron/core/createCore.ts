@@ -23,6 +23,7 @@ import { findResourcesDir } from './money/resourcesDir';
 import { ArtifactChecks } from './media/check/artifactChecks';
 import { AutoChecker } from './media/check/autoChecker';
 import { Exporter } from './media/export/exporter';
+import { bucketShelf, folderShelf, type ExportShelf } from './media/export/exportShelf';
 import { FfmpegRunner } from './media/ffmpeg/runner';
 import type { FinalsSource } from './media/finals';
 import { createMediaResolver, type MediaResolver } from './media/mediaResolver';
@@ -139,6 +140,8 @@ export interface Core {
   retention: RetentionSweeper;
   /** Media id → file for the media routes (host GET /media/<id>, Electron media-* protocols). */
   resolveMedia: MediaResolver;
+  /** Where a member's named export is kept and served from: the exports folder, or a studio's bucket. */
+  exportShelf: ExportShelf;
   /** Runway's balance against the books (null without a real Runway provider): readings, provider_sync, usage. */
   providerSync: ProviderSync | null;
   /** Output clips of jobs, with their auto-check verdicts. */
@@ -273,6 +276,8 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
     ...(backend ? { backend } : {}),
     ...(config.mediaCacheBytes !== undefined ? { cacheBytes: config.mediaCacheBytes } : {}),
   });
+  // A member's export: kept in the bucket when the clips are (any studio process serves it), else in the exports folder.
+  const exportShelf = media.backend.kind === 's3' ? bucketShelf(media.backend) : folderShelf(join(config.dataDir, 'exports'));
   const checker = new AutoChecker({ runner: ffmpeg, logger: ports.logger, defaultWatermark: defaultWatermarkSpec(mediaResources) });
   const watermarks = new WatermarkRegistry({ engine: engine, dataDir: config.dataDir, clock: ports.clock, resourcesDir: mediaResources });
   const artifactChecks = new ArtifactChecks({ engine: engine, store: media, checker, watermarks, clock: ports.clock, logger: ports.logger, events });
@@ -416,6 +421,7 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
     exporter,
     retention,
     resolveMedia: createMediaResolver(media, thumbnails),
+    exportShelf,
     takes,
     queue,
     providers,
@@ -458,7 +464,7 @@ function assemble(config: CoreConfig, ports: Ports, storage: Storage): Core {
       await storage.close();
     },
   };
-  const handlers = scopeByMember(scopeByRole(createHandlers(partial), engine, config.dataDir), accounts);
+  const handlers = scopeByMember(scopeByRole(createHandlers(partial), engine, config.dataDir, exportShelf), accounts);
   const dispatchNow = recordMemberChanges(hideMoneyFromReviewers(createDispatcher(hideOwnerPaths(handlers, config.dataDir), ports.logger, config.isStrict)), accounts, ports.logger);
   // Every call is answered once the plans have been read against the database (the stored version of a
   // broken file, the chosen plan); when none is usable, the calls that price say so and the others work.

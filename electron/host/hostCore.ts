@@ -12,6 +12,8 @@ import type { MediaResolver } from '../core/media/mediaResolver';
 export interface HostCore {
   dispatch: Dispatcher;
   resolveMedia: MediaResolver;
+  /** A member's named export (GET /exports/<name>/<file>). */
+  exportShelf: Pick<Core['exportShelf'], 'open'>;
   reviewLinks: Pick<Core['reviewLinks'], 'lookup' | 'serveAt'>;
   events: Pick<Core['events'], 'subscribeLive'>;
   ports: Pick<Core['ports'], 'logger'>;

@@ -277,7 +277,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       if (!isSession(s)) return sendError(res, unauthorized(s, 'Missing or wrong token for an export.'));
       if (core.relay) return core.relay.forward(req, res, url.pathname.slice(1)); // the studio's export, its role check
       if (!mayCall(s.role, 'export.run')) return sendError(res, { code: 'FORBIDDEN', message: refusalFor(s.role, 'export.run'), details: { name: 'export.run', role: s.role, needs: neededRoles('export.run') } });
-      return serveExport(req, res, path.slice('/exports/'.length), core.config.dataDir, sendError);
+      return serveExport(req, res, path.slice('/exports/'.length), core.exportShelf, sendError);
     }
     const file = files.get(url.pathname);
     if (!file) {

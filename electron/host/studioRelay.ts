@@ -28,6 +28,8 @@ export function studioRelay(transport: StudioTransport, logger: Logger): HostCor
     },
     // Media goes through `relay.media`; nothing here resolves an id to a file.
     resolveMedia: () => Promise.resolve(null),
+    // Exports too are the studio's: `relay.forward` streams them from there.
+    exportShelf: { open: () => Promise.resolve(null) },
     // Review links are the studio's: a token of one is looked up there, not here.
     reviewLinks: { lookup: () => Promise.resolve(null), serveAt: () => undefined },
     events: {

@@ -137,6 +137,13 @@ test('a filmmaker, a reviewer and a producer on one studio: join by invite, gene
     expect(manifest).toMatchObject({ projectName: 'Harbour', hasPrompts: false });
     expect(manifest.takes.map((t) => t.file)).toEqual([expect.stringMatching(/^01-shot-1_take-\d+\.mp4$/)]);
     await exportDialog.getByRole('button', { name: 'Done' }).click();
+    // The studio keeps the export (in its bucket): the same name again is refused before anything is made.
+    await region(producer, 'Finalize').getByRole('button', { name: 'Export' }).click();
+    await exportDialog.getByLabel('Export name').fill('Harbour cut');
+    await exportDialog.getByRole('button', { name: 'Check name' }).click();
+    await expect(exportDialog.locator('.field-error')).toHaveText('An export named Harbour cut already exists: pick another name.');
+    await expect(exportDialog.getByRole('button', { name: /^Export \d+ files$/ })).toBeDisabled();
+    await exportDialog.getByRole('button', { name: 'Cancel' }).click();
     // Published, on every board.
     for (const page of [producer, filmmaker, reviewer]) await expect(cards(page, 'Published')).toHaveCount(1);
     for (const page of [filmmaker, reviewer, producer]) expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);

@@ -84,7 +84,7 @@ describe('SqliteChangeFeed', () => {
         id: id('job', n), projectId: id('prj', 1), shotId: id('sht', 1), provider: 'local' as const, model: 'gen4_turbo', artifactClass: 'preview' as const,
         variations: 1, durationSec: 5, ratio: '1280:720', paramsHash: 'h', status, isCancelRequested: false, priority: 0, attempts: 1, maxAttempts: 3,
         nextAttemptAt: 0, estimatedCredits: 25, reservedCredits: 25, capturedCredits: null, creditsSaved: 0, creditsBefore: null, creditsAfter: null,
-        cacheOfJobId: null, sourceTakeId: null, errorCode: null, errorMessage: null, createdAt: 1, startedAt: null, finishedAt: null, tasks: [],
+        cacheOfJobId: null, sourceTakeId: null, errorCode: null, errorMessage: null, submittedBy: null, createdAt: 1, startedAt: null, finishedAt: null, tasks: [],
       },
     });
     feedA.publish('jobs.changed', job('a', 'queued'));

@@ -1,5 +1,7 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { folderShelf, type ExportShelf } from '../media/export/exportShelf';
 import type { Queryable } from '../db/engine/sqlEngine';
 import type { CallContext, Handler, Handlers } from '../dispatch';
 import { policyRepo } from './policyRepo';
@@ -11,14 +13,16 @@ import { policyRepo } from './policyRepo';
  * The owner's local session (no `ctx.author`) keeps the name it gives.
  *
  * A producer's export lands in `<dataDir>/exports/<name>`: a review session names a folder, never a
- * path on the owner's machine.
+ * path on the owner's machine. On a studio whose clips are in a bucket, that folder is only where the
+ * export is made: it is then kept in the bucket (media/export/exportShelf.ts), and a name already
+ * there is refused before anything is made.
  *
  * Applied once, around the whole handler table, in createCore.
  */
 type Authored = 'tags.add' | 'tags.remove' | 'stars.set' | 'comments.add' | 'board.undo' | 'shortlist.auto' | 'shortlist.set';
 const AUTHORED: readonly Authored[] = ['tags.add', 'tags.remove', 'stars.set', 'comments.add', 'board.undo', 'shortlist.auto', 'shortlist.set'];
 
-export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string): Handlers {
+export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string, shelf: ExportShelf = folderShelf(join(dataDir, 'exports'))): Handlers {
   const scoped: Handlers = { ...handlers };
   for (const name of AUTHORED) {
     const inner = handlers[name] as Handler<typeof name>;
@@ -39,9 +43,31 @@ export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string):
     return deleteComment(input, ctx);
   };
   const exportCheck = handlers['export.check'];
-  scoped['export.check'] = (input, ctx) => (ctx.role === 'owner' ? exportCheck(input, ctx) : exportCheck({ ...input, toDir: exportFolder(dataDir, input.toDir) }, ctx));
+  const checkNamed = async (input: Parameters<typeof exportCheck>[0], ctx: CallContext) => {
+    const name = input.toDir.trim();
+    const r = await exportCheck({ ...input, toDir: exportFolder(dataDir, name) }, ctx);
+    if (shelf.kind === 'folder') return r;
+    const clashes = await shelf.clashes(name, r.files);
+    return { ...r, isNew: clashes.length === 0, clashes };
+  };
+  scoped['export.check'] = (input, ctx) => (ctx.role === 'owner' ? exportCheck(input, ctx) : checkNamed(input, ctx));
   const exportRun = handlers['export.run'];
-  scoped['export.run'] = (input, ctx) => (ctx.role === 'owner' ? exportRun(input, ctx) : exportRun({ ...input, toDir: exportFolder(dataDir, input.toDir) }, ctx));
+  scoped['export.run'] = async (input, ctx) => {
+    if (ctx.role === 'owner') return exportRun(input, ctx);
+    const name = input.toDir.trim();
+    const dir = exportFolder(dataDir, name);
+    if (shelf.kind === 'bucket') {
+      const { clashes } = await checkNamed({ projectId: input.projectId, toDir: name, withSequence: input.withSequence }, ctx);
+      if (clashes.length > 0) {
+        throw new AppError('CONFLICT', `The export "${name}" already holds ${clashes.join(', ')} on the studio. Pick another name; nothing was written.`, { field: 'toDir', files: clashes });
+      }
+      // What a process that died mid-export left here is only a staging folder: the bucket is the record.
+      await rm(dir, { recursive: true, force: true });
+    }
+    const r = await exportRun({ ...input, toDir: dir }, ctx);
+    await shelf.keep(name, dir, ctx.signal);
+    return r;
+  };
   return scoped;
 }
 

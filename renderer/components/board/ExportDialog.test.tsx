@@ -42,6 +42,8 @@ describe('ExportDialog', () => {
     // The name goes to export.run (the server's own folder would be refused as a path).
     expect(transport.callsOf('export.run')).toEqual([expect.objectContaining({ projectId: PROJECT, toDir: 'Harbour cut' })]);
     expect(within(download).getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual(files.map((f) => `/exports/Harbour%20cut/${encodeURIComponent(f)}`));
+    // Each file is named once: the download list, not a second plain list beside it.
+    expect(screen.queryByRole('list', { name: 'Exported files' })).toBeNull();
   });
 
   it('lets the owner export into a folder on this machine by its full path, with no download links', async () => {

@@ -84,13 +84,16 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
             {done.takes.length} release take{done.takes.length === 1 ? '' : 's'}
             {done.sequenceFile ? ' and the stitched sequence' : ''} are in <code>{done.dir}</code>, with <code>{done.manifestFile}</code> ({fmtCredits(done.creditsSpent)} credits spent).
           </p>
-          <ul className="export-files" aria-label="Exported files">
-            {done.takes.map((t) => (
-              <li key={t.file}>
-                <code>{t.file}</code>
-              </li>
-            ))}
-          </ul>
+          {/* Where the files can be downloaded, the download list names them; elsewhere they are listed once here. */}
+          {!(byName && door === 'host') && (
+            <ul className="export-files" aria-label="Exported files">
+              {done.takes.map((t) => (
+                <li key={t.file}>
+                  <code>{t.file}</code>
+                </li>
+              ))}
+            </ul>
+          )}
           {byName && door === 'host' && (
             <ul className="export-files" aria-label="Download">
               {[...done.takes.map((t) => t.file), ...(done.sequenceFile ? [done.sequenceFile] : []), done.manifestFile].map(baseName).map((f) => (
@@ -143,7 +146,12 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
                   </li>
                 ))}
               </ul>
-              {checked.clashes.length > 0 && <p className="field-error">This folder already holds {checked.clashes.length === 1 ? 'one of these files' : 'some of these files'}: pick an empty folder.</p>}
+              {checked.clashes.length > 0 &&
+                (byName ? (
+                  <p className="field-error">An export named {exportName} already exists: pick another name.</p>
+                ) : (
+                  <p className="field-error">This folder already holds {checked.clashes.length === 1 ? 'one of these files' : 'some of these files'}: pick an empty folder.</p>
+                ))}
             </section>
           )}
           {isRunning && (
