@@ -16,7 +16,7 @@ import { reviewHandlers } from './review/reviewHandlers';
 import { accountHandlers } from './accounts/accountHandlers';
 
 /** system.*: what this install is, the tools it uses (doctor), and the window's folder picker. */
-function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder' | 'system.connection' | 'system.connect'> {
+function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 'media'>): Pick<Handlers, 'system.info' | 'system.doctor' | 'system.pickFolder' | 'system.connection' | 'system.connect' | 'system.saveExport'> {
   return {
     // The core answers for itself (a browser host, a studio's page, the CLI); the desktop app's main answers both itself.
     'system.connection': async (_input, ctx) => ({
@@ -26,6 +26,9 @@ function systemHandlers(core: Pick<Core, 'config' | 'db' | 'engine' | 'ports' | 
       member: ctx.memberId ? { id: ctx.memberId, name: ctx.author ?? ctx.role, role: ctx.role } : null,
       canSwitch: false,
     }),
+    'system.saveExport': async () => {
+      throw new AppError('VALIDATION', 'Only the desktop app connected to a studio saves an export to its computer: in a browser, use the export\'s download links; on this machine, export straight into a folder.', { field: 'name' });
+    },
     'system.connect': async () => {
       throw new AppError('VALIDATION', 'Only the desktop app connects to a studio or back: this page is served by its own Circle Take, which stays where it is. Open the app to switch.', { field: 'mode' });
     },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../core/nodePorts';
 import { rendererDir } from '../host/paths';
@@ -108,6 +108,49 @@ describe('ConnectionManager', () => {
       expect((await again.m.answer('system.connection', {}))).toMatchObject({ ok: true, value: { mode: 'studio', member: { name: 'Rae' } } });
     } finally {
       await again.m.transport.dispose();
+    }
+  });
+
+  it('saves a member\'s export from the studio into a folder here: all of it or nothing, never over a file, only for a role that may export', async () => {
+    // What export.run kept for a member on this studio (its exports folder; a bucket serves the same route).
+    const kept = join(studio.dataDir, 'exports', 'Harbour cut');
+    mkdirSync(kept, { recursive: true });
+    writeFileSync(join(kept, '01-shot-1_take-2.mp4'), Buffer.alloc(300_000, 7));
+    writeFileSync(join(kept, 'manifest.json'), '{"takes":[]}');
+    const files = ['manifest.json', '01-shot-1_take-2.mp4'];
+    const picked: string[] = [];
+    const store = new StudioConnection({ dataDir: join(data.dir, 'saver'), safe, keychainUsable: true, logger: silentLogger });
+    const startLocal = async (): Promise<CoreTransport> => StudioTransport.start({ url: deskHost.url, token: deskHost.ownerToken, reconnectMs: 50 });
+    const m = await ConnectionManager.start({ store, startLocal, logger: silentLogger, studio: { reconnectMs: 50, attempts: 1 }, pickFolder: async (title) => (picked.push(title), null) });
+    try {
+      // Working locally there is nothing to fetch.
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files, toDir: join(data.dir, 'nope') })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'name' } } });
+      await m.answer('system.connect', { mode: 'studio', url: studioHost.url, invite: await invite('producer', 'Pia') });
+      const to = join(data.dir, 'saved', 'Harbour cut');
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files, toDir: to })).toEqual({ ok: true, value: { dir: to, files: ['01-shot-1_take-2.mp4', 'manifest.json'] } });
+      expect(readFileSync(join(to, '01-shot-1_take-2.mp4')).equals(Buffer.alloc(300_000, 7))).toBe(true);
+      expect(readdirSync(to).sort()).toEqual(['01-shot-1_take-2.mp4', 'manifest.json']);
+      // Again into the same folder: refused naming the files, nothing fetched or changed.
+      writeFileSync(join(kept, 'manifest.json'), '{"takes":["changed"]}');
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files, toDir: to })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { field: 'toDir', files: ['01-shot-1_take-2.mp4', 'manifest.json'] } } });
+      expect(readFileSync(join(to, 'manifest.json'), 'utf8')).toBe('{"takes":[]}');
+      // A file the studio does not have: nothing of the export is left in the new folder.
+      const other = join(data.dir, 'saved', 'Other');
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files: [...files, 'sequence.mp4'], toDir: other })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: /no file sequence\.mp4 in the export "Harbour cut"/ } });
+      expect(readdirSync(other)).toEqual([]);
+      // No folder given: the picker asks; cancelled, nothing is written.
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files })).toEqual({ ok: true, value: { dir: null, files: [] } });
+      expect(picked).toEqual(['Save "Harbour cut" into']);
+      // A path instead of a name, a relative folder: refused naming the field.
+      expect(await m.answer('system.saveExport', { name: '../etc', files, toDir: other })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'name' } } });
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files, toDir: 'relative/dir' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'toDir' } } });
+      // A reviewer may not download exports: the studio says so, and nothing is written.
+      await m.answer('system.connect', { mode: 'studio', url: studioHost.url, invite: await invite('reviewer', 'Rex') });
+      const rex = join(data.dir, 'saved', 'Rex');
+      expect(await m.answer('system.saveExport', { name: 'Harbour cut', files, toDir: rex })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(readdirSync(rex)).toEqual([]);
+    } finally {
+      await m.transport.dispose();
     }
   });
 });

@@ -1,10 +1,11 @@
-import { ConnectRequest, type Connection } from '../../shared/contract/system';
+import { ConnectRequest, SaveExportRequest, type Connection } from '../../shared/contract/system';
 import { AppError, validationError, type Result } from '../../shared/errors';
 import type { Logger } from '../core/ports';
 import type { CoreTransport } from '../host/coreTransport';
 import { type StudioConnection, type StudioLink } from './studioConnection';
 import { StudioTransport } from '../host/studioTransport';
 import { SwitchableTransport } from './switchableTransport';
+import { saveStudioExport } from './saveExport';
 
 export interface ConnectionOptions {
   store: StudioConnection;
@@ -12,6 +13,8 @@ export interface ConnectionOptions {
   startLocal: () => Promise<CoreTransport>;
   logger: Logger;
   studio?: { reconnectMs?: number; attempts?: number; backoffMs?: number };
+  /** A native folder picker (system.saveExport without a folder); absent: the folder must be given. */
+  pickFolder?: (title: string) => Promise<string | null>;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface ConnectionOptions {
  */
 export class ConnectionManager {
   private link: StudioLink | null = null;
+  /** The studio's transport while linked (downloads with the member's token). */
+  private studio: StudioTransport | null = null;
 
   private constructor(
     readonly transport: SwitchableTransport,
@@ -32,8 +37,10 @@ export class ConnectionManager {
     const saved = await o.store.load();
     if (saved) {
       o.logger.log('info', 'working with a studio', { studio: new URL(saved.link.url).origin });
-      const m = new ConnectionManager(new SwitchableTransport(StudioTransport.start({ url: saved.link.url, token: saved.token, ...o.studio })), o);
+      const studio = StudioTransport.start({ url: saved.link.url, token: saved.token, ...o.studio });
+      const m = new ConnectionManager(new SwitchableTransport(studio), o);
       m.link = saved.link;
+      m.studio = studio;
       return m;
     }
     return new ConnectionManager(new SwitchableTransport(await o.startLocal()), o);
@@ -51,6 +58,7 @@ export class ConnectionManager {
       const local = await this.o.startLocal();
       this.o.store.forget();
       this.link = null;
+      this.studio = null;
       await this.transport.switchTo(local, 'Working locally: this machine\'s projects, queue and credits.');
       return this.view();
     }
@@ -58,13 +66,40 @@ export class ConnectionManager {
     const { link, token } = await this.o.store.join(req.url, req.invite);
     const studio = StudioTransport.start({ url: link.url, token, ...this.o.studio });
     this.link = link;
+    this.studio = studio;
     await this.transport.switchTo(studio, `Connected to the studio at ${new URL(link.url).origin} as ${link.member.name} (${link.member.role}).`);
     return this.view();
   }
 
-  /** The two calls main answers itself (the window's session and its switch); null for every other call. */
+  /** Copies a member's named export from the studio into a folder here (picked when not given). */
+  async saveExport(req: SaveExportRequest): Promise<{ dir: string | null; files: string[] }> {
+    const studio = this.studio;
+    if (!this.link || !studio) {
+      throw new AppError('VALIDATION', 'Working locally: an export is written straight into the folder you choose; there is nothing to fetch from a studio.', { field: 'name' });
+    }
+    let toDir = req.toDir;
+    if (toDir === undefined) {
+      if (!this.o.pickFolder) throw new AppError('VALIDATION', 'toDir: give the full path of a folder on this computer.', { field: 'toDir' });
+      const picked = await this.o.pickFolder(`Save "${req.name}" into`);
+      if (picked === null) return { dir: null, files: [] };
+      toDir = picked;
+    }
+    return saveStudioExport((path, r) => studio.download(path, r), { ...req, toDir }, studio.origin);
+  }
+
+  /** The calls main answers itself (the window's session, its switch, saving a studio's export here); null for every other call. */
   async answer(name: string, input: unknown): Promise<Result<unknown> | null> {
     if (name === 'system.connection') return { ok: true, value: this.view() };
+    if (name === 'system.saveExport') {
+      const parsed = SaveExportRequest.safeParse(input);
+      if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, 'system.saveExport').toPayload() };
+      try {
+        return { ok: true, value: await this.saveExport(parsed.data) };
+      } catch (e) {
+        if (e instanceof AppError) return { ok: false, error: e.toPayload() };
+        throw e;
+      }
+    }
     if (name !== 'system.connect') return null;
     const parsed = ConnectRequest.safeParse(input);
     if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, 'system.connect').toPayload() };

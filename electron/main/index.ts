@@ -23,6 +23,14 @@ const logLevel = process.env.CIRCLETAKE_LOG_LEVEL === 'debug' ? 'debug' : 'info'
 let transport: CoreTransport | undefined;
 let answers: MainAnswers | undefined;
 
+/** The export's folder picker: a native dialog on the focused window (null: cancelled). */
+async function pickFolderDialog(title: string): Promise<string | null> {
+  const opts = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+  const win = BrowserWindow.getFocusedWindow();
+  const r = await (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
 /** What only Electron main can do for the core: OS notifications, the folder picker, the keychain's Runway key, the taskbar. */
 function mainServices(runwayKey: () => Promise<string | null>): MainServices {
   return {
@@ -30,13 +38,7 @@ function mainServices(runwayKey: () => Promise<string | null>): MainServices {
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
-    // The export's folder picker: a native dialog on the focused window.
-    pickFolder: async (title) => {
-      const opts = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
-      const win = BrowserWindow.getFocusedWindow();
-      const r = await (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
-      return r.canceled ? null : (r.filePaths[0] ?? null);
-    },
+    pickFolder: pickFolderDialog,
     progress: (value) => {
       for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.setProgressBar(value);
     },
@@ -78,7 +80,7 @@ async function startConnection(dataDir: string, logger: Logger): Promise<{ trans
   // The prompt key and the Runway key in the OS keychain (safeStorage, main only), or loud fallbacks where it protects nothing.
   const keys = await keychainPorts({ dataDir, safe: safeStorage, logger });
   const store = new StudioConnection({ dataDir, safe: safeStorage, keychainUsable: keys.state.isUsable, logger });
-  const connection = await ConnectionManager.start({ store, startLocal: () => startLocalCore(dataDir, logger, keys), logger });
+  const connection = await ConnectionManager.start({ store, startLocal: () => startLocalCore(dataDir, logger, keys), logger, pickFolder: pickFolderDialog });
   return { transport: connection.transport, answers: (name, input) => connection.answer(name, input) };
 }
 

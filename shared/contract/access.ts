@@ -29,6 +29,8 @@ export const CALL_ACCESS: { readonly [K in CallName]: readonly Caller[] } = {
   // Where the session works: everyone may ask; only the desktop's own session switches (its main answers it).
   'system.connection': ALL,
   'system.connect': OWNER,
+  // Answered by the desktop's main on a studio; the studio's own export route checks the member may export.
+  'system.saveExport': PRODUCE,
   'projects.list': ALL,
   'projects.create': ADMIN,
   'projects.rename': ADMIN,

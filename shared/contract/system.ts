@@ -105,6 +105,18 @@ export const ConnectRequest = z.discriminatedUnion('mode', [
 ]);
 export type ConnectRequest = z.infer<typeof ConnectRequest>;
 
+export const SaveExportRequest = z
+  .object({
+    /** The export's name on the studio (export.run's toDir for a member). */
+    name: z.string().trim().min(1, 'name: the export\'s name is empty').max(80),
+    /** The files it holds, as export.run answered (takes, sequence, manifest). */
+    files: z.array(z.string().min(1).max(200)).min(1, 'files: name at least one file of the export').max(200),
+    /** A full path on this computer; absent: pick it in a dialog. */
+    toDir: z.string().trim().min(1).max(4096).optional(),
+  })
+  .strict();
+export type SaveExportRequest = z.infer<typeof SaveExportRequest>;
+
 export const systemCalls = {
   'system.info': query(Empty, SystemInfo),
   /** A native folder picker (the Electron window only; elsewhere VALIDATION: type the path). */
@@ -117,6 +129,12 @@ export const systemCalls = {
   /** The desktop app only (Electron main answers it): accept an invite and work on that studio, or work locally again. */
   'system.connect': mutation(ConnectRequest, Connection),
   'system.pickFolder': query(z.object({ title: z.string().max(100).optional() }).strict(), z.object({ dir: z.string().nullable() })),
+  /**
+   * The desktop app on a studio only (Electron main answers it): copy a member's named export from the
+   * studio into a folder on this computer — `toDir`, or one picked in a native dialog when absent (dir
+   * null: the pick was cancelled, nothing written). Files already there are never overwritten.
+   */
+  'system.saveExport': mutation(SaveExportRequest, z.object({ dir: z.string().nullable(), files: z.array(z.string()) }).strict()),
 } as const;
 
 /** The desktop's core process (Electron): it stopped (calls fail until it is back), was restarted, or is gone for good. */

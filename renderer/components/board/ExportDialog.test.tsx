@@ -9,7 +9,7 @@ afterEach(cleanup);
 const PROJECT = 'prj_0000000000001';
 const files = ['01-shot-1_take-3.mp4', 'sequence.mp4', 'manifest.json'];
 
-function setup(role: 'owner' | 'producer', dir: string) {
+function setup(role: 'owner' | 'producer', dir: string, over: { mediaDoor?: 'electron' | 'host'; saveExport?: () => { dir: string | null; files: string[] } } = {}) {
   return renderWithStore(
     <ExportDialog onClose={() => undefined} />,
     {
@@ -22,8 +22,9 @@ function setup(role: 'owner' | 'producer', dir: string) {
         sequenceFile: 'sequence.mp4',
         creditsSpent: 10,
       }),
+      ...(over.saveExport ? { 'system.saveExport': over.saveExport } : {}),
     },
-    { role, boardProjectId: PROJECT },
+    { role, boardProjectId: PROJECT, ...(over.mediaDoor ? { mediaDoor: over.mediaDoor } : {}) },
   );
 }
 
@@ -55,5 +56,34 @@ describe('ExportDialog', () => {
     await waitFor(() => expect(transport.callsOf('export.run')).toEqual([expect.objectContaining({ toDir: '/home/me/Exports/Harbour' })]));
     await screen.findByRole('list', { name: 'Exported files' });
     expect(screen.queryByRole('list', { name: 'Download' })).toBeNull();
+  });
+
+  it('lets a member in the desktop app save the studio\'s export into a folder on this computer', async () => {
+    let answers: { dir: string | null; files: string[] }[] = [{ dir: null, files: [] }, { dir: '/home/pia/Films/Harbour cut', files }];
+    const { transport } = setup('producer', '/srv/studio/exports/Harbour cut', {
+      mediaDoor: 'electron',
+      saveExport: () => {
+        const [next, ...rest] = answers;
+        answers = rest;
+        return next!;
+      },
+    });
+    fireEvent.change(screen.getByLabelText('Export name'), { target: { value: 'Harbour cut' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check name' }));
+    await screen.findByRole('region', { name: 'Where the export writes' });
+    fireEvent.click(screen.getByRole('button', { name: 'Export 3 files' }));
+    // No download links in the app (its page is not the studio's): a copy is saved through the app instead.
+    const save = await screen.findByRole('button', { name: 'Save a copy on this computer…' });
+    expect(screen.queryByRole('list', { name: 'Download' })).toBeNull();
+    // The picker cancelled: nothing said; picked: where the files went.
+    fireEvent.click(save);
+    await waitFor(() => expect(transport.callsOf('system.saveExport')).toHaveLength(1));
+    expect(screen.queryByRole('status')).toBeNull();
+    fireEvent.click(save);
+    expect((await screen.findByRole('status')).textContent).toBe('Saved 3 files in /home/pia/Films/Harbour cut.');
+    expect(transport.callsOf('system.saveExport')).toEqual([
+      { name: 'Harbour cut', files },
+      { name: 'Harbour cut', files },
+    ]);
   });
 });

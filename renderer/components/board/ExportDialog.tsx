@@ -26,6 +26,22 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
   const door = useAppStore((s) => s.mediaDoor);
   const hasFolderPicker = useAppStore((s) => s.hasFolderPicker && s.role === 'owner');
   const notify = useAppStore((s) => s.notify);
+  const saveExportHere = useAppStore((s) => s.saveExportHere);
+  // The desktop on a studio: the kept export, copied into a folder picked on this computer.
+  const [isSaving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<{ dir: string; files: string[] } | null>(null);
+  const saveHere = async (files: string[]) => {
+    setSaving(true);
+    setError(null);
+    try {
+      const r = await saveExportHere(exportName, files);
+      if (r.dir !== null) setSaved({ dir: r.dir, files: r.files });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setSaving(false);
+    }
+  };
   const [toDir, setToDir] = useState('');
   const [withSequence, setWithSequence] = useState(true);
   const [withPrompts, setWithPrompts] = useState(false);
@@ -80,10 +96,18 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
     <Modal title="Export finals" onClose={onClose}>
       {done ? (
         <>
-          <p>
-            {done.takes.length} release take{done.takes.length === 1 ? '' : 's'}
-            {done.sequenceFile ? ' and the stitched sequence' : ''} are in <code>{done.dir}</code>, with <code>{done.manifestFile}</code> ({fmtCredits(done.creditsSpent)} credits spent).
-          </p>
+          {byName ? (
+            <p>
+              {done.takes.length} release take{done.takes.length === 1 ? '' : 's'}
+              {done.sequenceFile ? ' and the stitched sequence' : ''}, with the manifest, are kept as <code>{exportName}</code> ({fmtCredits(done.creditsSpent)} credits spent)
+              {door === 'host' ? '. Download them here:' : '.'}
+            </p>
+          ) : (
+            <p>
+              {done.takes.length} release take{done.takes.length === 1 ? '' : 's'}
+              {done.sequenceFile ? ' and the stitched sequence' : ''} are in <code>{done.dir}</code>, with <code>{done.manifestFile}</code> ({fmtCredits(done.creditsSpent)} credits spent).
+            </p>
+          )}
           {/* Where the files can be downloaded, the download list names them; elsewhere they are listed once here. */}
           {!(byName && door === 'host') && (
             <ul className="export-files" aria-label="Exported files">
@@ -94,9 +118,26 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
               ))}
             </ul>
           )}
+          {byName && door === 'electron' && (
+            <div className="row">
+              <button type="button" onClick={() => void saveHere(doneFiles(done))} disabled={isSaving}>
+                {isSaving ? 'Saving…' : 'Save a copy on this computer…'}
+              </button>
+              {saved && (
+                <span role="status">
+                  Saved {saved.files.length} files in <code>{saved.dir}</code>.
+                </span>
+              )}
+            </div>
+          )}
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
           {byName && door === 'host' && (
             <ul className="export-files" aria-label="Download">
-              {[...done.takes.map((t) => t.file), ...(done.sequenceFile ? [done.sequenceFile] : []), done.manifestFile].map(baseName).map((f) => (
+              {doneFiles(done).map((f) => (
                 <li key={f}>
                   <a href={`/exports/${encodeURIComponent(exportName)}/${encodeURIComponent(f)}`} download={f}>
                     {f}
@@ -181,3 +222,6 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
 
 /** A file's own name, whether the answer gave it bare or with the folder it lies in. */
 const baseName = (f: string) => f.split(/[\\/]/).pop() ?? f;
+
+/** Every file an export wrote, by its own name: the takes, the sequence, the manifest. */
+const doneFiles = (done: CallOutput<'export.run'>): string[] => [...done.takes.map((t) => t.file), ...(done.sequenceFile ? [done.sequenceFile] : []), done.manifestFile].map(baseName);

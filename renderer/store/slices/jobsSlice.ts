@@ -50,6 +50,8 @@ export interface JobsSlice {
   runFinalize(plan: FinalizePlan): Promise<{ jobIds: string[]; failed: { takeId: string; code: string; message: string }[] }>;
   /** Export the project's finals (release only) with the stitched sequence and a manifest; they become Published. */
   exportProject(input: { projectId: string; toDir: string; withSequence: boolean; withPrompts: boolean }): Promise<CallOutput<'export.run'>>;
+  /** The desktop on a studio: copy a named export's files into a folder on this computer (picked in a dialog). */
+  saveExportHere(name: string, files: string[]): Promise<CallOutput<'system.saveExport'>>;
   /** Where an export would write and what (nothing is written). */
   checkExport(input: { projectId: string; toDir: string; withSequence: boolean }): Promise<CallOutput<'export.check'>>;
   /** The window's native folder picker; null when cancelled (absent in the browser host). */
@@ -147,6 +149,7 @@ export const createJobsSlice =
       lookupCache: (params, projectId) => api.call('jobs.lookup', { params, projectId }),
       exportProgress: {},
       exportProject: (input) => api.call('export.run', input),
+      saveExportHere: (name, files) => api.call('system.saveExport', { name, files }),
       checkExport: (input) => api.call('export.check', input),
       pickFolder: async (title) => (await api.call('system.pickFolder', { title })).dir,
       hasFolderPicker: api.transport === 'ipc',
