@@ -5,6 +5,9 @@ import { sendJson } from '../hostHttp';
 import { statusFor } from '../httpStatus';
 import type { IdempotencyKeys } from './idempotencyKeys';
 
+/** Answers that say the call ran nothing and a retry may succeed: never kept under the key. */
+const RAN_NOTHING: ReadonlySet<string> = new Set(['RATE_LIMITED', 'DB_UNAVAILABLE', 'STUDIO_UNREACHABLE']);
+
 /** Who a key belongs to: the same key from two callers is two keys. */
 export function callerOf(s: { role: string; label: string; memberId?: string; linkId?: string }): string {
   if (s.memberId) return `member:${s.memberId}`;
@@ -37,8 +40,10 @@ export async function answerCall(
   const status = result.ok ? 200 : statusFor(result.error.code);
   const body = result.ok ? result : { ok: false, error: result.error };
   if (begun) {
-    // A call refused for the rate limit ran nothing: the key goes back so the retry runs it.
-    if (!result.ok && result.error.code === 'RATE_LIMITED') await begun.release();
+    // A call that ran nothing and may work on a retry (the rate limit, the database or the studio out of
+    // reach: "nothing was saved") gives its key back, so the client's retry with the same key runs it
+    // instead of being answered the same failure for the key's 24 hours.
+    if (!result.ok && RAN_NOTHING.has(result.error.code)) await begun.release();
     else await begun.finish(status, body);
   }
   sendJson(res, status, body);
