@@ -8,6 +8,15 @@ import { moneyFor } from '../core/policy/moneyForRole';
 import type { TokenTable } from './auth';
 import { hearsEvent } from './reviewAccess';
 
+/**
+ * A spend notice is per member: a filmmaker hears its own crossings only; those who watch the team's
+ * spend (owner, admin, producer) hear every member's. (The role's table decides the rest.)
+ */
+function isTheirs(c: SocketSession, event: string, payload: unknown): boolean {
+  if (event !== 'credits.thresholdCrossed' || c.role !== 'filmmaker') return true;
+  return c.memberId !== undefined && (payload as { userId?: string }).userId === c.memberId;
+}
+
 /** What the events socket needs to know about the session that opened it. */
 export interface SocketSession {
   role: Role;
@@ -55,7 +64,7 @@ export function eventsSocket(o: EventsSocketOptions) {
     // One message per role that hears it (a reviewer's carries no money), built once per event.
     const msgs = new Map<Role, string>();
     for (const [ws, c] of clients) {
-      if (ws.readyState !== ws.OPEN || !hearsEvent(c.role, event)) continue;
+      if (ws.readyState !== ws.OPEN || !hearsEvent(c.role, event) || !isTheirs(c, event, payload)) continue;
       let msg = msgs.get(c.role);
       if (msg === undefined) msgs.set(c.role, (msg = JSON.stringify({ event, payload: moneyFor(c.role, payload) })));
       ws.send(msg);

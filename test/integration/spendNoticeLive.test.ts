@@ -7,8 +7,8 @@ import { describeWith } from '../support/needs';
 import { tempDir } from '../support/tmp';
 
 // Issue 18 item 3: a spend notice crossed in another process (a worker settling the member's job) reaches
-// the open app of every member who sees money â€” the member themselves and a producer â€” through the studio
-// server's events socket (PostgreSQL LISTEN/NOTIFY), and never a reviewer's.
+// the open app of the member themselves and of those who watch the team's spend (a producer, an admin)
+// through the studio server's events socket (PostgreSQL LISTEN/NOTIFY); never a reviewer's, nor another filmmaker's.
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describeWith(needsOn('postgres'), 'a spend notice on every money-seeing memberâ€™s open app', () => {
-  it('reaches the filmmaker and a producer, not a reviewer, when another process crosses it', { timeout: 60_000 }, async () => {
+  it('reaches the filmmaker and a producer, not a reviewer or another filmmaker, when another process crosses it', { timeout: 60_000 }, async () => {
     const databaseUrl = await studioDatabase();
     const dir = tempDir('ct-notice-live-');
     const studio: RunningStudio = await startStudio({ databaseUrl, dataDir: dir.dir });
@@ -35,9 +35,10 @@ describeWith(needsOn('postgres'), 'a spend notice on every money-seeing memberâ€
     const fay = await join('filmmaker', 'Fay');
     const pat = await join('producer', 'Pat');
     const rey = await join('reviewer', 'Rey');
+    const finn = await join('filmmaker', 'Finn');
     await post('credits.setNotifySettings', { notifyAt: [100] }, studio.adminToken);
     const heard = new Map<string, unknown[]>();
-    for (const [who, token] of [['fay', fay.token], ['pat', pat.token], ['rey', rey.token]] as const) {
+    for (const [who, token] of [['fay', fay.token], ['pat', pat.token], ['rey', rey.token], ['finn', finn.token]] as const) {
       const ws = new WebSocket(`${studio.host.url.replace(/^http/, 'ws')}events`, { headers: { authorization: `Bearer ${token}`, origin: studio.host.url.replace(/\/$/, '') } });
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
@@ -63,5 +64,7 @@ describeWith(needsOn('postgres'), 'a spend notice on every money-seeing memberâ€
     expect(heard.get('pat')).toEqual([expect.objectContaining(want)]);
     await new Promise((res) => setTimeout(res, 300)); // the reviewer's socket had as long as the others', and more
     expect(heard.get('rey')).toEqual([]);
+    // Another filmmaker is told of their own spend only: Fay's crossing is hers (and the producer's, an admin's).
+    expect(heard.get('finn')).toEqual([]);
   });
 });
