@@ -29,8 +29,9 @@ export const CALL_ACCESS: { readonly [K in CallName]: readonly Caller[] } = {
   // Where the session works: everyone may ask; only the desktop's own session switches (its main answers it).
   'system.connection': ALL,
   'system.connect': OWNER,
-  // Answered by the desktop's main on a studio; the studio's own export route checks the member may export.
-  'system.saveExport': PRODUCE,
+  // Answered by the desktop's main on a studio (as system.connect), before any core: the studio's own export
+  // route checks the member may export. A core that gets it (the owner's) refuses it, naming the way out.
+  'system.saveExport': OWNER,
   'projects.list': ALL,
   'projects.create': ADMIN,
   'projects.rename': ADMIN,
