@@ -49,6 +49,7 @@ export async function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: stri
   const { s, books } = ctx;
   const res = await s.op.get({ id: rid });
   if (!res || res.kind !== 'reserve') throw new AppError('NOT_FOUND', `No reservation ${rid}.`, { field: 'reservationId', reservationId: rid });
+  books.spend.noteOp(res); // the holds' running totals are the reservation's project and member: read once
   const amounts = (JSON.parse(res.request) as { amounts: Partial<Record<Surface, number>> }).amounts;
   const want = kind === 'void' ? {} : actualBySurface(amounts, actual);
   const request = kind === 'void' ? { reservationId: rid, reason } : { reservationId: rid, actual: want };

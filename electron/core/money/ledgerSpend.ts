@@ -17,13 +17,13 @@ import { poolOfAccount } from './ledgerViews';
 type OpKeys = Pick<OpRow, 'id' | 'project_id' | 'user_id'>;
 
 export class SpendTotals {
-  /** The op most recently written (an entry's op is nearly always the one just inserted). */
-  private last: OpKeys | null = null;
+  /** The ops this transaction wrote or read already (an entry's op is nearly always the one just inserted; a settle's hold is its reservation's). */
+  private readonly known = new Map<string, OpKeys>();
 
   constructor(private readonly s: LedgerStatements) {}
 
   noteOp(op: OpKeys): void {
-    this.last = op;
+    this.known.set(op.id, { id: op.id, project_id: op.project_id, user_id: op.user_id });
   }
 
   /** A hold (pending) or a post on `day` from `account`, under op `opId`. */
@@ -46,7 +46,7 @@ export class SpendTotals {
   }
 
   private async keys(opId: string, account: string): Promise<[SpendScope, string][]> {
-    const op = this.last?.id === opId ? this.last : await this.s.op.get({ id: opId });
+    const op = this.known.get(opId) ?? (await this.s.op.get({ id: opId }));
     const out: [SpendScope, string][] = [['pool', poolOfAccount(account)]];
     if (op?.project_id) out.push(['project', op.project_id]);
     if (op?.user_id) out.push(['user', op.user_id]);

@@ -332,8 +332,13 @@ export class JobQueue {
   }
 
   private async tick(): Promise<void> {
-    if (await this.isPaused()) return;
     const now = this.d.clock.now();
+    // Nothing to claim and no lease scan due (every slot busy, or every provider held): nothing to read,
+    // not even the paused flag — under load most ticks end here.
+    const isScanDue = now - this.leaseScanAt >= this.leaseMs / 4;
+    const slots = this.concurrency() - this.running.size - this.claiming;
+    if (!isScanDue && (slots <= 0 || this.isDisposed)) return;
+    if (await this.isPaused()) return;
     // Leases are renewed at half their length, so looking for expired ones a few times per lease is enough
     // (kick runs after every submit and every job's end; the scan is not needed each time).
     if (now - this.leaseScanAt >= this.leaseMs / 4) {
