@@ -90,24 +90,19 @@ export class ConnectionManager {
   /** The calls main answers itself (the window's session, its switch, saving a studio's export here); null for every other call. */
   async answer(name: string, input: unknown): Promise<Result<unknown> | null> {
     if (name === 'system.connection') return { ok: true, value: this.view() };
-    if (name === 'system.saveExport') {
-      const parsed = SaveExportRequest.safeParse(input);
-      if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, 'system.saveExport').toPayload() };
-      try {
-        return { ok: true, value: await this.saveExport(parsed.data) };
-      } catch (e) {
-        if (e instanceof AppError) return { ok: false, error: e.toPayload() };
-        throw e;
-      }
-    }
-    if (name !== 'system.connect') return null;
-    const parsed = ConnectRequest.safeParse(input);
-    if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, 'system.connect').toPayload() };
-    try {
-      return { ok: true, value: await this.connect(parsed.data) };
-    } catch (e) {
-      if (e instanceof AppError) return { ok: false, error: e.toPayload() };
-      throw e;
-    }
+    if (name === 'system.saveExport') return answered(name, SaveExportRequest.safeParse(input), (req) => this.saveExport(req));
+    if (name === 'system.connect') return answered(name, ConnectRequest.safeParse(input), (req) => this.connect(req));
+    return null;
+  }
+}
+
+/** A call main answers: its input checked (VALIDATION naming the field), its AppError as the answer. */
+async function answered<I>(name: string, parsed: { success: true; data: I } | { success: false; error: { issues: Parameters<typeof validationError>[0] } }, run: (input: I) => Promise<unknown>): Promise<Result<unknown>> {
+  if (!parsed.success) return { ok: false, error: validationError(parsed.error.issues, name).toPayload() };
+  try {
+    return { ok: true, value: await run(parsed.data) };
+  } catch (e) {
+    if (e instanceof AppError) return { ok: false, error: e.toPayload() };
+    throw e;
   }
 }
