@@ -108,6 +108,8 @@ describe('QueuePanel', () => {
     await waitFor(() => expect(within(screen.getByRole('region', { name: 'Waiting' })).getByText('veo3.1')).toBeTruthy());
     await waitFor(() => expect(within(screen.getByRole('region', { name: 'Failed' })).getAllByRole('listitem')).toHaveLength(2));
     expect(screen.getAllByRole('button', { name: /^(Cancel|Retry) / }).map((b) => b.getAttribute('aria-label'))).toEqual(['Cancel gen4.5 job', 'Retry act_two job']);
+    // The others say why there is no button (the owner's own job, and Gus's two).
+    expect(screen.getAllByText('Another member\'s job')).toHaveLength(3);
     r.unmount();
 
     // The member id not known yet: a filmmaker is offered nothing it might be refused.

@@ -42,6 +42,8 @@ export function QueuePanel() {
   const may = (name: CallName) => can({ role }, name);
   // A filmmaker cancels and retries its own jobs only (the studio refuses the others).
   const mayOn = (name: 'jobs.cancel' | 'jobs.retry', j: Job) => mayActOnJob({ role, connection }, name, j);
+  // Why a filmmaker sees no button on a job: it is someone else's.
+  const isOthers = (j: Job) => role === 'filmmaker' && can({ role }, 'jobs.cancel') && !mayActOnJob({ role, connection }, 'jobs.cancel', j) && connection?.member != null;
   useEffect(() => {
     loadQueue().catch((e: unknown) => notify('error', errorText(e)));
   }, [loadQueue, notify]);
@@ -115,11 +117,13 @@ export function QueuePanel() {
                             </button>
                           </>
                         )
-                      : mayOn('jobs.cancel', j) && (
-                          <button type="button" className="small" aria-label={`Cancel ${j.model} job`} disabled={j.isCancelRequested} onClick={() => act(jobAction('cancel', j.id))}>
-                            {j.isCancelRequested ? 'Cancelling…' : 'Cancel'}
-                          </button>
-                        )}
+                      : mayOn('jobs.cancel', j)
+                        ? (
+                            <button type="button" className="small" aria-label={`Cancel ${j.model} job`} disabled={j.isCancelRequested} onClick={() => act(jobAction('cancel', j.id))}>
+                              {j.isCancelRequested ? 'Cancelling…' : 'Cancel'}
+                            </button>
+                          )
+                        : isOthers(j) && <span className="muted small">Another member's job</span>}
                   </div>
                 </li>
               ))}
@@ -147,6 +151,7 @@ export function QueuePanel() {
                   {j.finishedAt ? ` · failed ${fmtTime(j.finishedAt)}` : ''} · {j.attempts} attempt{j.attempts === 1 ? '' : 's'}
                 </p>
                 <div className="row">
+                  {isOthers(j) && <span className="muted small">Another member's job</span>}
                   {mayOn('jobs.retry', j) && (
                     <button type="button" className="small" aria-label={`Retry ${j.model} job`} onClick={() => act(jobAction('retry', j.id))}>
                       Retry
