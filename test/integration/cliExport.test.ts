@@ -77,6 +77,7 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     const stopped = await exportProcess(to, true);
     expect(stopped.wasInterrupted, stopped.stderr).toBe(true);
     expect(stopped.code, stopped.stderr).toBe(1);
+    expect(stopped.stdout, stopped.stderr).not.toBe('');
     expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(stopped.stderr).toContain('circletake: stopping; removing what was half written');
     expect(stopped.stderr).toMatch(/circletake: .*cancelled/i);
@@ -105,7 +106,9 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
     await cleanup();
     const child = spawn(process.execPath, cliArgs('call', 'export.run', '--input', JSON.stringify({ projectId, toDir: to })), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     const work = join(t.dir, 'tmp', 'export');
     let isSent = false;
@@ -116,8 +119,8 @@ describeWith(ffmpegNeed, 'circletake export through the contract', () => {
       } else await new Promise((r) => setTimeout(r, 10));
     }
     const code = await closed;
-    expect(isSent).toBe(true);
-    expect(code).toBe(1);
+    expect(isSent, stderr).toBe(true);
+    expect(code, stderr).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(existsSync(to)).toBe(false);
     expect(listAll(work)).toEqual([]);
