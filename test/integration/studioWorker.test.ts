@@ -20,6 +20,10 @@ function startWorker(databaseUrl: string, dataDir: string): Promise<{ child: Chi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   cleanups.push(() => void child.kill('SIGKILL'));
+  // What the worker says on stderr, for a failure's message (its logs go there).
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  Object.defineProperty(child, 'stderrTail', { get: () => stderr });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ready: JSON.parse(line) as { pid: number; where: string } }));
     child.once('exit', (code) => reject(new Error(`the worker exited before it started (${code})`)));
@@ -55,7 +59,7 @@ describeWith(needsOn('postgres'), 'circletake studio worker', () => {
       child.once('exit', (c) => resolve(c));
       child.kill('SIGTERM');
     });
-    expect(code).toBe(0);
+    expect(code, (child as ChildProcess & { stderrTail: string }).stderrTail).toBe(0);
   });
 
   it('refuses to start without a studio database, naming the flag', () => {
