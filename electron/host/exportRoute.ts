@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ErrorPayload } from '../../shared/errors';
-import { EXPORT_FILE_NAME, exportContentType, type ExportShelf } from '../core/media/export/exportShelf';
-import { exportFolder } from '../core/policy/roleScope';
+import { exportContentType, isExportFileName, type ExportShelf } from '../core/media/export/exportShelf';
+import { isExportName } from '../core/policy/roleScope';
 
 /**
  * `GET /exports/<name>/<file>` (and HEAD): a file of an export a member made by name (`export.run` from any
@@ -23,12 +23,7 @@ export async function serveExport(
   const parts = rest.split('/');
   if (parts.length !== 2) return notFound();
   const [name, file] = parts as [string, string];
-  if (!EXPORT_FILE_NAME.test(file) || file.includes('..')) return notFound();
-  try {
-    exportFolder('/', name); // the name's own rule (one plain name), whatever the shelf
-  } catch {
-    return notFound();
-  }
+  if (!isExportName(name) || !isExportFileName(file)) return notFound();
   const found = await shelf.open(name, file).catch(() => null);
   if (!found) return notFound();
   res.writeHead(200, {

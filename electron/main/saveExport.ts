@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { SaveExportRequest } from '../../shared/contract/system';
 import { AppError } from '../../shared/errors';
 import type { MediaResponse } from '../host/coreTransport';
-import { EXPORT_FILE_NAME } from '../core/media/export/exportShelf';
-import { exportFolder } from '../core/policy/roleScope';
+import { isExportFileName } from '../core/media/export/exportShelf';
+import { isExportName } from '../core/policy/roleScope';
 
 /** A studio's download by path (`exports/<name>/<file>`), with the member's token (StudioTransport.download). */
 export type StudioDownload = (path: string, req: { method: string; range: string | null }) => Promise<MediaResponse>;
@@ -23,12 +23,10 @@ export type StudioDownload = (path: string, req: { method: string; range: string
  */
 export async function saveStudioExport(download: StudioDownload, req: Required<SaveExportRequest>, studio: string): Promise<{ dir: string; files: string[] }> {
   const name = req.name.trim();
-  try {
-    exportFolder('/', name); // one plain name, as export.run kept it
-  } catch {
+  if (!isExportName(name)) {
     throw new AppError('VALIDATION', `name: "${name.slice(0, 80)}" is not an export's name (one plain name: letters, digits, space, . _ -).`, { field: 'name' });
   }
-  const bad = req.files.find((f) => !EXPORT_FILE_NAME.test(f) || f.includes('..'));
+  const bad = req.files.find((f) => !isExportFileName(f));
   if (bad !== undefined) throw new AppError('VALIDATION', `files: "${bad.slice(0, 80)}" is not a file of an export (one plain name each).`, { field: 'files' });
   const files = [...new Set(req.files)].sort((a, b) => Number(a === 'manifest.json') - Number(b === 'manifest.json'));
   if (!isAbsolute(req.toDir)) throw new AppError('VALIDATION', `toDir: "${req.toDir}" is a relative path; give the full path of a folder on this computer, or pick one.`, { field: 'toDir' });

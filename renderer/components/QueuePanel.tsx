@@ -43,7 +43,7 @@ export function QueuePanel() {
   // A filmmaker cancels and retries its own jobs only (the studio refuses the others).
   const mayOn = (name: 'jobs.cancel' | 'jobs.retry', j: Job) => mayActOnJob({ role, connection }, name, j);
   // Why a filmmaker sees no button on a job: it is someone else's.
-  const isOthers = (j: Job) => role === 'filmmaker' && can({ role }, 'jobs.cancel') && !mayActOnJob({ role, connection }, 'jobs.cancel', j) && connection?.member != null;
+  const isOthers = (j: Job) => role === 'filmmaker' && connection?.member != null && j.submittedBy !== connection.member.id;
   useEffect(() => {
     loadQueue().catch((e: unknown) => notify('error', errorText(e)));
   }, [loadQueue, notify]);

@@ -73,9 +73,12 @@ export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string, 
 
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/;
 
+/** A member's export name: one plain name (letters, digits, space, . _ -), never a path. */
+export const isExportName = (name: string): boolean => FOLDER_NAME.test(name) && !name.includes('..');
+
 /** `<dataDir>/exports/<name>` for a review session's export; a path or anything odd is refused. */
 export function exportFolder(dataDir: string, name: string): string {
-  if (!FOLDER_NAME.test(name) || name.includes('..')) {
+  if (!isExportName(name)) {
     throw new AppError('VALIDATION', 'toDir: a review session exports into the app\'s exports folder; give a folder name (letters, digits, space, . _ -), not a path.', {
       field: 'toDir',
     });

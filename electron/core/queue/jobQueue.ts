@@ -341,7 +341,7 @@ export class JobQueue {
     if (await this.isPaused()) return;
     // Leases are renewed at half their length, so looking for expired ones a few times per lease is enough
     // (kick runs after every submit and every job's end; the scan is not needed each time).
-    if (now - this.leaseScanAt >= this.leaseMs / 4) {
+    if (isScanDue) {
       this.leaseScanAt = now;
       for (const r of await this.repo.s.expiredLeases.all({ now })) {
         if (this.running.has(r.id)) continue;

@@ -28,8 +28,8 @@ export interface ExportShelf {
 }
 
 /** One plain file name an export writes (a take, sequence.mp4, manifest.json). */
-export const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,199}$/;
-const isFileName = (f: string) => EXPORT_FILE_NAME.test(f) && !f.includes('..');
+const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,199}$/;
+export const isExportFileName = (f: string): boolean => EXPORT_FILE_NAME.test(f) && !f.includes('..');
 
 const CONTENT_TYPES: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', json: 'application/json; charset=utf-8' };
 export const exportContentType = (file: string): string => CONTENT_TYPES[file.slice(file.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';
@@ -45,7 +45,7 @@ export function folderShelf(exportsRoot: string): ExportShelf {
     },
     keep: async () => undefined,
     async open(name, file) {
-      if (!isFileName(file)) return null;
+      if (!isExportFileName(file)) return null;
       try {
         const root = await realpath(exportsRoot);
         const real = await realpath(join(exportsRoot, name, file));
@@ -75,7 +75,7 @@ export function bucketShelf(backend: ObjectBackend): ExportShelf {
       return out;
     },
     async keep(name, dir, signal) {
-      const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isFileName(e.name)).map((e) => e.name);
+      const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isExportFileName(e.name)).map((e) => e.name);
       // The manifest last: an export whose manifest is in the bucket is complete.
       const order = [...files.filter((f) => f !== MANIFEST), ...files.filter((f) => f === MANIFEST)];
       const stored: string[] = [];
@@ -102,7 +102,7 @@ export function bucketShelf(backend: ObjectBackend): ExportShelf {
       await rm(dir, { recursive: true, force: true });
     },
     async open(name, file) {
-      if (!isFileName(file) || !(await isComplete(name).catch(() => false))) return null;
+      if (!isExportFileName(file) || !(await isComplete(name).catch(() => false))) return null;
       const head = await backend.head('release', keyOf(name, file)).catch(() => null);
       if (!head) return null;
       return { sizeBytes: head.sizeBytes, stream: () => backend.get('release', keyOf(name, file)) };
