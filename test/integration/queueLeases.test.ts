@@ -54,8 +54,8 @@ const row = async (core: Core, id: string) => (await core.queue.repo.get(id))!;
 const reservations = async (core: Core, jobId: string) =>
   ((await core.dispatch('credits.reservations', { jobId }, { role: 'owner', door: 'cli' })) as { value: { state: string; captured: number | null }[] }).value;
 
-async function until(cond: () => boolean | Promise<boolean>, what: string) {
-  for (let i = 0; i < 500; i++) {
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 2500) {
+  for (let i = 0; i < ms / 5; i++) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -105,6 +105,20 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
     expect((await claim(1)).map((r) => r.id)).toEqual([ids[0]]);
     expect((await claim(5)).map((r) => r.id)).toEqual([ids[3]]);
     expect(await claim(5)).toEqual([]);
+  });
+
+  it('a claim takes ready jobs that still own a task in flight first, then the rest best first', async () => {
+    const { core, clock } = await setup({ engine, start: false });
+    await core.ledger.purchase({ id: 'buy-owners', surface: 'api', credits: 1000 });
+    const ids: string[] = [];
+    for (const seed of [1, 2, 3]) {
+      ids.push((await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed }, projectName: 'Owners' }))).jobId);
+    }
+    // The last in line was taken back from a dead worker with its task submitted at the provider.
+    await core.engine.run("UPDATE job_tasks SET status = 'submitted', provider_task_id = 'task-owned' WHERE job_id = ?", [ids[2]]);
+    const claim = (n: number) => core.engine.tx((q) => core.queue.repo.claimReady(q, n, ['runway'], clock.now(), LEASE), { isolation: 'lockRows' });
+    expect((await claim(2)).map((r) => r.id)).toEqual([ids[2], ids[0]]);
+    expect((await claim(2)).map((r) => r.id)).toEqual([ids[1]]);
   });
 
   it('a worker running past its lease stops at its next step and writes nothing once the job is claimed again', async () => {
@@ -269,3 +283,46 @@ describeWith(needsOn('postgres'), "a dead studio worker's job (PostgreSQL, share
     expect((await second.core.ledger.audit()).ok).toBe(true);
   });
 });
+
+// Liveness under the tier's concurrency limit (a chaos soak on PostgreSQL once stalled this way): a job
+// taken back after its worker died may still own a task in flight at the provider, which counts against
+// the tier. If every worker slot is held by jobs waiting for the tier, that job must still get a slot, or
+// its task is never polled, never ends, and the tier never frees.
+const WAITING = 4;
+describeWith(ffmpegNeed, 'a recovered job owning a task in flight gets a slot (tier limit 1)', () => {
+  it('is claimed ahead of the jobs first in line, which would only wait for the tier; then they run, each created once', async () => {
+    const clock = new FakeClock();
+    const dir = tempDir('ct-tier-');
+    cleanups.push(async () => dir.cleanup());
+    const provider = new ScriptedProvider('runway', clip, 25);
+    provider.account = async () => ({ creditBalance: provider.balance, limits: { 'gen4.5': { maxConcurrent: 1, maxDaily: null, usedToday: null } } });
+    const first = await setup({ clock, dataDir: dir.dir, provider, start: false });
+    await first.core.ledger.purchase({ id: 'buy-tier', surface: 'api', credits: 1000 });
+    // Queue order: WAITING jobs first (more than the queue has slots), then "owner".
+    const waitings: string[] = [];
+    for (let i = 0; i < WAITING; i++) waitings.push((await first.core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 100 + i }, projectName: 'Waiting' }))).jobId);
+    const owner = (await core2Submit(first.core)).jobId;
+    // The earlier boot claimed "owner" and created its task (in flight at the provider), then died.
+    await first.core.queue.repo.s.claim.run({ id: owner, now: clock.now(), leaseUntil: clock.now() + LEASE });
+    const created = await provider.create({ jobId: owner, variation: 0, params: (await first.core.queue.get(owner)).params }, new AbortController().signal);
+    await first.core.engine.run("UPDATE job_tasks SET status = 'submitted', provider_task_id = ?, submitted_at = ? WHERE job_id = ?", [created.taskId, clock.now(), owner]);
+    await first.cleanup();
+
+    // The next boot knows the tier (1 in flight) before it claims: one slot, and "waiting" is first in line.
+    const second = await setup({ clock, dataDir: dir.dir, provider, start: false });
+    await second.core.queue.refreshProviderLimits();
+    expect(second.core.gate.concurrency('runway')).toBe(1);
+    await second.core.queue.start();
+    await until(async () => (await row(second.core, owner)).status === 'succeeded', 'the recovered job to finish', 12_000);
+    // Nothing of "waiting" was sent while the owner's task was in flight; then it runs in its turn.
+    expect(provider.creates.map((c) => c.jobId)).toEqual([owner]);
+    for (const id of waitings) await until(async () => (await row(second.core, id)).status === 'succeeded', 'the waiting jobs to finish', 30_000);
+    await second.core.queue.idle();
+    expect(provider.creates.map((c) => c.jobId).sort()).toEqual([owner, ...waitings].sort());
+    for (const id of waitings) expect(await row(second.core, id)).toMatchObject({ status: 'succeeded', captured_credits: 25 });
+    expect((await second.core.ledger.audit()).ok).toBe(true);
+  });
+});
+
+const core2Submit = (core: Core) =>
+  core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 8 }, projectName: 'Owner' }));

@@ -247,10 +247,11 @@ export const JOB_SQL = {
  * once: as a plain `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the sub-select again
  * per row, each run skipping the rows the last one locked, and claim more than n jobs.
  */
-const claimSql = (skipLocked: string) =>
+const claimSql = (skipLocked: string, owningTasksInFlight = false) =>
   named<{ now: number; leaseUntil: number; providers: string; max: number }, JobRow>(`
     WITH pick AS MATERIALIZED (
       SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now AND @providers LIKE ('%,' || provider || ',%')
+      ${owningTasksInFlight ? "AND id IN (SELECT job_id FROM job_tasks WHERE status IN ('intent', 'submitted'))" : ''}
       ORDER BY priority DESC, seq ASC LIMIT @max${skipLocked}
     )
     UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
@@ -258,6 +259,13 @@ const claimSql = (skipLocked: string) =>
     WHERE id IN (SELECT id FROM pick) AND status = 'queued'
     RETURNING *`);
 const CLAIM = { shared: claimSql(' FOR UPDATE SKIP LOCKED'), alone: claimSql('') };
+/**
+ * Ready jobs that still own a task in flight at the provider (taken back from a worker that died, or
+ * requeued after failed polls), claimed ahead of the rest: their tasks count against the tier's
+ * concurrency until someone polls them to the end, so jobs waiting for the tier must not keep every slot
+ * from them (a chaos soak on PostgreSQL stalled that way). A scan of the in-flight tasks' partial index.
+ */
+const CLAIM_OWNERS = { shared: claimSql(' FOR UPDATE SKIP LOCKED', true), alone: claimSql('', true) };
 
 /** The claim's text, for query-plan tests. */
 export const claimStatement = (skipLocked: string): string => claimSql(skipLocked).text;
@@ -278,9 +286,13 @@ export class JobRepo {
   /** Claims up to `max` ready jobs of these providers, best first (inside a transaction); the claimed rows. */
   async claimReady(q: Queryable, max: number, providers: readonly string[], now: number, leaseMs: number): Promise<JobRow[]> {
     if (max <= 0 || providers.length === 0) return [];
-    const claim = bindAll(q, CLAIM)[q.forUpdate ? 'shared' : 'alone'];
-    const rows = await claim.all({ now, leaseUntil: now + leaseMs, providers: `,${providers.join(',')},`, max });
-    return rows.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+    const mode = q.forUpdate ? 'shared' : 'alone';
+    const args = { now, leaseUntil: now + leaseMs, providers: `,${providers.join(',')},`, max };
+    const owners = await bindAll(q, CLAIM_OWNERS)[mode].all(args);
+    owners.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+    if (owners.length >= max) return owners;
+    const rows = await bindAll(q, CLAIM)[mode].all({ ...args, max: max - owners.length });
+    return [...owners, ...rows.sort((a, b) => b.priority - a.priority || a.seq - b.seq)];
   }
 
   get(id: string, q: Queryable = this.engine): Promise<JobRow | undefined> {
