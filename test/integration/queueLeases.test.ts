@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { TaskRequest } from '../../electron/core/providers/provider';
 import type { Core } from '../../electron/core/createCore';
 import { makeClip, mediaBinaries } from '../support/clips';
 import { FakeClock } from '../support/core';
@@ -115,7 +116,7 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
       ids.push((await core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed }, projectName: 'Owners' }))).jobId);
     }
     // The last in line was taken back from a dead worker with its task submitted at the provider.
-    await core.engine.run("UPDATE job_tasks SET status = 'submitted', provider_task_id = 'task-owned' WHERE job_id = ?", [ids[2]]);
+    await core.engine.run("UPDATE job_tasks SET status = 'submitted', provider_task_id = 'task-owned' WHERE job_id = ?", [ids[2]!]);
     const claim = (n: number) => core.engine.tx((q) => core.queue.repo.claimReady(q, n, ['runway'], clock.now(), LEASE), { isolation: 'lockRows' });
     expect((await claim(2)).map((r) => r.id)).toEqual([ids[2], ids[0]]);
     expect((await claim(2)).map((r) => r.id)).toEqual([ids[1]]);
@@ -304,7 +305,7 @@ describeWith(ffmpegNeed, 'a recovered job owning a task in flight gets a slot (t
     const owner = (await core2Submit(first.core)).jobId;
     // The earlier boot claimed "owner" and created its task (in flight at the provider), then died.
     await first.core.queue.repo.s.claim.run({ id: owner, now: clock.now(), leaseUntil: clock.now() + LEASE });
-    const created = await provider.create({ jobId: owner, variation: 0, params: (await first.core.queue.get(owner)).params }, new AbortController().signal);
+    const created = await provider.create({ jobId: owner, variation: 0, params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 8 } as TaskRequest['params'] });
     await first.core.engine.run("UPDATE job_tasks SET status = 'submitted', provider_task_id = ?, submitted_at = ? WHERE job_id = ?", [created.taskId, clock.now(), owner]);
     await first.cleanup();
 
