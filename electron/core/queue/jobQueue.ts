@@ -49,6 +49,7 @@ export class JobQueue {
   private readonly leaseMs: number;
   /** When kick last looked for expired leases. */
   private leaseScanAt = Number.NEGATIVE_INFINITY;
+  private isOwnersClaimDue = true;
   /** Running jobs whose snapshot is to be announced (emitJobSoon), and the timer that will. */
   private readonly toAnnounce = new Set<string>();
   private announceTimer: NodeJS.Timeout | null = null;
@@ -67,6 +68,9 @@ export class JobQueue {
       repo: this.repo,
       attempts: this.attempts,
       emitJob: (id) => this.emitJobSoon(id),
+      onWaitingForTier: () => {
+        this.isOwnersClaimDue = true;
+      },
       // A data dir's only runner keeps the tier in memory; a studio's workers share it through the database.
       admit: d.lock.isExclusive ? localAdmitter() : admit,
       tierLimits: async (provider, model) => {
@@ -357,9 +361,14 @@ export class JobQueue {
     // Every free slot is claimed in one piece of the next group commit (shared with the other jobs'
     // steps and submits of this tick), and launched once that commit is on disk. On PostgreSQL the claim
     // reads at READ COMMITTED with SKIP LOCKED: workers claiming at once take different jobs.
+    // Jobs owning a task in flight are claimed ahead of the line when slots may be held by jobs waiting for
+    // the tier, and at lease scans (a dead worker's jobs come back): otherwise nobody polls those tasks, and
+    // the tier they occupy never frees.
+    const ownersFirst = isScanDue || this.isOwnersClaimDue;
+    this.isOwnersClaimDue = false;
     this.claiming += free;
     const claims = this.d.engine
-      .tx((q) => this.repo.claimReady(q, free, ready, this.d.clock.now(), this.leaseMs), { isolation: 'lockRows' })
+      .tx((q) => this.repo.claimReady(q, free, ready, this.d.clock.now(), this.leaseMs, ownersFirst), { isolation: 'lockRows' })
       .then((rows) => rows.forEach((row) => this.launch(row)))
       .catch((e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }))
       .finally(() => {

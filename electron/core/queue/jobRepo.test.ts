@@ -31,6 +31,20 @@ describe('JobRepo', () => {
     db.close();
   });
 
+  it("claims the jobs owning a task in flight from the in-flight tasks' index and the jobs' key, never walking the backlog", () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, ':memory:');
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${claimStatement('', true)}`)
+      .all(2, 1, 1, 1, ',local,', 4)
+      .map((r) => (r as { detail: string }).detail)
+      .join(' | ');
+    expect(plan).toMatch(/SCAN job_tasks USING INDEX job_tasks_in_flight/);
+    expect(plan).toMatch(/SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/);
+    expect(plan).not.toMatch(/jobs_ready/);
+    db.close();
+  });
+
   it("reads a project's jobs on the project's index and a list's tasks on the tasks' key, never by scanning every row", () => {
     const db = new Database(':memory:');
     migrate(db, migrations, ':memory:');

@@ -247,11 +247,17 @@ export const JOB_SQL = {
  * once: as a plain `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the sub-select again
  * per row, each run skipping the rows the last one locked, and claim more than n jobs.
  */
+/**
+ * Without the jobs_ready condition on purpose: the owners' claim is driven from the in-flight tasks'
+ * partial index (a handful of rows) with a key lookup per job; on jobs_ready it would walk the whole
+ * backlog, checking each job against the tasks, on every claim.
+ */
+const OWNS_TASK_IN_FLIGHT = "id IN (SELECT job_id FROM job_tasks WHERE status IN ('intent', 'submitted'))";
 const claimSql = (skipLocked: string, owningTasksInFlight = false) =>
   named<{ now: number; leaseUntil: number; providers: string; max: number }, JobRow>(`
     WITH pick AS MATERIALIZED (
-      SELECT id FROM jobs WHERE ${READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now AND @providers LIKE ('%,' || provider || ',%')
-      ${owningTasksInFlight ? "AND id IN (SELECT job_id FROM job_tasks WHERE status IN ('intent', 'submitted'))" : ''}
+      SELECT id FROM jobs WHERE ${owningTasksInFlight ? OWNS_TASK_IN_FLIGHT : READY_INDEX} AND status = 'queued' AND next_attempt_at <= @now
+        AND @providers LIKE ('%,' || provider || ',%')
       ORDER BY priority DESC, seq ASC LIMIT @max${skipLocked}
     )
     UPDATE jobs SET status = 'running', lease_token = lease_token + 1, lease_expires_at = @leaseUntil, attempts = attempts + 1,
@@ -267,8 +273,8 @@ const CLAIM = { shared: claimSql(' FOR UPDATE SKIP LOCKED'), alone: claimSql('')
  */
 const CLAIM_OWNERS = { shared: claimSql(' FOR UPDATE SKIP LOCKED', true), alone: claimSql('', true) };
 
-/** The claim's text, for query-plan tests. */
-export const claimStatement = (skipLocked: string): string => claimSql(skipLocked).text;
+/** The claim's text (or the owners' claim's), for query-plan tests. */
+export const claimStatement = (skipLocked: string, owningTasksInFlight = false): string => claimSql(skipLocked, owningTasksInFlight).text;
 
 /** The queue's rows over the engine port: `on(q)` inside a transaction, `s` for a single statement. */
 export class JobRepo {
@@ -283,12 +289,16 @@ export class JobRepo {
     return bindAll(this.engine, JOB_SQL);
   }
 
-  /** Claims up to `max` ready jobs of these providers, best first (inside a transaction); the claimed rows. */
-  async claimReady(q: Queryable, max: number, providers: readonly string[], now: number, leaseMs: number): Promise<JobRow[]> {
+  /**
+   * Claims up to `max` ready jobs of these providers, best first (inside a transaction); the claimed rows.
+   * With `ownersFirst`, jobs that still own a task in flight come before the line (one more statement:
+   * the queue asks for it when its slots may be held by jobs waiting for the tier, and at lease scans).
+   */
+  async claimReady(q: Queryable, max: number, providers: readonly string[], now: number, leaseMs: number, ownersFirst = true): Promise<JobRow[]> {
     if (max <= 0 || providers.length === 0) return [];
     const mode = q.forUpdate ? 'shared' : 'alone';
     const args = { now, leaseUntil: now + leaseMs, providers: `,${providers.join(',')},`, max };
-    const owners = await bindAll(q, CLAIM_OWNERS)[mode].all(args);
+    const owners = ownersFirst ? await bindAll(q, CLAIM_OWNERS)[mode].all(args) : [];
     owners.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
     if (owners.length >= max) return owners;
     const rows = await bindAll(q, CLAIM)[mode].all({ ...args, max: max - owners.length });

@@ -62,6 +62,8 @@ export interface RunnerDeps {
   /** Called after a take is stored (auto-check runs off the queue's slots). */
   onTakeStored(takeId: string): void;
   emitJob(jobId: string): void;
+  /** A job gave its slot back to wait for the tier's limits: the next claim looks for jobs owning tasks in flight first. */
+  onWaitingForTier?(): void;
 }
 
 type TaskOutcome = { kind: 'done' } | { kind: 'requeue'; delayMs: number; code: string; message: string };
@@ -114,6 +116,7 @@ export class JobRunner {
         // Refused by the breaker or the tier's limits before any provider call, on every task still to run:
         // not an attempt (C4: backpressure fails nothing).
         const isHeldBack = requeues.every((o) => HELD_BACK.includes(o.code));
+        if (requeues.some((o) => o.code === 'PROVIDER_LIMIT')) this.d.onWaitingForTier?.();
         const changed = (await this.d.repo.s[isHeldBack ? 'requeueUncounted' : 'requeue'].run({ id: jobId, token: ctx.token, at: this.d.clock.now() + worst.delayMs, now: this.d.clock.now(), code: worst.code, message: worst.message })).changes;
         if (changed === 0) throw new LeaseLost();
       } else {
