@@ -96,6 +96,8 @@ export class JobRunner {
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
     const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map(), isSettled: false, limitWaits: 0 };
+    // The job's tasks as read at the start; read again when something below changed them.
+    let tasks: TaskRow[] | null = null;
     try {
       if (!provider) {
         await this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
@@ -105,11 +107,20 @@ export class JobRunner {
         await this.failPending(ctx, cannotRun.code, cannotRun.message);
       } else {
         // A task left in 'intent' means a create may or may not have reached the provider.
-        const inIntent = await this.d.repo.s.tasksInIntent.all({ id: jobId });
-        if (inIntent.length > 0) await this.d.engine.tx(async (q) => { for (const t of inIntent) await this.endTask(ctx, t.n, { status: 'unknown' }, q); });
-        if (row.attempts > row.max_attempts) await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
+        tasks = await this.d.repo.tasks(jobId);
+        const inIntent = tasks.filter((t) => t.status === 'intent');
+        if (inIntent.length > 0) {
+          await this.d.engine.tx(async (q) => { for (const t of inIntent) await this.endTask(ctx, t.n, { status: 'unknown' }, q); });
+          tasks = null;
+        }
+        if (row.attempts > row.max_attempts) {
+          await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
+          tasks = null;
+        }
       }
-      const outcomes = await Promise.all((await this.d.repo.tasks(jobId)).map((t) => this.driveTask(ctx, t.n)));
+      // Tasks just read with the row just claimed need no second read before their first step.
+      const fresh = tasks !== null;
+      const outcomes = await Promise.all((tasks ?? (await this.d.repo.tasks(jobId))).map((t) => this.driveTask(ctx, t.n, fresh ? t : undefined)));
       const requeues = outcomes.filter((o): o is Extract<TaskOutcome, { kind: 'requeue' }> => o.kind === 'requeue');
       if (requeues.length > 0) {
         const worst = requeues.reduce((a, b) => (b.delayMs > a.delayMs ? b : a));
@@ -135,12 +146,16 @@ export class JobRunner {
     }
   }
 
-  private async driveTask(ctx: Ctx, n: number): Promise<TaskOutcome> {
+  /** `fresh`: the task's row read together with the job's claim (its first step reads neither again). */
+  private async driveTask(ctx: Ctx, n: number, fresh?: TaskRow): Promise<TaskOutcome> {
     let pollFailures = 0;
     let isCancelSent = false;
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
-      const [task, job] = await Promise.all([this.d.repo.s.task.get({ id: ctx.row.id, n }), this.d.repo.s.leaseState.get({ id: ctx.row.id })]);
+      const [task, job] = fresh
+        ? [fresh, { lease_token: ctx.token, is_cancel_requested: ctx.row.is_cancel_requested, attempts: ctx.row.attempts }]
+        : await Promise.all([this.d.repo.s.task.get({ id: ctx.row.id, n }), this.d.repo.s.leaseState.get({ id: ctx.row.id })]);
+      fresh = undefined;
       if (!task || !job) throw new LeaseLost();
       if (job.lease_token !== ctx.token) throw new LeaseLost();
       if (['succeeded', 'failed', 'cancelled', 'unknown'].includes(task.status)) return { kind: 'done' };
