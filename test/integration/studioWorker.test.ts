@@ -22,8 +22,10 @@ function startWorker(databaseUrl: string, dataDir: string): Promise<{ child: Chi
   cleanups.push(() => void child.kill('SIGKILL'));
   // What the worker says on stderr, for a failure's message (its logs go there).
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  Object.defineProperty(child, 'stderrTail', { get: () => stderr });
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));
+  // Its info and debug log lines left out: what is left (warnings, errors, a stack) leads the message.
+  const isRoutine = (line: string) => /^\{"t":"[^"]*","level":"(info|debug)"/.test(line);
+  Object.defineProperty(child, 'stderrTail', { get: () => `worker stderr without its info lines: ${stderr.split('\n').filter((l) => l && !isRoutine(l)).join('\n').slice(-3000) || '(nothing)'}` });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ready: JSON.parse(line) as { pid: number; where: string } }));
     child.once('exit', (code) => reject(new Error(`the worker exited before it started (${code})`)));
