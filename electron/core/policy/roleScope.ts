@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { claimExportName } from '../media/export/exportNames';
 import { folderShelf, type ExportShelf } from '../media/export/exportShelf';
 import type { Queryable } from '../db/engine/sqlEngine';
 import type { CallContext, Handler, Handlers } from '../dispatch';
@@ -56,17 +57,23 @@ export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string, 
     if (ctx.role === 'owner') return exportRun(input, ctx);
     const name = input.toDir.trim();
     const dir = exportFolder(dataDir, name);
-    if (shelf.kind === 'bucket') {
-      const { clashes } = await checkNamed({ projectId: input.projectId, toDir: name, withSequence: input.withSequence }, ctx);
-      if (clashes.length > 0) {
-        throw new AppError('CONFLICT', `The export "${name}" already holds ${clashes.join(', ')} on the studio. Pick another name; nothing was written.`, { field: 'toDir', files: clashes });
+    // One maker per name at a time, on every studio process (two at once wrote each other's files).
+    const claim = await claimExportName(db, { name, member: ctx.author ?? ctx.memberId ?? null, projectId: input.projectId });
+    try {
+      if (shelf.kind === 'bucket') {
+        const { clashes } = await checkNamed({ projectId: input.projectId, toDir: name, withSequence: input.withSequence }, ctx);
+        if (clashes.length > 0) {
+          throw new AppError('CONFLICT', `The export "${name}" already holds ${clashes.join(', ')} on the studio. Pick another name; nothing was written.`, { field: 'toDir', files: clashes });
+        }
+        // What a process that died mid-export left here is only a staging folder: the bucket is the record.
+        await rm(dir, { recursive: true, force: true });
       }
-      // What a process that died mid-export left here is only a staging folder: the bucket is the record.
-      await rm(dir, { recursive: true, force: true });
+      const r = await exportRun({ ...input, toDir: dir }, ctx);
+      await shelf.keep(name, dir, ctx.signal);
+      return r;
+    } finally {
+      await claim.release().catch(() => undefined);
     }
-    const r = await exportRun({ ...input, toDir: dir }, ctx);
-    await shelf.keep(name, dir, ctx.signal);
-    return r;
   };
   return scoped;
 }
