@@ -9,6 +9,8 @@ import { AppError, ERROR_CODES, type ErrorPayload, type Result } from '../../sha
  *   retried after a lost answer is applied once by a studio that keeps keys;
  * - a call is retried (with backoff) only when the studio did not answer: no connection, the connection
  *   dropped, or a gateway in front of it answered 502/503/504 without the studio's JSON;
+ * - a studio that took the request and said nothing within the attempt's time is not asked again: that
+ *   is one wait (15 s for a query, 60 s for a change), not four, before STUDIO_UNREACHABLE;
  * - a studio that cannot be reached is one clear error, STUDIO_UNREACHABLE, naming the address.
  * The studio's own answers (refusals included) come back as they are: never retried, never rewritten.
  */
@@ -21,8 +23,10 @@ export interface StudioClientOptions {
   attempts?: number;
   /** The first wait between attempts; doubles each time (default 250 ms). */
   backoffMs?: number;
-  /** Per attempt (default 60 s). */
+  /** Per attempt of a mutating call (default 60 s). */
   timeoutMs?: number;
+  /** Per attempt of a query (default 15 s: a read the studio has not answered by then is not coming). */
+  queryTimeoutMs?: number;
 }
 
 export interface StudioCallOptions {
@@ -40,6 +44,7 @@ export class StudioClient {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly timeoutMs: number;
+  private readonly queryTimeoutMs: number;
 
   constructor(private readonly opts: StudioClientOptions) {
     this.base = studioBase(opts.url);
@@ -47,6 +52,7 @@ export class StudioClient {
     this.attempts = Math.max(1, opts.attempts ?? 4);
     this.backoffMs = opts.backoffMs ?? 250;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.queryTimeoutMs = opts.queryTimeoutMs ?? Math.min(this.timeoutMs, 15_000);
   }
 
   /** One contract call; the studio's Result, or STUDIO_UNREACHABLE when it never answered. */
@@ -59,7 +65,7 @@ export class StudioClient {
     let lastCause = '';
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered.` } };
-      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const timeout = AbortSignal.timeout(def?.isQuery ? this.queryTimeoutMs : this.timeoutMs);
       try {
         const res = await fetch(target, { method: 'POST', headers, body, signal: o.signal ? AbortSignal.any([o.signal, timeout]) : timeout });
         const text = await res.text();
@@ -70,6 +76,8 @@ export class StudioClient {
       } catch (e) {
         if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered; it may or may not have been applied.` } };
         lastCause = causeOf(e);
+        // Silent, not gone: asking again would only wait as long again (a repeat of a change is still applied once).
+        if (timeout.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(def?.isQuery ? this.queryTimeoutMs : this.timeoutMs)}`, attempt) };
       }
       if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1), o.signal);
     }
@@ -96,6 +104,8 @@ export class StudioClient {
     return r.value;
   }
 }
+
+const span = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
 
 /** http(s)://host[:port][/path] with a trailing slash; anything else is a VALIDATION naming --studio. */
 export function studioBase(url: string): URL {

@@ -30,7 +30,7 @@ async function scripted(answers: ((req: IncomingMessage, res: import('node:http'
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }) };
 }
 
 const drop = (req: IncomingMessage) => req.socket.destroy();
@@ -76,6 +76,25 @@ describe('the studio client: what is retried, with which key', () => {
     expect(s.seen).toHaveLength(3);
     expect(r).toMatchObject({ ok: false, error: { code: 'STUDIO_UNREACHABLE', details: { studio: s.url, attempts: 3 } } });
     expect(r.ok ? '' : r.error.message).toContain(`The studio at ${s.url} cannot be reached`);
+  });
+});
+
+describe('a studio that takes the request and says nothing', () => {
+  it('is asked once, not four times: STUDIO_UNREACHABLE after one wait, a query waiting less than a change', async () => {
+    const silent = () => undefined; // accepted, never answered
+    const s = await scripted([silent]);
+    try {
+      const c = new StudioClient({ url: s.url, token: 't', backoffMs: 5, timeoutMs: 900, queryTimeoutMs: 300 });
+      const change = await c.call('projects.create', { name: 'x' });
+      expect(change).toMatchObject({ ok: false, error: { code: 'STUDIO_UNREACHABLE', details: { studio: s.url, attempts: 1, cause: 'no answer in 900 ms' } } });
+      expect(s.seen).toHaveLength(1);
+      const query = await c.call('projects.list', {});
+      expect(query).toMatchObject({ ok: false, error: { code: 'STUDIO_UNREACHABLE', details: { attempts: 1, cause: 'no answer in 300 ms' } } });
+      expect(query.ok ? '' : query.error.message).toContain('no answer in 300 ms, 1 attempt)');
+      expect(s.seen).toHaveLength(2);
+    } finally {
+      await s.close();
+    }
   });
 });
 
