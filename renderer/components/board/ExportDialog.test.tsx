@@ -30,7 +30,7 @@ function setup(role: 'owner' | 'producer', dir: string, over: { mediaDoor?: 'ele
 
 describe('ExportDialog', () => {
   it('lets a studio member export by name and download the files the studio kept', async () => {
-    const { transport } = setup('producer', '/srv/studio/exports/Harbour cut');
+    const { transport, store } = setup('producer', '/srv/studio/exports/Harbour cut');
     expect(screen.queryByText('Export folder (full path)')).toBeNull();
     fireEvent.change(screen.getByLabelText('Export name'), { target: { value: 'Harbour cut' } });
     fireEvent.click(screen.getByRole('button', { name: 'Check name' }));
@@ -45,10 +45,12 @@ describe('ExportDialog', () => {
     expect(within(download).getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual(files.map((f) => `/exports/Harbour%20cut/${encodeURIComponent(f)}`));
     // Each file is named once: the download list, not a second plain list beside it.
     expect(screen.queryByRole('list', { name: 'Exported files' })).toBeNull();
+    // The notice names the export, never the server's folder (on a bucket studio that folder is gone).
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['Exported 1 final as "Harbour cut".']);
   });
 
   it('lets the owner export into a folder on this machine by its full path, with no download links', async () => {
-    const { transport } = setup('owner', '/home/me/Exports/Harbour');
+    const { transport, store } = setup('owner', '/home/me/Exports/Harbour');
     fireEvent.change(screen.getByLabelText('Export folder (full path)'), { target: { value: '/home/me/Exports/Harbour' } });
     fireEvent.click(screen.getByRole('button', { name: 'Check folder' }));
     expect((await screen.findByRole('region', { name: 'Where the export writes' })).textContent).toContain('Creates /home/me/Exports/Harbour');
@@ -56,6 +58,7 @@ describe('ExportDialog', () => {
     await waitFor(() => expect(transport.callsOf('export.run')).toEqual([expect.objectContaining({ toDir: '/home/me/Exports/Harbour' })]));
     await screen.findByRole('list', { name: 'Exported files' });
     expect(screen.queryByRole('list', { name: 'Download' })).toBeNull();
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['Exported 1 final to /home/me/Exports/Harbour.']);
   });
 
   it('lets a member in the desktop app save the studio\'s export into a folder on this computer', async () => {

@@ -83,7 +83,8 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       // A member's export is named, not placed: the name goes back (the server's own folder would be refused as a path).
       const r = await exportProject({ projectId, toDir: byName ? exportName : checked.dir, withSequence, withPrompts });
       setDone(r);
-      notify('info', `Exported ${r.takes.length} final${r.takes.length === 1 ? '' : 's'} to ${r.dir}.`);
+      // A member's export is known by its name (the studio keeps it, maybe in its bucket), not by the server's folder.
+      notify('info', `Exported ${r.takes.length} final${r.takes.length === 1 ? '' : 's'} ${byName ? `as "${exportName}"` : `to ${r.dir}`}.`);
     } catch (err) {
       setError(errorText(err));
     } finally {
