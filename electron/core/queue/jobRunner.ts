@@ -96,8 +96,7 @@ export class JobRunner {
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
     const ctx: Ctx = { row, token: row.lease_token, provider: provider!, params, signal, lastProgressEmit: new Map(), isSettled: false, limitWaits: 0 };
-    // The job's tasks as read at the start; read again when something below changed them.
-    let tasks: TaskRow[] | null = null;
+    let tasks: TaskRow[] | null = null; // as read at the start; null when something below changed them
     try {
       if (!provider) {
         await this.failPending(ctx, 'PROVIDER_FAILED', `The ${row.provider} provider is not configured on this machine.`);
@@ -109,14 +108,9 @@ export class JobRunner {
         // A task left in 'intent' means a create may or may not have reached the provider.
         tasks = await this.d.repo.tasks(jobId);
         const inIntent = tasks.filter((t) => t.status === 'intent');
-        if (inIntent.length > 0) {
-          await this.d.engine.tx(async (q) => { for (const t of inIntent) await this.endTask(ctx, t.n, { status: 'unknown' }, q); });
-          tasks = null;
-        }
-        if (row.attempts > row.max_attempts) {
-          await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
-          tasks = null;
-        }
+        if (inIntent.length > 0) await this.d.engine.tx(async (q) => { for (const t of inIntent) await this.endTask(ctx, t.n, { status: 'unknown' }, q); });
+        if (row.attempts > row.max_attempts) await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
+        if (inIntent.length > 0 || row.attempts > row.max_attempts) tasks = null; // changed: read again
       }
       // Tasks just read with the row just claimed need no second read before their first step.
       const fresh = tasks !== null;
