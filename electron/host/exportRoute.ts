@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ErrorPayload } from '../../shared/errors';
-import { exportContentType, isExportFileName, type ExportShelf } from '../core/media/export/exportShelf';
-import { isExportName } from '../core/policy/roleScope';
+import { exportContentType, isExportFileName, isExportName, type ExportShelf } from '../core/media/export/exportShelf';
 
 /**
  * `GET /exports/<name>/<file>` (and HEAD): a file of an export a member made by name (`export.run` from any

@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { SaveExportRequest } from '../../shared/contract/system';
 import { AppError } from '../../shared/errors';
 import type { MediaResponse } from '../host/coreTransport';
-import { isExportFileName } from '../core/media/export/exportShelf';
-import { isExportName } from '../core/policy/roleScope';
+import { isExportFileName, isExportName } from '../core/media/export/exportShelf';
 
 /** A studio's download by path (`exports/<name>/<file>`), with the member's token (StudioTransport.download). */
 export type StudioDownload = (path: string, req: { method: string; range: string | null }) => Promise<MediaResponse>;

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { claimExportName } from '../media/export/exportNames';
-import { folderShelf, type ExportShelf } from '../media/export/exportShelf';
+import { folderShelf, isExportName, type ExportShelf } from '../media/export/exportShelf';
 import type { Queryable } from '../db/engine/sqlEngine';
 import type { CallContext, Handler, Handlers } from '../dispatch';
 import { policyRepo } from './policyRepo';
@@ -78,10 +78,6 @@ export function scopeByRole(handlers: Handlers, db: Queryable, dataDir: string, 
   return scoped;
 }
 
-const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/;
-
-/** A member's export name: one plain name (letters, digits, space, . _ -), never a path. */
-export const isExportName = (name: string): boolean => FOLDER_NAME.test(name) && !name.includes('..');
 
 /** `<dataDir>/exports/<name>` for a review session's export; a path or anything odd is refused. */
 export function exportFolder(dataDir: string, name: string): string {

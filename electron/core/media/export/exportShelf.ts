@@ -27,6 +27,11 @@ export interface ExportShelf {
   open(name: string, file: string): Promise<{ sizeBytes: number; stream: () => Promise<Readable> } | null>;
 }
 
+const EXPORT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/;
+
+/** A member's export name: one plain name (letters, digits, space, . _ -), never a path. */
+export const isExportName = (name: string): boolean => EXPORT_NAME.test(name) && !name.includes('..');
+
 /** One plain file name an export writes (a take, sequence.mp4, manifest.json). */
 const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,199}$/;
 export const isExportFileName = (f: string): boolean => EXPORT_FILE_NAME.test(f) && !f.includes('..');
