@@ -77,7 +77,7 @@ export class StudioClient {
         if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered; it may or may not have been applied.` } };
         lastCause = causeOf(e);
         // Silent, not gone: asking again would only wait as long again (a repeat of a change is still applied once).
-        if (timeout.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(def?.isQuery ? this.queryTimeoutMs : this.timeoutMs)}`, attempt) };
+        if (timeout.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(def?.isQuery ? this.queryTimeoutMs : this.timeoutMs)}`, attempt, true) };
       }
       if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1), o.signal);
     }
@@ -123,10 +123,12 @@ export function studioBase(url: string): URL {
   return u;
 }
 
-function unreachable(base: URL, name: string, cause: string, attempts: number): ErrorPayload {
+function unreachable(base: URL, name: string, cause: string, attempts: number, isSilent = false): ErrorPayload {
   return {
     code: 'STUDIO_UNREACHABLE',
-    message: `The studio at ${base.origin} cannot be reached (${cause}, ${attempts} attempt${attempts === 1 ? '' : 's'}); ${name} was not answered. Check the address and your network, then try again: a repeat is applied once.`,
+    message: isSilent
+      ? `The studio at ${base.origin} took ${name} and did not answer (${cause}, ${attempts} attempt${attempts === 1 ? '' : 's'}); it may still be working on it, or be stuck. Try again: a repeat is applied once.`
+      : `The studio at ${base.origin} cannot be reached (${cause}, ${attempts} attempt${attempts === 1 ? '' : 's'}); ${name} was not answered. Check the address and your network, then try again: a repeat is applied once.`,
     details: { studio: base.origin, cause, attempts },
   };
 }
