@@ -2,13 +2,15 @@ import { useEffect } from 'react';
 import { useAppStore } from '../store';
 import { useNotices } from '../store/selectors';
 
+export const INFO_MS = 6000;
+
 /** Transient messages; errors are announced assertively, info politely. */
 export function Notices() {
   const notices = useNotices();
   const dismiss = useAppStore((s) => s.dismissNotice);
-  // Info fades after a while; errors stay until dismissed.
+  // Info fades INFO_MS after it was shown (a later notice does not restart its time); errors stay until dismissed.
   useEffect(() => {
-    const timers = notices.filter((n) => n.kind === 'info').map((n) => setTimeout(() => dismiss(n.id), 6000));
+    const timers = notices.filter((n) => n.kind === 'info').map((n) => setTimeout(() => dismiss(n.id), Math.max(0, n.at + INFO_MS - Date.now())));
     return () => timers.forEach(clearTimeout);
   }, [notices, dismiss]);
   return (

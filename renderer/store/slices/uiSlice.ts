@@ -9,6 +9,8 @@ export interface Notice {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  /** When it was shown (ms since the epoch): an info fades a fixed time after this, whatever comes after it. */
+  at: number;
 }
 
 /** Why the Ledger tab was opened from elsewhere (a way out of a refusal): what to prefill and focus. */
@@ -46,7 +48,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
     if (get().notices.some((n) => n.kind === kind && n.text === text)) return;
     // At most five on screen, and at most two passing infos (undo feedback comes in bursts).
     const kept = get().notices.filter((n, i, all) => n.kind === 'error' || all.slice(i + 1).filter((m) => m.kind === 'info').length < (kind === 'info' ? 1 : 2));
-    set({ notices: [...kept.slice(-4), { id: nextNoticeId++, kind, text }] });
+    set({ notices: [...kept.slice(-4), { id: nextNoticeId++, kind, text, at: Date.now() }] });
   },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
   ledgerIntent: null,
