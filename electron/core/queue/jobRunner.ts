@@ -112,7 +112,7 @@ export class JobRunner {
         if (row.attempts > row.max_attempts) await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
         if (inIntent.length > 0 || row.attempts > row.max_attempts) tasks = null; // changed: read again
       }
-      // Tasks just read with the row just claimed need no second read before their first step.
+      // Tasks just read after the claim need no second read before their first step.
       const fresh = tasks !== null;
       const outcomes = await Promise.all((tasks ?? (await this.d.repo.tasks(jobId))).map((t) => this.driveTask(ctx, t.n, fresh ? t : undefined)));
       const requeues = outcomes.filter((o): o is Extract<TaskOutcome, { kind: 'requeue' }> => o.kind === 'requeue');
@@ -140,15 +140,14 @@ export class JobRunner {
     }
   }
 
-  /** `fresh`: the task's row read together with the job's claim (its first step reads neither again). */
+  /** `fresh`: the task's row as just read after the claim (its first step does not read it again). */
   private async driveTask(ctx: Ctx, n: number, fresh?: TaskRow): Promise<TaskOutcome> {
     let pollFailures = 0;
     let isCancelSent = false;
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
-      const [task, job] = fresh
-        ? [fresh, { lease_token: ctx.token, is_cancel_requested: ctx.row.is_cancel_requested, attempts: ctx.row.attempts }]
-        : await Promise.all([this.d.repo.s.task.get({ id: ctx.row.id, n }), this.d.repo.s.leaseState.get({ id: ctx.row.id })]);
+      // The lease (and a cancel asked for since the claim) is read at every step, the first included.
+      const [task, job] = await Promise.all([fresh ?? this.d.repo.s.task.get({ id: ctx.row.id, n }), this.d.repo.s.leaseState.get({ id: ctx.row.id })]);
       fresh = undefined;
       if (!task || !job) throw new LeaseLost();
       if (job.lease_token !== ctx.token) throw new LeaseLost();
