@@ -148,10 +148,11 @@ export const createBoardSlice =
         set({ isBoardComplete: false, shotsByProject: { ...get().shotsByProject, [projectId]: shots } });
         // A project without shots still has a rule and maybe jobs.
         for (const shot of order.length > 0 ? order : [null]) {
+          const since = get().jobsMark();
           const view = await api.call('board.view', shot ? { projectId, shotId: shot.id } : { projectId });
           if (seq !== loadSeq) return;
           for (const s of view.shots) mergeShot(s.shot.id, s.takes);
-          get().seedJobs(view.activeJobs);
+          get().seedJobs(view.activeJobs, since);
           set({ rule: view.rule, isBoardLoaded: true });
         }
         waiting = new Set();

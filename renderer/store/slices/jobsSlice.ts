@@ -27,7 +27,14 @@ export interface JobsSlice {
   jobs: Record<string, Job>;
   queueStatus: QueueStatus | null;
   deadLetters: Job[];
-  seedJobs(jobs: readonly Job[]): void;
+  /**
+   * Jobs read in bulk (a list, a board view) into the cache. With `since` (jobsMark() taken before the
+   * read was asked for), a job an event changed after that mark keeps the event's state: the read's
+   * snapshot is older (a render that finished while a board view was on its way stayed at "52 %").
+   */
+  seedJobs(jobs: readonly Job[], since?: number): void;
+  /** A mark of the job events applied so far, taken before a read whose answer is then seeded with it. */
+  jobsMark(): number;
   loadQueue(): Promise<void>;
   /** Only the queue's status (the running count in the tab and the title); cheap at start-up. */
   loadQueueStatus(): Promise<void>;
@@ -75,7 +82,13 @@ export const createJobsSlice =
      * seen here counts too: another process's job that failed within one flush of the change feed
      * arrives as one snapshot, already failed (a dead letter known at load is not news).
      */
-    const put = (job: Job, isEvent = false) => {
+    // Job events applied so far, and the last one per job (see seedJobs' `since`).
+    let eventCount = 0;
+    const lastEventOf = new Map<string, number>();
+    const isNewerThan = (id: string, since: number | undefined) => since !== undefined && (lastEventOf.get(id) ?? 0) > since;
+    const put = (job: Job, isEvent = false, since?: number) => {
+      if (isEvent) lastEventOf.set(job.id, ++eventCount);
+      else if (isNewerThan(job.id, since)) return;
       const was = get().jobs[job.id];
       set({ jobs: { ...get().jobs, [job.id]: job } });
       const wasDecided = was ? NEEDS_DECISION.has(was.status) : get().deadLetters.some((j) => j.id === job.id);
@@ -88,24 +101,28 @@ export const createJobsSlice =
       jobs: {},
       queueStatus: null,
       deadLetters: [],
-      seedJobs(jobs) {
-        if (jobs.length === 0) return;
+      seedJobs(jobs, since) {
+        const fresh = jobs.filter((j) => !isNewerThan(j.id, since));
+        if (fresh.length === 0) return;
         const next = { ...get().jobs };
-        for (const j of jobs) next[j.id] = j;
+        for (const j of fresh) next[j.id] = j;
         set({ jobs: next });
       },
+      jobsMark: () => eventCount,
       async loadQueue() {
         // Dead letters are for whoever can retry them (not a producer): asking anyway would be refused and lose the whole list.
+        const since = eventCount;
         const [jobs, status, dead] = await Promise.all([api.call('jobs.list', { limit: 500 }), api.call('queue.status', {}), can(get(), 'jobs.deadLetters') ? api.call('jobs.deadLetters', {}) : []]);
-        get().seedJobs(jobs);
+        get().seedJobs(jobs, since);
         set({ queueStatus: status, deadLetters: dead });
       },
       async loadQueueStatus() {
         set({ queueStatus: await api.call('queue.status', {}) });
       },
       async loadAttention() {
+        const since = eventCount;
         const [dead, unknown] = await Promise.all([api.call('jobs.deadLetters', {}), api.call('jobs.list', { status: ['unknown'], limit: 1000 })]);
-        get().seedJobs([...dead, ...unknown]);
+        get().seedJobs([...dead, ...unknown], since);
         set({ deadLetters: dead });
       },
       async submitJob(input) {
@@ -122,7 +139,8 @@ export const createJobsSlice =
           throw e;
         }
         try {
-          put(await api.call('jobs.get', { id: r.jobId }));
+          const since = eventCount;
+          put(await api.call('jobs.get', { id: r.jobId }), false, since);
         } catch (e) {
           // The job exists; its jobs.changed event will fill the cache. Not worth failing the submit.
           console.warn('circletake: could not read the submitted job back', e);
@@ -131,10 +149,12 @@ export const createJobsSlice =
       },
       async jobAction(kind, id) {
         const name = `jobs.${kind}` as const;
-        put(await api.call(name, { id }));
+        const since = eventCount;
+        put(await api.call(name, { id }), false, since);
       },
       async resolveUnknown(id, decision) {
-        put(await api.call('jobs.resolveUnknown', { id, decision }));
+        const since = eventCount;
+        put(await api.call('jobs.resolveUnknown', { id, decision }), false, since);
       },
       async setQueuePaused(isPaused) {
         set({ queueStatus: await api.call(isPaused ? 'queue.pause' : 'queue.resume', {}) });
@@ -142,8 +162,9 @@ export const createJobsSlice =
       planFinalize: (projectId) => api.call('finalize.plan', { projectId }),
       async runFinalize(plan) {
         const r = await api.call('finalize.run', { projectId: plan.projectId, takeIds: plan.items.map((i) => i.takeId), expectedCredits: plan.totalCredits });
+        const since = eventCount;
         const jobs = await Promise.all(r.jobIds.map((id) => api.call('jobs.get', { id }).catch(() => null)));
-        get().seedJobs(jobs.filter((j): j is Job => j !== null));
+        get().seedJobs(jobs.filter((j): j is Job => j !== null), since);
         return r;
       },
       lookupCache: (params, projectId) => api.call('jobs.lookup', { params, projectId }),
@@ -162,6 +183,7 @@ export const createJobsSlice =
       applyJobProgressed({ jobId, n, progress, providerStatus }) {
         const job = get().jobs[jobId];
         if (!job) return;
+        lastEventOf.set(jobId, ++eventCount);
         const tasks = job.tasks.map((t) => (t.n === n ? { ...t, progress, providerStatus } : t));
         set({ jobs: { ...get().jobs, [jobId]: { ...job, tasks } } });
       },
