@@ -65,7 +65,8 @@ export class StudioClient {
     let lastCause = '';
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered.` } };
-      const timeout = AbortSignal.timeout(def?.isQuery ? this.queryTimeoutMs : this.timeoutMs);
+      const waitMs = def?.isQuery ? this.queryTimeoutMs : this.timeoutMs;
+      const timeout = AbortSignal.timeout(waitMs);
       try {
         const res = await fetch(target, { method: 'POST', headers, body, signal: o.signal ? AbortSignal.any([o.signal, timeout]) : timeout });
         const text = await res.text();
@@ -77,7 +78,7 @@ export class StudioClient {
         if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered; it may or may not have been applied.` } };
         lastCause = causeOf(e);
         // Silent, not gone: asking again would only wait as long again (a repeat of a change is still applied once).
-        if (timeout.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(def?.isQuery ? this.queryTimeoutMs : this.timeoutMs)}`, attempt, true) };
+        if (timeout.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(waitMs)}`, attempt, true) };
       }
       if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1), o.signal);
     }

@@ -227,7 +227,6 @@ export const JOB_SQL = {
   taskUnknown: named<{ id: string; n: number; code: string | null; failure: string | null }>(
     `UPDATE job_tasks SET status = 'unknown', failure_code = @code, failure = @failure WHERE job_id = @id AND n = @n AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
   ),
-  tasksInIntent: named<Id, TaskRow>(`SELECT * FROM job_tasks WHERE job_id = @id AND status = 'intent'`),
   unknownToPending: named<Id>(`UPDATE job_tasks SET status = 'pending', provider_task_id = NULL, intent_at = NULL WHERE job_id = @id AND status = 'unknown'`),
   unknownToFailed: named<{ id: string; now: number }>(
     `UPDATE job_tasks SET status = 'failed', failure_code = 'ABANDONED', failure = 'abandoned after an unknown create outcome', cost_credits = 0, finished_at = @now WHERE job_id = @id AND status = 'unknown'`,
@@ -298,11 +297,11 @@ export class JobRepo {
     if (max <= 0 || providers.length === 0) return [];
     const mode = q.forUpdate ? 'shared' : 'alone';
     const args = { now, leaseUntil: now + leaseMs, providers: `,${providers.join(',')},`, max };
-    const owners = ownersFirst ? await bindAll(q, CLAIM_OWNERS)[mode].all(args) : [];
-    owners.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+    const best = (a: JobRow, b: JobRow) => b.priority - a.priority || a.seq - b.seq;
+    const owners = ownersFirst ? (await bindAll(q, CLAIM_OWNERS)[mode].all(args)).sort(best) : [];
     if (owners.length >= max) return owners;
     const rows = await bindAll(q, CLAIM)[mode].all({ ...args, max: max - owners.length });
-    return [...owners, ...rows.sort((a, b) => b.priority - a.priority || a.seq - b.seq)];
+    return [...owners, ...rows.sort(best)];
   }
 
   get(id: string, q: Queryable = this.engine): Promise<JobRow | undefined> {
