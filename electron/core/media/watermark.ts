@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
+import { loadSharp } from './loadSharp';
 import type { PixelBox } from './ffmpeg/args';
 import { prepareTemplate, type MatchTemplate } from './check/templateMatch';
 
@@ -133,6 +133,7 @@ export async function loadWatermark(spec: WatermarkSpec): Promise<LoadedWatermar
     });
   }
   try {
+    const sharp = await loadSharp();
     const { data, info } = await sharp(spec.imageFile, { limitInputPixels: 2048 * 2048 })
       .ensureAlpha()
       .raw()

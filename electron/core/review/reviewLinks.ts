@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { toString as qrToString } from 'qrcode';
 import type { LinkRole, ReviewLink, SharedLink } from '../../../shared/contract/review';
 import { AppError } from '../../../shared/errors';
 import type { CoreEvents } from '../coreEvents';
@@ -54,7 +53,7 @@ export class ReviewLinks {
     return {
       link,
       urls,
-      qrSvg: await qrToString(shown, { type: 'svg', errorCorrectionLevel: 'M' }),
+      qrSvg: await (await import('qrcode')).toString(shown, { type: 'svg', errorCorrectionLevel: 'M' }),
       note: `${link.name} can ${who}, until you revoke the link. ${where} The link is shown only now: copy it.`,
     };
   }

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { toString as qrToString } from 'qrcode';
 import type { CliIo, Command } from '../cliSupport';
 import { dataDirOption, openCore, parseFlags, parseIntFlag, reportError, UsageError } from '../cliSupport';
 import { isRendererBuilt, rendererDir, repoRoot } from '../paths';
@@ -93,7 +92,7 @@ async function printLinks(
   io.out(`${o.role === 'reviewer' ? 'Reviewer' : 'Producer'} link for ${o.name} (this machine): ${local}`);
   if (o.isLan && lan.length === 0) io.out('No LAN address found on this machine; only the link above works.');
   for (const l of lan) io.out(`${o.role === 'reviewer' ? 'Reviewer' : 'Producer'} link (LAN): ${l}`);
-  if (lan[0]) io.out(await qrToString(lan[0], { type: 'terminal', small: true }));
+  if (lan[0]) io.out(await (await import('qrcode')).toString(lan[0], { type: 'terminal', small: true }));
   io.out(
     o.role === 'reviewer'
       ? 'A reviewer can see projects, shots and takes, stream previews, and tag and comment. Nothing else: no generating, no credits, no release media, no export.'

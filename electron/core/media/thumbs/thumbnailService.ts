@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { AppError } from '../../../../shared/errors';
 import type { ArtifactClass } from '../../../../shared/money/params';
 import type { Logger } from '../../ports';
@@ -10,6 +9,7 @@ import { thumbnailFrameArgs } from '../ffmpeg/args';
 import { probeFile } from '../ffmpeg/probe';
 import type { FfmpegRunner } from '../ffmpeg/runner';
 import { Limiter } from '../limiter';
+import { loadSharp } from '../loadSharp';
 import type { StoredArtifact } from '../store/artifact';
 import { ensureDir } from '../store/fileOps';
 import { insideRoot, type MediaStore } from '../store/mediaStore';
@@ -114,6 +114,7 @@ export class ThumbnailService {
       if (frameFiles.length === 0 || !existsSync(join(work, 'poster.png'))) {
         throw new AppError('MEDIA_UNSUPPORTED', `No frames could be taken from ${a.id} for its thumbnails.`, { id: a.id });
       }
+      const sharp = await loadSharp();
       const first = await sharp(join(work, frameFiles[0]!)).metadata();
       const meta = spriteLayout(frameFiles.length, this.opts.columns ?? 5, first.width ?? 160, first.height ?? 90, duration);
       const tiles = await Promise.all(frameFiles.map((f) => readFile(join(work, f))));

@@ -2,17 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../../../../shared/errors';
 import type { Logger } from '../../../ports';
@@ -45,6 +35,11 @@ const DELETE_BATCH = 1000;
 const UPLOAD_RETRY: BackoffPolicy = { initialMs: 250, maxMs: 4_000, maxRetries: 3 };
 const TRANSIENT = new Set(['unreachable', 'slow-down', 'reset']);
 
+type Sdk = typeof import('@aws-sdk/client-s3');
+/** The SDK, loaded on first use: it costs ~0.1 s to load, and most processes (a CLI command, a desktop on local folders) never reach a bucket. */
+let sdkLoad: Promise<{ sdk: Sdk; Upload: typeof import('@aws-sdk/lib-storage').Upload }> | undefined;
+const loadSdk = () => (sdkLoad ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([sdk, lib]) => ({ sdk, Upload: lib.Upload })));
+
 export interface S3Credentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -62,7 +57,9 @@ export class S3Backend implements ObjectBackend {
   readonly kind = 's3' as const;
   readonly where: string;
   readonly label: string;
-  private readonly client: S3Client;
+  private readonly clientConfig: S3ClientConfig;
+  private made?: Promise<{ sdk: Sdk; client: S3Client; Upload: typeof import('@aws-sdk/lib-storage').Upload }>;
+  private isDisposed = false;
   private readonly secrets: string[];
   private readonly multipartFrom: number;
 
@@ -79,7 +76,7 @@ export class S3Backend implements ObjectBackend {
     this.secrets = [creds?.accessKeyId, creds?.secretAccessKey, process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
-    this.client = new S3Client({
+    this.clientConfig = {
       region: cfg.region,
       ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
       forcePathStyle: cfg.isPathStyle,
@@ -91,7 +88,16 @@ export class S3Backend implements ObjectBackend {
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
       // The SDK's own warnings go to our log (debug), never straight to the console/stderr.
       logger: quietLogger(opts.logger),
-    });
+    };
+  }
+
+  /** The SDK and this store's client, made on first use (the SDK loaded once per process). */
+  private s3(): Promise<{ sdk: Sdk; client: S3Client; Upload: typeof import('@aws-sdk/lib-storage').Upload }> {
+    return (this.made ??= loadSdk().then(({ sdk, Upload }) => {
+      const client = new sdk.S3Client(this.clientConfig);
+      if (this.isDisposed) client.destroy();
+      return { sdk, client, Upload };
+    }));
   }
 
   objectKey(cls: ArtifactClass, key: string): string {
@@ -115,8 +121,9 @@ export class S3Backend implements ObjectBackend {
   async get(cls: ArtifactClass, key: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable> {
     const ctx = this.ctx(`read ${this.locationOf(cls, key)}`);
     try {
-      const r = await this.client.send(
-        new GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.objectKey(cls, key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+      const { sdk, client } = await this.s3();
+      const r = await client.send(
+        new sdk.GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.objectKey(cls, key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
         signal ? { abortSignal: signal } : {},
       );
       return r.Body as Readable;
@@ -128,7 +135,8 @@ export class S3Backend implements ObjectBackend {
 
   async head(cls: ArtifactClass, key: string): Promise<{ sizeBytes: number } | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.cfg.bucket, Key: this.objectKey(cls, key) }));
+      const { sdk, client } = await this.s3();
+      const r = await client.send(new sdk.HeadObjectCommand({ Bucket: this.cfg.bucket, Key: this.objectKey(cls, key) }));
       return { sizeBytes: r.ContentLength ?? 0 };
     } catch (e) {
       if ((e as { name?: string }).name === 'NotFound' || (e as { name?: string }).name === 'NoSuchKey') return null;
@@ -141,8 +149,9 @@ export class S3Backend implements ObjectBackend {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
       try {
-        const r = await this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.cfg.bucket, Delete: { Quiet: true, Objects: batch.map((k) => ({ Key: this.objectKey(cls, k) })) } }),
+        const { sdk, client } = await this.s3();
+        const r = await client.send(
+          new sdk.DeleteObjectsCommand({ Bucket: this.cfg.bucket, Delete: { Quiet: true, Objects: batch.map((k) => ({ Key: this.objectKey(cls, k) })) } }),
         );
         const failed = new Map((r.Errors ?? []).map((x) => [x.Key ?? '', x.Code ?? 'Error']));
         for (const k of batch) {
@@ -161,9 +170,12 @@ export class S3Backend implements ObjectBackend {
   async *list(cls: ArtifactClass): AsyncIterable<ObjectInfo> {
     const prefix = this.objectKey(cls, '');
     let token: string | undefined;
+    const { sdk, client } = await this.s3().catch((e: unknown) => {
+      throw s3Error(e, this.ctx(`list ${this.locationOf(cls, '')}`));
+    });
     do {
-      const r = await this.client
-        .send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }))
+      const r = await client
+        .send(new sdk.ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }))
         .catch((e: unknown) => {
           throw s3Error(e, this.ctx(`list ${this.locationOf(cls, '')}`));
         });
@@ -179,6 +191,7 @@ export class S3Backend implements ObjectBackend {
     const key = `${this.cfg.prefix}.circletake-probe-${randomBytes(6).toString('hex')}`;
     const body = `circletake probe ${Date.now()}`;
     const steps: string[] = [];
+    const { sdk, client } = await this.s3();
     const step = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
       try {
         const v = await fn();
@@ -188,22 +201,23 @@ export class S3Backend implements ObjectBackend {
         throw s3Error(e, this.ctx(doing));
       }
     };
-    await step(`check the bucket "${this.cfg.bucket}"`, () => this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket })));
-    await step('write a probe object', () => this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key: key, Body: body, ContentType: 'text/plain' })));
+    await step(`check the bucket "${this.cfg.bucket}"`, () => client.send(new sdk.HeadBucketCommand({ Bucket: this.cfg.bucket })));
+    await step('write a probe object', () => client.send(new sdk.PutObjectCommand({ Bucket: this.cfg.bucket, Key: key, Body: body, ContentType: 'text/plain' })));
     try {
       const read = await step('read the probe object back', async () => {
-        const r = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
+        const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
         return r.Body ? await r.Body.transformToString() : '';
       });
       if (read !== body) throw new AppError('IO_FAILED', `The probe object read back from bucket "${this.cfg.bucket}" differs from what was written. Check the store at ${this.where}.`, { reason: 'probe' });
     } finally {
-      await step('delete the probe object', () => this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key })));
+      await step('delete the probe object', () => client.send(new sdk.DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key })));
     }
     return { steps };
   }
 
   dispose(): void {
-    this.client.destroy();
+    this.isDisposed = true;
+    void this.made?.then(({ client }) => client.destroy());
   }
 
   private async uploadWithRetries(cls: ArtifactClass, key: string, src: UploadSource, signal?: AbortSignal): Promise<void> {
@@ -233,12 +247,13 @@ export class S3Backend implements ObjectBackend {
     source.pipe(body);
     const base = { Bucket: this.cfg.bucket, Key: this.objectKey(cls, key), Body: body, ContentType: src.contentType, Metadata: { sha256: src.sha256 } };
     try {
+      const { sdk, client, Upload } = await this.s3();
       if (src.sizeBytes < this.multipartFrom) {
         const checksum = Buffer.from(src.sha256, 'hex').toString('base64');
-        await this.client.send(new PutObjectCommand({ ...base, ContentLength: src.sizeBytes, ChecksumSHA256: checksum }), { abortSignal: ac.signal });
+        await client.send(new sdk.PutObjectCommand({ ...base, ContentLength: src.sizeBytes, ChecksumSHA256: checksum }), { abortSignal: ac.signal });
       } else {
         const params = { ...base, ChecksumAlgorithm: 'SHA256' as const };
-        await new Upload({ client: this.client, params, partSize: PART_SIZE, queueSize: QUEUE, leavePartsOnError: false, abortController: ac }).done();
+        await new Upload({ client, params, partSize: PART_SIZE, queueSize: QUEUE, leavePartsOnError: false, abortController: ac }).done();
       }
     } catch (e) {
       const mismatch = body.errored instanceof HashMismatchError ? body.errored : null;
