@@ -17,7 +17,7 @@ import { serveExport } from './exportRoute';
 import { StaticFiles } from './staticFiles';
 import { contentSecurityPolicy, readBody, RequestBudgets, sendJson } from './hostHttp';
 import type { IdempotencyKeys } from './studio/idempotencyKeys';
-import { answerCall, callerOf } from './studio/idempotentCall';
+import { answerCall, callerOf, HEARTBEAT_HEADER } from './studio/idempotentCall';
 
 export interface HostOptions {
   core: HostCore;
@@ -220,7 +220,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
         };
     const header = req.headers['idempotency-key'];
     if (typeof header === 'string' && core.relay) ctx.idempotencyKey = header; // a relay passes it on to the studio
-    const o = { keys: session ? opts.idempotency : undefined, header: req.headers['idempotency-key'], caller: session ? callerOf(session) : 'guest', name, input };
+    const o = { keys: session ? opts.idempotency : undefined, header: req.headers['idempotency-key'], caller: session ? callerOf(session) : 'guest', name, input, heartbeat: req.headers[HEARTBEAT_HEADER] === '1' };
     await answerCall(res, o, () => core.dispatch(name, input, ctx));
   };
 

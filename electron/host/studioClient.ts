@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { contract, type CallName } from '../../shared/contract';
 import { AppError, ERROR_CODES, type ErrorPayload, type Result } from '../../shared/errors';
+import { HEARTBEAT_HEADER } from './studio/idempotentCall';
 
 /**
  * A client of a studio (or any Circle Take host) over the contract's HTTP door: POST /rpc/<name> with the
@@ -11,6 +12,9 @@ import { AppError, ERROR_CODES, type ErrorPayload, type Result } from '../../sha
  *   dropped, or a gateway in front of it answered 502/503/504 without the studio's JSON;
  * - a studio that took the request and said nothing within the attempt's time is not asked again: that
  *   is one wait (15 s for a query, 60 s for a change), not four, before STUDIO_UNREACHABLE;
+ * - a long call is followed to its end: the client asks to be kept posted (HEARTBEAT_HEADER), a studio
+ *   still working sends a space every few seconds, and the wait above is the longest silence allowed,
+ *   not the call's whole time (a stitched export may take many minutes; `maxCallMs` bounds it, 2 h);
  * - a studio that cannot be reached is one clear error, STUDIO_UNREACHABLE, naming the address.
  * The studio's own answers (refusals included) come back as they are: never retried, never rewritten.
  */
@@ -27,6 +31,8 @@ export interface StudioClientOptions {
   timeoutMs?: number;
   /** Per attempt of a query (default 15 s: a read the studio has not answered by then is not coming). */
   queryTimeoutMs?: number;
+  /** The longest a call may run while the studio keeps posting that it works on it (default 2 h). */
+  maxCallMs?: number;
 }
 
 export interface StudioCallOptions {
@@ -45,6 +51,7 @@ export class StudioClient {
   private readonly backoffMs: number;
   private readonly timeoutMs: number;
   private readonly queryTimeoutMs: number;
+  private readonly maxCallMs: number;
 
   constructor(private readonly opts: StudioClientOptions) {
     this.base = studioBase(opts.url);
@@ -53,12 +60,17 @@ export class StudioClient {
     this.backoffMs = opts.backoffMs ?? 250;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.queryTimeoutMs = opts.queryTimeoutMs ?? Math.min(this.timeoutMs, 15_000);
+    this.maxCallMs = opts.maxCallMs ?? 2 * 3600_000;
   }
 
   /** One contract call; the studio's Result, or STUDIO_UNREACHABLE when it never answered. */
   async call(name: string, input: unknown, o: StudioCallOptions = {}): Promise<Result<unknown>> {
     const def = (contract as Record<string, { isQuery: boolean } | undefined>)[name];
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(this.opts.token === null ? {} : { authorization: `Bearer ${this.opts.token}` }) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [HEARTBEAT_HEADER]: '1',
+      ...(this.opts.token === null ? {} : { authorization: `Bearer ${this.opts.token}` }),
+    };
     if (def && !def.isQuery) headers['idempotency-key'] = o.idempotencyKey ?? randomUUID();
     const body = JSON.stringify(input ?? {});
     const target = new URL(`rpc/${encodeURIComponent(name)}`, this.base);
@@ -66,10 +78,18 @@ export class StudioClient {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered.` } };
       const waitMs = def?.isQuery ? this.queryTimeoutMs : this.timeoutMs;
-      const timeout = AbortSignal.timeout(waitMs);
+      // The wait is for silence: every byte the studio sends (its heartbeat's spaces) starts it again.
+      const silent = new AbortController();
+      let timer = setTimeout(() => silent.abort(), waitMs);
+      const heard = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => silent.abort(), waitMs);
+      };
+      const tooLong = AbortSignal.timeout(this.maxCallMs);
       try {
-        const res = await fetch(target, { method: 'POST', headers, body, signal: o.signal ? AbortSignal.any([o.signal, timeout]) : timeout });
-        const text = await res.text();
+        const res = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.any([silent.signal, tooLong, ...(o.signal ? [o.signal] : [])]) });
+        heard();
+        const text = await readText(res, heard);
         const answer = parseAnswer(text);
         if (answer) return answer;
         if (!GATEWAY.has(res.status)) return { ok: false, error: { code: 'INTERNAL', message: `The studio at ${this.base.origin} answered ${name} with HTTP ${res.status} and no Circle Take answer; is this a Circle Take studio?`, details: { status: res.status } } };
@@ -78,7 +98,10 @@ export class StudioClient {
         if (o.signal?.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${name} was cancelled before the studio answered; it may or may not have been applied.` } };
         lastCause = causeOf(e);
         // Silent, not gone: asking again would only wait as long again (a repeat of a change is still applied once).
-        if (timeout.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(waitMs)}`, attempt, true) };
+        if (silent.signal.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(waitMs)}`, attempt, true) };
+        if (tooLong.aborted) return { ok: false, error: unreachable(this.base, name, `still working after ${span(this.maxCallMs)}`, attempt, true) };
+      } finally {
+        clearTimeout(timer);
       }
       if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1), o.signal);
     }
@@ -106,7 +129,22 @@ export class StudioClient {
   }
 }
 
-const span = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+const span = (ms: number) => (ms >= 3600_000 && ms % 3600_000 === 0 ? `${ms / 3600_000} h` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+/** The body as text, telling `heard` of every chunk (a kept-posted answer's spaces arrive one by one). */
+async function readText(res: Response, heard: () => void): Promise<string> {
+  if (!res.body) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    heard();
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
 
 /** http(s)://host[:port][/path] with a trailing slash; anything else is a VALIDATION naming --studio. */
 export function studioBase(url: string): URL {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
+import { answerCall, HEARTBEAT_HEADER } from '../../electron/host/studio/idempotentCall';
 import { StudioClient } from '../../electron/host/studioClient';
 import { testCore } from '../support/core';
 
@@ -94,6 +95,58 @@ describe('a studio that takes the request and says nothing', () => {
       expect(s.seen).toHaveLength(2);
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('a long call on a studio that keeps the client posted', () => {
+  const beat = { firstMs: 100, everyMs: 150 };
+  /** The studio's own answering (answerCall), running each call for `ms` before its answer; `isOld` ignores the client's header, as a studio from before heartbeats. */
+  const slowStudio = (ms: number, answer: () => Awaited<ReturnType<Parameters<typeof answerCall>[2]>>, isOld = false) =>
+    scripted([
+      (req, res) =>
+        void answerCall(res, { keys: undefined, header: undefined, caller: 'member:ana', name: 'export.run', input: {}, heartbeat: !isOld && req.headers[HEARTBEAT_HEADER] === '1' ? beat : false }, async () => {
+          await new Promise((r) => setTimeout(r, ms));
+          return answer();
+        }),
+    ]);
+
+  it('follows a call longer than the wait to its answer while the studio says it is working, and still stops at a silent one', async () => {
+    const ok = { ok: true as const, value: { exported: 2 } };
+    const s = await slowStudio(1_500, () => ok);
+    const old = await slowStudio(1_500, () => ok, true);
+    try {
+      const c = (url: string) => new StudioClient({ url, token: 't', backoffMs: 5, timeoutMs: 400 });
+      // 1.5 s of work against a 0.4 s wait: the spaces keep it going, and the answer is the studio's.
+      expect(await c(s.url).call('export.run', {})).toEqual(ok);
+      expect(s.seen).toHaveLength(1);
+      // The same call on a studio that says nothing while it works: one wait, then STUDIO_UNREACHABLE.
+      expect(await c(old.url).call('export.run', {})).toMatchObject({ ok: false, error: { code: 'STUDIO_UNREACHABLE', details: { attempts: 1, cause: 'no answer in 400 ms' } } });
+      expect(old.seen).toHaveLength(1);
+    } finally {
+      await s.close();
+      await old.close();
+    }
+  });
+
+  it("keeps a refusal's code when the 200 went out first, keeps the HTTP status of a quick answer, and bounds the whole call", async () => {
+    const refusal = { ok: false as const, error: { code: 'CONFLICT' as const, message: 'Another export is making "Harbour cut".' } };
+    const slow = await slowStudio(600, () => refusal);
+    const quick = await slowStudio(0, () => refusal);
+    const endless = await slowStudio(3_000, () => ({ ok: true, value: null }));
+    try {
+      expect(await new StudioClient({ url: slow.url, token: 't', timeoutMs: 400 }).call('export.run', {})).toEqual(refusal);
+      const res = await fetch(`${quick.url}/rpc/export.run`, { method: 'POST', headers: { [HEARTBEAT_HEADER]: '1' }, body: '{}' });
+      expect(res.status).toBe(409);
+      expect(res.headers.get(HEARTBEAT_HEADER)).toBeNull();
+      expect(await res.json()).toEqual(refusal);
+      const bounded = await new StudioClient({ url: endless.url, token: 't', timeoutMs: 400, maxCallMs: 1_000 }).call('export.run', {});
+      expect(bounded).toMatchObject({ ok: false, error: { code: 'STUDIO_UNREACHABLE', details: { attempts: 1, cause: 'still working after 1 s' } } });
+      expect(endless.seen).toHaveLength(1);
+    } finally {
+      await slow.close();
+      await quick.close();
+      await endless.close();
     }
   });
 });

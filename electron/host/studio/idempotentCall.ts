@@ -8,6 +8,11 @@ import type { IdempotencyKeys } from './idempotencyKeys';
 /** Answers that say the call ran nothing and a retry may succeed: never kept under the key. */
 const RAN_NOTHING: ReadonlySet<string> = new Set(['RATE_LIMITED', 'DB_UNAVAILABLE', 'STUDIO_UNREACHABLE']);
 
+/** The request header a client sends to be kept posted while a long call runs (StudioClient does). */
+export const HEARTBEAT_HEADER = 'x-circletake-heartbeat';
+/** A call still running this long gets its 200 and a space, then a space this often, until its answer. */
+export const HEARTBEAT_TIMING = { firstMs: 5_000, everyMs: 10_000 };
+
 /** Who a key belongs to: the same key from two callers is two keys. */
 export function callerOf(s: { role: string; label: string; memberId?: string; linkId?: string }): string {
   if (s.memberId) return `member:${s.memberId}`;
@@ -21,7 +26,15 @@ export function callerOf(s: { role: string; label: string; memberId?: string; li
  */
 export async function answerCall(
   res: ServerResponse,
-  o: { keys: IdempotencyKeys | undefined; header: string | string[] | undefined; caller: string; name: string; input: unknown },
+  o: {
+    keys: IdempotencyKeys | undefined;
+    header: string | string[] | undefined;
+    caller: string;
+    name: string;
+    input: unknown;
+    /** The client asked to be kept posted (HEARTBEAT_HEADER): a long call sends whitespace while it runs. */
+    heartbeat?: boolean | { firstMs: number; everyMs: number };
+  },
   run: () => Promise<Result<unknown>>,
 ): Promise<void> {
   const isMutation = isCallName(o.name) && !contract[o.name].isQuery;
@@ -36,7 +49,13 @@ export async function answerCall(
     if (begun.retryAfterSec) res.setHeader('retry-after', String(begun.retryAfterSec));
     return sendJson(res, statusFor(begun.error.code), { ok: false, error: begun.error });
   }
-  const result = await run();
+  const beat = o.heartbeat ? heartbeat(res, o.heartbeat === true ? HEARTBEAT_TIMING : o.heartbeat) : null;
+  let result: Result<unknown>;
+  try {
+    result = await run();
+  } finally {
+    beat?.stop();
+  }
   const status = result.ok ? 200 : statusFor(result.error.code);
   const body = result.ok ? result : { ok: false, error: result.error };
   if (begun) {
@@ -46,5 +65,31 @@ export async function answerCall(
     if (!result.ok && RAN_NOTHING.has(result.error.code)) await begun.release();
     else await begun.finish(status, body);
   }
-  sendJson(res, status, body);
+  // Kept posted: the 200 and the spaces are out, so the answer (its own ok and code) ends the body.
+  if (res.headersSent) res.end(JSON.stringify(body));
+  else sendJson(res, status, body);
+}
+
+/**
+ * While a long call runs (a stitched export, a big import), a client that asked is sent its 200 and then a
+ * space every few seconds, so it can tell a studio still working from a silent one without a total time
+ * limit: JSON allows whitespace before the value, and the answer's own `ok` and error code say how it ended.
+ * A call that answers before the first beat is sent as usual, with its HTTP status.
+ */
+function heartbeat(res: ServerResponse, t: { firstMs: number; everyMs: number }): { stop(): void } {
+  let every: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', [HEARTBEAT_HEADER]: 'on' });
+    res.write(' ');
+    every = setInterval(() => {
+      if (!res.destroyed) res.write(' ');
+    }, t.everyMs);
+  }, t.firstMs);
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(every);
+    },
+  };
 }
