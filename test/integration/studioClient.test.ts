@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
-import { answerCall, HEARTBEAT_HEADER } from '../../electron/host/studio/idempotentCall';
+import { answerCall, HEARTBEAT_HEADER, HEARTBEAT_TIMING } from '../../electron/host/studio/idempotentCall';
 import { StudioClient } from '../../electron/host/studioClient';
 import { testCore } from '../support/core';
 
@@ -171,6 +171,32 @@ describe('circletake call --studio', () => {
     // The token from the environment works the same, and --batch goes to the studio too.
     const listed = await cli(['call', 'projects.list', '--studio', host.url], { CIRCLETAKE_STUDIO_TOKEN: host.ownerToken });
     expect(JSON.stringify(JSON.parse(listed.stdout))).toContain(id);
+  });
+
+  it('keeps a client posted only when it asks (the host passes the header to the answer)', async () => {
+    const was = { ...HEARTBEAT_TIMING };
+    const dispatch = t.core.dispatch;
+    // Every call made long (300 ms on the core), the first beat due after 50 ms.
+    HEARTBEAT_TIMING.firstMs = 50;
+    t.core.dispatch = async (...a: Parameters<typeof dispatch>) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return dispatch(...a);
+    };
+    try {
+      const call = (headers: Record<string, string>) =>
+        fetch(`${host.url.replace(/\/?(\?.*)?$/, '')}/rpc/projects.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${host.ownerToken}`, ...headers }, body: JSON.stringify({ name: `Kept posted ${Object.keys(headers).length}` }) });
+      const posted = await call({ [HEARTBEAT_HEADER]: '1' });
+      expect(posted.headers.get(HEARTBEAT_HEADER)).toBe('on');
+      const text = await posted.text();
+      expect(text.startsWith(' ')).toBe(true);
+      expect(JSON.parse(text)).toMatchObject({ ok: true, value: { name: 'Kept posted 1' } });
+      const plain = await call({});
+      expect(plain.headers.get(HEARTBEAT_HEADER)).toBeNull();
+      expect(await plain.json()).toMatchObject({ ok: true, value: { name: 'Kept posted 0' } });
+    } finally {
+      Object.assign(HEARTBEAT_TIMING, was);
+      t.core.dispatch = dispatch;
+    }
   });
 
   it('refuses a wrong token (exit 2, UNAUTHORIZED), a missing one and a bad address (exit 2, naming the flag), and a dead studio (exit 1)', async () => {
