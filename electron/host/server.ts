@@ -17,7 +17,8 @@ import { serveExport } from './exportRoute';
 import { StaticFiles } from './staticFiles';
 import { contentSecurityPolicy, readBody, RequestBudgets, sendJson } from './hostHttp';
 import type { IdempotencyKeys } from './studio/idempotencyKeys';
-import { answerCall, callerOf, HEARTBEAT_HEADER } from './studio/idempotentCall';
+import { HEARTBEAT_HEADER } from './studio/heartbeat';
+import { answerCall, callerOf } from './studio/idempotentCall';
 
 export interface HostOptions {
   core: HostCore;

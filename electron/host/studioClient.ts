@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { contract, type CallName } from '../../shared/contract';
 import { AppError, ERROR_CODES, type ErrorPayload, type Result } from '../../shared/errors';
-import { HEARTBEAT_HEADER } from './studio/idempotentCall';
+import { HEARTBEAT_HEADER } from './studio/heartbeat';
 
 /**
  * A client of a studio (or any Circle Take host) over the contract's HTTP door: POST /rpc/<name> with the

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../electron/host/paths';
 import { startHost, type RunningHost } from '../../electron/host/server';
-import { answerCall, HEARTBEAT_HEADER, HEARTBEAT_TIMING } from '../../electron/host/studio/idempotentCall';
+import { HEARTBEAT_HEADER, HEARTBEAT_TIMING } from '../../electron/host/studio/heartbeat';
+import { answerCall } from '../../electron/host/studio/idempotentCall';
 import { StudioClient } from '../../electron/host/studioClient';
 import { testCore } from '../support/core';
 

@@ -3,15 +3,11 @@ import { contract, isCallName } from '../../../shared/contract';
 import type { Result } from '../../../shared/errors';
 import { sendJson } from '../hostHttp';
 import { statusFor } from '../httpStatus';
+import { HEARTBEAT_HEADER, HEARTBEAT_TIMING } from './heartbeat';
 import type { IdempotencyKeys } from './idempotencyKeys';
 
 /** Answers that say the call ran nothing and a retry may succeed: never kept under the key. */
 const RAN_NOTHING: ReadonlySet<string> = new Set(['RATE_LIMITED', 'DB_UNAVAILABLE', 'STUDIO_UNREACHABLE']);
-
-/** The request header a client sends to be kept posted while a long call runs (StudioClient does). */
-export const HEARTBEAT_HEADER = 'x-circletake-heartbeat';
-/** A call still running this long gets its 200 and a space, then a space this often, until its answer. */
-export const HEARTBEAT_TIMING = { firstMs: 5_000, everyMs: 10_000 };
 
 /** Who a key belongs to: the same key from two callers is two keys. */
 export function callerOf(s: { role: string; label: string; memberId?: string; linkId?: string }): string {
