@@ -81,9 +81,9 @@ export class Db {
 
     const conn = new Database(opts.file, driverOpts);
     try {
-      conn.pragma('journal_mode = WAL');
-      conn.pragma('foreign_keys = ON');
       conn.pragma('busy_timeout = 5000');
+      toWal(conn);
+      conn.pragma('foreign_keys = ON');
       conn.pragma('synchronous = FULL');
       if (process.platform === 'darwin') conn.pragma('fullfsync = ON');
       const applied = migrate(conn, migrations, opts.file);
@@ -217,6 +217,27 @@ function prune(backupDir: string, keep: number, logger: Logger): void {
       unlinkSync(join(backupDir, f));
     } catch (e) {
       logger.log('warn', 'could not remove an old backup', { backup: f, error: String(e) });
+    }
+  }
+}
+
+/**
+ * Switches a connection to WAL. On a new file, several processes opening it at once (first use, four CLI
+ * commands) race for the lock the switch needs, and SQLite may answer "database is locked" at once rather
+ * than wait (a busy handler cannot break a lock upgrade two readers are both waiting on): the switch is
+ * tried again for up to 10 s, then the error is the caller's.
+ */
+export function toWal(conn: Database.Database): void {
+  const deadline = Date.now() + 10_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      conn.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw e;
+      if (Date.now() >= deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(200, 10 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2));
     }
   }
 }
