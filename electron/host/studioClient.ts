@@ -85,9 +85,10 @@ export class StudioClient {
         clearTimeout(timer);
         timer = setTimeout(() => silent.abort(), waitMs);
       };
-      const tooLong = AbortSignal.timeout(this.maxCallMs);
+      const tooLong = new AbortController();
+      const bound = setTimeout(() => tooLong.abort(), this.maxCallMs);
       try {
-        const res = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.any([silent.signal, tooLong, ...(o.signal ? [o.signal] : [])]) });
+        const res = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.any([silent.signal, tooLong.signal, ...(o.signal ? [o.signal] : [])]) });
         heard();
         const text = await readText(res, heard);
         const answer = parseAnswer(text);
@@ -99,9 +100,10 @@ export class StudioClient {
         lastCause = causeOf(e);
         // Silent, not gone: asking again would only wait as long again (a repeat of a change is still applied once).
         if (silent.signal.aborted) return { ok: false, error: unreachable(this.base, name, `no answer in ${span(waitMs)}`, attempt, true) };
-        if (tooLong.aborted) return { ok: false, error: unreachable(this.base, name, `still working after ${span(this.maxCallMs)}`, attempt, true) };
+        if (tooLong.signal.aborted) return { ok: false, error: unreachable(this.base, name, `still working after ${span(this.maxCallMs)}`, attempt, true) };
       } finally {
         clearTimeout(timer);
+        clearTimeout(bound);
       }
       if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1), o.signal);
     }
