@@ -177,4 +177,39 @@ describeWith(ffmpegNeed, 'AutoChecker on clips made with ffmpeg', () => {
     await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(runner.liveCount).toBe(0);
   });
+
+  it('cancels while the probe is still out, leaving no rejection unhandled', async () => {
+    // The probe's answer is held back, so the decode is cancelled first (a clean-clone CI run hit this
+    // order under load: the decode's CANCELLED was reported as an unhandled rejection).
+    class SlowProbe extends FfmpegRunner {
+      override async run(req: Parameters<FfmpegRunner['run']>[0]) {
+        const r = super.run(req);
+        if (req.tool !== 'ffprobe') return r;
+        try {
+          return await r;
+        } finally {
+          await new Promise((res) => setTimeout(res, 400));
+        }
+      }
+    }
+    const slow = new SlowProbe({ ffmpegPath: mediaBinaries!.ffmpeg, ffprobePath: mediaBinaries!.ffprobe, logger });
+    const c = new AutoChecker({ runner: slow, logger, defaultWatermark: defaultWatermarkSpec() });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const long = makeClip(tmp.dir, 'long2.mp4', { durationSec: 15 });
+      const ac = new AbortController();
+      const p = c.check(long, {}, ac.signal);
+      setTimeout(() => ac.abort(), 100);
+      await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+      await new Promise((res) => setTimeout(res, 50));
+      expect(unhandled).toEqual([]);
+      expect(slow.liveCount).toBe(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      c.dispose();
+      await slow.dispose();
+    }
+  });
 });

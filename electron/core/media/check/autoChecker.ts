@@ -74,6 +74,9 @@ export class AutoChecker {
         (e: unknown) => ({ p: null, e }),
       );
       const decoding = this.pool.run(() => this.decode(file, crop, thresholds, inner.signal), inner.signal);
+      // The decode may end (cancelled) while the probe is still out; it is awaited below, but until then
+      // nothing handles it, and a rejection nobody handles yet is reported as unhandled. Mark it handled.
+      decoding.catch(() => undefined);
       const probed = await probing;
       const unreadable =
         probed.p === null
