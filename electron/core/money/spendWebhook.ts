@@ -75,8 +75,9 @@ export class SpendWebhook {
   }
 
   private track(work: Promise<void>): void {
-    if (this.isDisposed) return;
+    // Handled before the disposed check: a send started after dispose still must not reject unhandled.
     const p = work.catch((e: unknown) => this.d.logger.log('error', 'a spend-notice webhook could not be recorded', { error: String(e) }));
+    if (this.isDisposed) return;
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
   }

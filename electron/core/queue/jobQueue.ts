@@ -112,7 +112,8 @@ export class JobQueue {
     this.timer = setInterval(() => this.kick(), this.d.tickMs ?? 500);
     this.timer.unref?.();
     void this.refreshProviderLimits();
-    void this.d.funds?.refresh('start', 0);
+    // Never awaited: a failed read (the database closing under it) is logged, not left unhandled.
+    this.d.funds?.refresh('start', 0).catch((e: unknown) => this.d.logger.log('warn', 'the provider balance could not be read at start', { error: (e as Error)?.message ?? String(e) }));
     this.limitsTimer = setInterval(() => void this.refreshProviderLimits(), 5 * 60_000);
     this.limitsTimer.unref?.();
     this.kick();

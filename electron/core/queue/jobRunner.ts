@@ -127,7 +127,9 @@ export class JobRunner {
       } else {
         // Already settled in the last task's own commit when it could be (settleIfLast).
         if (!ctx.isSettled) await this.d.engine.tx((q) => this.settle(ctx, q), MONEY);
-        if (row.provider === 'runway') void this.d.funds?.refresh('settle', 0);
+        if (row.provider === 'runway') {
+          this.d.funds?.refresh('settle', 0).catch((e: unknown) => this.d.logger.log('warn', 'the provider balance could not be read after a settle', { jobId, error: (e as Error)?.message ?? String(e) }));
+        }
       }
     } catch (e) {
       if (e instanceof LeaseLost) {

@@ -162,7 +162,11 @@ export class TakeChecks {
   ) {}
 
   schedule(takeId: string): void {
-    const p = this.run(takeId).finally(() => this.inflight.delete(p));
+    // Nobody awaits a scheduled check (idle() only when asked): a failure outside run()'s own catch
+    // (reading the take, recording the verdict) is logged here, never left as an unhandled rejection.
+    const p = this.run(takeId)
+      .catch((e: unknown) => this.d.logger.log('error', 'auto-check could not be recorded', { takeId, error: (e as Error)?.message ?? String(e) }))
+      .finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }
 

@@ -208,6 +208,9 @@ export class LocalProvider implements Provider {
         Object.assign(fresh, { status: 'FAILED', credits: 0, failureCode: 'INTERNAL.RENDER', progress: 1 });
         this.save(fresh);
       })
+      // The handlers above read and write the task file; one gone (a data dir removed while a render was
+      // stopping) must be logged, not left to reject unhandled: nobody awaits this chain.
+      .catch((e: unknown) => this.d.logger.log('warn', 'simulator task not updated after its render', { taskId: task.id, error: (e as Error)?.message ?? String(e) }))
       .finally(() => this.renders.delete(task.id));
   }
 

@@ -217,7 +217,8 @@ export class S3Backend implements ObjectBackend {
 
   dispose(): void {
     this.isDisposed = true;
-    void this.made?.then(({ client }) => client.destroy());
+    // A failed first use (the SDK did not load, the client could not be made) was answered to its caller; not again here.
+    void this.made?.then(({ client }) => client.destroy(), () => undefined);
   }
 
   private async uploadWithRetries(cls: ArtifactClass, key: string, src: UploadSource, signal?: AbortSignal): Promise<void> {
