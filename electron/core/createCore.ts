@@ -54,7 +54,6 @@ import { JobQueue } from './queue/jobQueue';
 import { JobRepo } from './queue/jobRepo';
 import { ResilienceGate } from './queue/providerGate';
 import { QueueLock, SharedRunner, type RunnerLock } from './queue/queueLock';
-import { PgEngine } from './db/engine/pgEngine';
 import { migratePg } from './db/pg/pgMigrate';
 import { TakeChecks, backoffFor, createProviders, planSettings, pollIntervalFor, queueMedia, queueMoney } from './queue/queueWiring';
 import type { LocalSimConfig } from './providers/local/localProvider';
@@ -228,6 +227,8 @@ export async function openCore(config: CoreConfig, ports: Ports): Promise<Core> 
   if (!config.databaseUrl) return createCore(config, ports);
   storeConfigFrom(config.storeUrl);
   ensureDataDir(config.dataDir);
+  // pg loads here, on a studio only: a desktop on its SQLite file never pays for it (~30 ms at every start).
+  const { PgEngine } = await import('./db/engine/pgEngine');
   const engine = new PgEngine({ url: config.databaseUrl, applicationName: 'circletake' });
   try {
     await migratePg(engine);
