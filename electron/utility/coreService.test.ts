@@ -127,6 +127,14 @@ describe('the core process over a message channel (no Electron)', () => {
     }
   });
 
+  it('answers a media request it cannot serve with a 500, and keeps serving', async () => {
+    // A request main would never send (none at all): the core answers it instead of dying on an unhandled rejection.
+    const bad = await transport.media(null as never);
+    expect(bad).toMatchObject({ status: 500 });
+    const whole = await transport.media({ url: `media-preview://media/${previewId}`, method: 'GET', range: null, cls: 'preview' });
+    expect(whole.status).toBe(200);
+  }, 15_000);
+
   it("relays a batch's taskbar progress and its end-of-batch notice to main", async () => {
     const submitted = await transport.call('jobs.submit', { params: { provider: 'local', model: 'gen4_turbo', durationSec: 2, ratio: '1280:720', prompt: 'a kite over a field' }, projectName: 'Batch' }, owner);
     expect(submitted, JSON.stringify(submitted)).toMatchObject({ ok: true });

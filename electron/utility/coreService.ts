@@ -128,8 +128,19 @@ export function serveCore(wire: Wire<MainToCore, CoreToMain>, opts: CoreServiceO
     }
   };
 
+  // A message that fails is logged and answered, never left to reject unhandled (that would end the
+  // core process) and never left unanswered (main would wait for its result).
+  const failure = (msg: MainToCore): unknown =>
+    msg.t === 'media'
+      ? { status: 500, headers: {}, body: null }
+      : msg.t === 'pull'
+        ? { done: true }
+        : { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong inside Circle Take. It has been logged.' } };
   wire.listen((msg) => {
-    void handle(msg);
+    handle(msg).catch((e: unknown) => {
+      core?.ports.logger.log('error', 'a message from main could not be handled', { t: msg.t, error: (e as Error)?.message ?? String(e) });
+      if ('id' in msg && msg.t !== 'reply') wire.post({ t: 'result', id: msg.id, value: failure(msg) });
+    });
   });
 }
 
