@@ -3,13 +3,16 @@ import { AppError } from '../../shared/errors';
 import { TokenBucket } from '../core/queue/resilience/tokenBucket';
 
 /** A JSON answer that is never cached or sniffed. */
+/** The headers of every JSON answer (sendJson, and a kept-posted call's early 200). */
+export const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const data = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
+  res.writeHead(status, JSON_HEADERS);
   res.end(data);
 }
 

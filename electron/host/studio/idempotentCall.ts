@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { contract, isCallName } from '../../../shared/contract';
 import type { Result } from '../../../shared/errors';
-import { sendJson } from '../hostHttp';
+import { JSON_HEADERS, sendJson } from '../hostHttp';
 import { statusFor } from '../httpStatus';
 import { HEARTBEAT_HEADER, HEARTBEAT_TIMING } from './heartbeat';
 import type { IdempotencyKeys } from './idempotencyKeys';
@@ -76,7 +76,7 @@ function heartbeat(res: ServerResponse, t: { firstMs: number; everyMs: number })
   let every: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', [HEARTBEAT_HEADER]: 'on' });
+    res.writeHead(200, { ...JSON_HEADERS, [HEARTBEAT_HEADER]: 'on' });
     res.write(' ');
     every = setInterval(() => {
       if (!res.destroyed) res.write(' ');
