@@ -325,5 +325,39 @@ describeWith(ffmpegNeed, 'a recovered job owning a task in flight gets a slot (t
   });
 });
 
+// A job waiting out the tier sent nothing: the gate's request token it took goes back. It used to be
+// spent — one a second per waiting job — which could empty the provider's bucket for every other job, and
+// on a stopped clock (this test's) no token ever came back, so the jobs behind never ran.
+describeWith(ffmpegNeed, 'waiting out the tier spends no request tokens', () => {
+  it("a job the tier's concurrency limit turns away gives its token back: after seconds of waiting the plan's burst still covers every create", async () => {
+    const clock = new FakeClock();
+    const provider = new ScriptedProvider('runway', clip, 25);
+    provider.account = async () => ({ creditBalance: provider.balance, limits: { 'gen4.5': { maxConcurrent: 1, maxDaily: null, usedToday: null } } });
+    const s = await setup({ clock, provider, start: false });
+    await s.core.ledger.purchase({ id: 'buy-tokens', surface: 'api', credits: 1000 });
+    // An earlier boot's job owns the tier's one slot with a task that stays RUNNING until the test lets it end.
+    const owner = (await core2Submit(s.core)).jobId;
+    await s.core.queue.repo.s.claim.run({ id: owner, now: clock.now(), leaseUntil: clock.now() + LEASE });
+    const held = await provider.script({ kind: 'ok', statuses: ['RUNNING'] }).create({ jobId: owner, variation: 0, params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 8 } as TaskRequest['params'] });
+    await s.core.engine.run("UPDATE job_tasks SET status = 'submitted', provider_task_id = ?, submitted_at = ? WHERE job_id = ?", [held.taskId, clock.now(), owner]);
+    const waiting: string[] = [];
+    for (let i = 0; i < 4; i++) waiting.push((await s.core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 200 + i }, projectName: 'Waiting' }))).jobId);
+    await s.core.queue.start();
+    await s.core.queue.refreshProviderLimits();
+    // Two worker slots (the plan's start) although the tier allows one task: the owner's poll holds one, and
+    // a waiting job in the other is turned away by the tier once a second.
+    s.core.gate.setProviderLimit('runway', null);
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(provider.creates.map((c) => c.jobId)).toEqual([owner]);
+    // The plan's burst is 5 requests and the clock stands still, so no token refills: the four creates still
+    // to come need four of the five, which only holds if the waits above spent none.
+    provider.tasks.get(held.taskId)!.statuses = ['SUCCEEDED'];
+    for (const id of [owner, ...waiting]) await until(async () => (await row(s.core, id)).status === 'succeeded', 'every job to finish', 30_000);
+    await s.core.queue.idle();
+    expect(provider.creates.map((c) => c.jobId).sort()).toEqual([owner, ...waiting].sort());
+    expect((await s.core.ledger.audit()).ok).toBe(true);
+  });
+});
+
 const core2Submit = (core: Core) =>
   core.queue.submit(submitRequest({ params: { provider: 'runway', model: 'gen4.5', durationSec: 5, ratio: '1280:720', prompt: 'a lantern in the rain', seed: 8 }, projectName: 'Owner' }));

@@ -235,12 +235,14 @@ export class JobRunner {
       },
       { isolation: 'lockRows' },
     ).catch((e: unknown) => {
-      permit.release();
+      permit.unused();
       throw e;
     });
     if (!intent.ok) {
-      // The team's tier is at its limit (another worker's tasks count too): nothing was sent, no attempt counted.
-      permit.release();
+      // The team's tier is at its limit (another worker's tasks count too): nothing was sent, no attempt
+      // counted, and the gate's request token goes back (a job waiting out the tier took one a second, and
+      // could empty the bucket for every other model of the provider).
+      permit.unused();
       // A slot frees only when some task of the model ends — possibly one of a job waiting in the queue for
       // a worker (a dead worker's, taken back when its lease ran out). Waiting here would hold this worker's
       // slot from that job for good, so after LIMIT_WAITS waits a concurrency refusal gives the job back to the

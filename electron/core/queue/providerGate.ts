@@ -32,7 +32,20 @@ export class ResilienceGate implements ProviderGate {
       if (signal.aborted) return null;
       await sleep(Math.max(5, bucket.msUntilAvailable()), signal);
     }
-    return this.breaker(provider).tryAcquire();
+    const permit = this.breaker(provider).tryAcquire();
+    if (!permit) {
+      bucket?.giveBack();
+      return null;
+    }
+    return {
+      success: () => permit.success(),
+      failure: (err) => permit.failure(err),
+      release: () => permit.release(),
+      unused: () => {
+        bucket?.giveBack();
+        permit.release();
+      },
+    };
   }
 
   recordQueueTime(provider: ProviderId, ms: number): void {

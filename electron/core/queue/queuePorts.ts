@@ -76,6 +76,8 @@ export interface GatePermit {
   success(): void;
   failure(err: unknown): void;
   release(): void;
+  /** Nothing was sent to the provider (the tier refused, or the intent did not commit): the request token goes back and the breaker's slot is released. */
+  unused(): void;
 }
 
 /**

@@ -59,6 +59,20 @@ describe('token bucket (C3)', () => {
     expect(b.msUntilAvailable(4)).toBe(Infinity);
   });
 
+  it('a token given back (its request was never sent) can be taken again, never above the capacity', () => {
+    const clock = new ManualClock();
+    const b = new TokenBucket({ capacity: 2, refillPerSec: 1 }, clock);
+    expect([b.tryTake(), b.tryTake(), b.tryTake()]).toEqual([true, true, false]);
+    b.giveBack();
+    expect([b.tryTake(), b.tryTake()]).toEqual([true, false]);
+    b.giveBack();
+    b.giveBack();
+    b.giveBack();
+    expect(b.available()).toBe(2);
+    clock.advance(10_000);
+    expect(b.available()).toBe(2);
+  });
+
   it('waiting msUntilAvailable() is always enough', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5 }), fc.double({ min: 0.05, max: 20, noNaN: true }), fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 50 }), (capacity, rate, gaps) => {

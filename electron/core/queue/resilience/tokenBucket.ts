@@ -44,6 +44,15 @@ export class TokenBucket {
     return true;
   }
 
+  /**
+   * Puts back n tokens taken for a request that was never sent (never above the capacity): a take the
+   * caller could not use must not count against the provider's rate.
+   */
+  giveBack(n = 1): void {
+    this.refill();
+    this.tokens = Math.min(this.opts.capacity, this.tokens + n);
+  }
+
   /** Milliseconds until n tokens will be there (0 if now); Infinity if n exceeds the capacity. */
   msUntilAvailable(n = 1): number {
     if (n > this.opts.capacity) return Infinity;
