@@ -77,6 +77,23 @@ describe('parseConfigText', () => {
     expect(p.message).toContain('did you mean "credits_per_second"');
   });
 
+  it('answers a file read again from memory, as a copy, and reads a changed text afresh', () => {
+    const first = parseConfigText('plans/free.yaml', freeText, PlanConfig);
+    const again = parseConfigText('plans/free.yaml', freeText, PlanConfig);
+    if (!first.ok || !again.ok) throw new Error('the shipped plan should read');
+    expect(again).toEqual(first);
+    // A caller changing what it got changes nobody else's copy.
+    expect(again.value).not.toBe(first.value);
+    expect(first.value.plan.name).toBe('runway-free');
+    first.value.plan.name = 'changed by a caller';
+    expect((parseConfigText('plans/free.yaml', freeText, PlanConfig) as typeof first).value.plan.name).toBe('runway-free');
+    expect(again.value.plan.name).toBe('runway-free');
+    // The same text under another file name names that file; a changed text is read again.
+    expect(problem(freeText.replace('  watermark_preview: true', '  watermark_preview: maybe')).field).toBe('outputs.watermark_preview');
+    const broken = parseConfigText('plans/other.yaml', freeText.replace('  watermark_preview: true', '  watermark_preview: maybe'), PlanConfig);
+    expect(broken.ok ? null : broken.problem.file).toBe('plans/other.yaml');
+  });
+
   it('nearest() suggests only close words', () => {
     expect(nearest('surfce', ['surface', 'rate_card'])).toBe('surface');
     expect(nearest('zzzzzzzz', ['surface'])).toBeNull();

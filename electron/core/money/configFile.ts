@@ -22,7 +22,30 @@ export const MAX_ALIAS_COUNT = 50;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: ConfigProblem };
 
+/** Results of earlier reads, per schema and (file, text): at most MEMO_SIZE each. */
+const memo = new WeakMap<z.ZodType<unknown>, Map<string, Parsed<unknown>>>();
+const MEMO_SIZE = 64;
+
+/**
+ * parseConfigText's answer for the same file name, text and schema as an earlier call in this process,
+ * as a copy (a caller may change what it gets). Reading and checking YAML is most of what opening a core
+ * costs apart from the database (~15–20 ms for the built-in plans and rate cards), and a process reads
+ * the same unchanged files again on every reload and, in tests, every core.
+ */
 export function parseConfigText<T>(file: string, text: string, schema: z.ZodType<T>): Parsed<T> {
+  let forSchema = memo.get(schema);
+  if (!forSchema) memo.set(schema, (forSchema = new Map()));
+  const key = `${file}\0${text}`;
+  let parsed = forSchema.get(key) as Parsed<T> | undefined;
+  if (!parsed) {
+    parsed = parseConfigTextOnce(file, text, schema);
+    if (forSchema.size >= MEMO_SIZE) forSchema.clear();
+    forSchema.set(key, parsed);
+  }
+  return structuredClone(parsed);
+}
+
+function parseConfigTextOnce<T>(file: string, text: string, schema: z.ZodType<T>): Parsed<T> {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
