@@ -37,14 +37,22 @@ export class ResilienceGate implements ProviderGate {
       bucket?.giveBack();
       return null;
     }
+    // The first of the four ends the permit (the breaker's permit ignores later ones): a token goes back
+    // once at most, and never for a request that was sent.
+    let isEnded = false;
+    const end = (f: () => void) => () => {
+      if (isEnded) return;
+      isEnded = true;
+      f();
+    };
     return {
-      success: () => permit.success(),
-      failure: (err) => permit.failure(err),
-      release: () => permit.release(),
-      unused: () => {
+      success: end(() => permit.success()),
+      failure: (err) => end(() => permit.failure(err))(),
+      release: end(() => permit.release()),
+      unused: end(() => {
         bucket?.giveBack();
         permit.release();
-      },
+      }),
     };
   }
 
