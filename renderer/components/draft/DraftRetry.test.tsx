@@ -23,7 +23,16 @@ function job(status: Job['status']): Job {
 }
 
 async function setup(extra: FakeHandlers) {
-  const r = renderWithStore(<DraftForm projectId={PROJECT.id} />, { ...moneyHandlers(), 'shots.list': () => [SHOT], 'jobs.get': () => job('queued'), ...extra });
+  // The form keeps what is typed (drafts.save, 400 ms after the last change), as in the app: without a
+  // handler, a save landing between a Generate and its checks (a slow machine) added its own notice.
+  const r = renderWithStore(<DraftForm projectId={PROJECT.id} />, {
+    ...moneyHandlers(),
+    'shots.list': () => [SHOT],
+    'jobs.get': () => job('queued'),
+    'drafts.list': () => [],
+    'drafts.save': (d) => ({ ...d, updatedAt: Date.now() }),
+    ...extra,
+  });
   await act(() => r.store.getState().loadCredits());
   await waitFor(() => expect(screen.getByLabelText('Prompt')).toBeTruthy());
   return r;
