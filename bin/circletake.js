@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 
 const bundle = process.env.CIRCLETAKE_CLI_BUNDLE;
 let main;
-if (bundle) {
+if (bundle?.endsWith('.cjs')) {
+  ({ main } = (await import('./codeCache.js')).loadWithCodeCache(bundle));
+} else if (bundle) {
   ({ main } = await import(pathToFileURL(bundle).href));
 } else {
   const { register } = await import('tsx/esm/api');

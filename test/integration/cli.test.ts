@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffmpegNeed, itWith } from '../support/needs';
@@ -28,10 +28,46 @@ describe('circletake CLI', () => {
     delete env.CIRCLETAKE_CLI_BUNDLE;
     const fromSources = spawnSync(process.execPath, [...bin, 'fly'], { encoding: 'utf8', timeout: 60_000, env });
     const fromBundle = cli('fly');
-    expect(process.env.CIRCLETAKE_CLI_BUNDLE).toMatch(/circletake\.mjs$/);
+    expect(process.env.CIRCLETAKE_CLI_BUNDLE).toMatch(/circletake\.cjs$/);
     expect(fromSources.status).toBe(2);
     expect([fromBundle.status, fromBundle.stderr]).toEqual([fromSources.status, fromSources.stderr]);
     expect(spawnSync(process.execPath, [...bin, '--version'], { encoding: 'utf8', timeout: 60_000, env }).stdout).toBe(cli('--version').stdout);
+  });
+
+  it('keeps V8\'s code cache beside the bundle, and a damaged cache costs only its compile time', () => {
+    // A copy beside the real bundle (its packages resolve from the same node_modules), so no other suite's CLI shares its cache.
+    const real = process.env.CIRCLETAKE_CLI_BUNDLE!;
+    const copy = join(dirname(real), `cache-test-${process.pid}.cjs`);
+    copyFileSync(real, copy);
+    try {
+      const run = () => spawnSync(process.execPath, [...bin, 'plans', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CIRCLETAKE_CLI_BUNDLE: copy } });
+      const first = run();
+      expect(first.status).toBe(0);
+      const written = readFileSync(`${copy}.v8cache`);
+      expect(written.length).toBeGreaterThan(10_000);
+      const again = run();
+      expect([again.status, again.stdout]).toEqual([0, first.stdout]);
+      // Accepted, so left as it was.
+      expect(readFileSync(`${copy}.v8cache`).equals(written)).toBe(true);
+      // A package loaded lazily (the AWS SDK, for an S3 store) still loads from code read back from the cache.
+      const lazy = spawnSync(process.execPath, [...bin, 'doctor', '--json', '--data-dir', t.dir, '--store-url', 's3://ct-cache-test/p?endpoint=http://127.0.0.1:9&region=us-east-1&pathStyle=1'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CIRCLETAKE_CLI_BUNDLE: copy, AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' },
+      });
+      const store = (JSON.parse(lazy.stdout) as { store: { ok: boolean; error?: string } }).store;
+      expect(store.ok).toBe(false);
+      expect(store.error).not.toMatch(/import/i);
+      expect(store.error).toContain('127.0.0.1:9');
+      writeFileSync(`${copy}.v8cache`, Buffer.alloc(4096, 7));
+      const damaged = run();
+      expect([damaged.status, damaged.stdout, damaged.stderr]).toEqual([0, first.stdout, '']);
+      // Refused by V8, compiled afresh and written again.
+      expect(readFileSync(`${copy}.v8cache`).length).toBeGreaterThan(10_000);
+    } finally {
+      rmSync(copy, { force: true });
+      rmSync(`${copy}.v8cache`, { force: true });
+    }
   });
 
   it('refuses an unknown command or flag with exit 2', () => {
