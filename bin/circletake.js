@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The circletake CLI. Runs the TypeScript sources through tsx so the CLI always matches the code.
 // The test run sets CIRCLETAKE_CLI_BUNDLE to a bundle of the same sources built at its start
-// (test/support/cliBundle.ts), which starts several times faster.
+// (test/support/cliBundle.ts), which starts several times faster: a CommonJS one (.cjs) runs with V8's
+// code cache kept beside it (./codeCache.js), an ES module one (.mjs) is imported as it is.
 import { pathToFileURL } from 'node:url';
 
 const bundle = process.env.CIRCLETAKE_CLI_BUNDLE;
