@@ -53,6 +53,8 @@ export class JobQueue {
   /** Running jobs whose snapshot is to be announced (emitJobSoon), and the timer that will. */
   private readonly toAnnounce = new Set<string>();
   private announceTimer: NodeJS.Timeout | null = null;
+  /** The queue's own state (jobs starting and ending) changed since the last announcement. */
+  private isQueueToAnnounce = false;
   /** The concurrency each provider reported per model (Runway: the tier's per-model limits), by `provider/model`. */
   private readonly reported = new Map<string, number>();
   /** Providers whose limits this worker has read at least once, and the read under way. */
@@ -417,12 +419,12 @@ export class JobQueue {
       .finally(() => {
         clearInterval(renew);
         this.running.delete(id);
-        void this.emitQueue();
+        this.emitQueueSoon();
         setImmediate(() => this.kick());
       });
     this.running.set(id, { ctl, done });
     this.emitJobSoon(id);
-    void this.emitQueue();
+    this.emitQueueSoon();
   }
 
   private concurrency(): number {
@@ -441,12 +443,29 @@ export class JobQueue {
     this.announceTimer ??= setTimeout(() => void this.announce(), ANNOUNCE_MS);
   }
 
+  /** Jobs starting and ending change the queue's state (how many run): announced with the jobs' snapshots. */
+  private emitQueueSoon(): void {
+    this.isQueueToAnnounce = true;
+    this.announceTimer ??= setTimeout(() => void this.announce(), ANNOUNCE_MS);
+  }
+
   private async announce(): Promise<void> {
     if (this.announceTimer) clearTimeout(this.announceTimer);
     this.announceTimer = null;
     const ids = [...this.toAnnounce];
     this.toAnnounce.clear();
-    for (const id of ids) await this.emitJob(id);
+    const isQueueDue = this.isQueueToAnnounce;
+    this.isQueueToAnnounce = false;
+    if (ids.length > 0) {
+      try {
+        // The snapshots of every job due, in a few statements (not two per job).
+        for (const job of await this.repo.jobsOf(ids)) this.d.events.emit('jobs.changed', { job });
+      } catch (e) {
+        // The database closed under a late announcement (shutdown): nothing to tell anyone.
+        this.d.logger.log('debug', 'job changes were not announced', { jobs: ids.length, error: (e as Error).message });
+      }
+    }
+    if (isQueueDue) await this.emitQueue();
   }
 
   /** Announces a job a caller changed, and answers it as it is now. */
@@ -454,16 +473,6 @@ export class JobQueue {
     const job = await this.get(id);
     this.d.events.emit('jobs.changed', { job });
     return job;
-  }
-
-  private async emitJob(id: string): Promise<void> {
-    try {
-      const job = await this.repo.job(id);
-      if (job) this.d.events.emit('jobs.changed', { job });
-    } catch (e) {
-      // The database closed under a late announcement (shutdown): nothing to tell anyone.
-      this.d.logger.log('debug', 'a job change was not announced', { jobId: id, error: (e as Error).message });
-    }
   }
 
   private async emitQueue(): Promise<void> {

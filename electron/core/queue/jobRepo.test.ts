@@ -5,7 +5,7 @@ import { migrations } from '../db/migrations';
 import { describeEachEngine } from '../../../test/support/engines';
 import { limitsJob, limitsSeed } from '../../../test/support/limitsKit';
 import { bindAll } from '../db/engine/namedSql';
-import { JOB_SQL, TASKS_OF_SQL, claimStatement } from './jobRepo';
+import { JOB_SQL, JobRepo, TASKS_OF_SQL, claimStatement } from './jobRepo';
 
 describe('JobRepo', () => {
   it("finds ready, running and expired jobs through the jobs_ready index, never by scanning and sorting every job", () => {
@@ -83,5 +83,21 @@ describeEachEngine('lease recovery', (open) => {
       { id: 'job_dead', status: 'queued', lease_token: 8 },
       { id: 'job_stalled', status: 'running', lease_token: 7 },
     ]);
+  });
+});
+
+describeEachEngine('jobs by id', (open) => {
+  it('answers many jobs in the order asked, each with its own tasks, across statements, leaving out ids with no job', async () => {
+    const engine = await open();
+    await limitsSeed(engine);
+    // 25 jobs: more than one statement's worth (20), with 1 or 2 tasks each.
+    const ids = Array.from({ length: 25 }, (_, i) => `job_${String(i).padStart(2, '0')}`);
+    for (const [i, id] of ids.entries()) await limitsJob(engine, id, i % 2 === 0 ? { tasks: ['pending'] } : { tasks: ['pending', 'pending'], variations: 2 });
+    const asked = [...ids].reverse();
+    asked.splice(3, 0, 'job_missing');
+    const jobs = await new JobRepo(engine).jobsOf(asked);
+    expect(jobs.map((j) => j.id)).toEqual([...ids].reverse());
+    for (const j of jobs) expect(j.tasks.length).toBe(Number(j.id.slice(4)) % 2 === 0 ? 1 : 2);
+    expect(await new JobRepo(engine).jobsOf(['job_07'])).toEqual([await new JobRepo(engine).job('job_07')]);
   });
 });

@@ -317,6 +317,17 @@ export class JobRepo {
     return r ? toJob(r, await this.tasks(id, q)) : undefined;
   }
 
+  /** The jobs with these ids as they are now, in the order given (an id with no job is left out). */
+  async jobsOf(ids: readonly string[], q: Queryable = this.engine): Promise<Job[]> {
+    const byId = new Map<string, JobRow>();
+    for (let i = 0; i < ids.length; i += TASKS_IN) {
+      const some = ids.slice(i, i + TASKS_IN);
+      while (some.length < TASKS_IN) some.push(some[0]!);
+      for (const r of await q.all<JobRow>(JOBS_OF_SQL, some)) byId.set(r.id, r);
+    }
+    return this.jobs(ids.flatMap((id) => byId.get(id) ?? []), q);
+  }
+
   /**
    * Rows as jobs, their tasks read TASKS_IN ids per statement on the tasks' key (job_id, n). (Matching
    * every task row against one joined id list read all of job_tasks, scanning the list once per row.)
@@ -340,6 +351,8 @@ export class JobRepo {
 /** Jobs whose tasks one statement reads (JobRepo.jobs). */
 const TASKS_IN = 20;
 export const TASKS_OF_SQL = `SELECT * FROM job_tasks WHERE job_id IN (${Array.from({ length: TASKS_IN }, () => '?').join(', ')}) ORDER BY job_id, n`;
+/** Up to TASKS_IN jobs by id in one statement (JobRepo.jobsOf; free places repeat an id). */
+const JOBS_OF_SQL = `SELECT * FROM jobs WHERE id IN (${Array.from({ length: TASKS_IN }, () => '?').join(', ')})`;
 
 export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'paused', 'running', 'unknown'];
 export const TERMINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'partial', 'failed', 'cancelled', 'discarded'];
