@@ -88,7 +88,7 @@ export class Db {
       if (process.platform === 'darwin') conn.pragma('fullfsync = ON');
       // Every group commit runs each transaction in its own SAVEPOINT, and SQLite keeps the pages a
       // savepoint changes in a statement journal. On disk (the default) that journal spills to a temporary
-      // file once it passes 64 KiB, which a job's submit or settle does: the same rows cost 2–4× more to
+      // file once it passes 64 KiB, which a job's submit or settle does: the same rows cost 2–8× more to
       // write inside a group than alone. Kept in memory, the queue bench went from ~575 to ~735 jobs/s.
       // The same setting keeps SQLite's temporary tables and sorts that outgrow the cache in memory too.
       conn.pragma('temp_store = MEMORY');
