@@ -405,3 +405,39 @@ describeWith(ffmpegNeed, 'spend notifications per user', () => {
     expect(crossed).toEqual([expect.objectContaining({ userId: 'mara', threshold: 1000 })]);
   });
 });
+
+describeWith(ffmpegNeed, 'a slot handed on in the commit that ends its job (SQLite group commit)', () => {
+  it("claims the next job in the same commit as the one before's take and capture, and runs each job once, in order", async () => {
+    const provider = new ScriptedProvider('runway', clip, 25);
+    provider.fallback = { kind: 'ok', statuses: ['SUCCEEDED'] };
+    const { core } = await setup('sqlite', { provider, start: false });
+    const ids: string[] = [];
+    for (const seed of [1, 2, 3]) ids.push((await core.queue.submit(submitRequest({ params: params({ seed }), projectName: 'Spot' }))).jobId);
+    // What each group commit leaves, read inside it (riders run last in every group, before its COMMIT).
+    const conn = core.db!.conn;
+    const groups: Record<string, string>[] = [];
+    const stop = core.db!.rideAlong(() => {
+      const rows = conn.prepare(`SELECT id, status FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')})`).all(...ids) as { id: string; status: string }[];
+      groups.push(Object.fromEntries(rows.map((r) => [r.id, r.status])));
+    });
+    try {
+      await core.queue.setPaused(true);
+      await core.queue.start();
+      await core.queue.refreshProviderLimits();
+      for (const p of core.providers.keys()) core.gate.setProviderLimit(p, 1); // one slot
+      await core.queue.setPaused(false);
+      for (const id of ids) expect((await settle(core, id)).status).toBe('succeeded');
+    } finally {
+      stop();
+    }
+    // One slot: never two jobs running at once, and each job's end shares its commit with the next one's claim.
+    for (const g of groups) expect(Object.values(g).filter((s) => s === 'running').length).toBeLessThanOrEqual(1);
+    for (const [a, b] of [[ids[0]!, ids[1]!], [ids[1]!, ids[2]!]] as const) {
+      const handOn = groups.findIndex((g) => g[a] === 'succeeded' && g[b] === 'running');
+      expect(handOn).toBeGreaterThan(0);
+      expect(groups[handOn - 1]).toMatchObject({ [a]: 'running', [b]: 'queued' });
+    }
+    expect(provider.creates.map((c) => c.params.seed)).toEqual([1, 2, 3]);
+    expect((await core.ledger.audit()).ok).toBe(true);
+  });
+});

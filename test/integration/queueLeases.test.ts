@@ -147,6 +147,42 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
     expect((await core.ledger.audit()).ok).toBe(true);
   });
 
+  it('a worker whose lease is taken over during its create records nothing, polls nothing and stores nothing, though the task finished at once', async () => {
+    // The first poll after a create does not read the lease again: the create's record, fenced by the lease,
+    // is what stops worker A here — before any poll, download or stored clip.
+    const provider = new ScriptedProvider('runway', clip, 25);
+    provider.fallback = { kind: 'ok', statuses: ['SUCCEEDED'] };
+    const { core, clock, logs } = await setup({ engine, provider });
+    await core.ledger.purchase({ id: 'buy-q2d', surface: 'api', credits: 1000 });
+    const repo = core.queue.repo;
+    let reclaimed: Awaited<ReturnType<typeof row>> | null = null;
+    const create = provider.create.bind(provider);
+    provider.create = async (req) => {
+      const made = await create(req);
+      // While A's create is answered, its lease runs out and worker B claims the job.
+      clock.advance(LEASE * 2);
+      await core.engine.tx(async (q) => {
+        await repo.on(q).requeueExpired.run({ id: req.jobId, now: clock.now() });
+        await repo.on(q).claim.run({ id: req.jobId, now: clock.now(), leaseUntil: clock.now() + LEASE });
+      });
+      reclaimed = await row(core, req.jobId);
+      return made;
+    };
+    const { jobId } = await submit(core);
+    await until(async () => logs.some((l) => l.includes('lease lost')), 'worker A to stop');
+    await core.queue.idle();
+    expect(provider.creates).toHaveLength(1);
+    expect([...provider.tasks.values()].map((t) => t.polls)).toEqual([0]);
+    expect(await row(core, jobId)).toEqual(reclaimed); // B's claim, untouched by A
+    // A's intent stands as B found it (B resolves it as an unknown outcome); A recorded no task id, no take.
+    expect((await repo.tasks(jobId))[0]).toMatchObject({ status: 'intent', provider_task_id: null, take_id: null });
+    expect(await core.takes.byJob(jobId)).toEqual([]);
+    expect((await core.engine.all<{ provider_job_id: string | null }>('SELECT provider_job_id FROM attempts WHERE job_id = ?', [jobId])).map((a) => a.provider_job_id)).toEqual([null]);
+    expect(await core.media.list((await row(core, jobId)).project_id)).toEqual([]);
+    expect(await reservations(core, jobId)).toEqual([expect.objectContaining({ state: 'pending', captured: null })]);
+    expect((await core.ledger.audit()).ok).toBe(true);
+  });
+
   it("a worker whose task failed (a retry) while its lease was taken over puts back nothing of the new owner's", async () => {
     const provider = new ScriptedProvider('runway', clip, 25);
     provider.fallback = { kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'FAILED'], failureCode: 'INTERNAL' };

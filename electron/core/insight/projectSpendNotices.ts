@@ -106,8 +106,10 @@ export class ProjectSpendNotices {
   private async checkOp(opId: string): Promise<void> {
     let project: string | null = null;
     try {
-      project = await repo.opProject(this.d.engine, opId);
-      if (project) await this.check(project);
+      const op = await repo.opProjectWatch(this.d.engine, opId);
+      project = op?.projectId ?? null;
+      // A project with no thresholds (its own or its budget's) has nothing to cross.
+      if (op?.isWatched) await this.check(op.projectId);
     } catch (e) {
       this.d.logger.log('error', 'project spend thresholds could not be checked', { projectId: project, error: (e as Error).message });
     }

@@ -2,8 +2,20 @@ import type { Queryable } from '../db/engine/sqlEngine';
 
 /** SQL of per-project spend thresholds and their crossings (migration 0510), on either engine. */
 export const projectSpendRepo = {
-  async opProject(q: Queryable, opId: string): Promise<string | null> {
-    return (await q.get<{ project_id: string | null }>('SELECT project_id FROM ledger_ops WHERE id = ?', [opId]))?.project_id ?? null;
+  /**
+   * An op's project, and whether it has any thresholds (its own, or a budget's) — one read, so an op of a
+   * project without thresholds (most) costs one statement.
+   */
+  async opProjectWatch(q: Queryable, opId: string): Promise<{ projectId: string; isWatched: boolean } | null> {
+    const r = await q.get<{ project_id: string | null; own: number; budgets: number }>(
+      `SELECT o.project_id,
+         (SELECT count(*) FROM project_spend_thresholds t WHERE t.project_id = o.project_id) AS own,
+         (SELECT count(*) FROM money_budgets b WHERE b.project_id = o.project_id) AS budgets
+       FROM ledger_ops o WHERE o.id = ?`,
+      [opId],
+    );
+    if (!r?.project_id) return null;
+    return { projectId: r.project_id, isWatched: Number(r.own) > 0 || Number(r.budgets) > 0 };
   },
 
   /** Posted spend of the project: captures and debits into sys:spend, minus refunds. */

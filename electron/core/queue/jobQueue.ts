@@ -2,9 +2,10 @@ import type { Job, SubmitResult } from '../../../shared/contract/jobs';
 import { AppError } from '../../../shared/errors';
 import { AttemptLog } from './attemptLog';
 import { stageOf } from './jobKeys';
-import { JobRepo, type JobRow } from './jobRepo';
+import { JobRepo, type JobRow, type TaskRow } from './jobRepo';
 import { openJobParams } from './jobInputs';
-import { JobRunner, type RunnerDeps } from './jobRunner';
+import { JobRunner } from './jobRunner';
+import type { RunnerDeps } from './queuePorts';
 import { admit, localAdmitter, tierLimits } from './sharedLimits';
 import { MONEY_WRITER } from '../db/engine/sqlEngine';
 import type { PlanConfig } from '../../../shared/money/planSchema';
@@ -46,6 +47,8 @@ export class JobQueue {
   /** Slots taken by claims waiting for their group commit, and those claims. */
   private claiming = 0;
   private readonly claims = new Set<Promise<void>>();
+  /** Running jobs whose last write is queued: their slots are free for the next claim. */
+  private readonly ending = new Set<string>();
   private readonly leaseMs: number;
   /** When kick last looked for expired leases. */
   private leaseScanAt = Number.NEGATIVE_INFINITY;
@@ -73,6 +76,7 @@ export class JobQueue {
       onWaitingForTier: () => {
         this.isOwnersClaimDue = true;
       },
+      onEnding: (id) => this.handOff(id),
       // A data dir's only runner keeps the tier in memory; a studio's workers share it through the database.
       admit: d.lock.isExclusive ? localAdmitter() : admit,
       tierLimits: async (provider, model) => {
@@ -85,7 +89,7 @@ export class JobQueue {
         return tierLimits(d.tierPlan(), this.reported.get(`${provider}/${model}`) ?? null);
       },
     });
-    this.submitter = new JobSubmitter(d, this.repo, this.attempts, { kick: () => this.kick(), get: (id) => this.get(id) });
+    this.submitter = new JobSubmitter(d, this.repo, this.attempts, { kick: () => this.kick() });
   }
 
   /**
@@ -338,26 +342,40 @@ export class JobQueue {
       });
   }
 
+  /**
+   * A job's last write was just queued: its slot is free, and the slot's claim is queued right behind that
+   * write, so both share one group commit (the claim's piece runs after it). Synchronous, beside any tick in
+   * progress (slots are counted before anything is awaited); the paused flag is read inside the claim, and
+   * no lease scan goes first.
+   */
+  private handOff(jobId: string): void {
+    if (this.isDisposed || !this.d.lock.isHeld || !this.running.has(jobId) || this.ending.has(jobId)) return;
+    this.ending.add(jobId);
+    this.claimFree({ isHandOff: true, isScanDue: false });
+  }
+
   private async tick(): Promise<void> {
     const now = this.d.clock.now();
     // Nothing to claim and no lease scan due (every slot busy, or every provider held): nothing to read,
     // not even the paused flag — under load most ticks end here.
     const isScanDue = now - this.leaseScanAt >= this.leaseMs / 4;
-    const slots = this.concurrency() - this.running.size - this.claiming;
+    const slots = this.concurrency() - this.busySlots();
     if (!isScanDue && (slots <= 0 || this.isDisposed)) return;
     if (await this.isPaused()) return;
     // Leases are renewed at half their length, so looking for expired ones a few times per lease is enough
     // (kick runs after every submit and every job's end; the scan is not needed each time).
     if (isScanDue) {
       this.leaseScanAt = now;
-      for (const r of await this.repo.s.expiredLeases.all({ now })) {
-        if (this.running.has(r.id)) continue;
-        if ((await this.repo.s.requeueIfExpired.run({ id: r.id, now })).changes > 0) {
-          this.d.logger.log('info', 'recovered a job whose lease ran out (its worker stopped)', { jobId: r.id });
-        }
+      for (const jobId of await this.repo.requeueExpired(now, this.running)) {
+        this.d.logger.log('info', 'recovered a job whose lease ran out (its worker stopped)', { jobId });
       }
     }
-    const free = this.concurrency() - this.running.size - this.claiming;
+    this.claimFree({ isHandOff: false, isScanDue });
+  }
+
+  /** Queues the claim of every free slot (see tick and handOff). */
+  private claimFree({ isHandOff, isScanDue }: { isHandOff: boolean; isScanDue: boolean }): void {
+    const free = this.concurrency() - this.busySlots();
     // An open breaker holds its provider's jobs where they are: unclaimed, reservations kept (C4).
     const ready = [...this.d.providers.keys()].filter((p) => !this.d.gate.isHolding(p));
     if (free <= 0 || ready.length === 0 || this.isDisposed) return;
@@ -371,8 +389,11 @@ export class JobQueue {
     this.isOwnersClaimDue = false;
     this.claiming += free;
     const claims = this.d.engine
-      .tx((q) => this.repo.claimReady(q, free, ready, this.d.clock.now(), this.leaseMs, ownersFirst), { isolation: 'lockRows' })
-      .then((rows) => rows.forEach((row) => this.launch(row)))
+      .tx(async (q) => {
+        if (isHandOff && (await this.repo.on(q).paused.get())?.value === '1') return [];
+        return this.repo.claimWithTasks(q, free, ready, this.d.clock.now(), this.leaseMs, ownersFirst);
+      }, { isolation: 'lockRows' })
+      .then((claimed) => claimed.forEach(({ row, tasks }) => this.launch(row, tasks)))
       .catch((e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }))
       .finally(() => {
         this.claiming -= free;
@@ -404,7 +425,7 @@ export class JobQueue {
     }
   }
 
-  private launch(row: JobRow): void {
+  private launch(row: JobRow, tasks: TaskRow[]): void {
     const { id, lease_token: token } = row;
     const ctl = new AbortController();
     const renew = setInterval(() => {
@@ -414,17 +435,23 @@ export class JobQueue {
     }, this.leaseMs / 2);
     renew.unref?.();
     const done = this.runner
-      .run(id, ctl.signal, row)
+      .run(id, ctl.signal, { row, tasks })
       .catch((e: unknown) => this.d.logger.log('error', 'job runner failed', { jobId: id, error: (e as Error).message, stack: (e as Error).stack }))
       .finally(() => {
         clearInterval(renew);
         this.running.delete(id);
+        this.ending.delete(id);
         this.emitQueueSoon();
         setImmediate(() => this.kick());
       });
     this.running.set(id, { ctl, done });
     this.emitJobSoon(id);
     this.emitQueueSoon();
+  }
+
+  /** Slots held: jobs running (but those whose last write is queued) and claims waiting for their commit. */
+  private busySlots(): number {
+    return this.running.size - this.ending.size + this.claiming;
   }
 
   private concurrency(): number {

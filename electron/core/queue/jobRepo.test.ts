@@ -5,7 +5,7 @@ import { migrations } from '../db/migrations';
 import { describeEachEngine } from '../../../test/support/engines';
 import { limitsJob, limitsSeed } from '../../../test/support/limitsKit';
 import { bindAll } from '../db/engine/namedSql';
-import { JOB_SQL, JobRepo, TASKS_OF_SQL, claimStatement } from './jobRepo';
+import { JOB_SQL, JobRepo, TASKS_OF_SQL, claimPickStatement, claimStatement } from './jobRepo';
 
 describe('JobRepo', () => {
   it("finds ready, running and expired jobs through the jobs_ready index, never by scanning and sorting every job", () => {
@@ -13,6 +13,7 @@ describe('JobRepo', () => {
     migrate(db, migrations, ':memory:');
     const plans: [string, unknown[]][] = [
       [claimStatement(''), [2, 1, 1, 1, ',local,', 4]],
+      [claimPickStatement(), [1, ',local,', 4]],
       [JOB_SQL.expiredLeases.text, [1]],
       [JOB_SQL.requeueAllExpired.text, [1, 1]],
       [JOB_SQL.earliestWaiting.text, []],
@@ -34,14 +35,16 @@ describe('JobRepo', () => {
   it("claims the jobs owning a task in flight from the in-flight tasks' index and the jobs' key, never walking the backlog", () => {
     const db = new Database(':memory:');
     migrate(db, migrations, ':memory:');
-    const plan = db
-      .prepare(`EXPLAIN QUERY PLAN ${claimStatement('', true)}`)
-      .all(2, 1, 1, 1, ',local,', 4)
-      .map((r) => (r as { detail: string }).detail)
-      .join(' | ');
-    expect(plan).toMatch(/SCAN job_tasks USING INDEX job_tasks_in_flight/);
-    expect(plan).toMatch(/SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/);
-    expect(plan).not.toMatch(/jobs_ready/);
+    for (const [sql, params] of [[claimStatement('', true), [2, 1, 1, 1, ',local,', 4]], [claimPickStatement(true), [1, ',local,', 4]]] as const) {
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+      expect(plan, sql).toMatch(/SCAN job_tasks USING INDEX job_tasks_in_flight/);
+      expect(plan, sql).toMatch(/SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/);
+      expect(plan, sql).not.toMatch(/jobs_ready/);
+    }
     db.close();
   });
 

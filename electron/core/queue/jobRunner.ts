@@ -3,18 +3,12 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { GenerationParams } from '../../../shared/jobParams';
 import type { ProviderId } from '../../../shared/money/params';
-import type { CoreEvents } from '../coreEvents';
-import type { Queryable, SqlEngine } from '../db/engine/sqlEngine';
-import type { Clock, Ids, Logger } from '../ports';
+import type { Queryable } from '../db/engine/sqlEngine';
 import { ProviderCallError, type Provider, type TaskState } from '../providers/provider';
-import type { PromptVault } from '../security/promptVault';
-import type { TakeService } from '../takes/takeService';
-import type { AttemptLog } from './attemptLog';
 import { openJobParams } from './jobInputs';
 import { isRetryableFailure, jobOutcome } from './jobTransitions';
-import type { JobRepo, JobRow, TaskRow } from './jobRepo';
-import type { ProviderFunds, ProviderGate, QueueMedia, QueueMoney } from './queuePorts';
-import type { Admitter, AdmitRequest } from './sharedLimits';
+import type { JobRow, TaskRow } from './jobRepo';
+import type { RunnerDeps } from './queuePorts';
 import { MONEY_WRITER } from '../db/engine/sqlEngine';
 
 /** The transactions that settle money run one at a time across a studio (TxOptions.writer). */
@@ -35,38 +29,13 @@ export class LeaseLost extends Error {
   override name = 'LeaseLost';
 }
 
-export interface RunnerDeps {
-  /** The database the queue's rows live in (SQLite's file, or a studio's PostgreSQL). */
-  engine: SqlEngine;
-  repo: JobRepo;
-  attempts: AttemptLog;
-  takes: TakeService;
-  providers: ReadonlyMap<ProviderId, Provider>;
-  money: QueueMoney;
-  media: QueueMedia;
-  vault: PromptVault;
-  gate: ProviderGate;
-  events: CoreEvents;
-  clock: Clock;
-  ids: Ids;
-  logger: Logger;
-  /** Full-jitter backoff delay for the given retry number (1-based), honouring a provider's Retry-After. */
-  backoff(provider: ProviderId, retry: number, retryAfterMs?: number): number;
-  pollIntervalMs(provider: ProviderId): number;
-  /** Runway's balance: read again after each settle (issue 13: the books mirror it). */
-  funds?: ProviderFunds;
-  /** The provider tier's limits for a model, shared by every worker through the database (sharedLimits.ts). */
-  tierLimits(provider: ProviderId, model: string): Promise<Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'> | null>;
-  /** Takes the tier's limits in the intent transaction: shared through the database, or this process's own (sharedLimits). */
-  admit: Admitter;
-  /** Called after a take is stored (auto-check runs off the queue's slots). */
-  onTakeStored(takeId: string): void;
-  emitJob(jobId: string): void;
-  /** A job gave its slot back to wait for the tier's limits: the next claim looks for jobs owning tasks in flight first. */
-  onWaitingForTier?(): void;
-}
-
 type TaskOutcome = { kind: 'done' } | { kind: 'requeue'; delayMs: number; code: string; message: string };
+
+/** A create's answer as its commit recorded it: the task's row now, and the attempt the create opened. */
+interface Created {
+  task: TaskRow;
+  attempt: { id: number; startedAt: number };
+}
 
 interface Ctx {
   row: JobRow;
@@ -88,10 +57,10 @@ interface Ctx {
 export class JobRunner {
   constructor(private readonly d: RunnerDeps) {}
 
-  /** `claimed`: the row as the claim wrote it (the scheduler has it already); read here otherwise. */
-  async run(jobId: string, signal: AbortSignal, claimed?: JobRow): Promise<void> {
+  /** `claimed`: the row as the claim wrote it, with its tasks (the scheduler read them in the claim); read here otherwise. */
+  async run(jobId: string, signal: AbortSignal, claimed?: { row: JobRow; tasks: TaskRow[] }): Promise<void> {
     await this.d.money.ready;
-    const row = claimed ?? (await this.d.repo.get(jobId));
+    const row = claimed?.row ?? (await this.d.repo.get(jobId));
     if (!row || row.status !== 'running') return;
     const provider = this.d.providers.get(row.provider as ProviderId);
     const { params, cannotRun } = openJobParams(row, this.d.vault);
@@ -106,7 +75,7 @@ export class JobRunner {
         await this.failPending(ctx, cannotRun.code, cannotRun.message);
       } else {
         // A task left in 'intent' means a create may or may not have reached the provider.
-        tasks = await this.d.repo.tasks(jobId);
+        tasks = claimed?.tasks ?? (await this.d.repo.tasks(jobId));
         const inIntent = tasks.filter((t) => t.status === 'intent');
         if (inIntent.length > 0) await this.d.engine.tx(async (q) => { for (const t of inIntent) await this.endTask(ctx, t.n, { status: 'unknown' }, q); });
         if (row.attempts > row.max_attempts) await this.failPending(ctx, 'RETRIES_EXHAUSTED', `Gave up after ${row.max_attempts} attempts.`);
@@ -146,10 +115,17 @@ export class JobRunner {
   private async driveTask(ctx: Ctx, n: number, fresh?: TaskRow): Promise<TaskOutcome> {
     let pollFailures = 0;
     let isCancelSent = false;
+    let created: Created | null = null;
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
-      // The lease (and a cancel asked for since the claim) is read at every step, the first included.
-      const [task, job] = await Promise.all([fresh ?? this.d.repo.s.task.get({ id: ctx.row.id, n }), this.d.repo.s.leaseState.get({ id: ctx.row.id })]);
+      // The lease (and a cancel asked for since the claim) is read at every step, the first included — but
+      // the first poll after a create: its record was fenced by the lease a moment ago (a cancel asked for
+      // meanwhile is seen at the next step).
+      const isJustCreated = fresh !== undefined && fresh === created?.task;
+      const [task, job] = await Promise.all([
+        fresh ?? this.d.repo.s.task.get({ id: ctx.row.id, n }),
+        isJustCreated ? { lease_token: ctx.token, is_cancel_requested: 0, attempts: ctx.row.attempts } : this.d.repo.s.leaseState.get({ id: ctx.row.id }),
+      ]);
       fresh = undefined;
       if (!task || !job) throw new LeaseLost();
       if (job.lease_token !== ctx.token) throw new LeaseLost();
@@ -168,7 +144,11 @@ export class JobRunner {
       }
       if (task.status === 'pending') {
         const out = await this.create(ctx, task);
-        if (out) return out;
+        if (out === null) continue;
+        if (!('task' in out)) return out;
+        // Recorded: polled at once, from the row as written.
+        created = out;
+        fresh = out.task;
         continue;
       }
       // submitted: poll
@@ -186,13 +166,13 @@ export class JobRunner {
         await this.endTask(ctx, n, { status: 'unknown', code: pe.code, failure: pe.message });
         return { kind: 'done' };
       }
-      const out = await this.observe(ctx, task, state);
+      const out = await this.observe(ctx, task, state, created?.task.n === n ? created.attempt : undefined);
       if (out) return out;
     }
   }
 
   /** Commits the intent, makes exactly one create call, records its id. Returns an outcome when the task leaves 'pending' for good or the job must wait. */
-  private async create(ctx: Ctx, task: TaskRow): Promise<TaskOutcome | null> {
+  private async create(ctx: Ctx, task: TaskRow): Promise<TaskOutcome | Created | null> {
     const { provider, row } = ctx;
     const tries = task.tries + 1;
     const maxTries = this.d.money.settings(provider.id).backoff.maxRetries + 1;
@@ -292,20 +272,25 @@ export class JobRunner {
       return { kind: 'done' };
     }
     permit.success();
+    const submittedAt = this.d.clock.now();
     await this.d.engine.tx(async (q) => {
       await this.d.attempts.setProviderJobId(attemptId, created.taskId, q);
-      if ((await this.d.repo.on(q).taskSubmitted.run({ id: row.id, n: task.n, token: ctx.token, taskId: created.taskId, est: created.estimatedCredits, now: this.d.clock.now() })).changes === 0) {
+      if ((await this.d.repo.on(q).taskSubmitted.run({ id: row.id, n: task.n, token: ctx.token, taskId: created.taskId, est: created.estimatedCredits, now: submittedAt })).changes === 0) {
         throw new LeaseLost();
       }
     });
     this.d.emitJob(row.id);
-    return null;
+    return {
+      task: { ...task, status: 'submitted', tries, intent_at: now, provider_task_id: created.taskId, estimated_credits: created.estimatedCredits, submitted_at: submittedAt },
+      attempt: { id: attemptId, startedAt: now },
+    };
   }
 
   /** Reacts to one polled state. Returns an outcome when the task is finished. */
-  private async observe(ctx: Ctx, task: TaskRow, state: TaskState): Promise<TaskOutcome | null> {
+  /** `opened`: the attempt the create just opened (read here otherwise: a resumed task). */
+  private async observe(ctx: Ctx, task: TaskRow, state: TaskState, opened?: Created['attempt']): Promise<TaskOutcome | null> {
     const { row } = ctx;
-    const attempt = await this.d.attempts.openFor(row.id, task.n);
+    const attempt = opened ?? (await this.d.attempts.openFor(row.id, task.n));
     const now = this.d.clock.now();
     if (state.status === 'SUCCEEDED' || state.status === 'FAILED' || state.status === 'CANCELLED') {
       if (task.submitted_at !== null) this.d.gate.recordLatency(ctx.provider.id, now - task.submitted_at);
@@ -327,8 +312,8 @@ export class JobRunner {
         const cost = state.costCredits ?? task.estimated_credits ?? Math.ceil(row.estimated_credits / row.variations);
         const after = await this.balance(ctx);
         const end = this.d.clock.now();
-        await this.d.engine.tx(async (q) => {
-          await this.d.takes.insertIn(q, {
+        const taken = this.d.engine.tx(async (q) => {
+          const take = await this.d.takes.insertIn(q, {
             id: takeId, jobId: row.id, projectId: row.project_id, shotId: row.shot_id, n: task.n, artifactClass: row.artifact_class as 'preview' | 'release',
             artifactId: stored.artifactId, sourceTakeId: row.source_take_id, model: row.model, durationSec: stored.durationSec,
             width: stored.width, height: stored.height, credits: cost,
@@ -336,8 +321,10 @@ export class JobRunner {
           await this.endTask(ctx, task.n, { status: 'succeeded', cost, takeId, providerStatus: 'SUCCEEDED' }, q);
           if (attempt) await this.d.attempts.end(attempt.id, { status: 'ok', charged: cost, after, latencyMs: end - attempt.startedAt, now: end }, q);
           await this.settleIfLast(ctx, q);
+          return take;
         }, MONEY);
-        await this.d.takes.announce(takeId);
+        this.endingWith(ctx);
+        this.d.takes.announceStored(await taken);
         this.d.onTakeStored(takeId);
         return { kind: 'done' };
       } catch (e) {
@@ -365,7 +352,7 @@ export class JobRunner {
       const isCancelled = state.status === 'CANCELLED';
       const after = await this.balance(ctx);
       const retryable = !isCancelled && isRetryableFailure(state.failureCode) && (await this.d.repo.s.leaseState.get({ id: row.id }))?.is_cancel_requested === 0;
-      await this.d.engine.tx(async (q) => {
+      const ended = this.d.engine.tx(async (q) => {
         // A worker whose lease was taken over meanwhile writes nothing: the new owner may have started the variation again.
         if (retryable && (await this.d.repo.on(q).taskBackToPending.run({ id: row.id, n: task.n, token: ctx.token })).changes === 0) throw new LeaseLost();
         if (attempt) await this.d.attempts.end(attempt.id, { status: isCancelled ? 'canceled' : 'fail', code: state.failureCode ?? null, charged: cost, after, latencyMs: now - attempt.startedAt, now }, q);
@@ -374,6 +361,8 @@ export class JobRunner {
           await this.settleIfLast(ctx, q);
         }
       }, MONEY);
+      if (!retryable) this.endingWith(ctx);
+      await ended;
       return retryable ? null : { kind: 'done' };
     }
     // Still waiting: PENDING, THROTTLED (the provider's own queue) or RUNNING.
@@ -437,6 +426,11 @@ export class JobRunner {
     if ((await on.finish.run({ id: row.id, token: ctx.token, status: outcome.status, captured: cap.captured, after: cap.after, code: outcome.code, message: outcome.message, now })).changes === 0) {
       throw new LeaseLost();
     }
+  }
+
+  /** A job of one variation ends with the transaction just queued (more variations: their own steps decide). */
+  private endingWith(ctx: Ctx): void {
+    if (ctx.row.variations === 1) this.d.onEnding?.(ctx.row.id);
   }
 
   /** Ends one task (on the transaction's Queryable when given, else as one statement of its own). */

@@ -13,7 +13,7 @@ import type { AttemptLog } from './attemptLog';
 import { jobKeys, stageOf } from './jobKeys';
 import { encodeParams } from './jobParamsColumn';
 import type { JobRepo } from './jobRepo';
-import type { RunnerDeps } from './jobRunner';
+import type { RunnerDeps } from './queuePorts';
 
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
@@ -40,8 +40,8 @@ export class JobSubmitter {
     private readonly d: SubmitDeps,
     private readonly repo: JobRepo,
     private readonly attempts: AttemptLog,
-    /** The scheduler's: wake it, and read a job back. */
-    private readonly hooks: { kick(): void; get(id: string): Promise<Job> },
+    /** The scheduler's: wake it. */
+    private readonly hooks: { kick(): void },
   ) {}
 
   async submit(input: SubmitRequest): Promise<SubmitResult> {
@@ -78,7 +78,8 @@ export class JobSubmitter {
 
     // Acknowledged only after the commit that holds it (Q1), shared with the other writes of this tick.
     let made: { project: Project | null; shotsOf: string | null } = { project: null, shotsOf: null };
-    const result = await this.d.engine.tx(async (q): Promise<{ jobId: string; cacheHit: boolean; saved: number }> => {
+    const result = await this.d.engine.tx(async (q): Promise<{ jobId: string; cacheHit: boolean; saved: number; job: Job }> => {
+      const answer = async (id: string, cacheHit: boolean, saved: number) => ({ jobId: id, cacheHit, saved, job: (await this.repo.job(id, q))! });
       made = { project: null, shotsOf: null };
       // Looked up again here: a submit sharing this commit may have just created the project.
       const name = input.projectName ?? 'Untitled';
@@ -93,7 +94,7 @@ export class JobSubmitter {
       // The cache first: a finished answer is free whatever the wallet holds, so a hit is never priced or guarded.
       const on = this.repo.on(q);
       const existing = await on.byKey.get({ key: keys.idempotencyKey });
-      if (existing && existing.status !== 'succeeded') return { jobId: existing.id, cacheHit: false, saved: 0 };
+      if (existing && existing.status !== 'succeeded') return answer(existing.id, false, 0);
       const row = (estimatedCredits: number) => ({
         projectId, shotId, provider: params.provider, model: params.model, artifactClass: params.artifactClass, variations: params.variations,
         paramsJson: encodeParams(params), promptSealed: sealed, paramsHash: keys.paramsHash, idempotencyKey: keys.idempotencyKey,
@@ -109,7 +110,7 @@ export class JobSubmitter {
           inputBytes: inputs.bytes, outputSpec: keys.outputSpec, creditsBefore: null, creditsEstimated: existing.estimated_credits, queueTimeMs: 0, startedAt: now,
         }, q);
         await this.attempts.end(a, { status: 'cache_hit', charged: 0, latencyMs: 0, now }, q);
-        return { jobId, cacheHit: true, saved };
+        return answer(jobId, true, saved);
       }
       // A real render: priced and guarded once, in the transaction that reserves it.
       const priced = await this.d.money.check(params, projectId, q, input.userId);
@@ -119,11 +120,12 @@ export class JobSubmitter {
       const reservationId = `rsv_${jobId}`;
       const snap = await this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced }, q);
       await on.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
-      return { jobId, cacheHit: false, saved: 0 };
+      return answer(jobId, false, 0);
     }, { writer: MONEY_WRITER });
     if (made.project) this.d.projects.announceCreated(made.project);
     if (made.shotsOf) await this.d.shots.announce(made.shotsOf);
-    const job = await this.hooks.get(result.jobId);
+    // As its own transaction read it back: the answer and the announcement need no read after the commit.
+    const { job } = result;
     this.d.events.emit('jobs.changed', { job });
     this.hooks.kick();
     const takeJobId = job.cacheOfJobId ?? job.id;

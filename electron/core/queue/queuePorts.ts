@@ -1,4 +1,12 @@
-import type { Queryable } from '../db/engine/sqlEngine';
+import type { Queryable, SqlEngine } from '../db/engine/sqlEngine';
+import type { CoreEvents } from '../coreEvents';
+import type { Clock, Ids, Logger } from '../ports';
+import type { Provider } from '../providers/provider';
+import type { PromptVault } from '../security/promptVault';
+import type { TakeService } from '../takes/takeService';
+import type { AttemptLog } from './attemptLog';
+import type { JobRepo } from './jobRepo';
+import type { Admitter, AdmitRequest } from './sharedLimits';
 import type { GenerationParams } from '../../../shared/jobParams';
 import type { ArtifactClass, ProviderId } from '../../../shared/money/params';
 
@@ -109,4 +117,41 @@ export interface ProviderFunds {
   refresh(why: 'start' | 'submit' | 'settle', maxAgeMs?: number): Promise<unknown>;
   /** Throws INSUFFICIENT_CREDITS naming the pool when the provider's last reading cannot pay `credits` now. Runs inside the submit transaction. */
   check(provider: ProviderId, credits: number, q: Queryable): Promise<void>;
+}
+
+/** What the job runner works with (the queue builds it: JobQueue). */
+export interface RunnerDeps {
+  /** The database the queue's rows live in (SQLite's file, or a studio's PostgreSQL). */
+  engine: SqlEngine;
+  repo: JobRepo;
+  attempts: AttemptLog;
+  takes: TakeService;
+  providers: ReadonlyMap<ProviderId, Provider>;
+  money: QueueMoney;
+  media: QueueMedia;
+  vault: PromptVault;
+  gate: ProviderGate;
+  events: CoreEvents;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  /** Full-jitter backoff delay for the given retry number (1-based), honouring a provider's Retry-After. */
+  backoff(provider: ProviderId, retry: number, retryAfterMs?: number): number;
+  pollIntervalMs(provider: ProviderId): number;
+  /** Runway's balance: read again after each settle (issue 13: the books mirror it). */
+  funds?: ProviderFunds;
+  /** The provider tier's limits for a model, shared by every worker through the database (sharedLimits.ts). */
+  tierLimits(provider: ProviderId, model: string): Promise<Pick<AdmitRequest, 'perMinute' | 'burst' | 'maxConcurrent'> | null>;
+  /** Takes the tier's limits in the intent transaction: shared through the database, or this process's own (sharedLimits). */
+  admit: Admitter;
+  /** Called after a take is stored (auto-check runs off the queue's slots). */
+  onTakeStored(takeId: string): void;
+  emitJob(jobId: string): void;
+  /** A job gave its slot back to wait for the tier's limits: the next claim looks for jobs owning tasks in flight first. */
+  onWaitingForTier?(): void;
+  /**
+   * The job's last write is queued (its run ends with that commit): the scheduler may claim the next job
+   * now, in the same group commit, rather than one commit later.
+   */
+  onEnding?(jobId: string): void;
 }

@@ -15,9 +15,13 @@ export class TakeService {
     private readonly clock: Clock,
   ) {}
 
-  /** Inside the caller's transaction (the queue stores the take and ends its task together). */
-  insertIn(q: Queryable, t: NewTake): Promise<void> {
-    return takeRepo.insert(q, t, this.clock.now());
+  /**
+   * Inside the caller's transaction (the queue stores the take and ends its task together): the take as
+   * stored, read back in that transaction, to announce once it has committed (announceStored).
+   */
+  async insertIn(q: Queryable, t: NewTake): Promise<Take> {
+    await takeRepo.insert(q, t, this.clock.now());
+    return this.found(t.id, await takeRepo.get(q, t.id));
   }
 
   async get(id: string): Promise<Take> {
@@ -50,7 +54,12 @@ export class TakeService {
   }
 
   async announce(id: string): Promise<void> {
-    this.events.emit('takes.changed', { take: await this.get(id) });
+    this.announceStored(await this.get(id));
+  }
+
+  /** A take as its committed transaction read it back (insertIn). */
+  announceStored(take: Take): void {
+    this.events.emit('takes.changed', { take });
   }
 
   private found(id: string, take: Take | null): Take {
