@@ -148,38 +148,30 @@ export class Books {
 
   /** A surface's open accounts in draw order (allowances soonest-ending first, then grant, then purchased). */
   async sources(surface: Surface): Promise<Source[]> {
-    const out: Source[] = [];
-    const pools = await this.accountsByPool(surface);
-    for (const kind of DRAW_ORDER) {
-      for (const a of pools.get(poolId(surface, kind)) ?? []) {
-        if (a.closed_at === null) out.push({ account: a.id, pool: a.pool!, available: available(a) });
-      }
-    }
-    return out;
+    return (await this.accountsOf([surface])).sources(surface);
   }
 
   /** Available credits per pool of the given surfaces (pools with an account). */
   async snapshot(surfaces: Iterable<Surface>): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const s of surfaces) {
-      const pools = await this.accountsByPool(s);
-      for (const kind of DRAW_ORDER) {
-        const rows = pools.get(poolId(s, kind));
-        if (rows && rows.length > 0) out[poolId(s, kind)] = rows.reduce((n, a) => n + available(a), 0);
-      }
-    }
-    return out;
+    return (await this.accountsOf(surfaces)).snapshot();
   }
 
-  /** A surface's accounts by pool, each pool's in cycle order: one read for all its pools. */
-  private async accountsByPool(surface: Surface): Promise<Map<string, AccountRow[]>> {
-    const out = new Map<string, AccountRow[]>();
-    for (const a of await this.s.accountsOfSurface.all({ surface })) {
-      const list = out.get(a.pool!);
-      if (list) list.push(a);
-      else out.set(a.pool!, [a]);
+  /**
+   * The accounts of these surfaces, one read per surface: a reserve or a settle takes its snapshot, its
+   * sources and its accounts' surfaces from the same rows (they cannot change within its transaction).
+   */
+  async accountsOf(surfaces: Iterable<Surface>): Promise<SurfaceAccounts> {
+    const bySurface = new Map<Surface, Map<string, AccountRow[]>>();
+    for (const s of surfaces) {
+      const pools = new Map<string, AccountRow[]>();
+      for (const a of await this.s.accountsOfSurface.all({ surface: s })) {
+        const list = pools.get(a.pool!);
+        if (list) list.push(a);
+        else pools.set(a.pool!, [a]);
+      }
+      bySurface.set(s, pools);
     }
-    return out;
+    return new SurfaceAccounts(bySurface);
   }
 
   async isClosed(account: string): Promise<boolean> {
@@ -194,6 +186,41 @@ function differing(before: Record<string, unknown>, now: object, kindDiffers: bo
     if (canonicalJson(before[k]) !== canonicalJson(after[k])) out.push(k);
   }
   return out;
+}
+
+/** A surface's accounts by pool, each pool's in cycle order, as Books.accountsOf read them. */
+export class SurfaceAccounts {
+  constructor(private readonly bySurface: ReadonlyMap<Surface, ReadonlyMap<string, AccountRow[]>>) {}
+
+  /** Available credits per pool (pools with an account). */
+  snapshot(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [s, pools] of this.bySurface) {
+      for (const kind of DRAW_ORDER) {
+        const rows = pools.get(poolId(s, kind));
+        if (rows && rows.length > 0) out[poolId(s, kind)] = rows.reduce((n, a) => n + available(a), 0);
+      }
+    }
+    return out;
+  }
+
+  /** The surface's open accounts in draw order (allowances soonest-ending first, then grant, then purchased). */
+  sources(surface: Surface): Source[] {
+    const out: Source[] = [];
+    const pools = this.bySurface.get(surface);
+    for (const kind of DRAW_ORDER) {
+      for (const a of pools?.get(poolId(surface, kind)) ?? []) {
+        if (a.closed_at === null) out.push({ account: a.id, pool: a.pool!, available: available(a) });
+      }
+    }
+    return out;
+  }
+
+  /** One of these accounts by id (undefined: not of these surfaces). */
+  account(id: string): AccountRow | undefined {
+    for (const pools of this.bySurface.values()) for (const rows of pools.values()) for (const a of rows) if (a.id === id) return a;
+    return undefined;
+  }
 }
 
 /** Adds per-pool deltas to a snapshot (a copy). */

@@ -29,7 +29,7 @@ export async function syncCycles(ctx: LedgerCtx, t: Now): Promise<void> {
     if (!rules) continue;
     for (const g of rules.grants) {
       const id = `grant:${surface}:${g.id}`;
-      if (await s.op.get({ id })) continue;
+      if (await s.hasOp.get({ id })) continue;
       const account = await books.poolAccount(plan, surface, 'grant', t);
       const reason = `plan ${name}: ${g.id}`;
       await books.insertOp(id, 'grant', { pool: poolId(surface, 'grant'), credits: g.credits, reason }, { account }, t, { reason });
@@ -39,7 +39,7 @@ export async function syncCycles(ctx: LedgerCtx, t: Now): Promise<void> {
     if (rules.allowance) {
       const c = cycleAt(t.ms, rules.allowance);
       const id = `allowance:${name}:${surface}:${c.start}`;
-      if (await s.op.get({ id })) continue;
+      if (await s.hasOp.get({ id })) continue;
       const account = await books.poolAccount(plan, surface, 'allowance', t);
       const reason = `plan ${name}: allowance for the cycle from ${c.start}`;
       await books.insertOp(id, 'allowance', { pool: poolId(surface, 'allowance'), credits: rules.allowance.credits, cycle: c.start }, { account, cycleEnd: c.end }, t, { reason });

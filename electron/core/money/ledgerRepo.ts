@@ -124,6 +124,8 @@ const LEDGER = {
          debits_pending = debits_pending + @dpe, credits_pending = credits_pending + @cpe WHERE id = @id`,
     ),
     op: named<{ id: string }, OpRow>('SELECT * FROM ledger_ops WHERE id = @id'),
+    /** Whether an op was written (the ledger is append-only: once there, always there). */
+    hasOp: named<{ id: string }, { one: number }>('SELECT 1 AS one FROM ledger_ops WHERE id = @id'),
     insertOp: named<OpRow>(
       `INSERT INTO ledger_ops (id, kind, request, result, reservation_id, job_id, project_id, user_id, stage, artifact_class, reason, created_at, day)
        VALUES (@id, @kind, @request, @result, @reservation_id, @job_id, @project_id, @user_id, @stage, @artifact_class, @reason, @created_at, @day)`,

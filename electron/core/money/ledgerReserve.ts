@@ -24,11 +24,12 @@ export async function reserveCredits(c: LedgerCtx, req: z.output<typeof ReserveR
   const t = c.now();
   await syncCycles(c, t);
   const surfaces = Object.keys(amounts) as Surface[];
-  const before = await c.books.snapshot(surfaces);
+  const accounts = await c.books.accountsOf(surfaces);
+  const before = accounts.snapshot();
   const legs: Leg[] = [];
   const short: Shortfall[] = [];
   for (const s of surfaces) {
-    const plan = drain(await c.books.sources(s), amounts[s]!);
+    const plan = drain(accounts.sources(s), amounts[s]!);
     legs.push(...plan.legs);
     if (plan.shortfall > 0) short.push(await shortfall(c, s, amounts[s]!, plan.shortfall));
   }

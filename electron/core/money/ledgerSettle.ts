@@ -66,9 +66,12 @@ export async function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: stri
   const t = ctx.now();
   const holds = (await s.entriesOfOp.all({ op: rid })).filter((e) => e.is_pending === 1);
   const surfaces = new Set<Surface>([...(Object.keys(amounts) as Surface[]), ...(Object.keys(want) as Surface[])]);
-  const before = await books.snapshot(surfaces);
+  const accounts = await books.accountsOf(surfaces);
+  const before = accounts.snapshot();
+  // A hold's account is of one of the reservation's surfaces (read above); another is read on its own.
+  const accountOf = async (id: string) => accounts.account(id) ?? (await s.account.get({ id }))!;
   const surfaceOf = new Map<string, string | null>();
-  for (const h of holds) if (!surfaceOf.has(h.debit_account)) surfaceOf.set(h.debit_account, (await s.account.get({ id: h.debit_account }))!.surface);
+  for (const h of holds) if (!surfaceOf.has(h.debit_account)) surfaceOf.set(h.debit_account, (await accountOf(h.debit_account)).surface);
   const posts = new Map<string, number>();
   const deltas: Record<string, number> = {};
   const excessBy: Partial<Record<Surface, number>> = {};
@@ -94,7 +97,7 @@ export async function settle(ctx: LedgerCtx, kind: 'capture' | 'void', rid: stri
   for (const h of holds) {
     const back = h.amount - (posts.get(h.id) ?? 0);
     const pool = poolOfAccount(h.debit_account);
-    if (back > 0 && !(await books.isClosed(h.debit_account))) deltas[pool] = (deltas[pool] ?? 0) + back;
+    if (back > 0 && (await accountOf(h.debit_account)).closed_at === null) deltas[pool] = (deltas[pool] ?? 0) + back;
   }
 
   const policy = ctx.plan().settlement.over_reserve;

@@ -124,31 +124,31 @@ export class SqliteEngine implements SqlEngine {
     const hooks: (() => void)[] = [];
     try {
       if (this.conn.inTransaction) throw new AppError('INTERNAL', 'A SQLite transaction is already open on this connection; an engine transaction cannot nest inside it.');
-      this.conn.exec('BEGIN IMMEDIATE');
+      this.control('BEGIN IMMEDIATE');
       for (const p of batch) {
-        this.conn.exec('SAVEPOINT piece');
+        this.control('SAVEPOINT piece');
         this.pieceHooks = [];
         try {
           results.push({ ok: true, value: await p.fn(this.inside) });
-          this.conn.exec('RELEASE piece');
+          this.control('RELEASE piece');
           hooks.push(...this.pieceHooks);
         } catch (error) {
-          this.conn.exec('ROLLBACK TO piece');
-          this.conn.exec('RELEASE piece');
+          this.control('ROLLBACK TO piece');
+          this.control('RELEASE piece');
           results.push({ ok: false, error });
         }
       }
       for (const ride of this.riders) {
-        this.conn.exec('SAVEPOINT ride');
+        this.control('SAVEPOINT ride');
         try {
           ride();
-          this.conn.exec('RELEASE ride');
+          this.control('RELEASE ride');
         } catch {
-          this.conn.exec('ROLLBACK TO ride');
-          this.conn.exec('RELEASE ride');
+          this.control('ROLLBACK TO ride');
+          this.control('RELEASE ride');
         }
       }
-      this.conn.exec('COMMIT');
+      this.control('COMMIT');
       this.committed++;
       runAll(hooks);
     } catch (error) {
@@ -200,6 +200,11 @@ export class SqliteEngine implements SqlEngine {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /** A transaction-control statement, prepared once (exec would parse it on every group). */
+  private control(sql: string): void {
+    this.statement(sql).run();
   }
 
   private allNow<T>(sql: string, params: SqlParams): T[] {
