@@ -23,7 +23,24 @@ export function encodeParams(p: GenerationParams): string {
   return JSON.stringify(clear);
 }
 
+/**
+ * Settings decoded lately, by their stored text: a job's snapshot is built several times in its life (its
+ * submit, its steps, every list), and jobs made with the same settings store the same text. The schema's
+ * answer for a text never changes, so a hit skips the parse; each caller gets its own copy.
+ */
+const decoded = new Map<string, StoredParams>();
+const DECODED_MAX = 512;
+
 export function decodeParams(json: string, jobId: string): StoredParams {
+  const hit = decoded.get(json);
+  if (hit) return { ...hit };
+  const data = parseParams(json, jobId);
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+  decoded.set(json, data);
+  return { ...data };
+}
+
+function parseParams(json: string, jobId: string): StoredParams {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
