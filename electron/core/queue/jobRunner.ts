@@ -286,8 +286,10 @@ export class JobRunner {
     };
   }
 
-  /** Reacts to one polled state. Returns an outcome when the task is finished. */
-  /** `opened`: the attempt the create just opened (read here otherwise: a resumed task). */
+  /**
+   * Reacts to one polled state. Returns an outcome when the task is finished. `opened`: the attempt the
+   * create just opened (read here otherwise: a resumed task).
+   */
   private async observe(ctx: Ctx, task: TaskRow, state: TaskState, opened?: Created['attempt']): Promise<TaskOutcome | null> {
     const { row } = ctx;
     const attempt = opened ?? (await this.d.attempts.openFor(row.id, task.n));
