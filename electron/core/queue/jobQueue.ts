@@ -366,7 +366,7 @@ export class JobQueue {
     // (kick runs after every submit and every job's end; the scan is not needed each time).
     if (isScanDue) {
       this.leaseScanAt = now;
-      for (const jobId of await this.repo.requeueExpired(now, this.running)) {
+      for (const jobId of await this.repo.takeBackLapsed(now, this.running)) {
         this.d.logger.log('info', 'recovered a job whose lease ran out (its worker stopped)', { jobId });
       }
     }

@@ -342,7 +342,7 @@ export class JobRepo {
   }
 
   /** Puts back in the queue the running jobs whose leases ran out (but `running`: this worker's own); their ids. */
-  async requeueExpired(now: number, running: ReadonlyMap<string, unknown>): Promise<string[]> {
+  async takeBackLapsed(now: number, running: ReadonlyMap<string, unknown>): Promise<string[]> {
     const out: string[] = [];
     for (const r of await this.s.expiredLeases.all({ now })) {
       if (!running.has(r.id) && (await this.s.requeueIfExpired.run({ id: r.id, now })).changes > 0) out.push(r.id);
