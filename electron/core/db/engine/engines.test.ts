@@ -93,6 +93,30 @@ describeEachEngine('the engine port', (open) => {
   });
 });
 
+describe('SQLite engine: rows', () => {
+  it('gives the rows better-sqlite3 gives: same columns in the same order, the same values, a repeated name keeping its last value', async () => {
+    const { engine, db } = await openSqlite();
+    await engine.run(`INSERT INTO projects (id, name, created_at, updated_at) VALUES ('prj_1', 'Opening', ?, ?), ('prj_2', 'Close', ?, ?)`, [NOW, NOW, NOW, NOW]);
+    const texts = [
+      'SELECT * FROM projects ORDER BY id',
+      `SELECT id, name AS id, 7 AS n, NULL AS none, x'00ff' AS bytes, count(*) OVER () FROM projects ORDER BY id`,
+      `SELECT 1 AS "__proto__", 2 AS "constructor", 3 AS "a""b", 4 AS "0" FROM projects`,
+      'SELECT * FROM projects WHERE id = ?',
+    ];
+    for (const sql of texts) {
+      const params = sql.includes('?') ? ['nobody'] : [];
+      const theirs = db.conn.prepare(sql).all(...params);
+      const ours = await engine.all(sql, params);
+      expect(ours).toEqual(theirs);
+      ours.forEach((row, i) => expect(Object.keys(row as object)).toEqual(Object.keys(theirs[i] as object)));
+      expect(await engine.get(sql, params)).toEqual(db.conn.prepare(sql).get(...params));
+    }
+    expect(await engine.get('SELECT * FROM projects WHERE id = ?', ['nobody'])).toBeUndefined();
+    // A reader run as a write counts its rows.
+    expect(await engine.run(`UPDATE projects SET name = name || '!' RETURNING id`)).toEqual({ changes: 2 });
+  });
+});
+
 describe('SQLite engine: group commit', () => {
   it('commits the transactions of one turn together, one fsync for all, each answered after that commit', async () => {
     const { engine, db, file } = await openSqlite();

@@ -13,7 +13,7 @@ import type { EngineInfo, Queryable, RunResult, SqlEngine, SqlParams, TxOptions 
 export class SqliteEngine implements SqlEngine {
   readonly name = 'sqlite' as const;
   readonly forUpdate = '';
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Prepared>();
   /** Settles when the open transaction (if any) has ended. */
   private turn: Promise<void> = Promise.resolve();
   private inTx = false;
@@ -193,33 +193,69 @@ export class SqliteEngine implements SqlEngine {
     return this.turn.then(work);
   }
 
-  private statement(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.conn.prepare(sql);
-      this.statements.set(sql, s);
+  private statement(sql: string): Prepared {
+    let p = this.statements.get(sql);
+    if (!p) {
+      const s = this.conn.prepare(sql);
+      p = { s, row: s.reader ? rowBuilder(s.columns().map((c) => c.name)) : null };
+      if (p.row) s.raw(true);
+      this.statements.set(sql, p);
     }
-    return s;
+    return p;
   }
 
   /** A transaction-control statement, prepared once (exec would parse it on every group). */
   private control(sql: string): void {
-    this.statement(sql).run();
+    this.statement(sql).s.run();
   }
 
   private allNow<T>(sql: string, params: SqlParams): T[] {
-    return this.statement(sql).all(...params) as T[];
+    const { s, row } = this.statement(sql);
+    const rows = s.all(...params) as unknown[];
+    if (row) for (let i = 0; i < rows.length; i++) rows[i] = row(rows[i] as unknown[]);
+    return rows as T[];
   }
 
   private getNow<T>(sql: string, params: SqlParams): T | undefined {
-    return this.statement(sql).get(...params) as T | undefined;
+    const { s, row } = this.statement(sql);
+    const got = s.get(...params) as unknown[] | undefined;
+    return (got && row ? row(got) : got) as T | undefined;
   }
 
   private runNow(sql: string, params: SqlParams): RunResult {
-    const s = this.statement(sql);
+    const { s } = this.statement(sql);
     if (!s.reader) return { changes: s.run(...params).changes };
     return { changes: s.all(...params).length };
   }
+}
+
+/** A prepared statement; a reader runs raw (arrays) and `row` makes each array its row object. */
+interface Prepared {
+  s: Database.Statement;
+  row: ((values: unknown[]) => Record<string, unknown>) | null;
+}
+
+const builders = new Map<string, (values: unknown[]) => Record<string, unknown>>();
+
+/**
+ * The row object for a reader's columns, built by a function made once per list of column names (and
+ * shared by every statement with that list). better-sqlite3 builds a row by adding its columns one by one
+ * from C++, and a row of more than about 16 columns (a job has 38) turns into a slow dictionary object;
+ * an object literal of the same columns takes half the time and gives every row of a table one shape, so
+ * the code that reads them stays fast. Same semantics as better-sqlite3's rows: own properties in column
+ * order, a repeated name keeps its last value. Names are quoted by JSON.stringify; a statement with a
+ * column named __proto__ (which a literal would treat as the prototype) keeps better-sqlite3's rows.
+ */
+function rowBuilder(names: readonly string[]): ((values: unknown[]) => Record<string, unknown>) | null {
+  if (names.includes('__proto__')) return null;
+  const key = JSON.stringify(names);
+  let build = builders.get(key);
+  if (!build) {
+    // The function's text is the statement's column names, each a quoted JSON string: nothing else.
+    build = new Function('v', `return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => Record<string, unknown>;
+    builders.set(key, build);
+  }
+  return build;
 }
 
 interface Pending {
