@@ -10,25 +10,31 @@ export interface ChangeRow {
 /** SQL of the live_changes table (migration 0700): append, read after a cursor, prune. */
 export class ChangeRepo {
   private readonly s;
+  private readonly appendInTx: (rows: readonly { origin: string; event: string; payload: string; at: number }[]) => void;
 
   constructor(private readonly conn: Database.Database) {
     this.s = {
-      append: conn.prepare<{ origin: string; event: string; payload: string; at: number }>(
-        'INSERT INTO live_changes (origin, event, payload, at) VALUES (@origin, @event, @payload, @at)',
-      ),
+      append: conn.prepare<[string, string, string, number]>('INSERT INTO live_changes (origin, event, payload, at) VALUES (?, ?, ?, ?)'),
       after: conn.prepare<{ seq: number; limit: number }, ChangeRow>(
         'SELECT seq, origin, event, payload FROM live_changes WHERE seq > @seq ORDER BY seq LIMIT @limit',
       ),
       last: conn.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM live_changes'),
       prune: conn.prepare<{ keep: number }>('DELETE FROM live_changes WHERE seq <= (SELECT MAX(seq) FROM live_changes) - @keep'),
     };
+    this.appendInTx = conn.transaction((rows) => this.appendNow(rows));
   }
 
-  /** Appends rows in one transaction (one commit, one fsync for a batch). */
+  /**
+   * Appends rows in one transaction (one commit, one fsync for a batch). Inside a transaction already open
+   * (the group commit's rider savepoint), its rows are written there, all or none with it.
+   */
   appendAll(rows: readonly { origin: string; event: string; payload: string; at: number }[]): void {
-    this.conn.transaction(() => {
-      for (const r of rows) this.s.append.run(r);
-    })();
+    if (this.conn.inTransaction) this.appendNow(rows);
+    else this.appendInTx(rows);
+  }
+
+  private appendNow(rows: readonly { origin: string; event: string; payload: string; at: number }[]): void {
+    for (const r of rows) this.s.append.run(r.origin, r.event, r.payload, r.at);
   }
 
   after(seq: number, limit: number): ChangeRow[] {

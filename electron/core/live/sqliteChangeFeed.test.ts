@@ -173,3 +173,27 @@ describe('SqliteChangeFeed', () => {
     expect(a.conn.prepare('SELECT COUNT(*) AS n FROM live_changes').get()).toEqual({ n: 1 });
   });
 });
+
+describe('ChangeRepo.appendAll', () => {
+  it('writes its rows in a transaction of its own, or inside the one already open and undone with it', async () => {
+    const { ChangeRepo } = await import('./changeRepo');
+    const { a } = twoSessions();
+    const repo = new ChangeRepo(a.conn);
+    const row = (n: number) => ({ origin: 'o', event: 'queue.changed', payload: JSON.stringify({ n }), at: n });
+    const count = () => (a.conn.prepare('SELECT count(*) AS n FROM live_changes').get() as { n: number }).n;
+    const before = count();
+    repo.appendAll([row(1), row(2)]);
+    expect(count()).toBe(before + 2);
+    expect(a.conn.inTransaction).toBe(false);
+    // Inside an open transaction (the group commit's rider savepoint), the rows belong to it.
+    a.conn.exec('BEGIN');
+    repo.appendAll([row(3)]);
+    expect(count()).toBe(before + 3);
+    a.conn.exec('ROLLBACK');
+    expect(count()).toBe(before + 2);
+    // A batch that fails on its own leaves nothing of itself.
+    expect(() => repo.appendAll([row(4), { ...row(5), event: null as unknown as string }])).toThrow();
+    expect(count()).toBe(before + 2);
+    expect(repo.after(0, 10).map((r) => JSON.parse(r.payload).n)).toEqual([1, 2]);
+  });
+});

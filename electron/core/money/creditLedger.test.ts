@@ -360,3 +360,15 @@ for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : []
     });
   });
 });
+
+describe('poolOfAccount', () => {
+  it('is the account id up to its second colon, or the whole id when it has fewer', async () => {
+    const { poolOfAccount } = await import('./ledgerViews');
+    expect(poolOfAccount('api:allowance:2026-12-01')).toBe('api:allowance');
+    expect(poolOfAccount('api:purchased')).toBe('api:purchased');
+    expect(poolOfAccount('local:grant:a:b')).toBe('local:grant');
+    expect(poolOfAccount('sys')).toBe('sys');
+    expect(poolOfAccount(':x:y')).toBe(':x');
+    expect(poolOfAccount('')).toBe('');
+  });
+});

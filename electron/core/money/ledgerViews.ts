@@ -11,7 +11,10 @@ import type { AccountRow, EntryRow, LedgerStatements, OpRow } from './ledgerRepo
 
 /** "web:allowance:2026-11-01" → "web:allowance". */
 export function poolOfAccount(account: string): string {
-  return account.split(':').slice(0, 2).join(':');
+  // The text up to the second colon (the whole id when it has fewer); runs several times a job, so no split.
+  const first = account.indexOf(':');
+  const second = first < 0 ? -1 : account.indexOf(':', first + 1);
+  return second < 0 ? account : account.slice(0, second);
 }
 
 export async function reservationView(s: LedgerStatements, op: OpRow): Promise<Reservation> {
