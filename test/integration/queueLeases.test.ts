@@ -183,6 +183,35 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
     expect((await core.ledger.audit()).ok).toBe(true);
   });
 
+  it('a cancel asked for between the claim and the create sends nothing: the intent is fenced by it, the task ends cancelled and the hold goes back', async () => {
+    const provider = new ScriptedProvider('runway', clip, 25);
+    provider.fallback = { kind: 'ok', statuses: ['SUCCEEDED'] };
+    const { core } = await setup({ engine, provider, start: false });
+    await core.ledger.purchase({ id: 'buy-q2f', surface: 'api', credits: 1000 });
+    const { jobId } = await submit(core);
+    // The runner reads the provider's balance just before it writes the intent: the cancel lands there, after
+    // the claim (and after the step's last look at the job), as one from another window or process would.
+    const account = provider.account.bind(provider);
+    let isCancelAsked = false;
+    provider.account = async (signal) => {
+      if (!isCancelAsked && (await row(core, jobId)).status === 'running') {
+        isCancelAsked = true;
+        await core.queue.cancel(jobId);
+      }
+      return account(signal);
+    };
+    await core.queue.start();
+    await until(async () => (await row(core, jobId)).status === 'cancelled', 'the job to end cancelled');
+    await core.queue.idle();
+    expect(isCancelAsked).toBe(true);
+    expect(provider.creates).toHaveLength(0);
+    expect((await core.queue.repo.tasks(jobId)).map((t) => t.status)).toEqual(['cancelled']);
+    expect(await core.engine.all('SELECT id FROM attempts WHERE job_id = ?', [jobId])).toEqual([]);
+    expect(await reservations(core, jobId)).toEqual([expect.objectContaining({ captured: 0 })]);
+    expect((await reservations(core, jobId))[0]!.state).not.toBe('pending');
+    expect((await core.ledger.audit()).ok).toBe(true);
+  });
+
   it("a worker whose task failed (a retry) while its lease was taken over puts back nothing of the new owner's", async () => {
     const provider = new ScriptedProvider('runway', clip, 25);
     provider.fallback = { kind: 'ok', statuses: ['RUNNING', 'RUNNING', 'FAILED'], failureCode: 'INTERNAL' };

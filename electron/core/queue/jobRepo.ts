@@ -207,7 +207,7 @@ export const JOB_SQL = {
   taskIntent: named<Lease & { n: number; now: number }>(`
     UPDATE job_tasks SET status = 'intent', intent_at = @now, tries = tries + 1
     WHERE job_id = @id AND n = @n AND status = 'pending'
-      AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running')`),
+      AND EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND status = 'running' AND is_cancel_requested = 0)`),
   taskSubmitted: named<Lease & { n: number; taskId: string; est: number | null; now: number }>(`
     UPDATE job_tasks SET status = 'submitted', provider_task_id = @taskId, estimated_credits = @est, submitted_at = @now
     WHERE job_id = @id AND n = @n AND status = 'intent'

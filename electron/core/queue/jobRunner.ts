@@ -8,7 +8,7 @@ import { ProviderCallError, type Provider, type TaskState } from '../providers/p
 import { openJobParams } from './jobInputs';
 import { isRetryableFailure, jobOutcome } from './jobTransitions';
 import type { JobRow, TaskRow } from './jobRepo';
-import type { RunnerDeps } from './queuePorts';
+import { CancelSeen, type RunnerDeps } from './queuePorts';
 import { MONEY_WRITER } from '../db/engine/sqlEngine';
 
 /** The transactions that settle money run one at a time across a studio (TxOptions.writer). */
@@ -118,13 +118,14 @@ export class JobRunner {
     let created: Created | null = null;
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'requeue', delayMs: 0, code: 'SHUTDOWN', message: 'The app stopped; the job resumes on the next start.' };
-      // The lease (and a cancel asked for since the claim) is read at every step, the first included — but
-      // the first poll after a create: its record was fenced by the lease a moment ago (a cancel asked for
-      // meanwhile is seen at the next step).
-      const isJustCreated = fresh !== undefined && fresh === created?.task;
+      // The lease (and a cancel asked for since) is read at every step but two: the first after the claim,
+      // which read the row in the commit a moment ago, and the first poll after a create, whose record was
+      // fenced by the lease. A cancel asked for meanwhile is seen by the intent's fence (before any create)
+      // or at the next step.
+      const isJustRead = fresh !== undefined && (created === null || fresh === created.task);
       const [task, job] = await Promise.all([
         fresh ?? this.d.repo.s.task.get({ id: ctx.row.id, n }),
-        isJustCreated ? { lease_token: ctx.token, is_cancel_requested: 0, attempts: ctx.row.attempts } : this.d.repo.s.leaseState.get({ id: ctx.row.id }),
+        isJustRead ? { lease_token: ctx.token, is_cancel_requested: created ? 0 : ctx.row.is_cancel_requested, attempts: ctx.row.attempts } : this.d.repo.s.leaseState.get({ id: ctx.row.id }),
       ]);
       fresh = undefined;
       if (!task || !job) throw new LeaseLost();
@@ -205,7 +206,11 @@ export class JobRunner {
       async (q) => {
         const admitted = await this.d.admit(q, { provider: provider.id, model: row.model, now, ...limits, taskKey: { jobId: row.id, n: task.n } });
         if (!admitted.ok) return admitted;
-        if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) throw new LeaseLost();
+        if ((await this.d.repo.on(q).taskIntent.run({ id: row.id, n: task.n, token: ctx.token, now })).changes === 0) {
+          // Fenced by the lease and by a cancel: a cancel asked for since the last read sends nothing.
+          const job = await this.d.repo.on(q).leaseState.get({ id: row.id });
+          throw job?.lease_token === ctx.token && job.is_cancel_requested === 1 ? new CancelSeen() : new LeaseLost();
+        }
         const attemptId = await this.d.attempts.start({
           jobId: row.id, n: task.n, attempt: tries, provider: provider.id, artifactClass: row.artifact_class, model: row.model,
           paramsHash: row.params_hash, inputBytes: row.input_bytes, outputSpec: row.output_spec, creditsBefore: before,
@@ -216,8 +221,10 @@ export class JobRunner {
       { isolation: 'lockRows' },
     ).catch((e: unknown) => {
       permit.unused();
+      if (e instanceof CancelSeen) return null; // the next step reads the cancel and ends the task
       throw e;
     });
+    if (intent === null) return null;
     if (!intent.ok) {
       // The team's tier is at its limit (another worker's tasks count too): nothing was sent, no attempt
       // counted, and the gate's request token goes back (a job waiting out the tier took one a second, and

@@ -155,3 +155,8 @@ export interface RunnerDeps {
    */
   onEnding?(jobId: string): void;
 }
+
+/** The runner's intent found a cancel asked for since the step's read: nothing was written or sent. */
+export class CancelSeen extends Error {
+  override name = 'CancelSeen';
+}
