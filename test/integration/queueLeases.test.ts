@@ -193,12 +193,12 @@ for (const engine of ENGINES) describeWith(needsOn(engine), `fenced leases (Q2) 
     // the claim (and after the step's last look at the job), as one from another window or process would.
     const account = provider.account.bind(provider);
     let isCancelAsked = false;
-    provider.account = async (signal) => {
+    provider.account = async () => {
       if (!isCancelAsked && (await row(core, jobId)).status === 'running') {
         isCancelAsked = true;
         await core.queue.cancel(jobId);
       }
-      return account(signal);
+      return account();
     };
     await core.queue.start();
     await until(async () => (await row(core, jobId)).status === 'cancelled', 'the job to end cancelled');

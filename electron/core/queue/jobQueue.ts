@@ -7,6 +7,7 @@ import { openJobParams } from './jobInputs';
 import { JobRunner } from './jobRunner';
 import type { RunnerDeps } from './queuePorts';
 import { admit, localAdmitter, tierLimits } from './sharedLimits';
+import { ProviderLimits } from './providerLimits';
 import { MONEY_WRITER } from '../db/engine/sqlEngine';
 import type { PlanConfig } from '../../../shared/money/planSchema';
 import { JobSubmitter, type SubmitDeps, type SubmitRequest } from './jobSubmit';
@@ -53,19 +54,19 @@ export class JobQueue {
   /** When kick last looked for expired leases. */
   private leaseScanAt = Number.NEGATIVE_INFINITY;
   private isOwnersClaimDue = true;
+  /** A hand-off's claim queued and not yet begun: slots handed on meanwhile add to it. */
+  private handOffClaim: { max: number } | null = null;
   /** Running jobs whose snapshot is to be announced (emitJobSoon), and the timer that will. */
   private readonly toAnnounce = new Set<string>();
   private announceTimer: NodeJS.Timeout | null = null;
   /** The queue's own state (jobs starting and ending) changed since the last announcement. */
   private isQueueToAnnounce = false;
-  /** The concurrency each provider reported per model (Runway: the tier's per-model limits), by `provider/model`. */
-  private readonly reported = new Map<string, number>();
-  /** Providers whose limits this worker has read at least once, and the read under way. */
-  private readonly limitsRead = new Set<string>();
-  private limitsReading: Promise<void> | null = null;
+  /** What each provider reported of its tier (Runway: the per-model limits), as this worker last read it. */
+  private readonly limits: ProviderLimits;
 
   constructor(private readonly d: JobQueueDeps) {
     this.repo = new JobRepo(d.engine);
+    this.limits = new ProviderLimits(d.providers, d.gate, d.logger);
     this.attempts = new AttemptLog(d.engine);
     this.leaseMs = d.leaseMs ?? 60_000;
     this.runner = new JobRunner({
@@ -83,10 +84,9 @@ export class JobQueue {
         // Until this worker has read the provider's tier once, it reads it first. A worker of a shared queue
         // that cannot read it admits nothing (null: wait) — the plan's numbers alone could exceed the team's
         // tier; a data dir's only worker goes on with the plan's.
-        const isUnread = () => !!this.d.providers.get(provider)?.account && !this.limitsRead.has(provider);
-        if (isUnread()) await this.refreshProviderLimits();
-        if (isUnread() && !this.d.lock.isExclusive) return null;
-        return tierLimits(d.tierPlan(), this.reported.get(`${provider}/${model}`) ?? null);
+        if (this.limits.isUnread(provider)) await this.refreshProviderLimits();
+        if (this.limits.isUnread(provider) && !this.d.lock.isExclusive) return null;
+        return tierLimits(d.tierPlan(), this.limits.of(provider, model));
       },
     });
     this.submitter = new JobSubmitter(d, this.repo, this.attempts, { kick: () => this.kick() });
@@ -385,18 +385,27 @@ export class JobQueue {
     // Jobs owning a task in flight are claimed ahead of the line when slots may be held by jobs waiting for
     // the tier, and at lease scans (a dead worker's jobs come back): otherwise nobody polls those tasks, and
     // the tier they occupy never frees.
+    this.claiming += free;
+    // Slots handed on while a hand-off's claim waits for its turn join that claim (one pick for all).
+    if (isHandOff && this.handOffClaim) {
+      this.handOffClaim.max += free;
+      return;
+    }
     const ownersFirst = isScanDue || this.isOwnersClaimDue;
     this.isOwnersClaimDue = false;
-    this.claiming += free;
+    const claim = { max: free };
+    if (isHandOff) this.handOffClaim = claim;
     const claims = this.d.engine
       .tx(async (q) => {
+        if (this.handOffClaim === claim) this.handOffClaim = null;
         if (isHandOff && (await this.repo.on(q).paused.get())?.value === '1') return [];
-        return this.repo.claimWithTasks(q, free, ready, this.d.clock.now(), this.leaseMs, ownersFirst);
+        return this.repo.claimWithTasks(q, claim.max, ready, this.d.clock.now(), this.leaseMs, ownersFirst);
       }, { isolation: 'lockRows' })
       .then((claimed) => claimed.forEach(({ row, tasks }) => this.launch(row, tasks)))
       .catch((e: unknown) => this.d.logger.log('error', 'claiming jobs failed; the next tick tries again', { error: (e as Error).message }))
       .finally(() => {
-        this.claiming -= free;
+        if (this.handOffClaim === claim) this.handOffClaim = null;
+        this.claiming -= claim.max;
         this.claims.delete(claims);
       });
     this.claims.add(claims);
@@ -404,25 +413,7 @@ export class JobQueue {
 
   /** Asks each provider that reports one for its concurrency limit (Runway: the tier's per-model limits). */
   refreshProviderLimits(): Promise<void> {
-    this.limitsReading ??= this.readProviderLimits().finally(() => {
-      this.limitsReading = null;
-    });
-    return this.limitsReading;
-  }
-
-  private async readProviderLimits(): Promise<void> {
-    for (const [id, p] of this.d.providers) {
-      if (!p.account) continue;
-      try {
-        const info = await p.account(AbortSignal.timeout(15_000));
-        for (const [model, l] of Object.entries(info.limits)) if (l.maxConcurrent !== null) this.reported.set(`${id}/${model}`, l.maxConcurrent);
-        const limits = Object.values(info.limits).map((l) => l.maxConcurrent).filter((n): n is number => n !== null);
-        this.d.gate.setProviderLimit(id, limits.length > 0 ? Math.max(...limits) : null);
-        this.limitsRead.add(id);
-      } catch (e) {
-        this.d.logger.log('debug', 'provider limits not available', { provider: id, error: (e as Error).message });
-      }
-    }
+    return this.limits.refresh();
   }
 
   private launch(row: JobRow, tasks: TaskRow[]): void {

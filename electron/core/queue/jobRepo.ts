@@ -386,8 +386,12 @@ export class JobRepo {
   /** The tasks of these jobs by job id, in task order, TASKS_IN jobs per statement. */
   async tasksOf(jobIds: readonly string[], q: Queryable = this.engine): Promise<Map<string, TaskRow[]>> {
     const byJob = new Map<string, TaskRow[]>();
-    // One job (a claim handing a slot on): its key, not a list of TASKS_IN padded places (5× the cost).
-    if (jobIds.length === 1) return byJob.set(jobIds[0]!, await this.tasks(jobIds[0]!, q));
+    // A few jobs (a claim handing slots on): by their keys, not a list of TASKS_IN padded places (25 µs
+    // a statement against 8 for one key).
+    if (jobIds.length <= 3) {
+      for (const id of jobIds) byJob.set(id, await this.tasks(id, q));
+      return byJob;
+    }
     for (let i = 0; i < jobIds.length; i += TASKS_IN) {
       const ids = jobIds.slice(i, i + TASKS_IN);
       // One statement text for any count: the free places repeat an id (IN ignores repeats).
