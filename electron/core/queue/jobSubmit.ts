@@ -58,7 +58,10 @@ export class JobSubmitter {
     provider.validate(params);
     const inputs = this.inputHashes(params.promptImage);
     if (params.sourceFile) inputs.hashes.push(`source:${createHash('sha256').update(readFileSync(params.sourceFile)).digest('hex')}`);
-    const project = await this.resolveProject(input);
+    // Named, with no policy to ask and no source take to check, the project is looked up only in the
+    // transaction below (where a missing one is made): no read outside it.
+    const isLookedUpInside = !!input.projectName && !input.projectId && !this.d.policy && !input.sourceTakeId;
+    const project = isLookedUpInside ? undefined : await this.resolveProject(input);
     await this.d.policy?.checkSubmit({ projectId: project?.id ?? null, projectName: input.projectName ?? null, inputs: inputs.hashes });
     // A release job re-renders its source preview (finalize); a preview job stacks on the take it reuses.
     if (input.sourceTakeId) {
