@@ -41,9 +41,15 @@ export function dayOf(ms: number): string {
 
 /** The next UTC midnight after `ms`, as an ISO timestamp. */
 export function nextDayStart(ms: number): string {
+  // Asked at every submit: the last day's answer is kept for the rest of that day.
+  if (dayMemo && ms >= dayMemo.from && ms < dayMemo.to) return dayMemo.iso;
   const d = new Date(ms);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)).toISOString();
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+  dayMemo = { from, to, iso: new Date(to).toISOString() };
+  return dayMemo.iso;
 }
+let dayMemo: { from: number; to: number; iso: string } | null = null;
 
 /** "2026-11" for a time. */
 export function monthOf(ms: number): string {

@@ -120,6 +120,12 @@ export interface LimitState {
 
 /** The next UTC month start after `ms`, as an ISO timestamp. */
 export function nextMonthStart(ms: number): string {
+  // Asked at every submit: the last month's answer is kept for the rest of that month.
+  if (monthMemo && ms >= monthMemo.from && ms < monthMemo.to) return monthMemo.iso;
   const d = new Date(ms);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString();
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  monthMemo = { from, to, iso: new Date(to).toISOString() };
+  return monthMemo.iso;
 }
+let monthMemo: { from: number; to: number; iso: string } | null = null;

@@ -33,11 +33,13 @@ export const PoolIdSchema = z.custom<PoolId>((v) => typeof v === 'string' && (PO
 
 export const poolId = (surface: Surface, kind: PoolKind): PoolId => `${surface}:${kind}`;
 
+/** Every pool id's parts (all surfaces × all kinds: DRAW_ORDER lists every kind). */
+const POOL_PARTS = new Map<string, { surface: Surface; kind: PoolKind }>(SURFACES.flatMap((surface) => DRAW_ORDER.map((kind) => [`${surface}:${kind}`, { surface, kind }] as const)));
+
+/** A pool id's surface and kind; null for anything that is not exactly `<surface>:<kind>`. (Read several times a job: a lookup, no parse.) */
 export function parsePoolId(id: string): { surface: Surface; kind: PoolKind } | null {
-  const [s, k] = id.split(':');
-  const surface = Surface.safeParse(s);
-  const kind = PoolKind.safeParse(k);
-  return surface.success && kind.success && id === `${s}:${k}` ? { surface: surface.data, kind: kind.data } : null;
+  const parts = POOL_PARTS.get(id);
+  return parts ? { ...parts } : null;
 }
 
 /** Human names for surfaces, used in refusals ("API credits", "web plan credits"). */

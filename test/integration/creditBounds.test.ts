@@ -57,7 +57,9 @@ for (const engine of ENGINES) describeWith(engine === 'postgres' ? [pgNeed] : []
     await unchanged(core, entries);
     // The same bound on the ledger's own door (a capture's actual cost).
     await core.ledger.reserve({ id: 'r1', jobId: 'j1', projectId: null, stage: 'generate', artifactClass: 'preview', amounts: { local: 10 } });
-    await expect(core.ledger.capture('r1', HUGE)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'actual' } }));
+    for (const bad of [HUGE, MAX_CREDITS_PER_OP + 1, 2.5, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(core.ledger.capture('r1', bad), String(bad)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'actual' } }));
+    }
     expect((await core.ledger.reservation('r1')).state).toBe('pending');
 
     // Exactly 10^12 is allowed, and every figure stays exact.

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { Settlement } from '../../../shared/money/ledgerTypes';
-import { Credits, SURFACES, type Surface } from '../../../shared/money/pools';
+import { Credits, MAX_CREDITS_PER_OP, SURFACES, type Surface } from '../../../shared/money/pools';
 import { allocate, allocateBack, drain, type Leg } from './drawPlan';
 import { withDeltas } from './ledgerBooks';
 import type { LedgerCtx } from './ledgerContext';
@@ -18,6 +18,8 @@ import { poolOfAccount } from './ledgerViews';
 export type Actual = number | Partial<Record<Surface, number>>;
 
 function wholeCredits(n: unknown, field: string): number {
+  // The common case (a whole number in bounds) without a parse; anything else gets the schema's own words.
+  if (Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_CREDITS_PER_OP) return n as number;
   const r = Credits.safeParse(n);
   if (!r.success) throw new AppError('VALIDATION', `${field}: ${r.error.issues[0]?.message ?? 'must be a whole number of credits'} (got ${String(n)})`, { field });
   return r.data;
