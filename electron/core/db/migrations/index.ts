@@ -31,10 +31,11 @@ import * as m0900 from './0900-create-idempotency-keys';
 import * as m0910 from './0910-create-money-limits';
 import * as m0950 from './0950-add-job-submitter';
 import * as m0960 from './0960-create-exports-making';
+import * as m0970 from './0970-index-jobs-seq';
 
 /**
  * Every migration, ascending. Numbering: 0010–0090 skeleton, 0100s money, 0200s queue,
- * 0300s media, 0400s board, 0500s insight, 0600s trust, 0700s live (sessions across processes), 0800s money truth and drafts (0810), 0830 row order on both engines, 0850 tier limits shared by every queue worker, 0890 a studio's accounts, 0900 the studio server's idempotency keys, 0910 spending limits and spend notices an admin sets, 0950 who submitted each job, 0960 a named export while it is made. A new migration always takes a
+ * 0300s media, 0400s board, 0500s insight, 0600s trust, 0700s live (sessions across processes), 0800s money truth and drafts (0810), 0830 row order on both engines, 0850 tier limits shared by every queue worker, 0890 a studio's accounts, 0900 the studio server's idempotency keys, 0910 spending limits and spend notices an admin sets, 0950 who submitted each job, 0960 a named export while it is made, 0970 the jobs' line order indexed. A new migration always takes a
  * number above the highest one already landed.
  */
-export const migrations: Migration[] = [m0010, m0100, m0110, m0200, m0210, m0300, m0310, m0320, m0400, m0410, m0420, m0430, m0440, m0500, m0510, m0520, m0600, m0700, m0710, m0720, m0730, m0800, m0810, m0820, m0830, m0840, m0850, m0890, m0900, m0910, m0950, m0960];
+export const migrations: Migration[] = [m0010, m0100, m0110, m0200, m0210, m0300, m0310, m0320, m0400, m0410, m0420, m0430, m0440, m0500, m0510, m0520, m0600, m0700, m0710, m0720, m0730, m0800, m0810, m0820, m0830, m0840, m0850, m0890, m0900, m0910, m0950, m0960, m0970];
