@@ -85,6 +85,10 @@ export interface NewJob {
   outputSpec: string;
   /** A studio member's id or a review link's name; null: the machine's owner. */
   submittedBy: string | null;
+  /** The job's hold, made in the same transaction just before (null, 0, null for a cache hit). */
+  reservationId: string | null;
+  reserved: number;
+  before: number | null;
   now: number;
 }
 
@@ -109,10 +113,10 @@ export const JOB_SQL = {
   insert: named<NewJob>(`
     INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
       idempotency_key, source_take_id, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, input_bytes, output_spec,
-      submitted_by, created_at, updated_at)
+      submitted_by, reservation_id, reserved_credits, credits_before, created_at, updated_at)
     VALUES (@id, @projectId, @shotId, @provider, @model, @artifactClass, @variations, @paramsJson, @promptSealed, @paramsHash,
       @idempotencyKey, @sourceTakeId, @cacheOfJobId, @status, @priority, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), @maxAttempts,
-      @estimatedCredits, @inputBytes, @outputSpec, @submittedBy, @now, @now)`),
+      @estimatedCredits, @inputBytes, @outputSpec, @submittedBy, @reservationId, @reserved, @before, @now, @now)`),
   insertTask: named<{ jobId: string; n: number }>(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
   get: named<Id, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
   /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */

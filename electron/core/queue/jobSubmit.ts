@@ -106,7 +106,7 @@ export class JobSubmitter {
       });
       if (existing) {
         const saved = existing.captured_credits ?? 0;
-        await on.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded' });
+        await on.insert.run({ ...row(existing.estimated_credits), id: jobId, cacheOfJobId: existing.id, status: 'succeeded', reservationId: null, reserved: 0, before: null });
         await on.markCacheHit.run({ id: jobId, saved, now });
         const a = await this.attempts.start({
           jobId, n: null, attempt: 0, provider: params.provider, artifactClass: params.artifactClass, model: params.model, paramsHash: keys.paramsHash,
@@ -118,11 +118,11 @@ export class JobSubmitter {
       // A real render: priced and guarded once, in the transaction that reserves it.
       const priced = await this.d.money.check(params, projectId, q, input.userId);
       await this.d.funds?.check(params.provider, priced.pools.api ?? priced.pools.web ?? 0, q);
-      await on.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued' });
-      for (let n = 0; n < params.variations; n++) await on.insertTask.run({ jobId, n });
+      // The hold first, so the job's row is written once, with it.
       const reservationId = `rsv_${jobId}`;
       const snap = await this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced }, q);
-      await on.setReservation.run({ id: jobId, reservationId, reserved: priced.credits, before: snap.before });
+      await on.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued', reservationId, reserved: priced.credits, before: snap.before });
+      for (let n = 0; n < params.variations; n++) await on.insertTask.run({ jobId, n });
       return answer(jobId, false, 0);
     }, { writer: MONEY_WRITER });
     if (made.project) this.d.projects.announceCreated(made.project);
