@@ -62,12 +62,14 @@ const COLS = 'id, job_id, project_id, shot_id, n, artifact_class, artifact_id, s
 
 /** The takes table: the output clips of jobs, and their auto-check state. */
 export const takeRepo = {
-  async insert(q: Queryable, t: NewTake, now: number): Promise<void> {
-    await q.run(
+  /** Stores a new take and answers it as stored (defaults included), from the same statement. */
+  async insert(q: Queryable, t: NewTake, now: number): Promise<Take | null> {
+    const r = await q.get<TakeRow>(
       `INSERT INTO takes (id, job_id, project_id, shot_id, n, artifact_class, artifact_id, source_take_id, model, duration_sec, width, height, credits, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLS}`,
       [t.id, t.jobId, t.projectId, t.shotId, t.n, t.artifactClass, t.artifactId, t.sourceTakeId, t.model, t.durationSec, t.width, t.height, t.credits, now],
     );
+    return r ? takeOf(r) : null;
   },
 
   async get(q: Queryable, id: string): Promise<Take | null> {

@@ -20,8 +20,7 @@ export class TakeService {
    * stored, read back in that transaction, to announce once it has committed (announceStored).
    */
   async insertIn(q: Queryable, t: NewTake): Promise<Take> {
-    await takeRepo.insert(q, t, this.clock.now());
-    return this.found(t.id, await takeRepo.get(q, t.id));
+    return this.found(t.id, await takeRepo.insert(q, t, this.clock.now()));
   }
 
   async get(id: string): Promise<Take> {
