@@ -142,6 +142,21 @@ describe('SQLite engine: group commit', () => {
     expect(await engine.get('SELECT count(*) AS n FROM money_settings')).toEqual({ n: 20 });
   });
 
+  it("runs a body's nested savepoint: rolled back to, its writes go and the body's stay", async () => {
+    const { engine } = await openSqlite();
+    await engine.tx(async (q) => {
+      await q.run(`INSERT INTO money_settings (key, value) VALUES ('kept', 'x')`);
+      await q.exec('SAVEPOINT nested_one');
+      await q.run(`INSERT INTO money_settings (key, value) VALUES ('undone', 'x')`);
+      await q.exec('ROLLBACK TO SAVEPOINT nested_one');
+      await q.exec('RELEASE SAVEPOINT nested_one');
+      await q.exec('SAVEPOINT nested_one');
+      await q.run(`INSERT INTO money_settings (key, value) VALUES ('released', 'x')`);
+      await q.exec('RELEASE SAVEPOINT nested_one');
+    });
+    expect(await engine.all('SELECT key FROM money_settings ORDER BY key')).toEqual([{ key: 'kept' }, { key: 'released' }]);
+  });
+
   it('rolls back a failing transaction alone; its neighbours in the group commit', async () => {
     const { engine } = await openSqlite();
     const put = (key: string, fail = false) =>

@@ -30,7 +30,8 @@ export class SqliteEngine implements SqlEngine {
     all: <R>(sql: string, params: SqlParams = []) => settle(() => this.allNow<R>(sql, params)),
     get: <R>(sql: string, params: SqlParams = []) => settle(() => this.getNow<R>(sql, params)),
     run: (sql: string, params: SqlParams = []) => settle(() => this.runNow(sql, params)),
-    exec: (script: string) => settle(() => void this.conn.exec(script)),
+    // A nested savepoint (a settle inside a job's last transaction) is prepared once, like the group's own.
+    exec: (script: string) => settle(() => (SAVEPOINT_SQL.test(script) ? this.control(script) : void this.conn.exec(script))),
     afterCommit: (fn) => this.pieceHooks.push(fn),
   };
 
@@ -228,6 +229,9 @@ export class SqliteEngine implements SqlEngine {
     return { changes: s.all(...params).length };
   }
 }
+
+/** One savepoint statement with a plain name (a body's nested savepoint): cached as a prepared statement. */
+const SAVEPOINT_SQL = /^(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) [A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A prepared statement; a reader runs raw (arrays) and `row` makes each array its row object. */
 interface Prepared {
