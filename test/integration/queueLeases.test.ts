@@ -378,11 +378,20 @@ describeWith(ffmpegNeed, 'a recovered job owning a task in flight gets a slot (t
     const second = await setup({ clock, dataDir: dir.dir, provider, start: false });
     await second.core.queue.refreshProviderLimits();
     expect(second.core.gate.concurrency('runway')).toBe(1);
+    // What the owner's row said (committed) when each waiting job's create went out. (The slot the owner frees
+    // is claimed in the commit that ends it, so a waiting job's create may go out before this test looks again.)
+    const ownerAtCreate: string[] = [];
+    const create = provider.create.bind(provider);
+    provider.create = async (req) => {
+      if (req.jobId !== owner) ownerAtCreate.push((await row(second.core, owner)).status);
+      return create(req);
+    };
     await second.core.queue.start();
     await until(async () => (await row(second.core, owner)).status === 'succeeded', 'the recovered job to finish', 12_000);
     // Nothing of "waiting" was sent while the owner's task was in flight; then it runs in its turn.
-    expect(provider.creates.map((c) => c.jobId)).toEqual([owner]);
+    expect(provider.creates[0]?.jobId).toBe(owner);
     for (const id of waitings) await until(async () => (await row(second.core, id)).status === 'succeeded', 'the waiting jobs to finish', 30_000);
+    expect(ownerAtCreate).toEqual(waitings.map(() => 'succeeded'));
     await second.core.queue.idle();
     expect(provider.creates.map((c) => c.jobId).sort()).toEqual([owner, ...waitings].sort());
     for (const id of waitings) expect(await row(second.core, id)).toMatchObject({ status: 'succeeded', captured_credits: 25 });
