@@ -110,14 +110,16 @@ type Requeue = Lease & { at: number; now: number; code: string | null; message: 
  * happened (callers check `changes`).
  */
 export const JOB_SQL = {
-  insert: named<NewJob>(`
+  /** A new job, answered as stored (`RETURNING *`: the submit's answer needs no read back). */
+  insert: named<NewJob, JobRow>(`
     INSERT INTO jobs (id, project_id, shot_id, provider, model, artifact_class, variations, params_json, prompt_sealed, params_hash,
       idempotency_key, source_take_id, cache_of_job_id, status, priority, seq, max_attempts, estimated_credits, input_bytes, output_spec,
       submitted_by, reservation_id, reserved_credits, credits_before, created_at, updated_at)
     VALUES (@id, @projectId, @shotId, @provider, @model, @artifactClass, @variations, @paramsJson, @promptSealed, @paramsHash,
       @idempotencyKey, @sourceTakeId, @cacheOfJobId, @status, @priority, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), @maxAttempts,
-      @estimatedCredits, @inputBytes, @outputSpec, @submittedBy, @reservationId, @reserved, @before, @now, @now)`),
-  insertTask: named<{ jobId: string; n: number }>(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending')`),
+      @estimatedCredits, @inputBytes, @outputSpec, @submittedBy, @reservationId, @reserved, @before, @now, @now)
+    RETURNING *`),
+  insertTask: named<{ jobId: string; n: number }, TaskRow>(`INSERT INTO job_tasks (job_id, n, status) VALUES (@jobId, @n, 'pending') RETURNING *`),
   get: named<Id, JobRow>(`SELECT * FROM jobs WHERE id = @id`),
   /** What a running job's worker checks between steps: still its lease, cancel asked? (no params, no sealed prompt). */
   leaseState: named<Id, Pick<JobRow, 'lease_token' | 'is_cancel_requested' | 'attempts'>>(`SELECT lease_token, is_cancel_requested, attempts FROM jobs WHERE id = @id`),

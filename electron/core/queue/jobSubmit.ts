@@ -12,7 +12,7 @@ import type { ShotService } from '../shots/shotService';
 import type { AttemptLog } from './attemptLog';
 import { jobKeys, stageOf } from './jobKeys';
 import { encodeParams } from './jobParamsColumn';
-import type { JobRepo } from './jobRepo';
+import { toJob, type JobRepo, type TaskRow } from './jobRepo';
 import type { RunnerDeps } from './queuePorts';
 
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
@@ -121,9 +121,11 @@ export class JobSubmitter {
       // The hold first, so the job's row is written once, with it.
       const reservationId = `rsv_${jobId}`;
       const snap = await this.d.money.reserve({ reservationId, jobId, projectId, userId: input.userId, artifactClass: params.artifactClass, stage: stageOf(params), priced }, q);
-      await on.insert.run({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued', reservationId, reserved: priced.credits, before: snap.before });
-      for (let n = 0; n < params.variations; n++) await on.insertTask.run({ jobId, n });
-      return answer(jobId, false, 0);
+      const job = await on.insert.get({ ...row(priced.credits), id: jobId, cacheOfJobId: null, status: 'queued', reservationId, reserved: priced.credits, before: snap.before });
+      const tasks: TaskRow[] = [];
+      for (let n = 0; n < params.variations; n++) tasks.push((await on.insertTask.get({ jobId, n }))!);
+      // Answered from the rows as the inserts stored them (the same as reading them back).
+      return { jobId, cacheHit: false, saved: 0, job: toJob(job!, tasks) };
     }, { writer: MONEY_WRITER });
     if (made.project) this.d.projects.announceCreated(made.project);
     if (made.shotsOf) await this.d.shots.announce(made.shotsOf);
